@@ -1,0 +1,121 @@
+/*
+ * wfsim.h - the public interface of the wfsim engine.
+ *
+ * wfsim simulates the workforce event model of MODEL.md: it reads a census,
+ * a configuration and parameter tables, simulates every year in one pass and
+ * writes the events as Hive-partitioned Parquet. A host program (the `wfsim`
+ * command-line tool is one) needs only this header:
+ *
+ *     wf_error err = {0};
+ *     wf_config *cfg = NULL; wf_tables *tab = NULL; wf_census *cen = NULL;
+ *     if (wf_config_load("sim.yaml", &cfg, &err) == WF_OK &&
+ *         wf_tables_load(NULL, &tab, &err) == WF_OK &&
+ *         wf_census_load("census.csv", cfg, tab, &cen, &err) == WF_OK)
+ *         wf_events_run(cfg, tab, cen, &opts, &err);
+ *
+ * Conventions: every fallible call returns a wf_status and fills the
+ * caller's wf_error (file, line, column or configuration key, and a message
+ * a user can act on). Whoever creates an object frees it. Loaded objects are
+ * immutable and may be shared between threads.
+ */
+#ifndef WFSIM_H
+#define WFSIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WF_VERSION "0.1.0"
+#define WF_MODEL_VERSION 1
+
+/* Status codes double as the command-line tool's exit codes. */
+typedef enum wf_status {
+    WF_OK = 0,
+    WF_EINPUT = 2,   /* bad census, configuration or parameter table */
+    WF_EIO = 3,      /* reading or writing a file failed */
+    WF_ENOMEM = 4,   /* out of memory */
+    WF_ERUNTIME = 5, /* the model met a state it refuses (e.g. salary above
+                        the top income segment), or a child step failed */
+    WF_EUSAGE = 64   /* bad command line */
+} wf_status;
+
+typedef struct wf_error {
+    wf_status status;
+    char file[512];     /* the input file concerned, or "" */
+    long line, column;  /* 1-based position in `file`; 0 when unknown */
+    char key[128];      /* configuration key ("workforce.termination_rate"), or "" */
+    char message[1024]; /* what is wrong and what was expected */
+} wf_error;
+
+/* "file:line:column: message" (parts that are unknown are left out) into
+ * buf, always NUL-terminated. */
+void wf_error_format(const wf_error *err, char *buf, size_t size);
+
+/* ---- configuration (MODEL.md 2.2) --------------------------------------- */
+
+typedef struct wf_config wf_config;
+
+/* Loads a YAML configuration; path NULL gives every default of MODEL.md.
+ * On success *out is owned by the caller (wf_config_free). */
+wf_status wf_config_load(const char *path, wf_config **out, wf_error *err);
+/* Sets one key from text, as if written in the YAML file ("simulation.
+ * start_year", "2026"), then re-checks the cross-key rules. */
+wf_status wf_config_set(wf_config *cfg, const char *key, const char *value,
+                        wf_error *err);
+void wf_config_free(wf_config *cfg);
+/* The effective configuration in the canonical JSON of docs/config.md,
+ * malloc'ed, caller frees. Its SHA-256 is the configuration digest. */
+char *wf_config_to_json(const wf_config *cfg);
+/* Lower-hex SHA-256 of wf_config_to_json into hex (65 bytes). */
+void wf_config_digest(const wf_config *cfg, char hex[65]);
+int wf_config_start_year(const wf_config *cfg);
+int wf_config_end_year(const wf_config *cfg);
+/* The runner's `performance` section: 0 = fast, 1 = sql; threads 0 = all. */
+int wf_config_mode(const wf_config *cfg);
+int wf_config_threads(const wf_config *cfg);
+
+/* ---- parameter tables (MODEL.md 2.3) ------------------------------------ */
+
+typedef struct wf_tables wf_tables;
+
+/* Loads the tables from dir (files named as in dbt/seeds/), or the built-in
+ * copies of the shipped defaults when dir is NULL. */
+wf_status wf_tables_load(const char *dir, wf_tables **out, wf_error *err);
+void wf_tables_free(wf_tables *tab);
+
+/* ---- census (MODEL.md 2.1) ---------------------------------------------- */
+
+typedef struct wf_census wf_census;
+
+wf_status wf_census_load(const char *path, const wf_config *cfg,
+                         const wf_tables *tab, wf_census **out, wf_error *err);
+size_t wf_census_count(const wf_census *cen);
+void wf_census_free(wf_census *cen);
+
+/* Writes a deterministic synthetic census of n employees as of December 31
+ * of start_year - 1 to path (written to a temporary file, then renamed). */
+wf_status wf_census_generate(const char *path, long n, uint64_t seed,
+                             int start_year, const wf_tables *tab,
+                             wf_error *err);
+
+/* ---- running the model -------------------------------------------------- */
+
+typedef void (*wf_progress_fn)(void *ctx, const char *stage, int year,
+                               double fraction);
+
+typedef struct wf_run_options {
+    const char *out_dir;   /* OUT: replaced as a whole when the run succeeds */
+    int threads;           /* 0: all cores */
+    int snapshots;         /* write OUT/workforce_snapshot/ (MODEL.md 5.2) */
+    int debug_csv;         /* also write OUT/debug/events.csv, snapshot.csv */
+    wf_progress_fn progress; /* optional, called from the calling thread */
+    void *progress_ctx;
+} wf_run_options;
+
+/* Simulates start_year..end_year and writes OUT (MODEL.md 5). OUT is written
+ * into a temporary directory beside it and renamed into place at the end;
+ * on failure an existing OUT is left as it was. */
+wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
+                        const wf_census *cen, const wf_run_options *opt,
+                        wf_error *err);
+
+#endif

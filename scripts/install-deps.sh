@@ -1,0 +1,19 @@
+#!/bin/sh
+# Installs the Debian packages wfsim builds against, when they are missing.
+# Needs root (apt-get); as another user it names the command to run.
+set -eu
+need="gcc make libc6-dev libzstd-dev libyaml-dev libssl-dev"
+missing=""
+for p in $need; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+        || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "wfsim: installing Debian packages:$missing" >&2
+if [ "$(id -u)" -ne 0 ]; then
+    echo "wfsim: not root; run: apt-get install -y$missing" >&2
+    exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq $missing >/dev/null

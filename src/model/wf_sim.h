@@ -1,0 +1,34 @@
+/*
+ * wf_sim.h - the simulation driver (MODEL.md 4).
+ *
+ * wf_sim_run simulates start_year..end_year of a loaded configuration,
+ * tables and census, and hands each year's results to a sink, in year
+ * order, from the calling thread: first the year's summary, then the
+ * partition's events, then (when asked) the snapshot. The batches are valid
+ * only during the call. A sink callback that returns an error stops the run
+ * and its status is returned. The run keeps memory proportional to the
+ * workforce, not to the events of all years.
+ */
+#ifndef WF_SIM_H
+#define WF_SIM_H
+
+#include <stdbool.h>
+
+#include "wf_events.h"
+#include "wf_model_int.h"
+
+typedef struct wf_sim_sink {
+    void *ctx;
+    wf_status (*on_year)(void *ctx, const wf_year_summary *summary, wf_error *err);
+    wf_status (*on_events)(void *ctx, const wf_event_batch *batch, wf_error *err);
+    wf_status (*on_snapshot)(void *ctx, const wf_snapshot_batch *batch, wf_error *err);
+} wf_sim_sink;
+
+/* threads >= 1. want_snapshots: build and pass snapshot batches.
+ * Errors: WF_ERUNTIME for a model refusal (names employee and year),
+ * WF_ENOMEM, or whatever a sink returned. */
+wf_status wf_sim_run(const wf_config *cfg, const wf_tables *tab,
+                     const wf_census *cen, int threads, bool want_snapshots,
+                     const wf_sim_sink *sink, wf_error *err);
+
+#endif
