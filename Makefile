@@ -19,7 +19,7 @@ WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -ffp-contract=off -pthread $(OPT) $(WARN) \
              $(SANITIZE) -Iinclude -Isrc/common -Isrc/parquet -Isrc/model \
              -Isrc/output -I$(BUILD)/gen -MMD -MP $(CFLAGS)
-LDLIBS_ALL = -lzstd -lyaml -lcrypto -lm -pthread $(SANITIZE) $(LDLIBS)
+LDLIBS_ALL = -lzstd -lyaml -lnettle -lm -pthread $(SANITIZE) $(LDLIBS)
 
 SUBSYS   = common parquet model output
 LIB_SRC  = $(foreach d,$(SUBSYS),$(wildcard src/$(d)/*.c))
@@ -29,12 +29,18 @@ CLI_OBJ  = $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 TEST_SRC = $(wildcard tests/c/*.c)
 TEST_OBJ = $(TEST_SRC:%.c=$(BUILD)/obj/%.o)
 SEEDS    = $(sort $(wildcard dbt/seeds/*.csv))
+# Helper programs for the Python tests (tests/tools/NAME.c -> BUILD/tests/NAME)
+# and benchmark programs (bench/NAME.c -> BUILD/bench/NAME).
+TOOL_SRC = $(wildcard tests/tools/*.c)
+TOOLS    = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/%)
+BENCH_SRC = $(wildcard bench/*.c)
+BENCHES  = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 PYTHON   = .venv/bin/python
 
 .PHONY: all deps venv test check check-c check-py demo bench clean
 
-all: $(BUILD)/wfsim $(BUILD)/libwfsim.a
+all: $(BUILD)/wfsim $(BUILD)/libwfsim.a $(TOOLS) $(BENCHES)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -63,6 +69,14 @@ $(BUILD)/wfsim: $(CLI_OBJ) $(BUILD)/libwfsim.a
 $(BUILD)/wfsim_tests: $(TEST_OBJ) $(BUILD)/libwfsim.a
 	$(CC) $(CFLAGS_ALL) $^ -o $@ $(LDLIBS_ALL)
 
+$(BUILD)/tests/%: $(BUILD)/obj/tests/tools/%.o $(BUILD)/libwfsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $^ -o $@ $(LDLIBS_ALL)
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(BUILD)/libwfsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $^ -o $@ $(LDLIBS_ALL)
+
 # Missing Debian packages (run as root) and the pinned Python environment.
 deps:
 	@sh scripts/install-deps.sh
@@ -76,7 +90,7 @@ check-c: $(BUILD)/wfsim_tests $(BUILD)/wfsim
 	$(BUILD)/wfsim_tests
 
 check-py: all
-	$(PYTHON) -m pytest -q tests/py
+	WFSIM_BUILD=$(BUILD) $(PYTHON) -m pytest -q tests/py
 
 check: check-c check-py
 
