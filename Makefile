@@ -18,10 +18,10 @@ WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 # -ffp-contract=off: MODEL.md 0.2 forbids fused multiply-add in decisions.
 CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -ffp-contract=off -pthread $(OPT) $(WARN) \
              $(SANITIZE) -Iinclude -Isrc/common -Isrc/parquet -Isrc/model \
-             -Isrc/output -I$(BUILD)/gen -MMD -MP $(CFLAGS)
+             -Isrc/output -Isrc/engine -I$(BUILD)/gen -MMD -MP $(CFLAGS)
 LDLIBS_ALL = -lzstd -lyaml -lnettle -lm -pthread $(SANITIZE) $(LDLIBS)
 
-SUBSYS   = common parquet model output
+SUBSYS   = common parquet model output engine
 LIB_SRC  = $(foreach d,$(SUBSYS),$(wildcard src/$(d)/*.c))
 LIB_OBJ  = $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/default_tables.o
 CLI_SRC  = $(wildcard src/cli/*.c)

@@ -23,6 +23,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define WF_VERSION "0.1.0"
 #define WF_MODEL_VERSION 1
@@ -109,6 +110,7 @@ typedef struct wf_run_options {
     int debug_csv;         /* also write OUT/debug/events.csv, snapshot.csv */
     wf_progress_fn progress; /* optional, called from the calling thread */
     void *progress_ctx;
+    FILE *report;          /* optional: the per-year table is printed here */
 } wf_run_options;
 
 /* Simulates start_year..end_year and writes OUT (MODEL.md 5). OUT is written

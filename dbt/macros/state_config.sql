@@ -1,0 +1,101 @@
+{#-
+  Configuration and file helpers of the state and metrics models.
+
+  The state models are event-sourced: nearly everything they show comes
+  from the census and the events. A few facts are not in the events and
+  come from the effective configuration (docs/config.md), passed by the
+  runner as the dbt var `wfsim_config` (a dict, or its JSON text):
+  eligibility.minimum_age and waiting_period_days (the eligibility date of
+  employees who get no eligibility event), the simulation years, and, when
+  no generation_summary.json is there, the workforce rates that give each
+  year's target. Without the var, the state models use the defaults of
+  MODEL.md 2.2, listed once in wf_state_config_defaults(); docs/dbt.md
+  says so. (SQL mode, which refuses a missing var, does not use these.)
+-#}
+
+{#- MODEL.md 2.2 defaults of the few keys the state models read. -#}
+{% macro wf_state_config_defaults() %}
+  {{ return({
+      "simulation": {"start_year": none, "end_year": none},
+      "workforce": {"target_growth_rate_ppm": 30000,
+                    "termination_rate_ppm": 120000,
+                    "new_hire_termination_rate_ppm": 250000},
+      "eligibility": {"minimum_age": 21, "waiting_period_days": 0},
+      "auto_escalation": {"cap_bp": 1000}
+  }) }}
+{% endmacro %}
+
+{#- The var wfsim_config as a dict, or none when it was not given. -#}
+{% macro wf_state_config() %}
+  {% set cfg = var('wfsim_config', none) %}
+  {% if cfg is string and cfg | trim != '' %}
+    {% set cfg = fromjson(cfg) %}
+  {% elif cfg is string %}
+    {% set cfg = none %}
+  {% endif %}
+  {{ return(cfg) }}
+{% endmacro %}
+
+{#- One configuration value: from wfsim_config when given, else the default. -#}
+{% macro wf_cfg(section, key) %}
+  {% set cfg = wf_state_config() %}
+  {% if cfg is mapping and section in cfg and cfg[section] is mapping and key in cfg[section] %}
+    {{ return(cfg[section][key]) }}
+  {% endif %}
+  {{ return(wf_state_config_defaults()[section][key]) }}
+{% endmacro %}
+
+{#- A SQL string literal. -#}
+{% macro wf_sql_string(text) %}
+  {{- return("'" ~ (text | string | replace("'", "''")) ~ "'") -}}
+{% endmacro %}
+
+{#- A path var without a trailing slash ('' stays ''). -#}
+{% macro wf_path_var(name) %}
+  {% set p = var(name, '') %}
+  {% if p is none %}{% set p = '' %}{% endif %}
+  {% set p = p | string | trim %}
+  {% if p | length > 1 and p.endswith('/') %}{% set p = p[:-1] %}{% endif %}
+  {{ return(p) }}
+{% endmacro %}
+
+{#- True when a file matching the glob exists (false at parse time). -#}
+{% macro wf_glob_exists(pattern) %}
+  {% if not execute or pattern == '' %}{{ return(false) }}{% endif %}
+  {% set res = run_query("select count(*) from glob(" ~ wf_sql_string(pattern) ~ ")") %}
+  {{ return(res.columns[0].values()[0] > 0) }}
+{% endmacro %}
+
+{#- The generation summary to read: var summary_path, else
+    events_path/generation_summary.json when present, else ''. -#}
+{% macro wf_summary_path() %}
+  {% set p = wf_path_var('summary_path') %}
+  {% if p != '' %}{{ return(p) }}{% endif %}
+  {% set guess = wf_path_var('events_path') ~ '/generation_summary.json' %}
+  {% if wf_glob_exists(guess) %}{{ return(guess) }}{% endif %}
+  {{ return('') }}
+{% endmacro %}
+
+{#- Completed years from date a to date b (MODEL.md 3). -#}
+{% macro wf_years_between(a, b) -%}
+  (year({{ b }}) - year({{ a }})
+   - case when month({{ a }}) * 100 + day({{ a }}) > month({{ b }}) * 100 + day({{ b }})
+          then 1 else 0 end)
+{%- endmacro %}
+
+{#- add_years(d, n): same month and day, 29 February -> 28 February. -#}
+{% macro wf_add_years(d, n) -%}
+  (({{ d }}) + to_years(({{ n }})::INTEGER))::DATE
+{%- endmacro %}
+
+{#- Day number since 1970-01-01 of a DATE. -#}
+{% macro wf_day_number(d) -%}
+  date_diff('day', DATE '1970-01-01', {{ d }})
+{%- endmacro %}
+
+{#- pick(n) of MODEL.md 1 for key "{seed}|{entity}|{year}|{stream}". -#}
+{% macro wf_state_pick(seed, entity, year, stream, n) -%}
+  ((('0x' || substr(md5(({{ seed }})::VARCHAR || '|' || ({{ entity }}) || '|'
+      || ({{ year }})::VARCHAR || '|' || '{{ stream }}'), 1, 8))::UBIGINT
+    * ({{ n }})::UBIGINT) >> 32)::BIGINT
+{%- endmacro %}

@@ -1,0 +1,66 @@
+{#-
+  The 401(k) plan by year. Participation counts those active on December
+  31: eligible = elig(e) on or before December 31; participating =
+  enrolled with a deferral rate above 0; participation_rate =
+  participating / eligible. average_deferral_rate is the mean rate of the
+  participants (DOUBLE). Contributions and employer cost sum every
+  employee-year (leavers too), after the IRS limits (docs/dbt.md).
+  Enrollment activity is counted from the events.
+-#}
+with st as (
+    select * from {{ ref('fct_workforce_snapshot') }}
+),
+
+ev as (
+    select
+        simulation_year,
+        count(*) filter (where event_category = 'auto_enrollment')      as auto_enrollments,
+        count(*) filter (where event_category = 'voluntary_enrollment') as voluntary_enrollments,
+        count(*) filter (where event_category = 'opt_out')              as opt_outs,
+        count(*) filter (where event_type = 'deferral_escalation')      as escalations
+    from {{ ref('fct_yearly_events') }}
+    group by simulation_year
+),
+
+by_year as (
+    select
+        simulation_year,
+        count(*) filter (where employment_status = 'active')                                  as active_headcount,
+        count(*) filter (where employment_status = 'active' and is_eligible)                  as eligible_headcount,
+        count(*) filter (where employment_status = 'active' and is_eligible
+                           and is_enrolled and deferral_rate > 0)                             as participating_headcount,
+        count(*) filter (where employment_status = 'active' and is_enrolled and deferral_rate > 0)
+                                                                                              as enrolled_headcount,
+        avg(deferral_rate::DOUBLE) filter (where employment_status = 'active'
+                                             and is_enrolled and deferral_rate > 0)          as average_deferral_rate,
+        sum(employee_contributions)                                                           as employee_contributions,
+        sum(employer_match)                                                                   as employer_match,
+        sum(employer_core)                                                                    as employer_core,
+        sum(employer_cost)                                                                    as employer_cost,
+        sum(plan_compensation)                                                                as plan_compensation,
+        count(*) filter (where is_at_deferral_limit)                                          as employees_at_deferral_limit
+    from st
+    group by simulation_year
+)
+
+select
+    b.simulation_year,
+    b.active_headcount,
+    b.eligible_headcount,
+    b.enrolled_headcount,
+    b.participating_headcount,
+    b.participating_headcount::DOUBLE / nullif(b.eligible_headcount, 0)     as participation_rate,
+    b.average_deferral_rate,
+    b.employee_contributions,
+    b.employer_match,
+    b.employer_core,
+    b.employer_cost,
+    b.plan_compensation,
+    b.employer_cost::DOUBLE / nullif(b.plan_compensation, 0)::DOUBLE        as employer_cost_rate,
+    b.employees_at_deferral_limit,
+    coalesce(e.auto_enrollments, 0)                                         as auto_enrollments,
+    coalesce(e.voluntary_enrollments, 0)                                    as voluntary_enrollments,
+    coalesce(e.opt_outs, 0)                                                 as opt_outs,
+    coalesce(e.escalations, 0)                                              as escalations
+from by_year as b
+left join ev as e using (simulation_year)

@@ -1,0 +1,84 @@
+{#-
+  One row per employee who was ever in the workforce: the active census
+  rows and every hire event. A hire's birth date is not in its events; it
+  is rebuilt from the hire event (date, age at hire, seed) with MODEL.md
+  4.4's keyed draw: add_years(hire_date, -age) - pick(id, y,
+  hire_birth_day, 365) days. elig(e) follows MODEL.md 3 with the
+  eligibility settings of wfsim_config (defaults otherwise).
+-#}
+{%- set min_age = wf_cfg('eligibility', 'minimum_age') -%}
+{%- set wait_days = wf_cfg('eligibility', 'waiting_period_days') -%}
+with years as (
+    select min(start_year) as start_year, min(end_year) as end_year,
+           min(census_date) as census_date
+    from {{ ref('int_simulation_years') }}
+),
+
+census as (
+    select
+        c.employee_id,
+        'census'                        as origin,
+        c.birth_date,
+        c.hire_date,
+        y.start_year                    as first_year,
+        c.level_id                      as census_level_id,
+        c.salary                        as census_salary,
+        c.deferral_rate                 as census_deferral_rate,
+        c.auto_escalation_opt_out
+    from {{ ref('stg_wfsim__census') }} as c
+    cross join years as y
+),
+
+hires as (
+    select
+        e.employee_id,
+        'new_hire'                      as origin,
+        ({{ wf_add_years('e.event_date', '-e.employee_age') }}
+            - {{ wf_state_pick('e.random_seed', 'e.employee_id', 'e.simulation_year', 'hire_birth_day', 365) }}::INTEGER
+        )::DATE                         as birth_date,
+        e.event_date                    as hire_date,
+        e.simulation_year               as first_year,
+        NULL::INTEGER                   as census_level_id,
+        NULL::DECIMAL(18, 2)            as census_salary,
+        NULL::DECIMAL(9, 4)             as census_deferral_rate,
+        false                           as auto_escalation_opt_out
+    from {{ ref('stg_wfsim__events') }} as e
+    where e.event_type = 'hire'
+),
+
+terminations as (
+    select
+        employee_id,
+        min(event_date)                 as termination_date,
+        min(event_category)             as termination_category
+    from {{ ref('stg_wfsim__events') }}
+    where event_type = 'termination'
+    group by employee_id
+),
+
+everyone as (
+    select * from census
+    union all
+    select * from hires
+)
+
+select
+    p.employee_id,
+    p.origin,
+    p.birth_date,
+    p.hire_date,
+    p.first_year,
+    t.termination_date,
+    t.termination_category,
+    coalesce(year(t.termination_date), y.end_year)::INTEGER    as last_year,
+    greatest(
+        p.hire_date + {{ wait_days }}::INTEGER,
+        {{ wf_add_years('p.birth_date', min_age) }}
+    )                                                          as eligibility_date,
+    p.census_level_id,
+    p.census_salary,
+    p.census_deferral_rate,
+    p.auto_escalation_opt_out
+from everyone as p
+cross join years as y
+left join terminations as t using (employee_id)

@@ -1,0 +1,87 @@
+{#-
+  Pay and deferral segments of each employee-year, for proration. A
+  segment starts on the first day employed in the year (January 1, or the
+  hire date) and at every date with an event of the employee in the year;
+  it carries the state after that date's last event and ends the day
+  before the next segment, or on the day before the termination (the
+  termination day is not worked: an employee terminated on d is not active
+  on d, MODEL.md 3), or on December 31. days = its length in days.
+  Eligibility events are boundaries too, so `is_eligible` (segment start
+  on or after elig(e)) splits pay exactly.
+-#}
+with ey as (
+    select * from {{ ref('int_employee_year_end_state') }}
+),
+
+starts as (
+    -- the state carried into January 1 (not for a hire's first year: the
+    -- hire event opens that year)
+    select
+        ey.employee_id,
+        ey.simulation_year,
+        ey.year_start                   as segment_start,
+        -1                              as event_sequence,
+        ey.start_salary                 as salary,
+        ey.start_deferral_rate          as deferral_rate
+    from ey
+    where not ey.is_new_hire
+),
+
+year_changes as (
+    select
+        s.employee_id,
+        s.simulation_year,
+        s.event_date                    as segment_start,
+        s.event_sequence,
+        s.salary,
+        s.deferral_rate
+    from {{ ref('int_event_state') }} as s
+    where s.event_type <> 'census'
+),
+
+points as (
+    select * from starts
+    union all
+    select * from year_changes
+),
+
+last_per_day as (
+    select *
+    from points
+    qualify row_number() over (
+        partition by employee_id, simulation_year, segment_start
+        order by event_sequence desc) = 1
+),
+
+bounded as (
+    select
+        p.employee_id,
+        p.simulation_year,
+        p.segment_start,
+        coalesce(
+            lead(p.segment_start) over (
+                partition by p.employee_id, p.simulation_year order by p.segment_start),
+            ey.year_end + 1)                                    as next_start,
+        coalesce(ey.termination_date, ey.year_end + 1)          as period_end,
+        p.salary,
+        p.deferral_rate,
+        ey.eligibility_date,
+        ey.days_in_year
+    from last_per_day as p
+    join ey using (employee_id, simulation_year)
+)
+
+select
+    employee_id,
+    simulation_year,
+    segment_start,
+    least(next_start, period_end) - 1                                   as segment_end,
+    greatest(0, date_diff('day', segment_start, least(next_start, period_end)))::INTEGER
+                                                                        as days,
+    days_in_year,
+    salary,
+    (salary * 100)::BIGINT                                              as salary_cents,
+    deferral_rate,
+    (deferral_rate * 10000)::BIGINT                                     as deferral_bp,
+    segment_start >= eligibility_date                                   as is_eligible
+from bounded

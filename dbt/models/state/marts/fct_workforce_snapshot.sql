@@ -1,0 +1,89 @@
+{#-
+  The workforce of each year, one row per employee and year, rebuilt from
+  the census and the events alone (event sourcing). The columns of MODEL.md
+  5.2 come first, with its types and meanings, and equal the engine's own
+  snapshot (test assert_snapshot_matches_engine); then the derived ones:
+
+  - status_code: continuing_active, new_hire_active, or the termination
+    category (retirement, experienced_termination, new_hire_termination);
+  - age, tenure: completed years on the as-of date (December 31, or the
+    termination date), with their bands from the age_bands / tenure_bands
+    seeds;
+  - prorated pay and contributions for the year (int_employee_year_contributions,
+    docs/dbt.md).
+-#}
+with st as (
+    select * from {{ ref('int_employee_year_end_state') }}
+),
+
+ages as (
+    select
+        *,
+        coalesce(termination_date, year_end)                                as as_of_date,
+        {{ wf_years_between('birth_date', 'coalesce(termination_date, year_end)') }}
+                                                                            as age,
+        greatest(0, {{ wf_years_between('hire_date', 'coalesce(termination_date, year_end)') }})
+                                                                            as tenure
+    from st
+),
+
+age_bands as (
+    select band_label, min_value::INTEGER as min_value, max_value::INTEGER as max_value
+    from {{ ref('age_bands') }}
+),
+
+tenure_bands as (
+    select band_label, min_value::INTEGER as min_value, max_value::INTEGER as max_value
+    from {{ ref('tenure_bands') }}
+)
+
+select
+    a.simulation_year,
+    a.employee_id,
+    case when a.termination_date is null then 'active' else 'terminated' end
+                                                    as employment_status,
+    a.birth_date,
+    a.hire_date,
+    a.termination_date,
+    a.level_id,
+    a.salary,
+    a.eligibility_date,
+    a.is_enrolled,
+    a.deferral_rate,
+    a.enrollment_source,
+    a.ever_opted_out,
+    -- derived
+    case when a.termination_date is not null then a.termination_category
+         when a.is_new_hire then 'new_hire_active'
+         else 'continuing_active' end               as status_code,
+    a.origin                                        as employee_origin,
+    a.is_new_hire,
+    a.as_of_date,
+    a.age,
+    a.tenure,
+    ab.band_label                                   as age_band,
+    tb.band_label                                   as tenure_band,
+    a.eligibility_date <= a.as_of_date              as is_eligible,
+    a.enrollment_date,
+    a.start_level_id,
+    a.start_salary,
+    c.days_employed,
+    c.days_deferring,
+    c.prorated_compensation,
+    c.plan_compensation,
+    c.uncapped_employee_contributions,
+    c.deferral_limit,
+    c.is_catch_up_eligible,
+    c.is_at_deferral_limit,
+    c.employee_contributions,
+    c.employer_match,
+    c.employer_core,
+    c.employer_match + c.employer_core              as employer_cost,
+    c.limits_basis
+from ages as a
+left join age_bands as ab
+  on a.age >= ab.min_value and a.age < ab.max_value
+left join tenure_bands as tb
+  on a.tenure >= tb.min_value and a.tenure < tb.max_value
+left join {{ ref('int_employee_year_contributions') }} as c
+  using (employee_id, simulation_year)

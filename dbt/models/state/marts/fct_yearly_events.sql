@@ -1,0 +1,40 @@
+{#-
+  Every event of every year, typed as MODEL.md 5.1, with the attributes of
+  the employee a user filters on: where the employee came from (census or
+  a hire of which year), birth and hire dates, eligibility date, and the
+  census level, salary and deferral rate of census employees.
+-#}
+select
+    e.simulation_year,
+    e.event_id,
+    e.scenario_id,
+    e.plan_design_id,
+    e.random_seed,
+    e.employee_id,
+    e.event_type,
+    e.event_category,
+    e.event_date,
+    e.event_sequence,
+    e.level_id,
+    e.previous_level_id,
+    e.compensation_amount,
+    e.previous_compensation,
+    e.employee_deferral_rate,
+    e.prev_employee_deferral_rate,
+    e.employee_age,
+    e.employee_tenure,
+    e.age_band,
+    e.tenure_band,
+    e.event_probability,
+    e.created_at,
+    p.origin                    as employee_origin,
+    case when p.origin = 'new_hire' then p.first_year end
+                                as hire_year,
+    p.birth_date,
+    p.hire_date,
+    p.eligibility_date,
+    p.census_level_id,
+    p.census_salary,
+    p.census_deferral_rate
+from {{ ref('stg_wfsim__events') }} as e
+left join {{ ref('int_employees') }} as p using (employee_id)

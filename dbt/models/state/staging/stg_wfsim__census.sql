@@ -1,0 +1,79 @@
+{#-
+  The active census rows (MODEL.md 2.1) with their exact values: a row
+  with any termination_date, or with a false `active`, is skipped; salary
+  rounded to cents and deferral rate to basis points, half away from zero
+  (DuckDB's text-to-DECIMAL cast); level_id derived from the salary when
+  the cell or the column is missing (the lowest level whose maximum is
+  above the salary, else the top level). line_number is the file line of
+  the data row when the file has no multi-line quoted fields.
+-#}
+{%- set path = wf_census_path() -%}
+{%- set cols = wf_census_columns(path) -%}
+with raw as (
+    select
+        row_number() over () + 1                                        as line_number,
+        {{ wf_census_cell(cols, 'employee_id') }}                       as employee_id,
+        {{ wf_census_cell(cols, 'birth_date') }}                        as birth_date,
+        {{ wf_census_cell(cols, 'hire_date') }}                         as hire_date,
+        {{ wf_census_cell(cols, 'salary') }}                            as salary,
+        {{ wf_census_cell(cols, 'termination_date') }}                  as termination_date,
+        lower({{ wf_census_cell(cols, 'active') }})                     as active,
+        {{ wf_census_cell(cols, 'level_id') }}                          as level_id,
+        {{ wf_census_cell(cols, 'deferral_rate') }}                     as deferral_rate,
+        lower({{ wf_census_cell(cols, 'auto_escalation_opt_out') }})    as auto_escalation_opt_out
+    from {{ wf_census_read(path) }}
+),
+
+active_rows as (
+    select *
+    from raw
+    where termination_date is null
+      and coalesce(active, 'true') not in ('false', 'f', 'no', 'n', '0')
+),
+
+typed as (
+    select
+        line_number,
+        employee_id,
+        birth_date::DATE                                        as birth_date,
+        hire_date::DATE                                         as hire_date,
+        salary::DECIMAL(18, 2)                                  as salary,
+        level_id::INTEGER                                       as census_level_id,
+        coalesce(deferral_rate, '0')::DECIMAL(9, 4)             as deferral_rate,
+        coalesce(auto_escalation_opt_out, 'false')
+            in ('true', 't', 'yes', 'y', '1')                   as auto_escalation_opt_out
+    from active_rows
+),
+
+levels as (
+    select
+        level_id::INTEGER                           as level_id,
+        max_compensation::DECIMAL(18, 2)            as max_compensation
+    from {{ ref('levels') }}
+),
+
+derived_level as (
+    select
+        t.employee_id,
+        coalesce(
+            min(l.level_id) filter (where l.max_compensation > t.salary),
+            (select max(level_id) from levels)
+        ) as derived_level_id
+    from typed as t
+    cross join levels as l
+    where t.census_level_id is null
+    group by t.employee_id, t.salary
+)
+
+select
+    t.employee_id,
+    t.birth_date,
+    t.hire_date,
+    t.salary,
+    coalesce(t.census_level_id, d.derived_level_id)    as level_id,
+    t.deferral_rate,
+    t.deferral_rate > 0                                 as is_enrolled,
+    t.auto_escalation_opt_out,
+    t.line_number
+from typed as t
+left join derived_level as d using (employee_id)

@@ -1,0 +1,12 @@
+/*
+ * cli_commands.c - the table of `wfsim` commands.
+ */
+#include "wfsim_cli.h"
+
+const cli_command cli_commands[] = {
+    {"census", cmd_census},
+    {"events", cmd_events},
+    {"config", cmd_config},
+};
+
+const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];

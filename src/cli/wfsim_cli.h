@@ -1,0 +1,44 @@
+/*
+ * wfsim_cli.h - what the command files of the `wfsim` tool share.
+ *
+ * Each command lives in its own cmd_*.c with a `int cmd_NAME(argc, argv)`
+ * entry (argv[0] is the command name) and a help text; the table in
+ * cli_commands.c lists them for main().
+ */
+#ifndef WFSIM_CLI_H
+#define WFSIM_CLI_H
+
+#include "wfsim.h"
+
+typedef struct cli_command {
+    const char *name;
+    int (*main)(int argc, char **argv);
+} cli_command;
+
+extern const cli_command cli_commands[];
+extern const size_t cli_command_count;
+
+/* Prints "wfsim: <formatted error>" and returns the exit code for it. */
+int cli_fail(const wf_error *err);
+/* Prints a usage complaint (fmt has one %s for arg) and returns 64. */
+int cli_usage(const char *command, const char *fmt, const char *arg);
+/* Parses a whole number option in [min, max]; 0 or 64 (after a message). */
+int cli_parse_long(const char *command, const char *name, const char *text,
+                   long min, long max, long *out);
+
+/* Configuration keys set from the command line (--start, --seed, ...). */
+typedef struct cli_overrides {
+    int n;
+    const char *key[16], *value[16];
+} cli_overrides;
+
+void cli_override(cli_overrides *ov, const char *key, const char *value);
+/* Loads path (NULL: defaults) and applies the overrides in order; on error
+ * prints it and returns the exit code, else 0. */
+int cli_load_config(const char *path, const cli_overrides *ov, wf_config **out);
+
+int cmd_census(int argc, char **argv);
+int cmd_events(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+
+#endif

@@ -1,0 +1,393 @@
+/*
+ * wf_csv.c - see wf_csv.h.
+ *
+ * One pass over the buffer, byte by byte, with the line and character
+ * column kept as running counters (unescaping a quoted field writes over
+ * bytes already read, so positions cannot be recomputed afterwards). A
+ * field's value is written back where it was read: an unquoted value stays
+ * in place and gets a NUL where its trailing blanks or its delimiter were;
+ * a quoted value is copied left over its opening quote and doubled quotes.
+ * The buffer holds one byte more than the input so the last field always
+ * has room for its NUL.
+ */
+#include "wf_csv.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "wf_error.h"
+
+#define READ_BLOCK (8u << 20)
+
+struct wf_csv {
+    char *name;
+    char *buf;          /* size + 1 bytes */
+    size_t size, pos;
+    long line, col;     /* position of buf[pos] */
+    long record_line;
+    size_t expected;    /* header's field count; 0 before the header */
+    wf_csv_field *fields;
+    size_t cap;
+};
+
+static wf_status csv_new(const char *name, wf_csv **out, wf_error *err)
+{
+    wf_csv *c = calloc(1, sizeof *c);
+    if (!c)
+        return wf_error_nomem(err, "CSV reader");
+    c->name = strdup(name ? name : "");
+    if (!c->name) {
+        free(c);
+        return wf_error_nomem(err, "CSV reader");
+    }
+    c->line = 1;
+    c->col = 1;
+    *out = c;
+    return WF_OK;
+}
+
+static void skip_bom(wf_csv *c)
+{
+    if (c->size >= 3 && (unsigned char)c->buf[0] == 0xEF &&
+        (unsigned char)c->buf[1] == 0xBB && (unsigned char)c->buf[2] == 0xBF)
+        c->pos = 3;
+}
+
+static wf_status read_all(int fd, const char *path, char **buf, size_t *size,
+                          wf_error *err)
+{
+    struct stat st;
+    size_t cap = 1u << 16, n = 0;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+        cap = (size_t)st.st_size + 1;
+    char *b = malloc(cap + 1);
+    if (!b)
+        return wf_error_nomem(err, path);
+    for (;;) {
+        if (n == cap) {
+            char *nb = realloc(b, cap * 2 + 1);
+            if (!nb) {
+                free(b);
+                return wf_error_nomem(err, path);
+            }
+            b = nb;
+            cap *= 2;
+        }
+        size_t want = cap - n < READ_BLOCK ? cap - n : READ_BLOCK;
+        ssize_t got = read(fd, b + n, want);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got < 0) {
+            free(b);
+            return wf_error_errno(err, "read", path);
+        }
+        if (got == 0)
+            break;
+        n += (size_t)got;
+    }
+    b[n] = '\0';
+    *buf = b;
+    *size = n;
+    return WF_OK;
+}
+
+wf_status wf_csv_open(const char *path, wf_csv **out, wf_error *err)
+{
+    *out = NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return wf_error_errno(err, "open", path);
+    wf_csv *c = NULL;
+    wf_status st = csv_new(path, &c, err);
+    if (st == WF_OK)
+        st = read_all(fd, path, &c->buf, &c->size, err);
+    close(fd);
+    if (st != WF_OK) {
+        wf_csv_close(c);
+        return st;
+    }
+    skip_bom(c);
+    *out = c;
+    return WF_OK;
+}
+
+wf_status wf_csv_open_mem(const char *name, const char *data, size_t size,
+                          wf_csv **out, wf_error *err)
+{
+    *out = NULL;
+    wf_csv *c = NULL;
+    wf_status st = csv_new(name, &c, err);
+    if (st != WF_OK)
+        return st;
+    c->buf = malloc(size + 1);
+    if (!c->buf) {
+        wf_csv_close(c);
+        return wf_error_nomem(err, name);
+    }
+    memcpy(c->buf, data, size);
+    c->buf[size] = '\0';
+    c->size = size;
+    skip_bom(c);
+    *out = c;
+    return WF_OK;
+}
+
+void wf_csv_close(wf_csv *c)
+{
+    if (!c)
+        return;
+    free(c->name);
+    free(c->buf);
+    free(c->fields);
+    free(c);
+}
+
+long wf_csv_record_line(const wf_csv *c)
+{
+    return c->record_line;
+}
+
+const char *wf_csv_name(const wf_csv *c)
+{
+    return c->name;
+}
+
+size_t wf_csv_size(const wf_csv *c)
+{
+    return c->size;
+}
+
+static wf_status bad(wf_csv *c, wf_error *err, long line, long col,
+                     const char *what)
+{
+    return wf_error_set(err, WF_EINPUT, c->name, line, col, "%s", what);
+}
+
+/* Length of the valid UTF-8 sequence at p (a non-ASCII lead byte), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t avail)
+{
+    unsigned char b = p[0];
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (b >= 0xC2 && b <= 0xDF)
+        n = 2;
+    else if (b >= 0xE0 && b <= 0xEF) {
+        n = 3;
+        if (b == 0xE0)
+            lo = 0xA0;
+        if (b == 0xED)
+            hi = 0x9F;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        n = 4;
+        if (b == 0xF0)
+            lo = 0x90;
+        if (b == 0xF4)
+            hi = 0x8F;
+    } else
+        return 0;
+    if (avail < n || p[1] < lo || p[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (p[i] < 0x80 || p[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+/* A byte that is neither ASCII text nor a delimiter: a checked UTF-8
+ * sequence, copied to w (which may equal the read position). */
+static wf_status take_utf8(wf_csv *c, size_t *w, wf_error *err)
+{
+    const unsigned char *p = (const unsigned char *)c->buf + c->pos;
+    size_t n = utf8_len(p, c->size - c->pos);
+    if (n == 0)
+        return bad(c, err, c->line, c->col, "invalid UTF-8 byte sequence");
+    memmove(c->buf + *w, p, n);
+    *w += n;
+    c->pos += n;
+    c->col++;
+    return WF_OK;
+}
+
+static wf_status scan_quoted(wf_csv *c, wf_csv_field *f, size_t *end,
+                             wf_error *err)
+{
+    c->pos++;                  /* opening quote */
+    c->col++;
+    size_t w = c->pos;
+    f->s = c->buf + w;
+    for (;;) {
+        if (c->pos >= c->size)
+            return bad(c, err, f->line, f->column,
+                       "unterminated quoted field (no closing '\"')");
+        unsigned char b = (unsigned char)c->buf[c->pos];
+        if (b == '"') {
+            if (c->pos + 1 < c->size && c->buf[c->pos + 1] == '"') {
+                c->buf[w++] = '"';
+                c->pos += 2;
+                c->col += 2;
+                continue;
+            }
+            c->pos++;
+            c->col++;
+            break;
+        }
+        if (b == '\r' && !(c->pos + 1 < c->size && c->buf[c->pos + 1] == '\n'))
+            return bad(c, err, c->line, c->col,
+                       "carriage return not followed by a line feed");
+        if (b == 0)
+            return bad(c, err, c->line, c->col, "NUL byte in the file");
+        if (b >= 0x80) {
+            wf_status st = take_utf8(c, &w, err);
+            if (st != WF_OK)
+                return st;
+            continue;
+        }
+        c->buf[w++] = (char)b;
+        c->pos++;
+        c->col++;
+        if (b == '\n') {
+            c->line++;
+            c->col = 1;
+        }
+    }
+    *end = w;
+    while (c->pos < c->size && (c->buf[c->pos] == ' ' || c->buf[c->pos] == '\t')) {
+        c->pos++;
+        c->col++;
+    }
+    if (c->pos < c->size) {
+        char t = c->buf[c->pos];
+        if (t != ',' && t != '\n' && t != '\r')
+            return bad(c, err, c->line, c->col,
+                       "text after the closing quote of a quoted field "
+                       "(expected ',' or the end of the line)");
+    }
+    return WF_OK;
+}
+
+static wf_status scan_plain(wf_csv *c, wf_csv_field *f, size_t *end,
+                            wf_error *err)
+{
+    size_t w = c->pos, last = c->pos;  /* last: end of the last non-blank */
+    f->s = c->buf + c->pos;
+    while (c->pos < c->size) {
+        unsigned char b = (unsigned char)c->buf[c->pos];
+        if (b == ',' || b == '\n' || b == '\r')
+            break;
+        if (b == '"')
+            return bad(c, err, c->line, c->col,
+                       "'\"' inside an unquoted field (quote the whole field "
+                       "and double the quote)");
+        if (b == 0)
+            return bad(c, err, c->line, c->col, "NUL byte in the file");
+        if (b >= 0x80) {
+            wf_status st = take_utf8(c, &w, err);
+            if (st != WF_OK)
+                return st;
+            last = w;
+            continue;
+        }
+        c->pos++;
+        c->col++;
+        w++;
+        if (b != ' ' && b != '\t')
+            last = w;
+    }
+    *end = last;
+    return WF_OK;
+}
+
+static wf_status push_field(wf_csv *c, size_t n, wf_error *err)
+{
+    if (n < c->cap)
+        return WF_OK;
+    size_t cap = c->cap ? c->cap * 2 : 16;
+    wf_csv_field *nf = realloc(c->fields, cap * sizeof *nf);
+    if (!nf)
+        return wf_error_nomem(err, "CSV fields");
+    c->fields = nf;
+    c->cap = cap;
+    return WF_OK;
+}
+
+/* Scans one record at c->pos into c->fields; *n its field count. */
+static wf_status scan_record(wf_csv *c, size_t *n, wf_error *err)
+{
+    size_t nf = 0;
+    c->record_line = c->line;
+    for (;;) {
+        while (c->pos < c->size && (c->buf[c->pos] == ' ' || c->buf[c->pos] == '\t')) {
+            c->pos++;
+            c->col++;
+        }
+        if (c->expected && nf == c->expected)
+            return bad(c, err, c->line, c->col,
+                       "more fields than the header has (a trailing comma?)");
+        wf_status st = push_field(c, nf, err);
+        if (st != WF_OK)
+            return st;
+        wf_csv_field *f = &c->fields[nf++];
+        f->line = c->line;
+        f->column = c->col;
+        f->quoted = c->pos < c->size && c->buf[c->pos] == '"';
+        size_t end = c->pos;
+        st = f->quoted ? scan_quoted(c, f, &end, err) : scan_plain(c, f, &end, err);
+        if (st != WF_OK)
+            return st;
+        f->len = (size_t)(c->buf + end - f->s);
+        char t = c->pos < c->size ? c->buf[c->pos] : '\n';
+        bool at_eof = c->pos >= c->size;
+        c->buf[end] = '\0';    /* after reading t: end <= pos */
+        if (at_eof)
+            break;
+        if (t == ',') {
+            c->pos++;
+            c->col++;
+            continue;
+        }
+        if (t == '\r') {
+            if (!(c->pos + 1 < c->size && c->buf[c->pos + 1] == '\n'))
+                return bad(c, err, c->line, c->col,
+                           "carriage return not followed by a line feed");
+            c->pos++;
+        }
+        c->pos++;              /* the line feed */
+        c->line++;
+        c->col = 1;
+        break;
+    }
+    *n = nf;
+    return WF_OK;
+}
+
+wf_status wf_csv_next(wf_csv *c, wf_csv_field **fields, size_t *n,
+                      wf_error *err)
+{
+    *n = 0;
+    *fields = c->fields;
+    while (c->pos < c->size) {
+        size_t nf = 0;
+        wf_status st = scan_record(c, &nf, err);
+        if (st != WF_OK)
+            return st;
+        if (nf == 1 && !c->fields[0].quoted && c->fields[0].len == 0)
+            continue;          /* a blank line */
+        if (c->expected == 0) {
+            c->expected = nf;
+        } else if (nf != c->expected) {
+            return wf_error_set(err, WF_EINPUT, c->name, c->record_line,
+                                c->fields[nf - 1].column,
+                                "%zu fields, but the header has %zu",
+                                nf, c->expected);
+        }
+        *fields = c->fields;
+        *n = nf;
+        return WF_OK;
+    }
+    return WF_OK;
+}

@@ -1,0 +1,83 @@
+/*
+ * rng.h - keyed draws (MODEL.md 1).
+ *
+ * Every random number of the model is a pure function of the text key
+ * "{seed}|{entity}|{year}|{stream}": x is the first four bytes of the key's
+ * MD5 read big-endian, u = x / 2^32 and pick(n) = (x * n) >> 32. There is no
+ * generator state, so draws can be computed in any order, on any thread.
+ *
+ * The hashing sits behind two functions (wf_rng_x for one entity and
+ * wf_rng_x_batch for many entities of one stream), so a multi-lane MD5 can
+ * replace the scalar one without touching the model. A wf_rng_stream holds
+ * the key's constant parts for one (seed, year, stream); it is immutable
+ * after wf_rng_stream_init and may be shared between threads.
+ */
+#ifndef WF_RNG_H
+#define WF_RNG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define WF_STREAMS(X)                                           \
+    X(RETIREMENT, "retirement")                                 \
+    X(TERMINATION, "termination")                               \
+    X(TERMINATION_DATE, "termination_date")                     \
+    X(HIRE_DATE, "hire_date")                                   \
+    X(HIRE_AGE, "hire_age")                                     \
+    X(HIRE_BIRTH_DAY, "hire_birth_day")                         \
+    X(HIRE_SALARY, "hire_salary")                               \
+    X(NEW_HIRE_TERMINATION, "new_hire_termination")             \
+    X(NEW_HIRE_TERMINATION_DATE, "new_hire_termination_date")   \
+    X(PROMOTION, "promotion")                                   \
+    X(PROMOTION_RAISE, "promotion_raise")                       \
+    X(MERIT, "merit")                                           \
+    X(VOLUNTARY_ENROLLMENT, "voluntary_enrollment")             \
+    X(ENROLLMENT_CONVERSION, "enrollment_conversion")           \
+    X(OPT_OUT, "opt_out")
+
+typedef enum wf_stream {
+#define X(name, text) WF_STREAM_##name,
+    WF_STREAMS(X)
+#undef X
+    WF_STREAM_COUNT
+} wf_stream;
+
+extern const char *const wf_stream_names[WF_STREAM_COUNT];
+
+/* The constant parts of the keys of one (seed, year, stream). */
+typedef struct wf_rng_stream {
+    char head[24];          /* "{seed}|" */
+    char tail[48];          /* "|{year}|{stream}" */
+    unsigned char head_len, tail_len;
+} wf_rng_stream;
+
+/* Longest entity the key buffers accept (employee ids are at most 64). */
+#define WF_RNG_ENTITY_MAX 64
+
+void wf_rng_stream_init(wf_rng_stream *s, int64_t seed, int year,
+                        wf_stream stream);
+
+/* x of an arbitrary key text (used by the test vectors). */
+uint32_t wf_rng_key_x(const char *key, size_t len);
+
+/* x of (stream, entity); entity is at most WF_RNG_ENTITY_MAX bytes. */
+uint32_t wf_rng_x(const wf_rng_stream *s, const char *entity, size_t len);
+
+/* x for n entities of one stream: out[i] = wf_rng_x(s, ids[idx[i]]), or of
+ * ids[i] when idx is NULL. Thread-safe; no allocation. */
+void wf_rng_x_batch(const wf_rng_stream *s, const char *const *ids,
+                    const uint32_t *idx, size_t n, uint32_t *out);
+
+/* u = x / 2^32, exact in a double. */
+static inline double wf_rng_u(uint32_t x)
+{
+    return (double)x / 4294967296.0;
+}
+
+/* pick(n) = (x * n) >> 32 for 1 <= n <= 2^31. */
+static inline uint32_t wf_rng_pick(uint32_t x, uint32_t n)
+{
+    return (uint32_t)(((uint64_t)x * n) >> 32);
+}
+
+#endif

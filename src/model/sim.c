@@ -1,0 +1,638 @@
+/*
+ * sim.c - the year loop of MODEL.md 4 (wf_sim_run).
+ *
+ * Each year runs these phases over the workforce rows (sim_int.h), which
+ * are kept in employee_id order:
+ *
+ *   A  parallel   age and tenure for the year, last year's hires (P),
+ *                 retirement draws (R);
+ *      serial     workforce needs (needs.c);
+ *   A2 parallel   termination keys k = u / h (only when Te > 0);
+ *      serial     selection of the first Te by (k, id);
+ *   H  parallel   the hires' attributes and new-hire termination keys;
+ *      serial     selection of the first Tnh, merge of the hires into the
+ *                 rows (a backward merge, in place);
+ *   B  parallel   every employee's events of the year (sim_employee.c);
+ *      serial     events of the chunks concatenated in chunk order, handed
+ *                 to the sink with the summary and the snapshot; the rows
+ *                 of those who left are dropped; bands grow.
+ *
+ * A draw is computed only where the model uses it. Parallel phases write
+ * only the rows and buffers of their own chunk, and everything serial runs
+ * in row order, so results do not depend on the thread count.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "needs.h"
+#include "sim_int.h"
+#include "wf_date.h"
+#include "wf_error.h"
+
+#define CHUNK_ROWS 8192
+
+typedef struct sim {
+    const wf_config *cfg;
+    const wf_tables *tab;
+    int threads;
+    wf_sim_rows rows, hires;
+    wf_sim_ctx ctx;
+    wf_sim_chunk *chunks;
+    size_t n_chunks;
+    wf_sim_rank *rank;
+    size_t rank_cap;
+    uint32_t *perm, *inv;
+    size_t perm_cap;
+    char **arenas;                  /* hire ids, one arena per year */
+    size_t n_arenas;
+    wf_event *year_ev;
+    size_t year_ev_cap;
+    wf_snapshot_row *snap;
+    size_t snap_cap;
+    const char **age_labels, **ten_labels;
+    size_t n_s;                     /* |S(y)| while a year runs */
+    int64_t te_quota, tnh_quota;
+} sim;
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static bool grow(void **p, size_t *cap, size_t want, size_t elem)
+{
+    if (want <= *cap)
+        return true;
+    size_t n = *cap ? *cap : 1024;
+    while (n < want)
+        n += n / 2;
+    void *q = realloc(*p, n * elem);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = n;
+    return true;
+}
+
+static int32_t md_day(int year, wf_md md)
+{
+    return wf_date_from_ymd(year, md.month, md.day);
+}
+
+static int32_t elig_day(const wf_config *cfg, int32_t birth, int32_t hire)
+{
+    int32_t a = hire + cfg->waiting_period_days;
+    int32_t b = wf_date_add_years(birth, cfg->minimum_age);
+    return a > b ? a : b;
+}
+
+static size_t chunks_for(size_t n)
+{
+    return (n + CHUNK_ROWS - 1) / CHUNK_ROWS;
+}
+
+static bool reserve_chunks(sim *s, size_t n)
+{
+    if (n <= s->n_chunks)
+        return true;
+    wf_sim_chunk *p = realloc(s->chunks, n * sizeof *p);
+    if (!p)
+        return false;
+    memset(p + s->n_chunks, 0, (n - s->n_chunks) * sizeof *p);
+    s->chunks = p;
+    s->n_chunks = n;
+    return true;
+}
+
+static void chunk_range(size_t k, size_t n, size_t *b, size_t *e)
+{
+    *b = k * CHUNK_ROWS;
+    *e = *b + CHUNK_ROWS < n ? *b + CHUNK_ROWS : n;
+}
+
+/* ---- setup ---------------------------------------------------------------- */
+
+static int cmp_census(const void *a, const void *b, void *arg)
+{
+    const wf_census *cen = arg;
+    return strcmp(cen->emp[*(const uint32_t *)a].id,
+                  cen->emp[*(const uint32_t *)b].id);
+}
+
+static wf_status load_census(sim *s, const wf_census *cen, wf_error *err)
+{
+    wf_sim_rows *r = &s->rows;
+    int32_t census_day = s->ctx.census_day;
+    uint32_t *order = malloc((cen->n ? cen->n : 1) * sizeof *order);
+    if (!order || !wf_sim_rows_reserve(r, cen->n)) {
+        free(order);
+        return wf_error_nomem(err, "workforce");
+    }
+    for (size_t i = 0; i < cen->n; i++)
+        order[i] = (uint32_t)i;
+    qsort_r(order, cen->n, sizeof *order, cmp_census, (void *)cen);
+    for (size_t i = 0; i < cen->n; i++) {
+        const wf_census_employee *e = &cen->emp[order[i]];
+        r->id[i] = e->id;
+        r->id_len[i] = (uint8_t)strlen(e->id);
+        r->birth[i] = e->birth_day;
+        r->hire[i] = e->hire_day;
+        r->elig[i] = elig_day(s->cfg, e->birth_day, e->hire_day);
+        r->salary[i] = e->salary_cents;
+        r->level[i] = (uint8_t)e->level;
+        r->deferral[i] = e->deferral_bp;
+        r->enrolled[i] = e->deferral_bp > 0;
+        r->source[i] = e->deferral_bp > 0 ? WF_SRC_CENSUS : WF_SRC_NONE;
+        r->enroll_day[i] = e->deferral_bp > 0 ? census_day : WF_DATE_NULL;
+        r->pend_opt_day[i] = WF_DATE_NULL;
+        r->pend_opt_prob[i] = NAN;
+        r->opted_out[i] = 0;
+        r->esc_opt_out[i] = e->esc_opt_out;
+    }
+    r->n = cen->n;
+    free(order);
+    return WF_OK;
+}
+
+static void build_luts(sim *s)
+{
+    const wf_tables *t = s->tab;
+    for (int v = 0; v < WF_SIM_LUT; v++) {
+        s->ctx.age_band[v] = (uint8_t)wf_band_index(t->age_bands, t->n_age_bands, v);
+        s->ctx.ten_band[v] = (uint8_t)wf_band_index(t->tenure_bands, t->n_tenure_bands, v);
+        s->ctx.age_seg[v] = (uint8_t)wf_band_index(t->age_segments, t->n_age_segments, v);
+    }
+}
+
+static wf_status setup(sim *s, const wf_census *cen, wf_error *err)
+{
+    const wf_tables *t = s->tab;
+    wf_sim_ctx *c = &s->ctx;
+    c->cfg = s->cfg;
+    c->tab = t;
+    c->rows = &s->rows;
+    c->chunk_size = CHUNK_ROWS;
+    c->census_day = wf_date_from_ymd(s->cfg->start_year - 1, 12, 31);
+    c->ae_cutoff = wf_config_ae_cutoff(s->cfg);
+    c->band_min = malloc((size_t)t->n_levels * sizeof *c->band_min);
+    c->band_max = malloc((size_t)t->n_levels * sizeof *c->band_max);
+    c->income_min_cents = malloc((size_t)t->n_income_segments * sizeof(int64_t));
+    s->age_labels = malloc((size_t)t->n_age_bands * sizeof *s->age_labels);
+    s->ten_labels = malloc((size_t)t->n_tenure_bands * sizeof *s->ten_labels);
+    if (!c->band_min || !c->band_max || !c->income_min_cents || !s->age_labels ||
+        !s->ten_labels)
+        return wf_error_nomem(err, "tables");
+    for (int l = 0; l < t->n_levels; l++) {
+        c->band_min[l] = t->levels[l].min_cents;
+        c->band_max[l] = t->levels[l].max_cents;
+    }
+    for (int i = 0; i < t->n_income_segments; i++)
+        c->income_min_cents[i] = t->income_segments[i].min * 100;
+    c->income_top_cents = t->income_segments[t->n_income_segments - 1].max * 100;
+    for (int i = 0; i < t->n_age_bands; i++)
+        s->age_labels[i] = t->age_bands[i].label;
+    for (int i = 0; i < t->n_tenure_bands; i++)
+        s->ten_labels[i] = t->tenure_bands[i].label;
+    build_luts(s);
+    return load_census(s, cen, err);
+}
+
+static void begin_year(sim *s, int y)
+{
+    const wf_config *cfg = s->cfg;
+    wf_sim_ctx *c = &s->ctx;
+    c->year = y;
+    c->jan1 = wf_date_from_ymd(y, 1, 1);
+    c->dec31 = wf_date_from_ymd(y, 12, 31);
+    c->promo_day = md_day(y, cfg->promotion_date);
+    c->merit_day = md_day(y, cfg->merit_date);
+    c->enroll_day = md_day(y, cfg->ve_enrollment_date);
+    c->esc_day = md_day(y, cfg->esc_effective_date);
+    for (int k = 0; k < WF_STREAM_COUNT; k++)
+        wf_rng_stream_init(&c->st[k], cfg->random_seed, y, (wf_stream)k);
+}
+
+/* ---- phase A: the year's ages, P and retirements -------------------------- */
+
+static void phase_a(void *arg, size_t k)
+{
+    sim *s = arg;
+    const wf_sim_ctx *c = &s->ctx;
+    wf_sim_rows *r = &s->rows;
+    wf_sim_chunk *ch = &s->chunks[k];
+    size_t b, e;
+    chunk_range(k, s->n_s, &b, &e);
+    ch->R = ch->P = 0;
+    for (size_t i = b; i < e; i++) {
+        int age = wf_years_between(r->birth[i], c->jan1);
+        r->age_y[i] = (int16_t)age;
+        r->ten_y[i] = (int16_t)wf_years_between(r->hire[i], c->jan1);
+        r->is_hire[i] = 0;
+        r->term_cat[i] = WF_CAT_NEW_HIRE;
+        r->term_prob[i] = NAN;
+        if (wf_date_year(r->hire[i]) == c->year - 1)
+            ch->P++;
+        if (age >= s->cfg->retirement_age &&
+            wf_rng_u(wf_rng_x(&c->st[WF_STREAM_RETIREMENT], r->id[i], r->id_len[i])) <
+                s->cfg->retirement_probability) {
+            r->term_cat[i] = WF_CAT_RETIREMENT;
+            r->term_prob[i] = s->cfg->retirement_probability;
+            ch->R++;
+        }
+    }
+}
+
+/* ---- phase A2: termination keys -------------------------------------------- */
+
+static void phase_a2(void *arg, size_t k)
+{
+    sim *s = arg;
+    const wf_sim_ctx *c = &s->ctx;
+    const wf_tables *t = s->tab;
+    wf_sim_rows *r = &s->rows;
+    size_t b, e;
+    chunk_range(k, s->n_s, &b, &e);
+    for (size_t i = b; i < e; i++) {
+        s->rank[i].idx = (uint32_t)i;
+        if (r->term_cat[i] == WF_CAT_RETIREMENT) {
+            s->rank[i].key = INFINITY;
+            continue;
+        }
+        double h = t->levels[r->level[i] - 1].termination_base *
+                   t->term_age_mult[c->age_band[wf_sim_clamp_lut(r->age_y[i])]] *
+                   t->term_tenure_mult[c->ten_band[wf_sim_clamp_lut(r->ten_y[i])]];
+        uint32_t x = wf_rng_x(&c->st[WF_STREAM_TERMINATION], r->id[i], r->id_len[i]);
+        s->rank[i].key = wf_rng_u(x) / h;
+        r->term_prob[i] = h;
+    }
+}
+
+static int64_t terminate_experienced(sim *s, int64_t te)
+{
+    wf_sim_rows *r = &s->rows;
+    size_t n = s->n_s;
+    if (te <= 0)
+        return 0;
+    wf_sim_parallel(s->threads, chunks_for(n), phase_a2, s);
+    if ((size_t)te > n)
+        te = (int64_t)n;
+    wf_sim_select(s->rank, n, (size_t)te);
+    int64_t done = 0;
+    for (int64_t j = 0; j < te; j++) {
+        uint32_t i = s->rank[j].idx;
+        if (r->term_cat[i] != WF_CAT_NEW_HIRE)
+            continue; /* a retiree; only possible when te > N - R */
+        r->term_cat[i] = WF_CAT_EXPERIENCED_TERMINATION;
+        done++;
+    }
+    return done;
+}
+
+/* ---- hires ------------------------------------------------------------------ */
+
+/* Hires per level by largest remainder (MODEL.md 4.4), into q. */
+static void hire_levels(const wf_tables *t, int64_t H, int64_t *q)
+{
+    __extension__ typedef __int128 i128;
+    int64_t W = 0, left = H;
+    int64_t rem[256];
+    for (int l = 0; l < t->n_levels; l++)
+        W += t->levels[l].new_hire_mix_ppm;
+    for (int l = 0; l < t->n_levels; l++) {
+        i128 p = (i128)H * t->levels[l].new_hire_mix_ppm;
+        q[l] = (int64_t)(p / W);
+        rem[l] = (int64_t)(p % W);
+        left -= q[l];
+    }
+    while (left-- > 0) {
+        int best = 0;
+        for (int l = 1; l < t->n_levels; l++)
+            if (rem[l] > rem[best])
+                best = l;
+        q[best]++;
+        rem[best] = -1;
+    }
+}
+
+static void phase_h(void *arg, size_t k)
+{
+    sim *s = arg;
+    const wf_sim_ctx *c = &s->ctx;
+    const wf_config *cfg = s->cfg;
+    const wf_tables *t = s->tab;
+    wf_sim_rows *h = &s->hires;
+    size_t b, e;
+    chunk_range(k, h->n, &b, &e);
+    for (size_t j = b; j < e; j++) {
+        const char *id = h->id[j];
+        size_t len = h->id_len[j];
+        uint32_t x = wf_rng_x(&c->st[WF_STREAM_HIRE_DATE], id, len);
+        int32_t hire = c->jan1 + (int32_t)wf_rng_pick(x, (uint32_t)wf_days_in_year(c->year));
+        x = wf_rng_x(&c->st[WF_STREAM_HIRE_AGE], id, len);
+        int64_t ra = wf_rng_pick(x, (uint32_t)t->hire_age_total_ppm);
+        int a = 0;
+        while (a < t->n_hire_ages - 1 && t->hire_age_cum_ppm[a] <= ra)
+            a++;
+        int age = t->hire_ages[a];
+        x = wf_rng_x(&c->st[WF_STREAM_HIRE_BIRTH_DAY], id, len);
+        int32_t birth = wf_date_add_years(hire, -age) - (int32_t)wf_rng_pick(x, 365);
+        int l = h->level[j] - 1;
+        double f = t->levels[l].new_hire_percentile +
+                   cfg->new_hire_salary_spread *
+                       (2.0 * wf_rng_u(wf_rng_x(&c->st[WF_STREAM_HIRE_SALARY], id, len)) - 1.0);
+        f = f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
+        h->hire[j] = hire;
+        h->birth[j] = birth;
+        h->elig[j] = elig_day(cfg, birth, hire);
+        h->salary[j] = llround((double)c->band_min[l] +
+                               (double)(c->band_max[l] - c->band_min[l]) * f);
+        h->age_y[j] = (int16_t)wf_years_between(birth, hire);
+        /* New-hire termination key; non-candidates rank last. */
+        s->rank[j].idx = s->inv[j];
+        s->rank[j].key = hire < c->dec31
+            ? wf_rng_u(wf_rng_x(&c->st[WF_STREAM_NEW_HIRE_TERMINATION], id, len))
+            : INFINITY;
+    }
+}
+
+static int cmp_hire(const void *a, const void *b, void *arg)
+{
+    const wf_sim_rows *h = arg;
+    return strcmp(h->id[*(const uint32_t *)a], h->id[*(const uint32_t *)b]);
+}
+
+static wf_status make_hire_ids(sim *s, int64_t H, wf_error *err)
+{
+    wf_sim_rows *h = &s->hires;
+    int y = s->ctx.year;
+    char tmp[64];
+    int stride = snprintf(tmp, sizeof tmp, "NH_%d_%06lld", y, (long long)H) + 1;
+    char **ap = realloc(s->arenas, (s->n_arenas + 1) * sizeof *ap);
+    if (!ap)
+        return wf_error_nomem(err, "hire ids");
+    s->arenas = ap;
+    char *arena = malloc((size_t)H * (size_t)stride);
+    if (!arena)
+        return wf_error_nomem(err, "hire ids");
+    s->arenas[s->n_arenas++] = arena;
+    int64_t q[256];
+    hire_levels(s->tab, H, q);
+    int lvl = 0;
+    int64_t used = 0;
+    for (int64_t j = 0; j < H; j++) {
+        char *id = arena + (size_t)j * (size_t)stride;
+        int len = snprintf(id, (size_t)stride, "NH_%d_%06lld", y, (long long)(j + 1));
+        while (used == q[lvl]) {
+            lvl++;
+            used = 0;
+        }
+        used++;
+        h->id[j] = id;
+        h->id_len[j] = (uint8_t)len;
+        h->level[j] = (uint8_t)(lvl + 1);
+        h->deferral[j] = 0;
+        h->enroll_day[j] = WF_DATE_NULL;
+        h->pend_opt_day[j] = WF_DATE_NULL;
+        h->pend_opt_prob[j] = NAN;
+        h->enrolled[j] = h->opted_out[j] = h->esc_opt_out[j] = 0;
+        h->source[j] = WF_SRC_NONE;
+        h->term_cat[j] = WF_CAT_NEW_HIRE;
+        h->is_hire[j] = 1;
+        h->ten_y[j] = 0;
+        h->term_prob[j] = NAN;
+        s->perm[j] = (uint32_t)j;
+    }
+    h->n = (size_t)H;
+    qsort_r(s->perm, (size_t)H, sizeof *s->perm, cmp_hire, h);
+    for (int64_t k = 0; k < H; k++)
+        s->inv[s->perm[k]] = (uint32_t)k;
+    return WF_OK;
+}
+
+/* Merges the hires (in id order through perm) into the sorted rows. */
+static void merge_hires(sim *s)
+{
+    wf_sim_rows *r = &s->rows, *h = &s->hires;
+    size_t i = r->n, j = h->n, out = r->n + h->n;
+    while (j > 0) {
+        const char *hid = h->id[s->perm[j - 1]];
+        if (i > 0 && strcmp(r->id[i - 1], hid) > 0)
+            wf_sim_rows_copy(r, --out, r, --i);
+        else
+            wf_sim_rows_copy(r, --out, h, s->perm[--j]);
+    }
+    r->n += h->n;
+}
+
+static wf_status hire(sim *s, int64_t H, int64_t tnh, int64_t *tnh_done,
+                      wf_error *err)
+{
+    wf_sim_rows *h = &s->hires;
+    *tnh_done = 0;
+    if (H <= 0) {
+        h->n = 0;
+        return WF_OK;
+    }
+    if ((uint64_t)H > UINT32_MAX - s->rows.n ||
+        !wf_sim_rows_reserve(h, (size_t)H) ||
+        !wf_sim_rows_reserve(&s->rows, s->rows.n + (size_t)H) ||
+        !grow((void **)&s->perm, &s->perm_cap, (size_t)H, sizeof *s->perm) ||
+        !grow((void **)&s->rank, &s->rank_cap, (size_t)H, sizeof *s->rank))
+        return wf_error_nomem(err, "hires");
+    s->inv = realloc(s->inv, s->perm_cap * sizeof *s->inv);
+    if (!s->inv)
+        return wf_error_nomem(err, "hires");
+    wf_status st = make_hire_ids(s, H, err);
+    if (st != WF_OK)
+        return st;
+    wf_sim_parallel(s->threads, chunks_for(h->n), phase_h, s);
+    if (tnh > 0) {
+        size_t cand = 0;
+        for (size_t j = 0; j < h->n; j++)
+            cand += s->rank[j].key != INFINITY;
+        int64_t n = tnh < (int64_t)cand ? tnh : (int64_t)cand;
+        wf_sim_select(s->rank, h->n, (size_t)n);
+        for (int64_t k = 0; k < n; k++)
+            h->term_cat[s->perm[s->rank[k].idx]] = WF_CAT_NEW_HIRE_TERMINATION;
+        *tnh_done = n;
+    }
+    merge_hires(s);
+    return WF_OK;
+}
+
+/* ---- phase B and the year's output ---------------------------------------- */
+
+static void phase_b(void *arg, size_t k)
+{
+    sim *s = arg;
+    size_t b, e;
+    chunk_range(k, s->rows.n, &b, &e);
+    s->chunks[k].n = 0;
+    s->chunks[k].status = WF_OK;
+    wf_sim_employees(&s->ctx, b, e, &s->chunks[k]);
+}
+
+static wf_status gather(sim *s, size_t nch, wf_year_summary *sum, wf_error *err)
+{
+    size_t total = 0;
+    for (size_t k = 0; k < nch; k++) {
+        if (s->chunks[k].status != WF_OK)
+            return wf_error_set(err, s->chunks[k].status, NULL, 0, 0, "%s",
+                                s->chunks[k].message);
+        total += s->chunks[k].n;
+    }
+    if (!grow((void **)&s->year_ev, &s->year_ev_cap, total, sizeof *s->year_ev))
+        return wf_error_nomem(err, "events");
+    size_t at = 0;
+    for (size_t k = 0; k < nch; k++) {
+        memcpy(s->year_ev + at, s->chunks[k].ev, s->chunks[k].n * sizeof *s->year_ev);
+        at += s->chunks[k].n;
+    }
+    sum->events = (int64_t)total;
+    for (size_t j = 0; j < total; j++) {
+        sum->by_type[s->year_ev[j].type]++;
+        sum->by_category[s->year_ev[j].category]++;
+    }
+    return WF_OK;
+}
+
+static wf_status hand_over(sim *s, const wf_sim_sink *sink, wf_year_summary *sum,
+                           bool want_snap, wf_error *err)
+{
+    wf_status st = WF_OK;
+    wf_event_batch eb = {
+        s->ctx.year, (size_t)sum->events, s->year_ev,
+        (const char *const *)s->rows.id,
+        (const char *const *)s->age_labels,
+        (const char *const *)s->ten_labels, s->cfg->scenario_id,
+        s->cfg->plan_design_id, s->cfg->random_seed};
+    wf_snapshot_batch sb = {s->ctx.year, s->rows.n, s->snap,
+                          (const char *const *)s->rows.id};
+    if (sink && sink->on_year)
+        st = sink->on_year(sink->ctx, sum, err);
+    if (st == WF_OK && sink && sink->on_events)
+        st = sink->on_events(sink->ctx, &eb, err);
+    if (st == WF_OK && want_snap && sink && sink->on_snapshot)
+        st = sink->on_snapshot(sink->ctx, &sb, err);
+    if (st != WF_OK && err && err->status == WF_OK)
+        wf_error_set(err, st, NULL, 0, 0, "the output sink failed in year %d",
+                     s->ctx.year);
+    return st;
+}
+
+static void end_year(sim *s)
+{
+    wf_sim_rows *r = &s->rows;
+    size_t out = 0;
+    for (size_t i = 0; i < r->n; i++)
+        if (r->term_cat[i] == WF_CAT_NEW_HIRE) {
+            if (out != i)
+                wf_sim_rows_copy(r, out, r, i);
+            out++;
+        }
+    r->n = out;
+    double g = 1.0 + s->cfg->salary_structure_growth;
+    for (int l = 0; l < s->tab->n_levels; l++) {
+        s->ctx.band_min[l] = llround((double)s->ctx.band_min[l] * g);
+        s->ctx.band_max[l] = llround((double)s->ctx.band_max[l] * g);
+    }
+}
+
+static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink,
+                          wf_error *err)
+{
+    const wf_config *cfg = s->cfg;
+    wf_year_summary sum;
+    memset(&sum, 0, sizeof sum);
+    begin_year(s, y);
+    s->n_s = s->rows.n;
+    size_t nch = chunks_for(s->n_s);
+    if (!reserve_chunks(s, nch) ||
+        !grow((void **)&s->rank, &s->rank_cap, s->n_s, sizeof *s->rank))
+        return wf_error_nomem(err, "workforce");
+    wf_sim_parallel(s->threads, nch, phase_a, s);
+    for (size_t k = 0; k < nch; k++) {
+        sum.R += s->chunks[k].R;
+        sum.P += s->chunks[k].P;
+    }
+    sum.year = y;
+    sum.N = (int64_t)s->n_s;
+    sum.X = sum.N - sum.P;
+    wf_needs nd = wf_needs_compute(sum.N, sum.P, sum.R, cfg->target_growth_ppm,
+                                   cfg->termination_ppm,
+                                   cfg->new_hire_termination_ppm);
+    sum.target = nd.target;
+    sum.Q = nd.Q;
+    sum.Te = nd.Te;
+    sum.net = nd.net;
+    sum.H = nd.H;
+    sum.Tnh = nd.Tnh;
+    sum.R_actual = sum.R;
+    sum.Te_actual = terminate_experienced(s, nd.Te);
+    wf_status st = hire(s, nd.H, nd.Tnh, &sum.Tnh_actual, err);
+    if (st != WF_OK)
+        return st;
+    sum.H_actual = nd.H;
+    sum.te_shortfall = sum.Te - sum.Te_actual;
+    sum.tnh_shortfall = sum.Tnh - sum.Tnh_actual;
+    sum.workforce_of_year = (int64_t)s->rows.n;
+    nch = chunks_for(s->rows.n);
+    if (!reserve_chunks(s, nch) ||
+        (want_snap && !grow((void **)&s->snap, &s->snap_cap, s->rows.n, sizeof *s->snap)))
+        return wf_error_nomem(err, "workforce");
+    s->ctx.snap = want_snap ? s->snap : NULL;
+    wf_sim_parallel(s->threads, nch, phase_b, s);
+    st = gather(s, nch, &sum, err);
+    if (st != WF_OK)
+        return st;
+    sum.year_end_headcount = sum.workforce_of_year - sum.R_actual -
+                             sum.Te_actual - sum.Tnh_actual;
+    st = hand_over(s, sink, &sum, want_snap, err);
+    if (st != WF_OK)
+        return st;
+    end_year(s);
+    return WF_OK;
+}
+
+static void sim_free(sim *s)
+{
+    wf_sim_rows_free(&s->rows);
+    wf_sim_rows_free(&s->hires);
+    for (size_t k = 0; k < s->n_chunks; k++)
+        free(s->chunks[k].ev);
+    free(s->chunks);
+    free(s->rank);
+    free(s->perm);
+    free(s->inv);
+    for (size_t k = 0; k < s->n_arenas; k++)
+        free(s->arenas[k]);
+    free(s->arenas);
+    free(s->year_ev);
+    free(s->snap);
+    free(s->age_labels);
+    free(s->ten_labels);
+    free(s->ctx.band_min);
+    free(s->ctx.band_max);
+    free(s->ctx.income_min_cents);
+}
+
+wf_status wf_sim_run(const wf_config *cfg, const wf_tables *tab,
+                     const wf_census *cen, int threads, bool want_snapshots,
+                     const wf_sim_sink *sink, wf_error *err)
+{
+    sim s;
+    memset(&s, 0, sizeof s);
+    s.cfg = cfg;
+    s.tab = tab;
+    s.threads = threads < 1 ? 1 : threads;
+    wf_status st = setup(&s, cen, err);
+    if (st != WF_OK)
+        goto done;
+    for (int y = cfg->start_year; y <= cfg->end_year; y++) {
+        st = run_year(&s, y, want_snapshots, sink, err);
+        if (st != WF_OK)
+            goto done;
+    }
+done:
+    sim_free(&s);
+    return st;
+}

@@ -1,0 +1,394 @@
+/*
+ * sim_employee.c - one employee's year: MODEL.md 4.3 and 4.5 to 4.9.
+ *
+ * By the time this runs, the global steps are done: every row of the
+ * workforce of the year knows whether and why it terminates this year
+ * (term_cat), hires are merged in, and band(year) is known. What is left is
+ * local to one employee, so rows are processed in parallel chunks.
+ *
+ * For each employee the candidate events of the year are listed with their
+ * dates first. Decisions that MODEL.md takes on the state at January 1
+ * (auto-enrollment, voluntary enrollment, conversion) and the draws of
+ * promotion are made while listing. The list is then sorted by (date, type)
+ * - the event_sequence order of MODEL.md 5.1 - and walked in that order,
+ * which applies the chronology rule (0.4): each event sees the state after
+ * the events before it. Conditions that depend on that state (the merit
+ * cap after a promotion, escalation after an opt-out or an enrollment, an
+ * opt-out needing the employee still enrolled) are decided during the walk,
+ * and so are the values "before" and "after" that the event row carries.
+ *
+ * Invariants: an employee has at most one candidate per type and year, so
+ * the list has at most WF_EV_COUNT + 1 entries (two opt-out sources cannot
+ * both fall in one year); nothing is listed on or after the termination
+ * date except the termination itself.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim_int.h"
+#include "wf_date.h"
+
+typedef struct cand {
+    int32_t date;
+    uint8_t type, category;
+    double prob;            /* the p compared with, NAN when none */
+    int32_t deferral;       /* enrollment: the new deferral */
+    uint8_t source;         /* enrollment: the new source */
+} cand;
+
+typedef struct emp_year {   /* one employee's working values for the year */
+    const wf_sim_ctx *ctx;
+    size_t i;
+    int32_t term;           /* termination day or WF_DATE_NULL */
+    cand c[WF_EV_COUNT + 2];
+    int n;
+} emp_year;
+
+static bool active_on(const wf_sim_rows *r, size_t i, int32_t term, int32_t d)
+{
+    return r->hire[i] <= d && (term == WF_DATE_NULL || d < term);
+}
+
+static bool in_year(int32_t d, int year)
+{
+    return d != WF_DATE_NULL && wf_date_year(d) == year;
+}
+
+static void add(emp_year *e, int32_t date, wf_event_type type,
+                wf_event_category cat, double prob)
+{
+    cand *c = &e->c[e->n++];
+    c->date = date;
+    c->type = (uint8_t)type;
+    c->category = (uint8_t)cat;
+    c->prob = prob;
+    c->deferral = 0;
+    c->source = WF_SRC_NONE;
+}
+
+static uint32_t draw(const wf_sim_ctx *ctx, size_t i, wf_stream s)
+{
+    const wf_sim_rows *r = ctx->rows;
+    return wf_rng_x(&ctx->st[s], r->id[i], r->id_len[i]);
+}
+
+/* The termination day, drawn here because only terminating rows need it. */
+static int32_t termination_day(const wf_sim_ctx *ctx, size_t i)
+{
+    const wf_sim_rows *r = ctx->rows;
+    if (r->term_cat[i] == WF_CAT_NEW_HIRE)
+        return WF_DATE_NULL;
+    if (r->term_cat[i] == WF_CAT_NEW_HIRE_TERMINATION) {
+        uint32_t d = (uint32_t)(ctx->dec31 - r->hire[i]);
+        uint32_t x = draw(ctx, i, WF_STREAM_NEW_HIRE_TERMINATION_DATE);
+        return r->hire[i] + 1 + (int32_t)wf_rng_pick(x, d);
+    }
+    uint32_t x = draw(ctx, i, WF_STREAM_TERMINATION_DATE);
+    return ctx->jan1 + (int32_t)wf_rng_pick(x, (uint32_t)wf_days_in_year(ctx->year));
+}
+
+/* 4.3: promotion candidates and their draw. */
+static void list_promotion(emp_year *e)
+{
+    const wf_sim_ctx *ctx = e->ctx;
+    const wf_sim_rows *r = ctx->rows;
+    const wf_tables *t = ctx->tab;
+    size_t i = e->i;
+    if (r->is_hire[i] || r->level[i] >= t->n_levels || r->ten_y[i] < 1 ||
+        r->age_y[i] >= 65 || !active_on(r, i, e->term, ctx->promo_day))
+        return;
+    double p = t->levels[r->level[i] - 1].promotion_base *
+               t->promo_age_mult[ctx->age_band[r->age_y[i]]] *
+               t->promo_tenure_mult[ctx->ten_band[r->ten_y[i]]];
+    if (p > 1.0)
+        p = 1.0;
+    if (wf_rng_u(draw(ctx, i, WF_STREAM_PROMOTION)) < p)
+        add(e, ctx->promo_day, WF_EV_PROMOTION, WF_CAT_PROMOTION, p);
+}
+
+/* 4.8: the enrollment decisions of the year, on the state at January 1. */
+static void list_enrollment(emp_year *e, const wf_behaviour *b, int32_t *pend)
+{
+    const wf_sim_ctx *ctx = e->ctx;
+    const wf_config *cfg = ctx->cfg;
+    wf_sim_rows *r = ctx->rows;
+    size_t i = e->i;
+    bool auto_now = false;
+    *pend = WF_DATE_NULL;
+
+    if (r->pend_opt_day[i] != WF_DATE_NULL) {
+        if (in_year(r->pend_opt_day[i], ctx->year))
+            add(e, r->pend_opt_day[i], WF_EV_ENROLLMENT_CHANGE, WF_CAT_OPT_OUT,
+                r->pend_opt_prob[i]);
+        r->pend_opt_day[i] = WF_DATE_NULL;
+    }
+    if (cfg->ae_enabled && r->hire[i] >= ctx->ae_cutoff && !r->enrolled[i] &&
+        !r->opted_out[i]) {
+        int32_t a = r->elig[i] + cfg->ae_window_days;
+        if (in_year(a, ctx->year) && active_on(r, i, e->term, a)) {
+            auto_now = true;
+            add(e, a, WF_EV_ENROLLMENT, WF_CAT_AUTO_ENROLLMENT, NAN);
+            e->c[e->n - 1].deferral = cfg->ae_default_deferral_bp;
+            e->c[e->n - 1].source = WF_SRC_AUTO;
+            if (wf_rng_u(draw(ctx, i, WF_STREAM_OPT_OUT)) < b->opt_out) {
+                int32_t o = a + cfg->ae_opt_out_grace_days;
+                if (in_year(o, ctx->year))
+                    add(e, o, WF_EV_ENROLLMENT_CHANGE, WF_CAT_OPT_OUT, b->opt_out);
+                else
+                    *pend = o;
+            }
+        }
+    }
+    if (!cfg->ve_enabled || auto_now || r->enrolled[i])
+        return;
+    int32_t d = WF_DATE_NULL;
+    wf_stream s = WF_STREAM_VOLUNTARY_ENROLLMENT;
+    double p = b->voluntary;
+    if (in_year(r->elig[i], ctx->year)) {
+        d = r->elig[i];
+    } else if (r->elig[i] < ctx->jan1) {
+        d = ctx->enroll_day;
+        s = WF_STREAM_ENROLLMENT_CONVERSION;
+        p = b->conversion;
+    }
+    if (d == WF_DATE_NULL || !active_on(r, i, e->term, d))
+        return;
+    if (wf_rng_u(draw(ctx, i, s)) < p) {
+        add(e, d, WF_EV_ENROLLMENT, WF_CAT_VOLUNTARY_ENROLLMENT, p);
+        e->c[e->n - 1].deferral = b->deferral_bp;
+        e->c[e->n - 1].source = WF_SRC_VOLUNTARY;
+    }
+}
+
+static void list_events(emp_year *e, const wf_behaviour *b, int32_t *pend)
+{
+    const wf_sim_ctx *ctx = e->ctx;
+    const wf_config *cfg = ctx->cfg;
+    const wf_sim_rows *r = ctx->rows;
+    size_t i = e->i;
+    if (r->is_hire[i])
+        add(e, r->hire[i], WF_EV_HIRE, WF_CAT_NEW_HIRE, NAN);
+    if (e->term != WF_DATE_NULL)
+        add(e, e->term, WF_EV_TERMINATION, r->term_cat[i], r->term_prob[i]);
+    list_promotion(e);
+    if (!r->is_hire[i] && active_on(r, i, e->term, ctx->merit_day))
+        add(e, ctx->merit_day, WF_EV_RAISE, WF_CAT_MERIT, NAN);
+    if (in_year(r->elig[i], ctx->year) && active_on(r, i, e->term, r->elig[i]))
+        add(e, r->elig[i], WF_EV_ELIGIBILITY, WF_CAT_ELIGIBILITY, NAN);
+    list_enrollment(e, b, pend);
+    if (cfg->esc_enabled && active_on(r, i, e->term, ctx->esc_day))
+        add(e, ctx->esc_day, WF_EV_DEFERRAL_ESCALATION, WF_CAT_AUTO_ESCALATION, NAN);
+}
+
+static void sort_cands(emp_year *e)
+{
+    for (int a = 1; a < e->n; a++) {
+        cand k = e->c[a];
+        int b = a;
+        while (b > 0 && (e->c[b - 1].date > k.date ||
+                         (e->c[b - 1].date == k.date && e->c[b - 1].type > k.type))) {
+            e->c[b] = e->c[b - 1];
+            b--;
+        }
+        e->c[b] = k;
+    }
+}
+
+/* 4.9: is the escalation due on d, on the state after the earlier events? */
+static bool escalation_due(const wf_sim_ctx *ctx, size_t i, int32_t d)
+{
+    const wf_config *cfg = ctx->cfg;
+    const wf_sim_rows *r = ctx->rows;
+    return r->enrolled[i] &&
+           (cfg->esc_scope == WF_ESC_ALL_ENROLLED || r->source[i] == WF_SRC_AUTO) &&
+           r->deferral[i] > 0 && r->deferral[i] < cfg->esc_cap_bp &&
+           wf_date_add_years(r->enroll_day[i], cfg->esc_delay_years) <= d &&
+           !r->esc_opt_out[i];
+}
+
+/* 4.6: applies merit or COLA; false when the salary does not change. */
+static bool apply_raise(const wf_sim_ctx *ctx, size_t i, cand *c, int64_t *prev)
+{
+    const wf_config *cfg = ctx->cfg;
+    wf_sim_rows *r = ctx->rows;
+    int lv = r->level[i];
+    double m = 0.0;
+    if (r->salary[i] < ctx->band_max[lv - 1] &&
+        wf_rng_u(draw(ctx, i, WF_STREAM_MERIT)) < cfg->merit_probability)
+        m = ctx->tab->levels[lv - 1].merit_rate;
+    double factor = (1.0 + m) + cfg->cola_rate;
+    int64_t s = llround((double)r->salary[i] * factor);
+    if (s == r->salary[i])
+        return false;
+    *prev = r->salary[i];
+    r->salary[i] = s;
+    c->category = m > 0.0 ? WF_CAT_MERIT : WF_CAT_COLA;
+    c->prob = m > 0.0 ? cfg->merit_probability : NAN;
+    return true;
+}
+
+/* Applies candidate c to the state; fills the event's before/after values.
+ * Returns false when the event does not happen after all. */
+static bool apply(const wf_sim_ctx *ctx, size_t i, int32_t term, cand *c,
+                  wf_event *ev)
+{
+    const wf_config *cfg = ctx->cfg;
+    wf_sim_rows *r = ctx->rows;
+    switch ((wf_event_type)c->type) {
+    case WF_EV_ENROLLMENT:
+        ev->prev_deferral_bp = r->deferral[i];
+        r->enrolled[i] = 1;
+        r->deferral[i] = c->deferral;
+        r->source[i] = c->source;
+        r->enroll_day[i] = c->date;
+        ev->deferral_bp = r->deferral[i];
+        return true;
+    case WF_EV_ENROLLMENT_CHANGE:
+        if (!r->enrolled[i] || !active_on(r, i, term, c->date))
+            return false;
+        ev->prev_deferral_bp = r->deferral[i];
+        r->enrolled[i] = 0;
+        r->deferral[i] = 0;
+        r->opted_out[i] = 1;
+        ev->deferral_bp = 0;
+        return true;
+    case WF_EV_DEFERRAL_ESCALATION:
+        if (!escalation_due(ctx, i, c->date))
+            return false;
+        ev->prev_deferral_bp = r->deferral[i];
+        r->deferral[i] += cfg->esc_increment_bp;
+        if (r->deferral[i] > cfg->esc_cap_bp)
+            r->deferral[i] = cfg->esc_cap_bp;
+        ev->deferral_bp = r->deferral[i];
+        return true;
+    case WF_EV_PROMOTION: {
+        double u = wf_rng_u(draw(ctx, i, WF_STREAM_PROMOTION_RAISE));
+        double rate = cfg->promotion_raise_mean +
+                      cfg->promotion_raise_spread * (2.0 * u - 1.0);
+        ev->prev_level = r->level[i];
+        ev->prev_comp_cents = r->salary[i];
+        r->level[i]++;
+        r->salary[i] = llround((double)r->salary[i] * (1.0 + rate));
+        return true;
+    }
+    case WF_EV_RAISE:
+        return apply_raise(ctx, i, c, &ev->prev_comp_cents);
+    default:
+        return true;
+    }
+}
+
+static bool emit(const wf_sim_ctx *ctx, emp_year *e, wf_sim_chunk *out)
+{
+    const wf_sim_rows *r = ctx->rows;
+    size_t i = e->i;
+    int16_t seq = 0;
+    for (int k = 0; k < e->n; k++) {
+        cand *c = &e->c[k];
+        wf_event ev;
+        ev.emp = (uint32_t)i;
+        ev.date = c->date;
+        ev.prev_comp_cents = WF_NULL_I64;
+        ev.deferral_bp = WF_NULL_I32;
+        ev.prev_deferral_bp = WF_NULL_I32;
+        ev.prev_level = 0;
+        if (!apply(ctx, i, e->term, c, &ev))
+            continue;
+        int age = wf_years_between(r->birth[i], c->date);
+        int ten = r->hire[i] > c->date ? 0 : wf_years_between(r->hire[i], c->date);
+        ev.comp_cents = r->salary[i];
+        ev.probability = c->prob;
+        ev.age = (int16_t)age;
+        ev.tenure = (int16_t)ten;
+        ev.seq = ++seq;
+        ev.type = c->type;
+        ev.category = c->category;
+        ev.level = r->level[i];
+        ev.age_band = ctx->age_band[wf_sim_clamp_lut(age)];
+        ev.tenure_band = ctx->ten_band[wf_sim_clamp_lut(ten)];
+        if (!wf_sim_chunk_push(out, &ev))
+            return false;
+    }
+    return true;
+}
+
+static void snapshot_row(const wf_sim_ctx *ctx, size_t i, int32_t term)
+{
+    const wf_sim_rows *r = ctx->rows;
+    wf_snapshot_row *s = &ctx->snap[i];
+    s->emp = (uint32_t)i;
+    s->birth_day = r->birth[i];
+    s->hire_day = r->hire[i];
+    s->termination_day = term == WF_DATE_NULL ? WF_NULL_I32 : term;
+    s->eligibility_day = r->elig[i];
+    s->salary_cents = r->salary[i];
+    s->deferral_bp = r->deferral[i];
+    s->level = r->level[i];
+    s->source = r->source[i];
+    s->active = term == WF_DATE_NULL;
+    s->enrolled = r->enrolled[i];
+    s->ever_opted_out = r->opted_out[i];
+}
+
+static void fail(wf_sim_chunk *c, wf_status st, const char *msg)
+{
+    if (c->status == WF_OK) {
+        c->status = st;
+        snprintf(c->message, sizeof c->message, "%s", msg);
+    }
+}
+
+/* Segments of the year (MODEL.md 3): age for the year, salary at January 1
+ * or at hire. Refuses a salary at or above the top income segment. */
+static const wf_behaviour *segments(const wf_sim_ctx *ctx, size_t i,
+                                    wf_sim_chunk *c)
+{
+    const wf_sim_rows *r = ctx->rows;
+    const wf_tables *t = ctx->tab;
+    int64_t s = r->salary[i];
+    if (s >= ctx->income_top_cents) {
+        char msg[256];
+        snprintf(msg, sizeof msg,
+                 "employee %s, year %d: salary %lld.%02lld is at or above the "
+                 "top income segment's maximum (%lld)",
+                 r->id[i], ctx->year, (long long)(s / 100), (long long)(s % 100),
+                 (long long)(ctx->income_top_cents / 100));
+        fail(c, WF_ERUNTIME, msg);
+        return NULL;
+    }
+    int inc = t->n_income_segments - 1;
+    while (inc > 0 && s < ctx->income_min_cents[inc])
+        inc--;
+    int a = ctx->age_seg[wf_sim_clamp_lut(r->age_y[i])];
+    return &t->behaviour[a * t->n_income_segments + inc];
+}
+
+void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
+                      wf_sim_chunk *c)
+{
+    wf_sim_rows *r = ctx->rows;
+    for (size_t i = begin; i < end && c->status == WF_OK; i++) {
+        emp_year e;
+        int32_t pend;
+        const wf_behaviour *b = segments(ctx, i, c);
+        if (!b)
+            return;
+        e.ctx = ctx;
+        e.i = i;
+        e.n = 0;
+        e.term = termination_day(ctx, i);
+        list_events(&e, b, &pend);
+        sort_cands(&e);
+        if (!emit(ctx, &e, c)) {
+            fail(c, WF_ENOMEM, "out of memory (event buffer)");
+            return;
+        }
+        if (pend != WF_DATE_NULL && e.term == WF_DATE_NULL) {
+            r->pend_opt_day[i] = pend;
+            r->pend_opt_prob[i] = b->opt_out;
+        }
+        if (ctx->snap)
+            snapshot_row(ctx, i, e.term);
+    }
+}

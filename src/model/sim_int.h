@@ -1,0 +1,112 @@
+/*
+ * sim_int.h - the simulation's internal state, shared by the sim*.c files.
+ *
+ * The workforce is a struct of arrays (wf_sim_rows), one row per employee,
+ * kept sorted by employee_id (bytewise) at all times: the census is sorted
+ * once, and each year's hires are merged in. Because the rows are in id
+ * order, a row's index is its rank among equal keys (MODEL.md 0.3), the
+ * year's events come out already sorted by employee, and the snapshot is
+ * the rows in order. Memory grows with the workforce: terminated rows are
+ * dropped at year end, and a year's events live only until the sink has
+ * seen them.
+ *
+ * Per-year fields (term_*, is_hire, age_y, ten_y) are reset at the start of
+ * every year. Everything else is the carried state of MODEL.md 4.10.
+ */
+#ifndef WF_SIM_INT_H
+#define WF_SIM_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rng.h"
+#include "wf_events.h"
+#include "wf_model_int.h"
+#include "wf_sim.h"
+
+#define WF_SIM_LUT 1000  /* ages and tenures 0..999 map to bands by table */
+
+typedef struct wf_sim_rows {
+    size_t n, cap;
+    const char **id;
+    uint8_t *id_len;
+    int32_t *birth, *hire, *elig;       /* day numbers */
+    int64_t *salary;                    /* cents */
+    int32_t *deferral;                  /* bp */
+    int32_t *enroll_day;                /* WF_DATE_NULL when never enrolled */
+    int32_t *pend_opt_day;              /* opt-out dated next year, or NULL */
+    double *pend_opt_prob;
+    uint8_t *level, *enrolled, *source, *opted_out, *esc_opt_out;
+    /* per year */
+    uint8_t *term_cat;                  /* 0 (WF_CAT_NEW_HIRE: none) or the termination category */
+    uint8_t *is_hire;
+    int16_t *age_y, *ten_y;             /* age and tenure for the year */
+    double *term_prob;                  /* event_probability of the termination */
+} wf_sim_rows;
+
+/* Output of one chunk of a parallel phase; committed in chunk order. */
+typedef struct wf_sim_chunk {
+    wf_event *ev;
+    size_t n, cap;
+    int64_t R, P;                       /* phase A counts */
+    wf_status status;                   /* first error of the chunk */
+    char message[256];
+} wf_sim_chunk;
+
+/* Everything a year's phases read; built by sim.c. */
+typedef struct wf_sim_ctx {
+    const wf_config *cfg;
+    const wf_tables *tab;
+    wf_sim_rows *rows;
+    int year;
+    int32_t jan1, dec31, census_day;
+    int32_t promo_day, merit_day, enroll_day, esc_day, ae_cutoff;
+    int64_t *band_min, *band_max;       /* band(year) per level, cents */
+    int64_t income_top_cents;           /* top income segment's maximum */
+    int64_t *income_min_cents;          /* per income segment */
+    uint8_t age_band[WF_SIM_LUT], ten_band[WF_SIM_LUT], age_seg[WF_SIM_LUT];
+    wf_rng_stream st[WF_STREAM_COUNT];  /* this year's streams */
+    wf_snapshot_row *snap;              /* NULL: no snapshot wanted */
+    size_t chunk_size;
+} wf_sim_ctx;
+
+/* Runs fn(ctx, chunk_index) for chunk 0..n_chunks-1 on up to `threads`
+ * threads (the caller's included). Returns when all are done. */
+void wf_sim_parallel(int threads, size_t n_chunks,
+                     void (*fn)(void *ctx, size_t chunk), void *ctx);
+
+/* Appends an event to a chunk's buffer (grows geometrically; the buffers
+ * are reused from year to year, so steady state does not allocate). */
+bool wf_sim_chunk_push(wf_sim_chunk *c, const wf_event *ev);
+
+/* Phase B for rows [begin, end): every event of the year for those rows,
+ * dated in ctx->year, in (employee, event_sequence) order, into c; state
+ * updated to the year end; snapshot rows filled when ctx->snap. */
+void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
+                      wf_sim_chunk *c);
+
+/* Grows every column to hold cap rows; false when out of memory. */
+bool wf_sim_rows_reserve(wf_sim_rows *r, size_t cap);
+void wf_sim_rows_free(wf_sim_rows *r);
+/* Row si of src to row di of dst, every column. */
+void wf_sim_rows_copy(wf_sim_rows *dst, size_t di, const wf_sim_rows *src,
+                      size_t si);
+
+/* A ranking entry: rank by key ascending, ties by idx (the id order). */
+typedef struct wf_sim_rank {
+    double key;
+    uint32_t idx;
+} wf_sim_rank;
+
+/* Reorders v so that v[0..k) are the k smallest by (key, idx), in no
+ * particular order. Expected O(n). */
+void wf_sim_select(wf_sim_rank *v, size_t n, size_t k);
+
+/* Shortest helpers used by more than one phase. */
+static inline int wf_sim_clamp_lut(int v)
+{
+    return v < 0 ? 0 : v >= WF_SIM_LUT ? WF_SIM_LUT - 1 : v;
+}
+
+#endif

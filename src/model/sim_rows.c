@@ -1,0 +1,158 @@
+/*
+ * sim_rows.c - the workforce's struct of arrays, and the plumbing of the
+ * parallel phases (chunk buffers, the thread fan-out, ranked selection).
+ *
+ * Every column of wf_sim_rows is listed once in ROW_FIELDS; growing,
+ * freeing and moving a row are generated from that list, so adding a column
+ * cannot forget one of them.
+ *
+ * Parallel phases split the rows into numbered chunks. Threads take chunk
+ * numbers from a shared counter; each chunk writes only its own buffers and
+ * rows, and the caller commits results in chunk order, so the output does
+ * not depend on the number of threads or on scheduling.
+ */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim_int.h"
+
+#define ROW_FIELDS(X)                                                   \
+    X(id) X(id_len) X(birth) X(hire) X(elig) X(salary) X(deferral)      \
+    X(enroll_day) X(pend_opt_day) X(pend_opt_prob) X(level) X(enrolled) \
+    X(source) X(opted_out) X(esc_opt_out) X(term_cat) X(is_hire)        \
+    X(age_y) X(ten_y) X(term_prob)
+
+bool wf_sim_rows_reserve(wf_sim_rows *r, size_t cap)
+{
+    if (cap <= r->cap)
+        return true;
+    size_t want = r->cap ? r->cap : 1024;
+    while (want < cap)
+        want += want / 2;
+#define X(f)                                                        \
+    {                                                               \
+        void *p = realloc((void *)r->f, want * sizeof *r->f);       \
+        if (!p)                                                     \
+            return false;                                           \
+        r->f = p;                                                   \
+    }
+    ROW_FIELDS(X)
+#undef X
+    r->cap = want;
+    return true;
+}
+
+void wf_sim_rows_free(wf_sim_rows *r)
+{
+#define X(f) free((void *)r->f);
+    ROW_FIELDS(X)
+#undef X
+    memset(r, 0, sizeof *r);
+}
+
+void wf_sim_rows_copy(wf_sim_rows *dst, size_t di, const wf_sim_rows *src,
+                      size_t si)
+{
+#define X(f) dst->f[di] = src->f[si];
+    ROW_FIELDS(X)
+#undef X
+}
+
+bool wf_sim_chunk_push(wf_sim_chunk *c, const wf_event *ev)
+{
+    if (c->n == c->cap) {
+        size_t want = c->cap ? c->cap * 2 : 4096;
+        wf_event *p = realloc(c->ev, want * sizeof *p);
+        if (!p)
+            return false;
+        c->ev = p;
+        c->cap = want;
+    }
+    c->ev[c->n++] = *ev;
+    return true;
+}
+
+typedef struct fanout {
+    void (*fn)(void *ctx, size_t chunk);
+    void *ctx;
+    size_t n_chunks;
+    atomic_size_t next;
+} fanout;
+
+static void *worker(void *arg)
+{
+    fanout *f = arg;
+    for (;;) {
+        size_t k = atomic_fetch_add(&f->next, 1);
+        if (k >= f->n_chunks)
+            break;
+        f->fn(f->ctx, k);
+    }
+    return NULL;
+}
+
+void wf_sim_parallel(int threads, size_t n_chunks,
+                     void (*fn)(void *ctx, size_t chunk), void *ctx)
+{
+    enum { MAX_THREADS = 256 };
+    pthread_t tid[MAX_THREADS];
+    fanout f = {fn, ctx, n_chunks, 0};
+    int extra = 0;
+    if (threads > MAX_THREADS)
+        threads = MAX_THREADS;
+    if ((size_t)threads > n_chunks)
+        threads = (int)n_chunks;
+    /* A thread that cannot be started is not an error: the caller's own
+     * thread takes over its chunks. */
+    for (int t = 1; t < threads; t++)
+        if (pthread_create(&tid[extra], NULL, worker, &f) == 0)
+            extra++;
+    worker(&f);
+    for (int t = 0; t < extra; t++)
+        pthread_join(tid[t], NULL);
+}
+
+/* ---- selection of the first k by (key, index) ---------------------------- */
+
+static bool less(const wf_sim_rank *a, const wf_sim_rank *b)
+{
+    return a->key < b->key || (a->key == b->key && a->idx < b->idx);
+}
+
+static void swap(wf_sim_rank *a, wf_sim_rank *b)
+{
+    wf_sim_rank t = *a;
+    *a = *b;
+    *b = t;
+}
+
+void wf_sim_select(wf_sim_rank *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n; /* the k-th smallest lies in [lo, hi) */
+    if (k == 0 || k >= n)
+        return;
+    while (hi - lo > 1) {
+        /* Median of three as pivot, moved to hi - 1. */
+        size_t mid = lo + (hi - lo) / 2;
+        if (less(&v[mid], &v[lo]))
+            swap(&v[mid], &v[lo]);
+        if (less(&v[hi - 1], &v[lo]))
+            swap(&v[hi - 1], &v[lo]);
+        if (less(&v[mid], &v[hi - 1]))
+            swap(&v[mid], &v[hi - 1]);
+        wf_sim_rank pivot = v[hi - 1];
+        size_t store = lo;
+        for (size_t j = lo; j < hi - 1; j++)
+            if (less(&v[j], &pivot))
+                swap(&v[j], &v[store++]);
+        swap(&v[store], &v[hi - 1]);
+        if (store == k)
+            return;
+        if (store < k)
+            lo = store + 1;
+        else
+            hi = store;
+    }
+}

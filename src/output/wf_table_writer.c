@@ -1,0 +1,367 @@
+/*
+ * wf_table_writer.c - event and snapshot batches to Parquet (see the header).
+ *
+ * The schemas are the X-macro tables EVENT_COLUMNS and SNAPSHOT_COLUMNS:
+ * name, physical type, logical type, precision, scale, nullable, dictionary.
+ * Low-cardinality strings (ids of scenario and plan, types, categories,
+ * bands, statuses) ask for dictionary encoding; ids and event ids are PLAIN.
+ * Money is DECIMAL(18,2) on INT64 (cents), deferral rates DECIMAL(9,4) on
+ * INT32 (basis points): the model's integer units are the unscaled values,
+ * so no conversion and no rounding happens here.
+ */
+#include "wf_table_writer.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <nettle/md5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pq_writer.h"
+#include "wf_error.h"
+
+#define SLICE_ROWS 8192
+
+#define STR PQ_BYTE_ARRAY, PQ_LT_STRING, 0, 0
+#define I32 PQ_INT32, PQ_LT_NONE, 0, 0
+#define I64 PQ_INT64, PQ_LT_NONE, 0, 0
+#define DATE PQ_INT32, PQ_LT_DATE, 0, 0
+#define MONEY PQ_INT64, PQ_LT_DECIMAL, 18, 2
+#define RATE PQ_INT32, PQ_LT_DECIMAL, 9, 4
+#define F64 PQ_DOUBLE, PQ_LT_NONE, 0, 0
+#define BOOL PQ_BOOLEAN, PQ_LT_NONE, 0, 0
+#define TS PQ_INT64, PQ_LT_TIMESTAMP_MICROS, 0, 0
+
+/* name, type (4 fields), nullable, dictionary */
+#define EVENT_COLUMNS(X)                                  \
+    X(event_id, STR, false, false)                        \
+    X(scenario_id, STR, false, true)                      \
+    X(plan_design_id, STR, false, true)                   \
+    X(random_seed, I64, false, false)                     \
+    X(employee_id, STR, false, false)                     \
+    X(event_type, STR, false, true)                       \
+    X(event_category, STR, false, true)                   \
+    X(event_date, DATE, false, false)                     \
+    X(event_sequence, I32, false, false)                  \
+    X(level_id, I32, false, false)                        \
+    X(previous_level_id, I32, true, false)                \
+    X(compensation_amount, MONEY, false, false)           \
+    X(previous_compensation, MONEY, true, false)          \
+    X(employee_deferral_rate, RATE, true, false)          \
+    X(prev_employee_deferral_rate, RATE, true, false)     \
+    X(employee_age, I32, false, false)                    \
+    X(employee_tenure, I32, false, false)                 \
+    X(age_band, STR, false, true)                         \
+    X(tenure_band, STR, false, true)                      \
+    X(event_probability, F64, true, false)                \
+    X(created_at, TS, false, false)
+
+#define SNAPSHOT_COLUMNS(X)                               \
+    X(employee_id, STR, false, false)                     \
+    X(employment_status, STR, false, true)                \
+    X(birth_date, DATE, false, false)                     \
+    X(hire_date, DATE, false, false)                      \
+    X(termination_date, DATE, true, false)                \
+    X(level_id, I32, false, false)                        \
+    X(salary, MONEY, false, false)                        \
+    X(eligibility_date, DATE, false, false)               \
+    X(is_enrolled, BOOL, false, false)                    \
+    X(deferral_rate, RATE, false, false)                  \
+    X(enrollment_source, STR, true, true)                 \
+    X(ever_opted_out, BOOL, false, false)
+
+/* The indirection lets the type shorthands expand into their four fields. */
+#define SPEC(name, ...) SPEC_(name, __VA_ARGS__)
+#define SPEC_(name, phys, logi, prec, scale, nullable, dict) \
+    {#name, phys, logi, prec, scale, false, nullable, dict},
+
+static const pq_column_spec event_specs[] = {EVENT_COLUMNS(SPEC)};
+static const pq_column_spec snapshot_specs[] = {SNAPSHOT_COLUMNS(SPEC)};
+
+#define EV_ENUM(name, ...) EC_##name,
+#define SN_ENUM(name, ...) SC_##name,
+enum { EVENT_COLUMNS(EV_ENUM) EC_COUNT };
+enum { SNAPSHOT_COLUMNS(SN_ENUM) SC_COUNT };
+
+/* One column's slice buffers, reused from slice to slice. */
+typedef struct colbuf {
+    union {
+        int32_t i32[SLICE_ROWS];
+        int64_t i64[SLICE_ROWS];
+        double f64[SLICE_ROWS];
+        uint8_t b[SLICE_ROWS];
+    } v;
+    uint8_t valid[SLICE_ROWS];
+    int64_t offsets[SLICE_ROWS + 1];
+    char *bytes;
+    size_t nbytes, cap;
+    int any_null;
+} colbuf;
+
+static int put_str(colbuf *c, size_t row, const char *s, size_t len)
+{
+    if (c->nbytes + len > c->cap) {
+        size_t cap = c->cap ? c->cap : 65536;
+        while (cap < c->nbytes + len)
+            cap *= 2;
+        char *p = realloc(c->bytes, cap);
+        if (!p)
+            return -1;
+        c->bytes = p;
+        c->cap = cap;
+    }
+    memcpy(c->bytes + c->nbytes, s, len);
+    c->nbytes += len;
+    c->offsets[row + 1] = (int64_t)c->nbytes;
+    c->valid[row] = 1;
+    return 0;
+}
+
+static void put_null(colbuf *c, size_t row)
+{
+    c->valid[row] = 0;
+    c->any_null = 1;
+    c->offsets[row + 1] = (int64_t)c->nbytes;
+}
+
+static void put_i32(colbuf *c, size_t row, int32_t v, int is_null)
+{
+    if (is_null)
+        put_null(c, row);
+    else {
+        c->v.i32[row] = v;
+        c->valid[row] = 1;
+    }
+}
+
+static void put_i64(colbuf *c, size_t row, int64_t v, int is_null)
+{
+    if (is_null)
+        put_null(c, row);
+    else {
+        c->v.i64[row] = v;
+        c->valid[row] = 1;
+    }
+}
+
+static void reset(colbuf *cols, int ncols)
+{
+    for (int i = 0; i < ncols; i++) {
+        cols[i].nbytes = 0;
+        cols[i].offsets[0] = 0;
+        cols[i].any_null = 0;
+    }
+}
+
+static void to_data(colbuf *cols, int ncols, pq_column_data *data)
+{
+    for (int i = 0; i < ncols; i++)
+        data[i] = (pq_column_data){
+            .values = &cols[i].v,
+            .offsets = cols[i].offsets,
+            .bytes = cols[i].bytes,
+            .valid = cols[i].any_null ? cols[i].valid : NULL,
+        };
+}
+
+void wf_event_id(const wf_event_batch *b, const wf_event *ev, char hex[33])
+{
+    char key[512];
+    int n = snprintf(key, sizeof key, "%s|%s|%lld|%s|%d|%s", b->scenario_id,
+                     b->plan_design_id, (long long)b->random_seed,
+                     b->emp_ids[ev->emp], b->year, wf_event_type_names[ev->type]);
+    uint8_t digest[MD5_DIGEST_SIZE];
+    struct md5_ctx ctx;
+    md5_init(&ctx);
+    md5_update(&ctx, (size_t)n, (const uint8_t *)key);
+    md5_digest(&ctx, MD5_DIGEST_SIZE, digest);
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < MD5_DIGEST_SIZE; i++) {
+        hex[2 * i] = digits[digest[i] >> 4];
+        hex[2 * i + 1] = digits[digest[i] & 15];
+    }
+    hex[32] = '\0';
+}
+
+static int put_cstr(colbuf *c, size_t row, const char *s)
+{
+    return put_str(c, row, s, strlen(s));
+}
+
+/* Fills the event columns for rows [first, first + n) of the batch. */
+static int fill_events(colbuf *c, const wf_event_batch *b, size_t first,
+                       size_t n, int64_t created_at)
+{
+    for (size_t r = 0; r < n; r++) {
+        const wf_event *e = &b->events[first + r];
+        char id[33];
+        wf_event_id(b, e, id);
+        if (put_str(&c[EC_event_id], r, id, 32) ||
+            put_cstr(&c[EC_scenario_id], r, b->scenario_id) ||
+            put_cstr(&c[EC_plan_design_id], r, b->plan_design_id) ||
+            put_cstr(&c[EC_employee_id], r, b->emp_ids[e->emp]) ||
+            put_cstr(&c[EC_event_type], r, wf_event_type_names[e->type]) ||
+            put_cstr(&c[EC_event_category], r, wf_event_category_names[e->category]) ||
+            put_cstr(&c[EC_age_band], r, b->age_band_labels[e->age_band]) ||
+            put_cstr(&c[EC_tenure_band], r, b->tenure_band_labels[e->tenure_band]))
+            return -1;
+        put_i64(&c[EC_random_seed], r, b->random_seed, 0);
+        put_i32(&c[EC_event_date], r, e->date, 0);
+        put_i32(&c[EC_event_sequence], r, e->seq, 0);
+        put_i32(&c[EC_level_id], r, e->level, 0);
+        put_i32(&c[EC_previous_level_id], r, e->prev_level, e->prev_level == 0);
+        put_i64(&c[EC_compensation_amount], r, e->comp_cents, 0);
+        put_i64(&c[EC_previous_compensation], r, e->prev_comp_cents,
+                e->prev_comp_cents == WF_NULL_I64);
+        put_i32(&c[EC_employee_deferral_rate], r, e->deferral_bp,
+                e->deferral_bp == WF_NULL_I32);
+        put_i32(&c[EC_prev_employee_deferral_rate], r, e->prev_deferral_bp,
+                e->prev_deferral_bp == WF_NULL_I32);
+        put_i32(&c[EC_employee_age], r, e->age, 0);
+        put_i32(&c[EC_employee_tenure], r, e->tenure, 0);
+        if (isnan(e->probability))
+            put_null(&c[EC_event_probability], r);
+        else {
+            c[EC_event_probability].v.f64[r] = e->probability;
+            c[EC_event_probability].valid[r] = 1;
+        }
+        put_i64(&c[EC_created_at], r, created_at, 0);
+    }
+    return 0;
+}
+
+static int fill_snapshot(colbuf *c, const wf_snapshot_batch *b, size_t first,
+                         size_t n)
+{
+    for (size_t r = 0; r < n; r++) {
+        const wf_snapshot_row *s = &b->rows[first + r];
+        if (put_cstr(&c[SC_employee_id], r, b->emp_ids[s->emp]) ||
+            put_cstr(&c[SC_employment_status], r, s->active ? "active" : "terminated"))
+            return -1;
+        if (s->source == WF_SRC_NONE)
+            put_null(&c[SC_enrollment_source], r);
+        else if (put_cstr(&c[SC_enrollment_source], r,
+                          wf_enrollment_source_names[s->source]))
+            return -1;
+        put_i32(&c[SC_birth_date], r, s->birth_day, 0);
+        put_i32(&c[SC_hire_date], r, s->hire_day, 0);
+        put_i32(&c[SC_termination_date], r, s->termination_day,
+                s->termination_day == WF_NULL_I32);
+        put_i32(&c[SC_level_id], r, s->level, 0);
+        put_i64(&c[SC_salary], r, s->salary_cents, 0);
+        put_i32(&c[SC_eligibility_date], r, s->eligibility_day, 0);
+        c[SC_is_enrolled].v.b[r] = s->enrolled;
+        c[SC_is_enrolled].valid[r] = 1;
+        put_i32(&c[SC_deferral_rate], r, s->deferral_bp, 0);
+        c[SC_ever_opted_out].v.b[r] = s->ever_opted_out;
+        c[SC_ever_opted_out].valid[r] = 1;
+    }
+    return 0;
+}
+
+typedef int (*fill_fn)(colbuf *c, const void *batch, size_t first, size_t n,
+                       int64_t created_at);
+
+static int fill_events_cb(colbuf *c, const void *b, size_t first, size_t n,
+                          int64_t created_at)
+{
+    return fill_events(c, b, first, n, created_at);
+}
+
+static int fill_snapshot_cb(colbuf *c, const void *b, size_t first, size_t n,
+                            int64_t created_at)
+{
+    (void)created_at;
+    return fill_snapshot(c, b, first, n);
+}
+
+/* Writes nrows rows of `batch` through `fill` into PATH.tmp, then renames. */
+static wf_status write_table(const char *path, const pq_column_spec *specs,
+                             int ncols, const void *batch, size_t nrows,
+                             fill_fn fill, const wf_table_options *opt,
+                             wf_error *err)
+{
+    wf_status st = WF_OK;
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    colbuf *cols = calloc((size_t)ncols, sizeof *cols);
+    pq_column_data *data = calloc((size_t)ncols, sizeof *data);
+    int fd = -1;
+    pq_writer *w = NULL;
+    if (!cols || !data) {
+        st = wf_error_nomem(err, "Parquet column buffers");
+        goto done;
+    }
+    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        st = wf_error_errno(err, "create", tmp);
+        goto done;
+    }
+    pq_options po = {
+        .zstd_level = opt->zstd_level,
+        .row_group_rows = opt->row_group_rows,
+        .created_by = "wfsim version " WF_VERSION,
+        .threads = opt->threads,
+    };
+    w = pq_writer_open(fd, specs, ncols, &po);
+    if (!w) {
+        st = wf_error_nomem(err, "Parquet writer");
+        goto done;
+    }
+    for (size_t first = 0; first < nrows; first += SLICE_ROWS) {
+        size_t n = nrows - first < SLICE_ROWS ? nrows - first : SLICE_ROWS;
+        reset(cols, ncols);
+        if (fill(cols, batch, first, n, opt->created_at_us) != 0) {
+            st = wf_error_nomem(err, "Parquet string buffers");
+            goto done;
+        }
+        to_data(cols, ncols, data);
+        pq_writer_append(w, data, n);
+    }
+    char msg[512];
+    int rc = pq_writer_close(w, msg, sizeof msg);
+    w = NULL;
+    if (rc != 0) {
+        st = wf_error_set(err, WF_EIO, tmp, 0, 0, "writing Parquet failed: %s", msg);
+        goto done;
+    }
+    if (close(fd) != 0) {
+        fd = -1;
+        st = wf_error_errno(err, "write", tmp);
+        goto done;
+    }
+    fd = -1;
+    if (rename(tmp, path) != 0)
+        st = wf_error_errno(err, "rename into place", path);
+done:
+    if (w)
+        pq_writer_abort(w);
+    if (fd >= 0)
+        close(fd);
+    if (st != WF_OK)
+        unlink(tmp);
+    if (cols)
+        for (int i = 0; i < ncols; i++)
+            free(cols[i].bytes);
+    free(cols);
+    free(data);
+    return st;
+}
+
+wf_status wf_write_events_parquet(const char *path, const wf_event_batch *batch,
+                                  const wf_table_options *opt, wf_error *err)
+{
+    return write_table(path, event_specs, EC_COUNT, batch, batch->n,
+                       fill_events_cb, opt, err);
+}
+
+wf_status wf_write_snapshot_parquet(const char *path,
+                                    const wf_snapshot_batch *batch,
+                                    const wf_table_options *opt, wf_error *err)
+{
+    return write_table(path, snapshot_specs, SC_COUNT, batch, batch->n,
+                       fill_snapshot_cb, opt, err);
+}

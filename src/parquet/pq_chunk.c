@@ -1,0 +1,560 @@
+/*
+ * pq_chunk.c - encoding one column chunk: the rows of one column in one
+ * row group become ZSTD-compressed pages, plus statistics.
+ *
+ * Pages. Rows are cut into data pages (v1) of about opt->page_bytes of
+ * PLAIN-encoded values; a value larger than that gets a page of its own. A
+ * page holds, before compression: for an OPTIONAL column the definition
+ * levels (4-byte little-endian length, then the RLE/bit-packed hybrid at
+ * width 1), then the values of the non-null rows - PLAIN, or for a
+ * dictionary page the index bit width in one byte followed by the indices
+ * in the hybrid encoding.
+ *
+ * Dictionary. When the spec asks for one, values are looked up in an
+ * open-addressing hash table (entries are value bits for fixed-width types,
+ * offsets into the row group's bytes for byte arrays, so nothing is copied)
+ * page by page. If a page would push the dictionary's PLAIN size past
+ * dict_max_bytes, that page's new entries are dropped again and that page
+ * and every later page of the chunk are PLAIN; the dictionary page written
+ * before the data pages holds what the dictionary had before. A page with
+ * no values (all null) is PLAIN: it needs no dictionary.
+ *
+ * Output goes to two buffers of pq_chunk_out (dictionary page, data pages)
+ * because the dictionary is only complete after the last data page; the
+ * writer writes them in that order. Nothing here touches the file, so the
+ * chunks of a row group may be encoded in parallel, one pq_chunk_work per
+ * thread; the result depends only on the input and the options.
+ */
+#include "pq_int.h"
+#include "pq_thrift.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <zstd.h>
+
+typedef struct enc {
+    const pq_chunk_in *in;
+    const pq_options *opt;
+    pq_chunk_work *w;
+    pq_chunk_out *o;
+    size_t width;        /* bytes per fixed-width value; 0 for byte arrays */
+    bool use_dict;       /* still dictionary-encoding this chunk */
+    size_t nentries;     /* dictionary entries */
+    size_t dict_bytes;   /* their PLAIN size */
+} enc;
+
+static void fail(enc *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void fail(enc *e, const char *fmt, ...)
+{
+    if (e->o->error[0])
+        return;
+    int n = snprintf(e->o->error, sizeof e->o->error, "column \"%s\": ",
+                     e->in->spec->name);
+    va_list ap;
+    va_start(ap, fmt);
+    if (n > 0 && (size_t)n < sizeof e->o->error)
+        vsnprintf(e->o->error + n, sizeof e->o->error - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+static size_t value_width(pq_physical t)
+{
+    switch (t) {
+    case PQ_BOOLEAN: return 1;
+    case PQ_INT32: return 4;
+    case PQ_INT64: return 8;
+    case PQ_DOUBLE: return 8;
+    case PQ_BYTE_ARRAY: return 0;
+    }
+    return 0;
+}
+
+/* ---- work areas -------------------------------------------------------- */
+
+bool pq_chunk_work_init(pq_chunk_work *w)
+{
+    *w = (pq_chunk_work){0};
+    w->zstd = ZSTD_createCCtx();
+    return w->zstd != NULL;
+}
+
+void pq_chunk_work_free(pq_chunk_work *w)
+{
+    ZSTD_freeCCtx(w->zstd);
+    pq_buf_free(&w->page);
+    pq_buf_free(&w->comp);
+    pq_buf_free(&w->dict_vals);
+    free(w->idx);
+    free(w->table);
+    free(w->entry_key);
+    free(w->entry_len);
+    free(w->entry_hash);
+    *w = (pq_chunk_work){0};
+}
+
+void pq_chunk_out_free(pq_chunk_out *o)
+{
+    pq_buf_free(&o->dict);
+    pq_buf_free(&o->data);
+}
+
+/* Grows *p (elements of size sz) to hold at least n; false when out of
+ * memory. Growth doubles, so a chunk reallocates O(log n) times. */
+static bool grow_array(void **p, size_t *cap, size_t n, size_t sz)
+{
+    if (n <= *cap)
+        return true;
+    size_t c = *cap ? *cap : 1024;
+    while (c < n)
+        c *= 2;
+    void *q = realloc(*p, c * sz);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = c;
+    return true;
+}
+
+/* ---- statistics -------------------------------------------------------- */
+
+static void put_le(uint8_t *dst, uint64_t v, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        dst[k] = (uint8_t)(v >> (8 * k));
+}
+
+static void stats_int(enc *e, pq_stats *s)
+{
+    const pq_chunk_in *in = e->in;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    if (e->width == 4) {
+        const int32_t *v = in->values;
+        for (size_t i = 0; i < in->nvalues; i++) {
+            lo = v[i] < lo ? v[i] : lo;
+            hi = v[i] > hi ? v[i] : hi;
+        }
+    } else {
+        const int64_t *v = in->values;
+        for (size_t i = 0; i < in->nvalues; i++) {
+            lo = v[i] < lo ? v[i] : lo;
+            hi = v[i] > hi ? v[i] : hi;
+        }
+    }
+    put_le(s->min_fixed, (uint64_t)lo, e->width);
+    put_le(s->max_fixed, (uint64_t)hi, e->width);
+    const pq_column_spec *sp = in->spec;
+    if (sp->logical == PQ_LT_DECIMAL) {
+        int64_t bound = 1;
+        for (int k = 0; k < sp->precision; k++)
+            bound *= 10;
+        if (hi >= bound || lo <= -bound)
+            fail(e, "value %" PRId64 " does not fit DECIMAL(%d,%d)",
+                 hi >= bound ? hi : lo, sp->precision, sp->scale);
+    }
+}
+
+static void stats_bytes(enc *e, pq_stats *s)
+{
+    const pq_chunk_in *in = e->in;
+    const uint64_t *off = in->offsets;
+    size_t lo = 0, hi = 0;
+    for (size_t i = 1; i < in->nvalues; i++) {
+        const uint8_t *p = in->bytes + off[i];
+        size_t n = off[i + 1] - off[i];
+        if (pq_bytes_cmp(p, n, in->bytes + off[lo], off[lo + 1] - off[lo]) < 0)
+            lo = i;
+        if (pq_bytes_cmp(p, n, in->bytes + off[hi], off[hi + 1] - off[hi]) > 0)
+            hi = i;
+    }
+    s->min = in->bytes + off[lo];
+    s->min_len = off[lo + 1] - off[lo];
+    s->max = in->bytes + off[hi];
+    s->max_len = off[hi + 1] - off[hi];
+    if (s->min_len > PQ_STATS_MAX_BYTES || s->max_len > PQ_STATS_MAX_BYTES)
+        s->has_minmax = false;
+}
+
+static void compute_stats(enc *e)
+{
+    const pq_chunk_in *in = e->in;
+    pq_stats *s = &e->o->stats;
+    *s = (pq_stats){0};
+    s->null_count = (int64_t)(in->nrows - in->nvalues);
+    if (in->nvalues == 0)
+        return;
+    s->has_minmax = true;
+    switch (in->spec->physical) {
+    case PQ_BOOLEAN: {
+        const uint8_t *v = in->values;
+        uint8_t any[2] = {0, 0};
+        for (size_t i = 0; i < in->nvalues; i++)
+            any[v[i] != 0] = 1;
+        s->min_fixed[0] = any[0] ? 0 : 1;
+        s->max_fixed[0] = any[1] ? 1 : 0;
+        break;
+    }
+    case PQ_INT32:
+    case PQ_INT64:
+        stats_int(e, s);
+        break;
+    case PQ_DOUBLE: {
+        double lo, hi;
+        s->has_minmax = pq_minmax_double(in->values, in->nvalues, &lo, &hi);
+        memcpy(s->min_fixed, &lo, 8);
+        memcpy(s->max_fixed, &hi, 8);
+        break;
+    }
+    case PQ_BYTE_ARRAY:
+        stats_bytes(e, s);
+        return;
+    }
+    s->min = s->min_fixed;
+    s->max = s->max_fixed;
+    s->min_len = s->max_len = e->width;
+}
+
+/* ---- dictionary -------------------------------------------------------- */
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static uint64_t hash_bytes(const uint8_t *p, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t word;
+        memcpy(&word, p + i, 8);
+        h = (h ^ word) * 0x100000001b3ULL;
+        h ^= h >> 29;
+    }
+    uint64_t tail = 0;
+    memcpy(&tail, p + i, n - i);
+    return mix64(h ^ tail);
+}
+
+static uint64_t fixed_key(const enc *e, size_t j)
+{
+    const uint8_t *v = e->in->values;
+    uint64_t key = 0;
+    memcpy(&key, v + j * e->width, e->width);
+    return key;
+}
+
+/* Rebuilds the table at twice the size (or first size) for the entries. */
+static bool table_grow(enc *e)
+{
+    pq_chunk_work *w = e->w;
+    size_t cap = w->table_cap ? w->table_cap * 2 : 4096;
+    uint32_t *t = calloc(cap, sizeof *t);
+    if (!t)
+        return false;
+    for (size_t k = 0; k < e->nentries; k++) {
+        size_t slot = w->entry_hash[k] & (cap - 1);
+        while (t[slot])
+            slot = (slot + 1) & (cap - 1);
+        t[slot] = (uint32_t)k + 1;
+    }
+    free(w->table);
+    w->table = t;
+    w->table_cap = cap;
+    return true;
+}
+
+/* Doubles the three entry arrays together (they share entry_cap). */
+static bool entries_grow(pq_chunk_work *w)
+{
+    size_t cap = w->entry_cap ? w->entry_cap * 2 : 1024;
+    uint64_t *key = realloc(w->entry_key, cap * sizeof *key);
+    if (key)
+        w->entry_key = key;
+    uint32_t *len = realloc(w->entry_len, cap * sizeof *len);
+    if (len)
+        w->entry_len = len;
+    uint64_t *hash = realloc(w->entry_hash, cap * sizeof *hash);
+    if (hash)
+        w->entry_hash = hash;
+    if (!key || !len || !hash)
+        return false;
+    w->entry_cap = cap;
+    return true;
+}
+
+/* Index of value j in the dictionary, adding it if new. Returns -1 when
+ * adding it would pass dict_max_bytes, -2 when out of memory. */
+static int64_t dict_lookup(enc *e, size_t j)
+{
+    pq_chunk_work *w = e->w;
+    const pq_chunk_in *in = e->in;
+    uint64_t key, h;
+    uint32_t len = 0;
+    if (e->width) {
+        key = fixed_key(e, j);
+        h = mix64(key);
+    } else {
+        key = in->offsets[j];
+        len = (uint32_t)(in->offsets[j + 1] - key);
+        h = hash_bytes(in->bytes + key, len);
+    }
+    size_t mask = w->table_cap - 1, slot = h & mask;
+    for (uint32_t t; (t = w->table[slot]) != 0; slot = (slot + 1) & mask) {
+        size_t k = t - 1;
+        if (w->entry_hash[k] != h)
+            continue;
+        if (e->width ? w->entry_key[k] == key
+                     : (w->entry_len[k] == len &&
+                        memcmp(in->bytes + w->entry_key[k], in->bytes + key, len) == 0))
+            return (int64_t)k;
+    }
+    size_t add = e->width ? e->width : 4 + (size_t)len;
+    if (e->dict_bytes + add > e->opt->dict_max_bytes)
+        return -1;
+    if (e->nentries == w->entry_cap && !entries_grow(w))
+        return -2;
+    size_t k = e->nentries++;
+    w->entry_key[k] = key;
+    w->entry_len[k] = len;
+    w->entry_hash[k] = h;
+    w->table[slot] = (uint32_t)k + 1;
+    e->dict_bytes += add;
+    if (e->nentries * 2 > w->table_cap && !table_grow(e))
+        return -2;
+    return (int64_t)k;
+}
+
+/* Appends the dictionary-encoded values [v0, v1) to the page buffer.
+ * Returns false when the dictionary would overflow (the entries this page
+ * added are dropped again) or memory ran out (error set). */
+static bool encode_dict_values(enc *e, size_t v0, size_t v1)
+{
+    pq_chunk_work *w = e->w;
+    size_t n = v1 - v0, mark = e->nentries, mark_bytes = e->dict_bytes;
+    if (!grow_array((void **)&w->idx, &w->idx_cap, n, 4)) {
+        fail(e, "out of memory for dictionary indices");
+        return false;
+    }
+    for (size_t j = v0; j < v1; j++) {
+        int64_t k = dict_lookup(e, j);
+        if (k < 0) {
+            if (k == -2)
+                fail(e, "out of memory for the dictionary");
+            e->nentries = mark;
+            e->dict_bytes = mark_bytes;
+            return false;
+        }
+        w->idx[j - v0] = (uint32_t)k;
+    }
+    int bw = pq_bit_width(e->nentries - 1);
+    if (bw == 0)
+        bw = 1;
+    pq_buf_byte(&w->page, (uint8_t)bw);
+    pq_rle_encode_u32(&w->page, w->idx, n, bw);
+    return true;
+}
+
+/* ---- PLAIN values -------------------------------------------------------- */
+
+static void encode_plain_values(enc *e, size_t v0, size_t v1)
+{
+    const pq_chunk_in *in = e->in;
+    pq_buf *p = &e->w->page;
+    if (in->spec->physical == PQ_BOOLEAN) {
+        pq_plain_bool(p, (const uint8_t *)in->values + v0, v1 - v0);
+    } else if (e->width) {
+        pq_buf_put(p, (const uint8_t *)in->values + v0 * e->width,
+                   (v1 - v0) * e->width);
+    } else {
+        const uint64_t *off = in->offsets;
+        if (!pq_buf_reserve(p, 4 * (v1 - v0) + (off[v1] - off[v0])))
+            return;
+        uint8_t *dst = p->p + p->len;
+        for (size_t j = v0; j < v1; j++) {
+            uint32_t n = (uint32_t)(off[j + 1] - off[j]);
+            memcpy(dst, &n, 4);
+            memcpy(dst + 4, in->bytes + off[j], n);
+            dst += 4 + (size_t)n;
+        }
+        p->len = (size_t)(dst - p->p);
+    }
+}
+
+/* ---- pages ------------------------------------------------------------- */
+
+/* Compresses the page buffer and appends header + compressed bytes to dst.
+ * `type` is PQ_PAGE_DATA or PQ_PAGE_DICTIONARY; count is num_values. */
+static void emit_page(enc *e, pq_buf *dst, int type, size_t count, int encoding)
+{
+    pq_chunk_work *w = e->w;
+    if (w->page.failed) {
+        fail(e, "out of memory for a page");
+        return;
+    }
+    size_t bound = ZSTD_compressBound(w->page.len);
+    w->comp.len = 0;
+    if (!pq_buf_reserve(&w->comp, bound)) {
+        fail(e, "out of memory for a compressed page");
+        return;
+    }
+    size_t clen = ZSTD_compressCCtx(w->zstd, w->comp.p, bound, w->page.p,
+                                    w->page.len, e->opt->zstd_level);
+    if (ZSTD_isError(clen)) {
+        fail(e, "zstd: %s", ZSTD_getErrorName(clen));
+        return;
+    }
+    if (w->page.len > INT32_MAX || clen > INT32_MAX || count > INT32_MAX) {
+        fail(e, "page too large (%zu bytes)", w->page.len);
+        return;
+    }
+    size_t before = dst->len;
+    pq_tc t;
+    pq_tc_begin(&t, dst);
+    pq_tc_i32(&t, 1, type);
+    pq_tc_i32(&t, 2, (int32_t)w->page.len);
+    pq_tc_i32(&t, 3, (int32_t)clen);
+    if (type == PQ_PAGE_DATA) {
+        pq_tc_struct(&t, 5);                    /* DataPageHeader */
+        pq_tc_i32(&t, 1, (int32_t)count);
+        pq_tc_i32(&t, 2, encoding);
+        pq_tc_i32(&t, 3, PQ_ENC_RLE);           /* definition levels */
+        pq_tc_i32(&t, 4, PQ_ENC_RLE);           /* repetition levels */
+        pq_tc_end(&t);
+    } else {
+        pq_tc_struct(&t, 7);                    /* DictionaryPageHeader */
+        pq_tc_i32(&t, 1, (int32_t)count);
+        pq_tc_i32(&t, 2, PQ_ENC_PLAIN);
+        pq_tc_end(&t);
+    }
+    pq_tc_end(&t);
+    e->o->uncompressed += (int64_t)(dst->len - before + w->page.len);
+    pq_buf_put(dst, w->comp.p, clen);
+    if (dst->failed)
+        fail(e, "out of memory for the column chunk");
+}
+
+/* Ends the page after rows [r0, ...) / values [v0, ...): the first row
+ * where the PLAIN size reaches page_bytes (at least one row). */
+static void page_end(const enc *e, size_t r0, size_t v0, size_t *r1, size_t *v1)
+{
+    const pq_chunk_in *in = e->in;
+    size_t budget = e->opt->page_bytes, r = r0, v = v0, acc = 0;
+    if (!in->def && e->width) {
+        size_t rows = budget / e->width ? budget / e->width : 1;
+        rows = rows < PQ_PAGE_MAX_ROWS ? rows : PQ_PAGE_MAX_ROWS;
+        r = r0 + (in->nrows - r0 < rows ? in->nrows - r0 : rows);
+        *r1 = r;
+        *v1 = v0 + (r - r0);
+        return;
+    }
+    while (r < in->nrows && acc < budget && r - r0 < PQ_PAGE_MAX_ROWS) {
+        if (!in->def || in->def[r]) {
+            acc += e->width ? e->width : 4 + (in->offsets[v + 1] - in->offsets[v]);
+            v++;
+        }
+        r++;
+    }
+    *r1 = r;
+    *v1 = v;
+}
+
+static void encode_data_page(enc *e, size_t r0, size_t r1, size_t v0, size_t v1)
+{
+    pq_buf *p = &e->w->page;
+    p->len = 0;
+    if (e->in->def) {
+        pq_buf_u32le(p, 0);
+        size_t at = p->len;
+        pq_rle_encode_u8(p, e->in->def + r0, r1 - r0, 1);
+        if (!p->failed) {
+            uint32_t n = (uint32_t)(p->len - at);
+            memcpy(p->p + at - 4, &n, 4);
+        }
+    }
+    size_t values_at = p->len;
+    int encoding = PQ_ENC_PLAIN;
+    if (e->use_dict && v1 > v0) {
+        if (encode_dict_values(e, v0, v1)) {
+            encoding = PQ_ENC_RLE_DICTIONARY;
+        } else {
+            e->use_dict = false;
+            p->len = values_at;
+        }
+    }
+    if (e->o->error[0])
+        return;
+    if (encoding == PQ_ENC_PLAIN)
+        encode_plain_values(e, v0, v1);
+    emit_page(e, &e->o->data, PQ_PAGE_DATA, r1 - r0, encoding);
+    if (encoding == PQ_ENC_PLAIN)
+        e->o->pages_plain++;
+    else
+        e->o->pages_dict++;
+}
+
+static void encode_dict_page(enc *e)
+{
+    pq_chunk_work *w = e->w;
+    const pq_chunk_in *in = e->in;
+    pq_buf *p = &w->page;
+    p->len = 0;
+    if (!pq_buf_reserve(p, e->dict_bytes)) {
+        fail(e, "out of memory for the dictionary page");
+        return;
+    }
+    for (size_t k = 0; k < e->nentries; k++) {
+        if (e->width) {
+            memcpy(p->p + p->len, &w->entry_key[k], e->width);
+            p->len += e->width;
+        } else {
+            uint32_t n = w->entry_len[k];
+            memcpy(p->p + p->len, &n, 4);
+            memcpy(p->p + p->len + 4, in->bytes + w->entry_key[k], n);
+            p->len += 4 + (size_t)n;
+        }
+    }
+    emit_page(e, &e->o->dict, PQ_PAGE_DICTIONARY, e->nentries, PQ_ENC_PLAIN);
+    e->o->dict_count = (int32_t)e->nentries;
+}
+
+void pq_chunk_encode(const pq_chunk_in *in, const pq_options *opt,
+                     pq_chunk_work *work, pq_chunk_out *out)
+{
+    enc e = {.in = in, .opt = opt, .w = work, .o = out,
+             .width = value_width(in->spec->physical)};
+    out->dict.len = out->data.len = 0;
+    out->dict.failed = out->data.failed = false;
+    work->page.failed = work->comp.failed = false;
+    out->num_values = (int64_t)in->nrows;
+    out->uncompressed = 0;
+    out->dict_count = out->pages_plain = out->pages_dict = 0;
+    out->error[0] = '\0';
+    compute_stats(&e);
+    e.use_dict = in->spec->dictionary && in->spec->physical != PQ_BOOLEAN &&
+                 in->nvalues > 0;
+    if (e.use_dict) {
+        if (work->table_cap == 0 && !table_grow(&e)) {
+            fail(&e, "out of memory for the dictionary");
+            return;
+        }
+        memset(work->table, 0, work->table_cap * sizeof *work->table);
+    }
+    size_t r = 0, v = 0;
+    while (r < in->nrows && !out->error[0]) {
+        size_t r1, v1;
+        page_end(&e, r, v, &r1, &v1);
+        encode_data_page(&e, r, r1, v, v1);
+        r = r1;
+        v = v1;
+    }
+    if (!out->error[0] && out->pages_dict > 0)
+        encode_dict_page(&e);
+}

@@ -1,0 +1,704 @@
+/*
+ * pq_writer.c - the Parquet writer's public API (pq_writer.h): buffering
+ * rows, cutting row groups, writing column chunks, the footer.
+ *
+ * Rows appended are copied, column by column, into the current row
+ * group's buffers: definition levels (one byte per row) for OPTIONAL
+ * columns, and the values of non-null rows only, fixed-width values packed
+ * in an array, byte arrays as one byte run plus 64-bit offsets. When the
+ * row group is full it is encoded by pq_chunk_encode, one column chunk per
+ * task; with threads > 1, worker t encodes columns t, t + T, t + 2T... with
+ * its own scratch, and the chunks are then written in column order by the
+ * calling thread, so the file does not depend on the thread count.
+ *
+ * Each written row group's metadata (a Thrift RowGroup struct) is
+ * serialised at once into `rowgroups` - the statistics point into the
+ * buffers that are about to be reused - and the footer splices these bytes
+ * into the FileMetaData list at close. The file offset is counted here
+ * rather than asked of the fd, so pipes work.
+ *
+ * Error discipline: w->error holds the first failure; every entry point
+ * checks it first and does nothing once set, and close then skips the
+ * footer, so an incomplete file never ends with a valid footer.
+ */
+#include "pq_int.h"
+#include "pq_thrift.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#define PQ_MAX_THREADS 64
+
+typedef struct pq_col {
+    pq_column_spec spec;    /* name is an owned copy */
+    pq_buf def;             /* one byte per row (OPTIONAL only) */
+    pq_buf vals;            /* fixed-width values of non-null rows */
+    pq_buf offs;            /* byte arrays: uint64 offsets, nvalues + 1 */
+    pq_buf bytes;           /* byte arrays: the values' bytes */
+    size_t nvalues;
+    pq_chunk_out out;
+} pq_col;
+
+struct pq_writer {
+    int fd;
+    pq_options opt;         /* defaults filled in; created_by owned */
+    int ncols;
+    pq_col *cols;
+    size_t rows;            /* rows buffered in the current row group */
+    int64_t total_rows;     /* rows in row groups already written */
+    int64_t offset;         /* bytes written so far */
+    int nthreads;
+    pq_chunk_work *work;    /* nthreads entries */
+    pq_buf rowgroups;       /* serialised RowGroup structs */
+    int64_t nrowgroups;
+    char error[512];
+};
+
+static void set_error(pq_writer *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void set_error(pq_writer *w, const char *fmt, ...)
+{
+    if (w->error[0])
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->error, sizeof w->error, fmt, ap);
+    va_end(ap);
+    if (!w->error[0])
+        snprintf(w->error, sizeof w->error, "error");
+}
+
+/* ---- opening: options and spec checks ---------------------------------- */
+
+static void fill_options(pq_writer *w, const pq_options *opt)
+{
+    pq_options o = opt ? *opt : (pq_options){0};
+    if (o.zstd_level == 0)
+        o.zstd_level = 3;
+    if (o.row_group_rows == 0)
+        o.row_group_rows = (size_t)1 << 20;
+    if (o.page_bytes == 0)
+        o.page_bytes = (size_t)1 << 20;
+    if (o.dict_max_bytes == 0)
+        o.dict_max_bytes = (size_t)1 << 20;
+    o.created_by = strdup(o.created_by ? o.created_by : "wfsim parquet writer");
+    if (!o.created_by)
+        set_error(w, "out of memory");
+    if (o.zstd_level < ZSTD_minCLevel() || o.zstd_level > ZSTD_maxCLevel())
+        set_error(w, "zstd_level %d is outside %d..%d", o.zstd_level,
+                  ZSTD_minCLevel(), ZSTD_maxCLevel());
+    if (o.threads < 0 || o.threads > PQ_MAX_THREADS)
+        set_error(w, "threads %d is outside 0..%d", o.threads, PQ_MAX_THREADS);
+    w->opt = o;
+    w->nthreads = o.threads > 1 ? o.threads : 1;
+}
+
+static const char *physical_name(pq_physical t)
+{
+    switch (t) {
+    case PQ_BOOLEAN: return "BOOLEAN";
+    case PQ_INT32: return "INT32";
+    case PQ_INT64: return "INT64";
+    case PQ_DOUBLE: return "DOUBLE";
+    case PQ_BYTE_ARRAY: return "BYTE_ARRAY";
+    }
+    return "?";
+}
+
+/* Checks one column spec; the message names the column. */
+static void check_spec(pq_writer *w, const pq_column_spec *c, int i)
+{
+    if (!c->name || !c->name[0]) {
+        set_error(w, "column %d: empty name", i);
+        return;
+    }
+    if ((unsigned)c->physical > PQ_BYTE_ARRAY) {
+        set_error(w, "column \"%s\": unknown physical type %d", c->name, (int)c->physical);
+        return;
+    }
+    const char *need = NULL;
+    switch (c->logical) {
+    case PQ_LT_NONE: break;
+    case PQ_LT_STRING: if (c->physical != PQ_BYTE_ARRAY) need = "STRING needs BYTE_ARRAY"; break;
+    case PQ_LT_DATE: if (c->physical != PQ_INT32) need = "DATE needs INT32"; break;
+    case PQ_LT_TIMESTAMP_MICROS:
+        if (c->physical != PQ_INT64) need = "TIMESTAMP needs INT64";
+        break;
+    case PQ_LT_DECIMAL: {
+        int maxp = c->physical == PQ_INT32 ? 9 : c->physical == PQ_INT64 ? 18 : 0;
+        if (!maxp)
+            need = "DECIMAL needs INT32 or INT64";
+        else if (c->precision < 1 || c->precision > maxp || c->scale < 0 ||
+                 c->scale > c->precision) {
+            set_error(w, "column \"%s\": DECIMAL(%d,%d) on %s needs 1 <= precision "
+                      "<= %d and 0 <= scale <= precision", c->name, c->precision,
+                      c->scale, physical_name(c->physical), maxp);
+            return;
+        }
+        break;
+    }
+    default: need = "unknown logical type"; break;
+    }
+    if (need)
+        set_error(w, "column \"%s\": %s (it is %s)", c->name, need,
+                  physical_name(c->physical));
+    for (int j = 0; j < i; j++)
+        if (strcmp(w->cols[j].spec.name, c->name) == 0)
+            set_error(w, "column \"%s\": name used twice (columns %d and %d)",
+                      c->name, j, i);
+}
+
+static bool write_all(pq_writer *w, const void *p, size_t n)
+{
+    const uint8_t *b = p;
+    while (n > 0 && !w->error[0]) {
+        ssize_t k = write(w->fd, b, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0)
+            set_error(w, "write failed after %lld bytes: %s",
+                      (long long)w->offset, strerror(errno));
+        else if (k == 0)
+            set_error(w, "write failed after %lld bytes: no progress",
+                      (long long)w->offset);
+        else {
+            b += k;
+            n -= (size_t)k;
+            w->offset += k;
+        }
+    }
+    return !w->error[0];
+}
+
+static void reset_col(pq_col *c)
+{
+    c->def.len = c->vals.len = c->bytes.len = c->offs.len = 0;
+    c->nvalues = 0;
+    uint64_t zero = 0;
+    pq_buf_put(&c->offs, &zero, sizeof zero);
+}
+
+pq_writer *pq_writer_open(int fd, const pq_column_spec *cols, int ncols,
+                          const pq_options *opt)
+{
+    pq_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->fd = fd;
+    fill_options(w, opt);
+    if (!cols || ncols <= 0) {
+        set_error(w, "no columns");
+        return w;
+    }
+    w->cols = calloc((size_t)ncols, sizeof *w->cols);
+    w->work = calloc((size_t)w->nthreads, sizeof *w->work);
+    if (!w->cols || !w->work) {
+        set_error(w, "out of memory");
+        return w;
+    }
+    for (int i = 0; i < ncols && !w->error[0]; i++) {
+        check_spec(w, &cols[i], i);
+        w->cols[i].spec = cols[i];
+        w->cols[i].spec.name = strdup(cols[i].name ? cols[i].name : "");
+        w->ncols = i + 1;
+        if (!w->cols[i].spec.name)
+            set_error(w, "out of memory");
+        reset_col(&w->cols[i]);
+    }
+    for (int t = 0; t < w->nthreads; t++)
+        if (!pq_chunk_work_init(&w->work[t]))
+            set_error(w, "out of memory for a zstd context");
+    if (!w->error[0])
+        write_all(w, "PAR1", 4);
+    return w;
+}
+
+/* ---- appending ------------------------------------------------------- */
+
+/* Checks a batch before anything is copied: nulls only where allowed,
+ * offsets that do not decrease, values within PQ_MAX_VALUE_BYTES. */
+static void check_batch(pq_writer *w, const pq_column_data *d, size_t nrows)
+{
+    long long base = (long long)(w->total_rows + (int64_t)w->rows);
+    for (int c = 0; c < w->ncols && !w->error[0]; c++) {
+        const pq_column_spec *s = &w->cols[c].spec;
+        const uint8_t *valid = d[c].valid;
+        if (s->physical == PQ_BYTE_ARRAY ? !d[c].offsets || !d[c].bytes : !d[c].values) {
+            set_error(w, "column \"%s\": no %s given", s->name,
+                      s->physical == PQ_BYTE_ARRAY ? "offsets/bytes" : "values");
+            return;
+        }
+        if (valid && !s->nullable)
+            for (size_t i = 0; i < nrows; i++)
+                if (!valid[i]) {
+                    set_error(w, "column \"%s\": row %lld is null but the column "
+                              "is not nullable", s->name, base + (long long)i);
+                    return;
+                }
+        if (s->physical != PQ_BYTE_ARRAY)
+            continue;
+        const int64_t *off = d[c].offsets;
+        if (off[0] < 0)
+            set_error(w, "column \"%s\": offsets[0] is negative", s->name);
+        for (size_t i = 0; i < nrows && !w->error[0]; i++) {
+            int64_t n = off[i + 1] - off[i];
+            if (n < 0)
+                set_error(w, "column \"%s\": row %lld: offsets decrease (%lld then %lld)",
+                          s->name, base + (long long)i, (long long)off[i],
+                          (long long)off[i + 1]);
+            else if (n > PQ_MAX_VALUE_BYTES && (!valid || valid[i]))
+                set_error(w, "column \"%s\": row %lld: value of %lld bytes is longer "
+                          "than %lld", s->name, base + (long long)i, (long long)n,
+                          (long long)PQ_MAX_VALUE_BYTES);
+        }
+    }
+}
+
+/* How many of the k rows from `from` fit the byte cap of every string
+ * column (at least one row). Offsets are known not to decrease. */
+static size_t fit_bytes(const pq_writer *w, const pq_column_data *d, size_t from, size_t k)
+{
+    for (int c = 0; c < w->ncols; c++) {
+        const pq_col *col = &w->cols[c];
+        if (col->spec.physical != PQ_BYTE_ARRAY)
+            continue;
+        const int64_t *off = d[c].offsets + from;
+        size_t room = col->bytes.len < PQ_ROW_GROUP_MAX_BYTES
+                          ? PQ_ROW_GROUP_MAX_BYTES - col->bytes.len : 0;
+        if ((uint64_t)(off[k] - off[0]) <= room)
+            continue;
+        size_t lo = 0, hi = k; /* largest m with off[m] - off[0] <= room */
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo + 1) / 2;
+            if ((uint64_t)(off[mid] - off[0]) <= room)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        k = lo ? lo : 1;
+    }
+    return k;
+}
+
+static void copy_fixed(pq_col *col, const pq_column_data *d, size_t from, size_t k)
+{
+    size_t width = col->spec.physical == PQ_BOOLEAN ? 1
+                 : col->spec.physical == PQ_INT32 ? 4 : 8;
+    const uint8_t *src = (const uint8_t *)d->values + from * width;
+    const uint8_t *valid = d->valid ? d->valid + from : NULL;
+    if (!valid && col->spec.physical != PQ_BOOLEAN) {
+        pq_buf_put(&col->vals, src, k * width);
+        col->nvalues += k;
+        return;
+    }
+    if (!pq_buf_reserve(&col->vals, k * width))
+        return;
+    uint8_t *dst = col->vals.p + col->vals.len;
+    for (size_t i = 0; i < k; i++) {
+        if (valid && !valid[i])
+            continue;
+        if (width == 1)
+            *dst++ = src[i] != 0;
+        else {
+            memcpy(dst, src + i * width, width);
+            dst += width;
+        }
+    }
+    size_t n = (size_t)(dst - (col->vals.p + col->vals.len)) / width;
+    col->vals.len += n * width;
+    col->nvalues += n;
+}
+
+static void copy_bytes(pq_col *col, const pq_column_data *d, size_t from, size_t k)
+{
+    const int64_t *off = d->offsets + from;
+    const uint8_t *valid = d->valid ? d->valid + from : NULL;
+    if (!pq_buf_reserve(&col->offs, k * 8) ||
+        !pq_buf_reserve(&col->bytes, (size_t)(off[k] - off[0])))
+        return;
+    uint64_t *o = (uint64_t *)(void *)(col->offs.p + col->offs.len);
+    uint64_t at = col->bytes.len;
+    if (!valid) {
+        memcpy(col->bytes.p + at, d->bytes + off[0], (size_t)(off[k] - off[0]));
+        for (size_t i = 1; i <= k; i++)
+            *o++ = at + (uint64_t)(off[i] - off[0]);
+        col->nvalues += k;
+        col->offs.len += k * 8;
+        col->bytes.len += (size_t)(off[k] - off[0]);
+        return;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < k; i++) {
+        if (!valid[i])
+            continue;
+        size_t len = (size_t)(off[i + 1] - off[i]);
+        memcpy(col->bytes.p + at, d->bytes + off[i], len);
+        at += len;
+        o[n++] = at;
+    }
+    col->nvalues += n;
+    col->offs.len += n * 8;
+    col->bytes.len = at;
+}
+
+static void copy_rows(pq_writer *w, const pq_column_data *d, size_t from, size_t k)
+{
+    for (int c = 0; c < w->ncols; c++) {
+        pq_col *col = &w->cols[c];
+        if (col->spec.nullable && pq_buf_reserve(&col->def, k)) {
+            uint8_t *def = col->def.p + col->def.len;
+            const uint8_t *valid = d[c].valid;
+            for (size_t i = 0; i < k; i++)
+                def[i] = valid ? valid[from + i] != 0 : 1;
+            col->def.len += k;
+        }
+        if (col->spec.physical == PQ_BYTE_ARRAY)
+            copy_bytes(col, &d[c], from, k);
+        else
+            copy_fixed(col, &d[c], from, k);
+        if (col->def.failed || col->vals.failed || col->offs.failed || col->bytes.failed)
+            set_error(w, "column \"%s\": out of memory buffering rows", col->spec.name);
+    }
+}
+
+static void flush_row_group(pq_writer *w);
+
+void pq_writer_append(pq_writer *w, const pq_column_data *cols, size_t nrows)
+{
+    if (!w || w->error[0] || nrows == 0)
+        return;
+    if (!cols) {
+        set_error(w, "pq_writer_append: no column data");
+        return;
+    }
+    check_batch(w, cols, nrows);
+    size_t done = 0;
+    while (done < nrows && !w->error[0]) {
+        size_t k = nrows - done, room = w->opt.row_group_rows - w->rows;
+        k = fit_bytes(w, cols, done, k < room ? k : room);
+        copy_rows(w, cols, done, k);
+        w->rows += k;
+        done += k;
+        /* Rows left over mean the row bound or a byte cap stopped us. */
+        bool full = w->rows >= w->opt.row_group_rows || done < nrows;
+        for (int c = 0; c < w->ncols && !full; c++)
+            full = w->cols[c].bytes.len >= PQ_ROW_GROUP_MAX_BYTES;
+        if (full)
+            flush_row_group(w);
+    }
+}
+
+const char *pq_writer_error(const pq_writer *w)
+{
+    return w ? w->error : "no writer";
+}
+
+/* ---- encoding and writing a row group ----------------------------------- */
+
+typedef struct task {
+    pq_writer *w;
+    int t;
+} task;
+
+static void encode_stripe(pq_writer *w, int t)
+{
+    for (int c = t; c < w->ncols; c += w->nthreads) {
+        pq_col *col = &w->cols[c];
+        pq_chunk_in in = {
+            .spec = &col->spec,
+            .nrows = w->rows,
+            .nvalues = col->nvalues,
+            .def = col->spec.nullable ? col->def.p : NULL,
+            .values = col->vals.p,
+            .offsets = (const uint64_t *)(const void *)col->offs.p,
+            .bytes = col->bytes.p,
+        };
+        pq_chunk_encode(&in, &w->opt, &w->work[t], &col->out);
+    }
+}
+
+static void *encode_thread(void *arg)
+{
+    task *tk = arg;
+    encode_stripe(tk->w, tk->t);
+    return NULL;
+}
+
+static void encode_all(pq_writer *w)
+{
+    pthread_t tid[PQ_MAX_THREADS];
+    task tasks[PQ_MAX_THREADS];
+    bool started[PQ_MAX_THREADS] = {false};
+    int n = w->nthreads < w->ncols ? w->nthreads : w->ncols;
+    for (int t = 1; t < n; t++) {
+        tasks[t] = (task){w, t};
+        started[t] = pthread_create(&tid[t], NULL, encode_thread, &tasks[t]) == 0;
+    }
+    encode_stripe(w, 0);
+    for (int t = 1; t < n; t++) {
+        if (started[t])
+            pthread_join(tid[t], NULL);
+        else
+            encode_stripe(w, t); /* could not start a thread: same result */
+    }
+}
+
+static int physical_code(pq_physical t)
+{
+    switch (t) {
+    case PQ_BOOLEAN: return PQT_BOOLEAN;
+    case PQ_INT32: return PQT_INT32;
+    case PQ_INT64: return PQT_INT64;
+    case PQ_DOUBLE: return PQT_DOUBLE;
+    case PQ_BYTE_ARRAY: return PQT_BYTE_ARRAY;
+    }
+    return PQT_INT32;
+}
+
+static void put_encoding_stats(pq_tc *t, const pq_chunk_out *o)
+{
+    size_t n = (o->dict_count > 0) + (o->pages_dict > 0) + (o->pages_plain > 0);
+    pq_tc_list(t, 13, PQ_TC_STRUCT, n);
+    struct { bool on; int type, enc, count; } e[3] = {
+        {o->dict_count > 0, PQ_PAGE_DICTIONARY, PQ_ENC_PLAIN, 1},
+        {o->pages_plain > 0, PQ_PAGE_DATA, PQ_ENC_PLAIN, o->pages_plain},
+        {o->pages_dict > 0, PQ_PAGE_DATA, PQ_ENC_RLE_DICTIONARY, o->pages_dict},
+    };
+    for (int k = 0; k < 3; k++) {
+        if (!e[k].on)
+            continue;
+        pq_tc_elem_struct(t);
+        pq_tc_i32(t, 1, e[k].type);
+        pq_tc_i32(t, 2, e[k].enc);
+        pq_tc_i32(t, 3, e[k].count);
+        pq_tc_end(t);
+    }
+}
+
+/* One ColumnChunk struct (a list element) for column c, whose dictionary
+ * page starts at dict_off (-1: none) and data pages at data_off. */
+static void put_column_chunk(pq_tc *t, const pq_col *col, int64_t start,
+                             int64_t dict_off, int64_t data_off)
+{
+    const pq_chunk_out *o = &col->out;
+    pq_tc_elem_struct(t);
+    pq_tc_i64(t, 2, start);
+    pq_tc_struct(t, 3);                           /* ColumnMetaData */
+    pq_tc_i32(t, 1, physical_code(col->spec.physical));
+    bool plain = o->dict_count > 0 || o->pages_plain > 0;
+    int encs[3], n = 0;
+    if (plain)
+        encs[n++] = PQ_ENC_PLAIN;
+    if (col->spec.nullable)
+        encs[n++] = PQ_ENC_RLE;
+    if (o->pages_dict > 0)
+        encs[n++] = PQ_ENC_RLE_DICTIONARY;
+    pq_tc_list(t, 2, PQ_TC_I32, (size_t)n);
+    for (int k = 0; k < n; k++)
+        pq_tc_elem_i32(t, encs[k]);
+    pq_tc_list(t, 3, PQ_TC_BINARY, 1);
+    pq_tc_elem_string(t, col->spec.name);
+    pq_tc_i32(t, 4, PQ_CODEC_ZSTD);
+    pq_tc_i64(t, 5, o->num_values);
+    pq_tc_i64(t, 6, o->uncompressed);
+    pq_tc_i64(t, 7, (int64_t)(o->dict.len + o->data.len));
+    pq_tc_i64(t, 9, data_off);
+    if (dict_off >= 0)
+        pq_tc_i64(t, 11, dict_off);
+    pq_tc_struct(t, 12);                          /* Statistics */
+    pq_tc_i64(t, 3, o->stats.null_count);
+    if (o->stats.has_minmax) {
+        pq_tc_binary(t, 5, o->stats.max, o->stats.max_len);
+        pq_tc_binary(t, 6, o->stats.min, o->stats.min_len);
+        pq_tc_bool(t, 7, true);
+        pq_tc_bool(t, 8, true);
+    }
+    pq_tc_end(t);
+    put_encoding_stats(t, o);
+    pq_tc_end(t);                                 /* ColumnMetaData */
+    pq_tc_end(t);                                 /* ColumnChunk */
+}
+
+static void flush_row_group(pq_writer *w)
+{
+    if (w->error[0] || w->rows == 0)
+        return;
+    encode_all(w);
+    for (int c = 0; c < w->ncols; c++)
+        if (w->cols[c].out.error[0]) {
+            set_error(w, "row group %lld: %s", (long long)w->nrowgroups,
+                      w->cols[c].out.error);
+            return;
+        }
+    pq_tc t;
+    pq_tc_begin(&t, &w->rowgroups);              /* RowGroup */
+    pq_tc_list(&t, 1, PQ_TC_STRUCT, (size_t)w->ncols);
+    int64_t first = w->offset, unc = 0;
+    for (int c = 0; c < w->ncols; c++) {
+        pq_col *col = &w->cols[c];
+        int64_t start = w->offset, dict_off = -1;
+        if (col->out.dict.len) {
+            dict_off = w->offset;
+            write_all(w, col->out.dict.p, col->out.dict.len);
+        }
+        int64_t data_off = w->offset;
+        write_all(w, col->out.data.p, col->out.data.len);
+        put_column_chunk(&t, col, start, dict_off, data_off);
+        unc += col->out.uncompressed;
+    }
+    pq_tc_i64(&t, 2, unc);
+    pq_tc_i64(&t, 3, (int64_t)w->rows);
+    pq_tc_i64(&t, 5, first);
+    pq_tc_i64(&t, 6, w->offset - first);
+    if (w->nrowgroups <= INT16_MAX) {
+        pq_tc_field(&t, 7, PQ_TC_I16);
+        pq_buf_uvarint(&w->rowgroups, pq_zigzag(w->nrowgroups));
+    }
+    pq_tc_end(&t);
+    if (w->rowgroups.failed)
+        set_error(w, "out of memory for the row group metadata");
+    w->nrowgroups++;
+    w->total_rows += (int64_t)w->rows;
+    w->rows = 0;
+    for (int c = 0; c < w->ncols; c++)
+        reset_col(&w->cols[c]);
+}
+
+/* ---- footer and closing -------------------------------------------------- */
+
+static void put_schema_element(pq_tc *t, const pq_column_spec *s)
+{
+    pq_tc_elem_struct(t);
+    pq_tc_i32(t, 1, physical_code(s->physical));
+    pq_tc_i32(t, 3, s->nullable ? PQ_OPTIONAL : PQ_REQUIRED);
+    pq_tc_string(t, 4, s->name);
+    switch (s->logical) {
+    case PQ_LT_STRING:
+        pq_tc_i32(t, 6, PQ_CT_UTF8);
+        pq_tc_struct(t, 10);
+        pq_tc_empty_struct(t, 1);                 /* StringType */
+        pq_tc_end(t);
+        break;
+    case PQ_LT_DATE:
+        pq_tc_i32(t, 6, PQ_CT_DATE);
+        pq_tc_struct(t, 10);
+        pq_tc_empty_struct(t, 6);                 /* DateType */
+        pq_tc_end(t);
+        break;
+    case PQ_LT_DECIMAL:
+        pq_tc_i32(t, 6, PQ_CT_DECIMAL);
+        pq_tc_i32(t, 7, s->scale);
+        pq_tc_i32(t, 8, s->precision);
+        pq_tc_struct(t, 10);
+        pq_tc_struct(t, 5);                       /* DecimalType */
+        pq_tc_i32(t, 1, s->scale);
+        pq_tc_i32(t, 2, s->precision);
+        pq_tc_end(t);
+        pq_tc_end(t);
+        break;
+    case PQ_LT_TIMESTAMP_MICROS:
+        /* TIMESTAMP_MICROS means UTC-adjusted; local timestamps carry only
+         * the LogicalType, as the LogicalTypes spec asks. */
+        if (s->utc_adjusted)
+            pq_tc_i32(t, 6, PQ_CT_TIMESTAMP_MICROS);
+        pq_tc_struct(t, 10);
+        pq_tc_struct(t, 8);                       /* TimestampType */
+        pq_tc_bool(t, 1, s->utc_adjusted);
+        pq_tc_struct(t, 2);                       /* TimeUnit */
+        pq_tc_empty_struct(t, 2);                 /* MICROS */
+        pq_tc_end(t);
+        pq_tc_end(t);
+        pq_tc_end(t);
+        break;
+    case PQ_LT_NONE:
+        break;
+    }
+    pq_tc_end(t);
+}
+
+static void write_footer(pq_writer *w)
+{
+    pq_buf meta = {0};
+    pq_tc t;
+    pq_tc_begin(&t, &meta);                       /* FileMetaData */
+    pq_tc_i32(&t, 1, 2);
+    pq_tc_list(&t, 2, PQ_TC_STRUCT, (size_t)w->ncols + 1);
+    pq_tc_elem_struct(&t);                        /* the root */
+    pq_tc_string(&t, 4, "schema");
+    pq_tc_i32(&t, 5, w->ncols);
+    pq_tc_end(&t);
+    for (int c = 0; c < w->ncols; c++)
+        put_schema_element(&t, &w->cols[c].spec);
+    pq_tc_i64(&t, 3, w->total_rows);
+    pq_tc_list(&t, 4, PQ_TC_STRUCT, (size_t)w->nrowgroups);
+    pq_buf_put(&meta, w->rowgroups.p, w->rowgroups.len);
+    pq_tc_string(&t, 6, w->opt.created_by);
+    pq_tc_list(&t, 7, PQ_TC_STRUCT, (size_t)w->ncols);
+    for (int c = 0; c < w->ncols; c++) {
+        pq_tc_elem_struct(&t);                    /* ColumnOrder */
+        pq_tc_empty_struct(&t, 1);                /* TYPE_ORDER */
+        pq_tc_end(&t);
+    }
+    pq_tc_end(&t);
+    if (meta.failed || meta.len > UINT32_MAX) {
+        set_error(w, "out of memory for the footer");
+    } else if (write_all(w, meta.p, meta.len)) {
+        pq_buf_u32le(&meta, (uint32_t)meta.len);
+        pq_buf_put(&meta, "PAR1", 4);
+        if (!meta.failed)
+            write_all(w, meta.p + meta.len - 8, 8);
+        else
+            set_error(w, "out of memory for the footer");
+    }
+    pq_buf_free(&meta);
+}
+
+static void free_writer(pq_writer *w)
+{
+    for (int c = 0; c < w->ncols; c++) {
+        pq_col *col = &w->cols[c];
+        free((char *)col->spec.name);
+        pq_buf_free(&col->def);
+        pq_buf_free(&col->vals);
+        pq_buf_free(&col->offs);
+        pq_buf_free(&col->bytes);
+        pq_chunk_out_free(&col->out);
+    }
+    if (w->work)
+        for (int t = 0; t < w->nthreads; t++)
+            pq_chunk_work_free(&w->work[t]);
+    free(w->work);
+    free(w->cols);
+    free((char *)w->opt.created_by);
+    pq_buf_free(&w->rowgroups);
+    free(w);
+}
+
+int pq_writer_close(pq_writer *w, char *errbuf, size_t errlen)
+{
+    if (!w) {
+        if (errbuf && errlen)
+            snprintf(errbuf, errlen, "no writer (out of memory at open)");
+        return -1;
+    }
+    flush_row_group(w);
+    if (!w->error[0])
+        write_footer(w);
+    int rc = w->error[0] ? -1 : 0;
+    if (errbuf && errlen)
+        snprintf(errbuf, errlen, "%s", w->error);
+    free_writer(w);
+    return rc;
+}
+
+void pq_writer_abort(pq_writer *w)
+{
+    if (w)
+        free_writer(w);
+}
