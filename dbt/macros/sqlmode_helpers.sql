@@ -99,16 +99,16 @@ greatest(({{ hire }}) + ({{ sqlmode_lit('eligibility', 'waiting_period_days', 'i
     6: ppm), from the exact decimal, rounded half away from zero. Pure text
     work: the digits are shifted by the exponent and the scale, cut after
     the units digit, and the first dropped digit decides the rounding.
-    The result is HUGEINT; NULL text gives NULL. -#}
+    The result is HUGEINT; NULL or non-decimal text gives NULL. -#}
 {% macro sqlmode_units(t, scale) -%}
-list_transform([regexp_extract(trim({{ t }}), '^([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$', ['s', 'i', 'f', 'e'])],
-  lambda m: list_transform([{'s': m.s, 'd': m.i || m.f,
-                             'p': length(m.i) + coalesce(TRY_CAST(nullif(m.e, '') AS BIGINT), 0) + {{ scale }}}],
-  lambda q: list_transform([{'s': q.s,
-                             'd': repeat('0', greatest(0, 1 - q.p)) || q.d || repeat('0', greatest(0, q.p + 1 - length(q.d))),
-                             'p': greatest(q.p, 1)}],
-  lambda r: (CASE WHEN r.s = '-' THEN -1 ELSE 1 END)::HUGEINT
-            * (substr(r.d, 1, r.p)::HUGEINT + CASE WHEN substr(r.d, r.p + 1, 1) >= '5' THEN 1 ELSE 0 END))[1])[1])[1]
+CASE WHEN {{ sqlmode_is_decimal(t) }} THEN list_transform([regexp_extract(trim({{ t }}), '^([+-]?)([0-9]*)(?:\.([0-9]*))?(?:[eE]([+-]?[0-9]+))?$', ['s', 'i', 'f', 'e'])],
+  lambda wf_m: list_transform([{'s': wf_m.s, 'd': wf_m.i || wf_m.f,
+                             'p': length(wf_m.i) + coalesce(TRY_CAST(nullif(wf_m.e, '') AS BIGINT), 0) + {{ scale }}}],
+  lambda wf_q: list_transform([{'s': wf_q.s,
+                             'd': repeat('0', greatest(0, 1 - wf_q.p)) || wf_q.d || repeat('0', greatest(0, wf_q.p + 1 - length(wf_q.d))),
+                             'p': greatest(wf_q.p, 1)}],
+  lambda wf_r: (CASE WHEN wf_r.s = '-' THEN -1 ELSE 1 END)::HUGEINT
+            * (substr(wf_r.d, 1, wf_r.p)::HUGEINT + CASE WHEN substr(wf_r.d, wf_r.p + 1, 1) >= '5' THEN 1 ELSE 0 END))[1])[1])[1] END
 {%- endmacro %}
 
 {#- Exact output formats of MODEL.md 5.1: cents as DECIMAL(18,2), basis

@@ -63,6 +63,7 @@ typedef struct loader {
     const char *path;
     const wf_tables *tab;
     int32_t census_day;            /* C */
+    wf_decimal zero, one;          /* bounds of deferral_rate */
     long col[N_COLS];              /* header position, -1 when absent */
     bool by_alias[N_COLS];
     /* the id arena and its entries (every row, skipped ones too) */
@@ -71,7 +72,7 @@ typedef struct loader {
     size_t *entry_off;
     long *entry_line;
     size_t n_entries, entries_cap;
-    uint32_t *slots;               /* entry + 1; 0 = empty */
+    uint64_t *slots;               /* hash tag << 32 | (entry + 1); 0 = empty */
     size_t n_slots;                /* power of two */
     /* active employees, ids as entry numbers until the end */
     wf_census_employee *emp;
@@ -134,15 +135,16 @@ static uint64_t hash_id(const char *s, size_t n)
 static wf_status rehash(loader *l, wf_error *err)
 {
     size_t n = l->n_slots ? l->n_slots * 2 : 1u << 12;
-    uint32_t *s = calloc(n, sizeof *s);
+    uint64_t *s = calloc(n, sizeof *s);
     if (!s)
         return wf_error_nomem(err, "census id index");
     for (size_t e = 0; e < l->n_entries; e++) {
         const char *id = l->arena + l->entry_off[e];
-        size_t i = hash_id(id, strlen(id)) & (n - 1);
+        uint64_t h = hash_id(id, strlen(id));
+        size_t i = h & (n - 1);
         while (s[i])
             i = (i + 1) & (n - 1);
-        s[i] = (uint32_t)(e + 1);
+        s[i] = (h >> 32) << 32 | (uint64_t)(e + 1);
     }
     free(l->slots);
     l->slots = s;
@@ -190,9 +192,12 @@ static wf_status add_id(loader *l, const wf_csv_field *f, long line, size_t *ent
     wf_status st;
     if ((l->n_entries + 1) * 2 > l->n_slots && (st = rehash(l, err)) != WF_OK)
         return st;
-    size_t i = hash_id(f->s, f->len) & (l->n_slots - 1);
+    uint64_t h = hash_id(f->s, f->len), tag = (h >> 32) << 32;
+    size_t i = h & (l->n_slots - 1);
     for (; l->slots[i]; i = (i + 1) & (l->n_slots - 1)) {
-        size_t e = l->slots[i] - 1;
+        if ((l->slots[i] & 0xFFFFFFFF00000000ULL) != tag)
+            continue;
+        size_t e = (size_t)(l->slots[i] & 0xFFFFFFFFu) - 1;
         const char *other = l->arena + l->entry_off[e];
         if (memcmp(other, f->s, f->len + 1) == 0)
             return wf_error_set(err, WF_EINPUT, l->path, f->line, f->column,
@@ -217,7 +222,7 @@ static wf_status add_id(loader *l, const wf_csv_field *f, long line, size_t *ent
     l->entry_off[l->n_entries] = l->arena_len;
     l->entry_line[l->n_entries] = line;
     l->arena_len += f->len + 1;
-    l->slots[i] = (uint32_t)(l->n_entries + 1);
+    l->slots[i] = tag | (uint64_t)(l->n_entries + 1);
     *entry = l->n_entries++;
     return WF_OK;
 }
@@ -288,8 +293,8 @@ static wf_status cell_deferral(const loader *l, const wf_csv_field *f, int32_t *
 {
     wf_decimal d;
     int64_t v;
-    if (!wf_decimal_parse(f->s, f->len, &d) || wf_decimal_cmp_int(&d, 0) < 0 ||
-        wf_decimal_cmp_int(&d, 1) > 0 || !wf_decimal_scaled(&d, 4, &v))
+    if (!wf_decimal_parse(f->s, f->len, &d) || wf_decimal_cmp(&d, &l->zero) < 0 ||
+        wf_decimal_cmp(&d, &l->one) > 0 || !wf_decimal_scaled(&d, 4, &v))
         return field_error(l, f, "deferral_rate",
                            "'%.80s' is not a fraction in [0, 1]", f->s, err);
     *bp = (int32_t)v;
@@ -418,6 +423,8 @@ wf_status wf_census_load(const char *path, const wf_config *cfg, const wf_tables
     wf_tables *own_tab = NULL;
     int start_year = cfg ? cfg->start_year : 2025;
     l.census_day = wf_date_from_ymd(start_year - 1, 12, 31);
+    wf_decimal_parse("0", 1, &l.zero);
+    wf_decimal_parse("1", 1, &l.one);
     wf_csv *csv = NULL;
     wf_census *cen = NULL;
     wf_csv_field *h;

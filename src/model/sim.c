@@ -202,6 +202,7 @@ static void begin_year(sim *s, int y)
     wf_sim_ctx *c = &s->ctx;
     c->year = y;
     c->jan1 = wf_date_from_ymd(y, 1, 1);
+    c->prev_jan1 = wf_date_from_ymd(y - 1, 1, 1);
     c->dec31 = wf_date_from_ymd(y, 12, 31);
     c->promo_day = md_day(y, cfg->promotion_date);
     c->merit_day = md_day(y, cfg->merit_date);
@@ -229,7 +230,7 @@ static void phase_a(void *arg, size_t k)
         r->is_hire[i] = 0;
         r->term_cat[i] = WF_CAT_NEW_HIRE;
         r->term_prob[i] = NAN;
-        if (wf_date_year(r->hire[i]) == c->year - 1)
+        if (r->hire[i] >= c->prev_jan1 && r->hire[i] < c->jan1)
             ch->P++;
         if (age >= s->cfg->retirement_age &&
             wf_rng_u(wf_rng_x(&c->st[WF_STREAM_RETIREMENT], r->id[i], r->id_len[i])) <

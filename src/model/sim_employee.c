@@ -50,9 +50,10 @@ static bool active_on(const wf_sim_rows *r, size_t i, int32_t term, int32_t d)
     return r->hire[i] <= d && (term == WF_DATE_NULL || d < term);
 }
 
-static bool in_year(int32_t d, int year)
+/* d falls in the simulated year (WF_DATE_NULL never does). */
+static bool in_year(const wf_sim_ctx *ctx, int32_t d)
 {
-    return d != WF_DATE_NULL && wf_date_year(d) == year;
+    return d >= ctx->jan1 && d <= ctx->dec31;
 }
 
 static void add(emp_year *e, int32_t date, wf_event_type type,
@@ -118,7 +119,7 @@ static void list_enrollment(emp_year *e, const wf_behaviour *b, int32_t *pend)
     *pend = WF_DATE_NULL;
 
     if (r->pend_opt_day[i] != WF_DATE_NULL) {
-        if (in_year(r->pend_opt_day[i], ctx->year))
+        if (in_year(ctx, r->pend_opt_day[i]))
             add(e, r->pend_opt_day[i], WF_EV_ENROLLMENT_CHANGE, WF_CAT_OPT_OUT,
                 r->pend_opt_prob[i]);
         r->pend_opt_day[i] = WF_DATE_NULL;
@@ -126,14 +127,14 @@ static void list_enrollment(emp_year *e, const wf_behaviour *b, int32_t *pend)
     if (cfg->ae_enabled && r->hire[i] >= ctx->ae_cutoff && !r->enrolled[i] &&
         !r->opted_out[i]) {
         int32_t a = r->elig[i] + cfg->ae_window_days;
-        if (in_year(a, ctx->year) && active_on(r, i, e->term, a)) {
+        if (in_year(ctx, a) && active_on(r, i, e->term, a)) {
             auto_now = true;
             add(e, a, WF_EV_ENROLLMENT, WF_CAT_AUTO_ENROLLMENT, NAN);
             e->c[e->n - 1].deferral = cfg->ae_default_deferral_bp;
             e->c[e->n - 1].source = WF_SRC_AUTO;
             if (wf_rng_u(draw(ctx, i, WF_STREAM_OPT_OUT)) < b->opt_out) {
                 int32_t o = a + cfg->ae_opt_out_grace_days;
-                if (in_year(o, ctx->year))
+                if (in_year(ctx, o))
                     add(e, o, WF_EV_ENROLLMENT_CHANGE, WF_CAT_OPT_OUT, b->opt_out);
                 else
                     *pend = o;
@@ -145,7 +146,7 @@ static void list_enrollment(emp_year *e, const wf_behaviour *b, int32_t *pend)
     int32_t d = WF_DATE_NULL;
     wf_stream s = WF_STREAM_VOLUNTARY_ENROLLMENT;
     double p = b->voluntary;
-    if (in_year(r->elig[i], ctx->year)) {
+    if (in_year(ctx, r->elig[i])) {
         d = r->elig[i];
     } else if (r->elig[i] < ctx->jan1) {
         d = ctx->enroll_day;
@@ -174,7 +175,7 @@ static void list_events(emp_year *e, const wf_behaviour *b, int32_t *pend)
     list_promotion(e);
     if (!r->is_hire[i] && active_on(r, i, e->term, ctx->merit_day))
         add(e, ctx->merit_day, WF_EV_RAISE, WF_CAT_MERIT, NAN);
-    if (in_year(r->elig[i], ctx->year) && active_on(r, i, e->term, r->elig[i]))
+    if (in_year(ctx, r->elig[i]) && active_on(r, i, e->term, r->elig[i]))
         add(e, r->elig[i], WF_EV_ELIGIBILITY, WF_CAT_ELIGIBILITY, NAN);
     list_enrollment(e, b, pend);
     if (cfg->esc_enabled && active_on(r, i, e->term, ctx->esc_day))

@@ -60,7 +60,7 @@ typedef struct wf_sim_ctx {
     const wf_tables *tab;
     wf_sim_rows *rows;
     int year;
-    int32_t jan1, dec31, census_day;
+    int32_t jan1, dec31, census_day, prev_jan1;
     int32_t promo_day, merit_day, enroll_day, esc_day, ae_cutoff;
     int64_t *band_min, *band_max;       /* band(year) per level, cents */
     int64_t income_top_cents;           /* top income segment's maximum */
