@@ -2,7 +2,7 @@
 # Installs the Debian packages wfsim builds against, when they are missing.
 # Needs root (apt-get); as another user it names the command to run.
 set -eu
-need="gcc make libc6-dev libzstd-dev libyaml-dev nettle-dev"
+need="gcc make libc6-dev libzstd-dev libyaml-dev nettle-dev time"
 missing=""
 for p in $need; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

@@ -37,6 +37,16 @@ void cli_override(cli_overrides *ov, const char *key, const char *value);
  * prints it and returns the exit code, else 0. */
 int cli_load_config(const char *path, const cli_overrides *ov, wf_config **out);
 
+/* The path of `rel` inside the repository the running binary was built in
+ * (BUILD/wfsim -> REPO/rel). 0 on success. */
+int cli_repo_path(const char *rel, char *buf, size_t size);
+/* Runs argv (argv[0] looked up in PATH when it has no slash) with stdin from
+ * /dev/null and stdout+stderr into log_path (also to stderr when echo).
+ * Returns the exit status, 128+signal, or -1 when it could not start. */
+int cli_spawn(char *const argv[], const char *log_path, int echo);
+/* After a failed step: prints the log's error lines (or its tail). */
+void cli_show_failure(const char *log_path);
+
 int cmd_census(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_config(int argc, char **argv);

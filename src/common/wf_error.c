@@ -59,17 +59,27 @@ wf_status wf_error_errno(wf_error *err, const char *op, const char *path)
     return wf_error_set(err, WF_EIO, path, 0, 0, "cannot %s: %s", op, strerror(e));
 }
 
+/* "file:line:column: key: message"; unknown parts are left out, and so is
+ * the separator after them. */
 void wf_error_format(const wf_error *err, char *buf, size_t size)
 {
     size_t n = 0;
-    if (err->file[0] && n < size)
-        n += (size_t)snprintf(buf + n, size - n, "%s:", err->file);
-    if (err->line > 0 && n < size)
-        n += (size_t)snprintf(buf + n, size - n, "%ld:", err->line);
-    if (err->column > 0 && n < size)
-        n += (size_t)snprintf(buf + n, size - n, "%ld:", err->column);
-    if (err->key[0] && n < size)
-        n += (size_t)snprintf(buf + n, size - n, " %s:", err->key);
-    if (n < size)
-        snprintf(buf + n, size - n, "%s%s", n ? " " : "", err->message);
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+#define PUT(...)                                                        \
+    do {                                                                \
+        if (n < size)                                                   \
+            n += (size_t)snprintf(buf + n, size - n, __VA_ARGS__);      \
+    } while (0)
+    if (err->file[0])
+        PUT("%s:", err->file);
+    if (err->file[0] && err->line > 0)
+        PUT("%ld:", err->line);
+    if (err->file[0] && err->line > 0 && err->column > 0)
+        PUT("%ld:", err->column);
+    if (err->key[0])
+        PUT("%s%s:", n ? " " : "", err->key);
+    PUT("%s%s", n ? " " : "", err->message);
+#undef PUT
 }

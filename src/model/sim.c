@@ -485,7 +485,8 @@ static wf_status gather(sim *s, size_t nch, wf_year_summary *sum, wf_error *err)
         return wf_error_nomem(err, "events");
     size_t at = 0;
     for (size_t k = 0; k < nch; k++) {
-        memcpy(s->year_ev + at, s->chunks[k].ev, s->chunks[k].n * sizeof *s->year_ev);
+        if (s->chunks[k].n)
+            memcpy(s->year_ev + at, s->chunks[k].ev, s->chunks[k].n * sizeof *s->year_ev);
         at += s->chunks[k].n;
     }
     sum->events = (int64_t)total;

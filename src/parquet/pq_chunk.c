@@ -3,7 +3,8 @@
  * row group become ZSTD-compressed pages, plus statistics.
  *
  * Pages. Rows are cut into data pages (v1) of about opt->page_bytes of
- * PLAIN-encoded values; a value larger than that gets a page of its own. A
+ * PLAIN-encoded values, a null counting one byte (at most PQ_PAGE_MAX_ROWS
+ * rows); a value larger than that gets a page of its own. A
  * page holds, before compression: for an OPTIONAL column the definition
  * levels (4-byte little-endian length, then the RLE/bit-packed hybrid at
  * width 1), then the values of the non-null rows - PLAIN, or for a
@@ -459,6 +460,8 @@ static void page_end(const enc *e, size_t r0, size_t v0, size_t *r1, size_t *v1)
         if (!in->def || in->def[r]) {
             acc += e->width ? e->width : 4 + (in->offsets[v + 1] - in->offsets[v]);
             v++;
+        } else {
+            acc++; /* a null counts one byte, so pages have bounded rows */
         }
         r++;
     }

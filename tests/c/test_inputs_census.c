@@ -1,0 +1,338 @@
+/*
+ * test_inputs_census.c - the census loader (MODEL.md 2.1 and 6) and the
+ * synthetic census generator. Each rule gets a malformed file written into
+ * a fresh temporary directory, and the test asserts WF_EINPUT with the
+ * exact line and column (characters, 1-based) and a phrase of the message.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "wf_test.h"
+
+#include "wf_date.h"
+#include "wf_model_int.h"
+
+#define H "employee_id,birth_date,hire_date,salary\n"
+
+typedef struct loaded {
+    wf_status st;
+    wf_error err;
+    wf_census *cen;
+    char path[4200];
+} loaded;
+
+/* Writes text into a fresh directory and loads it with defaults. */
+static void load_text(const char *text, loaded *out)
+{
+    memset(out, 0, sizeof *out);
+    snprintf(out->path, sizeof out->path, "%s/census.csv", wf_test_tmpdir());
+    FILE *f = fopen(out->path, "wb");
+    fwrite(text, 1, strlen(text), f);
+    fclose(f);
+    wf_config *cfg = NULL;
+    wf_tables *tab = NULL;
+    wf_error e = {0};
+    if (wf_config_load(NULL, &cfg, &e) != WF_OK || wf_tables_load(NULL, &tab, &e) != WF_OK)
+        abort();
+    out->st = wf_census_load(out->path, cfg, tab, &out->cen, &out->err);
+    wf_tables_free(tab);
+    wf_config_free(cfg);
+}
+
+static void done(loaded *l)
+{
+    wf_census_free(l->cen);
+    unlink(l->path);
+    char *slash = strrchr(l->path, '/');
+    *slash = '\0';
+    rmdir(l->path);
+}
+
+typedef struct bad_case {
+    const char *text;
+    long line, column;
+    const char *needle;
+} bad_case;
+
+static const bad_case bad_cases[] = {
+    /* employee_id */
+    {H ",1980-01-01,2010-01-01,50000\n", 2, 1, "employee_id: '' is not 1-64"},
+    {H "E 1,1980-01-01,2010-01-01,50000\n", 2, 1, "outside A-Z a-z 0-9 _ . -"},
+    {H "E\xC3\xA9,1980-01-01,2010-01-01,50000\n", 2, 1, "outside A-Z"},
+    {H "A234567890123456789012345678901234567890123456789012345678901234X,"
+       "1980-01-01,2010-01-01,50000\n", 2, 1, "1-64 characters"},
+    {H "NH_1,1980-01-01,2010-01-01,50000\n", 2, 1, "reserved for new hires"},
+    {H "E1,1980-01-01,2010-01-01,50000\nE2,1980-01-01,2010-01-01,50000\n"
+       "E1,1980-01-01,2010-01-01,50000\n", 4, 1, "duplicate 'E1' (first on line 2)"},
+    /* dates */
+    {H "E1,1980-02-30,2010-01-01,50000\n", 2, 4, "birth_date: '1980-02-30' is not a date"},
+    {H "E1,1980-01-01,2010/01/01,50000\n", 2, 15, "hire_date: '2010/01/01' is not a date"},
+    {H "E1,80-01-01,2010-01-01,50000\n", 2, 4, "not a date YYYY-MM-DD"},
+    {H "E1,,2010-01-01,50000\n", 2, 4, "birth_date: '' is not a date"},
+    {H "E1,2011-01-01,2025-01-01,50000\n", 2, 4, "age 13 at the census date; expected 14..100"},
+    {H "E1,1923-12-31,1990-01-01,50000\n", 2, 4, "age 101 at the census date"},
+    {H "E1,1980-01-01,2025-01-01,50000\n", 2, 15, "after the census date"},
+    {H "E1,1980-06-01,1994-05-31,50000\n", 2, 15, "before the 14th birthday"},
+    /* salary */
+    {H "E1,1980-01-01,2010-01-01,0.004\n", 2, 26, "not above 0 once rounded to cents"},
+    {H "E1,1980-01-01,2010-01-01,-5\n", 2, 26, "not above 0"},
+    {H "E1,1980-01-01,2010-01-01,\"1,000\"\n", 2, 26, "not a decimal number"},
+    {H "E1,1980-01-01,2010-01-01,$5\n", 2, 26, "not a decimal number"},
+    {H "E1,1980-01-01,2010-01-01,inf\n", 2, 26, "not a decimal number"},
+    {H "E1,1980-01-01,2010-01-01,nan\n", 2, 26, "not a decimal number"},
+    {H "E1,1980-01-01,2010-01-01,\n", 2, 26, "not a decimal number"},
+    {H "E1,1980-01-01,2010-01-01,90071992547409.92\n", 2, 26, "at most 2^53-1 cents"},
+    {H "E1,1980-01-01,2010-01-01,1e400\n", 2, 26, "at most 2^53-1 cents"},
+    /* optional columns */
+    {"employee_id,birth_date,hire_date,salary,level_id\n"
+     "E1,1980-01-01,2010-01-01,50000,6\n", 2, 32, "level_id: '6' is not a level of the level table (1..5)"},
+    {"employee_id,birth_date,hire_date,salary,level_id\n"
+     "E1,1980-01-01,2010-01-01,50000,0\n", 2, 32, "not a level"},
+    {"employee_id,birth_date,hire_date,salary,level_id\n"
+     "E1,1980-01-01,2010-01-01,50000,2.0\n", 2, 32, "not a level"},
+    {"employee_id,birth_date,hire_date,salary,deferral_rate\n"
+     "E1,1980-01-01,2010-01-01,50000,1.0001\n", 2, 32, "not a fraction in [0, 1]"},
+    {"employee_id,birth_date,hire_date,salary,deferral_rate\n"
+     "E1,1980-01-01,2010-01-01,50000,1.00000000000000000001\n", 2, 32, "in [0, 1]"},
+    {"employee_id,birth_date,hire_date,salary,deferral_rate\n"
+     "E1,1980-01-01,2010-01-01,50000,-0.01\n", 2, 32, "in [0, 1]"},
+    {"employee_id,birth_date,hire_date,salary,deferral_rate\n"
+     "E1,1980-01-01,2010-01-01,50000,6%\n", 2, 32, "in [0, 1]"},
+    {"employee_id,birth_date,hire_date,salary,auto_escalation_opt_out\n"
+     "E1,1980-01-01,2010-01-01,50000,maybe\n", 2, 32, "not a boolean"},
+    {"employee_id,birth_date,hire_date,salary,auto_escalation_opt_out\n"
+     "E1,1980-01-01,2010-01-01,50000,2\n", 2, 32, "not a boolean"},
+    {"employee_id,active,birth_date,hire_date,salary\n"
+     "E1,oui,1980-01-01,2010-01-01,50000\n", 2, 4, "active: 'oui' is not a boolean"},
+    /* skipped rows: only the id is checked */
+    {"employee_id,birth_date,hire_date,salary,termination_date\n"
+     "E 1,x,y,z,2020-01-01\nE2,1980-01-01,2010-01-01,50000,\n", 2, 1, "employee_id"},
+    {"employee_id,birth_date,hire_date,salary,termination_date\n"
+     "E1,x,y,z,2020-01-01\nE1,1980-01-01,2010-01-01,50000,\n", 3, 1, "duplicate 'E1'"},
+    /* header */
+    {"employee_id,birth_date,hire_date\nE1,1980-01-01,2010-01-01\n", 1, 0,
+     "missing required column 'salary' (or its alias 'employee_gross_compensation')"},
+    {"employee_id,birth_date,hire_date,salary,EMPLOYEE_GROSS_COMPENSATION\n"
+     "E1,1980-01-01,2010-01-01,50000,50000\n", 1, 41, "both 'salary' and its alias"},
+    {"employee_id,birth_date,hire_date,salary,Birth_Date\n"
+     "E1,1980-01-01,2010-01-01,50000,1980-01-01\n", 1, 41, "column 'Birth_Date' appears twice"},
+    {"", 1, 0, "empty file"},
+    /* no active employee */
+    {H, 0, 0, "no active employee"},
+    {"employee_id,birth_date,hire_date,salary,active\n"
+     "E1,1980-01-01,2010-01-01,50000,false\nE2,1980-01-01,2010-01-01,50000,N\n", 0, 0,
+     "no active employee"},
+    /* CSV shape */
+    {H "E1,1980-01-01,2010-01-01,50000,\n", 2, 32, "more fields than the header"},
+    {H "E1,1980-01-01,2010-01-01\n", 2, 15, "3 fields, but the header has 4"},
+};
+
+TEST(inputs_census_refusals)
+{
+    for (size_t i = 0; i < sizeof bad_cases / sizeof *bad_cases; i++) {
+        const bad_case *c = &bad_cases[i];
+        loaded l;
+        load_text(c->text, &l);
+        bool ok = l.st == WF_EINPUT && strcmp(l.err.file, l.path) == 0 &&
+                  l.err.line == c->line && l.err.column == c->column &&
+                  strstr(l.err.message, c->needle);
+        if (!ok)
+            wf_test_fail(__FILE__, __LINE__,
+                         "case %zu: want %ld:%ld \"%s\"; got status %d at %ld:%ld \"%s\"", i,
+                         c->line, c->column, c->needle, (int)l.st, l.err.line, l.err.column,
+                         l.err.message);
+        done(&l);
+        if (!ok)
+            return;
+    }
+}
+
+TEST(inputs_census_error_format)
+{
+    loaded l;
+    load_text(H "E1,1980-01-01,2010/01/01,50000\n", &l);
+    char msg[2048], want[4400];
+    wf_error_format(&l.err, msg, sizeof msg);
+    snprintf(want, sizeof want, "%s:2:15: hire_date: '2010/01/01' is not a date YYYY-MM-DD",
+             l.path);
+    done(&l);
+    ASSERT_STREQ(msg, want);
+}
+
+TEST(inputs_census_columns_aliases_and_defaults)
+{
+    loaded l;
+    load_text("\xEF\xBB\xBF" "Employee_ID , EMPLOYEE_BIRTH_DATE,employee_hire_date,"
+              "employee_gross_compensation,notes,notes,employee_deferral_rate,"
+              "employee_termination_date,ACTIVE,level_id,auto_escalation_opt_out\r\n"
+              "\r\n"
+              "a.b-c_1, 1980-01-01 ,2010-01-01,\"84999.99\",\"x, \"\"y\"\"\",,0.06,,T,,yes\r\n"
+              "E2,1980-01-01,2010-01-01,85000,,,,,,,\r\n"
+              "E3,1980-01-01,2010-01-01,600000,,,.00005,,,,N\r\n"
+              "E4,1980-01-01,2010-01-01,50000.005,,,1,2020-01-01,true,9,bad\r\n"
+              "E5,bad,bad,bad,,,bad,,0,bad,bad\r\n"
+              "nh_6,1980-02-29,1994-03-01,50000,,,0.00004,,1,3,0\r\n", &l);
+    ASSERT_EQ(l.st, WF_OK);
+    ASSERT_EQ(wf_census_count(l.cen), 4);
+    const wf_census_employee *e = l.cen->emp;
+    ASSERT_STREQ(e[0].id, "a.b-c_1");
+    ASSERT_EQ(e[0].birth_day, wf_date_from_ymd(1980, 1, 1));
+    ASSERT_EQ(e[0].salary_cents, 8499999);
+    ASSERT_EQ(e[0].level, 1);             /* derived: Staff max 85000 is above */
+    ASSERT_EQ(e[0].deferral_bp, 600);
+    ASSERT_TRUE(e[0].esc_opt_out);
+    ASSERT_STREQ(e[1].id, "E2");
+    ASSERT_EQ(e[1].level, 2);             /* 85000 is not below Staff's max */
+    ASSERT_EQ(e[1].deferral_bp, 0);
+    ASSERT_TRUE(!e[1].esc_opt_out);
+    ASSERT_STREQ(e[2].id, "E3");
+    ASSERT_EQ(e[2].level, 5);             /* above every maximum: the top level */
+    ASSERT_EQ(e[2].deferral_bp, 1);       /* half a bp rounds away from zero */
+    ASSERT_STREQ(e[3].id, "nh_6");        /* the NH_ prefix is case-sensitive */
+    ASSERT_EQ(e[3].level, 3);
+    ASSERT_EQ(e[3].deferral_bp, 0);
+    ASSERT_EQ(e[3].hire_day, wf_date_from_ymd(1994, 3, 1));
+    done(&l);
+}
+
+TEST(inputs_census_salary_rounding_and_limits)
+{
+    loaded l;
+    load_text(H "E1,1980-01-01,2010-01-01,0.005\n"
+                "E2,1980-01-01,2010-01-01,90071992547409.91\n"
+                "E3,1980-01-01,2010-01-01,1.5e4\n"
+                "E4,1980-01-01,2010-01-01,-0.0\n", &l);
+    ASSERT_EQ(l.st, WF_EINPUT);             /* -0.0 is not above 0 */
+    ASSERT_EQ(l.err.line, 5);
+    done(&l);
+    load_text(H "E1,1980-01-01,2010-01-01,0.005\n"
+                "E2,1980-01-01,2010-01-01,90071992547409.91\n"
+                "E3,1980-01-01,2010-01-01,1.5e4\n"
+                "E4,1924-01-01,1944-01-01,+.125\n", &l);
+    ASSERT_EQ(l.st, WF_OK);
+    ASSERT_EQ(l.cen->emp[0].salary_cents, 1);
+    ASSERT_EQ(l.cen->emp[1].salary_cents, 9007199254740991LL);
+    ASSERT_EQ(l.cen->emp[2].salary_cents, 1500000);
+    ASSERT_EQ(l.cen->emp[3].salary_cents, 13);
+    done(&l);
+}
+
+TEST(inputs_census_date_follows_start_year)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/c.csv", wf_test_tmpdir());
+    FILE *f = fopen(path, "wb");
+    fputs(H "E1,1980-01-01,2025-06-30,50000\n", f);
+    fclose(f);
+    wf_config *cfg = NULL;
+    wf_census *cen = NULL;
+    wf_error err = {0};
+    ASSERT_EQ(wf_config_load(NULL, &cfg, &err), WF_OK);
+    ASSERT_EQ(wf_census_load(path, cfg, NULL, &cen, &err), WF_EINPUT);
+    ASSERT_CONTAINS(err.message, "after the census date");
+    memset(&err, 0, sizeof err);
+    ASSERT_EQ(wf_config_set(cfg, "simulation.start_year", "2026", &err), WF_OK);
+    ASSERT_EQ(wf_census_load(path, cfg, NULL, &cen, &err), WF_OK);
+    ASSERT_EQ(wf_census_count(cen), 1);
+    ASSERT_STREQ(cen->path, path);
+    wf_census_free(cen);
+    wf_config_free(cfg);
+    unlink(path);
+}
+
+TEST(inputs_census_missing_file)
+{
+    wf_census *cen = NULL;
+    wf_error err = {0};
+    ASSERT_EQ(wf_census_load("/nonexistent/census.csv", NULL, NULL, &cen, &err), WF_EIO);
+    ASSERT_STREQ(err.file, "/nonexistent/census.csv");
+}
+
+/* ---- generator ------------------------------------------------------------------ */
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    *len = fread(b, 1, (size_t)n, f);
+    b[*len] = '\0';
+    fclose(f);
+    return b;
+}
+
+TEST(inputs_census_generate_loads_and_is_deterministic)
+{
+    const char *dir = wf_test_tmpdir();
+    char a[4200], b[4200], c[4200];
+    snprintf(a, sizeof a, "%s/a.csv", dir);
+    snprintf(b, sizeof b, "%s/b.csv", dir);
+    snprintf(c, sizeof c, "%s/c.csv", dir);
+    uint64_t seed = wf_test_seed(7);
+    wf_test_note("seed %llu", (unsigned long long)seed);
+    wf_error err = {0};
+    wf_tables *tab = NULL;
+    wf_config *cfg = NULL;
+    ASSERT_EQ(wf_tables_load(NULL, &tab, &err), WF_OK);
+    ASSERT_EQ(wf_config_load(NULL, &cfg, &err), WF_OK);
+    ASSERT_EQ(wf_census_generate(a, 5000, seed, 2025, tab, &err), WF_OK);
+    ASSERT_EQ(wf_census_generate(b, 5000, seed, 2025, tab, &err), WF_OK);
+    ASSERT_EQ(wf_census_generate(c, 5000, seed + 1, 2025, tab, &err), WF_OK);
+    size_t la, lb, lc;
+    char *ta = slurp(a, &la), *tb = slurp(b, &lb), *tc = slurp(c, &lc);
+    ASSERT_TRUE(ta && tb && tc);
+    bool same = la == lb && memcmp(ta, tb, la) == 0;
+    bool differ = la != lc || memcmp(ta, tc, la) != 0;
+    free(ta);
+    free(tb);
+    free(tc);
+    ASSERT_TRUE(same);
+    ASSERT_TRUE(differ);
+    wf_census *cen = NULL;
+    wf_status st = wf_census_load(a, cfg, tab, &cen, &err);
+    ASSERT_STREQ(err.message, "");
+    ASSERT_EQ(st, WF_OK);
+    ASSERT_EQ(wf_census_count(cen), 5000);
+    ASSERT_STREQ(cen->emp[0].id, "EMP_000001");
+    ASSERT_STREQ(cen->emp[4999].id, "EMP_005000");
+    /* roughly a pyramid, three quarters enrolled, salaries inside the bands */
+    int per_level[6] = {0}, enrolled = 0, opt_out = 0;
+    int32_t census_day = wf_date_from_ymd(2024, 12, 31);
+    for (size_t i = 0; i < cen->n; i++) {
+        const wf_census_employee *e = &cen->emp[i];
+        const wf_level *lv = &tab->levels[e->level - 1];
+        per_level[e->level]++;
+        enrolled += e->deferral_bp > 0;
+        opt_out += e->esc_opt_out;
+        int age = wf_years_between(e->birth_day, census_day);
+        ASSERT_TRUE(age >= 22 && age <= 64);
+        ASSERT_TRUE(e->salary_cents >= lv->min_cents && e->salary_cents < lv->max_cents);
+        ASSERT_TRUE(e->deferral_bp == 0 || (e->deferral_bp >= 100 && e->deferral_bp <= 1500));
+    }
+    ASSERT_TRUE(per_level[1] > per_level[2] && per_level[2] > per_level[3] &&
+                per_level[3] > per_level[4] && per_level[4] > per_level[5]);
+    ASSERT_TRUE(enrolled > 3500 && enrolled < 4000);
+    ASSERT_TRUE(opt_out > 100 && opt_out < 400);
+    wf_census_free(cen);
+    /* a census generated for a later start year loads under that year */
+    ASSERT_EQ(wf_census_generate(a, 3000, seed, 2031, tab, &err), WF_OK);
+    ASSERT_EQ(wf_census_load(a, cfg, tab, &cen, &err), WF_EINPUT);  /* hires after 2024 */
+    memset(&err, 0, sizeof err);
+    ASSERT_EQ(wf_config_set(cfg, "simulation.end_year", "2035", &err), WF_OK);
+    ASSERT_EQ(wf_config_set(cfg, "simulation.start_year", "2031", &err), WF_OK);
+    ASSERT_EQ(wf_census_load(a, cfg, tab, &cen, &err), WF_OK);
+    ASSERT_EQ(wf_census_count(cen), 3000);
+    wf_census_free(cen);
+    ASSERT_EQ(wf_census_generate(a, 0, seed, 2025, tab, &err), WF_EUSAGE);
+    wf_tables_free(tab);
+    wf_config_free(cfg);
+    unlink(a);
+    unlink(b);
+    unlink(c);
+    rmdir(dir);
+}
