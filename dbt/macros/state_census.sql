@@ -7,8 +7,8 @@
 -#}
 
 {#- The census_path var (required by the state models). -#}
-{% macro wf_census_path() %}
-  {% set p = wf_path_var('census_path') %}
+{% macro state_census_path() %}
+  {% set p = state_path_var('census_path') %}
   {% if execute and p == '' %}
     {{ exceptions.raise_compiler_error("var census_path is required: the census the events were simulated from") }}
   {% endif %}
@@ -16,14 +16,14 @@
 {% endmacro %}
 
 {#- The read_csv call of the census, every column as text. -#}
-{% macro wf_census_read(path) -%}
-  read_csv({{ wf_sql_string(path) }}, header = true, all_varchar = true,
+{% macro state_census_read(path) -%}
+  read_csv({{ state_sql_string(path) }}, header = true, all_varchar = true,
            delim = ',', quote = '"', escape = '"', skip = 0)
 {%- endmacro %}
 
 {#- Map canonical column -> the file's column name, or none when absent.
     A file with both a name and its alias is an error, as in MODEL.md 2.1. -#}
-{% macro wf_census_columns(path) %}
+{% macro state_census_columns(path) %}
   {% set wanted = {
       "employee_id": ["employee_id"],
       "birth_date": ["birth_date", "employee_birth_date"],
@@ -37,7 +37,7 @@
   } %}
   {% set found = {} %}
   {% if not execute %}{{ return(found) }}{% endif %}
-  {% set res = run_query("select column_name from (describe select * from " ~ wf_census_read(path) ~ ")") %}
+  {% set res = run_query("select column_name from (describe select * from " ~ state_census_read(path) ~ ")") %}
   {% set names = res.columns[0].values() %}
   {% for canon, aliases in wanted.items() %}
     {% set hits = [] %}
@@ -58,7 +58,7 @@
 {% endmacro %}
 
 {#- A census cell, trimmed, NULL when empty or when the column is absent. -#}
-{% macro wf_census_cell(cols, canon) -%}
+{% macro state_census_cell(cols, canon) -%}
   {%- if cols.get(canon) -%}
     nullif(trim("{{ cols[canon] | replace('"', '""') }}", ' ' || chr(9)), '')
   {%- else -%}

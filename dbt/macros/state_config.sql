@@ -9,12 +9,12 @@
   employees who get no eligibility event), the simulation years, and, when
   no generation_summary.json is there, the workforce rates that give each
   year's target. Without the var, the state models use the defaults of
-  MODEL.md 2.2, listed once in wf_state_config_defaults(); docs/dbt.md
+  MODEL.md 2.2, listed once in state_config_defaults(); docs/dbt.md
   says so. (SQL mode, which refuses a missing var, does not use these.)
 -#}
 
 {#- MODEL.md 2.2 defaults of the few keys the state models read. -#}
-{% macro wf_state_config_defaults() %}
+{% macro state_config_defaults() %}
   {{ return({
       "simulation": {"start_year": none, "end_year": none},
       "workforce": {"target_growth_rate_ppm": 30000,
@@ -26,7 +26,7 @@
 {% endmacro %}
 
 {#- The var wfsim_config as a dict, or none when it was not given. -#}
-{% macro wf_state_config() %}
+{% macro state_config() %}
   {% set cfg = var('wfsim_config', none) %}
   {% if cfg is string and cfg | trim != '' %}
     {% set cfg = fromjson(cfg) %}
@@ -37,21 +37,21 @@
 {% endmacro %}
 
 {#- One configuration value: from wfsim_config when given, else the default. -#}
-{% macro wf_cfg(section, key) %}
-  {% set cfg = wf_state_config() %}
+{% macro state_cfg(section, key) %}
+  {% set cfg = state_config() %}
   {% if cfg is mapping and section in cfg and cfg[section] is mapping and key in cfg[section] %}
     {{ return(cfg[section][key]) }}
   {% endif %}
-  {{ return(wf_state_config_defaults()[section][key]) }}
+  {{ return(state_config_defaults()[section][key]) }}
 {% endmacro %}
 
 {#- A SQL string literal. -#}
-{% macro wf_sql_string(text) %}
+{% macro state_sql_string(text) %}
   {{- return("'" ~ (text | string | replace("'", "''")) ~ "'") -}}
 {% endmacro %}
 
 {#- A path var without a trailing slash ('' stays ''). -#}
-{% macro wf_path_var(name) %}
+{% macro state_path_var(name) %}
   {% set p = var(name, '') %}
   {% if p is none %}{% set p = '' %}{% endif %}
   {% set p = p | string | trim %}
@@ -60,41 +60,41 @@
 {% endmacro %}
 
 {#- True when a file matching the glob exists (false at parse time). -#}
-{% macro wf_glob_exists(pattern) %}
+{% macro state_glob_exists(pattern) %}
   {% if not execute or pattern == '' %}{{ return(false) }}{% endif %}
-  {% set res = run_query("select count(*) from glob(" ~ wf_sql_string(pattern) ~ ")") %}
+  {% set res = run_query("select count(*) from glob(" ~ state_sql_string(pattern) ~ ")") %}
   {{ return(res.columns[0].values()[0] > 0) }}
 {% endmacro %}
 
 {#- The generation summary to read: var summary_path, else
     events_path/generation_summary.json when present, else ''. -#}
-{% macro wf_summary_path() %}
-  {% set p = wf_path_var('summary_path') %}
+{% macro state_summary_path() %}
+  {% set p = state_path_var('summary_path') %}
   {% if p != '' %}{{ return(p) }}{% endif %}
-  {% set guess = wf_path_var('events_path') ~ '/generation_summary.json' %}
-  {% if wf_glob_exists(guess) %}{{ return(guess) }}{% endif %}
+  {% set guess = state_path_var('events_path') ~ '/generation_summary.json' %}
+  {% if state_glob_exists(guess) %}{{ return(guess) }}{% endif %}
   {{ return('') }}
 {% endmacro %}
 
 {#- Completed years from date a to date b (MODEL.md 3). -#}
-{% macro wf_years_between(a, b) -%}
+{% macro state_years_between(a, b) -%}
   (year({{ b }}) - year({{ a }})
    - case when month({{ a }}) * 100 + day({{ a }}) > month({{ b }}) * 100 + day({{ b }})
           then 1 else 0 end)
 {%- endmacro %}
 
 {#- add_years(d, n): same month and day, 29 February -> 28 February. -#}
-{% macro wf_add_years(d, n) -%}
+{% macro state_add_years(d, n) -%}
   (({{ d }}) + to_years(({{ n }})::INTEGER))::DATE
 {%- endmacro %}
 
 {#- Day number since 1970-01-01 of a DATE. -#}
-{% macro wf_day_number(d) -%}
+{% macro state_day_number(d) -%}
   date_diff('day', DATE '1970-01-01', {{ d }})
 {%- endmacro %}
 
 {#- pick(n) of MODEL.md 1 for key "{seed}|{entity}|{year}|{stream}". -#}
-{% macro wf_state_pick(seed, entity, year, stream, n) -%}
+{% macro state_pick(seed, entity, year, stream, n) -%}
   ((('0x' || substr(md5(({{ seed }})::VARCHAR || '|' || ({{ entity }}) || '|'
       || ({{ year }})::VARCHAR || '|' || '{{ stream }}'), 1, 8))::UBIGINT
     * ({{ n }})::UBIGINT) >> 32)::BIGINT

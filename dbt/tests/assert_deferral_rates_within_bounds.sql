@@ -3,7 +3,7 @@
 -- escalation cap of the configuration; enrolled exactly when the rate is
 -- above 0. (The cap bounds escalations only: a census or voluntary rate
 -- may sit above it, as MODEL.md's tables allow.)
-{%- set cap_bp = wf_cfg('auto_escalation', 'cap_bp') %}
+{%- set cap_bp = state_cfg('auto_escalation', 'cap_bp') %}
 select 'event' as what, employee_id, simulation_year,
        employee_deferral_rate as rate, prev_employee_deferral_rate as prev_rate
 from {{ ref('stg_wfsim__events') }}

@@ -3,7 +3,7 @@
 with ev as (
     select
         employee_id, simulation_year, event_id, event_type, event_date, event_sequence,
-        {{ wf_day_number('event_date') }}::BIGINT * 100 + event_sequence as k
+        {{ state_day_number('event_date') }}::BIGINT * 100 + event_sequence as k
     from {{ ref('stg_wfsim__events') }}
 ),
 

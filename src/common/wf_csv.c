@@ -321,6 +321,7 @@ static wf_status scan_record(wf_csv *c, size_t *n, wf_error *err)
     size_t nf = 0;
     c->record_line = c->line;
     for (;;) {
+        long start_col = c->col;
         while (c->pos < c->size && (c->buf[c->pos] == ' ' || c->buf[c->pos] == '\t')) {
             c->pos++;
             c->col++;
@@ -340,6 +341,8 @@ static wf_status scan_record(wf_csv *c, size_t *n, wf_error *err)
         if (st != WF_OK)
             return st;
         f->len = (size_t)(c->buf + end - f->s);
+        if (f->len == 0 && !f->quoted)
+            f->column = start_col;     /* all blank: where the field starts */
         char t = c->pos < c->size ? c->buf[c->pos] : '\n';
         bool at_eof = c->pos >= c->size;
         c->buf[end] = '\0';    /* after reading t: end <= pos */

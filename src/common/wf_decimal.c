@@ -13,12 +13,30 @@
 #include "wf_decimal.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define EXP_LIMIT 1000000000L  /* saturation of written exponents */
+
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+static locale_t c_locale_obj;
+
+static void c_locale_init(void)
+{
+    c_locale_obj = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+    if (!c_locale_obj)
+        abort();                 /* the C locale always exists */
+}
+
+static locale_t c_locale(void)
+{
+    pthread_once(&c_locale_once, c_locale_init);
+    return c_locale_obj;
+}
 
 static bool is_digit(char c)
 {
@@ -137,7 +155,7 @@ bool wf_decimal_to_double(const wf_decimal *d, double *out)
     memcpy(buf, d->text, d->len);
     buf[d->len] = '\0';
     errno = 0;
-    double x = strtod(buf, NULL);
+    double x = strtod_l(buf, NULL, c_locale());
     if (buf != small)
         free(buf);
     if (isinf(x))
@@ -187,10 +205,12 @@ int wf_decimal_cmp_int(const wf_decimal *d, int64_t v)
 size_t wf_double_shortest(double x, char *buf)
 {
     int n = 0;
+    locale_t c = c_locale(), old = uselocale(c);
     for (int prec = 1; prec <= 17; prec++) {
         n = snprintf(buf, 32, "%.*g", prec, x);
-        if (strtod(buf, NULL) == x)
+        if (strtod_l(buf, NULL, c) == x)
             break;
     }
+    uselocale(old);
     return (size_t)n;
 }

@@ -17,8 +17,10 @@
  * Speed matters (a million rows in a few hundred milliseconds): no
  * allocation per row or field. Ids are copied into one growing arena and
  * referenced by offset until the end, when the arena stops moving and the
- * employees get their pointers; uniqueness uses an open-addressing hash
- * set of entry numbers over that arena.
+ * employees get their pointers. Uniqueness costs nothing while the ids
+ * come in ascending byte order (as exports sorted by id do): each need only
+ * be above the previous one. The first id out of order builds an
+ * open-addressing hash set over the arena's entries, used from then on.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,7 +136,9 @@ static uint64_t hash_id(const char *s, size_t n)
 
 static wf_status rehash(loader *l, wf_error *err)
 {
-    size_t n = l->n_slots ? l->n_slots * 2 : 1u << 12;
+    size_t n = 1u << 12;
+    while (n < (l->n_entries + 1) * 2)
+        n *= 2;
     uint64_t *s = calloc(n, sizeof *s);
     if (!s)
         return wf_error_nomem(err, "census id index");
@@ -190,11 +194,27 @@ static wf_status add_id(loader *l, const wf_csv_field *f, long line, size_t *ent
                            "'%.80s' starts with NH_, which is reserved for new hires",
                            f->s, err);
     wf_status st;
-    if ((l->n_entries + 1) * 2 > l->n_slots && (st = rehash(l, err)) != WF_OK)
+    size_t i = 0;
+    uint64_t tag = 0;
+    if (!l->slots && l->n_entries > 0) {
+        /* Ascending so far: unique exactly when above the previous id. */
+        size_t last = l->n_entries - 1;
+        int c = strcmp(f->s, l->arena + l->entry_off[last]);
+        if (c == 0)
+            return wf_error_set(err, WF_EINPUT, l->path, f->line, f->column,
+                                "employee_id: duplicate '%s' (first on line %ld)", f->s,
+                                l->entry_line[last]);
+        if (c > 0)
+            goto append;
+    }
+    if (l->n_entries > 0 && (l->n_entries + 1) * 2 > l->n_slots &&
+        (st = rehash(l, err)) != WF_OK)
         return st;
-    uint64_t h = hash_id(f->s, f->len), tag = (h >> 32) << 32;
-    size_t i = h & (l->n_slots - 1);
-    for (; l->slots[i]; i = (i + 1) & (l->n_slots - 1)) {
+    if (!l->slots)
+        goto append;
+    uint64_t h = hash_id(f->s, f->len);
+    tag = (h >> 32) << 32;
+    for (i = h & (l->n_slots - 1); l->slots[i]; i = (i + 1) & (l->n_slots - 1)) {
         if ((l->slots[i] & 0xFFFFFFFF00000000ULL) != tag)
             continue;
         size_t e = (size_t)(l->slots[i] & 0xFFFFFFFFu) - 1;
@@ -204,6 +224,7 @@ static wf_status add_id(loader *l, const wf_csv_field *f, long line, size_t *ent
                                 "employee_id: duplicate '%s' (first on line %ld)", f->s,
                                 l->entry_line[e]);
     }
+append:;
     size_t old_cap = l->entries_cap;
     if ((st = grow_buf((void **)&l->arena, &l->arena_cap, l->arena_len + f->len + 1, 1,
                        err)) != WF_OK ||
@@ -222,7 +243,8 @@ static wf_status add_id(loader *l, const wf_csv_field *f, long line, size_t *ent
     l->entry_off[l->n_entries] = l->arena_len;
     l->entry_line[l->n_entries] = line;
     l->arena_len += f->len + 1;
-    l->slots[i] = tag | (uint64_t)(l->n_entries + 1);
+    if (l->slots)
+        l->slots[i] = tag | (uint64_t)(l->n_entries + 1);
     *entry = l->n_entries++;
     return WF_OK;
 }

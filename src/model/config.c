@@ -110,7 +110,7 @@ typedef enum kind {
     X(auto_escalation, delay_years, K_INT, esc_delay_years, "0", 0, "10", 0, "1") \
     X(auto_escalation, effective_date, K_MD, esc_effective_date, NULL, 0, NULL,   \
       0, "01-01")                                                                 \
-    X(performance, mode, K_MODE, perf_mode, NULL, 0, NULL, 0, "fast")             \
+    X(performance, event_generation_mode, K_MODE, perf_mode, NULL, 0, NULL, 0, "fast") \
     X(performance, threads, K_INT, perf_threads, "0", 0, "4096", 0, "0")
 
 typedef struct key_def {
@@ -390,7 +390,7 @@ static wf_status set_number(load_ctx *cx, wf_config *cfg, const key_def *k,
         double x;
         if (!wf_decimal_to_double(&d, &x) || !double_in_range(k, x))
             return out_of_range(cx, k, v, " (as a double)", err);
-        *(double *)(void *)field = x;
+        *(double *)(void *)field = x == 0 ? 0.0 : x;   /* no "-0" in the JSON */
         cx->dec[k - keys] = d;
         cx->dec[k - keys].text = NULL;
         cx->dec[k - keys].len = 0;
@@ -508,19 +508,28 @@ static int md_cmp(wf_md a, wf_md b)
     return a.month != b.month ? a.month - b.month : a.day - b.day;
 }
 
-/* `blame` is the key an override just set (-1 at load): when it is one of
- * a rule's two keys, the error names it. */
+/* The key a broken two-key rule names: the one an override just set
+ * (`blame`), else the only one of the two written in the file, else b. */
+static int pick_blame(const load_ctx *cx, int blame, int a, int b)
+{
+    if (blame == a || blame == b)
+        return blame;
+    if (cx->written[a] && !cx->written[b])
+        return a;
+    return b;
+}
+
 static wf_status cross_check(const load_ctx *cx, const wf_config *cfg, int blame,
                              wf_error *err)
 {
     int k = -1;
     char msg[256] = "";
     if (cfg->start_year > cfg->end_year) {
-        k = blame == KEY_simulation_start_year ? blame : KEY_simulation_end_year;
+        k = pick_blame(cx, blame, KEY_simulation_start_year, KEY_simulation_end_year);
         snprintf(msg, sizeof msg, "end_year %d is before start_year %d",
                  cfg->end_year, cfg->start_year);
     } else if (md_cmp(cfg->promotion_date, cfg->merit_date) > 0) {
-        k = blame == KEY_compensation_promotion_date ? blame : KEY_compensation_merit_date;
+        k = pick_blame(cx, blame, KEY_compensation_promotion_date, KEY_compensation_merit_date);
         snprintf(msg, sizeof msg, "promotion_date %02d-%02d is after merit_date %02d-%02d",
                  cfg->promotion_date.month, cfg->promotion_date.day,
                  cfg->merit_date.month, cfg->merit_date.day);
@@ -531,8 +540,8 @@ static wf_status cross_check(const load_ctx *cx, const wf_config *cfg, int blame
         value_decimal(cx, cfg, KEY_compensation_promotion_raise_spread, &s, bs);
         if (wf_decimal_cmp(&m, &s) < 0 ||
             !(cfg->promotion_raise_mean - cfg->promotion_raise_spread >= 0)) {
-            k = blame == KEY_compensation_promotion_raise_spread
-                    ? blame : KEY_compensation_promotion_raise_mean;
+            k = pick_blame(cx, blame, KEY_compensation_promotion_raise_spread,
+                           KEY_compensation_promotion_raise_mean);
             snprintf(msg, sizeof msg,
                      "promotion_raise_mean - promotion_raise_spread must be >= 0 "
                      "(mean %.17g, spread %.17g)",
@@ -603,6 +612,9 @@ static const char *nearest(const char *dotted, bool want_section)
     const char *dot = strchr(dotted, '.');
     for (int i = 0; i < N_KEYS; i++) {
         int d = edit_distance(dotted, keys[i].dotted);
+        int dn = edit_distance(dotted, keys[i].name) + 1;  /* section left out */
+        if (dn < d)
+            d = dn;
         /* the right name in the wrong section is the likeliest slip */
         if (dot && strcmp(dot + 1, keys[i].name) == 0)
             d = 0;
@@ -844,29 +856,26 @@ static wf_status read_file(const char *path, unsigned char **buf, size_t *len,
 wf_status wf_config_load(const char *path, wf_config **out, wf_error *err)
 {
     *out = NULL;
-    wf_config *cfg = malloc(sizeof *cfg);
-    if (!cfg)
-        return wf_error_nomem(err, "configuration");
-    apply_defaults(cfg);
-    if (!path) {
-        *out = cfg;
-        return WF_OK;
-    }
     unsigned char *text = NULL;
     size_t len = 0;
-    wf_status st = read_file(path, &text, &len, err);
-    if (st != WF_OK) {
-        free(cfg);
-        return st;
-    }
-    load_ctx *cx = calloc(1, sizeof *cx);
+    load_ctx *cx = NULL;
     walker w;
+    bool parser_ready = false;
     memset(&w, 0, sizeof w);
-    if (!cx || !yaml_parser_initialize(&w.parser)) {
-        free(cx);
-        free(text);
-        free(cfg);
-        return wf_error_nomem(err, "YAML parser");
+    wf_status st = WF_OK;
+    wf_config *cfg = malloc(sizeof *cfg);
+    if (!cfg) {
+        st = wf_error_nomem(err, "configuration");
+        goto done;
+    }
+    apply_defaults(cfg);
+    if (!path)
+        goto done;
+    if ((st = read_file(path, &text, &len, err)) != WF_OK)
+        goto done;
+    if (!(cx = calloc(1, sizeof *cx)) || !(parser_ready = yaml_parser_initialize(&w.parser))) {
+        st = wf_error_nomem(err, "YAML parser");
+        goto done;
     }
     cx->file = path;
     w.cx = cx;
@@ -876,9 +885,11 @@ wf_status wf_config_load(const char *path, wf_config **out, wf_error *err)
     st = walk_stream(&w);
     if (st == WF_OK)
         st = cross_check(cx, cfg, -1, err);
+done:
     if (w.have_ev)
         yaml_event_delete(&w.ev);
-    yaml_parser_delete(&w.parser);
+    if (parser_ready)
+        yaml_parser_delete(&w.parser);
     free(cx);
     free(text);
     if (st != WF_OK) {

@@ -59,14 +59,18 @@ void wf_rng_stream_init(wf_rng_stream *s, int64_t seed, int year,
 
 /* x of an arbitrary key text (used by the test vectors). */
 uint32_t wf_rng_key_x(const char *key, size_t len);
+/* The same through nettle's general MD5: the oracle of the fast path. */
+uint32_t wf_rng_key_x_nettle(const char *key, size_t len);
 
 /* x of (stream, entity); entity is at most WF_RNG_ENTITY_MAX bytes. */
 uint32_t wf_rng_x(const wf_rng_stream *s, const char *entity, size_t len);
 
-/* x for n entities of one stream: out[i] = wf_rng_x(s, ids[idx[i]]), or of
- * ids[i] when idx is NULL. Thread-safe; no allocation. */
+/* x for n entities of one stream: out[k] = wf_rng_x(s, ids[j], lens[j])
+ * with j = idx[k], or j = k when idx is NULL; lens NULL means strlen.
+ * Thread-safe; no allocation. This is the shape a multi-lane MD5 fills. */
 void wf_rng_x_batch(const wf_rng_stream *s, const char *const *ids,
-                    const uint32_t *idx, size_t n, uint32_t *out);
+                    const uint8_t *lens, const uint32_t *idx, size_t n,
+                    uint32_t *out);
 
 /* u = x / 2^32, exact in a double. */
 static inline double wf_rng_u(uint32_t x)

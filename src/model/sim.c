@@ -99,7 +99,15 @@ static bool reserve_chunks(sim *s, size_t n)
         return false;
     memset(p + s->n_chunks, 0, (n - s->n_chunks) * sizeof *p);
     s->chunks = p;
-    s->n_chunks = n;
+    for (; s->n_chunks < n; s->n_chunks++) {
+        wf_sim_chunk *c = &p[s->n_chunks];
+        c->idx = malloc(CHUNK_ROWS * sizeof *c->idx);
+        c->x = malloc(CHUNK_ROWS * sizeof *c->x);
+        if (!c->idx || !c->x) {
+            s->n_chunks++; /* freed with the others */
+            return false;
+        }
+    }
     return true;
 }
 
@@ -136,6 +144,7 @@ static wf_status load_census(sim *s, const wf_census *cen, wf_error *err)
         r->id_len[i] = (uint8_t)strlen(e->id);
         r->birth[i] = e->birth_day;
         r->hire[i] = e->hire_day;
+        wf_sim_rows_cache_dates(r, i);
         r->elig[i] = elig_day(s->cfg, e->birth_day, e->hire_day);
         r->salary[i] = e->salary_cents;
         r->level[i] = (uint8_t)e->level;
@@ -170,9 +179,14 @@ static wf_status setup(sim *s, const wf_census *cen, wf_error *err)
     c->cfg = s->cfg;
     c->tab = t;
     c->rows = &s->rows;
-    c->chunk_size = CHUNK_ROWS;
     c->census_day = wf_date_from_ymd(s->cfg->start_year - 1, 12, 31);
     c->ae_cutoff = wf_config_ae_cutoff(s->cfg);
+    /* Levels, bands and segments are stored as bytes in the event table. */
+    if (t->n_levels > 255 || t->n_age_bands > 255 || t->n_tenure_bands > 255 ||
+        t->n_age_segments > 255)
+        return wf_error_set(err, WF_EINPUT, NULL, 0, 0,
+                            "the parameter tables have more than 255 levels, "
+                            "bands or segments");
     c->band_min = malloc((size_t)t->n_levels * sizeof *c->band_min);
     c->band_max = malloc((size_t)t->n_levels * sizeof *c->band_max);
     c->income_min_cents = malloc((size_t)t->n_income_segments * sizeof(int64_t));
@@ -210,6 +224,11 @@ static void begin_year(sim *s, int y)
     c->esc_day = md_day(y, cfg->esc_effective_date);
     for (int k = 0; k < WF_STREAM_COUNT; k++)
         wf_rng_stream_init(&c->st[k], cfg->random_seed, y, (wf_stream)k);
+    for (int d = 0; d < wf_days_in_year(y); d++) {
+        int yy, m, dd;
+        wf_date_to_ymd(c->jan1 + d, &yy, &m, &dd);
+        c->md_of_doy[d] = (uint16_t)(m * 32 + dd);
+    }
 }
 
 /* ---- phase A: the year's ages, P and retirements -------------------------- */
@@ -224,9 +243,10 @@ static void phase_a(void *arg, size_t k)
     chunk_range(k, s->n_s, &b, &e);
     ch->R = ch->P = 0;
     for (size_t i = b; i < e; i++) {
-        int age = wf_years_between(r->birth[i], c->jan1);
+        /* At January 1 (month-day 1 * 32 + 1); hires of S(y) are before it. */
+        int age = wf_sim_years(c->year, 33, r->birth_y[i], r->birth_md[i]);
         r->age_y[i] = (int16_t)age;
-        r->ten_y[i] = (int16_t)wf_years_between(r->hire[i], c->jan1);
+        r->ten_y[i] = (int16_t)wf_sim_years(c->year, 33, r->hire_y[i], r->hire_md[i]);
         r->is_hire[i] = 0;
         r->term_cat[i] = WF_CAT_NEW_HIRE;
         r->term_prob[i] = NAN;
@@ -250,19 +270,23 @@ static void phase_a2(void *arg, size_t k)
     const wf_sim_ctx *c = &s->ctx;
     const wf_tables *t = s->tab;
     wf_sim_rows *r = &s->rows;
-    size_t b, e;
+    uint32_t *idx = s->chunks[k].idx, *x = s->chunks[k].x;
+    size_t b, e, n = 0;
     chunk_range(k, s->n_s, &b, &e);
     for (size_t i = b; i < e; i++) {
         s->rank[i].idx = (uint32_t)i;
-        if (r->term_cat[i] == WF_CAT_RETIREMENT) {
-            s->rank[i].key = INFINITY;
-            continue;
-        }
+        s->rank[i].key = INFINITY; /* retirees are not ranked */
+        if (r->term_cat[i] != WF_CAT_RETIREMENT)
+            idx[n++] = (uint32_t)i;
+    }
+    wf_rng_x_batch(&c->st[WF_STREAM_TERMINATION], (const char *const *)r->id,
+                   r->id_len, idx, n, x);
+    for (size_t j = 0; j < n; j++) {
+        size_t i = idx[j];
         double h = t->levels[r->level[i] - 1].termination_base *
                    t->term_age_mult[c->age_band[wf_sim_clamp_lut(r->age_y[i])]] *
                    t->term_tenure_mult[c->ten_band[wf_sim_clamp_lut(r->ten_y[i])]];
-        uint32_t x = wf_rng_x(&c->st[WF_STREAM_TERMINATION], r->id[i], r->id_len[i]);
-        s->rank[i].key = wf_rng_u(x) / h;
+        s->rank[i].key = wf_rng_u(x[j]) / h;
         r->term_prob[i] = h;
     }
 }
@@ -314,6 +338,16 @@ static void hire_levels(const wf_tables *t, int64_t H, int64_t *q)
     }
 }
 
+/* x of one stream for the hires [b, b + n), into x. */
+static void hire_draws(const sim *s, wf_stream st, size_t b, size_t n, uint32_t *x)
+{
+    const wf_sim_rows *h = &s->hires;
+    wf_rng_x_batch(&s->ctx.st[st], (const char *const *)h->id + b, h->id_len + b,
+                   NULL, n, x);
+}
+
+/* The hires' attributes (MODEL.md 4.4), one stream at a time so that each
+ * stream's draws are one batch. */
 static void phase_h(void *arg, size_t k)
 {
     sim *s = arg;
@@ -321,38 +355,52 @@ static void phase_h(void *arg, size_t k)
     const wf_config *cfg = s->cfg;
     const wf_tables *t = s->tab;
     wf_sim_rows *h = &s->hires;
+    uint32_t *x = s->chunks[k].x, *idx = s->chunks[k].idx;
     size_t b, e;
     chunk_range(k, h->n, &b, &e);
+    size_t n = e - b;
+    hire_draws(s, WF_STREAM_HIRE_DATE, b, n, x);
+    for (size_t j = b; j < e; j++)
+        h->hire[j] = c->jan1 + (int32_t)wf_rng_pick(x[j - b], (uint32_t)wf_days_in_year(c->year));
+    hire_draws(s, WF_STREAM_HIRE_AGE, b, n, x);
     for (size_t j = b; j < e; j++) {
-        const char *id = h->id[j];
-        size_t len = h->id_len[j];
-        uint32_t x = wf_rng_x(&c->st[WF_STREAM_HIRE_DATE], id, len);
-        int32_t hire = c->jan1 + (int32_t)wf_rng_pick(x, (uint32_t)wf_days_in_year(c->year));
-        x = wf_rng_x(&c->st[WF_STREAM_HIRE_AGE], id, len);
-        int64_t ra = wf_rng_pick(x, (uint32_t)t->hire_age_total_ppm);
+        uint32_t ra = wf_rng_pick(x[j - b], (uint32_t)t->hire_age_total_ppm);
         int a = 0;
         while (a < t->n_hire_ages - 1 && t->hire_age_cum_ppm[a] <= ra)
             a++;
-        int age = t->hire_ages[a];
-        x = wf_rng_x(&c->st[WF_STREAM_HIRE_BIRTH_DAY], id, len);
-        int32_t birth = wf_date_add_years(hire, -age) - (int32_t)wf_rng_pick(x, 365);
+        h->age_y[j] = (int16_t)t->hire_ages[a];
+    }
+    hire_draws(s, WF_STREAM_HIRE_BIRTH_DAY, b, n, x);
+    for (size_t j = b; j < e; j++) {
+        h->birth[j] = wf_date_add_years(h->hire[j], -h->age_y[j]) -
+                      (int32_t)wf_rng_pick(x[j - b], 365);
+        wf_sim_rows_cache_dates(h, j);
+        h->elig[j] = elig_day(cfg, h->birth[j], h->hire[j]);
+        /* The age for the year is the age at hire: the drawn age, since
+         * the birth day moves back less than a year. */
+    }
+    hire_draws(s, WF_STREAM_HIRE_SALARY, b, n, x);
+    for (size_t j = b; j < e; j++) {
         int l = h->level[j] - 1;
         double f = t->levels[l].new_hire_percentile +
-                   cfg->new_hire_salary_spread *
-                       (2.0 * wf_rng_u(wf_rng_x(&c->st[WF_STREAM_HIRE_SALARY], id, len)) - 1.0);
+                   cfg->new_hire_salary_spread * (2.0 * wf_rng_u(x[j - b]) - 1.0);
         f = f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
-        h->hire[j] = hire;
-        h->birth[j] = birth;
-        h->elig[j] = elig_day(cfg, birth, hire);
         h->salary[j] = llround((double)c->band_min[l] +
                                (double)(c->band_max[l] - c->band_min[l]) * f);
-        h->age_y[j] = (int16_t)wf_years_between(birth, hire);
-        /* New-hire termination key; non-candidates rank last. */
-        s->rank[j].idx = s->inv[j];
-        s->rank[j].key = hire < c->dec31
-            ? wf_rng_u(wf_rng_x(&c->st[WF_STREAM_NEW_HIRE_TERMINATION], id, len))
-            : INFINITY;
     }
+    /* New-hire termination keys; non-candidates (hired on December 31)
+     * rank last. */
+    size_t m = 0;
+    for (size_t j = b; j < e; j++) {
+        s->rank[j].idx = s->inv[j];
+        s->rank[j].key = INFINITY;
+        if (h->hire[j] < c->dec31)
+            idx[m++] = (uint32_t)j;
+    }
+    wf_rng_x_batch(&c->st[WF_STREAM_NEW_HIRE_TERMINATION], (const char *const *)h->id,
+                   h->id_len, idx, m, x);
+    for (size_t j = 0; j < m; j++)
+        s->rank[idx[j]].key = wf_rng_u(x[j]);
 }
 
 static int cmp_hire(const void *a, const void *b, void *arg)
@@ -439,8 +487,11 @@ static wf_status hire(sim *s, int64_t H, int64_t tnh, int64_t *tnh_done,
         !grow((void **)&s->perm, &s->perm_cap, (size_t)H, sizeof *s->perm) ||
         !grow((void **)&s->rank, &s->rank_cap, (size_t)H, sizeof *s->rank))
         return wf_error_nomem(err, "hires");
-    s->inv = realloc(s->inv, s->perm_cap * sizeof *s->inv);
-    if (!s->inv)
+    uint32_t *inv = realloc(s->inv, s->perm_cap * sizeof *inv);
+    if (!inv)
+        return wf_error_nomem(err, "hires");
+    s->inv = inv;
+    if (!reserve_chunks(s, chunks_for((size_t)H)))
         return wf_error_nomem(err, "hires");
     wf_status st = make_hire_ids(s, H, err);
     if (st != WF_OK)
@@ -599,8 +650,11 @@ static void sim_free(sim *s)
 {
     wf_sim_rows_free(&s->rows);
     wf_sim_rows_free(&s->hires);
-    for (size_t k = 0; k < s->n_chunks; k++)
+    for (size_t k = 0; k < s->n_chunks; k++) {
         free(s->chunks[k].ev);
+        free(s->chunks[k].idx);
+        free(s->chunks[k].x);
+    }
     free(s->chunks);
     free(s->rank);
     free(s->perm);

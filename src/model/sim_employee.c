@@ -18,10 +18,12 @@
  * and so are the values "before" and "after" that the event row carries.
  *
  * Invariants: an employee has at most one candidate per type and year, so
- * the list has at most WF_EV_COUNT + 1 entries (two opt-out sources cannot
- * both fall in one year); nothing is listed on or after the termination
- * date except the termination itself.
+ * the list has at most WF_EV_COUNT entries (an opt-out carried from last
+ * year and a new auto-enrollment exclude each other: the first needs the
+ * employee enrolled at January 1, the second not); nothing is listed on or
+ * after the termination date except the termination itself.
  */
+#include <assert.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,7 +43,7 @@ typedef struct emp_year {   /* one employee's working values for the year */
     const wf_sim_ctx *ctx;
     size_t i;
     int32_t term;           /* termination day or WF_DATE_NULL */
-    cand c[WF_EV_COUNT + 2];
+    cand c[WF_EV_COUNT];
     int n;
 } emp_year;
 
@@ -59,6 +61,7 @@ static bool in_year(const wf_sim_ctx *ctx, int32_t d)
 static void add(emp_year *e, int32_t date, wf_event_type type,
                 wf_event_category cat, double prob)
 {
+    assert(e->n < WF_EV_COUNT);
     cand *c = &e->c[e->n++];
     c->date = date;
     c->type = (uint8_t)type;
@@ -285,6 +288,8 @@ static bool emit(const wf_sim_ctx *ctx, emp_year *e, wf_sim_chunk *out)
     const wf_sim_rows *r = ctx->rows;
     size_t i = e->i;
     int16_t seq = 0;
+    if (e->n == 0)
+        return true;
     for (int k = 0; k < e->n; k++) {
         cand *c = &e->c[k];
         wf_event ev;
@@ -296,8 +301,10 @@ static bool emit(const wf_sim_ctx *ctx, emp_year *e, wf_sim_chunk *out)
         ev.prev_level = 0;
         if (!apply(ctx, i, e->term, c, &ev))
             continue;
-        int age = wf_years_between(r->birth[i], c->date);
-        int ten = r->hire[i] > c->date ? 0 : wf_years_between(r->hire[i], c->date);
+        int md = ctx->md_of_doy[c->date - ctx->jan1];
+        int age = wf_sim_years(ctx->year, md, r->birth_y[i], r->birth_md[i]);
+        int ten = r->hire[i] > c->date ? 0
+                  : wf_sim_years(ctx->year, md, r->hire_y[i], r->hire_md[i]);
         ev.comp_cents = r->salary[i];
         ev.probability = c->prob;
         ev.age = (int16_t)age;

@@ -32,6 +32,9 @@ typedef struct wf_sim_rows {
     const char **id;
     uint8_t *id_len;
     int32_t *birth, *hire, *elig;       /* day numbers */
+    int16_t *birth_y, *hire_y;          /* calendar year of birth and hire, */
+    uint16_t *birth_md, *hire_md;       /* and month * 32 + day: ages without
+                                           a calendar conversion */
     int64_t *salary;                    /* cents */
     int32_t *deferral;                  /* bp */
     int32_t *enroll_day;                /* WF_DATE_NULL when never enrolled */
@@ -50,6 +53,8 @@ typedef struct wf_sim_chunk {
     wf_event *ev;
     size_t n, cap;
     int64_t R, P;                       /* phase A counts */
+    uint32_t *idx, *x;                  /* scratch for batched draws, one
+                                           chunk's rows each */
     wf_status status;                   /* first error of the chunk */
     char message[256];
 } wf_sim_chunk;
@@ -66,9 +71,9 @@ typedef struct wf_sim_ctx {
     int64_t income_top_cents;           /* top income segment's maximum */
     int64_t *income_min_cents;          /* per income segment */
     uint8_t age_band[WF_SIM_LUT], ten_band[WF_SIM_LUT], age_seg[WF_SIM_LUT];
+    uint16_t md_of_doy[366];            /* day of the year -> month * 32 + day */
     wf_rng_stream st[WF_STREAM_COUNT];  /* this year's streams */
     wf_snapshot_row *snap;              /* NULL: no snapshot wanted */
-    size_t chunk_size;
 } wf_sim_ctx;
 
 /* Runs fn(ctx, chunk_index) for chunk 0..n_chunks-1 on up to `threads`
@@ -89,6 +94,16 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
 /* Grows every column to hold cap rows; false when out of memory. */
 bool wf_sim_rows_reserve(wf_sim_rows *r, size_t cap);
 void wf_sim_rows_free(wf_sim_rows *r);
+/* Fills the calendar caches (birth_y ... hire_md) of row i from its
+ * birth and hire days. */
+void wf_sim_rows_cache_dates(wf_sim_rows *r, size_t i);
+/* Completed years (MODEL.md 3) on a day of `year` whose month * 32 + day
+ * is md, from a date of calendar year fy and month-day fmd. */
+static inline int wf_sim_years(int year, int md, int fy, int fmd)
+{
+    return year - fy - (fmd > md);
+}
+
 /* Row si of src to row di of dst, every column. */
 void wf_sim_rows_copy(wf_sim_rows *dst, size_t di, const wf_sim_rows *src,
                       size_t si);
@@ -103,7 +118,7 @@ typedef struct wf_sim_rank {
  * particular order. Expected O(n). */
 void wf_sim_select(wf_sim_rank *v, size_t n, size_t k);
 
-/* Shortest helpers used by more than one phase. */
+/* Ages and tenures index the band tables through 0..WF_SIM_LUT-1. */
 static inline int wf_sim_clamp_lut(int v)
 {
     return v < 0 ? 0 : v >= WF_SIM_LUT ? WF_SIM_LUT - 1 : v;

@@ -17,9 +17,11 @@
 #include <string.h>
 
 #include "sim_int.h"
+#include "wf_date.h"
 
 #define ROW_FIELDS(X)                                                   \
     X(id) X(id_len) X(birth) X(hire) X(elig) X(salary) X(deferral)      \
+    X(birth_y) X(hire_y) X(birth_md) X(hire_md)                         \
     X(enroll_day) X(pend_opt_day) X(pend_opt_prob) X(level) X(enrolled) \
     X(source) X(opted_out) X(esc_opt_out) X(term_cat) X(is_hire)        \
     X(age_y) X(ten_y) X(term_prob)
@@ -58,6 +60,17 @@ void wf_sim_rows_copy(wf_sim_rows *dst, size_t di, const wf_sim_rows *src,
 #define X(f) dst->f[di] = src->f[si];
     ROW_FIELDS(X)
 #undef X
+}
+
+void wf_sim_rows_cache_dates(wf_sim_rows *r, size_t i)
+{
+    int y, m, d;
+    wf_date_to_ymd(r->birth[i], &y, &m, &d);
+    r->birth_y[i] = (int16_t)y;
+    r->birth_md[i] = (uint16_t)(m * 32 + d);
+    wf_date_to_ymd(r->hire[i], &y, &m, &d);
+    r->hire_y[i] = (int16_t)y;
+    r->hire_md[i] = (uint16_t)(m * 32 + d);
 }
 
 bool wf_sim_chunk_push(wf_sim_chunk *c, const wf_event *ev)

@@ -257,8 +257,10 @@ typedef struct band_row {
 
 static int cmp_band_row(const void *a, const void *b)
 {
-    const band_row *x = a, *y = b;
-    return x->b.min < y->b.min ? -1 : x->b.min > y->b.min ? 1 : 0;
+    const band_row *x = a, *y = b;   /* ties in file order: stable errors */
+    if (x->b.min != y->b.min)
+        return x->b.min < y->b.min ? -1 : 1;
+    return x->line < y->line ? -1 : x->line > y->line;
 }
 
 /* Reads label/min/max rows; sorted rows must tile [0, end) (end 0: up to
@@ -277,6 +279,7 @@ static wf_status load_bands(const char *dir, const char *base, const char *const
         if ((st = grow((void **)&rows, &cap, n, sizeof *rows, err)) != WF_OK)
             break;
         band_row *b = &rows[n];
+        memset(b, 0, sizeof *b);
         b->line = r.line;
         if ((st = cell_label(&r, 0, b->b.label, err)) != WF_OK ||
             (st = cell_whole(&r, 1, 0, max_value, &b->b.min, err)) != WF_OK ||
@@ -366,8 +369,10 @@ typedef struct level_row {
 
 static int cmp_level_row(const void *a, const void *b)
 {
-    const level_row *x = a, *y = b;
-    return x->l.id - y->l.id;
+    const level_row *x = a, *y = b;  /* ties in file order: stable errors */
+    if (x->l.id != y->l.id)
+        return x->l.id - y->l.id;
+    return x->line < y->line ? -1 : x->line > y->line;
 }
 
 static wf_status read_level(reader *r, level_row *lr, wf_error *err)
@@ -375,6 +380,7 @@ static wf_status read_level(reader *r, level_row *lr, wf_error *err)
     wf_level *l = &lr->l;
     int64_t id, mn, mx;
     wf_status st;
+    memset(lr, 0, sizeof *lr);
     lr->line = r->line;
     if ((st = cell_whole(r, 0, 1, MAX_ROWS, &id, err)) != WF_OK ||
         (st = cell_label(r, 1, l->name, err)) != WF_OK ||

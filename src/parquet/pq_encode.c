@@ -174,26 +174,19 @@ int pq_bytes_cmp(const void *a, size_t alen, const void *b, size_t blen)
     return alen < blen ? -1 : alen > blen;
 }
 
+bool pq_dminmax_finish(const pq_dminmax *m, double *min, double *max)
+{
+    if (!m->found)
+        return false;
+    *min = m->lo == 0 ? -0.0 : m->lo;
+    *max = m->hi == 0 ? 0.0 : m->hi;
+    return true;
+}
+
 bool pq_minmax_double(const double *v, size_t n, double *min, double *max)
 {
-    bool found = false;
-    double lo = 0, hi = 0;
-    for (size_t i = 0; i < n; i++) {
-        double x = v[i];
-        if (isnan(x))
-            continue;
-        if (!found) {
-            lo = hi = x;
-            found = true;
-        }
-        if (x < lo)
-            lo = x;
-        if (x > hi)
-            hi = x;
-    }
-    if (!found)
-        return false;
-    *min = lo == 0 ? -0.0 : lo;
-    *max = hi == 0 ? 0.0 : hi;
-    return true;
+    pq_dminmax m = {0};
+    for (size_t i = 0; i < n; i++)
+        pq_dminmax_add(&m, v[i]);
+    return pq_dminmax_finish(&m, min, max);
 }

@@ -129,6 +129,26 @@ int pq_bytes_cmp(const void *a, size_t alen, const void *b, size_t blen);
  * Returns false when there is no non-NaN value. */
 bool pq_minmax_double(const double *v, size_t n, double *min, double *max);
 
+/* The same, one value at a time. */
+typedef struct pq_dminmax {
+    bool found;
+    double lo, hi;
+} pq_dminmax;
+
+static inline void pq_dminmax_add(pq_dminmax *m, double x)
+{
+    if (x != x) /* NaN */
+        return;
+    if (!m->found) {
+        m->lo = m->hi = x;
+        m->found = true;
+    }
+    m->lo = x < m->lo ? x : m->lo;
+    m->hi = x > m->hi ? x : m->hi;
+}
+
+bool pq_dminmax_finish(const pq_dminmax *m, double *min, double *max);
+
 /* Statistics of one column chunk, ready to serialise: min/max are the PLAIN
  * encodings of the bounds (byte arrays without length prefix); for byte
  * arrays they point into the chunk's values. */

@@ -239,6 +239,8 @@ TEST(inputs_census_date_follows_start_year)
     wf_census_free(cen);
     wf_config_free(cfg);
     unlink(path);
+    *strrchr(path, '/') = '\0';
+    rmdir(path);
 }
 
 TEST(inputs_census_missing_file)
@@ -335,4 +337,34 @@ TEST(inputs_census_generate_loads_and_is_deterministic)
     unlink(b);
     unlink(c);
     rmdir(dir);
+}
+
+TEST(inputs_census_duplicate_ids_any_order)
+{
+    /* ascending ids (no index needed), then descending (the hash index),
+     * with a duplicate far from its first occurrence in each */
+    size_t cap = 400000, n = 0;
+    char *text = malloc(cap);
+    for (int order = 0; order < 2; order++) {
+        n = (size_t)snprintf(text, cap, H);
+        for (int i = 0; i < 5000; i++) {
+            int id = order == 0 ? i : 5000 - i;
+            n += (size_t)snprintf(text + n, cap - n, "E%05d,1980-01-01,2010-01-01,50000\n", id);
+        }
+        loaded l;
+        load_text(text, &l);
+        ASSERT_EQ(l.st, WF_OK);
+        ASSERT_EQ(wf_census_count(l.cen), 5000);
+        done(&l);
+        n += (size_t)snprintf(text + n, cap - n, "E00017,1980-01-01,2010-01-01,50000\n");
+        load_text(text, &l);
+        long first = order == 0 ? 2 + 17 : 2 + (5000 - 17);
+        char want[80];
+        snprintf(want, sizeof want, "duplicate 'E00017' (first on line %ld)", first);
+        ASSERT_EQ(l.st, WF_EINPUT);
+        ASSERT_EQ(l.err.line, 5002);
+        ASSERT_CONTAINS(l.err.message, want);
+        done(&l);
+    }
+    free(text);
 }

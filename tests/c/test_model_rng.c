@@ -79,9 +79,15 @@ TEST(model_rng_stream_key_layout)
     ASSERT_UEQ(wf_rng_x(&s, "EMP_000001", 10), 2462227004u);
     const char *ids[3] = {"EMP_000001", "x", "EMP_000001"};
     uint32_t idx[2] = {2, 1}, out[2];
-    wf_rng_x_batch(&s, ids, idx, 2, out);
+    wf_rng_x_batch(&s, ids, NULL, idx, 2, out);
     ASSERT_UEQ(out[0], 2462227004u);
     ASSERT_UEQ(out[1], wf_rng_key_x("42|x|2025|termination", 21));
+    uint8_t lens[3] = {10, 1, 3}; /* lengths may cut an id short */
+    uint32_t all[3];
+    wf_rng_x_batch(&s, ids, lens, NULL, 3, all);
+    ASSERT_UEQ(all[0], 2462227004u);
+    ASSERT_UEQ(all[1], out[1]);
+    ASSERT_UEQ(all[2], wf_rng_key_x("42|EMP|2025|termination", 23));
     /* Largest seed and a 64-character id fit the key buffers. */
     char id[65];
     memset(id, 'A', 64);
@@ -170,4 +176,23 @@ TEST(model_needs_by_hand)
     ASSERT_EQ(o.net, INT64_C(3999999996000000));
     ASSERT_EQ(o.H, INT64_C(7999999992000000));
     ASSERT_EQ(o.Tnh, INT64_C(3999999996000000));
+}
+
+TEST(model_rng_one_block_matches_nettle)
+{
+    /* Every key length from 0 to 130 (one and two MD5 blocks, both sides
+     * of the 55/56-byte padding edge), random bytes from a seeded LCG. */
+    uint64_t s = wf_test_seed(7);
+    char key[131];
+    for (int round = 0; round < 20; round++)
+        for (size_t len = 0; len <= 130; len++) {
+            for (size_t i = 0; i < len; i++) {
+                s = s * 6364136223846793005ull + 1442695040888963407ull;
+                key[i] = (char)(s >> 56);
+            }
+            if (wf_rng_key_x(key, len) != wf_rng_key_x_nettle(key, len)) {
+                wf_test_fail(__FILE__, __LINE__, "length %zu round %d", len, round);
+                return;
+            }
+        }
 }

@@ -329,3 +329,41 @@ def test_changed_engine_snapshot_fails_comparison(tmp_path, shared):
     assert results.get("assert_snapshot_matches_engine") == "fail", log[-3000:]
     failed = {k for k, v in results.items() if v in ("fail", "error")}
     assert failed == {"assert_snapshot_matches_engine"}
+
+
+def test_census_aliases_skips_and_derived_level(tmp_path, shared):
+    """MODEL.md 2.1 through stg_wfsim__census: alias names in any case,
+    rows with a termination date or a false `active` skipped, level
+    derived from the salary when the column is absent, exact rounding."""
+    census = tmp_path / "census.csv"
+    census.write_text(
+        "Employee_ID,EMPLOYEE_BIRTH_DATE,employee_hire_date,Employee_Gross_Compensation,"
+        "employee_termination_date,active,employee_deferral_rate,extra\n"
+        "A1,1980-01-01,2010-05-05, 84999.995 ,,true,0.06,x\n"
+        "A2,1985-02-02,2012-06-06,85000,,,0.00005,y\n"
+        "A3,1990-03-03,2015-07-07,600000,,TRUE,,z\n"
+        "B1,1970-01-01,2000-01-01,70000,2020-01-01,true,0.05,gone\n"
+        "B2,1971-01-01,2001-01-01,70000,,No,0.05,inactive\n")
+    out = tmp_path / "out"
+    write_engine_output(shared / "vectors/golden/default", out, snapshot=False, summary=False)
+    rc, results, log = run_dbt(tmp_path / "run", "build", out, census, ["+stg_wfsim__census"], snapshot=False)
+    assert rc == 0, log[-3000:]
+    rows = query(tmp_path / "run" / "wfsim.duckdb",
+                 "select employee_id, birth_date::VARCHAR, hire_date::VARCHAR, salary::VARCHAR,"
+                 " level_id, deferral_rate::VARCHAR, is_enrolled from main.stg_wfsim__census order by 1")
+    assert rows == [
+        ("A1", "1980-01-01", "2010-05-05", "85000.00", 2, "0.0600", True),   # 84999.995 -> 85000.00, max 85000 not above
+        ("A2", "1985-02-02", "2012-06-06", "85000.00", 2, "0.0001", True),   # 0.00005 rounds half away from zero
+        ("A3", "1990-03-03", "2015-07-07", "600000.00", 5, "0.0000", False),  # above every maximum: top level
+    ]
+
+
+def test_census_with_name_and_alias_is_refused(tmp_path, shared):
+    census = tmp_path / "census.csv"
+    census.write_text("employee_id,birth_date,hire_date,salary,Employee_Gross_Compensation\n"
+                      "A1,1980-01-01,2010-05-05,50000,50000\n")
+    out = tmp_path / "out"
+    write_engine_output(shared / "vectors/golden/default", out, snapshot=False, summary=False)
+    rc, _results, log = run_dbt(tmp_path / "run", "build", out, census, ["+stg_wfsim__census"], snapshot=False)
+    assert rc != 0
+    assert "census.csv: line 1: the census names column 'salary' more than once" in log

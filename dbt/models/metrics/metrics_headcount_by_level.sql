@@ -16,9 +16,9 @@ ev as (
 ),
 
 grid as (
-    select y.simulation_year, l.level_id::INTEGER as level_id
+    select y.simulation_year, l.level_id
     from {{ ref('int_simulation_years') }} as y
-    cross join {{ ref('levels') }} as l
+    cross join {{ ref('stg_wfsim__levels') }} as l
 ),
 
 starts as (

@@ -79,11 +79,11 @@ ids as (
                 when count(*) over (partition by employee_id) > 1
                 then {{ errp }}{{ "'column employee_id: ' || employee_id || ' is not unique'" }})
                 else employee_id end as checked_id,
-           termination_text is null
-             and (active_text is null
-                  or case when active_text in {{ truthy }} then true
-                          when active_text in {{ falsy }} then false
-                          else {{ errp }}{{ "'column active: expected a boolean'" }})::BOOLEAN end) as is_active
+           case when termination_text is not null then false
+                when active_text is null then true
+                when active_text in {{ truthy }} then true
+                when active_text in {{ falsy }} then false
+                else {{ errp }}{{ "'column active: expected a boolean'" }})::BOOLEAN end as is_active
     from cells
 ),
 typed as (

@@ -1,73 +1,95 @@
 {#-
   Each employee's state at the end of each year of the workforce (or at
-  the termination): the last change on or before December 31, found with
-  an ASOF join on state_key (one sort-merge, no per-employee subquery).
-  The state at January 1 (before that day's events) comes along too, for
-  the start-of-year views (headcount by level at January 1).
+  the termination), and at January 1 before that day's events.
+
+  End of year y: the last change of y (arg_max over state_key, one hash
+  aggregate), or, in a year without events, the end state of the year
+  before (carried with a window over the employee's years). January 1 of
+  y: the end state of y-1, or the census row in the start year; NULL for
+  a hire's first year. Linear: one aggregate, one join, one window.
 -#}
 with ey as (
+    select * from {{ ref('int_employee_years') }}
+),
+
+last_of_year as (
+    select
+        employee_id,
+        simulation_year,
+        arg_max(struct_pack(
+            level_id := level_id,
+            salary := salary,
+            deferral_rate := deferral_rate,
+            is_enrolled := is_enrolled,
+            enrollment_source := enrollment_source,
+            enrollment_date := enrollment_date,
+            ever_opted_out := ever_opted_out
+        ), state_key)                                   as st
+    from {{ ref('int_event_state') }}
+    group by employee_id, simulation_year
+),
+
+census_state as (
+    select
+        employee_id,
+        struct_pack(
+            level_id := level_id,
+            salary := salary,
+            deferral_rate := deferral_rate,
+            is_enrolled := is_enrolled,
+            enrollment_source := enrollment_source,
+            enrollment_date := enrollment_date,
+            ever_opted_out := ever_opted_out
+        )                                               as st
+    from {{ ref('int_event_state') }}
+    where event_type = 'census'
+),
+
+filled as (
+    select
+        ey.*,
+        last_value(l.st ignore nulls) over (
+            partition by ey.employee_id order by ey.simulation_year
+            rows between unbounded preceding and current row)      as end_st,
+        c.st                                                        as census_st
+    from ey
+    left join last_of_year as l using (employee_id, simulation_year)
+    left join census_state as c using (employee_id)
+),
+
+with_start as (
     select
         *,
-        {{ wf_day_number('year_end') }}::BIGINT * 100 + 99     as end_key,
-        {{ wf_day_number('year_start') }}::BIGINT * 100        as start_key
-    from {{ ref('int_employee_years') }}
-),
-
-at_end as (
-    select
-        ey.employee_id,
-        ey.simulation_year,
-        s.level_id,
-        s.salary,
-        s.deferral_rate,
-        s.is_enrolled,
-        s.enrollment_source,
-        s.enrollment_date,
-        s.ever_opted_out
-    from ey
-    asof join {{ ref('int_event_state') }} as s
-      on s.employee_id = ey.employee_id
-     and ey.end_key >= s.state_key
-),
-
-at_start as (
-    select
-        ey.employee_id,
-        ey.simulation_year,
-        s.level_id,
-        s.salary,
-        s.deferral_rate,
-        s.is_enrolled
-    from ey
-    asof join {{ ref('int_event_state') }} as s
-      on s.employee_id = ey.employee_id
-     and ey.start_key > s.state_key
+        case when is_new_hire then NULL
+             else coalesce(
+                 lag(end_st) over (partition by employee_id order by simulation_year),
+                 census_st)
+        end                                                         as start_st
+    from filled
 )
 
 select
-    ey.employee_id,
-    ey.simulation_year,
-    ey.year_start,
-    ey.year_end,
-    ey.days_in_year,
-    ey.origin,
-    ey.is_new_hire,
-    ey.birth_date,
-    ey.hire_date,
-    ey.eligibility_date,
-    ey.termination_date,
-    ey.termination_category,
-    e.level_id,
-    e.salary,
-    e.deferral_rate,
-    e.is_enrolled,
-    e.enrollment_source,
-    e.enrollment_date,
-    e.ever_opted_out,
-    s.level_id          as start_level_id,
-    s.salary            as start_salary,
-    s.deferral_rate     as start_deferral_rate,
-    s.is_enrolled       as start_is_enrolled
-from ey
-join at_end as e using (employee_id, simulation_year)
-left join at_start as s using (employee_id, simulation_year)
+    employee_id,
+    simulation_year,
+    year_start,
+    year_end,
+    days_in_year,
+    origin,
+    is_new_hire,
+    birth_date,
+    hire_date,
+    eligibility_date,
+    termination_date,
+    termination_category,
+    end_st.level_id                 as level_id,
+    end_st.salary                   as salary,
+    end_st.deferral_rate            as deferral_rate,
+    end_st.is_enrolled              as is_enrolled,
+    end_st.enrollment_source        as enrollment_source,
+    end_st.enrollment_date          as enrollment_date,
+    end_st.ever_opted_out           as ever_opted_out,
+    start_st.level_id               as start_level_id,
+    start_st.salary                 as start_salary,
+    start_st.deferral_rate          as start_deferral_rate,
+    start_st.is_enrolled            as start_is_enrolled
+from with_start

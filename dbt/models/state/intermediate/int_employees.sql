@@ -6,8 +6,8 @@
   hire_birth_day, 365) days. elig(e) follows MODEL.md 3 with the
   eligibility settings of wfsim_config (defaults otherwise).
 -#}
-{%- set min_age = wf_cfg('eligibility', 'minimum_age') -%}
-{%- set wait_days = wf_cfg('eligibility', 'waiting_period_days') -%}
+{%- set min_age = state_cfg('eligibility', 'minimum_age') -%}
+{%- set wait_days = state_cfg('eligibility', 'waiting_period_days') -%}
 with years as (
     select min(start_year) as start_year, min(end_year) as end_year,
            min(census_date) as census_date
@@ -33,8 +33,8 @@ hires as (
     select
         e.employee_id,
         'new_hire'                      as origin,
-        ({{ wf_add_years('e.event_date', '-e.employee_age') }}
-            - {{ wf_state_pick('e.random_seed', 'e.employee_id', 'e.simulation_year', 'hire_birth_day', 365) }}::INTEGER
+        ({{ state_add_years('e.event_date', '-e.employee_age') }}
+            - {{ state_pick('e.random_seed', 'e.employee_id', 'e.simulation_year', 'hire_birth_day', 365) }}::INTEGER
         )::DATE                         as birth_date,
         e.event_date                    as hire_date,
         e.simulation_year               as first_year,
@@ -73,7 +73,7 @@ select
     coalesce(year(t.termination_date), y.end_year)::INTEGER    as last_year,
     greatest(
         p.hire_date + {{ wait_days }}::INTEGER,
-        {{ wf_add_years('p.birth_date', min_age) }}
+        {{ state_add_years('p.birth_date', min_age) }}
     )                                                          as eligibility_date,
     p.census_level_id,
     p.census_salary,

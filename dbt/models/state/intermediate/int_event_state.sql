@@ -68,7 +68,7 @@ select
     event_sequence,
     event_type,
     event_category,
-    {{ wf_day_number('event_date') }}::BIGINT * 100 + event_sequence       as state_key,
+    {{ state_day_number('event_date') }}::BIGINT * 100 + event_sequence       as state_key,
     level_id,
     compensation_amount                                                     as salary,
     coalesce(last_value(set_deferral_rate ignore nulls) over w, 0)::DECIMAL(9, 4)

@@ -12,9 +12,9 @@
   terminations than Te, or fewer new-hire terminations than Tnh (or the
   summary's own shortfall counts). Without one, the year ends at target.
 -#}
-{%- set g = wf_cfg('workforce', 'target_growth_rate_ppm') -%}
-{%- set te_rate = wf_cfg('workforce', 'termination_rate_ppm') -%}
-{%- set tnh_rate = wf_cfg('workforce', 'new_hire_termination_rate_ppm') -%}
+{%- set g = state_cfg('workforce', 'target_growth_rate_ppm') -%}
+{%- set te_rate = state_cfg('workforce', 'termination_rate_ppm') -%}
+{%- set tnh_rate = state_cfg('workforce', 'new_hire_termination_rate_ppm') -%}
 with st as (
     select * from {{ ref('int_employee_year_end_state') }}
 ),

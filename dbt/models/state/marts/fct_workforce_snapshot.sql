@@ -20,21 +20,19 @@ ages as (
     select
         *,
         coalesce(termination_date, year_end)                                as as_of_date,
-        {{ wf_years_between('birth_date', 'coalesce(termination_date, year_end)') }}
+        {{ state_years_between('birth_date', 'coalesce(termination_date, year_end)') }}
                                                                             as age,
-        greatest(0, {{ wf_years_between('hire_date', 'coalesce(termination_date, year_end)') }})
+        greatest(0, {{ state_years_between('hire_date', 'coalesce(termination_date, year_end)') }})
                                                                             as tenure
     from st
 ),
 
 age_bands as (
-    select band_label, min_value::INTEGER as min_value, max_value::INTEGER as max_value
-    from {{ ref('age_bands') }}
+    select * from {{ ref('stg_wfsim__age_bands') }}
 ),
 
 tenure_bands as (
-    select band_label, min_value::INTEGER as min_value, max_value::INTEGER as max_value
-    from {{ ref('tenure_bands') }}
+    select * from {{ ref('stg_wfsim__tenure_bands') }}
 )
 
 select

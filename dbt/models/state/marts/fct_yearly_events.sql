@@ -3,7 +3,12 @@
   the employee a user filters on: where the employee came from (census or
   a hire of which year), birth and hire dates, eligibility date, and the
   census level, salary and deferral rate of census employees.
+
+  A view, not a table: it is the events as they lie in the engine's
+  Parquet plus one hash join, and copying millions of events into the
+  database would cost more than every query on it saves.
 -#}
+{{ config(materialized='view') }}
 select
     e.simulation_year,
     e.event_id,

@@ -4,24 +4,22 @@
   rounded to cents and deferral rate to basis points, half away from zero
   (DuckDB's text-to-DECIMAL cast); level_id derived from the salary when
   the cell or the column is missing (the lowest level whose maximum is
-  above the salary, else the top level). line_number is the file line of
-  the data row when the file has no multi-line quoted fields.
+  above the salary, else the top level).
 -#}
-{%- set path = wf_census_path() -%}
-{%- set cols = wf_census_columns(path) -%}
+{%- set path = state_census_path() -%}
+{%- set cols = state_census_columns(path) -%}
 with raw as (
     select
-        row_number() over () + 1                                        as line_number,
-        {{ wf_census_cell(cols, 'employee_id') }}                       as employee_id,
-        {{ wf_census_cell(cols, 'birth_date') }}                        as birth_date,
-        {{ wf_census_cell(cols, 'hire_date') }}                         as hire_date,
-        {{ wf_census_cell(cols, 'salary') }}                            as salary,
-        {{ wf_census_cell(cols, 'termination_date') }}                  as termination_date,
-        lower({{ wf_census_cell(cols, 'active') }})                     as active,
-        {{ wf_census_cell(cols, 'level_id') }}                          as level_id,
-        {{ wf_census_cell(cols, 'deferral_rate') }}                     as deferral_rate,
-        lower({{ wf_census_cell(cols, 'auto_escalation_opt_out') }})    as auto_escalation_opt_out
-    from {{ wf_census_read(path) }}
+        {{ state_census_cell(cols, 'employee_id') }}                       as employee_id,
+        {{ state_census_cell(cols, 'birth_date') }}                        as birth_date,
+        {{ state_census_cell(cols, 'hire_date') }}                         as hire_date,
+        {{ state_census_cell(cols, 'salary') }}                            as salary,
+        {{ state_census_cell(cols, 'termination_date') }}                  as termination_date,
+        lower({{ state_census_cell(cols, 'active') }})                     as active,
+        {{ state_census_cell(cols, 'level_id') }}                          as level_id,
+        {{ state_census_cell(cols, 'deferral_rate') }}                     as deferral_rate,
+        lower({{ state_census_cell(cols, 'auto_escalation_opt_out') }})    as auto_escalation_opt_out
+    from {{ state_census_read(path) }}
 ),
 
 active_rows as (
@@ -33,7 +31,6 @@ active_rows as (
 
 typed as (
     select
-        line_number,
         employee_id,
         birth_date::DATE                                        as birth_date,
         hire_date::DATE                                         as hire_date,
@@ -46,10 +43,8 @@ typed as (
 ),
 
 levels as (
-    select
-        level_id::INTEGER                           as level_id,
-        max_compensation::DECIMAL(18, 2)            as max_compensation
-    from {{ ref('levels') }}
+    select level_id, max_compensation
+    from {{ ref('stg_wfsim__levels') }}
 ),
 
 derived_level as (
@@ -73,7 +68,6 @@ select
     coalesce(t.census_level_id, d.derived_level_id)    as level_id,
     t.deferral_rate,
     t.deferral_rate > 0                                 as is_enrolled,
-    t.auto_escalation_opt_out,
-    t.line_number
+    t.auto_escalation_opt_out
 from typed as t
 left join derived_level as d using (employee_id)

@@ -3,7 +3,7 @@
   wrote one (var snapshot_path not empty); otherwise an empty relation of
   the same shape, so the comparison test passes vacuously.
 -#}
-{%- set snapshot_path = wf_path_var('snapshot_path') -%}
+{%- set snapshot_path = state_path_var('snapshot_path') -%}
 {%- if snapshot_path != '' %}
 select
     simulation_year::INTEGER           as simulation_year,

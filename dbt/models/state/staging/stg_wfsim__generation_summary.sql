@@ -5,11 +5,11 @@
   int_workforce_needs recomputes the figures from the state and the
   configuration. Fields the file lacks read as NULL.
 -#}
-{%- set summary_path = wf_summary_path() -%}
+{%- set summary_path = state_summary_path() -%}
 {%- if summary_path != '' %}
 with doc as (
     select content::JSON as j
-    from read_text({{ wf_sql_string(summary_path) }})
+    from read_text({{ state_sql_string(summary_path) }})
 ),
 
 per_year as (
