@@ -120,4 +120,9 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
                         const wf_census *cen, const wf_run_options *opt,
                         wf_error *err);
 
+/* Makes directory `staging` the directory `final` in one atomic step (the
+ * previous `final`, if any, is then deleted): for outputs written by other
+ * programs, such as SQL mode's export. */
+wf_status wf_dir_replace(const char *staging, const char *final, wf_error *err);
+
 #endif

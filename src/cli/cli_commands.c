@@ -7,6 +7,7 @@ const cli_command cli_commands[] = {
     {"census", cmd_census},
     {"events", cmd_events},
     {"config", cmd_config},
+    {"run", cmd_run},
 };
 
 const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];

@@ -50,5 +50,6 @@ void cli_show_failure(const char *log_path);
 int cmd_census(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif

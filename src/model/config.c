@@ -633,6 +633,8 @@ typedef struct walker {
     load_ctx *cx;
     wf_config *cfg;
     wf_error *err;
+    const unsigned char *text; /* the input, for reader errors' positions */
+    size_t len;
 } walker;
 
 static wf_status next_event(walker *w)
@@ -642,6 +644,17 @@ static wf_status next_event(walker *w)
     w->have_ev = false;
     if (!yaml_parser_parse(&w->parser, &w->ev)) {
         yaml_mark_t m = w->parser.problem_mark;
+        if (w->parser.error == YAML_READER_ERROR && w->text) {
+            /* libyaml gives a byte offset, not a mark, for bad encodings. */
+            size_t end = w->parser.problem_offset < w->len ? w->parser.problem_offset : w->len;
+            m.line = 0, m.column = 0;
+            for (size_t i = 0; i < end; i++) {
+                if (w->text[i] == '\n')
+                    m.line++, m.column = 0;
+                else if ((w->text[i] & 0xC0) != 0x80)
+                    m.column++;
+            }
+        }
         return cfg_error(w->err, w->cx->file, NULL, (long)m.line + 1, (long)m.column + 1,
                          "YAML syntax error: %s%s%s",
                          w->parser.problem ? w->parser.problem : "unknown problem",
@@ -881,6 +894,8 @@ wf_status wf_config_load(const char *path, wf_config **out, wf_error *err)
     w.cx = cx;
     w.cfg = cfg;
     w.err = err;
+    w.text = text;
+    w.len = len;
     yaml_parser_set_input_string(&w.parser, text, len);
     st = walk_stream(&w);
     if (st == WF_OK)

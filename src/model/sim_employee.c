@@ -103,8 +103,8 @@ static void list_promotion(emp_year *e)
         r->age_y[i] >= 65 || !active_on(r, i, e->term, ctx->promo_day))
         return;
     double p = t->levels[r->level[i] - 1].promotion_base *
-               t->promo_age_mult[ctx->age_band[r->age_y[i]]] *
-               t->promo_tenure_mult[ctx->ten_band[r->ten_y[i]]];
+               t->promo_age_mult[ctx->age_band[wf_sim_clamp_lut(r->age_y[i])]] *
+               t->promo_tenure_mult[ctx->ten_band[wf_sim_clamp_lut(r->ten_y[i])]];
     if (p > 1.0)
         p = 1.0;
     if (wf_rng_u(draw(ctx, i, WF_STREAM_PROMOTION)) < p)

@@ -175,3 +175,13 @@ void wf_outdir_abort(wf_outdir *od)
         wf_remove_tree(od->staging);
     od->active = 0;
 }
+
+wf_status wf_dir_replace(const char *staging, const char *final, wf_error *err)
+{
+    wf_outdir od = {.active = 1};
+    int a = snprintf(od.staging, sizeof od.staging, "%s", staging);
+    int b = snprintf(od.final, sizeof od.final, "%s", final);
+    if (a < 0 || b < 0 || (size_t)a >= sizeof od.staging || (size_t)b >= sizeof od.final)
+        return wf_error_set(err, WF_EUSAGE, final, 0, 0, "path too long");
+    return wf_outdir_commit(&od, err);
+}

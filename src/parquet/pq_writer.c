@@ -6,10 +6,21 @@
  * group's buffers: definition levels (one byte per row) for OPTIONAL
  * columns, and the values of non-null rows only, fixed-width values packed
  * in an array, byte arrays as one byte run plus 64-bit offsets. When the
- * row group is full it is encoded by pq_chunk_encode, one column chunk per
- * task; with threads > 1, worker t encodes columns t, t + T, t + 2T... with
- * its own scratch, and the chunks are then written in column order by the
- * calling thread, so the file does not depend on the thread count.
+ * row group is full it is handed to a "job" that encodes it with
+ * pq_chunk_encode, one column chunk per task, writes the chunks in column
+ * order and records the metadata.
+ *
+ * Threads. With threads <= 1 the job runs inline. With threads = T >= 2
+ * there are two sets of row-group buffers: the job runs on a background
+ * thread while the caller fills the other set, so producing rows and
+ * compressing them overlap (one job at a time: the next flush waits for
+ * the previous job). Inside a job, T - 1 encoders split the columns (
+ * encoder t takes columns t, t + (T-1), ...), each with its own scratch
+ * and ZSTD context. The bytes written depend on nothing but the rows and
+ * the options. The two sides share no mutable state while a job runs: the
+ * caller owns rg[cur], `error` and `rows_done`; the job owns rg[job_rg],
+ * the column outputs, `offset`, `rowgroups` and `job_error`, which the
+ * caller reads only after joining the job.
  *
  * Each written row group's metadata (a Thrift RowGroup struct) is
  * serialised at once into `rowgroups` - the statistics point into the
@@ -17,9 +28,10 @@
  * into the FileMetaData list at close. The file offset is counted here
  * rather than asked of the fd, so pipes work.
  *
- * Error discipline: w->error holds the first failure; every entry point
- * checks it first and does nothing once set, and close then skips the
- * footer, so an incomplete file never ends with a valid footer.
+ * Error discipline: w->error holds the first failure (a job's error is
+ * merged in when the job is joined: at the next flush or at close); every
+ * entry point checks it first and does nothing once set, and close then
+ * skips the footer, so an incomplete file never ends with a valid footer.
  */
 #include "pq_int.h"
 #include "pq_thrift.h"
@@ -34,14 +46,24 @@
 
 #define PQ_MAX_THREADS 64
 
-typedef struct pq_col {
-    pq_column_spec spec;    /* name is an owned copy */
+/* The buffered rows of one column in one row group. */
+typedef struct pq_colbuf {
     pq_buf def;             /* one byte per row (OPTIONAL only) */
     pq_buf vals;            /* fixed-width values of non-null rows */
     pq_buf offs;            /* byte arrays: uint64 offsets, nvalues + 1 */
     pq_buf bytes;           /* byte arrays: the values' bytes */
     size_t nvalues;
-    pq_chunk_out out;
+} pq_colbuf;
+
+/* One row group's buffers (two of them when writing in the background). */
+typedef struct pq_rg {
+    pq_colbuf *cols;
+    size_t rows;
+} pq_rg;
+
+typedef struct pq_col {
+    pq_column_spec spec;    /* name is an owned copy */
+    pq_chunk_out out;       /* the chunk being written (job side) */
 } pq_col;
 
 struct pq_writer {
@@ -49,29 +71,62 @@ struct pq_writer {
     pq_options opt;         /* defaults filled in; created_by owned */
     int ncols;
     pq_col *cols;
-    size_t rows;            /* rows buffered in the current row group */
-    int64_t total_rows;     /* rows in row groups already written */
-    int64_t offset;         /* bytes written so far */
-    int nthreads;
+    /* Caller's side. */
+    pq_rg rg[2];
+    int cur;                /* rg[cur] receives appended rows */
+    int64_t rows_done;      /* rows handed to jobs */
+    char error[512];        /* the first error, as the caller sees it */
+    /* Job side: encoding and writing one row group, maybe on a thread. */
+    bool async;             /* jobs run on a background thread */
+    bool job_running;
+    pthread_t job;
+    int job_rg;             /* index of the row group the job writes */
+    int nthreads;           /* encoders per job */
     pq_chunk_work *work;    /* nthreads entries */
+    int64_t offset;         /* bytes written so far */
+    int64_t total_rows;     /* rows in row groups written */
     pq_buf rowgroups;       /* serialised RowGroup structs */
     int64_t nrowgroups;
-    char error[512];
+    char job_error[512];    /* the job's first error, merged after it ends */
 };
+
+static void vset(char *dst, size_t size, const char *fmt, va_list ap)
+{
+    if (dst[0])
+        return;
+    vsnprintf(dst, size, fmt, ap);
+    if (!dst[0])
+        snprintf(dst, size, "error");
+}
 
 static void set_error(pq_writer *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+static void job_fail(pq_writer *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
+/* The caller's side reports here... */
 static void set_error(pq_writer *w, const char *fmt, ...)
 {
-    if (w->error[0])
-        return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(w->error, sizeof w->error, fmt, ap);
+    vset(w->error, sizeof w->error, fmt, ap);
     va_end(ap);
-    if (!w->error[0])
-        snprintf(w->error, sizeof w->error, "error");
+}
+
+/* ...and a job here, since it may run beside the caller. */
+static void job_fail(pq_writer *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vset(w->job_error, sizeof w->job_error, fmt, ap);
+    va_end(ap);
+}
+
+/* After a job has ended: its error becomes the caller's (if the first). */
+static void merge_job_error(pq_writer *w)
+{
+    if (w->job_error[0])
+        set_error(w, "%s", w->job_error);
 }
 
 /* ---- opening: options and spec checks ---------------------------------- */
@@ -96,7 +151,11 @@ static void fill_options(pq_writer *w, const pq_options *opt)
     if (o.threads < 0 || o.threads > PQ_MAX_THREADS)
         set_error(w, "threads %d is outside 0..%d", o.threads, PQ_MAX_THREADS);
     w->opt = o;
-    w->nthreads = o.threads > 1 ? o.threads : 1;
+    /* threads >= 2: the row groups are encoded and written by a background
+     * job (one thread) while the caller fills the next one; the job uses
+     * threads - 1 encoders in all. */
+    w->async = o.threads >= 2;
+    w->nthreads = w->async ? o.threads - 1 : 1;
 }
 
 static const char *physical_name(pq_physical t)
@@ -154,34 +213,39 @@ static void check_spec(pq_writer *w, const pq_column_spec *c, int i)
                       c->name, j, i);
 }
 
+/* Job side: writes n bytes at the end of the file. */
 static bool write_all(pq_writer *w, const void *p, size_t n)
 {
     const uint8_t *b = p;
-    while (n > 0 && !w->error[0]) {
+    while (n > 0 && !w->job_error[0]) {
         ssize_t k = write(w->fd, b, n);
         if (k < 0 && errno == EINTR)
             continue;
         if (k < 0)
-            set_error(w, "write failed after %lld bytes: %s",
-                      (long long)w->offset, strerror(errno));
+            job_fail(w, "write failed after %lld bytes: %s",
+                     (long long)w->offset, strerror(errno));
         else if (k == 0)
-            set_error(w, "write failed after %lld bytes: no progress",
-                      (long long)w->offset);
+            job_fail(w, "write failed after %lld bytes: no progress",
+                     (long long)w->offset);
         else {
             b += k;
             n -= (size_t)k;
             w->offset += k;
         }
     }
-    return !w->error[0];
+    return !w->job_error[0];
 }
 
-static void reset_col(pq_col *c)
+static void reset_rg(pq_rg *rg, int ncols)
 {
-    c->def.len = c->vals.len = c->bytes.len = c->offs.len = 0;
-    c->nvalues = 0;
-    uint64_t zero = 0;
-    pq_buf_put(&c->offs, &zero, sizeof zero);
+    for (int c = 0; c < ncols; c++) {
+        pq_colbuf *b = &rg->cols[c];
+        b->def.len = b->vals.len = b->bytes.len = b->offs.len = 0;
+        b->nvalues = 0;
+        uint64_t zero = 0;
+        pq_buf_put(&b->offs, &zero, sizeof zero);
+    }
+    rg->rows = 0;
 }
 
 pq_writer *pq_writer_open(int fd, const pq_column_spec *cols, int ncols,
@@ -198,7 +262,9 @@ pq_writer *pq_writer_open(int fd, const pq_column_spec *cols, int ncols,
     }
     w->cols = calloc((size_t)ncols, sizeof *w->cols);
     w->work = calloc((size_t)w->nthreads, sizeof *w->work);
-    if (!w->cols || !w->work) {
+    for (int r = 0; r < 1 + w->async; r++)
+        w->rg[r].cols = calloc((size_t)ncols, sizeof *w->rg[r].cols);
+    if (!w->cols || !w->work || !w->rg[0].cols || (w->async && !w->rg[1].cols)) {
         set_error(w, "out of memory");
         return w;
     }
@@ -209,13 +275,16 @@ pq_writer *pq_writer_open(int fd, const pq_column_spec *cols, int ncols,
         w->ncols = i + 1;
         if (!w->cols[i].spec.name)
             set_error(w, "out of memory");
-        reset_col(&w->cols[i]);
     }
+    for (int r = 0; r < 1 + w->async; r++)
+        reset_rg(&w->rg[r], w->ncols);
     for (int t = 0; t < w->nthreads; t++)
         if (!pq_chunk_work_init(&w->work[t]))
             set_error(w, "out of memory for a zstd context");
-    if (!w->error[0])
+    if (!w->error[0]) {
         write_all(w, "PAR1", 4);
+        merge_job_error(w);
+    }
     return w;
 }
 
@@ -225,7 +294,7 @@ pq_writer *pq_writer_open(int fd, const pq_column_spec *cols, int ncols,
  * offsets that do not decrease, values within PQ_MAX_VALUE_BYTES. */
 static void check_batch(pq_writer *w, const pq_column_data *d, size_t nrows)
 {
-    long long base = (long long)(w->total_rows + (int64_t)w->rows);
+    long long base = (long long)(w->rows_done + (int64_t)w->rg[w->cur].rows);
     for (int c = 0; c < w->ncols && !w->error[0]; c++) {
         const pq_column_spec *s = &w->cols[c].spec;
         const uint8_t *valid = d[c].valid;
@@ -265,12 +334,11 @@ static void check_batch(pq_writer *w, const pq_column_data *d, size_t nrows)
 static size_t fit_bytes(const pq_writer *w, const pq_column_data *d, size_t from, size_t k)
 {
     for (int c = 0; c < w->ncols; c++) {
-        const pq_col *col = &w->cols[c];
-        if (col->spec.physical != PQ_BYTE_ARRAY)
+        if (w->cols[c].spec.physical != PQ_BYTE_ARRAY)
             continue;
+        size_t have = w->rg[w->cur].cols[c].bytes.len;
         const int64_t *off = d[c].offsets + from;
-        size_t room = col->bytes.len < PQ_ROW_GROUP_MAX_BYTES
-                          ? PQ_ROW_GROUP_MAX_BYTES - col->bytes.len : 0;
+        size_t room = have < PQ_ROW_GROUP_MAX_BYTES ? PQ_ROW_GROUP_MAX_BYTES - have : 0;
         if ((uint64_t)(off[k] - off[0]) <= room)
             continue;
         size_t lo = 0, hi = k; /* largest m with off[m] - off[0] <= room */
@@ -286,13 +354,13 @@ static size_t fit_bytes(const pq_writer *w, const pq_column_data *d, size_t from
     return k;
 }
 
-static void copy_fixed(pq_col *col, const pq_column_data *d, size_t from, size_t k)
+static void copy_fixed(pq_colbuf *col, pq_physical type, const pq_column_data *d,
+                       size_t from, size_t k)
 {
-    size_t width = col->spec.physical == PQ_BOOLEAN ? 1
-                 : col->spec.physical == PQ_INT32 ? 4 : 8;
+    size_t width = type == PQ_BOOLEAN ? 1 : type == PQ_INT32 ? 4 : 8;
     const uint8_t *src = (const uint8_t *)d->values + from * width;
     const uint8_t *valid = d->valid ? d->valid + from : NULL;
-    if (!valid && col->spec.physical != PQ_BOOLEAN) {
+    if (!valid && type != PQ_BOOLEAN) {
         pq_buf_put(&col->vals, src, k * width);
         col->nvalues += k;
         return;
@@ -315,7 +383,7 @@ static void copy_fixed(pq_col *col, const pq_column_data *d, size_t from, size_t
     col->nvalues += n;
 }
 
-static void copy_bytes(pq_col *col, const pq_column_data *d, size_t from, size_t k)
+static void copy_bytes(pq_colbuf *col, const pq_column_data *d, size_t from, size_t k)
 {
     const int64_t *off = d->offsets + from;
     const uint8_t *valid = d->valid ? d->valid + from : NULL;
@@ -350,20 +418,21 @@ static void copy_bytes(pq_col *col, const pq_column_data *d, size_t from, size_t
 static void copy_rows(pq_writer *w, const pq_column_data *d, size_t from, size_t k)
 {
     for (int c = 0; c < w->ncols; c++) {
-        pq_col *col = &w->cols[c];
-        if (col->spec.nullable && pq_buf_reserve(&col->def, k)) {
+        const pq_column_spec *spec = &w->cols[c].spec;
+        pq_colbuf *col = &w->rg[w->cur].cols[c];
+        if (spec->nullable && pq_buf_reserve(&col->def, k)) {
             uint8_t *def = col->def.p + col->def.len;
             const uint8_t *valid = d[c].valid;
             for (size_t i = 0; i < k; i++)
                 def[i] = valid ? valid[from + i] != 0 : 1;
             col->def.len += k;
         }
-        if (col->spec.physical == PQ_BYTE_ARRAY)
+        if (spec->physical == PQ_BYTE_ARRAY)
             copy_bytes(col, &d[c], from, k);
         else
-            copy_fixed(col, &d[c], from, k);
+            copy_fixed(col, spec->physical, &d[c], from, k);
         if (col->def.failed || col->vals.failed || col->offs.failed || col->bytes.failed)
-            set_error(w, "column \"%s\": out of memory buffering rows", col->spec.name);
+            set_error(w, "column \"%s\": out of memory buffering rows", spec->name);
     }
 }
 
@@ -380,15 +449,16 @@ void pq_writer_append(pq_writer *w, const pq_column_data *cols, size_t nrows)
     check_batch(w, cols, nrows);
     size_t done = 0;
     while (done < nrows && !w->error[0]) {
-        size_t k = nrows - done, room = w->opt.row_group_rows - w->rows;
+        pq_rg *rg = &w->rg[w->cur];
+        size_t k = nrows - done, room = w->opt.row_group_rows - rg->rows;
         k = fit_bytes(w, cols, done, k < room ? k : room);
         copy_rows(w, cols, done, k);
-        w->rows += k;
+        rg->rows += k;
         done += k;
         /* Rows left over mean the row bound or a byte cap stopped us. */
-        bool full = w->rows >= w->opt.row_group_rows || done < nrows;
+        bool full = rg->rows >= w->opt.row_group_rows || done < nrows;
         for (int c = 0; c < w->ncols && !full; c++)
-            full = w->cols[c].bytes.len >= PQ_ROW_GROUP_MAX_BYTES;
+            full = rg->cols[c].bytes.len >= PQ_ROW_GROUP_MAX_BYTES;
         if (full)
             flush_row_group(w);
     }
@@ -408,16 +478,18 @@ typedef struct task {
 
 static void encode_stripe(pq_writer *w, int t)
 {
+    const pq_rg *rg = &w->rg[w->job_rg];
     for (int c = t; c < w->ncols; c += w->nthreads) {
         pq_col *col = &w->cols[c];
+        const pq_colbuf *b = &rg->cols[c];
         pq_chunk_in in = {
             .spec = &col->spec,
-            .nrows = w->rows,
-            .nvalues = col->nvalues,
-            .def = col->spec.nullable ? col->def.p : NULL,
-            .values = col->vals.p,
-            .offsets = (const uint64_t *)(const void *)col->offs.p,
-            .bytes = col->bytes.p,
+            .nrows = rg->rows,
+            .nvalues = b->nvalues,
+            .def = col->spec.nullable ? b->def.p : NULL,
+            .values = b->vals.p,
+            .offsets = (const uint64_t *)(const void *)b->offs.p,
+            .bytes = b->bytes.p,
         };
         pq_chunk_encode(&in, &w->opt, &w->work[t], &col->out);
     }
@@ -525,15 +597,17 @@ static void put_column_chunk(pq_tc *t, const pq_col *col, int64_t start,
     pq_tc_end(t);                                 /* ColumnChunk */
 }
 
-static void flush_row_group(pq_writer *w)
+/* The job: encodes row group rg[job_rg], writes its chunks in column order
+ * and records its metadata; then empties the row group for reuse. Runs on
+ * the background thread or inline; touches only job-side fields. */
+static void run_job(pq_writer *w)
 {
-    if (w->error[0] || w->rows == 0)
-        return;
+    pq_rg *rg = &w->rg[w->job_rg];
     encode_all(w);
     for (int c = 0; c < w->ncols; c++)
         if (w->cols[c].out.error[0]) {
-            set_error(w, "row group %lld: %s", (long long)w->nrowgroups,
-                      w->cols[c].out.error);
+            job_fail(w, "row group %lld: %s", (long long)w->nrowgroups,
+                     w->cols[c].out.error);
             return;
         }
     pq_tc t;
@@ -553,7 +627,7 @@ static void flush_row_group(pq_writer *w)
         unc += col->out.uncompressed;
     }
     pq_tc_i64(&t, 2, unc);
-    pq_tc_i64(&t, 3, (int64_t)w->rows);
+    pq_tc_i64(&t, 3, (int64_t)rg->rows);
     pq_tc_i64(&t, 5, first);
     pq_tc_i64(&t, 6, w->offset - first);
     if (w->nrowgroups <= INT16_MAX) {
@@ -562,12 +636,49 @@ static void flush_row_group(pq_writer *w)
     }
     pq_tc_end(&t);
     if (w->rowgroups.failed)
-        set_error(w, "out of memory for the row group metadata");
+        job_fail(w, "out of memory for the row group metadata");
     w->nrowgroups++;
-    w->total_rows += (int64_t)w->rows;
-    w->rows = 0;
-    for (int c = 0; c < w->ncols; c++)
-        reset_col(&w->cols[c]);
+    w->total_rows += (int64_t)rg->rows;
+    reset_rg(rg, w->ncols);
+}
+
+static void *job_thread(void *arg)
+{
+    run_job(arg);
+    return NULL;
+}
+
+/* Waits for the background job, if any, and takes over its error. */
+static void join_job(pq_writer *w)
+{
+    if (w->job_running) {
+        pthread_join(w->job, NULL);
+        w->job_running = false;
+    }
+    merge_job_error(w);
+}
+
+/* Hands the current row group to a job: in the background when async
+ * (the caller goes on filling the other row group), else at once. */
+static void flush_row_group(pq_writer *w)
+{
+    pq_rg *rg = &w->rg[w->cur];
+    if (w->error[0] || rg->rows == 0)
+        return;
+    join_job(w);
+    if (w->error[0])
+        return;
+    w->job_rg = w->cur;
+    w->rows_done += (int64_t)rg->rows;
+    if (w->async) {
+        w->cur ^= 1; /* the other row group was emptied by its job */
+        if (pthread_create(&w->job, NULL, job_thread, w) == 0) {
+            w->job_running = true;
+            return;
+        }
+    }
+    run_job(w); /* same bytes as in the background */
+    merge_job_error(w);
 }
 
 /* ---- footer and closing -------------------------------------------------- */
@@ -647,29 +758,37 @@ static void write_footer(pq_writer *w)
     }
     pq_tc_end(&t);
     if (meta.failed || meta.len > UINT32_MAX) {
-        set_error(w, "out of memory for the footer");
+        job_fail(w, "out of memory for the footer");
     } else if (write_all(w, meta.p, meta.len)) {
         pq_buf_u32le(&meta, (uint32_t)meta.len);
         pq_buf_put(&meta, "PAR1", 4);
         if (!meta.failed)
             write_all(w, meta.p + meta.len - 8, 8);
         else
-            set_error(w, "out of memory for the footer");
+            job_fail(w, "out of memory for the footer");
     }
     pq_buf_free(&meta);
 }
 
 static void free_writer(pq_writer *w)
 {
+    join_job(w);
     for (int c = 0; c < w->ncols; c++) {
         pq_col *col = &w->cols[c];
         free((char *)col->spec.name);
-        pq_buf_free(&col->def);
-        pq_buf_free(&col->vals);
-        pq_buf_free(&col->offs);
-        pq_buf_free(&col->bytes);
         pq_chunk_out_free(&col->out);
+        for (int r = 0; r < 2; r++) {
+            if (!w->rg[r].cols)
+                continue;
+            pq_colbuf *b = &w->rg[r].cols[c];
+            pq_buf_free(&b->def);
+            pq_buf_free(&b->vals);
+            pq_buf_free(&b->offs);
+            pq_buf_free(&b->bytes);
+        }
     }
+    free(w->rg[0].cols);
+    free(w->rg[1].cols);
     if (w->work)
         for (int t = 0; t < w->nthreads; t++)
             pq_chunk_work_free(&w->work[t]);
@@ -688,8 +807,11 @@ int pq_writer_close(pq_writer *w, char *errbuf, size_t errlen)
         return -1;
     }
     flush_row_group(w);
-    if (!w->error[0])
+    join_job(w);
+    if (!w->error[0]) {
         write_footer(w);
+        merge_job_error(w);
+    }
     int rc = w->error[0] ? -1 : 0;
     if (errbuf && errlen)
         snprintf(errbuf, errlen, "%s", w->error);

@@ -40,8 +40,9 @@
  * `threads` is) give byte-identical files.
  *
  * Thread safety: one pq_writer is used by one thread at a time; different
- * writers are independent. With threads > 1 the writer itself runs worker
- * threads inside pq_writer_append/pq_writer_close.
+ * writers are independent. With threads > 1 the writer runs its own
+ * background threads between calls; errors they meet (a failed write)
+ * surface at a later pq_writer_append or at pq_writer_close.
  */
 #ifndef PQ_WRITER_H
 #define PQ_WRITER_H
@@ -94,9 +95,13 @@ typedef struct pq_options {
                               dictionary page), default 1 MiB */
     const char *created_by;/* e.g. "wfsim version 0.1.0"; default
                               "wfsim parquet writer"; copied */
-    int threads;           /* encode/compress the column chunks of a row group
-                              on this many threads; 0 or 1 = the caller's
-                              thread only. Output does not depend on it. */
+    int threads;           /* 0 or 1: everything on the caller's thread.
+                              T >= 2: full row groups are encoded, compressed
+                              and written by a background thread (with T - 1
+                              encoders splitting the columns) while the
+                              caller appends the next one; this holds two
+                              row groups in memory. Output does not depend
+                              on it. */
 } pq_options;
 
 /* One column of one appended batch. Values at null positions are ignored

@@ -656,3 +656,35 @@ TEST(model_step_salary_above_top_segment)
     ASSERT_CONTAINS(f.err.message, "2025");
     fx_free(&f);
 }
+
+TEST(model_step_new_hire_termination_shortfall)
+{
+    /* tnh = 99.9 %: H = 1000 x net and Tnh = 999 x net exceeds the hires
+     * who can leave (those hired before December 31): all of them leave,
+     * and the difference is reported as the shortfall. */
+    fx f;
+    ASSERT_TRUE(fx_init(&f));
+    f.cfg->target_growth_ppm = 100000;
+    f.cfg->new_hire_termination_ppm = 999000;
+    add_staff(&f, 10);
+    ASSERT_EQ(fx_run(&f), WF_OK);
+    const wf_year_summary *s = &f.k.years[0].sum;
+    ASSERT_EQ(s->H, 1000);
+    ASSERT_EQ(s->Tnh, 999);
+    int64_t last_day = 0, left = 0;
+    int32_t dec31 = D("2025-12-31");
+    char id[32];
+    for (int k = 1; k <= 1000; k++) {
+        snprintf(id, sizeof id, "NH_2025_%06d", k);
+        const wf_event *h = find(&f, 0, id, WF_EV_HIRE);
+        ASSERT_TRUE(h != NULL);
+        last_day += h->date == dec31;
+        left += find(&f, 0, id, WF_EV_TERMINATION) != NULL;
+    }
+    ASSERT_TRUE(last_day > 1); /* this seed hires more than one on Dec 31 */
+    ASSERT_EQ(left, 1000 - last_day);
+    ASSERT_EQ(s->Tnh_actual, left);
+    ASSERT_EQ(s->tnh_shortfall, 999 - left);
+    ASSERT_EQ(s->year_end_headcount, 10 + last_day);
+    fx_free(&f);
+}

@@ -91,7 +91,7 @@ def write_engine_output(golden_dir, out, snapshot=True, summary=True):
     con.close()
 
 
-def run_dbt(work, command, out, census, select, snapshot=True, config=None):
+def run_dbt(work, command, out, census, select, snapshot=True, config=None, extra=()):
     """Run one dbt command in its own database; return (rc, {test or model name: status}, log)."""
     work.mkdir(parents=True, exist_ok=True)
     variables = {"events_path": str(out),
@@ -103,7 +103,7 @@ def run_dbt(work, command, out, census, select, snapshot=True, config=None):
     proc = subprocess.run(
         [str(DBT), command, "--project-dir", str(ROOT / "dbt"), "--profiles-dir", str(ROOT / "dbt"),
          "--target-path", str(work / "target"), "--log-path", str(work / "logs"),
-         "--select", *select, "--vars", json.dumps(variables)],
+         "--select", *select, "--vars", json.dumps(variables), *extra],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     results = {}
     rr = work / "target" / "run_results.json"
@@ -346,7 +346,8 @@ def test_census_aliases_skips_and_derived_level(tmp_path, shared):
         "B2,1971-01-01,2001-01-01,70000,,No,0.05,inactive\n")
     out = tmp_path / "out"
     write_engine_output(shared / "vectors/golden/default", out, snapshot=False, summary=False)
-    rc, results, log = run_dbt(tmp_path / "run", "build", out, census, ["+stg_wfsim__census"], snapshot=False)
+    rc, results, log = run_dbt(tmp_path / "run", "build", out, census, ["+stg_wfsim__census"], snapshot=False,
+                               extra=["--indirect-selection", "cautious"])
     assert rc == 0, log[-3000:]
     rows = query(tmp_path / "run" / "wfsim.duckdb",
                  "select employee_id, birth_date::VARCHAR, hire_date::VARCHAR, salary::VARCHAR,"
@@ -364,6 +365,7 @@ def test_census_with_name_and_alias_is_refused(tmp_path, shared):
                       "A1,1980-01-01,2010-05-05,50000,50000\n")
     out = tmp_path / "out"
     write_engine_output(shared / "vectors/golden/default", out, snapshot=False, summary=False)
-    rc, _results, log = run_dbt(tmp_path / "run", "build", out, census, ["+stg_wfsim__census"], snapshot=False)
+    rc, _results, log = run_dbt(tmp_path / "run", "build", out, census, ["+stg_wfsim__census"], snapshot=False,
+                               extra=["--indirect-selection", "cautious"])
     assert rc != 0
     assert "census.csv: line 1: the census names column 'salary' more than once" in log

@@ -1,0 +1,417 @@
+/*
+ * cmd_run.c - `wfsim run`: the whole job in one command.
+ *
+ * Fast mode: the engine writes OUT/events (MODEL.md 5), then one `dbt build`
+ * makes the state, the metrics and runs every data test on it.
+ * SQL mode: `dbt seed`, then one `dbt run` of models/sql_mode per year (each
+ * year reads the state the previous one left), an export of SQL mode's
+ * events and snapshot to OUT/events in the engine's layout, then the same
+ * `dbt build` as fast mode. Both end with the same summary table (read from
+ * the metrics_summary model) and write OUT/run_summary.json with the
+ * seconds of every stage.
+ *
+ * The configuration is loaded and checked once, by the engine's loader, and
+ * SQL mode receives its canonical JSON as the dbt var `wfsim_config`, so no
+ * rule or default lives in two places. Each dbt step logs to OUT/logs/; a
+ * failed step stops the run with dbt's error lines and exit status 5, and
+ * says which outputs are complete.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "wfsim_cli.h"
+
+static const char help[] =
+    "usage: wfsim run [--config FILE] [--census FILE | --employees N] [--out DIR]\n"
+    "                 [--mode fast|sql] [--threads N] [--quiet | --verbose]\n"
+    "\n"
+    "Runs the whole job and prints a summary table per year:\n"
+    "  fast mode  the C engine simulates every year in one pass and writes\n"
+    "             DIR/events; then one dbt build makes the workforce state,\n"
+    "             the plan metrics and runs every data test\n"
+    "  sql mode   dbt simulates the same model year by year in SQL on DuckDB\n"
+    "             (the reference implementation), exports DIR/events in the\n"
+    "             engine's layout, then the same dbt build\n"
+    "Both modes give the same events for the same inputs (`wfsim parity`).\n"
+    "\n"
+    "  --config FILE   YAML configuration (MODEL.md 2.2); its `performance`\n"
+    "                  section may set event_generation_mode and threads\n"
+    "  --census FILE   census CSV (default: a synthetic census of --employees\n"
+    "                  employees, written to DIR/census.csv)\n"
+    "  --employees N   size of the synthetic census (default 5000)\n"
+    "  --out DIR       the run's folder (default: out); it holds events/,\n"
+    "                  wfsim.duckdb (dbt's database), logs/, metrics_summary.csv\n"
+    "                  and run_summary.json\n"
+    "  --mode M        fast or sql (default: the configuration's, else fast)\n"
+    "  --threads N     engine threads (default: $WFSIM_THREADS, the\n"
+    "                  configuration's, then all cores)\n"
+    "  --quiet         print nothing but errors\n"
+    "  --verbose       copy dbt's output to stderr\n"
+    "\n"
+    "dbt comes from the project's .venv (make venv); $WFSIM_DBT overrides it.\n";
+
+#define MAX_STAGES 256
+
+typedef struct run_state {
+    char out[PATH_MAX];        /* absolute */
+    char census[PATH_MAX + 16];
+    char dbt[PATH_MAX], project[PATH_MAX];
+    char *config_json;
+    int quiet, verbose, mode, threads;
+    int start_year, end_year;
+    const char *stage_name[MAX_STAGES];
+    char stage_label[MAX_STAGES][48];
+    double stage_seconds[MAX_STAGES];
+    int n_stages;
+    double t0;
+} run_state;
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void say(const run_state *rs, const char *fmt, const char *arg)
+{
+    if (rs->quiet)
+        return;
+    fprintf(stderr, "wfsim run: ");
+    fprintf(stderr, fmt, arg);
+    fputc('\n', stderr);
+}
+
+static void record(run_state *rs, const char *label, double t)
+{
+    if (rs->n_stages < MAX_STAGES) {
+        snprintf(rs->stage_label[rs->n_stages], sizeof rs->stage_label[0], "%s", label);
+        rs->stage_seconds[rs->n_stages++] = t;
+    }
+}
+
+/* Appends s to buf as a JSON string. */
+static void json_str(char *buf, size_t size, const char *s)
+{
+    size_t n = strlen(buf);
+    if (n + 2 >= size)
+        return;
+    buf[n++] = '"';
+    for (; *s && n + 3 < size; s++) {
+        if (*s == '"' || *s == '\\')
+            buf[n++] = '\\';
+        buf[n++] = *s;
+    }
+    buf[n++] = '"';
+    buf[n] = '\0';
+}
+
+/* The --vars JSON for every dbt step (year < 0: no simulation_year). */
+static char *dbt_vars(const run_state *rs, int year)
+{
+    size_t size = strlen(rs->config_json) + 6 * PATH_MAX + 256;
+    char *v = malloc(size);
+    if (!v)
+        return NULL;
+    char path[PATH_MAX + 64];
+    snprintf(v, size, "{\"events_path\": ");
+    snprintf(path, sizeof path, "%s/events", rs->out);
+    json_str(v, size, path);
+    strcat(v, ", \"snapshot_path\": ");
+    snprintf(path, sizeof path, "%s/events/workforce_snapshot", rs->out);
+    json_str(v, size, path);
+    strcat(v, ", \"summary_path\": ");
+    snprintf(path, sizeof path, "%s/events/generation_summary.json", rs->out);
+    struct stat st;
+    json_str(v, size, stat(path, &st) == 0 ? path : "");
+    strcat(v, ", \"census_path\": ");
+    json_str(v, size, rs->census);
+    strcat(v, ", \"summary_csv\": ");
+    snprintf(path, sizeof path, "%s/metrics_summary.csv", rs->out);
+    json_str(v, size, path);
+    size_t n = strlen(v);
+    if (year >= 0)
+        n += (size_t)snprintf(v + n, size - n, ", \"simulation_year\": %d", year);
+    snprintf(v + n, size - n, ", \"wfsim_config\": %s}", rs->config_json);
+    return v;
+}
+
+/* Runs `dbt COMMAND ARGS... --vars ...` as one stage; 0 or exit code. */
+static int dbt_step(run_state *rs, const char *label, const char *log_name,
+                    int year, const char *const *args)
+{
+    char *vars = dbt_vars(rs, year);
+    if (!vars) {
+        fprintf(stderr, "wfsim run: out of memory\n");
+        return WF_ENOMEM;
+    }
+    char *argv[32];
+    int n = 0;
+    argv[n++] = rs->dbt;
+    for (; *args && n < 24; args++)
+        argv[n++] = (char *)*args;
+    argv[n++] = "--project-dir";
+    argv[n++] = rs->project;
+    argv[n++] = "--profiles-dir";
+    argv[n++] = rs->project;
+    argv[n++] = "--vars";
+    argv[n++] = vars;
+    argv[n] = NULL;
+    char log[PATH_MAX + 64];
+    snprintf(log, sizeof log, "%s/logs/%s.log", rs->out, log_name);
+    say(rs, "%s", label);
+    double t = seconds();
+    int rc = cli_spawn(argv, log, rs->verbose);
+    record(rs, label, seconds() - t);
+    free(vars);
+    if (rc != 0) {
+        fprintf(stderr, "wfsim run: %s failed (dbt exit status %d):\n", label, rc);
+        cli_show_failure(log);
+        return WF_ERUNTIME;
+    }
+    return 0;
+}
+
+static int mkdir_p(const char *path)
+{
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int run_fast(run_state *rs, wf_config *cfg)
+{
+    wf_error err = {0};
+    wf_tables *tab = NULL;
+    wf_census *cen = NULL;
+    char events[PATH_MAX + 16];
+    snprintf(events, sizeof events, "%s/events", rs->out);
+    say(rs, "%s", "events (fast mode: the C engine)");
+    double t = seconds();
+    wf_status st = wf_tables_load(NULL, &tab, &err);
+    if (st == WF_OK)
+        st = wf_census_load(rs->census, cfg, tab, &cen, &err);
+    if (st == WF_OK) {
+        wf_run_options opt = {.out_dir = events, .threads = rs->threads, .snapshots = 1};
+        st = wf_events_run(cfg, tab, cen, &opt, &err);
+    }
+    record(rs, "events", seconds() - t);
+    wf_census_free(cen);
+    wf_tables_free(tab);
+    return st == WF_OK ? 0 : cli_fail(&err);
+}
+
+static int run_sql(run_state *rs)
+{
+    static const char *const seed[] = {"seed", NULL};
+    int rc = dbt_step(rs, "dbt seed (parameter tables)", "sql_seed", -1, seed);
+    for (int y = rs->start_year; rc == 0 && y <= rs->end_year; y++) {
+        static const char *const run[] = {"run", "--select", "sql_mode", NULL};
+        char label[48], log[32];
+        snprintf(label, sizeof label, "events %d (SQL mode)", y);
+        snprintf(log, sizeof log, "sql_year_%d", y);
+        rc = dbt_step(rs, label, log, y, run);
+    }
+    if (rc != 0)
+        return rc;
+    /* Export beside OUT/events, then swap it in whole. */
+    char staging[PATH_MAX + 32], final[PATH_MAX + 16], snap[PATH_MAX + 64],
+        args[3 * PATH_MAX];
+    snprintf(staging, sizeof staging, "%s/.events.sql-export", rs->out);
+    snprintf(final, sizeof final, "%s/events", rs->out);
+    snprintf(snap, sizeof snap, "%s/workforce_snapshot", staging);
+    snprintf(args, sizeof args, "{\"events_dir\": ");
+    json_str(args, sizeof args, staging);
+    strcat(args, ", \"snapshot_dir\": ");
+    json_str(args, sizeof args, snap);
+    strcat(args, "}");
+    const char *const export[] = {"run-operation", "sqlmode_export", "--args", args, NULL};
+    rc = dbt_step(rs, "export SQL mode events", "sql_export", -1, export);
+    if (rc != 0)
+        return rc;
+    wf_error err = {0};
+    return wf_dir_replace(staging, final, &err) == WF_OK ? 0 : cli_fail(&err);
+}
+
+/* Prints OUT/metrics_summary.csv as an aligned table. */
+static void print_summary(const run_state *rs)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/metrics_summary.csv", rs->out);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "wfsim run: no %s to print\n", path);
+        return;
+    }
+    char line[4096];
+    while (fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        int col = 0;
+        for (char *field = strtok(line, ","); field; field = strtok(NULL, ","), col++)
+            printf(col == 0 ? "%-6s" : " %13s", field);
+        putchar('\n');
+    }
+    fclose(f);
+}
+
+static void write_run_summary(const run_state *rs, int rc)
+{
+    char path[PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/run_summary.json", rs->out);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return;
+    fprintf(f, "{\n  \"mode\": \"%s\",\n  \"status\": %d,\n  \"start_year\": %d,\n"
+               "  \"end_year\": %d,\n  \"threads\": %d,\n  \"stages\": [",
+            rs->mode ? "sql" : "fast", rc, rs->start_year, rs->end_year, rs->threads);
+    for (int i = 0; i < rs->n_stages; i++)
+        fprintf(f, "%s\n    {\"stage\": \"%s\", \"seconds\": %.3f}", i ? "," : "",
+                rs->stage_label[i], rs->stage_seconds[i]);
+    fprintf(f, "\n  ],\n  \"total_seconds\": %.3f\n}\n", seconds() - rs->t0);
+    fclose(f);
+}
+
+static int locate_dbt(run_state *rs)
+{
+    const char *env = getenv("WFSIM_DBT");
+    if (env && *env)
+        snprintf(rs->dbt, sizeof rs->dbt, "%s", env);
+    else if (cli_repo_path(".venv/bin/dbt", rs->dbt, sizeof rs->dbt) != 0 ||
+             access(rs->dbt, X_OK) != 0)
+        snprintf(rs->dbt, sizeof rs->dbt, "dbt");
+    const char *proj = getenv("WFSIM_DBT_PROJECT");
+    if (proj && *proj)
+        snprintf(rs->project, sizeof rs->project, "%s", proj);
+    else if (cli_repo_path("dbt", rs->project, sizeof rs->project) != 0) {
+        fprintf(stderr, "wfsim run: cannot locate the dbt project (set WFSIM_DBT_PROJECT)\n");
+        return WF_EIO;
+    }
+    return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, 0, 'c'},
+        {"census", required_argument, 0, 'C'},
+        {"employees", required_argument, 0, 'n'},
+        {"out", required_argument, 0, 'o'},
+        {"mode", required_argument, 0, 'm'},
+        {"threads", required_argument, 0, 'T'},
+        {"quiet", no_argument, 0, 'q'},
+        {"verbose", no_argument, 0, 'v'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    static run_state rs;
+    memset(&rs, 0, sizeof rs);
+    rs.t0 = seconds();
+    rs.mode = -1;
+    const char *config = NULL, *census = NULL, *out = "out";
+    long employees = 5000, threads = 0;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "hqv", opts, NULL)) != -1) {
+        int rc = 0;
+        switch (c) {
+        case 'c': config = optarg; break;
+        case 'C': census = optarg; break;
+        case 'o': out = optarg; break;
+        case 'n': rc = cli_parse_long("run", "employees", optarg, 1, 100000000, &employees); break;
+        case 'T': rc = cli_parse_long("run", "threads", optarg, 1, 1024, &threads); break;
+        case 'm':
+            if (!strcmp(optarg, "fast") || !strcmp(optarg, "sql"))
+                rs.mode = !strcmp(optarg, "sql");
+            else
+                return cli_usage("run", "--mode takes fast or sql, not '%s'", optarg);
+            break;
+        case 'q': rs.quiet = 1; break;
+        case 'v': rs.verbose = 1; break;
+        case 'h': fputs(help, stdout); return 0;
+        default: return cli_usage("run", "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+        if (rc)
+            return rc;
+    }
+    if (optind < argc)
+        return cli_usage("run", "unexpected argument '%s'", argv[optind]);
+
+    cli_overrides ov = {0};
+    wf_config *cfg = NULL;
+    int rc = cli_load_config(config, &ov, &cfg);
+    if (rc)
+        return rc;
+    if (rs.mode < 0)
+        rs.mode = wf_config_mode(cfg);
+    const char *env_threads = getenv("WFSIM_THREADS");
+    rs.threads = threads > 0 ? (int)threads
+               : env_threads && *env_threads ? atoi(env_threads) : wf_config_threads(cfg);
+    rs.start_year = wf_config_start_year(cfg);
+    rs.end_year = wf_config_end_year(cfg);
+    rs.config_json = wf_config_to_json(cfg);
+    if (mkdir_p(out) != 0 || !realpath(out, rs.out)) {
+        fprintf(stderr, "wfsim run: cannot create %s: %s\n", out, strerror(errno));
+        rc = WF_EIO;
+        goto done;
+    }
+    char logs[PATH_MAX + 8];
+    snprintf(logs, sizeof logs, "%s/logs", rs.out);
+    if ((rc = locate_dbt(&rs)) != 0 || (mkdir_p(logs) != 0 && (rc = WF_EIO)))
+        goto done;
+    /* dbt's database lives in the run's folder; no colours in the logs and
+     * no usage statistics sent anywhere. */
+    char db[PATH_MAX + 16];
+    snprintf(db, sizeof db, "%s/wfsim.duckdb", rs.out);
+    setenv("WFSIM_DBT_DB", db, 1);
+    setenv("DBT_USE_COLORS", "false", 1);
+    setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false", 1);
+    if (census) {
+        if (!realpath(census, rs.census)) {
+            fprintf(stderr, "wfsim: %s: cannot open: %s\n", census, strerror(errno));
+            rc = WF_EIO;
+            goto done;
+        }
+    } else {
+        wf_error err = {0};
+        wf_tables *tab = NULL;
+        snprintf(rs.census, sizeof rs.census, "%s/census.csv", rs.out);
+        say(&rs, "synthetic census: %s", rs.census);
+        wf_status st = wf_tables_load(NULL, &tab, &err);
+        if (st == WF_OK)
+            st = wf_census_generate(rs.census, employees, 1, rs.start_year, tab, &err);
+        wf_tables_free(tab);
+        if (st != WF_OK) {
+            rc = cli_fail(&err);
+            goto done;
+        }
+    }
+    rc = rs.mode ? run_sql(&rs) : run_fast(&rs, cfg);
+    if (rc == 0) {
+        static const char *const build[] = {"build", "--select", "+state", "metrics", NULL};
+        rc = dbt_step(&rs, "dbt build (state, metrics, data tests)", "dbt_build", -1, build);
+        if (rc != 0)
+            fprintf(stderr, "wfsim run: the events in %s/events are complete and were "
+                            "kept; only the dbt step above failed\n", rs.out);
+    }
+    if (rc == 0 && !rs.quiet)
+        print_summary(&rs);
+    write_run_summary(&rs, rc);
+done:
+    free(rs.config_json);
+    wf_config_free(cfg);
+    return rc;
+}
