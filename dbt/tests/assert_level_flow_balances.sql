@@ -1,7 +1,7 @@
 -- Per year and level: end = start + hires + promotions in - promotions out
 -- - retirements - experienced and new-hire terminations; and the levels
 -- add up to the year's totals.
-select *
+select * exclude (year_target)
 from {{ ref('metrics_headcount_by_level') }}
 where end_headcount <> start_headcount + hires + promotions_in - promotions_out
                        - retirements - experienced_terminations - new_hire_terminations

@@ -8,6 +8,7 @@ const cli_command cli_commands[] = {
     {"events", cmd_events},
     {"config", cmd_config},
     {"run", cmd_run},
+    {"parity", cmd_parity},
 };
 
 const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];

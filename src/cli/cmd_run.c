@@ -26,7 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "wfsim_cli.h"
+#include "cli_run.h"
 
 static const char help[] =
     "usage: wfsim run [--config FILE] [--census FILE | --employees N] [--out DIR]\n"
@@ -57,23 +57,7 @@ static const char help[] =
     "\n"
     "dbt comes from the project's .venv (make venv); $WFSIM_DBT overrides it.\n";
 
-#define MAX_STAGES 256
-
-typedef struct run_state {
-    char out[PATH_MAX];        /* absolute */
-    char census[PATH_MAX + 16];
-    char dbt[PATH_MAX], project[PATH_MAX];
-    char *config_json;
-    int quiet, verbose, mode, threads;
-    int start_year, end_year;
-    const char *stage_name[MAX_STAGES];
-    char stage_label[MAX_STAGES][48];
-    double stage_seconds[MAX_STAGES];
-    int n_stages;
-    double t0;
-} run_state;
-
-static double seconds(void)
+double cli_seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -98,7 +82,7 @@ static void record(run_state *rs, const char *label, double t)
 }
 
 /* Appends s to buf as a JSON string. */
-static void json_str(char *buf, size_t size, const char *s)
+void cli_json_str(char *buf, size_t size, const char *s)
 {
     size_t n = strlen(buf);
     if (n + 2 >= size)
@@ -123,19 +107,19 @@ static char *dbt_vars(const run_state *rs, int year)
     char path[PATH_MAX + 64];
     snprintf(v, size, "{\"events_path\": ");
     snprintf(path, sizeof path, "%s/events", rs->out);
-    json_str(v, size, path);
+    cli_json_str(v, size, path);
     strcat(v, ", \"snapshot_path\": ");
     snprintf(path, sizeof path, "%s/events/workforce_snapshot", rs->out);
-    json_str(v, size, path);
+    cli_json_str(v, size, path);
     strcat(v, ", \"summary_path\": ");
     snprintf(path, sizeof path, "%s/events/generation_summary.json", rs->out);
     struct stat st;
-    json_str(v, size, stat(path, &st) == 0 ? path : "");
+    cli_json_str(v, size, stat(path, &st) == 0 ? path : "");
     strcat(v, ", \"census_path\": ");
-    json_str(v, size, rs->census);
+    cli_json_str(v, size, rs->census);
     strcat(v, ", \"summary_csv\": ");
     snprintf(path, sizeof path, "%s/metrics_summary.csv", rs->out);
-    json_str(v, size, path);
+    cli_json_str(v, size, path);
     size_t n = strlen(v);
     if (year >= 0)
         n += (size_t)snprintf(v + n, size - n, ", \"simulation_year\": %d", year);
@@ -167,9 +151,9 @@ static int dbt_step(run_state *rs, const char *label, const char *log_name,
     char log[PATH_MAX + 64];
     snprintf(log, sizeof log, "%s/logs/%s.log", rs->out, log_name);
     say(rs, "%s", label);
-    double t = seconds();
+    double t = cli_seconds();
     int rc = cli_spawn(argv, log, rs->verbose);
-    record(rs, label, seconds() - t);
+    record(rs, label, cli_seconds() - t);
     free(vars);
     if (rc != 0) {
         fprintf(stderr, "wfsim run: %s failed (dbt exit status %d):\n", label, rc);
@@ -179,7 +163,7 @@ static int dbt_step(run_state *rs, const char *label, const char *log_name,
     return 0;
 }
 
-static int mkdir_p(const char *path)
+int cli_mkdir_p(const char *path)
 {
     char buf[PATH_MAX];
     snprintf(buf, sizeof buf, "%s", path);
@@ -193,7 +177,7 @@ static int mkdir_p(const char *path)
     return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-static int run_fast(run_state *rs, wf_config *cfg)
+int cli_run_fast(run_state *rs, wf_config *cfg)
 {
     wf_error err = {0};
     wf_tables *tab = NULL;
@@ -201,7 +185,7 @@ static int run_fast(run_state *rs, wf_config *cfg)
     char events[PATH_MAX + 16];
     snprintf(events, sizeof events, "%s/events", rs->out);
     say(rs, "%s", "events (fast mode: the C engine)");
-    double t = seconds();
+    double t = cli_seconds();
     wf_status st = wf_tables_load(NULL, &tab, &err);
     if (st == WF_OK)
         st = wf_census_load(rs->census, cfg, tab, &cen, &err);
@@ -209,13 +193,13 @@ static int run_fast(run_state *rs, wf_config *cfg)
         wf_run_options opt = {.out_dir = events, .threads = rs->threads, .snapshots = 1};
         st = wf_events_run(cfg, tab, cen, &opt, &err);
     }
-    record(rs, "events", seconds() - t);
+    record(rs, "events", cli_seconds() - t);
     wf_census_free(cen);
     wf_tables_free(tab);
     return st == WF_OK ? 0 : cli_fail(&err);
 }
 
-static int run_sql(run_state *rs)
+int cli_run_sql(run_state *rs)
 {
     static const char *const seed[] = {"seed", NULL};
     int rc = dbt_step(rs, "dbt seed (parameter tables)", "sql_seed", -1, seed);
@@ -235,9 +219,9 @@ static int run_sql(run_state *rs)
     snprintf(final, sizeof final, "%s/events", rs->out);
     snprintf(snap, sizeof snap, "%s/workforce_snapshot", staging);
     snprintf(args, sizeof args, "{\"events_dir\": ");
-    json_str(args, sizeof args, staging);
+    cli_json_str(args, sizeof args, staging);
     strcat(args, ", \"snapshot_dir\": ");
-    json_str(args, sizeof args, snap);
+    cli_json_str(args, sizeof args, snap);
     strcat(args, "}");
     const char *const export[] = {"run-operation", "sqlmode_export", "--args", args, NULL};
     rc = dbt_step(rs, "export SQL mode events", "sql_export", -1, export);
@@ -281,12 +265,19 @@ static void write_run_summary(const run_state *rs, int rc)
     for (int i = 0; i < rs->n_stages; i++)
         fprintf(f, "%s\n    {\"stage\": \"%s\", \"seconds\": %.3f}", i ? "," : "",
                 rs->stage_label[i], rs->stage_seconds[i]);
-    fprintf(f, "\n  ],\n  \"total_seconds\": %.3f\n}\n", seconds() - rs->t0);
+    fprintf(f, "\n  ],\n  \"total_seconds\": %.3f\n}\n", cli_seconds() - rs->t0);
     fclose(f);
 }
 
-static int locate_dbt(run_state *rs)
+int cli_locate_dbt(run_state *rs)
 {
+    /* dbt's database lives in the run's folder; no colours in the logs and
+     * no usage statistics sent anywhere. */
+    char db[PATH_MAX + 16];
+    snprintf(db, sizeof db, "%s/wfsim.duckdb", rs->out);
+    setenv("WFSIM_DBT_DB", db, 1);
+    setenv("DBT_USE_COLORS", "false", 1);
+    setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false", 1);
     const char *env = getenv("WFSIM_DBT");
     if (env && *env)
         snprintf(rs->dbt, sizeof rs->dbt, "%s", env);
@@ -319,7 +310,7 @@ int cmd_run(int argc, char **argv)
     };
     static run_state rs;
     memset(&rs, 0, sizeof rs);
-    rs.t0 = seconds();
+    rs.t0 = cli_seconds();
     rs.mode = -1;
     const char *config = NULL, *census = NULL, *out = "out";
     long employees = 5000, threads = 0;
@@ -363,22 +354,16 @@ int cmd_run(int argc, char **argv)
     rs.start_year = wf_config_start_year(cfg);
     rs.end_year = wf_config_end_year(cfg);
     rs.config_json = wf_config_to_json(cfg);
-    if (mkdir_p(out) != 0 || !realpath(out, rs.out)) {
+    if (cli_mkdir_p(out) != 0 || !realpath(out, rs.out)) {
         fprintf(stderr, "wfsim run: cannot create %s: %s\n", out, strerror(errno));
         rc = WF_EIO;
         goto done;
     }
     char logs[PATH_MAX + 8];
     snprintf(logs, sizeof logs, "%s/logs", rs.out);
-    if ((rc = locate_dbt(&rs)) != 0 || (mkdir_p(logs) != 0 && (rc = WF_EIO)))
+    if ((rc = cli_locate_dbt(&rs)) != 0 || (cli_mkdir_p(logs) != 0 && (rc = WF_EIO)))
         goto done;
-    /* dbt's database lives in the run's folder; no colours in the logs and
-     * no usage statistics sent anywhere. */
-    char db[PATH_MAX + 16];
-    snprintf(db, sizeof db, "%s/wfsim.duckdb", rs.out);
-    setenv("WFSIM_DBT_DB", db, 1);
-    setenv("DBT_USE_COLORS", "false", 1);
-    setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false", 1);
+
     if (census) {
         if (!realpath(census, rs.census)) {
             fprintf(stderr, "wfsim: %s: cannot open: %s\n", census, strerror(errno));
@@ -399,7 +384,7 @@ int cmd_run(int argc, char **argv)
             goto done;
         }
     }
-    rc = rs.mode ? run_sql(&rs) : run_fast(&rs, cfg);
+    rc = rs.mode ? cli_run_sql(&rs) : cli_run_fast(&rs, cfg);
     if (rc == 0) {
         static const char *const build[] = {"build", "--select", "+state", "metrics", NULL};
         rc = dbt_step(&rs, "dbt build (state, metrics, data tests)", "dbt_build", -1, build);

@@ -51,5 +51,6 @@ int cmd_census(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_parity(int argc, char **argv);
 
 #endif

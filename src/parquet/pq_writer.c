@@ -387,8 +387,10 @@ static void copy_bytes(pq_colbuf *col, const pq_column_data *d, size_t from, siz
 {
     const int64_t *off = d->offsets + from;
     const uint8_t *valid = d->valid ? d->valid + from : NULL;
+    /* + 1: the byte buffer exists even when every value is empty, so that
+     * memcpy never sees a null pointer */
     if (!pq_buf_reserve(&col->offs, k * 8) ||
-        !pq_buf_reserve(&col->bytes, (size_t)(off[k] - off[0])))
+        !pq_buf_reserve(&col->bytes, (size_t)(off[k] - off[0]) + 1))
         return;
     uint64_t *o = (uint64_t *)(void *)(col->offs.p + col->offs.len);
     uint64_t at = col->bytes.len;

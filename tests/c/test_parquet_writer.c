@@ -364,3 +364,37 @@ TEST(parquet_data_errors_name_column_and_row)
     ASSERT_UEQ(len, 4);  /* the magic only: no footer, nothing looks complete */
     free(p);
 }
+
+TEST(parquet_background_write_error_surfaces)
+{
+    /* The fd turns read-only after the magic: the first row group's write,
+     * done by the background job (threads 2), fails; the error must reach
+     * the caller (at a later append or at close) and no footer follows. */
+    char path[4200], err[256];
+    snprintf(path, sizeof path, "%s/t.parquet", wf_test_tmpdir());
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ASSERT_TRUE(fd >= 0);
+    pq_column_spec spec[] = {{.name = "n", .physical = PQ_INT64}};
+    pq_options opt = {.threads = 2, .row_group_rows = 100};
+    pq_writer *w = pq_writer_open(fd, spec, 1, &opt);
+    ASSERT_STREQ(pq_writer_error(w), "");
+    int ro = open(path, O_RDONLY);
+    ASSERT_TRUE(ro >= 0);
+    ASSERT_TRUE(dup2(ro, fd) == fd);
+    int64_t v[1000];
+    for (int i = 0; i < 1000; i++)
+        v[i] = i;
+    pq_column_data d[] = {{.values = v}};
+    for (int k = 0; k < 10; k++)
+        pq_writer_append(w, d, 100);
+    ASSERT_CONTAINS(pq_writer_error(w), "write failed after 4 bytes");
+    ASSERT_EQ(pq_writer_close(w, err, sizeof err), -1);
+    ASSERT_CONTAINS(err, "write failed after 4 bytes");
+    close(fd);
+    close(ro);
+    size_t len = 0;
+    uint8_t *p = slurp(path, &len);
+    ASSERT_TRUE(p != NULL);
+    ASSERT_UEQ(len, 4);
+    free(p);
+}

@@ -278,8 +278,7 @@ def _tamper(shared, tmp, sql_new_rows):
     con = duckdb.connect()
     con.execute(f"CREATE VIEW ev AS SELECT {EVENT_COLUMNS} FROM read_csv("
                 f"'{shared}/vectors/golden/default/events.csv', all_varchar=true)")
-    rows = con.execute(f"SELECT simulation_year FROM ({sql_new_rows})").fetchall()
-    assert len(rows) == 1
+    rows = con.execute(f"SELECT DISTINCT simulation_year FROM ({sql_new_rows})").fetchall()
     year = rows[0][0]
     con.execute(f"COPY (SELECT * EXCLUDE (simulation_year) FROM ({sql_new_rows}))"
                 f" TO '{out}/simulation_year={year}/tampered.parquet' (FORMAT parquet)")
@@ -369,3 +368,22 @@ def test_census_with_name_and_alias_is_refused(tmp_path, shared):
                                extra=["--indirect-selection", "cautious"])
     assert rc != 0
     assert "census.csv: line 1: the census names column 'salary' more than once" in log
+
+
+def test_misdated_event_and_escalation_above_cap_fail(tmp_path, shared, golden_default):
+    """Two more broken rows in the 2025 partition: a raise dated in 2026
+    (wrong partition) and an escalation to 25 % (above the 10 % cap)."""
+    new_rows = (
+        "SELECT * REPLACE (md5('misdated') AS event_id, DATE '2026-01-05' AS event_date, 9 AS event_sequence)"
+        " FROM ev WHERE employee_id = 'EMP_000001' AND event_type = 'raise' AND simulation_year = 2025"
+        " UNION ALL "
+        "SELECT * REPLACE (md5('over cap') AS event_id, 'deferral_escalation' AS event_type,"
+        " 'auto_escalation' AS event_category, DATE '2025-12-31' AS event_date, 8 AS event_sequence,"
+        " 0.25::DECIMAL(9,4) AS employee_deferral_rate, 0.0851::DECIMAL(9,4) AS prev_employee_deferral_rate)"
+        " FROM ev WHERE employee_id = 'EMP_000002' AND event_type = 'raise' AND simulation_year = 2025")
+    out = _tamper(shared, tmp_path, new_rows)
+    rc, results, log = run_dbt(tmp_path / "run", "build", out, shared / "vectors/golden/census.csv", ["+state"])
+    assert rc != 0
+    for name in ["assert_event_dates_in_partition_year", "assert_deferral_rates_within_bounds"]:
+        assert results.get(name) == "fail", (name, log[-3000:])
+        assert golden_default["results"][name] == "pass"

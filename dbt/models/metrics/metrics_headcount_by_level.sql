@@ -5,7 +5,9 @@
   31 by level. Per level: end = start + hires + promotions_in -
   promotions_out - retirements - experienced_terminations -
   new_hire_terminations (test assert_level_flow_balances). Every level of
-  the levels seed appears every year, zero when empty.
+  the levels seed appears every year, zero when empty. year_target is the
+  year's headcount target (MODEL.md 4.1 sets it for the whole workforce,
+  not per level), repeated on each level's row.
 -#}
 with st as (
     select * from {{ ref('fct_workforce_snapshot') }}
@@ -60,10 +62,12 @@ select
     coalesce(e.retirements, 0)                  as retirements,
     coalesce(e.experienced_terminations, 0)     as experienced_terminations,
     coalesce(e.new_hire_terminations, 0)        as new_hire_terminations,
-    coalesce(e.end_headcount, 0)                as end_headcount
+    coalesce(e.end_headcount, 0)                as end_headcount,
+    n.target                                    as year_target
 from grid as g
 left join starts as s using (simulation_year, level_id)
 left join hires as h using (simulation_year, level_id)
 left join promo_in as pi using (simulation_year, level_id)
 left join promo_out as po using (simulation_year, level_id)
 left join ends as e using (simulation_year, level_id)
+left join {{ ref('int_workforce_needs') }} as n using (simulation_year)

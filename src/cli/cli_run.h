@@ -1,0 +1,40 @@
+/*
+ * cli_run.h - what `wfsim run` and `wfsim parity` share: the run's state and
+ * its steps (the engine, SQL mode through dbt).
+ */
+#ifndef CLI_RUN_H
+#define CLI_RUN_H
+
+#include <limits.h>
+
+#include "wfsim_cli.h"
+
+#define MAX_STAGES 256
+
+typedef struct run_state {
+    char out[PATH_MAX];        /* absolute */
+    char census[PATH_MAX + 16];
+    char dbt[PATH_MAX], project[PATH_MAX];
+    char *config_json;
+    int quiet, verbose, mode, threads;
+    int start_year, end_year;
+    const char *stage_name[MAX_STAGES];
+    char stage_label[MAX_STAGES][48];
+    double stage_seconds[MAX_STAGES];
+    int n_stages;
+    double t0;
+} run_state;
+
+double cli_seconds(void);
+/* Appends s to buf as a JSON string. */
+void cli_json_str(char *buf, size_t size, const char *s);
+int cli_mkdir_p(const char *path);
+/* Finds dbt (.venv of the repository, $WFSIM_DBT) and the dbt project, and
+ * points dbt's database (WFSIM_DBT_DB) at rs->out/wfsim.duckdb. */
+int cli_locate_dbt(run_state *rs);
+/* The engine into rs->out/events (with snapshots). 0 or an exit code. */
+int cli_run_fast(run_state *rs, wf_config *cfg);
+/* SQL mode through dbt, exported into rs->out/events. 0 or an exit code. */
+int cli_run_sql(run_state *rs);
+
+#endif

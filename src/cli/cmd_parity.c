@@ -1,0 +1,146 @@
+/*
+ * cmd_parity.c - `wfsim parity`: both modes on the same inputs, compared.
+ *
+ * Runs the engine into OUT/fast/events and SQL mode into OUT/sql/events
+ * (each with its own dbt database), then scripts/parity_compare.py compares
+ * every event column but created_at and every snapshot column, in both
+ * directions. Exit status 0 when they agree exactly, 1 on any difference,
+ * otherwise the failing step's code.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli_run.h"
+
+static const char help[] =
+    "usage: wfsim parity --census FILE [--config FILE] [--out DIR] [--show N]\n"
+    "                    [--threads N] [--quiet | --verbose]\n"
+    "\n"
+    "The parity gate: runs fast mode (the C engine) and SQL mode (dbt on DuckDB)\n"
+    "on the same census and configuration, into DIR/fast and DIR/sql, and\n"
+    "compares their events (every column but created_at) and their workforce\n"
+    "snapshots, both directions. Prints matched and differing rows per year and\n"
+    "event type and the first differences. Exit status 0 when both modes agree\n"
+    "exactly, 1 when anything differs.\n"
+    "\n"
+    "  --census FILE   census CSV (MODEL.md 2.1)\n"
+    "  --config FILE   YAML configuration (default: MODEL.md's defaults)\n"
+    "  --out DIR       working folder (default: parity-out)\n"
+    "  --show N        differing rows shown per side (default 10)\n"
+    "  --threads N     engine threads\n"
+    "  --quiet         print nothing but the verdict and errors\n"
+    "  --verbose       copy dbt's output to stderr\n";
+
+/* rs->out = base/sub, created. */
+static int sub_out(run_state *rs, const char *base, const char *sub)
+{
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/%s", base, sub);
+    if (cli_mkdir_p(path) != 0 || !realpath(path, rs->out)) {
+        fprintf(stderr, "wfsim parity: cannot create %s\n", path);
+        return WF_EIO;
+    }
+    char logs[PATH_MAX + 8];
+    snprintf(logs, sizeof logs, "%s/logs", rs->out);
+    return cli_mkdir_p(logs) == 0 ? 0 : WF_EIO;
+}
+
+static int compare(const run_state *fast, const run_state *sql, const char *show)
+{
+    char python[PATH_MAX], script[PATH_MAX], a[PATH_MAX + 16], b[PATH_MAX + 16];
+    const char *env = getenv("WFSIM_PYTHON");
+    if (env && *env)
+        snprintf(python, sizeof python, "%s", env);
+    else if (cli_repo_path(".venv/bin/python", python, sizeof python) != 0 ||
+             access(python, X_OK) != 0)
+        snprintf(python, sizeof python, "python3");
+    if (cli_repo_path("scripts/parity_compare.py", script, sizeof script) != 0) {
+        fprintf(stderr, "wfsim parity: cannot locate scripts/parity_compare.py\n");
+        return WF_EIO;
+    }
+    snprintf(a, sizeof a, "%s/events", fast->out);
+    snprintf(b, sizeof b, "%s/events", sql->out);
+    fflush(stdout);
+    char *argv[] = {python, script, a, b, "--show", (char *)show, NULL};
+    char log[PATH_MAX + 32];
+    snprintf(log, sizeof log, "%s/../parity.txt", fast->out);
+    int rc = cli_spawn(argv, log, 0);
+    FILE *f = fopen(log, "r");
+    if (f) {
+        char line[4096];
+        while (fgets(line, sizeof line, f))
+            fputs(line, stdout);
+        fclose(f);
+    }
+    return rc == 0 ? 0 : rc == 1 ? 1 : WF_ERUNTIME;
+}
+
+int cmd_parity(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"config", required_argument, 0, 'c'},
+        {"census", required_argument, 0, 'C'},
+        {"out", required_argument, 0, 'o'},
+        {"show", required_argument, 0, 's'},
+        {"threads", required_argument, 0, 'T'},
+        {"quiet", no_argument, 0, 'q'},
+        {"verbose", no_argument, 0, 'v'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    static run_state fast, sql;
+    memset(&fast, 0, sizeof fast);
+    const char *config = NULL, *census = NULL, *out = "parity-out", *show = "10";
+    long threads = 0, shown;
+    int c, rc = 0;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "hqv", opts, NULL)) != -1) {
+        switch (c) {
+        case 'c': config = optarg; break;
+        case 'C': census = optarg; break;
+        case 'o': out = optarg; break;
+        case 's': rc = cli_parse_long("parity", "show", optarg, 0, 100000, &shown); show = optarg; break;
+        case 'T': rc = cli_parse_long("parity", "threads", optarg, 1, 1024, &threads); break;
+        case 'q': fast.quiet = 1; break;
+        case 'v': fast.verbose = 1; break;
+        case 'h': fputs(help, stdout); return 0;
+        default: return cli_usage("parity", "unknown or incomplete option '%s'", argv[optind - 1]);
+        }
+        if (rc)
+            return rc;
+    }
+    if (optind < argc)
+        return cli_usage("parity", "unexpected argument '%s'", argv[optind]);
+    if (!census)
+        return cli_usage("parity", "%s", "--census is required");
+
+    cli_overrides ov = {0};
+    wf_config *cfg = NULL;
+    if ((rc = cli_load_config(config, &ov, &cfg)) != 0)
+        return rc;
+    fast.t0 = cli_seconds();
+    fast.threads = (int)threads;
+    fast.start_year = wf_config_start_year(cfg);
+    fast.end_year = wf_config_end_year(cfg);
+    fast.config_json = wf_config_to_json(cfg);
+    if (!realpath(census, fast.census)) {
+        fprintf(stderr, "wfsim: %s: cannot open the census\n", census);
+        rc = WF_EIO;
+        goto done;
+    }
+    sql = fast;
+    sql.mode = 1;
+    if ((rc = sub_out(&fast, out, "fast")) == 0 && (rc = cli_locate_dbt(&fast)) == 0)
+        rc = cli_run_fast(&fast, cfg);
+    if (rc == 0 && (rc = sub_out(&sql, out, "sql")) == 0 && (rc = cli_locate_dbt(&sql)) == 0)
+        rc = cli_run_sql(&sql);
+    if (rc == 0)
+        rc = compare(&fast, &sql, show);
+done:
+    free(fast.config_json);
+    wf_config_free(cfg);
+    return rc;
+}
