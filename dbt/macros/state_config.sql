@@ -99,3 +99,26 @@
       || ({{ year }})::VARCHAR || '|' || '{{ stream }}'), 1, 8))::UBIGINT
     * ({{ n }})::UBIGINT) >> 32)::BIGINT
 {%- endmacro %}
+
+{#- Post-hook of metrics_summary: writes it as CSV (header, comma) to the
+    var summary_csv when that var is set (`wfsim run` prints the file);
+    a no-op otherwise. -#}
+{% macro state_export_summary_csv(relation) %}
+  {% set csv = state_path_var('summary_csv') %}
+  {% if csv == '' %}
+    {{ return("select 1") }}
+  {% endif %}
+  {{ return("copy (select * from " ~ relation ~ " order by year) to "
+            ~ state_sql_string(csv) ~ " (format csv, header true, delimiter ',')") }}
+{% endmacro %}
+
+{#- The engine snapshot folder to compare with: var snapshot_path when it
+    holds snapshot partitions, else '' (no snapshot written: the runner
+    may name the folder whether or not the engine filled it). -#}
+{% macro state_snapshot_path() %}
+  {% set p = state_path_var('snapshot_path') %}
+  {% if p != '' and state_glob_exists(p ~ '/simulation_year=*/*.parquet') %}
+    {{ return(p) }}
+  {% endif %}
+  {{ return('') }}
+{% endmacro %}

@@ -1,8 +1,9 @@
--- Deferral rates are fractions in [0, 1] (events and snapshot); an
--- escalation raises the rate by at most the increment, never above the
--- escalation cap of the configuration; enrolled exactly when the rate is
--- above 0. (The cap bounds escalations only: a census or voluntary rate
--- may sit above it, as MODEL.md's tables allow.)
+-- Event deferral rates are fractions in [0, 1], present on every
+-- enrollment, enrollment_change and escalation; an escalation raises the
+-- rate and never above the escalation cap of the configuration. (The cap
+-- bounds escalations only: a census or voluntary rate may sit above it,
+-- as MODEL.md's tables allow.) Reads the events only, so it runs even
+-- when other tests on the events fail.
 {%- set cap_bp = state_cfg('auto_escalation', 'cap_bp') %}
 select 'event' as what, employee_id, simulation_year,
        employee_deferral_rate as rate, prev_employee_deferral_rate as prev_rate
@@ -15,9 +16,3 @@ where employee_deferral_rate < 0 or employee_deferral_rate > 1
        and (employee_deferral_rate * 10000 > {{ cap_bp }}
             or employee_deferral_rate <= prev_employee_deferral_rate))
 
-union all
-
-select 'snapshot', employee_id, simulation_year, deferral_rate, NULL
-from {{ ref('fct_workforce_snapshot') }}
-where deferral_rate < 0 or deferral_rate > 1
-   or is_enrolled <> (deferral_rate > 0)

@@ -5,7 +5,7 @@
                 'hire_date', 'termination_date', 'level_id', 'salary',
                 'eligibility_date', 'is_enrolled', 'deferral_rate',
                 'enrollment_source', 'ever_opted_out'] %}
-{%- if state_path_var('snapshot_path') != '' %}
+{%- if state_snapshot_path() != '' %}
 (
     select 'only_in_dbt' as side, {{ cols | join(', ') }} from {{ ref('fct_workforce_snapshot') }}
     except all

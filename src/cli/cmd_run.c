@@ -190,7 +190,8 @@ int cli_run_fast(run_state *rs, wf_config *cfg)
     if (st == WF_OK)
         st = wf_census_load(rs->census, cfg, tab, &cen, &err);
     if (st == WF_OK) {
-        wf_run_options opt = {.out_dir = events, .threads = rs->threads, .snapshots = 1};
+        wf_run_options opt = {.out_dir = events, .threads = rs->threads, .snapshots = 1,
+                              .report = rs->quiet ? NULL : stdout};
         st = wf_events_run(cfg, tab, cen, &opt, &err);
     }
     record(rs, "events", cli_seconds() - t);

@@ -17,6 +17,38 @@
 #include <math.h>
 #include <stdlib.h>
 
+/* ---- physical types ------------------------------------------------------ */
+
+int pq_physical_thrift(pq_physical t)
+{
+    switch (t) {
+#define X(e, code, width, name) case e: return code;
+    PQ_PHYSICAL_TYPES(X)
+#undef X
+    }
+    return -1;
+}
+
+size_t pq_physical_width(pq_physical t)
+{
+    switch (t) {
+#define X(e, code, width, name) case e: return width;
+    PQ_PHYSICAL_TYPES(X)
+#undef X
+    }
+    return 0;
+}
+
+const char *pq_physical_name(pq_physical t)
+{
+    switch (t) {
+#define X(e, code, width, name) case e: return name;
+    PQ_PHYSICAL_TYPES(X)
+#undef X
+    }
+    return "?";
+}
+
 /* ---- buffers ----------------------------------------------------------- */
 
 bool pq_buf_grow(pq_buf *b, size_t extra)

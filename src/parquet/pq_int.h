@@ -32,8 +32,18 @@
 
 /* ---- enumerations of parquet.thrift ------------------------------------- */
 
-enum { PQT_BOOLEAN = 0, PQT_INT32 = 1, PQT_INT64 = 2, PQT_DOUBLE = 5,
-       PQT_BYTE_ARRAY = 6 };
+/* The physical types: pq_physical value, parquet.thrift Type, bytes per
+ * buffered value (0: variable), name. */
+#define PQ_PHYSICAL_TYPES(X)                \
+    X(PQ_BOOLEAN, 0, 1, "BOOLEAN")          \
+    X(PQ_INT32, 1, 4, "INT32")              \
+    X(PQ_INT64, 2, 8, "INT64")              \
+    X(PQ_DOUBLE, 5, 8, "DOUBLE")            \
+    X(PQ_BYTE_ARRAY, 6, 0, "BYTE_ARRAY")
+
+int pq_physical_thrift(pq_physical t);
+size_t pq_physical_width(pq_physical t);
+const char *pq_physical_name(pq_physical t);
 enum { PQ_REQUIRED = 0, PQ_OPTIONAL = 1 };
 enum { PQ_CT_UTF8 = 0, PQ_CT_DECIMAL = 5, PQ_CT_DATE = 6,
        PQ_CT_TIMESTAMP_MICROS = 10 };
@@ -184,7 +194,10 @@ typedef struct pq_chunk_work {
     pq_buf dict_vals;         /* dictionary entries, PLAIN-encoded (fixed) */
     uint32_t *idx;            /* dictionary indices of one page */
     size_t idx_cap;
-    uint32_t *table;          /* open-addressing hash: entry + 1, 0 = empty */
+    uint64_t *table;          /* open-addressing hash; a slot holds the high
+                                 32 bits of the hash and entry + 1 in the low
+                                 32 bits (so most misses need no entry), 0 =
+                                 empty */
     size_t table_cap;         /* power of two */
     uint64_t *entry_key;      /* fixed: value bits; bytes: offset */
     uint32_t *entry_len;      /* bytes: length */

@@ -158,18 +158,6 @@ static void fill_options(pq_writer *w, const pq_options *opt)
     w->nthreads = w->async ? o.threads - 1 : 1;
 }
 
-static const char *physical_name(pq_physical t)
-{
-    switch (t) {
-    case PQ_BOOLEAN: return "BOOLEAN";
-    case PQ_INT32: return "INT32";
-    case PQ_INT64: return "INT64";
-    case PQ_DOUBLE: return "DOUBLE";
-    case PQ_BYTE_ARRAY: return "BYTE_ARRAY";
-    }
-    return "?";
-}
-
 /* Checks one column spec; the message names the column. */
 static void check_spec(pq_writer *w, const pq_column_spec *c, int i)
 {
@@ -197,7 +185,7 @@ static void check_spec(pq_writer *w, const pq_column_spec *c, int i)
                  c->scale > c->precision) {
             set_error(w, "column \"%s\": DECIMAL(%d,%d) on %s needs 1 <= precision "
                       "<= %d and 0 <= scale <= precision", c->name, c->precision,
-                      c->scale, physical_name(c->physical), maxp);
+                      c->scale, pq_physical_name(c->physical), maxp);
             return;
         }
         break;
@@ -206,7 +194,7 @@ static void check_spec(pq_writer *w, const pq_column_spec *c, int i)
     }
     if (need)
         set_error(w, "column \"%s\": %s (it is %s)", c->name, need,
-                  physical_name(c->physical));
+                  pq_physical_name(c->physical));
     for (int j = 0; j < i; j++)
         if (strcmp(w->cols[j].spec.name, c->name) == 0)
             set_error(w, "column \"%s\": name used twice (columns %d and %d)",
@@ -357,7 +345,7 @@ static size_t fit_bytes(const pq_writer *w, const pq_column_data *d, size_t from
 static void copy_fixed(pq_colbuf *col, pq_physical type, const pq_column_data *d,
                        size_t from, size_t k)
 {
-    size_t width = type == PQ_BOOLEAN ? 1 : type == PQ_INT32 ? 4 : 8;
+    size_t width = pq_physical_width(type);
     const uint8_t *src = (const uint8_t *)d->values + from * width;
     const uint8_t *valid = d->valid ? d->valid + from : NULL;
     if (!valid && type != PQ_BOOLEAN) {
@@ -523,18 +511,6 @@ static void encode_all(pq_writer *w)
     }
 }
 
-static int physical_code(pq_physical t)
-{
-    switch (t) {
-    case PQ_BOOLEAN: return PQT_BOOLEAN;
-    case PQ_INT32: return PQT_INT32;
-    case PQ_INT64: return PQT_INT64;
-    case PQ_DOUBLE: return PQT_DOUBLE;
-    case PQ_BYTE_ARRAY: return PQT_BYTE_ARRAY;
-    }
-    return PQT_INT32;
-}
-
 static void put_encoding_stats(pq_tc *t, const pq_chunk_out *o)
 {
     size_t n = (o->dict_count > 0) + (o->pages_dict > 0) + (o->pages_plain > 0);
@@ -564,7 +540,7 @@ static void put_column_chunk(pq_tc *t, const pq_col *col, int64_t start,
     pq_tc_elem_struct(t);
     pq_tc_i64(t, 2, start);
     pq_tc_struct(t, 3);                           /* ColumnMetaData */
-    pq_tc_i32(t, 1, physical_code(col->spec.physical));
+    pq_tc_i32(t, 1, pq_physical_thrift(col->spec.physical));
     bool plain = o->dict_count > 0 || o->pages_plain > 0;
     int encs[3], n = 0;
     if (plain)
@@ -688,7 +664,7 @@ static void flush_row_group(pq_writer *w)
 static void put_schema_element(pq_tc *t, const pq_column_spec *s)
 {
     pq_tc_elem_struct(t);
-    pq_tc_i32(t, 1, physical_code(s->physical));
+    pq_tc_i32(t, 1, pq_physical_thrift(s->physical));
     pq_tc_i32(t, 3, s->nullable ? PQ_OPTIONAL : PQ_REQUIRED);
     pq_tc_string(t, 4, s->name);
     switch (s->logical) {

@@ -91,7 +91,7 @@ def write_engine_output(golden_dir, out, snapshot=True, summary=True):
     con.close()
 
 
-def run_dbt(work, command, out, census, select, snapshot=True, config=None, extra=()):
+def run_dbt(work, command, out, census, select, snapshot=True, config=None, extra=(), extra_vars=None):
     """Run one dbt command in its own database; return (rc, {test or model name: status}, log)."""
     work.mkdir(parents=True, exist_ok=True)
     variables = {"events_path": str(out),
@@ -99,6 +99,7 @@ def run_dbt(work, command, out, census, select, snapshot=True, config=None, extr
                  "census_path": str(census)}
     if config is not None:
         variables["wfsim_config"] = config
+    variables.update(extra_vars or {})
     env = dict(os.environ, WFSIM_DBT_DB=str(work / "wfsim.duckdb"), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     proc = subprocess.run(
         [str(DBT), command, "--project-dir", str(ROOT / "dbt"), "--profiles-dir", str(ROOT / "dbt"),
@@ -120,16 +121,19 @@ def golden_default(tmp_path_factory, shared):
     out = tmp / "out"
     write_engine_output(shared / "vectors/golden/default", out)
     rc, results, log = run_dbt(tmp / "run", "build", out, shared / "vectors/golden/census.csv",
-                               ["+state", "metrics"])
-    return {"rc": rc, "results": results, "log": log, "db": tmp / "run" / "wfsim.duckdb", "out": out}
+                               ["+state", "metrics"], extra_vars={"summary_csv": str(tmp / "summary.csv")})
+    return {"rc": rc, "results": results, "log": log, "db": tmp / "run" / "wfsim.duckdb", "out": out,
+            "summary_csv": tmp / "summary.csv"}
 
 
 @pytest.fixture(scope="session")
 def golden_alt(tmp_path_factory, shared):
-    """The alt configuration, given as wfsim_config, without generation_summary.json."""
+    """The alt configuration, given as wfsim_config, without generation_summary.json,
+    and without an engine snapshot although snapshot_path names its folder (as
+    `wfsim run` does when the engine wrote none)."""
     tmp = tmp_path_factory.mktemp("dbt_alt")
     out = tmp / "out"
-    write_engine_output(shared / "vectors/golden/alt", out, summary=False)
+    write_engine_output(shared / "vectors/golden/alt", out, snapshot=False, summary=False)
     rc, results, log = run_dbt(tmp / "run", "build", out, shared / "vectors/golden/census.csv",
                                ["+state", "metrics"], config=ALT_CONFIG)
     return {"rc": rc, "results": results, "log": log, "db": tmp / "run" / "wfsim.duckdb", "out": out}
@@ -213,6 +217,18 @@ def test_headcount_metrics_agree_with_summary(golden_default, shared):
         assert {k: v for k, v in hires.items() if v} == \
             {k: v for k, v in y["metrics"]["hires_by_level"].items() if v}
     assert query(golden_default["db"], "select count(*) from main.metrics_summary")[0][0] == 5
+
+
+def test_metrics_summary_csv_written(golden_default):
+    """With var summary_csv, metrics_summary is also written there (wfsim run prints it)."""
+    lines = golden_default["summary_csv"].read_text().splitlines()
+    header = lines[0].split(",")
+    assert header[:6] == ["year", "start_hc", "hires", "terms", "end_hc", "target"]
+    assert all(len(h) <= 13 for h in header)
+    rows = query(golden_default["db"], "select year, start_hc, end_hc, target from main.metrics_summary order by year")
+    assert [tuple(int(x) for x in line.split(",")[:1] + line.split(",")[4:6]) for line in lines[1:]] == \
+        [(r[0], r[2], r[3]) for r in rows]
+    assert len(lines) == 6
 
 
 def _years(birth, day):

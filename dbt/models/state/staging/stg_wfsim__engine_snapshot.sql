@@ -1,9 +1,10 @@
 {#-
   The engine's own workforce snapshot (MODEL.md 5.2), typed, when the run
-  wrote one (var snapshot_path not empty); otherwise an empty relation of
-  the same shape, so the comparison test passes vacuously.
+  wrote one (var snapshot_path names a folder holding snapshot
+  partitions); otherwise an empty relation of the same shape, so the
+  comparison test has nothing to compare.
 -#}
-{%- set snapshot_path = state_path_var('snapshot_path') -%}
+{%- set snapshot_path = state_snapshot_path() -%}
 {%- if snapshot_path != '' %}
 select
     simulation_year::INTEGER           as simulation_year,

@@ -1,0 +1,87 @@
+/*
+ * fuzz_config.c - fuzz target: the YAML configuration loader.
+ *
+ * Two kinds of input. Most are a YAML file for wf_config_load (through a
+ * memory file): it must answer WF_OK or WF_EINPUT; a refusal names the file
+ * (line and column inside it) and says what is wrong; an accepted file gives
+ * canonical JSON and the same digest when loaded a second time. An input
+ * starting with '!' is an override instead: "!KEY\nVALUE" applied with
+ * wf_config_set to the defaults; on refusal the configuration must be left
+ * exactly as it was (same digest), and a refusal names the key.
+ */
+#include <string.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "wfsim.h"
+
+static void fuzz_override(const uint8_t *data, size_t size)
+{
+    char key[256], value[4096];
+    size_t i = 1, k = 0, v = 0;
+    while (i < size && data[i] != '\n' && k + 1 < sizeof key)
+        key[k++] = (char)data[i++];
+    key[k] = '\0';
+    if (i < size && data[i] == '\n')
+        i++;
+    while (i < size && v + 1 < sizeof value)
+        value[v++] = (char)data[i++];
+    value[v] = '\0';
+
+    wf_error err = {0};
+    wf_config *cfg = NULL;
+    FUZZ_CHECK(wf_config_load(NULL, &cfg, &err) == WF_OK);
+    char before[65], after[65];
+    wf_config_digest(cfg, before);
+    wf_status st = wf_config_set(cfg, key, value, &err);
+    FUZZ_CHECK(st == WF_OK || st == WF_EINPUT);
+    wf_config_digest(cfg, after);
+    if (st != WF_OK) {
+        FUZZ_CHECK(strcmp(before, after) == 0);
+        FUZZ_CHECK(err.message[0] != '\0');
+    }
+    FUZZ_CHECK(wf_config_start_year(cfg) <= wf_config_end_year(cfg));
+    wf_config_free(cfg);
+}
+
+static void fuzz_file(const uint8_t *data, size_t size)
+{
+    char path[64];
+    int fd = fuzz_memfile(data, size, path, sizeof path);
+    FUZZ_CHECK(fd >= 0);
+    wf_error err = {0};
+    wf_config *cfg = NULL;
+    wf_status st = wf_config_load(path, &cfg, &err);
+    FUZZ_CHECK(st == WF_OK || st == WF_EINPUT);
+    if (st == WF_OK) {
+        FUZZ_CHECK(cfg != NULL);
+        FUZZ_CHECK(wf_config_start_year(cfg) <= wf_config_end_year(cfg));
+        char *json = wf_config_to_json(cfg);
+        FUZZ_CHECK(json != NULL && json[0] == '{');
+        free(json);
+        char d1[65], d2[65];
+        wf_config_digest(cfg, d1);
+        wf_config *again = NULL;
+        FUZZ_CHECK(wf_config_load(path, &again, &err) == WF_OK);
+        wf_config_digest(again, d2);
+        FUZZ_CHECK(strcmp(d1, d2) == 0);
+        wf_config_free(again);
+    } else {
+        FUZZ_CHECK(cfg == NULL);
+        FUZZ_CHECK(strcmp(err.file, path) == 0);
+        FUZZ_CHECK(err.message[0] != '\0');
+        FUZZ_CHECK(err.line >= 0 && (size_t)err.line <= size + 1);
+        FUZZ_CHECK(err.column >= 0 && (size_t)err.column <= size + 1);
+    }
+    wf_config_free(cfg);
+    close(fd);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > 0 && data[0] == '!')
+        fuzz_override(data, size);
+    else
+        fuzz_file(data, size);
+    return 0;
+}
