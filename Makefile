@@ -115,3 +115,94 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+# ---- sanitizers and fuzzing (issue 7) ----
+# docs/reliability.md describes these targets.
+#   make check-fuzz-replay  the committed corpora (tests/fuzz/corpus/TARGET/)
+#                           through replay programs built with $(CC); part
+#                           of `make check`
+#   make fuzz               each libFuzzer target (clang) for FUZZ_SECONDS,
+#                           new inputs kept in BUILD/fuzz-work/TARGET
+#   make fuzz-merge         minimizes corpus + fuzz-work into the corpus
+#   make test-sanitize      the C tests, the corpora and a CLI run under
+#                           ASan+UBSan; the threaded tests and a threaded
+#                           `wfsim events` under TSan
+
+FUZZ_TARGETS  = census config parquet
+FUZZ_SECONDS ?= 120
+FUZZ_CC      ?= clang
+FUZZ_BUILD    = $(BUILD)/fuzz-clang
+FUZZ_REPLAYS  = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
+ASAN_BUILD    = $(BUILD)/asan
+TSAN_BUILD    = $(BUILD)/tsan
+ASAN_FLAGS    = -fsanitize=address,undefined -fno-sanitize-recover=all
+SAN_ENV       = ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
+                UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+                TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+
+.PHONY: check-fuzz-replay fuzz fuzz-build fuzz-merge test-sanitize
+.SECONDARY: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/fuzz/*.c))
+
+# One source, two builds: replay_TARGET (any compiler, replay_main.c) and
+# fuzz_TARGET (clang's libFuzzer main).
+$(BUILD)/fuzz/replay_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/fuzz_util.o \
+                        $(BUILD)/obj/tests/fuzz/replay_main.o $(BUILD)/libwfsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $^ -o $@ $(LDLIBS_ALL)
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/fuzz_util.o \
+                      $(BUILD)/libwfsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -fsanitize=fuzzer $^ -o $@ $(LDLIBS_ALL)
+
+check-fuzz-replay: $(FUZZ_REPLAYS)
+	@for t in $(FUZZ_TARGETS); do \
+	    $(BUILD)/fuzz/replay_$$t tests/fuzz/corpus/$$t || exit 1; done
+
+check: check-fuzz-replay
+# tests/py/test_reliability_fuzz.py reads what replay_parquet writes.
+check-py: $(BUILD)/fuzz/replay_parquet
+
+fuzz-build:
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPT="-O1 -g" \
+	    SANITIZE="-fsanitize=address,undefined -fsanitize=fuzzer-no-link" \
+	    $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz/fuzz_%)
+
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(BUILD)/fuzz-work/$$t; \
+	    echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	    $(FUZZ_BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	        -artifact_prefix=$(BUILD)/fuzz-work/$$t- \
+	        -print_final_stats=1 $(BUILD)/fuzz-work/$$t tests/fuzz/corpus/$$t \
+	        2> $(BUILD)/fuzz-work/$$t.log || { tail -40 $(BUILD)/fuzz-work/$$t.log; exit 1; }; \
+	    grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' \
+	        $(BUILD)/fuzz-work/$$t.log; \
+	done
+
+fuzz-merge: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	    rm -rf $(BUILD)/fuzz-merge/$$t && mkdir -p $(BUILD)/fuzz-merge/$$t $(BUILD)/fuzz-work/$$t; \
+	    $(FUZZ_BUILD)/fuzz/fuzz_$$t -merge=1 $(BUILD)/fuzz-merge/$$t tests/fuzz/corpus/$$t \
+	        $(BUILD)/fuzz-work/$$t 2> $(BUILD)/fuzz-merge/$$t.log || exit 1; \
+	    rm -f tests/fuzz/corpus/$$t/*; cp $(BUILD)/fuzz-merge/$$t/* tests/fuzz/corpus/$$t/; \
+	    echo "$$t: $$(ls tests/fuzz/corpus/$$t | wc -l) corpus files"; \
+	done
+
+test-sanitize:
+	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) OPT="-O1 -g" SANITIZE="$(ASAN_FLAGS)" \
+	    $(ASAN_BUILD)/wfsim_tests $(ASAN_BUILD)/wfsim $(FUZZ_TARGETS:%=$(ASAN_BUILD)/fuzz/replay_%)
+	$(SAN_ENV) $(ASAN_BUILD)/wfsim_tests
+	@for t in $(FUZZ_TARGETS); do \
+	    $(SAN_ENV) $(ASAN_BUILD)/fuzz/replay_$$t tests/fuzz/corpus/$$t || exit 1; done
+	$(SAN_ENV) $(ASAN_BUILD)/wfsim census --employees 3000 --out $(ASAN_BUILD)/census.csv
+	$(SAN_ENV) SOURCE_DATE_EPOCH=1700000000 $(ASAN_BUILD)/wfsim events --quiet --threads 3 \
+	    --census $(ASAN_BUILD)/census.csv --out $(ASAN_BUILD)/events-out --snapshots --debug-csv
+	@$(MAKE) --no-print-directory BUILD=$(TSAN_BUILD) OPT="-O1 -g" SANITIZE="-fsanitize=thread" \
+	    $(TSAN_BUILD)/wfsim_tests $(TSAN_BUILD)/wfsim
+	$(SAN_ENV) $(TSAN_BUILD)/wfsim_tests determinism
+	$(SAN_ENV) $(TSAN_BUILD)/wfsim_tests independent_of_threads
+	$(SAN_ENV) $(TSAN_BUILD)/wfsim census --employees 20000 --out $(TSAN_BUILD)/census.csv
+	$(SAN_ENV) SOURCE_DATE_EPOCH=1700000000 $(TSAN_BUILD)/wfsim events --quiet --threads 4 \
+	    --census $(TSAN_BUILD)/census.csv --out $(TSAN_BUILD)/events-out --snapshots
+	@echo "test-sanitize: no findings"

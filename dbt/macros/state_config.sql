@@ -102,14 +102,15 @@
 
 {#- Post-hook of metrics_summary: writes it as CSV (header, comma) to the
     var summary_csv when that var is set (`wfsim run` prints the file);
-    a no-op otherwise. -#}
+    a no-op otherwise. NULL (e.g. the first year's growth) is written as
+    '-', so a printer that splits on commas keeps its columns. -#}
 {% macro state_export_summary_csv(relation) %}
   {% set csv = state_path_var('summary_csv') %}
   {% if csv == '' %}
     {{ return("select 1") }}
   {% endif %}
   {{ return("copy (select * from " ~ relation ~ " order by year) to "
-            ~ state_sql_string(csv) ~ " (format csv, header true, delimiter ',')") }}
+            ~ state_sql_string(csv) ~ " (format csv, header true, delimiter ',', nullstr '-')") }}
 {% endmacro %}
 
 {#- The engine snapshot folder to compare with: var snapshot_path when it

@@ -97,20 +97,20 @@ void pq_chunk_out_free(pq_chunk_out *o)
     pq_buf_free(&o->data);
 }
 
-/* Grows *p (elements of size sz) to hold at least n; false when out of
- * memory. Growth doubles, so a chunk reallocates O(log n) times. */
-static bool grow_array(void **p, size_t *cap, size_t n, size_t sz)
+/* Makes room for n dictionary indices; false when out of memory. Growth
+ * doubles, so a chunk reallocates O(log n) times at most. */
+static bool idx_reserve(pq_chunk_work *w, size_t n)
 {
-    if (n <= *cap)
+    if (n <= w->idx_cap)
         return true;
-    size_t c = *cap ? *cap : 1024;
+    size_t c = w->idx_cap ? w->idx_cap : 1024;
     while (c < n)
         c *= 2;
-    void *q = realloc(*p, c * sz);
+    uint32_t *q = realloc(w->idx, c * sizeof *q);
     if (!q)
         return false;
-    *p = q;
-    *cap = c;
+    w->idx = q;
+    w->idx_cap = c;
     return true;
 }
 
@@ -433,7 +433,7 @@ static bool encode_dict_values(enc *e, size_t v0, size_t v1)
 {
     pq_chunk_work *w = e->w;
     size_t n = v1 - v0, mark = e->nentries, mark_bytes = e->dict_bytes;
-    if (!grow_array((void **)&w->idx, &w->idx_cap, n, 4)) {
+    if (!idx_reserve(w, n)) {
         fail(e, "out of memory for dictionary indices");
         return false;
     }

@@ -75,6 +75,8 @@ struct pq_writer {
     pq_rg rg[2];
     int cur;                /* rg[cur] receives appended rows */
     int64_t rows_done;      /* rows handed to jobs */
+    pq_buf kv;              /* serialised KeyValue structs for the footer */
+    size_t nkv;
     char error[512];        /* the first error, as the caller sees it */
     /* Job side: encoding and writing one row group, maybe on a thread. */
     bool async;             /* jobs run on a background thread */
@@ -454,6 +456,24 @@ void pq_writer_append(pq_writer *w, const pq_column_data *cols, size_t nrows)
     }
 }
 
+void pq_writer_set_metadata(pq_writer *w, const char *key, const char *value)
+{
+    if (!w || w->error[0])
+        return;
+    if (!key || !value) {
+        set_error(w, "pq_writer_set_metadata: no key or value");
+        return;
+    }
+    pq_tc t;
+    pq_tc_begin(&t, &w->kv);                     /* KeyValue */
+    pq_tc_string(&t, 1, key);
+    pq_tc_string(&t, 2, value);
+    pq_tc_end(&t);
+    w->nkv++;
+    if (w->kv.failed)
+        set_error(w, "out of memory for key/value metadata");
+}
+
 const char *pq_writer_error(const pq_writer *w)
 {
     return w ? w->error : "no writer";
@@ -727,6 +747,10 @@ static void write_footer(pq_writer *w)
     pq_tc_i64(&t, 3, w->total_rows);
     pq_tc_list(&t, 4, PQ_TC_STRUCT, (size_t)w->nrowgroups);
     pq_buf_put(&meta, w->rowgroups.p, w->rowgroups.len);
+    if (w->nkv) {
+        pq_tc_list(&t, 5, PQ_TC_STRUCT, w->nkv);
+        pq_buf_put(&meta, w->kv.p, w->kv.len);
+    }
     pq_tc_string(&t, 6, w->opt.created_by);
     pq_tc_list(&t, 7, PQ_TC_STRUCT, (size_t)w->ncols);
     for (int c = 0; c < w->ncols; c++) {
@@ -774,6 +798,7 @@ static void free_writer(pq_writer *w)
     free(w->cols);
     free((char *)w->opt.created_by);
     pq_buf_free(&w->rowgroups);
+    pq_buf_free(&w->kv);
     free(w);
 }
 

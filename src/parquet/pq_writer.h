@@ -137,7 +137,15 @@ pq_writer *pq_writer_open(int fd, const pq_column_spec *cols, int ncols,
  * error, calls do nothing. */
 void pq_writer_append(pq_writer *w, const pq_column_data *cols, size_t nrows);
 
-/* The first error so far ("" when none); valid until the next call. */
+/* Adds a key/value pair to the file's key_value_metadata (e.g. the
+ * configuration digest); key and value are copied, UTF-8 by convention.
+ * Pairs are written in the order added; call any time before close.
+ * Errors stick. */
+void pq_writer_set_metadata(pq_writer *w, const char *key, const char *value);
+
+/* The first error so far ("" when none); valid until the next call. With
+ * threads >= 2, an error of the background job shows once the writer has
+ * waited for it: when the next row group is handed over, or at close. */
 const char *pq_writer_error(const pq_writer *w);
 
 /* Writes the last row group and the footer, then frees w (always, even on

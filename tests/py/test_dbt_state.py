@@ -165,6 +165,7 @@ def test_build_passes_on_golden_default(golden_default):
     assert not bad, bad
     # the invariants and the main correctness test really ran
     for name in ["assert_snapshot_matches_engine", "assert_year_end_headcount_equals_target",
+                 "assert_event_ids_follow_definition", "assert_snapshot_deferral_consistent",
                  "assert_no_events_after_termination", "assert_event_dates_in_partition_year",
                  "assert_deferral_rates_within_bounds", "assert_eligibility_before_enrollment",
                  "assert_new_hire_status_has_hire_event", "assert_termination_on_or_after_hire",
@@ -314,7 +315,8 @@ def test_duplicated_event_fails_uniqueness(tmp_path, shared, golden_default):
 def test_event_after_termination_fails(tmp_path, shared, golden_default):
     # EMP_000003 leaves on 2025-07-12 (experienced termination); give them a
     # merit raise the next spring, in the 2026 partition with its own id.
-    new_row = ("SELECT * REPLACE (2026 AS simulation_year, md5('tampered') AS event_id,"
+    new_row = ("SELECT * REPLACE (2026 AS simulation_year,"
+               " md5('default|default|12345|EMP_000003|2026|raise') AS event_id,"
                " DATE '2026-04-01' AS event_date, 1 AS event_sequence)"
                " FROM ev WHERE employee_id = 'EMP_000003' AND event_type = 'raise'"
                " AND simulation_year = 2025")
@@ -323,8 +325,12 @@ def test_event_after_termination_fails(tmp_path, shared, golden_default):
     assert rc != 0
     assert results.get("assert_no_events_after_termination") == "fail", log[-3000:]
     assert golden_default["results"]["assert_no_events_after_termination"] == "pass"
-    # the duplicate-free id keeps the uniqueness test passing: the failure is specific
+    # a well-formed event in every other respect: only the tests about who
+    # may have events fail (the rest downstream is skipped by dbt build)
+    failed = {k for k, v in results.items() if v in ("fail", "error")}
+    assert failed == {"assert_no_events_after_termination"}, failed
     assert results.get("unique_stg_wfsim__events_event_id") == "pass"
+    assert results.get("assert_event_ids_follow_definition") == "pass"
 
 
 def test_changed_engine_snapshot_fails_comparison(tmp_path, shared):

@@ -51,11 +51,14 @@ def _value_line(c, v):
     return str(int(v))
 
 
-def spec_text(cols, values, options=None):
-    """The pq_gen description of a table (values: one list per column)."""
+def spec_text(cols, values, options=None, meta=None):
+    """The pq_gen description of a table (values: one list per column;
+    meta: key/value metadata pairs)."""
     lines = []
     for k, v in (options or {}).items():
         lines.append(f"option {k} {v}")
+    for k, v in (meta or []):
+        lines.append(f"meta {k} {v}")
     for c in cols:
         flags = []
         if c["nullable"]:
@@ -85,15 +88,15 @@ def pq_gen_path():
     return path
 
 
-def run_pq_gen(path, cols, values, options=None):
+def run_pq_gen(path, cols, values, options=None, meta=None):
     """Runs pq_gen; returns the CompletedProcess (does not check it)."""
     return subprocess.run([pq_gen_path(), str(path)],
-                          input=spec_text(cols, values, options).encode(),
+                          input=spec_text(cols, values, options, meta).encode(),
                           capture_output=True)
 
 
-def write_parquet(path, cols, values, options=None):
-    r = run_pq_gen(path, cols, values, options)
+def write_parquet(path, cols, values, options=None, meta=None):
+    r = run_pq_gen(path, cols, values, options, meta)
     assert r.returncode == 0, r.stderr.decode()
     return path
 
@@ -386,6 +389,18 @@ def test_footer_fields(tmp_path):
     assert sorted((e[1], e[2], e[3]) for e in chunk[13]) == [(0, 8, 1), (2, 0, 1)]
     assert chunk[11] < chunk[9]                           # dictionary first
     assert pq.ParquetFile(path).metadata.created_by == "wfsim version 0.1.0"
+
+
+def test_key_value_metadata(tmp_path):
+    meta = [("wfsim.config_digest", "9f2c" * 16), ("wfsim.model_version", "1"),
+            ("note", "spaces and é are kept")]
+    path = write_parquet(tmp_path / "t.parquet", [col("a", "INT32")], [[1, 2]], meta=meta)
+    got = pq.ParquetFile(path).metadata.metadata
+    assert got == {k.encode(): v.encode() for k, v in meta}
+    rows = duck().execute("SELECT decode(key), decode(value) FROM parquet_kv_metadata(?)",
+                          [str(path)]).fetchall()
+    assert rows == meta
+    assert read_footer(path)[5] == [{1: k.encode(), 2: v.encode()} for k, v in meta]
 
 
 def test_empty_and_long_strings(tmp_path):

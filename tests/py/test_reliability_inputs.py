@@ -370,3 +370,45 @@ def test_odd_but_valid_census_loads(wfsim, tmp_path, previous_tree, census_text)
     assert proc.stderr == b""
     assert comparable_tree(tmp_path / "out") == comparable_tree(previous_tree)
     assert staging_leftovers(tmp_path) == []
+
+
+# `wfsim run` (engine + dbt) loads the same inputs through the same loaders:
+# every census and configuration case is refused the same way, before dbt
+# runs, and OUT/events (the engine's output inside the run's folder) is left
+# as it was. `wfsim run` names the census by its absolute path and has no
+# --tables or --end, so those cases are left out. Note: for a refused census
+# `wfsim run` still creates OUT/logs/ and writes OUT/run_summary.json with
+# "status": 2 (the record of the failed run); that is by design of cmd_run.c.
+RUN_CASES = [p for p in BAD if not p.values[2] and not p.values[3]]
+
+
+@pytest.mark.parametrize("census_text,config,tables,args,where,parts", RUN_CASES)
+def test_run_command_refuses_bad_input(wfsim, root, tmp_path, previous_tree,
+                                       census_text, config, tables, args, where, parts):
+    extra = write_inputs(tmp_path, root / "dbt/seeds", census_text, config, tables)
+    if where.startswith("census.csv"):
+        where = str(tmp_path / where)
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    for previous in (None, previous_tree):
+        out = tmp_path / "out"
+        shutil.rmtree(out, ignore_errors=True)
+        if previous is not None:
+            shutil.copytree(previous, out / "events")
+        before = tree_bytes(out / "events") if previous is not None else None
+        proc = subprocess.run([wfsim, "run", "--census", "census.csv", "--out", "out",
+                               "--quiet", *extra], cwd=tmp_path, capture_output=True,
+                              env=env, timeout=120)
+        err = proc.stderr.decode("utf-8", "replace")
+        assert proc.returncode == 2, err
+        assert err.startswith(f"wfsim: {where}: "), err[:500]
+        assert err.count("\n") == 1, err[:500]
+        for part in parts:
+            assert part in err, err[:500]
+        if previous is None:
+            assert not (out / "events").exists()
+        else:
+            assert tree_bytes(out / "events") == before
+        assert staging_leftovers(tmp_path) == []
+        if out.exists():
+            assert staging_leftovers(out) == []
+            assert not (out / "wfsim.duckdb").exists()

@@ -8,8 +8,10 @@ folder under pytest's tmp space."""
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import sys
+import tempfile
 
 import duckdb
 import pytest
@@ -101,9 +103,22 @@ def run_dbt(args, db, work, vars_=None, check=True):
     return proc
 
 
+_SEEDED = []
+
+
+def seed_db(db, work):
+    """`dbt seed` into `db`: done once per test process into a template
+    DuckDB file, which is then copied (the seeds never change in a session)."""
+    if not _SEEDED:
+        tmp = pathlib.Path(tempfile.mkdtemp(prefix="sqlmode_seeded_"))
+        run_dbt(["seed"], tmp / "seeded.duckdb", tmp)
+        _SEEDED.append(tmp / "seeded.duckdb")
+    shutil.copyfile(_SEEDED[0], db)
+
+
 def run_sql_mode(db, work, config, census):
     """What the runner does: seeds once, then one dbt run per simulation year."""
-    run_dbt(["seed"], db, work)
+    seed_db(db, work)
     sim = config["simulation"]
     for year in range(sim["start_year"], sim["end_year"] + 1):
         run_dbt(["run", "--select", "sql_mode"], db, work,

@@ -7,7 +7,7 @@ import copy
 
 import duckdb
 
-from test_sqlmode_golden import ALT_CONFIG, DEFAULT_CONFIG, run_dbt
+from test_sqlmode_golden import ALT_CONFIG, DEFAULT_CONFIG, run_dbt, seed_db
 
 
 def _vars(config, year, census):
@@ -17,7 +17,7 @@ def _vars(config, year, census):
 def test_missing_config_var_is_an_error(tmp_path, shared):
     census = shared / "vectors" / "golden" / "census.csv"
     db = tmp_path / "e.duckdb"
-    run_dbt(["seed"], db, tmp_path)
+    seed_db(db, tmp_path)
     proc = run_dbt(["run", "--select", "sql_mode"], db, tmp_path,
                    {"simulation_year": 2025, "census_path": str(census)}, check=False)
     assert proc.returncode != 0
@@ -32,7 +32,7 @@ def test_missing_config_var_is_an_error(tmp_path, shared):
 def test_years_in_order_and_rerun_replaces_later_years(tmp_path, shared):
     census = shared / "vectors" / "golden" / "census.csv"
     db = tmp_path / "r.duckdb"
-    run_dbt(["seed"], db, tmp_path)
+    seed_db(db, tmp_path)
     proc = run_dbt(["run", "--select", "sql_mode"], db, tmp_path, _vars(ALT_CONFIG, 2026, census), check=False)
     assert proc.returncode != 0 and "run year 2025 first" in proc.stdout
     for year in (2025, 2026):
@@ -65,7 +65,7 @@ def test_census_aliases_skips_and_derived_levels(tmp_path):
     census = tmp_path / "census.csv"
     census.write_text(CENSUS_ALIASES)
     db = tmp_path / "c.duckdb"
-    run_dbt(["seed"], db, tmp_path)
+    seed_db(db, tmp_path)
     run_dbt(["run", "--select", "+sqlmode_census"], db, tmp_path, _vars(DEFAULT_CONFIG, 2025, census))
     with duckdb.connect(str(db), read_only=True) as con:
         rows = con.sql("SELECT employee_id, level_id, salary_cents, deferral_bp, enrolled, "
@@ -86,7 +86,7 @@ def test_census_error_names_file_line_and_column(tmp_path):
                       "E1,1980-01-01,2010-01-01,50000\n"
                       "E2,1980-13-01,2010-01-01,50000\n")
     db = tmp_path / "b.duckdb"
-    run_dbt(["seed"], db, tmp_path)
+    seed_db(db, tmp_path)
     proc = run_dbt(["run", "--select", "+sqlmode_census"], db, tmp_path, _vars(DEFAULT_CONFIG, 2025, census),
                    check=False)
     assert proc.returncode != 0

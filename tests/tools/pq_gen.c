@@ -14,6 +14,7 @@
  *     column NAME PHYSICAL LOGICAL [nullable] [dict] [utc] [p=N] [s=N]
  *                            PHYSICAL: BOOLEAN INT32 INT64 DOUBLE BYTE_ARRAY
  *                            LOGICAL: NONE STRING DATE DECIMAL TIMESTAMP
+ *     meta KEY VALUE         a key_value_metadata pair (VALUE: rest of line)
  *     rows N
  *     then N value lines for the first column, N for the second, ...
  *
@@ -211,6 +212,8 @@ int main(int argc, char **argv)
     col cols[256];
     memset(cols, 0, sizeof cols);
     bool have_rows = false;
+    char *meta[64][2];
+    int nmeta = 0;
     while (!have_rows && (line = next_line(&cur, end, &lineno)) != NULL) {
         if (strncmp(line, "option ", 7) == 0) {
             char *name = line + 7, *val = strchr(name, ' ');
@@ -229,6 +232,13 @@ int main(int argc, char **argv)
             if (ncols == 256)
                 die("too many columns", lineno);
             parse_column(&cols[ncols++], line, lineno);
+        } else if (strncmp(line, "meta ", 5) == 0) {
+            char *key = line + 5, *val = strchr(key, ' ');
+            if (!val || nmeta == 64)
+                die("meta KEY VALUE (at most 64)", lineno);
+            *val++ = '\0';
+            meta[nmeta][0] = key;
+            meta[nmeta++][1] = val;
         } else if (strncmp(line, "rows ", 5) == 0) {
             nrows = strtoull(line + 5, NULL, 10);
             have_rows = true;
@@ -259,6 +269,8 @@ int main(int argc, char **argv)
     for (int c = 0; c < ncols; c++)
         specs[c] = cols[c].spec;
     pq_writer *w = pq_writer_open(fd, specs, ncols, &opt);
+    for (int k = 0; k < nmeta; k++)
+        pq_writer_set_metadata(w, meta[k][0], meta[k][1]);
     if (batch == 0)
         batch = nrows ? nrows : 1;
     pq_column_data data[256];

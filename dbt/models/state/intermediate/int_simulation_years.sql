@@ -3,7 +3,8 @@
   in the year. From wfsim_config's start_year/end_year when the var is
   given; otherwise from the event partitions (first to last year present).
 -#}
-{%- set start_year = state_cfg('simulation', 'start_year') -%}
+-- depends_on: {{ ref('stg_wfsim__events') }}
+{% set start_year = state_cfg('simulation', 'start_year') -%}
 {%- set end_year = state_cfg('simulation', 'end_year') -%}
 with bounds as (
 {%- if start_year is not none and end_year is not none %}

@@ -4,7 +4,8 @@
   partitions); otherwise an empty relation of the same shape, so the
   comparison test has nothing to compare.
 -#}
-{%- set snapshot_path = state_snapshot_path() -%}
+-- depends_on: {{ source('wfsim', 'workforce_snapshot') }}
+{% set snapshot_path = state_snapshot_path() -%}
 {%- if snapshot_path != '' %}
 select
     simulation_year::INTEGER           as simulation_year,
