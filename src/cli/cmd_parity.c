@@ -133,8 +133,14 @@ int cmd_parity(int argc, char **argv)
     }
     sql = fast;
     sql.mode = 1;
+    wf_tables *tab;
+    wf_census *cen;
+    if ((rc = cli_load_inputs(&fast, cfg, &tab, &cen)) != 0)
+        goto done;
     if ((rc = sub_out(&fast, out, "fast")) == 0 && (rc = cli_locate_dbt(&fast)) == 0)
-        rc = cli_run_fast(&fast, cfg);
+        rc = cli_run_fast(&fast, cfg, tab, cen);
+    wf_census_free(cen);
+    wf_tables_free(tab);
     if (rc == 0 && (rc = sub_out(&sql, out, "sql")) == 0 && (rc = cli_locate_dbt(&sql)) == 0)
         rc = cli_run_sql(&sql);
     if (rc == 0)

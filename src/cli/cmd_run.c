@@ -177,26 +177,34 @@ int cli_mkdir_p(const char *path)
     return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-int cli_run_fast(run_state *rs, wf_config *cfg)
+int cli_load_inputs(const run_state *rs, const wf_config *cfg, wf_tables **tab,
+                    wf_census **cen)
 {
     wf_error err = {0};
-    wf_tables *tab = NULL;
-    wf_census *cen = NULL;
+    *tab = NULL;
+    *cen = NULL;
+    wf_status st = wf_tables_load(NULL, tab, &err);
+    if (st == WF_OK)
+        st = wf_census_load(rs->census, cfg, *tab, cen, &err);
+    if (st == WF_OK)
+        return 0;
+    wf_tables_free(*tab);
+    *tab = NULL;
+    return cli_fail(&err);
+}
+
+int cli_run_fast(run_state *rs, const wf_config *cfg, const wf_tables *tab,
+                 const wf_census *cen)
+{
+    wf_error err = {0};
     char events[PATH_MAX + 16];
     snprintf(events, sizeof events, "%s/events", rs->out);
     say(rs, "%s", "events (fast mode: the C engine)");
     double t = cli_seconds();
-    wf_status st = wf_tables_load(NULL, &tab, &err);
-    if (st == WF_OK)
-        st = wf_census_load(rs->census, cfg, tab, &cen, &err);
-    if (st == WF_OK) {
-        wf_run_options opt = {.out_dir = events, .threads = rs->threads, .snapshots = 1,
-                              .report = rs->quiet ? NULL : stdout};
-        st = wf_events_run(cfg, tab, cen, &opt, &err);
-    }
+    wf_run_options opt = {.out_dir = events, .threads = rs->threads, .snapshots = 1,
+                          .report = rs->quiet ? NULL : stdout};
+    wf_status st = wf_events_run(cfg, tab, cen, &opt, &err);
     record(rs, "events", cli_seconds() - t);
-    wf_census_free(cen);
-    wf_tables_free(tab);
     return st == WF_OK ? 0 : cli_fail(&err);
 }
 
@@ -279,6 +287,13 @@ int cli_locate_dbt(run_state *rs)
     setenv("WFSIM_DBT_DB", db, 1);
     setenv("DBT_USE_COLORS", "false", 1);
     setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false", 1);
+    /* dbt's compiled files and logs stay in the run's folder too, so runs
+     * into different folders never share state. */
+    char path[PATH_MAX + 16];
+    snprintf(path, sizeof path, "%s/dbt_target", rs->out);
+    setenv("DBT_TARGET_PATH", path, 1);
+    snprintf(path, sizeof path, "%s/logs", rs->out);
+    setenv("DBT_LOG_PATH", path, 1);
     const char *env = getenv("WFSIM_DBT");
     if (env && *env)
         snprintf(rs->dbt, sizeof rs->dbt, "%s", env);
@@ -385,7 +400,15 @@ int cmd_run(int argc, char **argv)
             goto done;
         }
     }
-    rc = rs.mode ? cli_run_sql(&rs) : cli_run_fast(&rs, cfg);
+    /* Both modes: the census is checked by the engine's loader first, so
+     * bad input stops the run before any dbt step, with file, line, column. */
+    wf_tables *tab;
+    wf_census *cen;
+    if ((rc = cli_load_inputs(&rs, cfg, &tab, &cen)) != 0)
+        goto done;
+    rc = rs.mode ? cli_run_sql(&rs) : cli_run_fast(&rs, cfg, tab, cen);
+    wf_census_free(cen);
+    wf_tables_free(tab);
     if (rc == 0) {
         static const char *const build[] = {"build", "--select", "+state", "metrics", NULL};
         rc = dbt_step(&rs, "dbt build (state, metrics, data tests)", "dbt_build", -1, build);

@@ -71,7 +71,7 @@ static const kind kinds[] = {
 typedef struct column {
     const kind *k;
     pq_column_spec spec;
-    char name[8];
+    char name[16];
     int64_t ints[MAX_ROWS];     /* every integer-like type, widened */
     int32_t i32[MAX_ROWS];
     uint8_t b8[MAX_ROWS];

@@ -230,6 +230,7 @@ def test_metrics_summary_csv_written(golden_default):
     assert [tuple(int(x) for x in line.split(",")[:1] + line.split(",")[4:6]) for line in lines[1:]] == \
         [(r[0], r[2], r[3]) for r in rows]
     assert len(lines) == 6
+    assert lines[1].split(",")[header.index("salary_growth")] == "-"   # no year before the first
 
 
 def _years(birth, day):
@@ -409,3 +410,18 @@ def test_misdated_event_and_escalation_above_cap_fail(tmp_path, shared, golden_d
     for name in ["assert_event_dates_in_partition_year", "assert_deferral_rates_within_bounds"]:
         assert results.get(name) == "fail", (name, log[-3000:])
         assert golden_default["results"][name] == "pass"
+
+
+def test_plan_limits_published_then_projected(golden_default):
+    """2025 and 2026 as published; later years 2.5 % a year compounded from
+    2026, each rounded down to $500 (the labelled assumption)."""
+    rows = query(golden_default["db"],
+                 "select simulation_year, elective_deferral_limit, catch_up_limit, compensation_limit, basis"
+                 " from main.int_plan_limits order by 1")
+    expected = [(2025, 23500, 7500, 350000, "published"), (2026, 24500, 8000, 360000, "published")]
+    for n in range(1, 4):
+        f = 1.025 ** n
+        expected.append((2026 + n, int(24500 * f // 500 * 500), int(8000 * f // 500 * 500),
+                         int(360000 * f // 500 * 500), "projected"))
+    assert rows == expected
+    assert expected[-1][2] == 8500          # 8,000 x 1.025^3 = 8,615: the step is reached

@@ -8,7 +8,9 @@ is left beside it once the next run has started.
   killed after a random delay. The delays are stratified over 0..1.1 times
   the measured length of a whole run, so kills land everywhere: during the
   load, the simulation, the Parquet writes, the commit, the removal of the
-  old output, and after the end. After each kill OUT must equal one of the
+  old output, and after the end; a fifth of the kills instead wait for the
+  last file to appear in the staging folder, landing right at the commit.
+  After each kill OUT must equal one of the
   two reference trees (both produced by complete runs; byte-identical thanks
   to SOURCE_DATE_EPOCH, except the timings of generation_summary.json). The
   seed is printed; replay with WF_TEST_SEED. WF_KILLS sets the number of
@@ -94,7 +96,12 @@ def test_sigkill_at_random_moments_leaves_old_or_new_output(wfsim, tmp_path, big
     out = work / "out"
     shutil.copytree(tmp_path / "ref0/out", out)
     current = 0
-    delays = [(i + rng.random()) / kills * 1.1 * full for i in range(kills)]
+    # A fifth of the kills wait for the last file (generation_summary.json)
+    # to appear in the staging folder: they land right at the commit.
+    at_commit = kills // 5
+    timed = kills - at_commit
+    delays = [(i + rng.random()) / timed * 1.1 * full for i in range(timed)]
+    delays += [None] * at_commit
     rng.shuffle(delays)
     outcomes = collections.Counter()
     killed_pids = set()
@@ -103,16 +110,20 @@ def test_sigkill_at_random_moments_leaves_old_or_new_output(wfsim, tmp_path, big
         t0 = time.monotonic()
         child = subprocess.Popen([str(c) for c in command(out, target)], env=ENV,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        try:
-            child.wait(timeout=delay)
-            finished = True
-        except subprocess.TimeoutExpired:
-            child.send_signal(signal.SIGKILL)
-            child.wait()
-            finished = False
+        if delay is None:
+            finished = kill_at_commit(child, work)
+        else:
+            try:
+                child.wait(timeout=delay)
+                finished = True
+            except subprocess.TimeoutExpired:
+                child.send_signal(signal.SIGKILL)
+                child.wait()
+                finished = False
         stderr = child.stderr.read().decode()
         child.stderr.close()
-        where = (f"seed {seed}, kill {i} after {delay:.3f} s of a {full:.3f} s run "
+        when = "at the commit" if delay is None else f"after {delay:.3f} s"
+        where = (f"seed {seed}, kill {i} {when} of a {full:.3f} s run "
                  f"(pid {child.pid}, stopped at {time.monotonic() - t0:.3f} s)")
         if finished:
             assert child.returncode == 0, f"{where}: {stderr}"
@@ -138,6 +149,21 @@ def test_sigkill_at_random_moments_leaves_old_or_new_output(wfsim, tmp_path, big
     assert comparable_tree(out) == refs[target]
     assert staging_leftovers(work) == []
     assert sorted(os.listdir(work)) == ["out"]
+
+
+def kill_at_commit(child, folder):
+    """Kills child as soon as its staging folder holds generation_summary.json
+    (the last file written before the swap); True when it ended first."""
+    prefix = f".out.wfsim-tmp-{child.pid}-"
+    while child.poll() is None:
+        for name in os.listdir(folder):
+            if name.startswith(prefix) and os.path.exists(
+                    os.path.join(folder, name, "generation_summary.json")):
+                child.send_signal(signal.SIGKILL)
+                child.wait()
+                return False
+        time.sleep(0.0002)
+    return True
 
 
 def test_sigkill_during_census_generation_leaves_no_partial_file(wfsim, tmp_path):

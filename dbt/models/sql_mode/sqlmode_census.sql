@@ -53,11 +53,11 @@
 {%- set falsy = "('false', 'f', 'no', 'n', '0')" -%}
 
 with raw as (
-    select row_number() over () + 1 as line, *
+    select row_number() over () + 1 as wf_census_line, *
     from read_csv('{{ qpath }}', all_varchar = true, header = true, delim = ',', quote = '"', escape = '"')
 ),
 cells as (
-    select line,
+    select wf_census_line as line,
            {{ col['employee_id'] }} as employee_id,
            {{ col['birth_date'] }} as birth_text,
            {{ col['hire_date'] }} as hire_text,

@@ -1,10 +1,11 @@
 {#-
   IRS limits for every simulation year, whole dollars. Published years come
   from seeds/plan/plan_limits.csv. A year after the last published one is
-  an ASSUMPTION: the previous year's value times (1 + plan_limit_growth_rate),
-  rounded down to a multiple of plan_limit_rounding_dollars, year by year
-  (basis 'projected'). A year before the first published one takes the
-  first published values (basis 'first_published').
+  an ASSUMPTION: the last published value grown by plan_limit_growth_rate
+  a year (compounded, unrounded), each year's result rounded down to a
+  multiple of plan_limit_rounding_dollars (basis 'projected'). A year
+  before the first published one takes the first published values (basis
+  'first_published').
 -#}
 {%- set growth = var('plan_limit_growth_rate') -%}
 {%- set step = var('plan_limit_rounding_dollars') -%}
@@ -23,7 +24,14 @@ years as (
 ),
 
 projected as (
-    select plan_year, elective_deferral_limit, catch_up_limit, compensation_limit, catch_up_age
+    -- carries the unrounded indexed amounts (as the IRS indexes a base and
+    -- rounds down each year's result, so small steps accumulate)
+    select
+        plan_year,
+        elective_deferral_limit::DOUBLE     as edl_raw,
+        catch_up_limit::DOUBLE              as cul_raw,
+        compensation_limit::DOUBLE          as cl_raw,
+        catch_up_age
     from published
     where plan_year = (select max(plan_year) from published)
 
@@ -31,19 +39,29 @@ projected as (
 
     select
         plan_year + 1,
-        (floor(elective_deferral_limit::DOUBLE * (1 + {{ growth }}::DOUBLE) / {{ step }}) * {{ step }})::BIGINT,
-        (floor(catch_up_limit::DOUBLE * (1 + {{ growth }}::DOUBLE) / {{ step }}) * {{ step }})::BIGINT,
-        (floor(compensation_limit::DOUBLE * (1 + {{ growth }}::DOUBLE) / {{ step }}) * {{ step }})::BIGINT,
+        edl_raw * (1 + {{ growth }}::DOUBLE),
+        cul_raw * (1 + {{ growth }}::DOUBLE),
+        cl_raw * (1 + {{ growth }}::DOUBLE),
         catch_up_age
     from projected
     where plan_year < (select max(simulation_year) from years)
 ),
 
+projected_rounded as (
+    select
+        plan_year,
+        (floor(edl_raw / {{ step }}) * {{ step }})::BIGINT    as elective_deferral_limit,
+        (floor(cul_raw / {{ step }}) * {{ step }})::BIGINT    as catch_up_limit,
+        (floor(cl_raw / {{ step }}) * {{ step }})::BIGINT     as compensation_limit,
+        catch_up_age
+    from projected
+    where plan_year > (select max(plan_year) from published)
+),
+
 all_years as (
     select *, 'published' as basis from published
     union all
-    select *, 'projected' as basis from projected
-    where plan_year > (select max(plan_year) from published)
+    select *, 'projected' as basis from projected_rounded
 )
 
 select

@@ -1,0 +1,118 @@
+"""`wfsim run`: the whole job in either mode, the same summary table at the
+end, stage timings in run_summary.json, and a failed dbt step that stops the
+run with dbt's message while the events already written stay whole."""
+import json
+import os
+import stat
+
+import pytest
+
+from engine_util import run_wfsim, tree_bytes
+
+CONFIG = "simulation:\n  start_year: 2025\n  end_year: 2027\n  random_seed: 5\n"
+
+
+@pytest.fixture(scope="module")
+def census(wfsim, tmp_path_factory):
+    d = tmp_path_factory.mktemp("run_inputs")
+    run_wfsim(wfsim, "census", "--employees", 300, "--seed", 2, "--out", d / "census.csv")
+    (d / "sim.yaml").write_text(CONFIG)
+    (d / "sql.yaml").write_text(CONFIG + "performance:\n  event_generation_mode: sql\n")
+    return d
+
+
+@pytest.fixture(scope="module")
+def runs(wfsim, census, tmp_path_factory):
+    """One run per mode; SQL mode chosen by the configuration's performance section."""
+    out = tmp_path_factory.mktemp("runs")
+    fast = run_wfsim(wfsim, "run", "--config", census / "sim.yaml", "--census",
+                     census / "census.csv", "--out", out / "fast")
+    sql = run_wfsim(wfsim, "run", "--config", census / "sql.yaml", "--census",
+                    census / "census.csv", "--out", out / "sql")
+    return out, fast, sql
+
+
+def summary_table(stdout):
+    lines = stdout.splitlines()
+    start = max(i for i, line in enumerate(lines) if line.split()[:2] == ["year", "start_hc"])
+    return lines[start:]
+
+
+def test_both_modes_print_the_same_summary_table(runs):
+    _out, fast, sql = runs
+    table = summary_table(fast.stdout)
+    assert [line.split()[0] for line in table[1:]] == ["2025", "2026", "2027"]
+    assert table == summary_table(sql.stdout)
+
+
+def test_stage_timings_in_run_summary(runs):
+    out, _fast, _sql = runs
+    fast = json.loads((out / "fast/run_summary.json").read_text())
+    sql = json.loads((out / "sql/run_summary.json").read_text())
+    assert fast["mode"] == "fast" and sql["mode"] == "sql"
+    assert fast["status"] == sql["status"] == 0
+    assert [s["stage"] for s in fast["stages"]] == [
+        "events", "dbt build (state, metrics, data tests)"]
+    sql_stages = [s["stage"] for s in sql["stages"]]
+    assert sql_stages[0].startswith("dbt seed")
+    assert sql_stages[1:4] == [f"events {y} (SQL mode)" for y in (2025, 2026, 2027)]
+    assert sql_stages[-1] == "dbt build (state, metrics, data tests)"
+    assert all(s["seconds"] > 0 for s in fast["stages"] + sql["stages"])
+
+
+def test_progress_per_stage_on_stderr(runs):
+    _out, fast, sql = runs
+    assert "wfsim run: events (fast mode" in fast.stderr
+    for year in (2025, 2026, 2027):
+        assert f"wfsim run: events {year} (SQL mode)" in sql.stderr
+
+
+def test_both_modes_write_the_engine_layout(runs):
+    out, _fast, _sql = runs
+    for mode in ("fast", "sql"):
+        events = out / mode / "events"
+        assert sorted(p.name for p in events.glob("simulation_year=*")) == [
+            "simulation_year=2025", "simulation_year=2026", "simulation_year=2027"]
+        assert list(events.glob("workforce_snapshot/simulation_year=2027/*.parquet"))
+
+
+@pytest.fixture
+def failing_dbt(tmp_path):
+    """A stand-in dbt that fails the way dbt does: an error line, exit 1."""
+    fake = tmp_path / "dbt"
+    fake.write_text("#!/bin/sh\necho 'Completed with 1 error'\n"
+                    "echo 'Failure in test assert_no_events_after_termination'\nexit 1\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    return fake
+
+
+def test_failed_dbt_step_stops_and_keeps_events(wfsim, census, tmp_path, failing_dbt):
+    proc = run_wfsim(wfsim, "run", "--config", census / "sim.yaml", "--census",
+                     census / "census.csv", "--out", tmp_path / "out",
+                     env={"WFSIM_DBT": str(failing_dbt)}, check=False)
+    assert proc.returncode == 5
+    assert "dbt build (state, metrics, data tests) failed" in proc.stderr
+    assert "Failure in test assert_no_events_after_termination" in proc.stderr
+    assert "events in" in proc.stderr and "were kept" in proc.stderr
+    events = tree_bytes(tmp_path / "out/events")
+    assert sum(name.endswith(".parquet") for name in events) == 6  # 3 years + 3 snapshots
+    assert json.loads((tmp_path / "out/run_summary.json").read_text())["status"] == 5
+
+
+def test_failed_sql_step_stops_before_later_years(wfsim, census, tmp_path, failing_dbt):
+    proc = run_wfsim(wfsim, "run", "--mode", "sql", "--config", census / "sim.yaml",
+                     "--census", census / "census.csv", "--out", tmp_path / "out",
+                     env={"WFSIM_DBT": str(failing_dbt)}, check=False)
+    assert proc.returncode == 5
+    assert "dbt seed (parameter tables) failed" in proc.stderr
+    assert "events 2025" not in proc.stderr
+    assert not (tmp_path / "out/events").exists()
+
+
+def test_bad_census_stops_before_any_dbt_step(wfsim, tmp_path):
+    (tmp_path / "census.csv").write_text("employee_id,birth_date\nE1,1980-01-01\n")
+    proc = run_wfsim(wfsim, "run", "--census", tmp_path / "census.csv",
+                     "--out", tmp_path / "out", "--mode", "sql", check=False)
+    assert proc.returncode == 2
+    assert "census.csv:1" in proc.stderr
+    assert not os.path.exists(tmp_path / "out/logs/sql_seed.log")
