@@ -201,16 +201,3 @@ int wf_decimal_cmp_int(const wf_decimal *d, int64_t v)
     wf_decimal_parse(buf, (size_t)n, &b);
     return wf_decimal_cmp(d, &b);
 }
-
-size_t wf_double_shortest(double x, char *buf)
-{
-    int n = 0;
-    locale_t c = c_locale(), old = uselocale(c);
-    for (int prec = 1; prec <= 17; prec++) {
-        n = snprintf(buf, 32, "%.*g", prec, x);
-        if (strtod_l(buf, NULL, c) == x)
-            break;
-    }
-    uselocale(old);
-    return (size_t)n;
-}

@@ -63,9 +63,5 @@ int wf_decimal_cmp(const wf_decimal *a, const wf_decimal *b);
 /* Exact comparison of d with the integer v. */
 int wf_decimal_cmp_int(const wf_decimal *d, int64_t v);
 
-/* Writes the shortest decimal text that reads back as x (finite) with
- * %g-style exponents ("0.1", "1e-07", "1"), NUL-terminated, into buf of
- * at least 32 bytes; returns its length. */
-size_t wf_double_shortest(double x, char *buf);
 
 #endif

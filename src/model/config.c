@@ -36,6 +36,7 @@
 
 #include "wf_date.h"
 #include "wf_decimal.h"
+#include "wf_fmt.h"
 #include "wf_error.h"
 #include "wf_model_int.h"
 
@@ -499,8 +500,8 @@ static void value_decimal(const load_ctx *cx, const wf_config *cfg, int key,
         return;
     }
     double x = *(const double *)(const void *)((const char *)cfg + keys[key].offset);
-    size_t n = wf_double_shortest(x, buf);
-    wf_decimal_parse(buf, n, d);
+    int n = wf_fmt_double(x, false, buf);
+    wf_decimal_parse(buf, (size_t)n, d);
 }
 
 static int md_cmp(wf_md a, wf_md b)
@@ -1028,9 +1029,8 @@ static size_t json_value(const wf_config *cfg, const key_def *k, char *p)
     case K_BP:
         return n + (size_t)sprintf(p + n, "%d", (int)*(const int32_t *)(const void *)field);
     case K_DBL: {
-        wf_double_shortest(*(const double *)(const void *)field, tmp);
-        bool plain = !strpbrk(tmp, ".eEn");
-        return n + (size_t)sprintf(p + n, "%s%s", tmp, plain ? ".0" : "");
+        wf_fmt_double(*(const double *)(const void *)field, true, tmp);
+        return n + (size_t)sprintf(p + n, "%s", tmp);
     }
     case K_BOOL:
         return n + (size_t)sprintf(p + n, "%s",

@@ -24,6 +24,9 @@ TEST(fmt_double_repr_forms)
     ASSERT_STREQ(fmt(1.0, false), "1");
     ASSERT_STREQ(fmt(0.0001, false), "0.0001");
     ASSERT_STREQ(fmt(0.00001, false), "1e-05");
+    ASSERT_STREQ(fmt(1e-7, false), "1e-07");
+    ASSERT_STREQ(fmt(0.03, false), "0.03");
+    ASSERT_STREQ(fmt(1.0 / 3.0, false), "0.3333333333333333");
     ASSERT_STREQ(fmt(123456.789, false), "123456.789");
     ASSERT_STREQ(fmt(1e16, false), "1e+16");
     ASSERT_STREQ(fmt(-2.5, false), "-2.5");

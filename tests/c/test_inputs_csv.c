@@ -241,16 +241,3 @@ TEST(inputs_decimal_compare)
     ASSERT_EQ(wf_decimal_cmp_int(&a, -1), 1);
 }
 
-TEST(inputs_double_shortest)
-{
-    char buf[32];
-    wf_double_shortest(0.1, buf);
-    ASSERT_STREQ(buf, "0.1");
-    wf_double_shortest(0.03, buf);
-    ASSERT_STREQ(buf, "0.03");
-    wf_double_shortest(1e-7, buf);
-    ASSERT_STREQ(buf, "1e-07");
-    wf_double_shortest(1.0 / 3.0, buf);
-    ASSERT_DEQ(strtod(buf, NULL), 1.0 / 3.0);
-    ASSERT_EQ(strlen(buf), 18);
-}

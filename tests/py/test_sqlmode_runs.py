@@ -108,3 +108,16 @@ def test_ids_order_bytewise():
     got = [r[0] for r in ids]
     assert got == sorted(got, key=str.encode)
     assert got == ["-", ".", "0", "B", "EMP_1", "NH_2025_000001", "Z", "_", "a", "b"]
+
+
+def test_census_repeated_column_is_an_error(tmp_path):
+    census = tmp_path / "dup.csv"
+    census.write_text("employee_id,birth_date,hire_date,salary,Salary,note,note\n"
+                      "E1,1980-01-01,2010-01-01,50000,50000,a,b\n")
+    db = tmp_path / "d.duckdb"
+    seed_db(db, tmp_path)
+    proc = run_dbt(["run", "--select", "+sqlmode_census"], db, tmp_path, _vars(DEFAULT_CONFIG, 2025, census),
+                   check=False)
+    assert proc.returncode != 0
+    assert f"census {census}, line 1: column Salary repeats salary" in proc.stdout
+

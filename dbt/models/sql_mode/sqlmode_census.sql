@@ -24,9 +24,12 @@
 {%- set header = [] -%}
 {%- if execute -%}
   {%- set hdr = run_query("SELECT column_name FROM (DESCRIBE SELECT * FROM read_csv('" ~ qpath ~ "', all_varchar = true, header = true, delim = ',', quote = '\"', escape = '\"'))") -%}
+  {%- set raw_hdr = run_query("SELECT * FROM read_csv('" ~ qpath ~ "', all_varchar = true, header = false, delim = ',', quote = '\"', escape = '\"') LIMIT 1") -%}
+  {%- set written = raw_hdr.rows[0].values() if raw_hdr.rows | length > 0 else [] -%}
   {%- for name in hdr.columns[0].values() -%}
     {%- do header.append(name) -%}
-    {%- set key = (name | string | trim | lower) -%}
+    {#- DuckDB renames a repeated header (salary_1); match on the written name -#}
+    {%- set key = ((written[loop.index0] if loop.index0 < written | length else name) | string | trim | lower) -%}
     {%- if key in canon -%}
       {%- if canon[key] in found -%}
         {{ exceptions.raise_compiler_error("census " ~ path ~ ", line 1: column " ~ name ~ " repeats " ~ found[canon[key]] ~ " (a column and its alias, or a column twice)") }}

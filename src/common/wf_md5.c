@@ -1,0 +1,305 @@
+/*
+ * wf_md5.c - MD5 of short keys, one at a time or many lanes at once (see
+ * wf_md5.h).
+ *
+ * The 64 steps of RFC 1321 are written once, as the table MD5_STEPS, and
+ * expanded twice: over uint32_t for the scalar compression, and over GCC
+ * vector types of 8 or 16 lanes inside functions compiled for AVX2 or
+ * AVX-512 (target attributes, so the rest of the build stays portable x86-64
+ * and the choice is made at run time with __builtin_cpu_supports). The
+ * constants are T[i] = floor(2^32 * |sin(i + 1)|).
+ *
+ * The lane path stages each message, padded, into a per-call buffer of
+ * lanes x blocks; messages are grouped by block count (one block up to 55
+ * bytes, two up to 119) so that all lanes of a compression run the same
+ * number of blocks. The words are transposed into lane order right before
+ * each block. Unused lanes of the last group are zero blocks whose results
+ * are dropped.
+ */
+#include "wf_md5.h"
+
+#include <string.h>
+
+#define F(x, y, z) (((x) & (y)) | (~(x) & (z)))
+#define G(x, y, z) (((x) & (z)) | ((y) & ~(z)))
+#define H(x, y, z) ((x) ^ (y) ^ (z))
+#define I(x, y, z) ((y) ^ ((x) | ~(z)))
+#define STEP(f, a, b, c, d, k, t, s)                       \
+    do {                                                   \
+        (a) += f((b), (c), (d)) + m[k] + (t);              \
+        (a) = ((a) << (s) | (a) >> (32 - (s))) + (b);      \
+    } while (0)
+
+/* The 64 steps over variables a, b, c, d and message words m[0..15]. */
+#define MD5_STEPS                                          \
+    STEP(F, a, b, c, d, 0, 0xd76aa478u, 7);                \
+    STEP(F, d, a, b, c, 1, 0xe8c7b756u, 12);               \
+    STEP(F, c, d, a, b, 2, 0x242070dbu, 17);               \
+    STEP(F, b, c, d, a, 3, 0xc1bdceeeu, 22);               \
+    STEP(F, a, b, c, d, 4, 0xf57c0fafu, 7);                \
+    STEP(F, d, a, b, c, 5, 0x4787c62au, 12);               \
+    STEP(F, c, d, a, b, 6, 0xa8304613u, 17);               \
+    STEP(F, b, c, d, a, 7, 0xfd469501u, 22);               \
+    STEP(F, a, b, c, d, 8, 0x698098d8u, 7);                \
+    STEP(F, d, a, b, c, 9, 0x8b44f7afu, 12);               \
+    STEP(F, c, d, a, b, 10, 0xffff5bb1u, 17);              \
+    STEP(F, b, c, d, a, 11, 0x895cd7beu, 22);              \
+    STEP(F, a, b, c, d, 12, 0x6b901122u, 7);               \
+    STEP(F, d, a, b, c, 13, 0xfd987193u, 12);              \
+    STEP(F, c, d, a, b, 14, 0xa679438eu, 17);              \
+    STEP(F, b, c, d, a, 15, 0x49b40821u, 22);              \
+    STEP(G, a, b, c, d, 1, 0xf61e2562u, 5);                \
+    STEP(G, d, a, b, c, 6, 0xc040b340u, 9);                \
+    STEP(G, c, d, a, b, 11, 0x265e5a51u, 14);              \
+    STEP(G, b, c, d, a, 0, 0xe9b6c7aau, 20);               \
+    STEP(G, a, b, c, d, 5, 0xd62f105du, 5);                \
+    STEP(G, d, a, b, c, 10, 0x02441453u, 9);               \
+    STEP(G, c, d, a, b, 15, 0xd8a1e681u, 14);              \
+    STEP(G, b, c, d, a, 4, 0xe7d3fbc8u, 20);               \
+    STEP(G, a, b, c, d, 9, 0x21e1cde6u, 5);                \
+    STEP(G, d, a, b, c, 14, 0xc33707d6u, 9);               \
+    STEP(G, c, d, a, b, 3, 0xf4d50d87u, 14);               \
+    STEP(G, b, c, d, a, 8, 0x455a14edu, 20);               \
+    STEP(G, a, b, c, d, 13, 0xa9e3e905u, 5);               \
+    STEP(G, d, a, b, c, 2, 0xfcefa3f8u, 9);                \
+    STEP(G, c, d, a, b, 7, 0x676f02d9u, 14);               \
+    STEP(G, b, c, d, a, 12, 0x8d2a4c8au, 20);              \
+    STEP(H, a, b, c, d, 5, 0xfffa3942u, 4);                \
+    STEP(H, d, a, b, c, 8, 0x8771f681u, 11);               \
+    STEP(H, c, d, a, b, 11, 0x6d9d6122u, 16);              \
+    STEP(H, b, c, d, a, 14, 0xfde5380cu, 23);              \
+    STEP(H, a, b, c, d, 1, 0xa4beea44u, 4);                \
+    STEP(H, d, a, b, c, 4, 0x4bdecfa9u, 11);               \
+    STEP(H, c, d, a, b, 7, 0xf6bb4b60u, 16);               \
+    STEP(H, b, c, d, a, 10, 0xbebfbc70u, 23);              \
+    STEP(H, a, b, c, d, 13, 0x289b7ec6u, 4);               \
+    STEP(H, d, a, b, c, 0, 0xeaa127fau, 11);               \
+    STEP(H, c, d, a, b, 3, 0xd4ef3085u, 16);               \
+    STEP(H, b, c, d, a, 6, 0x04881d05u, 23);               \
+    STEP(H, a, b, c, d, 9, 0xd9d4d039u, 4);                \
+    STEP(H, d, a, b, c, 12, 0xe6db99e5u, 11);              \
+    STEP(H, c, d, a, b, 15, 0x1fa27cf8u, 16);              \
+    STEP(H, b, c, d, a, 2, 0xc4ac5665u, 23);               \
+    STEP(I, a, b, c, d, 0, 0xf4292244u, 6);                \
+    STEP(I, d, a, b, c, 7, 0x432aff97u, 10);               \
+    STEP(I, c, d, a, b, 14, 0xab9423a7u, 15);              \
+    STEP(I, b, c, d, a, 5, 0xfc93a039u, 21);               \
+    STEP(I, a, b, c, d, 12, 0x655b59c3u, 6);               \
+    STEP(I, d, a, b, c, 3, 0x8f0ccc92u, 10);               \
+    STEP(I, c, d, a, b, 10, 0xffeff47du, 15);              \
+    STEP(I, b, c, d, a, 1, 0x85845dd1u, 21);               \
+    STEP(I, a, b, c, d, 8, 0x6fa87e4fu, 6);                \
+    STEP(I, d, a, b, c, 15, 0xfe2ce6e0u, 10);              \
+    STEP(I, c, d, a, b, 6, 0xa3014314u, 15);               \
+    STEP(I, b, c, d, a, 13, 0x4e0811a1u, 21);              \
+    STEP(I, a, b, c, d, 4, 0xf7537e82u, 6);                \
+    STEP(I, d, a, b, c, 11, 0xbd3af235u, 10);              \
+    STEP(I, c, d, a, b, 2, 0x2ad7d2bbu, 15);               \
+    STEP(I, b, c, d, a, 9, 0xeb86d391u, 21)
+
+#define A0 0x67452301u
+#define B0 0xefcdab89u
+#define C0 0x98badcfeu
+#define D0 0x10325476u
+
+static inline uint32_t le32(const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t v;
+    memcpy(&v, p, 4);
+    return v;
+#else
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+#endif
+}
+
+static void compress(uint32_t st[4], const uint8_t blk[64])
+{
+    uint32_t m[16];
+    for (int w = 0; w < 16; w++)
+        m[w] = le32(blk + 4 * w);
+    uint32_t a = st[0], b = st[1], c = st[2], d = st[3];
+    MD5_STEPS;
+    st[0] += a;
+    st[1] += b;
+    st[2] += c;
+    st[3] += d;
+}
+
+/* Pads a message of len bytes, already at the start of blk, to nb blocks
+ * (len <= nb * 64 - 9). */
+static void pad(uint8_t *blk, size_t len, size_t nb)
+{
+    uint64_t bits = (uint64_t)len * 8;
+    size_t end = nb * 64;
+    blk[len] = 0x80;
+    memset(blk + len + 1, 0, end - 8 - len - 1);
+    for (int i = 0; i < 8; i++)
+        blk[end - 8 + i] = (uint8_t)(bits >> (8 * i));
+}
+
+void wf_md5(const void *msg, size_t len, uint32_t state[4])
+{
+    const uint8_t *p = msg;
+    uint8_t tail[128];
+    state[0] = A0, state[1] = B0, state[2] = C0, state[3] = D0;
+    size_t whole = len / 64;
+    for (size_t k = 0; k < whole; k++)
+        compress(state, p + 64 * k);
+    size_t rest = len - whole * 64, nb = rest <= 55 ? 1 : 2;
+    if (rest)
+        memcpy(tail, p + whole * 64, rest);
+    uint64_t bits = (uint64_t)len * 8; /* the whole message's length */
+    tail[rest] = 0x80;
+    memset(tail + rest + 1, 0, nb * 64 - 8 - rest - 1);
+    for (int i = 0; i < 8; i++)
+        tail[nb * 64 - 8 + i] = (uint8_t)(bits >> (8 * i));
+    for (size_t k = 0; k < nb; k++)
+        compress(state, tail + 64 * k);
+}
+
+void wf_md5_hex(const uint32_t state[4], char hex[33])
+{
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 16; i++) {
+        unsigned byte = state[i / 4] >> (8 * (i % 4)) & 0xffu;
+        hex[2 * i] = digits[byte >> 4];
+        hex[2 * i + 1] = digits[byte & 15];
+    }
+    hex[32] = '\0';
+}
+
+/* ---- lanes ---------------------------------------------------------------- */
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define WF_MD5_SIMD 1
+
+/* NAME(blk, nb, out): L messages of nb blocks each, message l at
+ * blk + l * nb * 64, into out[l]. */
+#define DEFINE_LANES(NAME, TARGET, L)                                          \
+    __attribute__((target(TARGET))) static void NAME(const uint8_t *blk,       \
+                                                     int nb,                   \
+                                                     uint32_t (*out)[4])       \
+    {                                                                          \
+        typedef uint32_t vec __attribute__((vector_size(4 * (L))));            \
+        vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0,           \
+            d = (vec){0} + D0;                                                 \
+        for (int j = 0; j < nb; j++) {                                         \
+            uint32_t t[16][L] __attribute__((aligned(64)));                    \
+            vec m[16];                                                         \
+            for (int l = 0; l < (L); l++) {                                    \
+                const uint8_t *p = blk + ((size_t)l * (size_t)nb + (size_t)j) * 64; \
+                for (int w = 0; w < 16; w++)                                   \
+                    t[w][l] = le32(p + 4 * w);                                 \
+            }                                                                  \
+            memcpy(m, t, sizeof m);                                            \
+            vec a0 = a, b0 = b, c0 = c, d0 = d;                                \
+            MD5_STEPS;                                                         \
+            a += a0;                                                           \
+            b += b0;                                                           \
+            c += c0;                                                           \
+            d += d0;                                                           \
+        }                                                                      \
+        for (int l = 0; l < (L); l++) {                                        \
+            out[l][0] = a[l];                                                  \
+            out[l][1] = b[l];                                                  \
+            out[l][2] = c[l];                                                  \
+            out[l][3] = d[l];                                                  \
+        }                                                                      \
+    }
+
+DEFINE_LANES(lanes8, "avx2", 8)
+DEFINE_LANES(lanes16, "avx512f", 16)
+#endif
+
+static int g_lanes; /* 0 until chosen */
+
+static int cpu_lanes(void)
+{
+#ifdef WF_MD5_SIMD
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f"))
+        return 16;
+    if (__builtin_cpu_supports("avx2"))
+        return 8;
+#endif
+    return 1;
+}
+
+int wf_md5_lanes(void)
+{
+    int n = __atomic_load_n(&g_lanes, __ATOMIC_RELAXED);
+    if (n == 0) {
+        n = cpu_lanes();
+        __atomic_store_n(&g_lanes, n, __ATOMIC_RELAXED);
+    }
+    return n;
+}
+
+int wf_md5_set_lanes(int lanes)
+{
+    int best = cpu_lanes();
+    int n = lanes >= 16 ? 16 : lanes >= 8 ? 8 : 1;
+    if (n > best)
+        n = best;
+    __atomic_store_n(&g_lanes, n, __ATOMIC_RELAXED);
+    return n;
+}
+
+/* Messages staged for one lane compression: all of nb blocks. */
+typedef struct group {
+    uint8_t blk[WF_MD5_LANES_MAX * 128];
+    size_t who[WF_MD5_LANES_MAX];
+    int n;
+} group;
+
+static void run_group(group *g, int nb, int lanes, uint32_t (*state)[4])
+{
+    uint32_t out[WF_MD5_LANES_MAX][4];
+    if (g->n == 0)
+        return;
+    if (g->n < lanes) /* defined bytes in the unused lanes */
+        memset(g->blk + (size_t)g->n * (size_t)nb * 64, 0,
+               (size_t)(lanes - g->n) * (size_t)nb * 64);
+#ifdef WF_MD5_SIMD
+    if (lanes == 16)
+        lanes16(g->blk, nb, out);
+    else
+        lanes8(g->blk, nb, out);
+#else
+    (void)out;
+#endif
+    for (int l = 0; l < g->n; l++)
+        memcpy(state[g->who[l]], out[l], sizeof out[l]);
+    g->n = 0;
+}
+
+void wf_md5_many(const char *const *msg, const size_t *len, size_t n,
+                 uint32_t (*state)[4])
+{
+    int lanes = wf_md5_lanes();
+    if (lanes == 1) {
+        for (size_t k = 0; k < n; k++)
+            wf_md5(msg[k], len[k], state[k]);
+        return;
+    }
+    group g[2];
+    g[0].n = g[1].n = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (len[k] > WF_MD5_BATCH_BYTES) {
+            wf_md5(msg[k], len[k], state[k]);
+            continue;
+        }
+        int nb = len[k] <= 55 ? 1 : 2;
+        group *gr = &g[nb - 1];
+        uint8_t *p = gr->blk + (size_t)gr->n * (size_t)nb * 64;
+        memcpy(p, msg[k], len[k]);
+        pad(p, len[k], (size_t)nb);
+        gr->who[gr->n++] = k;
+        if (gr->n == lanes)
+            run_group(gr, nb, lanes, state);
+    }
+    run_group(&g[0], 1, lanes, state);
+    run_group(&g[1], 2, lanes, state);
+}
