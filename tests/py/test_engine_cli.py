@@ -132,3 +132,35 @@ def test_config_prints_canonical_json(wfsim, shared):
                        "--digest").stdout.strip()
     import hashlib
     assert digest == hashlib.sha256(proc.stdout.strip().encode()).hexdigest()
+
+
+def test_progress_line_only_on_a_terminal(wfsim, shared, tmp_path):
+    import pty
+    import subprocess
+    master, slave = pty.openpty()
+    proc = subprocess.run([wfsim, "events", "--census", str(shared / "vectors/golden/census.csv"),
+                           "--out", str(tmp_path / "tty")], stdout=subprocess.PIPE,
+                          stderr=slave, timeout=120)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert proc.returncode == 0
+    assert b"\rwfsim: 2029 events written (5/5)" in seen
+    piped = run_wfsim(wfsim, "events", "--census", shared / "vectors/golden/census.csv",
+                      "--out", tmp_path / "pipe")
+    assert piped.stderr == ""
+    quiet = run_wfsim(wfsim, "events", "--census", shared / "vectors/golden/census.csv",
+                      "--out", tmp_path / "quiet", "--quiet")
+    assert quiet.stdout == quiet.stderr == ""
+    verbose = run_wfsim(wfsim, "events", "--census", shared / "vectors/golden/census.csv",
+                        "--out", tmp_path / "verbose", "--verbose")
+    assert "wfsim: census loaded: 60 active employees" in verbose.stderr
+    assert "wfsim: 2027 events written (3/5" in verbose.stderr
