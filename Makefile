@@ -124,6 +124,7 @@ clean:
 #   make fuzz               each libFuzzer target (clang) for FUZZ_SECONDS,
 #                           new inputs kept in BUILD/fuzz-work/TARGET
 #   make fuzz-merge         minimizes corpus + fuzz-work into the corpus
+#                           (a set cover of the edges: a few dozen files)
 #   make test-sanitize      the C tests, the corpora and a CLI run under
 #                           ASan+UBSan; the C tests (threaded ones included)
 #                           and a 4-thread `wfsim events` under TSan
@@ -183,7 +184,8 @@ fuzz: fuzz-build
 fuzz-merge: fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
 	    rm -rf $(BUILD)/fuzz-merge/$$t && mkdir -p $(BUILD)/fuzz-merge/$$t $(BUILD)/fuzz-work/$$t; \
-	    $(FUZZ_BUILD)/fuzz/fuzz_$$t -merge=1 $(BUILD)/fuzz-merge/$$t tests/fuzz/corpus/$$t \
+	    $(FUZZ_BUILD)/fuzz/fuzz_$$t -use_counters=0 -set_cover_merge=1 \
+	        $(BUILD)/fuzz-merge/$$t tests/fuzz/corpus/$$t \
 	        $(BUILD)/fuzz-work/$$t 2> $(BUILD)/fuzz-merge/$$t.log || exit 1; \
 	    rm -f tests/fuzz/corpus/$$t/*; cp $(BUILD)/fuzz-merge/$$t/* tests/fuzz/corpus/$$t/; \
 	    echo "$$t: $$(ls tests/fuzz/corpus/$$t | wc -l) corpus files"; \

@@ -114,7 +114,7 @@ def main(argv=None) -> int:
     ap.add_argument("--census", default=os.path.join(GOLDEN, "census.csv"))
     ap.add_argument("--config", action="append",
                     help="configuration file; 'default' for none (default: default and golden alt)")
-    ap.add_argument("--md5", default="c-bulk", choices=md5_bulk.METHODS)
+    ap.add_argument("--md5", default="auto", choices=md5_bulk.METHODS)
     ap.add_argument("--wfsim", default=os.path.join(ROOT, os.environ.get("WFSIM_BUILD", "build"), "wfsim"))
     ap.add_argument("--seeds", default=os.path.join(ROOT, "dbt", "seeds"))
     a = ap.parse_args(argv)

@@ -5,7 +5,8 @@
  * buffer (int32 or int64), the data buffer, and an output buffer. Each key
  * is hashed with libnettle's MD5; wfp_md5_x stores the first four digest
  * bytes read big-endian (MODEL.md 1), wfp_md5_hex the 32 lower-hex
- * characters of the digest (event ids, MODEL.md 5.1). No Python runs per
+ * characters of the digest (event ids, MODEL.md 5.1; wfp_hex_offsets makes
+ * the matching offsets buffer). No Python runs per
  * key. `flags` bit 0 says the offsets are 64-bit; the remaining bits hold
  * the array's element offset into the offsets buffer.
  */
@@ -14,6 +15,7 @@
 
 void wfp_md5_x(int64_t n, const void *offsets, int64_t flags, const uint8_t *data, uint32_t *out);
 void wfp_md5_hex(int64_t n, const void *offsets, int64_t flags, const uint8_t *data, char *out);
+void wfp_hex_offsets(int64_t n, int64_t *out);
 
 static void key_span(const void *offsets, int64_t flags, int64_t i, int64_t *lo, int64_t *hi)
 {
@@ -59,4 +61,11 @@ void wfp_md5_hex(int64_t n, const void *offsets, int64_t flags, const uint8_t *d
             out[32 * i + 2 * j + 1] = hex[d[j] & 15];
         }
     }
+}
+
+/* Offsets 0, 32, 64, ... 32n of the large-string array wfp_md5_hex fills. */
+void wfp_hex_offsets(int64_t n, int64_t *out)
+{
+    for (int64_t i = 0; i <= n; i++)
+        out[i] = 32 * i;
 }

@@ -39,6 +39,8 @@ import json
 import math
 import os
 import subprocess
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, ROUND_HALF_UP
 
@@ -117,9 +119,12 @@ def load_tables(seed_dir: str) -> Tables:
                   aseg, iseg, beh)
 
 
-def load_config(wfsim: str, config_path: str | None) -> dict:
-    """The effective configuration: the engine's canonical JSON (docs/config.md)."""
-    cmd = [wfsim, "config"] + (["--config", config_path] if config_path else [])
+def load_config(wfsim: str, config_path: str | None, overrides: list[str] | None = None) -> dict:
+    """The effective configuration: the engine's canonical JSON (docs/config.md).
+
+    `overrides` are passed to `wfsim config` as they are (--start, --end,
+    --seed, --scenario, --plan), so they mean what they mean to the engine."""
+    cmd = [wfsim, "config"] + (["--config", config_path] if config_path else []) + list(overrides or [])
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -246,17 +251,15 @@ def _mmdd(y: int, md: str) -> _dt.date:
 
 
 def _band_expr(v: pl.Expr, bands: list[tuple]) -> pl.Expr:
-    e = pl.lit(None, pl.String)
-    for label, lo, hi in reversed(bands):
-        e = pl.when((v >= lo) & (v < hi)).then(pl.lit(label)).otherwise(e)
-    return e
+    """Label of the band holding v (min <= v < max); a hash lookup over 0..998."""
+    m = {i: label for label, lo, hi in bands for i in range(max(lo, 0), min(hi, 999))}
+    return v.replace_strict(m, return_dtype=pl.String)
 
 
 def _mult_expr(v: pl.Expr, bands: list[tuple], hz: dict, hazard: str, dim: str) -> pl.Expr:
-    e = pl.lit(None, pl.Float64)
-    for label, lo, hi in reversed(bands):
-        e = pl.when((v >= lo) & (v < hi)).then(pl.lit(hz[(hazard, dim, label)], pl.Float64)).otherwise(e)
-    return e
+    """Hazard multiplier of the band holding v."""
+    m = {i: hz[(hazard, dim, label)] for label, lo, hi in bands for i in range(max(lo, 0), min(hi, 999))}
+    return v.replace_strict(m, return_dtype=pl.Float64)
 
 
 # ---------------------------------------------------------------- the simulation
@@ -276,31 +279,43 @@ class Sim:
     hasher: object
     seed: int = 0
     results: list = field(default_factory=list)
+    prof: dict = field(default_factory=dict)   # stage -> [wall, cpu] seconds
+
+    @contextmanager
+    def stage(self, name: str):
+        w0, c0 = time.perf_counter(), time.process_time()
+        try:
+            yield
+        finally:
+            acc = self.prof.setdefault(name, [0.0, 0.0])
+            acc[0] += time.perf_counter() - w0
+            acc[1] += time.process_time() - c0
 
     # keyed draws -------------------------------------------------------
-    def x(self, df: pl.DataFrame, stream: str, y: int, col: str = "employee_id") -> pl.Series:
-        keys = df.select(pl.concat_str([pl.lit("%d|" % self.seed), pl.col(col),
-                                        pl.lit("|%d|%s" % (y, stream))]).alias("k")).to_series()
-        return self.hasher.x(keys)
+    def x_of(self, ids: pl.Series, stream: str, y: int) -> pl.Series:
+        """x(e, y, stream) for every id of `ids` (MODEL.md 1), one bulk MD5 call."""
+        keys = ids.to_frame("id").select(pl.concat_str([pl.lit("%d|" % self.seed), pl.col("id"),
+                                                        pl.lit("|%d|%s" % (y, stream))]).alias("k")).to_series()
+        with self.stage("md5"):
+            return self.hasher.x(keys)
 
     def u_on(self, df: pl.DataFrame, mask: pl.Expr, stream: str, y: int, name: str) -> pl.DataFrame:
         """Adds column `name` = u(e, y, stream) on rows where mask holds (null elsewhere)."""
         idx = df.select(mask.fill_null(False).arg_true()).to_series()
-        full = pl.Series(name, [None] * df.height, dtype=pl.Float64)
+        full = pl.repeat(None, df.height, dtype=pl.Float64, eager=True).alias(name)
         if len(idx):
-            x = self.x(df[idx], stream, y).cast(pl.Float64) / U32
-            full = full.scatter(idx, x)
+            x = self.x_of(df.get_column("employee_id").gather(idx), stream, y)
+            full = full.scatter(idx, x.cast(pl.Float64) / U32)
         return df.with_columns(full)
 
-    def pick_on(self, df: pl.DataFrame, mask: pl.Expr, stream: str, y: int, n: pl.Expr,
-                name: str) -> pl.DataFrame:
-        """Adds column `name` = pick(e, y, stream, n) on rows where mask holds."""
+    def pick_on(self, df: pl.DataFrame, mask: pl.Expr, stream: str, y: int, n, name: str) -> pl.DataFrame:
+        """Adds column `name` = pick(e, y, stream, n) on rows where mask holds; n an int or a column."""
         idx = df.select(mask.fill_null(False).arg_true()).to_series()
-        full = pl.Series(name, [None] * df.height, dtype=pl.Int64)
+        full = pl.repeat(None, df.height, dtype=pl.Int64, eager=True).alias(name)
         if len(idx):
-            sub = df[idx]
-            sub = sub.with_columns(self.x(sub, stream, y).cast(pl.UInt64).alias("__x"))
-            v = sub.select(((pl.col("__x") * n.cast(pl.UInt64)) // (1 << 32)).cast(pl.Int64)).to_series()
+            x = self.x_of(df.get_column("employee_id").gather(idx), stream, y).cast(pl.UInt64)
+            nn = pl.lit(n, pl.UInt64) if isinstance(n, int) else pl.lit(df.get_column(n).gather(idx).cast(pl.UInt64))
+            v = x.to_frame("x").select(((pl.col("x") * nn) // (1 << 32)).cast(pl.Int64)).to_series()
             full = full.scatter(idx, v)
         return df.with_columns(full)
 
@@ -310,14 +325,20 @@ class Sim:
                                           return_dtype=dtype)
 
     def behaviour(self, age: pl.Expr, cents: pl.Expr) -> list[pl.Expr]:
+        """vp, cp, vd, op of the (age segment, income segment) cell; null above the top income segment."""
+        t = self.t
+        ni = len(t.income_segments)
+        aidx = age.replace_strict({a: i for i, (_, lo, hi) in enumerate(t.age_segments)
+                                   for a in range(max(lo, 0), min(hi, 999))}, default=None, return_dtype=pl.Int32)
+        iidx = pl.lit(None, pl.Int32)
+        for i, (_, lo, hi) in reversed(list(enumerate(t.income_segments))):
+            iidx = pl.when((cents >= lo) & (cents < hi)).then(pl.lit(i, pl.Int32)).otherwise(iidx)
+        cell = aidx * ni + iidx
         out = []
         for key, dtype in (("vp", pl.Float64), ("cp", pl.Float64), ("vd", pl.Int64), ("op", pl.Float64)):
-            e = pl.lit(None, dtype)
-            for (al, alo, ahi) in self.t.age_segments:
-                for (il, ilo, ihi) in self.t.income_segments:
-                    e = pl.when((age >= alo) & (age < ahi) & (cents >= ilo) & (cents < ihi)) \
-                        .then(pl.lit(self.t.behaviour[(al, il)][key], dtype)).otherwise(e)
-            out.append(e.alias(key))
+            m = {ai * ni + ii: t.behaviour[(al, il)][key]
+                 for ai, (al, _, _) in enumerate(t.age_segments) for ii, (il, _, _) in enumerate(t.income_segments)}
+            out.append(cell.replace_strict(m, default=None, return_dtype=dtype).alias(key))
         return out
 
     def elig(self) -> pl.Expr:
@@ -346,7 +367,8 @@ class Sim:
         growth = c["compensation"]["salary_structure_growth"]
         state = census
         for y in range(sim["start_year"], sim["end_year"] + 1):
-            res, state = self.year(y, state, bands)
+            with self.stage("year"):
+                res, state = self.year(y, state, bands)
             self.results.append(res)
             bands = {k: (round_half_away(v[0] * (1.0 + growth)), round_half_away(v[1] * (1.0 + growth)))
                      for k, v in bands.items()}
@@ -386,12 +408,13 @@ class Sim:
 
         # 4.2 experienced terminations --------------------------------------
         s = self.u_on(s, ~pl.col("retires"), "termination", y, "u_term")
-        chosen = (s.filter(~pl.col("retires"))
-                  .select("employee_id", (pl.col("u_term") / pl.col("hazard")).alias("k"))
-                  .sort(["k", "employee_id"]).head(needs["Te"]).select("employee_id"))
-        s = s.with_columns(pl.col("employee_id").is_in(chosen.to_series()).alias("term_exp"))
-        s = self.pick_on(s, pl.col("retires") | pl.col("term_exp"), "termination_date", y,
-                         pl.lit(diy), "exit_pick")
+        # S(y) rows are in employee_id order (the census is sorted, and so is
+        # every year's workforce), so the row number breaks ties by id.
+        k = pl.when(~pl.col("retires")).then(pl.col("u_term") / pl.col("hazard"))
+        first = s.select(pl.arg_sort_by([k, pl.int_range(pl.len())], nulls_last=True)
+                         .head(needs["Te"])).to_series()
+        s = s.with_columns(pl.repeat(False, s.height, eager=True).scatter(first, True).alias("term_exp"))
+        s = self.pick_on(s, pl.col("retires") | pl.col("term_exp"), "termination_date", y, diy, "exit_pick")
         s = s.with_columns(
             add_days(pl.lit(jan1), pl.col("exit_pick")).alias("exit_date"),
             pl.when(pl.col("retires")).then(pl.lit("retirement"))
@@ -406,14 +429,16 @@ class Sim:
         )
 
         # 4.4 hires, 4.5 new-hire terminations -----------------------------
-        h = self.hires(y, needs, bands, jan1, dec31, diy)
+        with self.stage("hires"):
+            h = self.hires(y, needs, bands, jan1, dec31, diy)
 
         keep = ["employee_id", "birth_date", "hire_date", "level_id", "salary_cents", "deferral_bp",
                 "enrolled", "enrollment_date", "enrollment_source", "ever_opted_out",
                 "auto_escalation_opt_out", "pending_optout_date", "pending_optout_p", "is_hire",
                 "elig_date", "age_y", "tenure_y", "vp", "cp", "vd", "op", "pb_am", "pm_t",
                 "exit_date", "exit_category", "exit_probability"]
-        w = pl.concat([s.select(keep), h.select(keep)], how="vertical")
+        w = pl.concat([s.select(keep), h.select(keep)], how="vertical").sort("employee_id") \
+            .with_row_index("eid")
 
         # 4.3 promotions ----------------------------------------------------
         pdate, mdate = _mmdd(y, comp["promotion_date"]), _mmdd(y, comp["merit_date"])
@@ -546,7 +571,8 @@ class Sim:
             .then(pl.col("op")).otherwise(None).alias("next_oo_p"),
         )
 
-        events = self.events(y, w, pdate, mdate, edate, comp["merit_probability"])
+        with self.stage("events"):
+            events = self.events(y, w, pdate, mdate, edate, comp["merit_probability"])
         snapshot = w.select(
             "employee_id",
             pl.when(pl.col("exit_date").is_null()).then(pl.lit("active")).otherwise(pl.lit("terminated"))
@@ -587,9 +613,9 @@ class Sim:
         h = h.with_columns(pl.format("NH_{}_{}", pl.lit(y), pl.col("s").cast(pl.String).str.zfill(6))
                            .alias("employee_id"))
         every = pl.col("s").is_not_null()
-        h = self.pick_on(h, every, "hire_date", y, pl.lit(diy), "hd_pick")
-        h = self.pick_on(h, every, "hire_age", y, pl.lit(t.hire_age_total), "age_pick")
-        h = self.pick_on(h, every, "hire_birth_day", y, pl.lit(365), "bd_pick")
+        h = self.pick_on(h, every, "hire_date", y, diy, "hd_pick")
+        h = self.pick_on(h, every, "hire_age", y, t.hire_age_total, "age_pick")
+        h = self.pick_on(h, every, "hire_birth_day", y, 365, "bd_pick")
         h = self.u_on(h, every, "hire_salary", y, "u_sal")
         age = pl.lit(None, pl.Int32)
         for a, cum in reversed(t.hire_ages):
@@ -608,8 +634,8 @@ class Sim:
         h = self.u_on(h, cand, "new_hire_termination", y, "u_nht")
         chosen = h.filter(cand).select("employee_id", "u_nht").sort(["u_nht", "employee_id"]).head(tnh)
         h = h.with_columns(pl.col("employee_id").is_in(chosen["employee_id"]).alias("nht"))
-        h = self.pick_on(h, pl.col("nht"), "new_hire_termination_date", y,
-                         (pl.lit(dec31) - pl.col("hire_date")).dt.total_days(), "nht_pick")
+        h = h.with_columns((pl.lit(dec31) - pl.col("hire_date")).dt.total_days().alias("nht_n"))
+        h = self.pick_on(h, pl.col("nht"), "new_hire_termination_date", y, "nht_n", "nht_pick")
         needs["Tnh_actual"] = chosen.height
         h = h.with_columns(
             add_days(add_days(pl.col("hire_date"), 1), pl.col("nht_pick")).alias("exit_date"),
@@ -631,7 +657,7 @@ class Sim:
         return h
 
     def events(self, y, w, pdate, mdate, edate, merit_p) -> pl.DataFrame:
-        person = ["birth_date", "hire_date", "level_id", "level_after", "salary_cents", "salary_promo",
+        person = ["eid", "birth_date", "hire_date", "level_id", "level_after", "salary_cents", "salary_promo",
                   "salary_raise", "promoted", "raised"]
         nI, nL, nF, nS = pl.lit(None, pl.Int32), pl.lit(None, pl.Int64), pl.lit(None, pl.Float64), pl.lit(None, pl.String)
 
@@ -661,12 +687,16 @@ class Sim:
             part(pl.col("esc_event"), "deferral_escalation", pl.lit("auto_escalation"), pl.lit(edate),
                  deferral=pl.col("esc_deferral"), prev_def=pl.col("deferral_e")),
         ]
-        ev = pl.concat(parts, how="vertical").sort(["employee_id", "event_date", "type_rank"])
+        ev = pl.concat(parts, how="vertical").sort(["eid", "event_date", "type_rank"])
         d = pl.col("event_date")
         after_promo = pl.col("promoted") & ((pl.lit(pdate) < d) | ((pl.lit(pdate) == d) & (pl.col("type_rank") >= 6)))
         after_raise = pl.col("raised") & ((pl.lit(mdate) < d) | ((pl.lit(mdate) == d) & (pl.col("type_rank") >= 7)))
         ev = ev.with_columns(
-            (pl.int_range(1, pl.len() + 1).over("employee_id")).cast(pl.Int32).alias("event_sequence"),
+            # rows are sorted by eid: sequence = row - first row of the employee + 1
+            (pl.int_range(pl.len(), dtype=pl.Int32)
+             - pl.when(pl.col("eid") != pl.col("eid").shift(1, fill_value=-1))
+             .then(pl.int_range(pl.len(), dtype=pl.Int32)).otherwise(None).forward_fill() + 1)
+            .alias("event_sequence"),
             pl.when(after_promo).then(pl.col("level_after")).otherwise(pl.col("level_id")).cast(pl.Int32)
             .alias("level_id"),
             pl.when(after_raise).then(pl.col("salary_raise")).when(after_promo).then(pl.col("salary_promo"))
@@ -677,7 +707,9 @@ class Sim:
         sc, pd_ = self.cfg["simulation"]["scenario_id"], self.cfg["simulation"]["plan_design_id"]
         keys = ev.select(pl.concat_str([pl.lit("%s|%s|%d|" % (sc, pd_, self.seed)), pl.col("employee_id"),
                                         pl.lit("|%d|" % y), pl.col("event_type")]).alias("k")).to_series()
-        ev = ev.with_columns(self.hasher.hex(keys).alias("event_id"))
+        with self.stage("md5"):
+            ids = self.hasher.hex(keys)
+        ev = ev.with_columns(ids.alias("event_id"))
         return ev.select(
             "event_id", pl.lit(sc).alias("scenario_id"), pl.lit(pd_).alias("plan_design_id"),
             pl.lit(self.seed, pl.Int64).alias("random_seed"), "employee_id", "event_type", "event_category",
@@ -727,8 +759,13 @@ def workforce_needs(n, p, r, g, te, tnh) -> dict:
             "H": h, "Tnh": tnh_n}
 
 
-def simulate(inputs: Inputs, hasher) -> list[YearResult]:
-    return Sim(inputs.cfg, inputs.tables, hasher).run(inputs.census)
+def simulate(inputs: Inputs, hasher, prof: dict | None = None) -> list[YearResult]:
+    """Every year of the configuration; `prof`, when given, receives stage timings."""
+    sim = Sim(inputs.cfg, inputs.tables, hasher)
+    res = sim.run(inputs.census)
+    if prof is not None:
+        prof.update(sim.prof)
+    return res
 
 
 # ---------------------------------------------------------------- output
@@ -749,7 +786,7 @@ def write_events(results: list[YearResult], out: str) -> int:
         d = os.path.join(out, "simulation_year=%d" % r.year)
         os.makedirs(d, exist_ok=True)
         ev = r.events.with_columns(pl.lit(ts).cast(pl.Datetime("us")).alias("created_at")).select(EVENT_COLUMNS)
-        ev.write_parquet(os.path.join(d, "part-00000.parquet"), compression="zstd", statistics=True)
+        ev.write_parquet(os.path.join(d, "part-00000.parquet"), compression="zstd", compression_level=3, statistics=True)
         total += ev.height
     return total
 
@@ -762,4 +799,4 @@ def write_snapshots(results: list[YearResult], out: str) -> None:
                                 rate(pl.col("deferral_bp")).alias("deferral_rate")).select(
             "employee_id", "employment_status", "birth_date", "hire_date", "termination_date", "level_id",
             "salary", "eligibility_date", "is_enrolled", "deferral_rate", "enrollment_source", "ever_opted_out",
-        ).write_parquet(os.path.join(d, "part-00000.parquet"), compression="zstd", statistics=True)
+        ).write_parquet(os.path.join(d, "part-00000.parquet"), compression="zstd", compression_level=3, statistics=True)

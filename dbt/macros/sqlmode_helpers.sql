@@ -77,8 +77,7 @@
            THEN 1 ELSE 0 END) END)::INTEGER
 {%- endmacro %}
 
-{#- Completed years for an age: may not be clamped (a birth date is never
-    after the dates it is used with). -#}
+{#- age(e, d): completed years since the birth date (MODEL.md 3). -#}
 {% macro sqlmode_age(birth, d) -%}
 {{ sqlmode_years(birth, d) }}
 {%- endmacro %}
@@ -133,10 +132,6 @@ CASE WHEN {{ sqlmode_is_decimal(t) }} THEN list_transform([regexp_extract(trim({
    WHEN 'promotion' THEN 6 WHEN 'raise' THEN 7 WHEN 'termination' THEN 8 END)
 {%- endmacro %}
 
-{#- Band label of value v in a band table (min <= v < max). -#}
-{% macro sqlmode_band(v, bands) -%}
-(SELECT b.band_label FROM {{ bands }} b WHERE ({{ v }}) >= b.min_value AND ({{ v }}) < b.max_value)
-{%- endmacro %}
 
 {#- u(seed, entity, year, stream) with a Jinja year and quoted seed text. -#}
 {% macro sqlmode_u(seed, entity, y, stream) -%}

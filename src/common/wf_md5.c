@@ -127,18 +127,6 @@ static void compress(uint32_t st[4], const uint8_t blk[64])
     st[3] += d;
 }
 
-/* Pads a message of len bytes, already at the start of blk, to nb blocks
- * (len <= nb * 64 - 9). */
-static void pad(uint8_t *blk, size_t len, size_t nb)
-{
-    uint64_t bits = (uint64_t)len * 8;
-    size_t end = nb * 64;
-    blk[len] = 0x80;
-    memset(blk + len + 1, 0, end - 8 - len - 1);
-    for (int i = 0; i < 8; i++)
-        blk[end - 8 + i] = (uint8_t)(bits >> (8 * i));
-}
-
 void wf_md5(const void *msg, size_t len, uint32_t state[4])
 {
     const uint8_t *p = msg;
@@ -294,8 +282,17 @@ void wf_md5_many(const char *const *msg, const size_t *len, size_t n,
         int nb = len[k] <= 55 ? 1 : 2;
         group *gr = &g[nb - 1];
         uint8_t *p = gr->blk + (size_t)gr->n * (size_t)nb * 64;
+        /* Fixed-size clears are a few vector stores; then the message, the
+         * 0x80 byte and the bit length (MD5's padding). */
+        if (nb == 1)
+            memset(p, 0, 64);
+        else
+            memset(p, 0, 128);
         memcpy(p, msg[k], len[k]);
-        pad(p, len[k], (size_t)nb);
+        p[len[k]] = 0x80;
+        uint64_t bits = (uint64_t)len[k] * 8;
+        for (int i = 0; i < 8; i++)
+            p[(size_t)nb * 64 - 8 + (size_t)i] = (uint8_t)(bits >> (8 * i));
         gr->who[gr->n++] = k;
         if (gr->n == lanes)
             run_group(gr, nb, lanes, state);

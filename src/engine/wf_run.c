@@ -13,8 +13,23 @@
  * all inside a staging directory that replaces OUT only when everything was
  * written (wf_outdir.h). A year's events are written as soon as the model
  * has them and then dropped, so memory does not grow with the years.
+ *
+ * Overlap. With two or more threads, files are written by a writer thread
+ * while the model simulates the next year. The sink copies what the batch
+ * points to and the model owns (the events, the row -> employee id table
+ * and the id strings, the band label tables, the snapshot rows: the model
+ * may reuse or free them once the sink returns) into the job slot, once
+ * the writer is done with the previous year, and hands the slot over; the
+ * writer takes jobs one at a time, in year order, so the files, the debug CSV and the
+ * bytes are those of the single-threaded run. At most one year waits while
+ * one is written. The writer's first error stops the run at the next
+ * hand-over or at the end; progress is reported from the calling thread
+ * once a year's files are complete.
  */
 #include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,8 +43,39 @@
 #include "wf_sim.h"
 #include "wf_table_writer.h"
 
+/* One year's output, owned copies of what the model will overwrite. */
+typedef struct job {
+    wf_event_batch eb;
+    wf_snapshot_batch sb;
+    bool has_snap;
+    wf_event *ev;
+    size_t ev_cap;
+    const char **ids;
+    size_t ids_cap;
+    char *arena;                /* the id strings */
+    size_t arena_cap;
+    const char **labels;        /* age band labels, then tenure band labels */
+    size_t labels_cap;
+    wf_snapshot_row *snap;
+    size_t snap_cap;
+} job;
+
+typedef struct writer {
+    bool on;                    /* a writer thread runs */
+    pthread_t tid;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    job slot;                   /* filled while the writer is idle */
+    job *todo;                  /* handed over, not yet taken */
+    bool busy, stop;            /* a job is being written; thread must end */
+    int done_year;              /* last year written, 0 = none reported */
+    wf_status st;               /* the writer's first error, in werr */
+    wf_error werr;
+} writer;
+
 typedef struct run_ctx {
     const wf_config *cfg;
+    const wf_tables *tab;
     const wf_run_options *opt;
     wf_outdir out;
     wf_table_options table;
@@ -37,7 +83,9 @@ typedef struct run_ctx {
     int n_years;
     int64_t total_events;
     wf_debug_csv *debug;
-    double write_seconds;
+    double write_seconds;       /* time spent writing (writer thread's) */
+    bool want_snap;             /* the model passes snapshot batches */
+    writer w;
 } run_ctx;
 
 static double now_seconds(void)
@@ -81,10 +129,9 @@ static wf_status on_year(void *ctx, const wf_year_summary *s, wf_error *err)
     return WF_OK;
 }
 
-static wf_status on_events(void *ctx, const wf_event_batch *b, wf_error *err)
+/* Writes one year's events (and then its snapshot). */
+static wf_status write_events(run_ctx *rc, const wf_event_batch *b, wf_error *err)
 {
-    run_ctx *rc = ctx;
-    double t0 = now_seconds();
     char dir[4400], path[4500];
     char rel[64];
     snprintf(rel, sizeof rel, "simulation_year=%d", b->year);
@@ -95,16 +142,11 @@ static wf_status on_events(void *ctx, const wf_event_batch *b, wf_error *err)
     st = wf_write_events_parquet(path, b, &rc->table, err);
     if (st == WF_OK && rc->debug)
         st = wf_debug_csv_events(rc->debug, b, err);
-    rc->total_events += (int64_t)b->n;
-    rc->write_seconds += now_seconds() - t0;
-    progress(rc, "events written", b->year, 1.0);
     return st;
 }
 
-static wf_status on_snapshot(void *ctx, const wf_snapshot_batch *b, wf_error *err)
+static wf_status write_snapshot(run_ctx *rc, const wf_snapshot_batch *b, wf_error *err)
 {
-    run_ctx *rc = ctx;
-    double t0 = now_seconds();
     char dir[4400], path[4500];
     char rel[96];
     wf_status st = WF_OK;
@@ -118,8 +160,224 @@ static wf_status on_snapshot(void *ctx, const wf_snapshot_batch *b, wf_error *er
     }
     if (st == WF_OK && rc->debug)
         st = wf_debug_csv_snapshot(rc->debug, b, err);
-    rc->write_seconds += now_seconds() - t0;
     return st;
+}
+
+/* ---- the writer thread -------------------------------------------------- */
+
+static void *writer_main(void *arg)
+{
+    run_ctx *rc = arg;
+    writer *w = &rc->w;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->todo && !w->stop)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->todo)
+            break;
+        job *j = w->todo;
+        w->todo = NULL;
+        w->busy = true;
+        bool failed = w->st != WF_OK;
+        pthread_mutex_unlock(&w->mu);
+        double t0 = now_seconds();
+        wf_error e = {0};
+        wf_status st = WF_OK;
+        if (!failed) {
+            st = write_events(rc, &j->eb, &e);
+            if (st == WF_OK && j->has_snap)
+                st = write_snapshot(rc, &j->sb, &e);
+        }
+        double dt = now_seconds() - t0;
+        pthread_mutex_lock(&w->mu);
+        rc->write_seconds += dt;
+        if (st != WF_OK && w->st == WF_OK) {
+            w->st = st;
+            w->werr = e;
+        }
+        if (!failed)
+            w->done_year = j->eb.year;
+        w->busy = false;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+/* Waits until the writer has nothing to do; reports the year it finished
+ * (from this, the calling thread) and passes on its error. */
+static wf_status writer_idle(run_ctx *rc, wf_error *err)
+{
+    writer *w = &rc->w;
+    pthread_mutex_lock(&w->mu);
+    while (w->todo || w->busy)
+        pthread_cond_wait(&w->cv, &w->mu);
+    int year = w->done_year;
+    w->done_year = 0;
+    wf_status st = w->st;
+    if (st != WF_OK && err && err->status == WF_OK)
+        *err = w->werr;
+    pthread_mutex_unlock(&w->mu);
+    if (year)
+        progress(rc, "events written", year, 1.0);
+    return st;
+}
+
+static bool grow(void **p, size_t *cap, size_t want, size_t elem)
+{
+    if (want <= *cap)
+        return true;
+    size_t n = *cap ? *cap : 1024;
+    while (n < want)
+        n += n / 2;
+    void *q = realloc(*p, n * elem);
+    if (!q)
+        return false;
+    *p = q;
+    *cap = n;
+    return true;
+}
+
+/* ids[0..n) and their strings into the slot (the model frees the strings
+ * of hires when the run ends, perhaps before the writer is done). */
+static bool copy_ids(job *j, const char *const *ids, size_t n)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        bytes += strlen(ids[i]) + 1;
+    if (!grow((void **)&j->ids, &j->ids_cap, n ? n : 1, sizeof *j->ids) ||
+        !grow((void **)&j->arena, &j->arena_cap, bytes ? bytes : 1, 1))
+        return false;
+    char *p = j->arena;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(ids[i]) + 1;
+        memcpy(p, ids[i], len);
+        j->ids[i] = p;
+        p += len;
+    }
+    return true;
+}
+
+/* The model's batch into the slot being filled. Events of a row refer to
+ * it by index, so the id table covers rows 0 .. the largest index. */
+static wf_status copy_events(run_ctx *rc, job *j, const wf_event_batch *b,
+                             wf_error *err)
+{
+    size_t n_ids = 0;
+    for (size_t k = 0; k < b->n; k++)
+        if (b->events[k].emp + (size_t)1 > n_ids)
+            n_ids = b->events[k].emp + (size_t)1;
+    size_t na = (size_t)rc->tab->n_age_bands, nt = (size_t)rc->tab->n_tenure_bands;
+    if (!grow((void **)&j->ev, &j->ev_cap, b->n ? b->n : 1, sizeof *j->ev) ||
+        !grow((void **)&j->labels, &j->labels_cap, na + nt, sizeof *j->labels) ||
+        !copy_ids(j, b->emp_ids, n_ids))
+        return wf_error_nomem(err, "the writer's copy of a year");
+    if (b->n)
+        memcpy(j->ev, b->events, b->n * sizeof *j->ev);
+    memcpy(j->labels, b->age_band_labels, na * sizeof *j->labels);
+    memcpy(j->labels + na, b->tenure_band_labels, nt * sizeof *j->labels);
+    j->eb = *b;
+    j->eb.events = j->ev;
+    j->eb.emp_ids = j->ids;
+    j->eb.age_band_labels = j->labels;
+    j->eb.tenure_band_labels = j->labels + na;
+    j->has_snap = false;
+    return WF_OK;
+}
+
+/* Hands the filled slot to the writer. */
+static wf_status hand_over(run_ctx *rc)
+{
+    writer *w = &rc->w;
+    pthread_mutex_lock(&w->mu);
+    w->todo = &w->slot;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    return WF_OK;
+}
+
+static bool writer_start(run_ctx *rc)
+{
+    writer *w = &rc->w;
+    pthread_mutex_init(&w->mu, NULL);
+    pthread_cond_init(&w->cv, NULL);
+    w->on = pthread_create(&w->tid, NULL, writer_main, rc) == 0;
+    if (!w->on) {
+        pthread_mutex_destroy(&w->mu);
+        pthread_cond_destroy(&w->cv);
+    }
+    return w->on;
+}
+
+/* Writes what is left, ends the thread and frees the slots. */
+static wf_status writer_finish(run_ctx *rc, wf_error *err)
+{
+    writer *w = &rc->w;
+    wf_status st = WF_OK;
+    if (w->on) {
+        st = writer_idle(rc, err);
+        pthread_mutex_lock(&w->mu);
+        w->stop = true;
+        pthread_cond_broadcast(&w->cv);
+        pthread_mutex_unlock(&w->mu);
+        pthread_join(w->tid, NULL);
+        pthread_mutex_destroy(&w->mu);
+        pthread_cond_destroy(&w->cv);
+        w->on = false;
+    }
+    free(w->slot.ev);
+    free(w->slot.ids);
+    free(w->slot.arena);
+    free(w->slot.labels);
+    free(w->slot.snap);
+    return st;
+}
+
+/* ---- the model's sink ------------------------------------------------------ */
+
+static wf_status on_events(void *ctx, const wf_event_batch *b, wf_error *err)
+{
+    run_ctx *rc = ctx;
+    rc->total_events += (int64_t)b->n;
+    if (!rc->w.on) {
+        double t0 = now_seconds();
+        wf_status st = write_events(rc, b, err);
+        rc->write_seconds += now_seconds() - t0;
+        progress(rc, "events written", b->year, 1.0);
+        return st;
+    }
+    /* One slot: the writer finishes year y while the model simulates y + 1;
+     * year y + 1 is copied in once y is written. */
+    wf_status st = writer_idle(rc, err);
+    if (st == WF_OK)
+        st = copy_events(rc, &rc->w.slot, b, err);
+    if (st == WF_OK && !rc->want_snap)
+        st = hand_over(rc);
+    return st;
+}
+
+static wf_status on_snapshot(void *ctx, const wf_snapshot_batch *b, wf_error *err)
+{
+    run_ctx *rc = ctx;
+    if (!rc->w.on) {
+        double t0 = now_seconds();
+        wf_status st = write_snapshot(rc, b, err);
+        rc->write_seconds += now_seconds() - t0;
+        return st;
+    }
+    job *j = &rc->w.slot;
+    /* The snapshot covers every row: its id table serves the events too. */
+    if (!grow((void **)&j->snap, &j->snap_cap, b->n ? b->n : 1, sizeof *j->snap) ||
+        !copy_ids(j, b->emp_ids, b->n))
+        return wf_error_nomem(err, "the writer's copy of a snapshot");
+    if (b->n)
+        memcpy(j->snap, b->rows, b->n * sizeof *j->snap);
+    j->sb = *b;
+    j->sb.rows = j->snap;
+    j->sb.emp_ids = j->ids;
+    j->eb.emp_ids = j->ids; /* may have moved */
+    j->has_snap = true;
+    return hand_over(rc);
 }
 
 static void json_year(wf_json *j, const wf_year_summary *s)
@@ -237,27 +495,52 @@ static wf_status open_debug(run_ctx *rc, wf_error *err)
     return wf_debug_csv_open(events, snapshot, &rc->debug, err);
 }
 
+/* The writers allocate and free buffers of tens to hundreds of MB for each
+ * file (row groups, pages, column slices). glibc serves blocks that large
+ * with fresh mmap()s and unmaps them on free, so every year would fault the
+ * same memory in again (a quarter of the CPU time of a 1,000,000-employee
+ * run went to page faults). Raising the mmap and trim thresholds keeps
+ * freed blocks in the heap for the next year's file. Process-wide, once;
+ * glibc only (mallopt is a GNU extension). */
+static void keep_freed_memory(void)
+{
+#ifdef M_MMAP_THRESHOLD
+    mallopt(M_MMAP_THRESHOLD, 1 << 30);
+    mallopt(M_TRIM_THRESHOLD, INT32_MAX);
+#endif
+}
+
 wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
                         const wf_census *cen, const wf_run_options *opt,
                         wf_error *err)
 {
     double t0 = now_seconds();
+    keep_freed_memory();
     int threads = opt->threads > 0 ? opt->threads : cores();
-    run_ctx rc = {.cfg = cfg, .opt = opt};
+    run_ctx rc = {.cfg = cfg, .tab = tab, .opt = opt};
     rc.n_years = cfg->end_year - cfg->start_year + 1;
+    /* With T >= 2 threads the Parquet writer gets T + 1: one background
+     * job that writes row group k while the caller fills k + 1, with T
+     * encoders splitting the columns, so the last row group of a file is
+     * not compressed by one thread alone. The bytes do not depend on it. */
     rc.table = (wf_table_options){.created_at_us = created_at_us(),
-                                  .threads = threads};
+                                  .threads = threads >= 2 ? threads + 1 : threads};
     rc.years = calloc((size_t)rc.n_years, sizeof *rc.years);
     if (!rc.years)
         return wf_error_nomem(err, "year summaries");
     wf_status st = wf_outdir_begin(&rc.out, opt->out_dir, err);
     if (st == WF_OK && opt->debug_csv)
         st = open_debug(&rc, err);
+    rc.want_snap = opt->snapshots || opt->debug_csv;
+    if (st == WF_OK && threads >= 2)
+        writer_start(&rc); /* else (or if it cannot start) write inline */
     if (st == WF_OK) {
         wf_sim_sink sink = {&rc, on_year, on_events, on_snapshot};
-        st = wf_sim_run(cfg, tab, cen, threads,
-                        opt->snapshots || opt->debug_csv, &sink, err);
+        st = wf_sim_run(cfg, tab, cen, threads, rc.want_snap, &sink, err);
     }
+    wf_status wst = writer_finish(&rc, err);
+    if (st == WF_OK)
+        st = wst;
     wf_status cst = wf_debug_csv_close(rc.debug, err);
     if (st == WF_OK)
         st = cst;

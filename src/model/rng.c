@@ -38,6 +38,29 @@ void wf_rng_stream_init(wf_rng_stream *s, int64_t seed, int year,
     assert(t > 0 && (size_t)t < sizeof s->tail);
     s->head_len = (unsigned char)h;
     s->tail_len = (unsigned char)t;
+    s->stream = (unsigned char)stream;
+    s->year = year;
+}
+
+static uint64_t *g_counts;
+static int g_first_year, g_n_years;
+
+void wf_rng_count_install(uint64_t *counts, int first_year, int n_years)
+{
+    g_counts = counts;
+    g_first_year = first_year;
+    g_n_years = n_years;
+}
+
+/* One predictable branch per draw when no table is installed. */
+static inline void count(const wf_rng_stream *s, size_t n)
+{
+    if (__builtin_expect(g_counts != NULL, 0)) {
+        int y = s->year - g_first_year;
+        if (y >= 0 && y < g_n_years)
+            __atomic_fetch_add(&g_counts[(size_t)y * WF_STREAM_COUNT + s->stream],
+                               (uint64_t)n, __ATOMIC_RELAXED);
+    }
 }
 
 uint32_t wf_rng_key_x_nettle(const char *key, size_t len)
@@ -63,9 +86,11 @@ static size_t make_key(const wf_rng_stream *s, const char *entity, size_t len,
                        char *key)
 {
     assert(len <= WF_RNG_ENTITY_MAX);
-    memcpy(key, s->head, s->head_len);
+    /* Whole arrays for head and tail: fixed-size copies are a few moves;
+     * key has room for them (KEY_MAX). */
+    memcpy(key, s->head, sizeof s->head);
     memcpy(key + s->head_len, entity, len);
-    memcpy(key + s->head_len + len, s->tail, s->tail_len);
+    memcpy(key + s->head_len + len, s->tail, sizeof s->tail);
     return s->head_len + len + s->tail_len;
 }
 
@@ -73,6 +98,7 @@ uint32_t wf_rng_x(const wf_rng_stream *s, const char *entity, size_t len)
 {
     char key[KEY_MAX];
     uint32_t st[4];
+    count(s, 1);
     wf_md5(key, make_key(s, entity, len, key), st);
     return wf_md5_x(st);
 }
@@ -85,6 +111,7 @@ void wf_rng_x_batch(const wf_rng_stream *s, const char *const *ids,
     const char *msg[GROUP];
     size_t klen[GROUP];
     uint32_t st[GROUP][4];
+    count(s, n);
     for (size_t g = 0; g < n; g += GROUP) {
         size_t m = n - g < GROUP ? n - g : GROUP;
         for (size_t k = 0; k < m; k++) {

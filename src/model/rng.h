@@ -49,6 +49,8 @@ typedef struct wf_rng_stream {
     char head[24];          /* "{seed}|" */
     char tail[48];          /* "|{year}|{stream}" */
     unsigned char head_len, tail_len;
+    unsigned char stream;   /* wf_stream, for wf_rng_count_install */
+    int year;
 } wf_rng_stream;
 
 /* Longest entity the key buffers accept (employee ids are at most 64). */
@@ -71,6 +73,12 @@ uint32_t wf_rng_x(const wf_rng_stream *s, const char *entity, size_t len);
 void wf_rng_x_batch(const wf_rng_stream *s, const char *const *ids,
                     const uint8_t *lens, const uint32_t *idx, size_t n,
                     uint32_t *out);
+
+/* Benchmarks only (bench/md5_floor.c): while a table is installed, every
+ * draw adds one to counts[(year - first_year) * WF_STREAM_COUNT + stream]
+ * (relaxed atomic adds; years outside the range are not counted). NULL
+ * uninstalls. Install and uninstall while no draws run. */
+void wf_rng_count_install(uint64_t *counts, int first_year, int n_years);
 
 /* u = x / 2^32, exact in a double. */
 static inline double wf_rng_u(uint32_t x)

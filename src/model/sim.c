@@ -31,7 +31,7 @@
 #include "wf_date.h"
 #include "wf_error.h"
 
-#define CHUNK_ROWS 8192
+#define CHUNK_ROWS WF_SIM_CHUNK_ROWS
 
 typedef struct sim {
     const wf_config *cfg;
@@ -103,7 +103,10 @@ static bool reserve_chunks(sim *s, size_t n)
         wf_sim_chunk *c = &p[s->n_chunks];
         c->idx = malloc(CHUNK_ROWS * sizeof *c->idx);
         c->x = malloc(CHUNK_ROWS * sizeof *c->x);
-        if (!c->idx || !c->x) {
+        c->x_promo = malloc(CHUNK_ROWS * sizeof *c->x_promo);
+        c->x_merit = malloc(CHUNK_ROWS * sizeof *c->x_merit);
+        c->x_enroll = malloc(CHUNK_ROWS * sizeof *c->x_enroll);
+        if (!c->idx || !c->x || !c->x_promo || !c->x_merit || !c->x_enroll) {
             s->n_chunks++; /* freed with the others */
             return false;
         }
@@ -654,6 +657,9 @@ static void sim_free(sim *s)
         free(s->chunks[k].ev);
         free(s->chunks[k].idx);
         free(s->chunks[k].x);
+        free(s->chunks[k].x_promo);
+        free(s->chunks[k].x_merit);
+        free(s->chunks[k].x_enroll);
     }
     free(s->chunks);
     free(s->rank);

@@ -41,6 +41,7 @@ typedef struct cand {
 
 typedef struct emp_year {   /* one employee's working values for the year */
     const wf_sim_ctx *ctx;
+    const wf_sim_chunk *ch; /* the chunk's precomputed draws */
     size_t i;
     int32_t term;           /* termination day or WF_DATE_NULL */
     cand c[WF_EV_COUNT];
@@ -77,6 +78,55 @@ static uint32_t draw(const wf_sim_ctx *ctx, size_t i, wf_stream s)
     return wf_rng_x(&ctx->st[s], r->id[i], r->id_len[i]);
 }
 
+/* Promotion, merit and enrollment draws are taken by most rows, so they are computed
+ * for the whole chunk up front in batches (the multi-lane MD5), for every
+ * row that might use them; the walk then reads them here. A precomputed
+ * draw that ends up unused changes nothing: draws are pure functions. */
+static uint32_t draw_pre(const wf_sim_chunk *ch, size_t i, wf_stream s)
+{
+    switch (s) {
+    case WF_STREAM_MERIT: return ch->x_merit[i - ch->begin];
+    case WF_STREAM_PROMOTION: return ch->x_promo[i - ch->begin];
+    default: return ch->x_enroll[i - ch->begin]; /* voluntary or conversion */
+    }
+}
+
+/* Could list_enrollment draw stream s for row i? (On the state at January
+ * 1, which is what the row holds before its own walk.) */
+static bool enrollment_possible(const wf_sim_ctx *ctx, size_t i, wf_stream s)
+{
+    const wf_sim_rows *r = ctx->rows;
+    if (!ctx->cfg->ve_enabled || r->enrolled[i])
+        return false;
+    if (s == WF_STREAM_VOLUNTARY_ENROLLMENT)
+        return in_year(ctx, r->elig[i]);
+    return r->elig[i] < ctx->jan1;
+}
+
+/* The rows of [begin, end) that list_promotion could draw for. */
+static bool promotion_possible(const wf_sim_ctx *ctx, size_t i)
+{
+    const wf_sim_rows *r = ctx->rows;
+    return !r->is_hire[i] && r->level[i] < ctx->tab->n_levels &&
+           r->ten_y[i] >= 1 && r->age_y[i] < 65;
+}
+
+static void batch_draws(const wf_sim_ctx *ctx, size_t begin, size_t end,
+                        wf_sim_chunk *c, wf_stream s, uint32_t *dst)
+{
+    const wf_sim_rows *r = ctx->rows;
+    size_t n = 0;
+    for (size_t i = begin; i < end; i++)
+        if (s == WF_STREAM_MERIT       ? !r->is_hire[i]
+            : s == WF_STREAM_PROMOTION ? promotion_possible(ctx, i)
+                                       : enrollment_possible(ctx, i, s))
+            c->idx[n++] = (uint32_t)i;
+    wf_rng_x_batch(&ctx->st[s], (const char *const *)r->id, r->id_len, c->idx,
+                   n, c->x);
+    for (size_t k = 0; k < n; k++)
+        dst[c->idx[k] - begin] = c->x[k];
+}
+
 /* The termination day, drawn here because only terminating rows need it. */
 static int32_t termination_day(const wf_sim_ctx *ctx, size_t i)
 {
@@ -99,15 +149,14 @@ static void list_promotion(emp_year *e)
     const wf_sim_rows *r = ctx->rows;
     const wf_tables *t = ctx->tab;
     size_t i = e->i;
-    if (r->is_hire[i] || r->level[i] >= t->n_levels || r->ten_y[i] < 1 ||
-        r->age_y[i] >= 65 || !active_on(r, i, e->term, ctx->promo_day))
+    if (!promotion_possible(ctx, i) || !active_on(r, i, e->term, ctx->promo_day))
         return;
     double p = t->levels[r->level[i] - 1].promotion_base *
                t->promo_age_mult[ctx->age_band[wf_sim_clamp_lut(r->age_y[i])]] *
                t->promo_tenure_mult[ctx->ten_band[wf_sim_clamp_lut(r->ten_y[i])]];
     if (p > 1.0)
         p = 1.0;
-    if (wf_rng_u(draw(ctx, i, WF_STREAM_PROMOTION)) < p)
+    if (wf_rng_u(draw_pre(e->ch, i, WF_STREAM_PROMOTION)) < p)
         add(e, ctx->promo_day, WF_EV_PROMOTION, WF_CAT_PROMOTION, p);
 }
 
@@ -158,7 +207,7 @@ static void list_enrollment(emp_year *e, const wf_behaviour *b, int32_t *pend)
     }
     if (d == WF_DATE_NULL || !active_on(r, i, e->term, d))
         return;
-    if (wf_rng_u(draw(ctx, i, s)) < p) {
+    if (wf_rng_u(draw_pre(e->ch, i, s)) < p) {
         add(e, d, WF_EV_ENROLLMENT, WF_CAT_VOLUNTARY_ENROLLMENT, p);
         e->c[e->n - 1].deferral = b->deferral_bp;
         e->c[e->n - 1].source = WF_SRC_VOLUNTARY;
@@ -212,14 +261,15 @@ static bool escalation_due(const wf_sim_ctx *ctx, size_t i, int32_t d)
 }
 
 /* 4.6: applies merit or COLA; false when the salary does not change. */
-static bool apply_raise(const wf_sim_ctx *ctx, size_t i, cand *c, int64_t *prev)
+static bool apply_raise(const wf_sim_ctx *ctx, const wf_sim_chunk *ch, size_t i,
+                        cand *c, int64_t *prev)
 {
     const wf_config *cfg = ctx->cfg;
     wf_sim_rows *r = ctx->rows;
     int lv = r->level[i];
     double m = 0.0;
     if (r->salary[i] < ctx->band_max[lv - 1] &&
-        wf_rng_u(draw(ctx, i, WF_STREAM_MERIT)) < cfg->merit_probability)
+        wf_rng_u(draw_pre(ch, i, WF_STREAM_MERIT)) < cfg->merit_probability)
         m = ctx->tab->levels[lv - 1].merit_rate;
     double factor = (1.0 + m) + cfg->cola_rate;
     int64_t s = llround((double)r->salary[i] * factor);
@@ -234,7 +284,8 @@ static bool apply_raise(const wf_sim_ctx *ctx, size_t i, cand *c, int64_t *prev)
 
 /* Applies candidate c to the state; fills the event's before/after values.
  * Returns false when the event does not happen after all. */
-static bool apply(const wf_sim_ctx *ctx, size_t i, int32_t term, cand *c,
+static bool apply(const wf_sim_ctx *ctx, const wf_sim_chunk *ch, size_t i,
+                  int32_t term, cand *c,
                   wf_event *ev)
 {
     const wf_config *cfg = ctx->cfg;
@@ -277,7 +328,7 @@ static bool apply(const wf_sim_ctx *ctx, size_t i, int32_t term, cand *c,
         return true;
     }
     case WF_EV_RAISE:
-        return apply_raise(ctx, i, c, &ev->prev_comp_cents);
+        return apply_raise(ctx, ch, i, c, &ev->prev_comp_cents);
     default:
         return true;
     }
@@ -299,7 +350,7 @@ static bool emit(const wf_sim_ctx *ctx, emp_year *e, wf_sim_chunk *out)
         ev.deferral_bp = WF_NULL_I32;
         ev.prev_deferral_bp = WF_NULL_I32;
         ev.prev_level = 0;
-        if (!apply(ctx, i, e->term, c, &ev))
+        if (!apply(ctx, out, i, e->term, c, &ev))
             continue;
         int md = ctx->md_of_doy[c->date - ctx->jan1];
         int age = wf_sim_years(ctx->year, md, r->birth_y[i], r->birth_md[i]);
@@ -376,6 +427,11 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
                       wf_sim_chunk *c)
 {
     wf_sim_rows *r = ctx->rows;
+    c->begin = begin;
+    batch_draws(ctx, begin, end, c, WF_STREAM_PROMOTION, c->x_promo);
+    batch_draws(ctx, begin, end, c, WF_STREAM_MERIT, c->x_merit);
+    batch_draws(ctx, begin, end, c, WF_STREAM_VOLUNTARY_ENROLLMENT, c->x_enroll);
+    batch_draws(ctx, begin, end, c, WF_STREAM_ENROLLMENT_CONVERSION, c->x_enroll);
     for (size_t i = begin; i < end && c->status == WF_OK; i++) {
         emp_year e;
         int32_t pend;
@@ -383,6 +439,7 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
         if (!b)
             return;
         e.ctx = ctx;
+        e.ch = c;
         e.i = i;
         e.n = 0;
         e.term = termination_day(ctx, i);

@@ -55,6 +55,10 @@ typedef struct wf_sim_chunk {
     int64_t R, P;                       /* phase A counts */
     uint32_t *idx, *x;                  /* scratch for batched draws, one
                                            chunk's rows each */
+    uint32_t *x_promo, *x_merit;        /* phase B: the chunk's promotion,
+                                           merit and (voluntary or conversion) */
+    uint32_t *x_enroll;                 /* enrollment draws, by row - begin */
+    size_t begin;                       /* phase B: the chunk's first row */
     wf_status status;                   /* first error of the chunk */
     char message[256];
 } wf_sim_chunk;
@@ -85,7 +89,10 @@ void wf_sim_parallel(int threads, size_t n_chunks,
  * are reused from year to year, so steady state does not allocate). */
 bool wf_sim_chunk_push(wf_sim_chunk *c, const wf_event *ev);
 
-/* Phase B for rows [begin, end): every event of the year for those rows,
+/* Rows per chunk of the parallel phases (the scratch arrays' size). */
+#define WF_SIM_CHUNK_ROWS 8192
+
+/* Phase B for rows [begin, end) (at most WF_SIM_CHUNK_ROWS): every event of the year for those rows,
  * dated in ctx->year, in (employee, event_sequence) order, into c; state
  * updated to the year end; snapshot rows filled when ctx->snap. */
 void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,

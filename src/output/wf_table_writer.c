@@ -14,7 +14,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <nettle/md5.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +22,12 @@
 
 #include "pq_writer.h"
 #include "wf_error.h"
+#include "wf_md5.h"
 
 #define SLICE_ROWS 8192
+#define ID_GROUP 64             /* event ids hashed per wf_md5_many call */
+#define WF_ID_HEAD_MAX 512      /* "scenario|plan|seed|" */
+#define WF_ID_EMP_MAX 64        /* employee ids are at most 64 bytes */
 
 #define STR PQ_BYTE_ARRAY, PQ_LT_STRING, 0, 0
 #define I32 PQ_INT32, PQ_LT_NONE, 0, 0
@@ -167,23 +171,103 @@ static void to_data(colbuf *cols, int ncols, pq_column_data *data)
         };
 }
 
+/* The event_id key "scenario|plan|seed|employee_id|year|type" (MODEL.md
+ * 5.1) in three parts: the batch's constant head "scenario|plan|seed|",
+ * the employee id, and "|year|type". */
+typedef struct id_keys {
+    char head[WF_ID_HEAD_MAX];
+    size_t head_len;
+    char tail[WF_EV_COUNT][32];
+    size_t tail_len[WF_EV_COUNT];
+    size_t max_len;             /* longest key of the batch */
+} id_keys;
+
+/* False when the head does not fit (ids of scenario and plan that long are
+ * refused by the configuration loader long before). */
+static bool id_keys_init(id_keys *k, const wf_event_batch *b)
+{
+    int n = snprintf(k->head, sizeof k->head, "%s|%s|%lld|", b->scenario_id,
+                     b->plan_design_id, (long long)b->random_seed);
+    if (n < 0 || (size_t)n >= sizeof k->head)
+        return false;
+    k->head_len = (size_t)n;
+    size_t longest = 0;
+    for (int t = 0; t < WF_EV_COUNT; t++) {
+        int m = snprintf(k->tail[t], sizeof k->tail[t], "|%d|%s", b->year,
+                         wf_event_type_names[t]);
+        k->tail_len[t] = (size_t)m;
+        if ((size_t)m > longest)
+            longest = (size_t)m;
+    }
+    k->max_len = k->head_len + WF_ID_EMP_MAX + longest;
+    return true;
+}
+
+/* Writes the key of ev into key (k->max_len bytes); returns its length. */
+static size_t id_key(const id_keys *k, const wf_event_batch *b,
+                     const wf_event *ev, char *key)
+{
+    const char *emp = b->emp_ids[ev->emp];
+    size_t el = strnlen(emp, WF_ID_EMP_MAX);
+    memcpy(key, k->head, k->head_len);
+    memcpy(key + k->head_len, emp, el);
+    memcpy(key + k->head_len + el, k->tail[ev->type], k->tail_len[ev->type]);
+    return k->head_len + el + k->tail_len[ev->type];
+}
+
 void wf_event_id(const wf_event_batch *b, const wf_event *ev, char hex[33])
 {
-    char key[512];
-    int n = snprintf(key, sizeof key, "%s|%s|%lld|%s|%d|%s", b->scenario_id,
-                     b->plan_design_id, (long long)b->random_seed,
-                     b->emp_ids[ev->emp], b->year, wf_event_type_names[ev->type]);
-    uint8_t digest[MD5_DIGEST_SIZE];
-    struct md5_ctx ctx;
-    md5_init(&ctx);
-    md5_update(&ctx, (size_t)n, (const uint8_t *)key);
-    md5_digest(&ctx, MD5_DIGEST_SIZE, digest);
-    static const char digits[] = "0123456789abcdef";
-    for (int i = 0; i < MD5_DIGEST_SIZE; i++) {
-        hex[2 * i] = digits[digest[i] >> 4];
-        hex[2 * i + 1] = digits[digest[i] & 15];
+    id_keys k;
+    char key[WF_ID_HEAD_MAX + WF_ID_EMP_MAX + 32];
+    uint32_t st[4];
+    if (id_keys_init(&k, b)) {
+        wf_md5(key, id_key(&k, b, ev, key), st);
+    } else { /* not reached with loaded configurations */
+        char *big = NULL;
+        int n = asprintf(&big, "%s|%s|%lld|%s|%d|%s", b->scenario_id,
+                         b->plan_design_id, (long long)b->random_seed,
+                         b->emp_ids[ev->emp], b->year, wf_event_type_names[ev->type]);
+        wf_md5(big ? big : "", n > 0 ? (size_t)n : 0, st);
+        free(big);
     }
-    hex[32] = '\0';
+    wf_md5_hex(st, hex);
+}
+
+/* The event_id column of n events from ev into c (32 bytes a row): keys
+ * assembled in `keys` (ID_GROUP keys of k->max_len bytes), hashed
+ * ID_GROUP at a time by the multi-lane MD5. */
+static int put_event_ids(colbuf *c, const id_keys *k, const wf_event_batch *b,
+                         const wf_event *ev, size_t n, char *keys)
+{
+    const char *msg[ID_GROUP];
+    size_t len[ID_GROUP];
+    uint32_t st[ID_GROUP][4];
+    if (c->cap < n * 32) {
+        char *p = realloc(c->bytes, n * 32);
+        if (!p)
+            return -1;
+        c->bytes = p;
+        c->cap = n * 32;
+    }
+    for (size_t g = 0; g < n; g += ID_GROUP) {
+        size_t m = n - g < ID_GROUP ? n - g : ID_GROUP;
+        for (size_t j = 0; j < m; j++) {
+            msg[j] = keys + j * k->max_len;
+            len[j] = id_key(k, b, &ev[g + j], keys + j * k->max_len);
+        }
+        wf_md5_many(msg, len, m, st);
+        for (size_t j = 0; j < m; j++) {
+            char hex[33];
+            wf_md5_hex(st[j], hex);
+            memcpy(c->bytes + (g + j) * 32, hex, 32);
+        }
+    }
+    for (size_t r = 0; r < n; r++) {
+        c->offsets[r + 1] = (int64_t)(r + 1) * 32;
+        c->valid[r] = 1;
+    }
+    c->nbytes = n * 32;
+    return 0;
 }
 
 static int put_cstr(colbuf *c, size_t row, const char *s)
@@ -195,12 +279,14 @@ static int put_cstr(colbuf *c, size_t row, const char *s)
 static int fill_events(colbuf *c, const wf_event_batch *b, size_t first,
                        size_t n, int64_t created_at)
 {
+    id_keys k;
+    char keys[ID_GROUP * (WF_ID_HEAD_MAX + WF_ID_EMP_MAX + 32)];
+    if (!id_keys_init(&k, b) ||
+        put_event_ids(&c[EC_event_id], &k, b, b->events + first, n, keys) != 0)
+        return -1;
     for (size_t r = 0; r < n; r++) {
         const wf_event *e = &b->events[first + r];
-        char id[33];
-        wf_event_id(b, e, id);
-        if (put_str(&c[EC_event_id], r, id, 32) ||
-            put_cstr(&c[EC_scenario_id], r, b->scenario_id) ||
+        if (put_cstr(&c[EC_scenario_id], r, b->scenario_id) ||
             put_cstr(&c[EC_plan_design_id], r, b->plan_design_id) ||
             put_cstr(&c[EC_employee_id], r, b->emp_ids[e->emp]) ||
             put_cstr(&c[EC_event_type], r, wf_event_type_names[e->type]) ||

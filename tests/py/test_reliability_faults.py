@@ -9,7 +9,8 @@ is left beside it once the next run has started.
   the measured length of a whole run, so kills land everywhere: during the
   load, the simulation, the Parquet writes, the commit, the removal of the
   old output, and after the end; a fifth of the kills instead wait for the
-  last file to appear in the staging folder, landing right at the commit.
+  last file to appear in the staging folder, then 0-20 ms, landing at the
+  commit (the swap, then the removal of the old output).
   After each kill OUT must equal one of the
   two reference trees (both produced by complete runs; byte-identical thanks
   to SOURCE_DATE_EPOCH, except the timings of generation_summary.json). The
@@ -111,7 +112,7 @@ def test_sigkill_at_random_moments_leaves_old_or_new_output(wfsim, tmp_path, big
         child = subprocess.Popen([str(c) for c in command(out, target)], env=ENV,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if delay is None:
-            finished = kill_at_commit(child, work)
+            finished = kill_at_commit(child, work, rng.uniform(0, 0.02))
         else:
             try:
                 child.wait(timeout=delay)
@@ -131,13 +132,19 @@ def test_sigkill_at_random_moments_leaves_old_or_new_output(wfsim, tmp_path, big
             assert child.returncode == -signal.SIGKILL, where
             killed_pids.add(child.pid)
         tree = comparable_tree(out)
+        kind = "at-commit" if delay is None else "timed"
+        if finished:
+            outcomes[f"{kind}: finished"] += 1
         if tree == refs[target]:
-            outcomes["new" if not finished else "finished"] += 1
+            outcomes[f"{kind}: killed, new output"] += not finished
             current = target
         else:
             assert tree == refs[current], f"{where}: OUT is neither the old nor the new output"
-            outcomes["old"] += 1
-        for name in staging_leftovers(work):
+            assert not finished, f"{where}: a finished run left the old output"
+            outcomes[f"{kind}: killed, old output"] += 1
+        leftovers = staging_leftovers(work)
+        outcomes["staging folders left"] += len(leftovers)
+        for name in leftovers:
             pid = int(name.split("wfsim-tmp-")[1].split("-")[0])
             assert pid in killed_pids, f"{where}: unexpected leftover {name}"
     print(f"sigkill test: outcomes {dict(outcomes)}; whole run {full:.2f} s")
@@ -151,14 +158,17 @@ def test_sigkill_at_random_moments_leaves_old_or_new_output(wfsim, tmp_path, big
     assert sorted(os.listdir(work)) == ["out"]
 
 
-def kill_at_commit(child, folder):
-    """Kills child as soon as its staging folder holds generation_summary.json
-    (the last file written before the swap); True when it ended first."""
+def kill_at_commit(child, folder, extra):
+    """Kills child `extra` seconds after its staging folder holds
+    generation_summary.json (the last file written before the swap, which
+    is followed by the removal of the old output); True when it ended
+    first."""
     prefix = f".out.wfsim-tmp-{child.pid}-"
     while child.poll() is None:
         for name in os.listdir(folder):
             if name.startswith(prefix) and os.path.exists(
                     os.path.join(folder, name, "generation_summary.json")):
+                time.sleep(extra)
                 child.send_signal(signal.SIGKILL)
                 child.wait()
                 return False

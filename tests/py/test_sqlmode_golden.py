@@ -201,6 +201,19 @@ def test_needs_match_summary(golden_run):
     assert rows == [tuple(y[k] for k in keys) for y in summary["per_year"]]
 
 
+def test_year_outcomes_match_summary(golden_run):
+    """What each year did (actual counts, shortfalls, headcounts); these
+    fields of summary.json are the reference implementation's, not
+    normative, but MODEL.md 5.3 asks for them and they must agree."""
+    summary = json.loads((golden_run["gold"] / "summary.json").read_text())
+    keys = ["R_actual", "Te_actual", "experienced_termination_shortfall", "Tnh_actual",
+            "nh_termination_shortfall", "H_actual", "workforce_of_year", "year_end_headcount"]
+    cols = ", ".join(f'"{k}"' for k in keys)
+    with duckdb.connect(str(golden_run["db"]), read_only=True) as con:
+        rows = con.sql(f"SELECT {cols} FROM sqlmode_needs ORDER BY simulation_year").fetchall()
+    assert rows == [tuple(y[k] for k in keys) for y in summary["per_year"]]
+
+
 def test_export_parquet(golden_run, tmp_path, monkeypatch):
     out = tmp_path / "out"
     out.mkdir()

@@ -121,3 +121,15 @@ def test_census_repeated_column_is_an_error(tmp_path):
     assert proc.returncode != 0
     assert f"census {census}, line 1: column Salary repeats salary" in proc.stdout
 
+
+
+def test_census_without_active_employee_is_refused(tmp_path):
+    census = tmp_path / "none.csv"
+    census.write_text("employee_id,birth_date,hire_date,salary,termination_date\n"
+                      "E1,1980-01-01,2010-01-01,50000,2024-05-01\n")
+    db = tmp_path / "n.duckdb"
+    seed_db(db, tmp_path)
+    proc = run_dbt(["run", "--select", "+sqlmode_y_needs"], db, tmp_path, _vars(DEFAULT_CONFIG, 2025, census),
+                   check=False)
+    assert proc.returncode != 0
+    assert "the census has no active employee" in proc.stdout

@@ -21,18 +21,17 @@
                  'deferral_rate': 'deferral_rate', 'employee_deferral_rate': 'deferral_rate',
                  'auto_escalation_opt_out': 'auto_escalation_opt_out'} -%}
 {%- set found = {} -%}
-{%- set header = [] -%}
 {%- if execute -%}
   {%- set hdr = run_query("SELECT column_name FROM (DESCRIBE SELECT * FROM read_csv('" ~ qpath ~ "', all_varchar = true, header = true, delim = ',', quote = '\"', escape = '\"'))") -%}
   {%- set raw_hdr = run_query("SELECT * FROM read_csv('" ~ qpath ~ "', all_varchar = true, header = false, delim = ',', quote = '\"', escape = '\"') LIMIT 1") -%}
   {%- set written = raw_hdr.rows[0].values() if raw_hdr.rows | length > 0 else [] -%}
   {%- for name in hdr.columns[0].values() -%}
-    {%- do header.append(name) -%}
     {#- DuckDB renames a repeated header (salary_1); match on the written name -#}
-    {%- set key = ((written[loop.index0] if loop.index0 < written | length else name) | string | trim | lower) -%}
+    {%- set wname = (written[loop.index0] if loop.index0 < written | length else name) | string | trim -%}
+    {%- set key = wname | lower -%}
     {%- if key in canon -%}
       {%- if canon[key] in found -%}
-        {{ exceptions.raise_compiler_error("census " ~ path ~ ", line 1: column " ~ name ~ " repeats " ~ found[canon[key]] ~ " (a column and its alias, or a column twice)") }}
+        {{ exceptions.raise_compiler_error("census " ~ path ~ ", line 1: column " ~ wname ~ " repeats " ~ found[canon[key]] ~ " (a column and its alias, or a column twice)") }}
       {%- endif -%}
       {%- do found.update({canon[key]: name}) -%}
     {%- endif -%}
@@ -50,7 +49,7 @@
   {%- if c in found -%}{%- do col.update({c: "nullif(trim(\"" ~ found[c] ~ "\"), '')"}) -%}
   {%- else -%}{%- do col.update({c: "CAST(NULL AS VARCHAR)"}) -%}{%- endif -%}
 {%- endfor -%}
-{%- set errp = "error('census " ~ (qpath | replace("'", "''")) ~ ", line ' || CAST(line AS VARCHAR) || ': ' || " -%}
+{%- set errp = "error('census " ~ qpath ~ ", line ' || CAST(line AS VARCHAR) || ': ' || " -%}
 {%- set census_date = "make_date(" ~ (sqlmode_cfg('simulation', 'start_year') | int - 1) ~ ", 12, 31)" -%}
 {%- set truthy = "('true', 't', 'yes', 'y', '1')" -%}
 {%- set falsy = "('false', 'f', 'no', 'n', '0')" -%}

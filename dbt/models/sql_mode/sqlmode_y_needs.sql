@@ -19,4 +19,7 @@ select {{ y }}::INTEGER as simulation_year,
        n::BIGINT as "N", p::BIGINT as "P", x::BIGINT as "X", target::BIGINT as target,
        r::BIGINT as "R", q::BIGINT as "Q", te_final::BIGINT as "Te", net::BIGINT as net,
        h::BIGINT as "H", tnh_final::BIGINT as "Tnh"
+{%- if y == sqlmode_cfg('simulation', 'start_year') | int %},
+       case when n = 0 then error('SQL mode: the census has no active employee') end as census_check
+{%- endif %}
 from needs

@@ -45,12 +45,17 @@ points as (
     select * from year_changes
 ),
 
-last_per_day as (
-    select *
+ordered as (
+    -- one window: the next change after each one. The last change of a
+    -- day is followed by the first change of the next day with changes,
+    -- so keeping only those rows leaves one segment per day, carrying the
+    -- state after that day's last event and ending where the next begins.
+    select
+        *,
+        lead(segment_start) over (
+            partition by employee_id, simulation_year
+            order by segment_start, event_sequence)            as next_change
     from points
-    qualify row_number() over (
-        partition by employee_id, simulation_year, segment_start
-        order by event_sequence desc) = 1
 ),
 
 bounded as (
@@ -58,17 +63,15 @@ bounded as (
         p.employee_id,
         p.simulation_year,
         p.segment_start,
-        coalesce(
-            lead(p.segment_start) over (
-                partition by p.employee_id, p.simulation_year order by p.segment_start),
-            ey.year_end + 1)                                    as next_start,
+        coalesce(p.next_change, ey.year_end + 1)                as next_start,
         coalesce(ey.termination_date, ey.year_end + 1)          as period_end,
         p.salary,
         p.deferral_rate,
         ey.eligibility_date,
         ey.days_in_year
-    from last_per_day as p
+    from ordered as p
     join ey using (employee_id, simulation_year)
+    where p.next_change is null or p.next_change > p.segment_start
 )
 
 select
