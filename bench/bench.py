@@ -14,7 +14,7 @@ Measures, in one run, on censuses made by `wfsim census --seed 1`:
 
 Every figure is the median of several runs, with min and max; ratios come
 from runs made side by side (interleaved round by round). Wall time and CPU
-time (user + sys, from GNU time) are both kept: on a shared 2-core machine
+time (user + sys, from the rusage of the process) are both kept: on a shared 2-core machine
 other processes take cores from us, and CPU time shows the work done.
 Writes bench/RESULTS.md (and the raw figures to bench/results.json).
 """
@@ -33,7 +33,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BUILD = os.path.join(ROOT, os.environ.get("WFSIM_BUILD", "build"))
+# `make BUILD=x bench` exports BUILD to the recipe; WFSIM_BUILD wins.
+BUILD = os.path.join(ROOT, os.environ.get("WFSIM_BUILD") or os.environ.get("BUILD") or "build")
 WFSIM = os.path.join(BUILD, "wfsim")
 FLOOR = os.path.join(BUILD, "bench", "md5_floor")
 PEERS = os.path.join(ROOT, "bench", "peers", "run_polars.py")
@@ -52,18 +53,25 @@ def log(msg):
 
 
 def timed(cmd, out_dir=None):
-    """Runs cmd under GNU time; returns (wall s, cpu s, peak RSS MB, stdout)."""
+    """Runs cmd; returns (wall s, cpu s, peak RSS MB, stdout). Wall time from
+    the monotonic clock around the child, CPU time (user + sys of all its
+    threads, microseconds) and peak RSS from wait4's rusage; GNU time would
+    round to 10 ms, too coarse for the small runs. Children of the child
+    (dbt under `wfsim run`) are not in its rusage: only wall time is used
+    there."""
     if out_dir and os.path.exists(out_dir):
         shutil.rmtree(out_dir)
-    tf = tempfile.NamedTemporaryFile(delete=False)
-    tf.close()
-    p = subprocess.run(["/usr/bin/time", "-f", "%e %U %S %M", "-o", tf.name] + cmd,
-                       env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    if p.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{p.stderr[-2000:]}")
-    e, u, s, m = open(tf.name).read().split()[-4:]
-    os.unlink(tf.name)
-    return float(e), float(u) + float(s), int(m) / 1024, p.stdout
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, env=ENV, stdout=out, stderr=err)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        if p.returncode != 0:
+            raise SystemExit(f"bench: {' '.join(cmd)} failed:\n{err.read().decode()[-2000:]}")
+        return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss / 1024, out.read().decode()
 
 
 def stats(v):
@@ -82,9 +90,9 @@ def census(tmp, n):
     return path
 
 
-def events(tmp, cen, years, threads=0, out="ev"):
+def events(tmp, cen, years, threads=0, out="ev", zstd=None):
     out_dir = os.path.join(tmp, out)
-    cmd = [WFSIM, "events", "--census", cen, "--out", out_dir, "--start", str(START),
+    cmd = ([] if zstd is None else ["env", f"WFSIM_ZSTD_LEVEL={zstd}"]) + [WFSIM, "events", "--census", cen, "--out", out_dir, "--start", str(START),
            "--end", str(START + years - 1), "--quiet"]
     if threads:
         cmd += ["--threads", str(threads)]
@@ -209,9 +217,11 @@ def scaling(tmp, res):
     # largest point of the employee series (the default is all cores).
     cen = census(tmp, nt)
     threads = {t: [] for t in tl}
+    zstd1 = []
     for r in range(1 if QUICK else reps[nt]):  # interleaved: side by side
         for t in tl:
             threads[t].append(events(tmp, cen, 10, t, out=f"ev_t{t}"))
+        zstd1.append(events(tmp, cen, 10, cores, out="ev_z1", zstd=1))
         log(f"threads {nt} x 10, round {r + 1}: " +
             ", ".join(f"{t}: {threads[t][-1]['wall']:.2f} s" for t in tl))
     # the output does not depend on the thread count
@@ -233,7 +243,7 @@ def scaling(tmp, res):
         log(f"scaling {ny} x {y}: {statistics.median(r['wall'] for r in runs):.2f} s")
         years[y] = runs
     res["scaling"] = {"employees": emp, "years": years, "years_n": ny, "threads": threads,
-                      "threads_n": nt, "threads_identical": same}
+                      "threads_n": nt, "threads_identical": same, "zstd1": zstd1}
 
 
 # ---- report ----------------------------------------------------------------------------
@@ -264,6 +274,11 @@ def targets(res, w):
     w(f"| {n:,} x 10 < 10 s wall | wall {bw:.2f} s; CPU {bc:.2f} s, i.e. at least "
       f"{bc / cores:.2f} s on {cores} idle cores | {yes(bw < 10)} |")
     w(f"| {n:,} x 10 < 2 GB peak RSS | {rss:,.0f} MB | {yes(rss < 2048)} |")
+    z = sc["zstd1"]
+    zw, zc = rows_of(z, "wall")["median"], rows_of(z, "cpu")["median"]
+    w(f"| (not the default) the same with `WFSIM_ZSTD_LEVEL=1` (other Parquet bytes, same "
+      f"values) | wall {zw:.2f} s, CPU {zc:.2f} s, peak RSS {rows_of(z, 'rss')['median']:,.0f} MB "
+      f"| {yes(zw < 10)} |")
     w(f"| output identical to the single-threaded run | every Parquet file compared | "
       f"{yes(sc['threads_identical'])} |")
     if int(f["employees"]) == n:
@@ -293,7 +308,8 @@ def report(res, info, started, load0, load1):
     w(f"Written by `make bench` (bench/run.sh, bench/bench.py) on {started} UTC"
       f"{' (--quick)' if QUICK else ''}. Every figure is the median of the runs, with "
       "(min-max); n is the number of runs. Times are seconds of the whole process "
-      "(wall clock) unless marked CPU (user + sys of all threads, from GNU time).")
+      "(wall clock) unless marked CPU (user + sys of all threads, from the process's "
+      "rusage; peak RSS from there too).")
     w("")
     w("**Machine.** " + "; ".join(f"{k}: {v}" for k, v in info.items()) + ".")
     w(f"Load average at start {load0}, at end {load1}: this machine is shared with "

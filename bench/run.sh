@@ -1,7 +1,7 @@
 #!/bin/sh
 # `make bench`: the performance figures of issue 6 into bench/RESULTS.md.
 # Not a test: the figures depend on the machine and on what else runs on it.
-# usage: bench/run.sh [--quick]      (WFSIM_BUILD selects the build, default build)
+# usage: bench/run.sh [--quick]   (build dir: $WFSIM_BUILD, else $BUILD, else build)
 # --quick: fewer repetitions and no 1,000,000-employee runs (a smoke run).
 set -eu
 cd "$(dirname "$0")/.."

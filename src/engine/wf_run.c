@@ -73,6 +73,8 @@ typedef struct writer {
     wf_error werr;
 } writer;
 
+#define SMALL_RUN_EMPLOYEES 20000
+
 typedef struct run_ctx {
     const wf_config *cfg;
     const wf_tables *tab;
@@ -110,6 +112,25 @@ static int64_t created_at_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* WFSIM_ZSTD_LEVEL: the Parquet pages' ZSTD level, 1..19 (default 3). A
+ * measuring knob (docs/performance.md): any level other than the default
+ * changes the Parquet bytes, never the values. */
+static wf_status zstd_level(int *level, wf_error *err)
+{
+    const char *v = getenv("WFSIM_ZSTD_LEVEL");
+    *level = 0;
+    if (!v || !*v)
+        return WF_OK;
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    if (*end || errno || n < 1 || n > 19)
+        return wf_error_set(err, WF_EINPUT, NULL, 0, 0,
+                            "WFSIM_ZSTD_LEVEL=%s: expected an integer from 1 to 19", v);
+    *level = (int)n;
+    return WF_OK;
 }
 
 static void progress(run_ctx *rc, const char *stage, int year, double fraction)
@@ -525,6 +546,9 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
      * not compressed by one thread alone. The bytes do not depend on it. */
     rc.table = (wf_table_options){.created_at_us = created_at_us(),
                                   .threads = threads >= 2 ? threads + 1 : threads};
+    wf_status zst = zstd_level(&rc.table.zstd_level, err);
+    if (zst != WF_OK)
+        return zst;
     rc.years = calloc((size_t)rc.n_years, sizeof *rc.years);
     if (!rc.years)
         return wf_error_nomem(err, "year summaries");
@@ -532,7 +556,9 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
     if (st == WF_OK && opt->debug_csv)
         st = open_debug(&rc, err);
     rc.want_snap = opt->snapshots || opt->debug_csv;
-    if (st == WF_OK && threads >= 2)
+    /* Small runs write inline: a year takes milliseconds, less than the
+     * hand-overs would cost on a busy machine. */
+    if (st == WF_OK && threads >= 2 && cen->n >= SMALL_RUN_EMPLOYEES)
         writer_start(&rc); /* else (or if it cannot start) write inline */
     if (st == WF_OK) {
         wf_sim_sink sink = {&rc, on_year, on_events, on_snapshot};

@@ -103,15 +103,14 @@ uint32_t wf_rng_x(const wf_rng_stream *s, const char *entity, size_t len)
     return wf_md5_x(st);
 }
 
-void wf_rng_x_batch(const wf_rng_stream *s, const char *const *ids,
-                    const uint8_t *lens, const uint32_t *idx, size_t n,
-                    uint32_t *out)
+static void batch(const wf_rng_stream *s, const char *const *ids,
+                  const uint8_t *lens, const uint32_t *idx, size_t n,
+                  uint32_t *out)
 {
     char keys[GROUP][KEY_MAX];
     const char *msg[GROUP];
     size_t klen[GROUP];
     uint32_t st[GROUP][4];
-    count(s, n);
     for (size_t g = 0; g < n; g += GROUP) {
         size_t m = n - g < GROUP ? n - g : GROUP;
         for (size_t k = 0; k < m; k++) {
@@ -123,4 +122,24 @@ void wf_rng_x_batch(const wf_rng_stream *s, const char *const *ids,
         for (size_t k = 0; k < m; k++)
             out[g + k] = wf_md5_x(st[k]);
     }
+}
+
+void wf_rng_x_batch(const wf_rng_stream *s, const char *const *ids,
+                    const uint8_t *lens, const uint32_t *idx, size_t n,
+                    uint32_t *out)
+{
+    count(s, n);
+    batch(s, ids, lens, idx, n, out);
+}
+
+void wf_rng_x_batch_ahead(const wf_rng_stream *s, const char *const *ids,
+                          const uint8_t *lens, const uint32_t *idx, size_t n,
+                          uint32_t *out)
+{
+    batch(s, ids, lens, idx, n, out);
+}
+
+void wf_rng_count_use(const wf_rng_stream *s)
+{
+    count(s, 1);
 }

@@ -6,9 +6,9 @@
  * MD5 read big-endian, u = x / 2^32 and pick(n) = (x * n) >> 32. There is no
  * generator state, so draws can be computed in any order, on any thread.
  *
- * The hashing sits behind two functions (wf_rng_x for one entity and
- * wf_rng_x_batch for many entities of one stream), so a multi-lane MD5 can
- * replace the scalar one without touching the model. A wf_rng_stream holds
+ * The hashing sits behind two functions: wf_rng_x for one entity and
+ * wf_rng_x_batch for many entities of one stream, which goes through the
+ * multi-lane MD5 of src/common/wf_md5.h (8 or 16 keys per compression). A wf_rng_stream holds
  * the key's constant parts for one (seed, year, stream); it is immutable
  * after wf_rng_stream_init and may be shared between threads.
  */
@@ -74,11 +74,20 @@ void wf_rng_x_batch(const wf_rng_stream *s, const char *const *ids,
                     const uint8_t *lens, const uint32_t *idx, size_t n,
                     uint32_t *out);
 
+/* The same, for draws computed ahead of need (the model batches draws a row
+ * may take, and uses some): not counted by wf_rng_count_install's table;
+ * wf_rng_count_use counts one when the model uses it. */
+void wf_rng_x_batch_ahead(const wf_rng_stream *s, const char *const *ids,
+                          const uint8_t *lens, const uint32_t *idx, size_t n,
+                          uint32_t *out);
+
 /* Benchmarks only (bench/md5_floor.c): while a table is installed, every
- * draw adds one to counts[(year - first_year) * WF_STREAM_COUNT + stream]
- * (relaxed atomic adds; years outside the range are not counted). NULL
- * uninstalls. Install and uninstall while no draws run. */
+ * draw the model uses adds one to counts[(year - first_year) *
+ * WF_STREAM_COUNT + stream] (relaxed atomic adds; years outside the range
+ * are not counted). NULL uninstalls. Install and uninstall while no draws
+ * run. */
 void wf_rng_count_install(uint64_t *counts, int first_year, int n_years);
+void wf_rng_count_use(const wf_rng_stream *s);
 
 /* u = x / 2^32, exact in a double. */
 static inline double wf_rng_u(uint32_t x)

@@ -106,7 +106,9 @@ static bool reserve_chunks(sim *s, size_t n)
         c->x_promo = malloc(CHUNK_ROWS * sizeof *c->x_promo);
         c->x_merit = malloc(CHUNK_ROWS * sizeof *c->x_merit);
         c->x_enroll = malloc(CHUNK_ROWS * sizeof *c->x_enroll);
-        if (!c->idx || !c->x || !c->x_promo || !c->x_merit || !c->x_enroll) {
+        c->x_term = malloc(CHUNK_ROWS * sizeof *c->x_term);
+        if (!c->idx || !c->x || !c->x_promo || !c->x_merit || !c->x_enroll ||
+            !c->x_term) {
             s->n_chunks++; /* freed with the others */
             return false;
         }
@@ -660,6 +662,7 @@ static void sim_free(sim *s)
         free(s->chunks[k].x_promo);
         free(s->chunks[k].x_merit);
         free(s->chunks[k].x_enroll);
+        free(s->chunks[k].x_term);
     }
     free(s->chunks);
     free(s->rank);

@@ -78,15 +78,19 @@ static uint32_t draw(const wf_sim_ctx *ctx, size_t i, wf_stream s)
     return wf_rng_x(&ctx->st[s], r->id[i], r->id_len[i]);
 }
 
-/* Promotion, merit and enrollment draws are taken by most rows, so they are computed
+/* Termination dates, promotion, merit and enrollment draws are computed
  * for the whole chunk up front in batches (the multi-lane MD5), for every
  * row that might use them; the walk then reads them here. A precomputed
  * draw that ends up unused changes nothing: draws are pure functions. */
-static uint32_t draw_pre(const wf_sim_chunk *ch, size_t i, wf_stream s)
+static uint32_t draw_pre(const wf_sim_ctx *ctx, const wf_sim_chunk *ch,
+                         size_t i, wf_stream s)
 {
+    wf_rng_count_use(&ctx->st[s]);
     switch (s) {
     case WF_STREAM_MERIT: return ch->x_merit[i - ch->begin];
     case WF_STREAM_PROMOTION: return ch->x_promo[i - ch->begin];
+    case WF_STREAM_TERMINATION_DATE:
+    case WF_STREAM_NEW_HIRE_TERMINATION_DATE: return ch->x_term[i - ch->begin];
     default: return ch->x_enroll[i - ch->begin]; /* voluntary or conversion */
     }
 }
@@ -119,26 +123,33 @@ static void batch_draws(const wf_sim_ctx *ctx, size_t begin, size_t end,
     for (size_t i = begin; i < end; i++)
         if (s == WF_STREAM_MERIT       ? !r->is_hire[i]
             : s == WF_STREAM_PROMOTION ? promotion_possible(ctx, i)
-                                       : enrollment_possible(ctx, i, s))
+            : s == WF_STREAM_TERMINATION_DATE
+                ? r->term_cat[i] != WF_CAT_NEW_HIRE &&
+                      r->term_cat[i] != WF_CAT_NEW_HIRE_TERMINATION
+            : s == WF_STREAM_NEW_HIRE_TERMINATION_DATE
+                ? r->term_cat[i] == WF_CAT_NEW_HIRE_TERMINATION
+                : enrollment_possible(ctx, i, s))
             c->idx[n++] = (uint32_t)i;
-    wf_rng_x_batch(&ctx->st[s], (const char *const *)r->id, r->id_len, c->idx,
-                   n, c->x);
+    wf_rng_x_batch_ahead(&ctx->st[s], (const char *const *)r->id, r->id_len,
+                         c->idx, n, c->x);
     for (size_t k = 0; k < n; k++)
         dst[c->idx[k] - begin] = c->x[k];
 }
 
 /* The termination day, drawn here because only terminating rows need it. */
-static int32_t termination_day(const wf_sim_ctx *ctx, size_t i)
+static int32_t termination_day(const wf_sim_ctx *ctx, const wf_sim_chunk *ch,
+                               size_t i)
 {
     const wf_sim_rows *r = ctx->rows;
     if (r->term_cat[i] == WF_CAT_NEW_HIRE)
         return WF_DATE_NULL;
-    if (r->term_cat[i] == WF_CAT_NEW_HIRE_TERMINATION) {
+    bool nh = r->term_cat[i] == WF_CAT_NEW_HIRE_TERMINATION;
+    uint32_t x = draw_pre(ctx, ch, i, nh ? WF_STREAM_NEW_HIRE_TERMINATION_DATE
+                                         : WF_STREAM_TERMINATION_DATE);
+    if (nh) {
         uint32_t d = (uint32_t)(ctx->dec31 - r->hire[i]);
-        uint32_t x = draw(ctx, i, WF_STREAM_NEW_HIRE_TERMINATION_DATE);
         return r->hire[i] + 1 + (int32_t)wf_rng_pick(x, d);
     }
-    uint32_t x = draw(ctx, i, WF_STREAM_TERMINATION_DATE);
     return ctx->jan1 + (int32_t)wf_rng_pick(x, (uint32_t)wf_days_in_year(ctx->year));
 }
 
@@ -156,7 +167,7 @@ static void list_promotion(emp_year *e)
                t->promo_tenure_mult[ctx->ten_band[wf_sim_clamp_lut(r->ten_y[i])]];
     if (p > 1.0)
         p = 1.0;
-    if (wf_rng_u(draw_pre(e->ch, i, WF_STREAM_PROMOTION)) < p)
+    if (wf_rng_u(draw_pre(ctx, e->ch, i, WF_STREAM_PROMOTION)) < p)
         add(e, ctx->promo_day, WF_EV_PROMOTION, WF_CAT_PROMOTION, p);
 }
 
@@ -207,7 +218,7 @@ static void list_enrollment(emp_year *e, const wf_behaviour *b, int32_t *pend)
     }
     if (d == WF_DATE_NULL || !active_on(r, i, e->term, d))
         return;
-    if (wf_rng_u(draw_pre(e->ch, i, s)) < p) {
+    if (wf_rng_u(draw_pre(ctx, e->ch, i, s)) < p) {
         add(e, d, WF_EV_ENROLLMENT, WF_CAT_VOLUNTARY_ENROLLMENT, p);
         e->c[e->n - 1].deferral = b->deferral_bp;
         e->c[e->n - 1].source = WF_SRC_VOLUNTARY;
@@ -269,7 +280,7 @@ static bool apply_raise(const wf_sim_ctx *ctx, const wf_sim_chunk *ch, size_t i,
     int lv = r->level[i];
     double m = 0.0;
     if (r->salary[i] < ctx->band_max[lv - 1] &&
-        wf_rng_u(draw_pre(ch, i, WF_STREAM_MERIT)) < cfg->merit_probability)
+        wf_rng_u(draw_pre(ctx, ch, i, WF_STREAM_MERIT)) < cfg->merit_probability)
         m = ctx->tab->levels[lv - 1].merit_rate;
     double factor = (1.0 + m) + cfg->cola_rate;
     int64_t s = llround((double)r->salary[i] * factor);
@@ -428,6 +439,8 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
 {
     wf_sim_rows *r = ctx->rows;
     c->begin = begin;
+    batch_draws(ctx, begin, end, c, WF_STREAM_TERMINATION_DATE, c->x_term);
+    batch_draws(ctx, begin, end, c, WF_STREAM_NEW_HIRE_TERMINATION_DATE, c->x_term);
     batch_draws(ctx, begin, end, c, WF_STREAM_PROMOTION, c->x_promo);
     batch_draws(ctx, begin, end, c, WF_STREAM_MERIT, c->x_merit);
     batch_draws(ctx, begin, end, c, WF_STREAM_VOLUNTARY_ENROLLMENT, c->x_enroll);
@@ -442,7 +455,7 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
         e.ch = c;
         e.i = i;
         e.n = 0;
-        e.term = termination_day(ctx, i);
+        e.term = termination_day(ctx, c, i);
         list_events(&e, b, &pend);
         sort_cands(&e);
         if (!emit(ctx, &e, c)) {

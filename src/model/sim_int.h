@@ -58,6 +58,7 @@ typedef struct wf_sim_chunk {
     uint32_t *x_promo, *x_merit;        /* phase B: the chunk's promotion,
                                            merit and (voluntary or conversion) */
     uint32_t *x_enroll;                 /* enrollment draws, by row - begin */
+    uint32_t *x_term;                   /* termination date draws, likewise */
     size_t begin;                       /* phase B: the chunk's first row */
     wf_status status;                   /* first error of the chunk */
     char message[256];

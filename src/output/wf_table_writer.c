@@ -25,6 +25,7 @@
 #include "wf_md5.h"
 
 #define SLICE_ROWS 8192
+#define SMALL_FILE_ROWS 65536   /* written on the caller's thread alone */
 #define ID_GROUP 64             /* event ids hashed per wf_md5_many call */
 #define WF_ID_HEAD_MAX 512      /* "scenario|plan|seed|" */
 #define WF_ID_EMP_MAX 64        /* employee ids are at most 64 bytes */
@@ -390,7 +391,10 @@ static wf_status write_table(const char *path, const pq_column_spec *specs,
         .zstd_level = opt->zstd_level,
         .row_group_rows = opt->row_group_rows,
         .created_by = "wfsim version " WF_VERSION,
-        .threads = opt->threads,
+        /* A file smaller than a row group has nothing to overlap: threads
+         * would only add start-up and hand-over latency. Same bytes. */
+        .threads = nrows < SMALL_FILE_ROWS ? 1 : opt->threads,
+        .expected_rows = nrows,
     };
     w = pq_writer_open(fd, specs, ncols, &po);
     if (!w) {

@@ -430,6 +430,51 @@ static void copy_rows(pq_writer *w, const pq_column_data *d, size_t from, size_t
 
 static void flush_row_group(pq_writer *w);
 
+/* Grows b to hold extra more bytes if memory allows; never fails (a later
+ * pq_buf_reserve still does the checked growth). */
+static void try_reserve(pq_buf *b, size_t extra)
+{
+    if (b->failed || b->cap - b->len >= extra || extra > PQ_BUF_MAX - b->len)
+        return;
+    uint8_t *p = realloc(b->p, b->len + extra);
+    if (p) {
+        b->p = p;
+        b->cap = b->len + extra;
+    }
+}
+
+/* With opt.expected_rows, sizes the current row group's buffers for the
+ * rows it will get, at its first append (byte arrays: at this batch's
+ * average length plus an eighth). */
+static void presize(pq_writer *w, const pq_column_data *d, size_t nrows)
+{
+    pq_rg *rg = &w->rg[w->cur];
+    uint64_t done = (uint64_t)w->rows_done;
+    if (rg->rows != 0 || w->opt.expected_rows <= done || nrows == 0)
+        return;
+    size_t n = (size_t)(w->opt.expected_rows - done);
+    if (n > w->opt.row_group_rows)
+        n = w->opt.row_group_rows;
+    if (n <= nrows)
+        return;
+    for (int c = 0; c < w->ncols; c++) {
+        const pq_column_spec *s = &w->cols[c].spec;
+        pq_colbuf *b = &rg->cols[c];
+        if (s->nullable)
+            try_reserve(&b->def, n);
+        if (s->physical != PQ_BYTE_ARRAY) {
+            try_reserve(&b->vals, n * pq_physical_width(s->physical));
+            continue;
+        }
+        size_t avg = (size_t)(d[c].offsets[nrows] - d[c].offsets[0]) / nrows + 1;
+        size_t bytes = avg * n + avg * n / 8;
+        if (bytes > PQ_ROW_GROUP_MAX_BYTES)
+            bytes = PQ_ROW_GROUP_MAX_BYTES;
+        try_reserve(&b->offs, n * 8);
+        try_reserve(&b->bytes, bytes);
+    }
+}
+
 void pq_writer_append(pq_writer *w, const pq_column_data *cols, size_t nrows)
 {
     if (!w || w->error[0] || nrows == 0)
@@ -439,6 +484,8 @@ void pq_writer_append(pq_writer *w, const pq_column_data *cols, size_t nrows)
         return;
     }
     check_batch(w, cols, nrows);
+    if (!w->error[0])
+        presize(w, cols, nrows);
     size_t done = 0;
     while (done < nrows && !w->error[0]) {
         pq_rg *rg = &w->rg[w->cur];

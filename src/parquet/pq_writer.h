@@ -102,6 +102,11 @@ typedef struct pq_options {
                               caller appends the next one; this holds two
                               row groups in memory. Output does not depend
                               on it. */
+    size_t expected_rows;  /* a hint, 0 = unknown: the rows the file will
+                              hold. A row group's buffers then get their size
+                              at its first append instead of growing by
+                              doubling (a copy each time). Output does not
+                              depend on it. */
 } pq_options;
 
 /* One column of one appended batch. Values at null positions are ignored

@@ -3,13 +3,13 @@ locations that cannot be written. Whatever happens, OUT holds the complete
 previous output or the complete new one, never a mix, and nothing partial
 is left beside it once the next run has started.
 
-- SIGKILL: a large census (WF_KILL_EMPLOYEES, default 100,000 employees x 5
+- SIGKILL: a large census (WF_KILL_EMPLOYEES, default 200,000 employees x 5
   years) is run again and again, each time with the other of two seeds, and
   killed after a random delay. The delays are stratified over 0..1.1 times
   the measured length of a whole run, so kills land everywhere: during the
   load, the simulation, the Parquet writes, the commit, the removal of the
   old output, and after the end; a fifth of the kills instead wait for the
-  last file to appear in the staging folder, then 0-20 ms, landing at the
+  last file to appear in the staging folder, then 0-4 ms, landing at the
   commit (the swap, then the removal of the old output).
   After each kill OUT must equal one of the
   two reference trees (both produced by complete runs; byte-identical thanks
@@ -22,10 +22,12 @@ is left beside it once the next run has started.
 - Read-only output location: as root, a tmpfs remounted read-only, and a
   0555 parent folder with the run done as `nobody` (setpriv), since root
   ignores permission bits; as another user, the 0555 parent folder alone.
+- Inputs that cannot be read (missing, a folder, a table file missing from
+  --tables) and an OUT that is a file: exit status 3 naming the path.
 """
 import collections
-import pathlib
 import os
+import pathlib
 import random
 import resource
 import shutil
@@ -54,7 +56,7 @@ def run(cmd, **kw):
 
 @pytest.fixture(scope="module")
 def big_census(wfsim, tmp_path_factory):
-    n = int(os.environ.get("WF_KILL_EMPLOYEES", "100000"))
+    n = int(os.environ.get("WF_KILL_EMPLOYEES", "200000"))
     path = tmp_path_factory.mktemp("big") / "census.csv"
     proc = run([wfsim, "census", "--employees", n, "--seed", 11, "--out", path])
     assert proc.returncode == 0, proc.stderr
@@ -112,24 +114,22 @@ def test_sigkill_at_random_moments_leaves_old_or_new_output(wfsim, tmp_path, big
         child = subprocess.Popen([str(c) for c in command(out, target)], env=ENV,
                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         if delay is None:
-            finished = kill_at_commit(child, work, rng.uniform(0, 0.02))
+            kill_at_commit(child, work, rng.uniform(0, 0.004))
         else:
             try:
                 child.wait(timeout=delay)
-                finished = True
             except subprocess.TimeoutExpired:
                 child.send_signal(signal.SIGKILL)
                 child.wait()
-                finished = False
+        # A run may end just before the signal: it then counts as finished.
+        finished = child.returncode == 0
         stderr = child.stderr.read().decode()
         child.stderr.close()
         when = "at the commit" if delay is None else f"after {delay:.3f} s"
         where = (f"seed {seed}, kill {i} {when} of a {full:.3f} s run "
                  f"(pid {child.pid}, stopped at {time.monotonic() - t0:.3f} s)")
-        if finished:
-            assert child.returncode == 0, f"{where}: {stderr}"
-        else:
-            assert child.returncode == -signal.SIGKILL, where
+        assert child.returncode in (0, -signal.SIGKILL), f"{where}: {stderr}"
+        if not finished:
             killed_pids.add(child.pid)
         tree = comparable_tree(out)
         kind = "at-commit" if delay is None else "timed"
@@ -143,7 +143,8 @@ def test_sigkill_at_random_moments_leaves_old_or_new_output(wfsim, tmp_path, big
             assert not finished, f"{where}: a finished run left the old output"
             outcomes[f"{kind}: killed, old output"] += 1
         leftovers = staging_leftovers(work)
-        outcomes["staging folders left"] += len(leftovers)
+        outcomes["kills that left a staging folder"] += len(
+            [n for n in leftovers if f"-tmp-{child.pid}-" in n])
         for name in leftovers:
             pid = int(name.split("wfsim-tmp-")[1].split("-")[0])
             assert pid in killed_pids, f"{where}: unexpected leftover {name}"
@@ -161,8 +162,7 @@ def test_sigkill_at_random_moments_leaves_old_or_new_output(wfsim, tmp_path, big
 def kill_at_commit(child, folder, extra):
     """Kills child `extra` seconds after its staging folder holds
     generation_summary.json (the last file written before the swap, which
-    is followed by the removal of the old output); True when it ended
-    first."""
+    is followed by the removal of the old output), and waits for it."""
     prefix = f".out.wfsim-tmp-{child.pid}-"
     while child.poll() is None:
         for name in os.listdir(folder):
@@ -360,3 +360,39 @@ def test_output_path_is_a_file(wfsim, tmp_path, small_census):
     assert "exists and is not a directory" in proc.stderr
     assert out.read_text() == "not a folder\n"
     assert sorted(os.listdir(tmp_path)) == ["out"]
+
+
+# ---- inputs that cannot be read ---------------------------------------------------
+
+UNREADABLE = [
+    pytest.param(["--census", "missing.csv"], "missing.csv: cannot open: No such file",
+                 id="census-missing"),
+    pytest.param(["--census", "folder"], "folder: cannot read: Is a directory",
+                 id="census-is-a-folder"),
+    pytest.param(["--census", "census.csv", "--config", "missing.yaml"],
+                 "missing.yaml: cannot open: No such file", id="config-missing"),
+    pytest.param(["--census", "census.csv", "--config", "folder"],
+                 "folder: cannot read: Is a directory", id="config-is-a-folder"),
+    pytest.param(["--census", "census.csv", "--tables", "tables"],
+                 "tables/levels.csv: cannot open: No such file", id="table-file-missing"),
+    pytest.param(["--census", "census.csv", "--tables", "missing"],
+                 "missing/levels.csv: cannot open: No such file", id="tables-folder-missing"),
+]
+
+
+@pytest.mark.parametrize("args,message", UNREADABLE)
+def test_unreadable_input_is_a_file_error(wfsim, root, tmp_path, small_census, args, message):
+    shutil.copy(small_census, tmp_path / "census.csv")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "tables").mkdir()
+    for seed in (root / "dbt/seeds").glob("*.csv"):
+        if seed.name != "levels.csv":
+            shutil.copy(seed, tmp_path / "tables" / seed.name)
+    assert run([wfsim, "events", "--census", "census.csv", "--out", "out", "--quiet"],
+               cwd=tmp_path).returncode == 0
+    before = tree_bytes(tmp_path / "out")
+    proc = run([wfsim, "events", "--out", "out", "--quiet", *args], cwd=tmp_path)
+    assert proc.returncode == 3, proc.stderr
+    assert proc.stderr.startswith(f"wfsim: {message}") and proc.stderr.count("\n") == 1
+    assert tree_bytes(tmp_path / "out") == before
+    assert staging_leftovers(tmp_path) == []
