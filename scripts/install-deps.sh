@@ -1,8 +1,9 @@
 #!/bin/sh
-# Installs the Debian packages wfsim builds against, when they are missing.
+# Installs the Debian packages wfsim builds against, when they are missing,
+# plus any package named as an argument (`make fuzz` asks for clang).
 # Needs root (apt-get); as another user it names the command to run.
 set -eu
-need="gcc make libc6-dev libzstd-dev libyaml-dev nettle-dev time"
+need="gcc make libc6-dev libzstd-dev libyaml-dev nettle-dev time $*"
 missing=""
 for p in $need; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

@@ -32,8 +32,8 @@ int cli_mkdir_p(const char *path);
 /* Finds dbt (.venv of the repository, $WFSIM_DBT) and the dbt project, and
  * points dbt's database (WFSIM_DBT_DB) at rs->out/wfsim.duckdb. */
 int cli_locate_dbt(run_state *rs);
-/* Loads the built-in tables and rs->census (checking every rule);
- * 0, or prints the error and returns its exit code. */
+/* Loads the built-in tables and, when cen is not NULL, rs->census (checking
+ * every rule); 0, or prints the error and returns its exit code. */
 int cli_load_inputs(const run_state *rs, const wf_config *cfg, wf_tables **tab,
                     wf_census **cen);
 /* The engine into rs->out/events (with snapshots). 0 or an exit code. */

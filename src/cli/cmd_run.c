@@ -182,9 +182,8 @@ int cli_load_inputs(const run_state *rs, const wf_config *cfg, wf_tables **tab,
 {
     wf_error err = {0};
     *tab = NULL;
-    *cen = NULL;
     wf_status st = wf_tables_load(NULL, tab, &err);
-    if (st == WF_OK)
+    if (st == WF_OK && cen)
         st = wf_census_load(rs->census, cfg, *tab, cen, &err);
     if (st == WF_OK)
         return 0;
@@ -326,6 +325,8 @@ int cmd_run(int argc, char **argv)
     };
     static run_state rs;
     memset(&rs, 0, sizeof rs);
+    wf_tables *tab = NULL;
+    wf_census *cen = NULL;
     rs.t0 = cli_seconds();
     rs.mode = -1;
     const char *config = NULL, *census = NULL, *out = "out";
@@ -370,6 +371,18 @@ int cmd_run(int argc, char **argv)
     rs.start_year = wf_config_start_year(cfg);
     rs.end_year = wf_config_end_year(cfg);
     rs.config_json = wf_config_to_json(cfg);
+    /* A given census is checked by the engine's loader before anything is
+     * created, so bad input stops the run with file, line and column and
+     * leaves no trace; both modes go through this check. */
+    if (census) {
+        if (!realpath(census, rs.census)) {
+            fprintf(stderr, "wfsim: %s: cannot open: %s\n", census, strerror(errno));
+            rc = WF_EIO;
+            goto done;
+        }
+        if ((rc = cli_load_inputs(&rs, cfg, &tab, &cen)) != 0)
+            goto done;
+    }
     if (cli_mkdir_p(out) != 0 || !realpath(out, rs.out)) {
         fprintf(stderr, "wfsim run: cannot create %s: %s\n", out, strerror(errno));
         rc = WF_EIO;
@@ -379,36 +392,21 @@ int cmd_run(int argc, char **argv)
     snprintf(logs, sizeof logs, "%s/logs", rs.out);
     if ((rc = cli_locate_dbt(&rs)) != 0 || (cli_mkdir_p(logs) != 0 && (rc = WF_EIO)))
         goto done;
-
-    if (census) {
-        if (!realpath(census, rs.census)) {
-            fprintf(stderr, "wfsim: %s: cannot open: %s\n", census, strerror(errno));
-            rc = WF_EIO;
-            goto done;
-        }
-    } else {
+    if (!census) {
         wf_error err = {0};
-        wf_tables *tab = NULL;
         snprintf(rs.census, sizeof rs.census, "%s/census.csv", rs.out);
         say(&rs, "synthetic census: %s", rs.census);
-        wf_status st = wf_tables_load(NULL, &tab, &err);
-        if (st == WF_OK)
-            st = wf_census_generate(rs.census, employees, 1, rs.start_year, tab, &err);
-        wf_tables_free(tab);
-        if (st != WF_OK) {
+        if ((rc = cli_load_inputs(&rs, cfg, &tab, NULL)) != 0)
+            goto done;
+        if (wf_census_generate(rs.census, employees, 1, rs.start_year, tab, &err) != WF_OK) {
             rc = cli_fail(&err);
             goto done;
         }
+        wf_tables_free(tab);
+        if ((rc = cli_load_inputs(&rs, cfg, &tab, &cen)) != 0)
+            goto done;
     }
-    /* Both modes: the census is checked by the engine's loader first, so
-     * bad input stops the run before any dbt step, with file, line, column. */
-    wf_tables *tab;
-    wf_census *cen;
-    if ((rc = cli_load_inputs(&rs, cfg, &tab, &cen)) != 0)
-        goto done;
     rc = rs.mode ? cli_run_sql(&rs) : cli_run_fast(&rs, cfg, tab, cen);
-    wf_census_free(cen);
-    wf_tables_free(tab);
     if (rc == 0) {
         static const char *const build[] = {"build", "--select", "+state", "metrics", NULL};
         rc = dbt_step(&rs, "dbt build (state, metrics, data tests)", "dbt_build", -1, build);
@@ -420,6 +418,8 @@ int cmd_run(int argc, char **argv)
         print_summary(&rs);
     write_run_summary(&rs, rc);
 done:
+    wf_census_free(cen);
+    wf_tables_free(tab);
     free(rs.config_json);
     wf_config_free(cfg);
     return rc;

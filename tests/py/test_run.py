@@ -115,4 +115,4 @@ def test_bad_census_stops_before_any_dbt_step(wfsim, tmp_path):
                      "--out", tmp_path / "out", "--mode", "sql", check=False)
     assert proc.returncode == 2
     assert "census.csv:1" in proc.stderr
-    assert not os.path.exists(tmp_path / "out/logs/sql_seed.log")
+    assert not os.path.exists(tmp_path / "out")  # nothing created, no dbt step run
