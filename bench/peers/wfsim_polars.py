@@ -659,7 +659,7 @@ class Sim:
     def events(self, y, w, pdate, mdate, edate, merit_p) -> pl.DataFrame:
         person = ["eid", "birth_date", "hire_date", "level_id", "level_after", "salary_cents", "salary_promo",
                   "salary_raise", "promoted", "raised"]
-        nI, nL, nF, nS = pl.lit(None, pl.Int32), pl.lit(None, pl.Int64), pl.lit(None, pl.Float64), pl.lit(None, pl.String)
+        nI, nL, nF = pl.lit(None, pl.Int32), pl.lit(None, pl.Int64), pl.lit(None, pl.Float64)
 
         def part(mask, etype, cat, date, prev_level=nI, prev_cents=nL, deferral=nL, prev_def=nL, prob=nF):
             return w.filter(mask).select(
