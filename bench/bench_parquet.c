@@ -1,7 +1,7 @@
 /*
  * bench_parquet.c - throughput of wfsim's Parquet writer.
  *
- *     bench_parquet [ROWS [ZSTD_LEVEL [OUT]]]     (default 10000000, 3)
+ *     bench_parquet [ROWS [ZSTD_LEVEL [OUT]]]     (default 10000000, 1)
  *
  * Writes a six-column table shaped like the event output - int32, int64,
  * double, date, a low-cardinality string (dictionary) and a
@@ -152,7 +152,7 @@ static double run(const data *d, const char *path, int level, int threads, doubl
 int main(int argc, char **argv)
 {
     size_t rows = argc > 1 ? strtoull(argv[1], NULL, 10) : 10000000;
-    int level = argc > 2 ? atoi(argv[2]) : 3;
+    int level = argc > 2 ? atoi(argv[2]) : 1;  /* the writer's default */
     char path[4096];
     const char *tmp = getenv("TMPDIR");
     if (argc > 3)

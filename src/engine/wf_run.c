@@ -114,9 +114,10 @@ static int64_t created_at_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* WFSIM_ZSTD_LEVEL: the Parquet pages' ZSTD level, 1..19 (default 3). A
- * measuring knob (docs/performance.md): any level other than the default
- * changes the Parquet bytes, never the values. */
+/* WFSIM_ZSTD_LEVEL: the Parquet pages' ZSTD level, -7..-1 (zstd's fast
+ * levels) or 1..19; unset, the Parquet writer's default (1, see
+ * docs/performance.md). Any other level changes the Parquet bytes, never
+ * the values. */
 static wf_status zstd_level(int *level, wf_error *err)
 {
     const char *v = getenv("WFSIM_ZSTD_LEVEL");
@@ -126,9 +127,10 @@ static wf_status zstd_level(int *level, wf_error *err)
     char *end;
     errno = 0;
     long n = strtol(v, &end, 10);
-    if (*end || errno || n < 1 || n > 19)
+    if (end == v || *end || errno || n < -7 || n > 19 || n == 0)
         return wf_error_set(err, WF_EINPUT, NULL, 0, 0,
-                            "WFSIM_ZSTD_LEVEL=%s: expected an integer from 1 to 19", v);
+                            "WFSIM_ZSTD_LEVEL=%s: expected an integer from -7 to -1 or 1 to 19",
+                            v);
     *level = (int)n;
     return WF_OK;
 }

@@ -285,13 +285,23 @@ static int fill_events(colbuf *c, const wf_event_batch *b, size_t first,
     if (!id_keys_init(&k, b) ||
         put_event_ids(&c[EC_event_id], &k, b, b->events + first, n, keys) != 0)
         return -1;
+    /* The constant strings' lengths, once a slice rather than once a row. */
+    size_t scenario_len = strlen(b->scenario_id);
+    size_t plan_len = strlen(b->plan_design_id);
+    size_t type_len[WF_EV_COUNT], cat_len[WF_CAT_COUNT];
+    for (int i = 0; i < WF_EV_COUNT; i++)
+        type_len[i] = strlen(wf_event_type_names[i]);
+    for (int i = 0; i < WF_CAT_COUNT; i++)
+        cat_len[i] = strlen(wf_event_category_names[i]);
     for (size_t r = 0; r < n; r++) {
         const wf_event *e = &b->events[first + r];
-        if (put_cstr(&c[EC_scenario_id], r, b->scenario_id) ||
-            put_cstr(&c[EC_plan_design_id], r, b->plan_design_id) ||
+        if (put_str(&c[EC_scenario_id], r, b->scenario_id, scenario_len) ||
+            put_str(&c[EC_plan_design_id], r, b->plan_design_id, plan_len) ||
             put_cstr(&c[EC_employee_id], r, b->emp_ids[e->emp]) ||
-            put_cstr(&c[EC_event_type], r, wf_event_type_names[e->type]) ||
-            put_cstr(&c[EC_event_category], r, wf_event_category_names[e->category]) ||
+            put_str(&c[EC_event_type], r, wf_event_type_names[e->type],
+                    type_len[e->type]) ||
+            put_str(&c[EC_event_category], r, wf_event_category_names[e->category],
+                    cat_len[e->category]) ||
             put_cstr(&c[EC_age_band], r, b->age_band_labels[e->age_band]) ||
             put_cstr(&c[EC_tenure_band], r, b->tenure_band_labels[e->tenure_band]))
             return -1;
