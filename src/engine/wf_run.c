@@ -38,6 +38,7 @@
 
 #include "wf_debug_csv.h"
 #include "wf_error.h"
+#include "wf_grow.h"
 #include "wf_json.h"
 #include "wf_outdir.h"
 #include "wf_sim.h"
@@ -246,21 +247,6 @@ static wf_status writer_idle(run_ctx *rc, wf_error *err)
     return st;
 }
 
-static bool grow(void **p, size_t *cap, size_t want, size_t elem)
-{
-    if (want <= *cap)
-        return true;
-    size_t n = *cap ? *cap : 1024;
-    while (n < want)
-        n += n / 2;
-    void *q = realloc(*p, n * elem);
-    if (!q)
-        return false;
-    *p = q;
-    *cap = n;
-    return true;
-}
-
 /* ids[0..n) and their strings into the slot (the model frees the strings
  * of hires when the run ends, perhaps before the writer is done). */
 static bool copy_ids(job *j, const char *const *ids, size_t n)
@@ -268,8 +254,8 @@ static bool copy_ids(job *j, const char *const *ids, size_t n)
     size_t bytes = 0;
     for (size_t i = 0; i < n; i++)
         bytes += strlen(ids[i]) + 1;
-    if (!grow((void **)&j->ids, &j->ids_cap, n ? n : 1, sizeof *j->ids) ||
-        !grow((void **)&j->arena, &j->arena_cap, bytes ? bytes : 1, 1))
+    if (!wf_grow((void **)&j->ids, &j->ids_cap, n ? n : 1, sizeof *j->ids) ||
+        !wf_grow((void **)&j->arena, &j->arena_cap, bytes ? bytes : 1, 1))
         return false;
     char *p = j->arena;
     for (size_t i = 0; i < n; i++) {
@@ -291,8 +277,8 @@ static wf_status copy_events(run_ctx *rc, job *j, const wf_event_batch *b,
         if (b->events[k].emp + (size_t)1 > n_ids)
             n_ids = b->events[k].emp + (size_t)1;
     size_t na = (size_t)rc->tab->n_age_bands, nt = (size_t)rc->tab->n_tenure_bands;
-    if (!grow((void **)&j->ev, &j->ev_cap, b->n ? b->n : 1, sizeof *j->ev) ||
-        !grow((void **)&j->labels, &j->labels_cap, na + nt, sizeof *j->labels) ||
+    if (!wf_grow((void **)&j->ev, &j->ev_cap, b->n ? b->n : 1, sizeof *j->ev) ||
+        !wf_grow((void **)&j->labels, &j->labels_cap, na + nt, sizeof *j->labels) ||
         !copy_ids(j, b->emp_ids, n_ids))
         return wf_error_nomem(err, "the writer's copy of a year");
     if (b->n)
@@ -390,7 +376,7 @@ static wf_status on_snapshot(void *ctx, const wf_snapshot_batch *b, wf_error *er
     }
     job *j = &rc->w.slot;
     /* The snapshot covers every row: its id table serves the events too. */
-    if (!grow((void **)&j->snap, &j->snap_cap, b->n ? b->n : 1, sizeof *j->snap) ||
+    if (!wf_grow((void **)&j->snap, &j->snap_cap, b->n ? b->n : 1, sizeof *j->snap) ||
         !copy_ids(j, b->emp_ids, b->n))
         return wf_error_nomem(err, "the writer's copy of a snapshot");
     if (b->n)

@@ -30,6 +30,7 @@
 #include "sim_int.h"
 #include "wf_date.h"
 #include "wf_error.h"
+#include "wf_grow.h"
 
 #define CHUNK_ROWS WF_SIM_CHUNK_ROWS
 
@@ -57,21 +58,6 @@ typedef struct sim {
 } sim;
 
 /* ---- small helpers -------------------------------------------------------- */
-
-static bool grow(void **p, size_t *cap, size_t want, size_t elem)
-{
-    if (want <= *cap)
-        return true;
-    size_t n = *cap ? *cap : 1024;
-    while (n < want)
-        n += n / 2;
-    void *q = realloc(*p, n * elem);
-    if (!q)
-        return false;
-    *p = q;
-    *cap = n;
-    return true;
-}
 
 static int32_t md_day(int year, wf_md md)
 {
@@ -489,8 +475,8 @@ static wf_status hire(sim *s, int64_t H, int64_t tnh, int64_t *tnh_done,
     if ((uint64_t)H > UINT32_MAX - s->rows.n ||
         !wf_sim_rows_reserve(h, (size_t)H) ||
         !wf_sim_rows_reserve(&s->rows, s->rows.n + (size_t)H) ||
-        !grow((void **)&s->perm, &s->perm_cap, (size_t)H, sizeof *s->perm) ||
-        !grow((void **)&s->rank, &s->rank_cap, (size_t)H, sizeof *s->rank))
+        !wf_grow((void **)&s->perm, &s->perm_cap, (size_t)H, sizeof *s->perm) ||
+        !wf_grow((void **)&s->rank, &s->rank_cap, (size_t)H, sizeof *s->rank))
         return wf_error_nomem(err, "hires");
     uint32_t *inv = realloc(s->inv, s->perm_cap * sizeof *inv);
     if (!inv)
@@ -537,7 +523,7 @@ static wf_status gather(sim *s, size_t nch, wf_year_summary *sum, wf_error *err)
                                 s->chunks[k].message);
         total += s->chunks[k].n;
     }
-    if (!grow((void **)&s->year_ev, &s->year_ev_cap, total, sizeof *s->year_ev))
+    if (!wf_grow((void **)&s->year_ev, &s->year_ev_cap, total, sizeof *s->year_ev))
         return wf_error_nomem(err, "events");
     size_t at = 0;
     for (size_t k = 0; k < nch; k++) {
@@ -605,7 +591,7 @@ static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink
     s->n_s = s->rows.n;
     size_t nch = chunks_for(s->n_s);
     if (!reserve_chunks(s, nch) ||
-        !grow((void **)&s->rank, &s->rank_cap, s->n_s, sizeof *s->rank))
+        !wf_grow((void **)&s->rank, &s->rank_cap, s->n_s, sizeof *s->rank))
         return wf_error_nomem(err, "workforce");
     wf_sim_parallel(s->threads, nch, phase_a, s);
     for (size_t k = 0; k < nch; k++) {
@@ -635,7 +621,7 @@ static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink
     sum.workforce_of_year = (int64_t)s->rows.n;
     nch = chunks_for(s->rows.n);
     if (!reserve_chunks(s, nch) ||
-        (want_snap && !grow((void **)&s->snap, &s->snap_cap, s->rows.n, sizeof *s->snap)))
+        (want_snap && !wf_grow((void **)&s->snap, &s->snap_cap, s->rows.n, sizeof *s->snap)))
         return wf_error_nomem(err, "workforce");
     s->ctx.snap = want_snap ? s->snap : NULL;
     wf_sim_parallel(s->threads, nch, phase_b, s);
