@@ -151,6 +151,13 @@ static double run(const data *d, const char *path, int level, int threads, doubl
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+                     strtoull(argv[1], NULL, 10) == 0)) {
+        printf("usage: bench_parquet [ROWS [ZSTD_LEVEL [FILE]]]\n"
+               "Writes a ROWS x 6 table (default 10,000,000; level 1) with 1 and 2\n"
+               "threads and prints MB/s of raw column data; FILE is kept when given.\n");
+        return strcmp(argv[1], "--help") && strcmp(argv[1], "-h") ? 64 : 0;
+    }
     size_t rows = argc > 1 ? strtoull(argv[1], NULL, 10) : 10000000;
     int level = argc > 2 ? atoi(argv[2]) : 1;  /* the writer's default */
     char path[4096];
