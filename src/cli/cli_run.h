@@ -25,7 +25,6 @@ typedef struct run_state {
     double t0;
 } run_state;
 
-double cli_seconds(void);
 /* Appends s to buf as a JSON string. */
 void cli_json_str(char *buf, size_t size, const char *s);
 int cli_mkdir_p(const char *path);

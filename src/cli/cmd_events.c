@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "wfsim_cli.h"
@@ -46,13 +45,6 @@ typedef struct progress_state {
     double t0;
 } progress_state;
 
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void on_progress(void *ctx, const char *stage, int year, double fraction)
 {
     progress_state *p = ctx;
@@ -60,28 +52,9 @@ static void on_progress(void *ctx, const char *stage, int year, double fraction)
     int done = year - p->start_year + 1;
     if (p->verbose)
         fprintf(stderr, "wfsim: %d %s (%d/%d, %.2f s)\n", year, stage, done,
-                p->years, seconds() - p->t0);
+                p->years, cli_seconds() - p->t0);
     else if (p->tty)
         fprintf(stderr, "\rwfsim: %d %s (%d/%d)   ", year, stage, done, p->years);
-}
-
-/* --threads, then $WFSIM_THREADS, then the configuration (0: all cores). */
-static int choose_threads(long flag, const wf_config *cfg, int *out)
-{
-    if (flag > 0) {
-        *out = (int)flag;
-        return 0;
-    }
-    const char *env = getenv("WFSIM_THREADS");
-    if (env && *env) {
-        long v;
-        if (cli_parse_long("events", "threads (from WFSIM_THREADS)", env, 1, 1024, &v))
-            return WF_EUSAGE;
-        *out = (int)v;
-        return 0;
-    }
-    *out = wf_config_threads(cfg);
-    return 0;
 }
 
 int cmd_events(int argc, char **argv)
@@ -145,13 +118,13 @@ int cmd_events(int argc, char **argv)
     if (rc)
         return rc;
     int nthreads;
-    rc = choose_threads(threads, cfg, &nthreads);
+    rc = cli_choose_threads("events", threads, cfg, &nthreads);
     progress_state ps = {
         .tty = !quiet && isatty(STDERR_FILENO),
         .verbose = verbose && !quiet,
         .start_year = wf_config_start_year(cfg),
         .years = wf_config_end_year(cfg) - wf_config_start_year(cfg) + 1,
-        .t0 = seconds(),
+        .t0 = cli_seconds(),
     };
     wf_status st = WF_OK;
     if (rc == 0) {
@@ -160,7 +133,7 @@ int cmd_events(int argc, char **argv)
             st = wf_census_load(census, cfg, tab, &cen, &err);
         if (st == WF_OK && ps.verbose)
             fprintf(stderr, "wfsim: census loaded: %zu active employees (%.2f s)\n",
-                    wf_census_count(cen), seconds() - ps.t0);
+                    wf_census_count(cen), cli_seconds() - ps.t0);
         if (st == WF_OK) {
             wf_run_options opt = {
                 .out_dir = out,
@@ -177,7 +150,7 @@ int cmd_events(int argc, char **argv)
             fputs("\r\033[K", stderr);
         rc = st == WF_OK ? 0 : cli_fail(&err);
         if (rc == 0 && ps.verbose)
-            fprintf(stderr, "wfsim: wrote %s (%.2f s)\n", out, seconds() - ps.t0);
+            fprintf(stderr, "wfsim: wrote %s (%.2f s)\n", out, cli_seconds() - ps.t0);
     }
     wf_census_free(cen);
     wf_tables_free(tab);

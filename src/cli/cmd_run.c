@@ -57,13 +57,6 @@ static const char help[] =
     "\n"
     "dbt comes from the project's .venv (make venv); $WFSIM_DBT overrides it.\n";
 
-double cli_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static void say(const run_state *rs, const char *fmt, const char *arg)
 {
     if (rs->quiet)
@@ -365,9 +358,8 @@ int cmd_run(int argc, char **argv)
         return rc;
     if (rs.mode < 0)
         rs.mode = wf_config_mode(cfg);
-    const char *env_threads = getenv("WFSIM_THREADS");
-    rs.threads = threads > 0 ? (int)threads
-               : env_threads && *env_threads ? atoi(env_threads) : wf_config_threads(cfg);
+    if ((rc = cli_choose_threads("run", threads, cfg, &rs.threads)) != 0)
+        goto done;
     rs.start_year = wf_config_start_year(cfg);
     rs.end_year = wf_config_end_year(cfg);
     rs.config_json = wf_config_to_json(cfg);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "wfsim.h"
@@ -62,6 +63,32 @@ int cli_parse_long(const char *command, const char *name, const char *text,
         return WF_EUSAGE;
     }
     *out = v;
+    return 0;
+}
+
+double cli_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int cli_choose_threads(const char *command, long flag, const wf_config *cfg,
+                       int *out)
+{
+    if (flag > 0) {
+        *out = (int)flag;
+        return 0;
+    }
+    const char *env = getenv("WFSIM_THREADS");
+    if (env && *env) {
+        long v;
+        if (cli_parse_long(command, "threads (from WFSIM_THREADS)", env, 1, 1024, &v))
+            return WF_EUSAGE;
+        *out = (int)v;
+        return 0;
+    }
+    *out = wf_config_threads(cfg);
     return 0;
 }
 

@@ -26,6 +26,14 @@ int cli_usage(const char *command, const char *fmt, const char *arg);
 int cli_parse_long(const char *command, const char *name, const char *text,
                    long min, long max, long *out);
 
+/* Seconds on the monotonic clock, for progress lines and stage timings. */
+double cli_seconds(void);
+/* Engine threads: the --threads value when > 0, else $WFSIM_THREADS (a
+ * whole number 1..1024, else a usage error naming the command), else the
+ * configuration's performance.threads (0: all cores). 0 or 64. */
+int cli_choose_threads(const char *command, long flag, const wf_config *cfg,
+                       int *out);
+
 /* Configuration keys set from the command line (--start, --seed, ...). */
 typedef struct cli_overrides {
     int n;
