@@ -81,7 +81,7 @@ typedef struct run_ctx {
     const wf_tables *tab;
     const wf_run_options *opt;
     wf_outdir out;
-    wf_table_options table;
+    wf_table_writer *tables;    /* the Parquet files' writer */
     wf_year_summary *years;     /* one per simulated year */
     int n_years;
     int64_t total_events;
@@ -163,7 +163,7 @@ static wf_status write_events(run_ctx *rc, const wf_event_batch *b, wf_error *er
     if (st != WF_OK)
         return st;
     snprintf(path, sizeof path, "%s/part-00000.parquet", dir);
-    st = wf_write_events_parquet(path, b, &rc->table, err);
+    st = wf_table_writer_events(rc->tables, path, b, err);
     if (st == WF_OK && rc->debug)
         st = wf_debug_csv_events(rc->debug, b, err);
     return st;
@@ -180,7 +180,7 @@ static wf_status write_snapshot(run_ctx *rc, const wf_snapshot_batch *b, wf_erro
         if (st != WF_OK)
             return st;
         snprintf(path, sizeof path, "%s/part-00000.parquet", dir);
-        st = wf_write_snapshot_parquet(path, b, &rc->table, err);
+        st = wf_table_writer_snapshot(rc->tables, path, b, err);
     }
     if (st == WF_OK && rc->debug)
         st = wf_debug_csv_snapshot(rc->debug, b, err);
@@ -528,18 +528,20 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
     int threads = opt->threads > 0 ? opt->threads : cores();
     run_ctx rc = {.cfg = cfg, .tab = tab, .opt = opt};
     rc.n_years = cfg->end_year - cfg->start_year + 1;
-    /* With T >= 2 threads the Parquet writer gets T + 1: one background
-     * job that writes row group k while the caller fills k + 1, with T
-     * encoders splitting the columns, so the last row group of a file is
-     * not compressed by one thread alone. The bytes do not depend on it. */
-    rc.table = (wf_table_options){.created_at_us = created_at_us(),
-                                  .threads = threads >= 2 ? threads + 1 : threads};
-    wf_status zst = zstd_level(&rc.table.zstd_level, err);
+    /* T threads fill and encode T row groups of a file at once (the
+     * bytes do not depend on it). */
+    wf_table_options topt = {.created_at_us = created_at_us(), .threads = threads};
+    wf_status zst = zstd_level(&topt.zstd_level, err);
     if (zst != WF_OK)
         return zst;
+    rc.tables = wf_table_writer_new(&topt);
+    if (!rc.tables)
+        return wf_error_nomem(err, "the Parquet writer");
     rc.years = calloc((size_t)rc.n_years, sizeof *rc.years);
-    if (!rc.years)
+    if (!rc.years) {
+        wf_table_writer_free(rc.tables);
         return wf_error_nomem(err, "year summaries");
+    }
     wf_status st = wf_outdir_begin(&rc.out, opt->out_dir, err);
     if (st == WF_OK && opt->debug_csv)
         st = open_debug(&rc, err);
@@ -566,6 +568,7 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
         wf_outdir_abort(&rc.out);
     else if (opt->report)
         print_report(opt->report, &rc);
+    wf_table_writer_free(rc.tables);
     free(rc.years);
     return st;
 }

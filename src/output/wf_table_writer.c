@@ -8,12 +8,28 @@
  * Money is DECIMAL(18,2) on INT64 (cents), deferral rates DECIMAL(9,4) on
  * INT32 (basis points): the model's integer units are the unscaled values,
  * so no conversion and no rounding happens here.
+ *
+ * Columns are built in the Parquet writer's own layout (pq_chunk_data):
+ * the values of non-null rows packed, definition levels for nullable
+ * columns, event ids hashed straight into their column, and dictionary
+ * columns as codes into dictionaries of their labels (the model's
+ * indexes, mapped once to distinct strings), so that no string of a label
+ * column is copied, hashed or compared per row. Nothing is copied again
+ * before the pages.
+ *
+ * Threads. A file's row groups are numbered; `threads` workers take the
+ * next number, fill and encode that row group with their own buffers and
+ * ZSTD context, then wait for its turn and write it (pq_writer_put), so
+ * row groups land in order and the bytes are those of one worker. The row
+ * groups of a file are evened out (row_groups below) so that two workers
+ * finish together; the layout depends on the row count alone.
  */
 #include "wf_table_writer.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,10 +38,13 @@
 
 #include "pq_writer.h"
 #include "wf_error.h"
+#include "wf_grow.h"
 #include "wf_md5.h"
 
-#define SLICE_ROWS 8192
 #define SMALL_FILE_ROWS 65536   /* written on the caller's thread alone */
+#define SPLIT_ROWS 65536        /* a file of twice this gets 2+ row groups */
+#define GROUP_ROWS_DEFAULT ((size_t)1 << 20)
+#define MAX_WORKERS 64
 #define ID_GROUP 64             /* event ids hashed per wf_md5_many call */
 #define WF_ID_HEAD_MAX 512      /* "scenario|plan|seed|" */
 #define WF_ID_EMP_MAX 64        /* employee ids are at most 64 bytes */
@@ -91,86 +110,177 @@ static const pq_column_spec snapshot_specs[] = {SNAPSHOT_COLUMNS(SPEC)};
 enum { EVENT_COLUMNS(EV_ENUM) EC_COUNT };
 enum { SNAPSHOT_COLUMNS(SN_ENUM) SC_COUNT };
 
-/* One column's slice buffers, reused from slice to slice. */
-typedef struct colbuf {
-    union {
-        int32_t i32[SLICE_ROWS];
-        int64_t i64[SLICE_ROWS];
-        double f64[SLICE_ROWS];
-        uint8_t b[SLICE_ROWS];
-    } v;
-    uint8_t valid[SLICE_ROWS];
-    int64_t offsets[SLICE_ROWS + 1];
+
+#define MAX_COLS ((int)EC_COUNT > (int)SC_COUNT ? (int)EC_COUNT : (int)SC_COUNT)
+
+/* ---- dictionaries of labels ------------------------------------------------ */
+
+/* The distinct strings of a label column, as pq_chunk_data wants them. */
+typedef struct dict {
+    uint64_t off[PQ_CODED_MAX + 1];
     char *bytes;
-    size_t nbytes, cap;
-    int any_null;
+    size_t cap;
+    uint32_t n;
+} dict;
+
+/* Sets d to the distinct strings of labels[0..n), in order of first
+ * appearance, and code[i] to label i's entry. False when out of memory or
+ * when there are more than PQ_CODED_MAX distinct labels. */
+static bool dict_build(dict *d, const char *const *labels, size_t n, uint32_t *code)
+{
+    d->n = 0;
+    d->off[0] = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *s = labels[i];
+        size_t len = strlen(s);
+        uint32_t k = 0;
+        while (k < d->n && !(d->off[k + 1] - d->off[k] == len &&
+                             memcmp(d->bytes + d->off[k], s, len) == 0))
+            k++;
+        if (k == d->n) {
+            if (d->n == PQ_CODED_MAX ||
+                !wf_grow((void **)&d->bytes, &d->cap, d->off[k] + len + 1, 1))
+                return false;
+            memcpy(d->bytes + d->off[k], s, len);
+            d->off[k + 1] = d->off[k] + len;
+            d->n++;
+        }
+        code[i] = k;
+    }
+    return true;
+}
+
+static void dict_set(pq_chunk_data *c, const dict *d)
+{
+    c->dict_offsets = d->off;
+    c->dict_bytes = (const uint8_t *)d->bytes;
+    c->dict_n = d->n;
+}
+
+/* ---- workers and their column buffers -------------------------------------- */
+
+/* One column of one row group, reused from row group to row group. */
+typedef struct colbuf {
+    void *vals;
+    size_t vals_cap;
+    uint8_t *def;
+    size_t def_cap;
+    uint64_t *offs;
+    size_t offs_cap;
+    char *bytes;
+    size_t bytes_cap;
+    uint32_t *codes;
+    size_t codes_cap;
 } colbuf;
 
-static int put_str(colbuf *c, size_t row, const char *s, size_t len)
+typedef struct worker {
+    pq_encoder *enc;
+    colbuf col[MAX_COLS];
+    pq_chunk_data data[MAX_COLS];
+    dict band[2];                       /* age and tenure band labels */
+    uint32_t *band_code[2];
+    size_t band_code_cap[2];
+    char keys[ID_GROUP * (WF_ID_HEAD_MAX + WF_ID_EMP_MAX + 32)];
+} worker;
+
+struct wf_table_writer {
+    wf_table_options opt;
+    worker *workers[MAX_WORKERS];
+};
+
+static void worker_free(worker *wk)
 {
-    if (c->nbytes + len > c->cap) {
-        size_t cap = c->cap ? c->cap : 65536;
-        while (cap < c->nbytes + len)
-            cap *= 2;
-        char *p = realloc(c->bytes, cap);
-        if (!p)
-            return -1;
-        c->bytes = p;
-        c->cap = cap;
+    if (!wk)
+        return;
+    pq_encoder_free(wk->enc);
+    for (int c = 0; c < MAX_COLS; c++) {
+        colbuf *b = &wk->col[c];
+        free(b->vals);
+        free(b->def);
+        free(b->offs);
+        free(b->bytes);
+        free(b->codes);
     }
-    memcpy(c->bytes + c->nbytes, s, len);
-    c->nbytes += len;
-    c->offsets[row + 1] = (int64_t)c->nbytes;
-    c->valid[row] = 1;
-    return 0;
-}
-
-static void put_null(colbuf *c, size_t row)
-{
-    c->valid[row] = 0;
-    c->any_null = 1;
-    c->offsets[row + 1] = (int64_t)c->nbytes;
-}
-
-static void put_i32(colbuf *c, size_t row, int32_t v, int is_null)
-{
-    if (is_null)
-        put_null(c, row);
-    else {
-        c->v.i32[row] = v;
-        c->valid[row] = 1;
+    for (int k = 0; k < 2; k++) {
+        free(wk->band[k].bytes);
+        free(wk->band_code[k]);
     }
+    free(wk);
 }
 
-static void put_i64(colbuf *c, size_t row, int64_t v, int is_null)
+static worker *worker_new(void)
 {
-    if (is_null)
-        put_null(c, row);
-    else {
-        c->v.i64[row] = v;
-        c->valid[row] = 1;
+    worker *wk = calloc(1, sizeof *wk);
+    if (wk && !(wk->enc = pq_encoder_new())) {
+        free(wk);
+        wk = NULL;
     }
+    return wk;
 }
 
-static void reset(colbuf *cols, int ncols)
+/* Sizes a worker's buffers for n rows of the columns `specs` and points
+ * wk->data at them (a label column - spec.dictionary - gets codes; the
+ * byte runs of other strings grow as they are filled). */
+static bool prepare(worker *wk, const pq_column_spec *specs, int ncols, size_t n)
 {
-    for (int i = 0; i < ncols; i++) {
-        cols[i].nbytes = 0;
-        cols[i].offsets[0] = 0;
-        cols[i].any_null = 0;
-    }
-}
-
-static void to_data(colbuf *cols, int ncols, pq_column_data *data)
-{
-    for (int i = 0; i < ncols; i++)
-        data[i] = (pq_column_data){
-            .values = &cols[i].v,
-            .offsets = cols[i].offsets,
-            .bytes = cols[i].bytes,
-            .valid = cols[i].any_null ? cols[i].valid : NULL,
+    static const size_t width[] = {[PQ_BOOLEAN] = 1, [PQ_INT32] = 4,
+                                   [PQ_INT64] = 8, [PQ_DOUBLE] = 8};
+    for (int c = 0; c < ncols; c++) {
+        const pq_column_spec *s = &specs[c];
+        colbuf *b = &wk->col[c];
+        bool ok = !s->nullable || wf_grow((void **)&b->def, &b->def_cap, n, 1);
+        if (s->physical != PQ_BYTE_ARRAY)
+            ok = ok && wf_grow(&b->vals, &b->vals_cap, n, width[s->physical]);
+        else if (s->dictionary)
+            ok = ok && wf_grow((void **)&b->codes, &b->codes_cap, n, sizeof *b->codes);
+        else
+            ok = ok && wf_grow((void **)&b->offs, &b->offs_cap, n + 1, sizeof *b->offs);
+        if (!ok)
+            return false;
+        wk->data[c] = (pq_chunk_data){
+            .def = s->nullable ? b->def : NULL,
+            .values = b->vals,
+            .offsets = b->offs,
+            .bytes = (const uint8_t *)b->bytes,
+            .codes = s->dictionary ? b->codes : NULL,
         };
+    }
+    return true;
 }
+
+/* Appends len bytes of s as value i of a byte-array column (offs[0] set). */
+static bool put_str(colbuf *b, size_t i, const char *s, size_t len)
+{
+    uint64_t at = b->offs[i];
+    if (at + len > b->bytes_cap &&
+        !wf_grow((void **)&b->bytes, &b->bytes_cap, at + len + 65536, 1))
+        return false;
+    memcpy(b->bytes + at, s, len);
+    b->offs[i + 1] = at + len;
+    return true;
+}
+
+/* Codes of a band column: the labels of indexes 0..max into the worker's
+ * dictionary k, and codes[0..n) (label indexes) mapped to its entries. */
+static bool band_codes(worker *wk, int k, const char *const *labels, unsigned max,
+                       uint32_t *codes, size_t n, pq_chunk_data *c)
+{
+    if (!wf_grow((void **)&wk->band_code[k], &wk->band_code_cap[k], max + 1,
+                 sizeof *wk->band_code[k]) ||
+        !dict_build(&wk->band[k], labels, max + 1, wk->band_code[k]))
+        return false;
+    const uint32_t *map = wk->band_code[k];
+    bool identity = true;
+    for (unsigned i = 0; i <= max; i++)
+        identity = identity && map[i] == i;
+    if (!identity) /* two bands share a label: one entry for both */
+        for (size_t i = 0; i < n; i++)
+            codes[i] = map[codes[i]];
+    dict_set(c, &wk->band[k]);
+    return true;
+}
+
+/* ---- event ids ---------------------------------------------------------------- */
 
 /* The event_id key "scenario|plan|seed|employee_id|year|type" (MODEL.md
  * 5.1) in three parts: the batch's constant head "scenario|plan|seed|",
@@ -234,192 +344,336 @@ void wf_event_id(const wf_event_batch *b, const wf_event *ev, char hex[33])
     wf_md5_hex(st, hex);
 }
 
-/* The event_id column of n events from ev into c (32 bytes a row): keys
- * assembled in `keys` (ID_GROUP keys of k->max_len bytes), hashed
- * ID_GROUP at a time by the multi-lane MD5. */
-static int put_event_ids(colbuf *c, const id_keys *k, const wf_event_batch *b,
-                         const wf_event *ev, size_t n, char *keys)
+/* The event_id column of n events from ev into b (32 bytes a row): keys
+ * assembled in `keys` (ID_GROUP keys of k->max_len bytes), hashed ID_GROUP
+ * at a time by the multi-lane MD5, hex written in place. */
+static bool put_event_ids(colbuf *b, const id_keys *k, const wf_event_batch *batch,
+                          const wf_event *ev, size_t n, char *keys)
 {
     const char *msg[ID_GROUP];
     size_t len[ID_GROUP];
     uint32_t st[ID_GROUP][4];
-    if (c->cap < n * 32) {
-        char *p = realloc(c->bytes, n * 32);
-        if (!p)
-            return -1;
-        c->bytes = p;
-        c->cap = n * 32;
-    }
+    if (!wf_grow((void **)&b->bytes, &b->bytes_cap, n * 32 + 1, 1))
+        return false;
     for (size_t g = 0; g < n; g += ID_GROUP) {
         size_t m = n - g < ID_GROUP ? n - g : ID_GROUP;
         for (size_t j = 0; j < m; j++) {
             msg[j] = keys + j * k->max_len;
-            len[j] = id_key(k, b, &ev[g + j], keys + j * k->max_len);
+            len[j] = id_key(k, batch, &ev[g + j], keys + j * k->max_len);
         }
         wf_md5_many(msg, len, m, st);
-        for (size_t j = 0; j < m; j++) {
-            char hex[33];
-            wf_md5_hex(st[j], hex);
-            memcpy(c->bytes + (g + j) * 32, hex, 32);
-        }
+        for (size_t j = 0; j < m; j++)
+            wf_md5_hex(st[j], b->bytes + (g + j) * 32); /* its NUL is overwritten */
     }
+    for (size_t r = 0; r <= n; r++)
+        b->offs[r] = (uint64_t)r * 32;
+    return true;
+}
+
+/* ---- the event table --------------------------------------------------------- */
+
+/* What every row group of an event file shares. */
+typedef struct event_file {
+    const wf_event_batch *b;
+    int64_t created_at;
+    id_keys keys;
+    dict scenario, plan, type, category;
+    uint32_t one_code[1];
+    uint32_t type_code[WF_EV_COUNT], category_code[WF_CAT_COUNT];
+} event_file;
+
+static bool event_file_init(event_file *f, const wf_event_batch *b, int64_t created_at)
+{
+    *f = (event_file){.b = b, .created_at = created_at};
+    return id_keys_init(&f->keys, b) &&
+           dict_build(&f->scenario, &b->scenario_id, 1, f->one_code) &&
+           dict_build(&f->plan, &b->plan_design_id, 1, f->one_code) &&
+           dict_build(&f->type, wf_event_type_names, WF_EV_COUNT, f->type_code) &&
+           dict_build(&f->category, wf_event_category_names, WF_CAT_COUNT,
+                      f->category_code);
+}
+
+static void event_file_free(event_file *f)
+{
+    free(f->scenario.bytes);
+    free(f->plan.bytes);
+    free(f->type.bytes);
+    free(f->category.bytes);
+}
+
+#define VALS(c, type) ((type *)wk->col[c].vals)
+
+/* Rows [first, first + n) of the file's batch into wk's columns. */
+static bool fill_events(worker *wk, const void *file, size_t first, size_t n)
+{
+    const event_file *f = file;
+    const wf_event_batch *b = f->b;
+    const wf_event *ev = b->events + first;
+    if (!prepare(wk, event_specs, EC_COUNT, n) ||
+        !put_event_ids(&wk->col[EC_event_id], &f->keys, b, ev, n, wk->keys))
+        return false;
+    colbuf *emp = &wk->col[EC_employee_id];
+    emp->offs[0] = 0;
+    uint32_t *type = wk->col[EC_event_type].codes, *cat = wk->col[EC_event_category].codes;
+    uint32_t *age_band = wk->col[EC_age_band].codes, *ten_band = wk->col[EC_tenure_band].codes;
+    uint8_t *pl_def = wk->col[EC_previous_level_id].def;
+    uint8_t *pc_def = wk->col[EC_previous_compensation].def;
+    uint8_t *r_def = wk->col[EC_employee_deferral_rate].def;
+    uint8_t *pr_def = wk->col[EC_prev_employee_deferral_rate].def;
+    uint8_t *p_def = wk->col[EC_event_probability].def;
+    size_t n_pl = 0, n_pc = 0, n_r = 0, n_pr = 0, n_p = 0;
+    unsigned max_age = 0, max_ten = 0;
     for (size_t r = 0; r < n; r++) {
-        c->offsets[r + 1] = (int64_t)(r + 1) * 32;
-        c->valid[r] = 1;
+        const wf_event *e = &ev[r];
+        const char *id = b->emp_ids[e->emp];
+        if (!put_str(emp, r, id, strlen(id)))
+            return false;
+        type[r] = f->type_code[e->type];
+        cat[r] = f->category_code[e->category];
+        age_band[r] = e->age_band;
+        ten_band[r] = e->tenure_band;
+        max_age = e->age_band > max_age ? e->age_band : max_age;
+        max_ten = e->tenure_band > max_ten ? e->tenure_band : max_ten;
+        VALS(EC_random_seed, int64_t)[r] = b->random_seed;
+        VALS(EC_event_date, int32_t)[r] = e->date;
+        VALS(EC_event_sequence, int32_t)[r] = e->seq;
+        VALS(EC_level_id, int32_t)[r] = e->level;
+        VALS(EC_compensation_amount, int64_t)[r] = e->comp_cents;
+        VALS(EC_employee_age, int32_t)[r] = e->age;
+        VALS(EC_employee_tenure, int32_t)[r] = e->tenure;
+        VALS(EC_created_at, int64_t)[r] = f->created_at;
+        /* nullable columns: the value is written at the next free place
+         * and kept when the row has one */
+        VALS(EC_previous_level_id, int32_t)[n_pl] = e->prev_level;
+        n_pl += pl_def[r] = e->prev_level != 0;
+        VALS(EC_previous_compensation, int64_t)[n_pc] = e->prev_comp_cents;
+        n_pc += pc_def[r] = e->prev_comp_cents != WF_NULL_I64;
+        VALS(EC_employee_deferral_rate, int32_t)[n_r] = e->deferral_bp;
+        n_r += r_def[r] = e->deferral_bp != WF_NULL_I32;
+        VALS(EC_prev_employee_deferral_rate, int32_t)[n_pr] = e->prev_deferral_bp;
+        n_pr += pr_def[r] = e->prev_deferral_bp != WF_NULL_I32;
+        VALS(EC_event_probability, double)[n_p] = e->probability;
+        n_p += p_def[r] = !isnan(e->probability);
     }
-    c->nbytes = n * 32;
-    return 0;
+    /* scenario and plan: one label, code 0 on every row */
+    uint32_t *zero = wk->col[EC_scenario_id].codes;
+    memset(zero, 0, n * sizeof *zero);
+    wk->data[EC_plan_design_id].codes = zero;
+    dict_set(&wk->data[EC_scenario_id], &f->scenario);
+    dict_set(&wk->data[EC_plan_design_id], &f->plan);
+    dict_set(&wk->data[EC_event_type], &f->type);
+    dict_set(&wk->data[EC_event_category], &f->category);
+    wk->data[EC_employee_id].bytes = (const uint8_t *)emp->bytes;
+    wk->data[EC_event_id].bytes = (const uint8_t *)wk->col[EC_event_id].bytes;
+    return band_codes(wk, 0, b->age_band_labels, max_age, age_band, n,
+                      &wk->data[EC_age_band]) &&
+           band_codes(wk, 1, b->tenure_band_labels, max_ten, ten_band, n,
+                      &wk->data[EC_tenure_band]);
 }
 
-static int put_cstr(colbuf *c, size_t row, const char *s)
+/* ---- the snapshot table ------------------------------------------------------ */
+
+typedef struct snapshot_file {
+    const wf_snapshot_batch *b;
+    dict status, source;
+    uint32_t status_code[2], source_code[WF_SRC_COUNT];
+} snapshot_file;
+
+static bool snapshot_file_init(snapshot_file *f, const wf_snapshot_batch *b)
 {
-    return put_str(c, row, s, strlen(s));
+    static const char *const status[2] = {"active", "terminated"};
+    *f = (snapshot_file){.b = b};
+    /* WF_SRC_NONE is the null: entries from the first real source on */
+    return dict_build(&f->status, status, 2, f->status_code) &&
+           dict_build(&f->source, wf_enrollment_source_names + 1, WF_SRC_COUNT - 1,
+                      f->source_code + 1);
 }
 
-/* Fills the event columns for rows [first, first + n) of the batch. */
-static int fill_events(colbuf *c, const wf_event_batch *b, size_t first,
-                       size_t n, int64_t created_at)
+static void snapshot_file_free(snapshot_file *f)
 {
-    id_keys k;
-    char keys[ID_GROUP * (WF_ID_HEAD_MAX + WF_ID_EMP_MAX + 32)];
-    if (!id_keys_init(&k, b) ||
-        put_event_ids(&c[EC_event_id], &k, b, b->events + first, n, keys) != 0)
-        return -1;
-    /* The constant strings' lengths, once a slice rather than once a row. */
-    size_t scenario_len = strlen(b->scenario_id);
-    size_t plan_len = strlen(b->plan_design_id);
-    size_t type_len[WF_EV_COUNT], cat_len[WF_CAT_COUNT];
-    for (int i = 0; i < WF_EV_COUNT; i++)
-        type_len[i] = strlen(wf_event_type_names[i]);
-    for (int i = 0; i < WF_CAT_COUNT; i++)
-        cat_len[i] = strlen(wf_event_category_names[i]);
+    free(f->status.bytes);
+    free(f->source.bytes);
+}
+
+static bool fill_snapshot(worker *wk, const void *file, size_t first, size_t n)
+{
+    const snapshot_file *f = file;
+    const wf_snapshot_batch *b = f->b;
+    const wf_snapshot_row *rows = b->rows + first;
+    if (!prepare(wk, snapshot_specs, SC_COUNT, n))
+        return false;
+    colbuf *emp = &wk->col[SC_employee_id];
+    emp->offs[0] = 0;
+    uint32_t *status = wk->col[SC_employment_status].codes;
+    uint32_t *source = wk->col[SC_enrollment_source].codes;
+    uint8_t *src_def = wk->col[SC_enrollment_source].def;
+    uint8_t *term_def = wk->col[SC_termination_date].def;
+    size_t n_src = 0, n_term = 0;
     for (size_t r = 0; r < n; r++) {
-        const wf_event *e = &b->events[first + r];
-        if (put_str(&c[EC_scenario_id], r, b->scenario_id, scenario_len) ||
-            put_str(&c[EC_plan_design_id], r, b->plan_design_id, plan_len) ||
-            put_cstr(&c[EC_employee_id], r, b->emp_ids[e->emp]) ||
-            put_str(&c[EC_event_type], r, wf_event_type_names[e->type],
-                    type_len[e->type]) ||
-            put_str(&c[EC_event_category], r, wf_event_category_names[e->category],
-                    cat_len[e->category]) ||
-            put_cstr(&c[EC_age_band], r, b->age_band_labels[e->age_band]) ||
-            put_cstr(&c[EC_tenure_band], r, b->tenure_band_labels[e->tenure_band]))
-            return -1;
-        put_i64(&c[EC_random_seed], r, b->random_seed, 0);
-        put_i32(&c[EC_event_date], r, e->date, 0);
-        put_i32(&c[EC_event_sequence], r, e->seq, 0);
-        put_i32(&c[EC_level_id], r, e->level, 0);
-        put_i32(&c[EC_previous_level_id], r, e->prev_level, e->prev_level == 0);
-        put_i64(&c[EC_compensation_amount], r, e->comp_cents, 0);
-        put_i64(&c[EC_previous_compensation], r, e->prev_comp_cents,
-                e->prev_comp_cents == WF_NULL_I64);
-        put_i32(&c[EC_employee_deferral_rate], r, e->deferral_bp,
-                e->deferral_bp == WF_NULL_I32);
-        put_i32(&c[EC_prev_employee_deferral_rate], r, e->prev_deferral_bp,
-                e->prev_deferral_bp == WF_NULL_I32);
-        put_i32(&c[EC_employee_age], r, e->age, 0);
-        put_i32(&c[EC_employee_tenure], r, e->tenure, 0);
-        if (isnan(e->probability))
-            put_null(&c[EC_event_probability], r);
-        else {
-            c[EC_event_probability].v.f64[r] = e->probability;
-            c[EC_event_probability].valid[r] = 1;
-        }
-        put_i64(&c[EC_created_at], r, created_at, 0);
+        const wf_snapshot_row *s = &rows[r];
+        const char *id = b->emp_ids[s->emp];
+        if (!put_str(emp, r, id, strlen(id)))
+            return false;
+        status[r] = f->status_code[s->active ? 0 : 1];
+        source[n_src] = f->source_code[s->source];
+        n_src += src_def[r] = s->source != WF_SRC_NONE;
+        VALS(SC_birth_date, int32_t)[r] = s->birth_day;
+        VALS(SC_hire_date, int32_t)[r] = s->hire_day;
+        VALS(SC_termination_date, int32_t)[n_term] = s->termination_day;
+        n_term += term_def[r] = s->termination_day != WF_NULL_I32;
+        VALS(SC_level_id, int32_t)[r] = s->level;
+        VALS(SC_salary, int64_t)[r] = s->salary_cents;
+        VALS(SC_eligibility_date, int32_t)[r] = s->eligibility_day;
+        VALS(SC_is_enrolled, uint8_t)[r] = s->enrolled;
+        VALS(SC_deferral_rate, int32_t)[r] = s->deferral_bp;
+        VALS(SC_ever_opted_out, uint8_t)[r] = s->ever_opted_out;
     }
-    return 0;
+    wk->data[SC_employee_id].bytes = (const uint8_t *)emp->bytes;
+    dict_set(&wk->data[SC_employment_status], &f->status);
+    dict_set(&wk->data[SC_enrollment_source], &f->source);
+    return true;
 }
 
-static int fill_snapshot(colbuf *c, const wf_snapshot_batch *b, size_t first,
-                         size_t n)
+#undef VALS
+
+/* ---- files: row groups over workers ----------------------------------------- */
+
+/* Rows per row group for a file of n rows: at most max_rows, and an even
+ * number of groups (at least two from 2 * SPLIT_ROWS rows) of equal size,
+ * so that two workers share the work evenly. Depends on n alone. */
+static size_t row_group_rows(size_t n, size_t max_rows)
 {
-    for (size_t r = 0; r < n; r++) {
-        const wf_snapshot_row *s = &b->rows[first + r];
-        if (put_cstr(&c[SC_employee_id], r, b->emp_ids[s->emp]) ||
-            put_cstr(&c[SC_employment_status], r, s->active ? "active" : "terminated"))
-            return -1;
-        if (s->source == WF_SRC_NONE)
-            put_null(&c[SC_enrollment_source], r);
-        else if (put_cstr(&c[SC_enrollment_source], r,
-                          wf_enrollment_source_names[s->source]))
-            return -1;
-        put_i32(&c[SC_birth_date], r, s->birth_day, 0);
-        put_i32(&c[SC_hire_date], r, s->hire_day, 0);
-        put_i32(&c[SC_termination_date], r, s->termination_day,
-                s->termination_day == WF_NULL_I32);
-        put_i32(&c[SC_level_id], r, s->level, 0);
-        put_i64(&c[SC_salary], r, s->salary_cents, 0);
-        put_i32(&c[SC_eligibility_date], r, s->eligibility_day, 0);
-        c[SC_is_enrolled].v.b[r] = s->enrolled;
-        c[SC_is_enrolled].valid[r] = 1;
-        put_i32(&c[SC_deferral_rate], r, s->deferral_bp, 0);
-        c[SC_ever_opted_out].v.b[r] = s->ever_opted_out;
-        c[SC_ever_opted_out].valid[r] = 1;
+    size_t groups = n / max_rows + (n % max_rows != 0);
+    if (groups < 2 && n >= 2 * SPLIT_ROWS)
+        groups = 2;
+    if (groups > 1 && groups % 2)
+        groups++;
+    return groups ? n / groups + (n % groups != 0) : max_rows;
+}
+
+typedef bool (*fill_fn)(worker *wk, const void *file, size_t first, size_t n);
+
+/* One file being written: row group g is rows [g * group_rows, ...). */
+typedef struct file_job {
+    pq_writer *w;
+    fill_fn fill;
+    const void *file;
+    size_t nrows, group_rows, ngroups;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t next;        /* next row group to take */
+    size_t turn;        /* next row group to write */
+    bool failed;        /* stop: a fill ran out of memory or a write failed */
+    bool nomem;
+} file_job;
+
+/* Takes row groups until none is left: fill, encode, wait for the turn,
+ * write. Encoding runs beside other workers; writing is one at a time. */
+static void work(file_job *j, worker *wk)
+{
+    for (;;) {
+        pthread_mutex_lock(&j->mu);
+        size_t g = j->next++;
+        bool stop = j->failed || g >= j->ngroups;
+        pthread_mutex_unlock(&j->mu);
+        if (stop)
+            return;
+        size_t first = g * j->group_rows;
+        size_t n = j->nrows - first < j->group_rows ? j->nrows - first : j->group_rows;
+        bool ok = j->fill(wk, j->file, first, n);
+        if (ok)
+            pq_encode(j->w, wk->enc, wk->data, n);
+        pthread_mutex_lock(&j->mu);
+        if (!ok)
+            j->failed = j->nomem = true;
+        while (j->turn != g && !j->failed)
+            pthread_cond_wait(&j->cv, &j->mu);
+        bool mine = !j->failed;
+        pthread_mutex_unlock(&j->mu);
+        if (mine) /* the turn is ours: no other thread touches the writer */
+            pq_writer_put(j->w, wk->enc);
+        pthread_mutex_lock(&j->mu);
+        if (mine && pq_writer_error(j->w)[0])
+            j->failed = true;
+        j->turn = g + 1;
+        pthread_cond_broadcast(&j->cv);
+        pthread_mutex_unlock(&j->mu);
     }
-    return 0;
 }
 
-typedef int (*fill_fn)(colbuf *c, const void *batch, size_t first, size_t n,
-                       int64_t created_at);
+typedef struct helper {
+    file_job *job;
+    worker *wk;
+} helper;
 
-static int fill_events_cb(colbuf *c, const void *b, size_t first, size_t n,
-                          int64_t created_at)
+static void *helper_main(void *arg)
 {
-    return fill_events(c, b, first, n, created_at);
+    helper *h = arg;
+    work(h->job, h->wk);
+    return NULL;
 }
 
-static int fill_snapshot_cb(colbuf *c, const void *b, size_t first, size_t n,
-                            int64_t created_at)
+/* Fills, encodes and writes every row group of the file with up to
+ * tw->opt.threads workers (one for a small file). False when memory for
+ * the workers or their buffers ran out. */
+static bool write_row_groups(wf_table_writer *tw, file_job *j)
 {
-    (void)created_at;
-    return fill_snapshot(c, b, first, n);
+    size_t k = (size_t)(tw->opt.threads > 1 ? tw->opt.threads : 1);
+    if (k > MAX_WORKERS)
+        k = MAX_WORKERS;
+    if (k > j->ngroups || j->nrows < SMALL_FILE_ROWS)
+        k = j->ngroups > 1 && j->nrows >= SMALL_FILE_ROWS ? j->ngroups : 1;
+    for (size_t i = 0; i < k; i++)
+        if (!tw->workers[i] && !(tw->workers[i] = worker_new()))
+            return false;
+    pthread_mutex_init(&j->mu, NULL);
+    pthread_cond_init(&j->cv, NULL);
+    pthread_t tid[MAX_WORKERS];
+    helper h[MAX_WORKERS];
+    size_t started = 0;
+    for (size_t i = 1; i < k; i++) {
+        h[started] = (helper){j, tw->workers[i]};
+        if (pthread_create(&tid[started], NULL, helper_main, &h[started]) == 0)
+            started++; /* else fewer workers: the same bytes */
+    }
+    work(j, tw->workers[0]);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    pthread_mutex_destroy(&j->mu);
+    pthread_cond_destroy(&j->cv);
+    return !j->nomem;
 }
 
-/* Writes nrows rows of `batch` through `fill` into PATH.tmp, then renames. */
-static wf_status write_table(const char *path, const pq_column_spec *specs,
-                             int ncols, const void *batch, size_t nrows,
-                             fill_fn fill, const wf_table_options *opt,
+/* Writes nrows rows of `file` through `fill` into PATH.tmp, then renames. */
+static wf_status write_table(wf_table_writer *tw, const char *path,
+                             const pq_column_spec *specs, int ncols,
+                             const void *file, size_t nrows, fill_fn fill,
                              wf_error *err)
 {
     wf_status st = WF_OK;
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    colbuf *cols = calloc((size_t)ncols, sizeof *cols);
-    pq_column_data *data = calloc((size_t)ncols, sizeof *data);
-    int fd = -1;
     pq_writer *w = NULL;
-    if (!cols || !data) {
-        st = wf_error_nomem(err, "Parquet column buffers");
-        goto done;
-    }
-    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) {
-        st = wf_error_errno(err, "create", tmp);
-        goto done;
-    }
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0)
+        return wf_error_errno(err, "create", tmp);
     pq_options po = {
-        .zstd_level = opt->zstd_level,
-        .row_group_rows = opt->row_group_rows,
+        .zstd_level = tw->opt.zstd_level,
         .created_by = "wfsim version " WF_VERSION,
-        /* A file smaller than a row group has nothing to overlap: threads
-         * would only add start-up and hand-over latency. Same bytes. */
-        .threads = nrows < SMALL_FILE_ROWS ? 1 : opt->threads,
-        .expected_rows = nrows,
+        .threads = 1, /* row groups come encoded: the workers are here */
     };
     w = pq_writer_open(fd, specs, ncols, &po);
     if (!w) {
         st = wf_error_nomem(err, "Parquet writer");
         goto done;
     }
-    for (size_t first = 0; first < nrows; first += SLICE_ROWS) {
-        size_t n = nrows - first < SLICE_ROWS ? nrows - first : SLICE_ROWS;
-        reset(cols, ncols);
-        if (fill(cols, batch, first, n, opt->created_at_us) != 0) {
-            st = wf_error_nomem(err, "Parquet string buffers");
-            goto done;
-        }
-        to_data(cols, ncols, data);
-        pq_writer_append(w, data, n);
+    size_t max_rows = tw->opt.row_group_rows ? tw->opt.row_group_rows : GROUP_ROWS_DEFAULT;
+    file_job j = {.w = w, .fill = fill, .file = file, .nrows = nrows,
+                  .group_rows = row_group_rows(nrows, max_rows)};
+    j.ngroups = nrows / j.group_rows + (nrows % j.group_rows != 0);
+    if (!write_row_groups(tw, &j)) {
+        st = wf_error_nomem(err, "Parquet column buffers");
+        goto done;
     }
     char msg[512];
     int rc = pq_writer_close(w, msg, sizeof msg);
@@ -443,25 +697,54 @@ done:
         close(fd);
     if (st != WF_OK)
         unlink(tmp);
-    if (cols)
-        for (int i = 0; i < ncols; i++)
-            free(cols[i].bytes);
-    free(cols);
-    free(data);
     return st;
 }
 
-wf_status wf_write_events_parquet(const char *path, const wf_event_batch *batch,
-                                  const wf_table_options *opt, wf_error *err)
+/* ---- public -------------------------------------------------------------------- */
+
+wf_table_writer *wf_table_writer_new(const wf_table_options *opt)
 {
-    return write_table(path, event_specs, EC_COUNT, batch, batch->n,
-                       fill_events_cb, opt, err);
+    wf_table_writer *tw = calloc(1, sizeof *tw);
+    if (tw && opt)
+        tw->opt = *opt;
+    return tw;
 }
 
-wf_status wf_write_snapshot_parquet(const char *path,
-                                    const wf_snapshot_batch *batch,
-                                    const wf_table_options *opt, wf_error *err)
+void wf_table_writer_free(wf_table_writer *tw)
 {
-    return write_table(path, snapshot_specs, SC_COUNT, batch, batch->n,
-                       fill_snapshot_cb, opt, err);
+    if (!tw)
+        return;
+    for (int i = 0; i < MAX_WORKERS; i++)
+        worker_free(tw->workers[i]);
+    free(tw);
+}
+
+wf_status wf_table_writer_events(wf_table_writer *tw, const char *path,
+                                 const wf_event_batch *batch, wf_error *err)
+{
+    event_file f;
+    wf_status st;
+    if (!event_file_init(&f, batch, tw->opt.created_at_us))
+        st = wf_error_set(err, WF_ERUNTIME, path, 0, 0,
+                          "out of memory, or ids of scenario and plan longer than "
+                          "%d bytes, or more than %d labels", WF_ID_HEAD_MAX - 32,
+                          PQ_CODED_MAX);
+    else
+        st = write_table(tw, path, event_specs, EC_COUNT, &f, batch->n, fill_events, err);
+    event_file_free(&f);
+    return st;
+}
+
+wf_status wf_table_writer_snapshot(wf_table_writer *tw, const char *path,
+                                   const wf_snapshot_batch *batch, wf_error *err)
+{
+    snapshot_file f;
+    wf_status st;
+    if (!snapshot_file_init(&f, batch))
+        st = wf_error_nomem(err, "Parquet label dictionaries");
+    else
+        st = write_table(tw, path, snapshot_specs, SC_COUNT, &f, batch->n,
+                         fill_snapshot, err);
+    snapshot_file_free(&f);
+    return st;
 }

@@ -20,6 +20,14 @@
  * before the data pages holds what the dictionary had before. A page with
  * no values (all null) is PLAIN: it needs no dictionary.
  *
+ * Coded columns. A byte-array column may come as codes into a small
+ * dictionary of distinct strings given by the caller (pq_chunk_data.codes)
+ * instead of bytes and offsets: the caller knows its labels, so nothing is
+ * hashed or compared per row. Entries are numbered in order of first
+ * appearance through `remap`, exactly as the hash table numbers them, so a
+ * coded column gives the same bytes as the same strings given in full;
+ * pages, fallback and statistics follow the same rules.
+ *
  * Statistics are computed after the pages: when every value went through
  * the dictionary, its entries are exactly the distinct values and the
  * bounds come from them (a few comparisons, not one or two per row).
@@ -114,6 +122,45 @@ static bool idx_reserve(pq_chunk_work *w, size_t n)
     return true;
 }
 
+/* ---- byte-array values ---------------------------------------------------- */
+
+/* Value j of a byte-array chunk, coded or not. */
+static inline const uint8_t *value_at(const pq_chunk_in *in, size_t j, size_t *len)
+{
+    if (in->codes) {
+        const uint64_t *o = in->dict_offsets + in->codes[j];
+        *len = (size_t)(o[1] - o[0]);
+        return in->dict_bytes + o[0];
+    }
+    *len = (size_t)(in->offsets[j + 1] - in->offsets[j]);
+    return in->bytes + in->offsets[j];
+}
+
+/* Dictionary entry k of a byte-array chunk: entry_key is the offset into
+ * the chunk's bytes, or for a coded column the code. */
+static inline const uint8_t *entry_at(const enc *e, size_t k)
+{
+    const pq_chunk_in *in = e->in;
+    uint64_t key = e->w->entry_key[k];
+    return in->codes ? in->dict_bytes + in->dict_offsets[key] : in->bytes + key;
+}
+
+/* The first 8 bytes of a byte array as a big-endian number, missing bytes
+ * 0: a smaller prefix means a smaller array in the unsigned byte-wise
+ * order, so most comparisons need no memcmp. Equal prefixes decide
+ * nothing. */
+static inline uint64_t order_prefix(const uint8_t *p, size_t n)
+{
+    uint64_t x = 0;
+    if (n >= 8) {
+        memcpy(&x, p, 8);
+        return __builtin_bswap64(x);
+    }
+    for (size_t k = 0; k < n; k++)
+        x |= (uint64_t)p[k] << (56 - 8 * k);
+    return x;
+}
+
 /* ---- statistics -------------------------------------------------------- */
 
 static void put_le(uint8_t *dst, uint64_t v, size_t n)
@@ -167,23 +214,33 @@ static void finish_bytes(pq_stats *s)
         s->has_minmax = false;
 }
 
+/* Bounds of byte arrays; the big-endian prefixes settle most comparisons
+ * (the result is the pq_bytes_cmp order either way). */
 static void stats_bytes(enc *e, pq_stats *s)
 {
     const pq_chunk_in *in = e->in;
-    const uint64_t *off = in->offsets;
-    size_t lo = 0, hi = 0;
+    size_t lo_len, hi_len;
+    const uint8_t *lo = value_at(in, 0, &lo_len), *hi = lo;
+    hi_len = lo_len;
+    uint64_t lo_pre = order_prefix(lo, lo_len), hi_pre = lo_pre;
     for (size_t i = 1; i < in->nvalues; i++) {
-        const uint8_t *p = in->bytes + off[i];
-        size_t n = off[i + 1] - off[i];
-        if (pq_bytes_cmp(p, n, in->bytes + off[lo], off[lo + 1] - off[lo]) < 0)
-            lo = i;  /* below the min, so not above the max */
-        else if (pq_bytes_cmp(p, n, in->bytes + off[hi], off[hi + 1] - off[hi]) > 0)
-            hi = i;
+        size_t n;
+        const uint8_t *p = value_at(in, i, &n);
+        uint64_t pre = order_prefix(p, n);
+        if (pre < lo_pre || (pre == lo_pre && pq_bytes_cmp(p, n, lo, lo_len) < 0)) {
+            lo = p;  /* below the min, so not above the max */
+            lo_len = n;
+            lo_pre = pre;
+        } else if (pre > hi_pre || (pre == hi_pre && pq_bytes_cmp(p, n, hi, hi_len) > 0)) {
+            hi = p;
+            hi_len = n;
+            hi_pre = pre;
+        }
     }
-    s->min = in->bytes + off[lo];
-    s->min_len = off[lo + 1] - off[lo];
-    s->max = in->bytes + off[hi];
-    s->max_len = off[hi + 1] - off[hi];
+    s->min = lo;
+    s->min_len = lo_len;
+    s->max = hi;
+    s->max_len = hi_len;
     finish_bytes(s);
 }
 
@@ -221,18 +278,17 @@ static void stats_from_dict(enc *e, pq_stats *s)
         break;
     }
     case PQ_BYTE_ARRAY: {
-        const uint8_t *b = e->in->bytes;
         size_t lo = 0, hi = 0;
         for (size_t k = 1; k < n; k++) {
-            const uint8_t *p = b + w->entry_key[k];
-            if (pq_bytes_cmp(p, w->entry_len[k], b + w->entry_key[lo], w->entry_len[lo]) < 0)
+            const uint8_t *p = entry_at(e, k);
+            if (pq_bytes_cmp(p, w->entry_len[k], entry_at(e, lo), w->entry_len[lo]) < 0)
                 lo = k;
-            else if (pq_bytes_cmp(p, w->entry_len[k], b + w->entry_key[hi], w->entry_len[hi]) > 0)
+            else if (pq_bytes_cmp(p, w->entry_len[k], entry_at(e, hi), w->entry_len[hi]) > 0)
                 hi = k;
         }
-        s->min = b + w->entry_key[lo];
+        s->min = entry_at(e, lo);
         s->min_len = w->entry_len[lo];
-        s->max = b + w->entry_key[hi];
+        s->max = entry_at(e, hi);
         s->max_len = w->entry_len[hi];
         finish_bytes(s);
         return;
@@ -426,6 +482,43 @@ static int64_t dict_lookup(enc *e, size_t j)
     return (int64_t)k;
 }
 
+/* Dictionary indices of a coded column's values [v0, v1) into w->idx:
+ * entries numbered by first appearance, as dict_lookup numbers them.
+ * False when the dictionary would pass dict_max_bytes (this page's new
+ * entries are dropped again) or memory ran out (error set). */
+static bool coded_indices(enc *e, size_t v0, size_t v1)
+{
+    pq_chunk_work *w = e->w;
+    const pq_chunk_in *in = e->in;
+    size_t mark = e->nentries, mark_bytes = e->dict_bytes;
+    for (size_t j = v0; j < v1; j++) {
+        uint32_t c = in->codes[j];
+        uint32_t k = w->remap[c];
+        if (k == 0) {
+            size_t len = (size_t)(in->dict_offsets[c + 1] - in->dict_offsets[c]);
+            bool full = e->dict_bytes + 4 + len > e->opt->dict_max_bytes;
+            if (!full && e->nentries == w->entry_cap && !entries_grow(w)) {
+                fail(e, "out of memory for the dictionary");
+                full = true;
+            }
+            if (full) {
+                for (size_t q = mark; q < e->nentries; q++)
+                    w->remap[w->entry_key[q]] = 0;
+                e->nentries = mark;
+                e->dict_bytes = mark_bytes;
+                return false;
+            }
+            w->entry_key[e->nentries] = c;
+            w->entry_len[e->nentries] = (uint32_t)len;
+            k = (uint32_t)++e->nentries;
+            w->remap[c] = k;
+            e->dict_bytes += 4 + len;
+        }
+        w->idx[j - v0] = k - 1;
+    }
+    return true;
+}
+
 /* Appends the dictionary-encoded values [v0, v1) to the page buffer.
  * Returns false when the dictionary would overflow (the entries this page
  * added are dropped again) or memory ran out (error set). */
@@ -436,6 +529,11 @@ static bool encode_dict_values(enc *e, size_t v0, size_t v1)
     if (!idx_reserve(w, n)) {
         fail(e, "out of memory for dictionary indices");
         return false;
+    }
+    if (e->in->codes) {
+        if (!coded_indices(e, v0, v1))
+            return false;
+        goto indices_done;
     }
     for (size_t j = v0; j < v1; j++) {
         if (j > v0 && same_as_previous(e, j)) {
@@ -452,6 +550,7 @@ static bool encode_dict_values(enc *e, size_t v0, size_t v1)
         }
         w->idx[j - v0] = (uint32_t)k;
     }
+indices_done:;
     int bw = pq_bit_width(e->nentries - 1);
     if (bw == 0)
         bw = 1;
@@ -471,6 +570,14 @@ static void encode_plain_values(enc *e, size_t v0, size_t v1)
     } else if (e->width) {
         pq_buf_put(p, (const uint8_t *)in->values + v0 * e->width,
                    (v1 - v0) * e->width);
+    } else if (in->codes) {
+        for (size_t j = v0; j < v1; j++) {
+            size_t n;
+            const uint8_t *b = value_at(in, j, &n);
+            uint32_t n32 = (uint32_t)n;
+            pq_buf_put(p, &n32, 4);
+            pq_buf_put(p, b, n);
+        }
     } else {
         const uint64_t *off = in->offsets;
         if (!pq_buf_reserve(p, 4 * (v1 - v0) + (off[v1] - off[v0])))
@@ -488,36 +595,42 @@ static void encode_plain_values(enc *e, size_t v0, size_t v1)
 
 /* ---- pages ------------------------------------------------------------- */
 
-/* Compresses the page buffer and appends header + compressed bytes to dst.
- * `type` is PQ_PAGE_DATA or PQ_PAGE_DICTIONARY; count is num_values. */
-static void emit_page(enc *e, pq_buf *dst, int type, size_t count, int encoding)
+/* Compresses the page - `len` bytes at `src`, or the page buffer when src
+ * is NULL - and appends header + compressed bytes to dst. `type` is
+ * PQ_PAGE_DATA or PQ_PAGE_DICTIONARY; count is num_values. */
+static void emit_page_from(enc *e, pq_buf *dst, int type, size_t count, int encoding,
+                           const void *src, size_t len)
 {
     pq_chunk_work *w = e->w;
-    if (w->page.failed) {
+    if (!src && w->page.failed) {
         fail(e, "out of memory for a page");
         return;
     }
-    size_t bound = ZSTD_compressBound(w->page.len);
+    if (!src) {
+        src = w->page.p;
+        len = w->page.len;
+    }
+    size_t bound = ZSTD_compressBound(len);
     w->comp.len = 0;
     if (!pq_buf_reserve(&w->comp, bound)) {
         fail(e, "out of memory for a compressed page");
         return;
     }
-    size_t clen = ZSTD_compressCCtx(w->zstd, w->comp.p, bound, w->page.p,
-                                    w->page.len, e->opt->zstd_level);
+    size_t clen = ZSTD_compressCCtx(w->zstd, w->comp.p, bound, src, len,
+                                    e->opt->zstd_level);
     if (ZSTD_isError(clen)) {
         fail(e, "zstd: %s", ZSTD_getErrorName(clen));
         return;
     }
-    if (w->page.len > INT32_MAX || clen > INT32_MAX || count > INT32_MAX) {
-        fail(e, "page too large (%zu bytes)", w->page.len);
+    if (len > INT32_MAX || clen > INT32_MAX || count > INT32_MAX) {
+        fail(e, "page too large (%zu bytes)", len);
         return;
     }
     size_t before = dst->len;
     pq_tc t;
     pq_tc_begin(&t, dst);
     pq_tc_i32(&t, 1, type);
-    pq_tc_i32(&t, 2, (int32_t)w->page.len);
+    pq_tc_i32(&t, 2, (int32_t)len);
     pq_tc_i32(&t, 3, (int32_t)clen);
     if (type == PQ_PAGE_DATA) {
         pq_tc_struct(&t, 5);                    /* DataPageHeader */
@@ -533,10 +646,15 @@ static void emit_page(enc *e, pq_buf *dst, int type, size_t count, int encoding)
         pq_tc_end(&t);
     }
     pq_tc_end(&t);
-    e->o->uncompressed += (int64_t)(dst->len - before + w->page.len);
+    e->o->uncompressed += (int64_t)(dst->len - before + len);
     pq_buf_put(dst, w->comp.p, clen);
     if (dst->failed)
         fail(e, "out of memory for the column chunk");
+}
+
+static void emit_page(enc *e, pq_buf *dst, int type, size_t count, int encoding)
+{
+    emit_page_from(e, dst, type, count, encoding, NULL, 0);
 }
 
 /* Ends the page after rows [r0, ...) / values [v0, ...): the first row
@@ -553,7 +671,7 @@ static void page_end(const enc *e, size_t r0, size_t v0, size_t *r1, size_t *v1)
         *v1 = v0 + (r - r0);
         return;
     }
-    if (!in->def) {
+    if (!in->def && !in->codes) {
         /* Byte arrays without nulls: the PLAIN size of rows [r0, r) is
          * 4 (r - r0) + offsets[r] - offsets[r0], growing with r, so binary
          * search the first r where it reaches the budget - the row the loop
@@ -585,7 +703,10 @@ static void page_end(const enc *e, size_t r0, size_t v0, size_t *r1, size_t *v1)
     }
     while (r < end && acc < budget) {
         if (!in->def || in->def[r]) {
-            acc += e->width ? e->width : 4 + (in->offsets[v + 1] - in->offsets[v]);
+            size_t n = 0;
+            if (!e->width)
+                value_at(in, v, &n);
+            acc += e->width ? e->width : 4 + n;
             v++;
         } else {
             acc++; /* a null counts one byte, so pages have bounded rows */
@@ -621,6 +742,17 @@ static void encode_data_page(enc *e, size_t r0, size_t r1, size_t v0, size_t v1)
     }
     if (e->o->error[0])
         return;
+    if (encoding == PQ_ENC_PLAIN && !e->in->def && e->width &&
+        e->in->spec->physical != PQ_BOOLEAN) {
+        /* a REQUIRED fixed-width PLAIN page is the values as they are:
+         * compressed in place, not copied first */
+        e->plain_values += v1 - v0;
+        emit_page_from(e, &e->o->data, PQ_PAGE_DATA, r1 - r0, encoding,
+                       (const uint8_t *)e->in->values + v0 * e->width,
+                       (v1 - v0) * e->width);
+        e->o->pages_plain++;
+        return;
+    }
     if (encoding == PQ_ENC_PLAIN) {
         encode_plain_values(e, v0, v1);
         e->plain_values += v1 - v0;
@@ -635,7 +767,6 @@ static void encode_data_page(enc *e, size_t r0, size_t r1, size_t v0, size_t v1)
 static void encode_dict_page(enc *e)
 {
     pq_chunk_work *w = e->w;
-    const pq_chunk_in *in = e->in;
     pq_buf *p = &w->page;
     p->len = 0;
     if (!pq_buf_reserve(p, e->dict_bytes)) {
@@ -649,7 +780,7 @@ static void encode_dict_page(enc *e)
         } else {
             uint32_t n = w->entry_len[k];
             memcpy(p->p + p->len, &n, 4);
-            memcpy(p->p + p->len + 4, in->bytes + w->entry_key[k], n);
+            memcpy(p->p + p->len + 4, entry_at(e, k), n);
             p->len += 4 + (size_t)n;
         }
     }
@@ -671,7 +802,11 @@ void pq_chunk_encode(const pq_chunk_in *in, const pq_options *opt,
     out->error[0] = '\0';
     e.use_dict = in->spec->dictionary && in->spec->physical != PQ_BOOLEAN &&
                  in->nvalues > 0;
-    if (e.use_dict) {
+    if (in->codes) {
+        /* codes are checked by the caller; a dictionary column or not, the
+         * remap table starts empty */
+        memset(work->remap, 0, sizeof work->remap);
+    } else if (e.use_dict) {
         if (work->table_cap == 0 && !table_grow(&e)) {
             fail(&e, "out of memory for the dictionary");
             return;

@@ -183,6 +183,13 @@ typedef struct pq_chunk_in {
     const void *values;
     const uint64_t *offsets;
     const uint8_t *bytes;
+    /* A coded byte-array column (pq_chunk_data.codes): codes[i] < dict_n
+     * names value i's bytes dict_bytes[dict_offsets[c] .. [c + 1]); the
+     * entries are distinct. offsets/bytes are then unused. */
+    const uint32_t *codes;
+    const uint64_t *dict_offsets;
+    const uint8_t *dict_bytes;
+    uint32_t dict_n;
 } pq_chunk_in;
 
 /* Per-thread scratch: reused from chunk to chunk so that encoding does not
@@ -203,6 +210,7 @@ typedef struct pq_chunk_work {
     uint32_t *entry_len;      /* bytes: length */
     uint64_t *entry_hash;
     size_t entry_cap;
+    uint32_t remap[PQ_CODED_MAX];  /* coded columns: code -> entry + 1, 0 = none */
 } pq_chunk_work;
 
 /* What a chunk encoding produced. The dictionary page (if any) goes to the

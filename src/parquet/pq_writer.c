@@ -66,6 +66,15 @@ typedef struct pq_col {
     pq_chunk_out out;       /* the chunk being written (job side) */
 } pq_col;
 
+/* A row group encoded apart (pq_encode), waiting for pq_writer_put. */
+struct pq_encoder {
+    pq_chunk_work work;
+    pq_chunk_out *outs;     /* one per column */
+    int nouts;
+    size_t nrows;
+    char error[512];        /* "" or the first problem of the row group */
+};
+
 struct pq_writer {
     int fd;
     pq_options opt;         /* defaults filled in; created_by owned */
@@ -598,21 +607,21 @@ static void put_encoding_stats(pq_tc *t, const pq_chunk_out *o)
     }
 }
 
-/* One ColumnChunk struct (a list element) for column c, whose dictionary
+/* One ColumnChunk struct (a list element) for a column, whose dictionary
  * page starts at dict_off (-1: none) and data pages at data_off. */
-static void put_column_chunk(pq_tc *t, const pq_col *col, int64_t start,
+static void put_column_chunk(pq_tc *t, const pq_column_spec *spec,
+                             const pq_chunk_out *o, int64_t start,
                              int64_t dict_off, int64_t data_off)
 {
-    const pq_chunk_out *o = &col->out;
     pq_tc_elem_struct(t);
     pq_tc_i64(t, 2, start);
     pq_tc_struct(t, 3);                           /* ColumnMetaData */
-    pq_tc_i32(t, 1, pq_physical_thrift(col->spec.physical));
+    pq_tc_i32(t, 1, pq_physical_thrift(spec->physical));
     bool plain = o->dict_count > 0 || o->pages_plain > 0;
     int encs[3], n = 0;
     if (plain)
         encs[n++] = PQ_ENC_PLAIN;
-    if (col->spec.nullable)
+    if (spec->nullable)
         encs[n++] = PQ_ENC_RLE;
     if (o->pages_dict > 0)
         encs[n++] = PQ_ENC_RLE_DICTIONARY;
@@ -620,7 +629,7 @@ static void put_column_chunk(pq_tc *t, const pq_col *col, int64_t start,
     for (int k = 0; k < n; k++)
         pq_tc_elem_i32(t, encs[k]);
     pq_tc_list(t, 3, PQ_TC_BINARY, 1);
-    pq_tc_elem_string(t, col->spec.name);
+    pq_tc_elem_string(t, spec->name);
     pq_tc_i32(t, 4, PQ_CODEC_ZSTD);
     pq_tc_i64(t, 5, o->num_values);
     pq_tc_i64(t, 6, o->uncompressed);
@@ -642,17 +651,16 @@ static void put_column_chunk(pq_tc *t, const pq_col *col, int64_t start,
     pq_tc_end(t);                                 /* ColumnChunk */
 }
 
-/* The job: encodes row group rg[job_rg], writes its chunks in column order
- * and records its metadata; then empties the row group for reuse. Runs on
- * the background thread or inline; touches only job-side fields. */
-static void run_job(pq_writer *w)
+/* Writes an encoded row group of `rows` rows - the chunk of column c at
+ * out(c) - in column order and records its metadata. Job side (or the
+ * caller's, in pq_writer_put, when no job runs). */
+static void write_row_group(pq_writer *w, const pq_chunk_out *(*out)(const void *, int),
+                            const void *src, size_t rows)
 {
-    pq_rg *rg = &w->rg[w->job_rg];
-    encode_all(w);
     for (int c = 0; c < w->ncols; c++)
-        if (w->cols[c].out.error[0]) {
+        if (out(src, c)->error[0]) {
             job_fail(w, "row group %lld: %s", (long long)w->nrowgroups,
-                     w->cols[c].out.error);
+                     out(src, c)->error);
             return;
         }
     pq_tc t;
@@ -660,19 +668,19 @@ static void run_job(pq_writer *w)
     pq_tc_list(&t, 1, PQ_TC_STRUCT, (size_t)w->ncols);
     int64_t first = w->offset, unc = 0;
     for (int c = 0; c < w->ncols; c++) {
-        pq_col *col = &w->cols[c];
+        const pq_chunk_out *o = out(src, c);
         int64_t start = w->offset, dict_off = -1;
-        if (col->out.dict.len) {
+        if (o->dict.len) {
             dict_off = w->offset;
-            write_all(w, col->out.dict.p, col->out.dict.len);
+            write_all(w, o->dict.p, o->dict.len);
         }
         int64_t data_off = w->offset;
-        write_all(w, col->out.data.p, col->out.data.len);
-        put_column_chunk(&t, col, start, dict_off, data_off);
-        unc += col->out.uncompressed;
+        write_all(w, o->data.p, o->data.len);
+        put_column_chunk(&t, &w->cols[c].spec, o, start, dict_off, data_off);
+        unc += o->uncompressed;
     }
     pq_tc_i64(&t, 2, unc);
-    pq_tc_i64(&t, 3, (int64_t)rg->rows);
+    pq_tc_i64(&t, 3, (int64_t)rows);
     pq_tc_i64(&t, 5, first);
     pq_tc_i64(&t, 6, w->offset - first);
     if (w->nrowgroups <= INT16_MAX) {
@@ -683,7 +691,22 @@ static void run_job(pq_writer *w)
     if (w->rowgroups.failed)
         job_fail(w, "out of memory for the row group metadata");
     w->nrowgroups++;
-    w->total_rows += (int64_t)rg->rows;
+    w->total_rows += (int64_t)rows;
+}
+
+static const pq_chunk_out *col_out(const void *w, int c)
+{
+    return &((const pq_writer *)w)->cols[c].out;
+}
+
+/* The job: encodes row group rg[job_rg], writes it and empties the row
+ * group for reuse. Runs on the background thread or inline; touches only
+ * job-side fields. */
+static void run_job(pq_writer *w)
+{
+    pq_rg *rg = &w->rg[w->job_rg];
+    encode_all(w);
+    write_row_group(w, col_out, w, rg->rows);
     reset_rg(rg, w->ncols);
 }
 
@@ -723,6 +746,187 @@ static void flush_row_group(pq_writer *w)
         }
     }
     run_job(w); /* same bytes as in the background */
+    merge_job_error(w);
+}
+
+/* ---- row groups encoded apart ---------------------------------------------- */
+
+pq_encoder *pq_encoder_new(void)
+{
+    pq_encoder *e = calloc(1, sizeof *e);
+    if (e && !pq_chunk_work_init(&e->work)) {
+        free(e);
+        e = NULL;
+    }
+    return e;
+}
+
+void pq_encoder_free(pq_encoder *e)
+{
+    if (!e)
+        return;
+    pq_chunk_work_free(&e->work);
+    for (int c = 0; c < e->nouts; c++)
+        pq_chunk_out_free(&e->outs[c]);
+    free(e->outs);
+    free(e);
+}
+
+static void enc_fail(pq_encoder *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void enc_fail(pq_encoder *e, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vset(e->error, sizeof e->error, fmt, ap);
+    va_end(ap);
+}
+
+/* Checks one column of a row group given to pq_encode and describes it
+ * for pq_chunk_encode; false (error in e) when it does not fit the spec. */
+static bool chunk_input(pq_encoder *e, const pq_column_spec *s,
+                        const pq_chunk_data *d, size_t nrows, pq_chunk_in *in)
+{
+    *in = (pq_chunk_in){.spec = s, .nrows = nrows, .nvalues = nrows};
+    if (s->nullable != (d->def != NULL)) {
+        enc_fail(e, "column \"%s\": %s", s->name, s->nullable
+                 ? "definition levels missing (the column is nullable)"
+                 : "definition levels given but the column is not nullable");
+        return false;
+    }
+    if (d->def) {
+        size_t ones = 0;
+        uint8_t any = 0;
+        for (size_t i = 0; i < nrows; i++) {
+            ones += d->def[i];
+            any |= d->def[i];
+        }
+        if (any > 1) {
+            enc_fail(e, "column \"%s\": a definition level is not 0 or 1", s->name);
+            return false;
+        }
+        in->def = d->def;
+        in->nvalues = ones;
+    }
+    size_t nv = in->nvalues;
+    if (s->physical != PQ_BYTE_ARRAY) {
+        if (!d->values && nv) {
+            enc_fail(e, "column \"%s\": no values given", s->name);
+            return false;
+        }
+        in->values = d->values;
+        return true;
+    }
+    if (d->codes) {
+        const uint64_t *o = d->dict_offsets;
+        if (d->dict_n == 0 || d->dict_n > PQ_CODED_MAX || !o || !d->dict_bytes) {
+            enc_fail(e, "column \"%s\": a coded column needs a dictionary of 1 to %d "
+                     "entries", s->name, PQ_CODED_MAX);
+            return false;
+        }
+        for (uint32_t c = 0; c < d->dict_n; c++) {
+            if (o[c + 1] < o[c] || o[c + 1] - o[c] > (uint64_t)PQ_MAX_VALUE_BYTES) {
+                enc_fail(e, "column \"%s\": dictionary entry %u: bad offsets", s->name, c);
+                return false;
+            }
+            for (uint32_t k = 0; k < c; k++)
+                if (pq_bytes_cmp(d->dict_bytes + o[c], o[c + 1] - o[c],
+                                 d->dict_bytes + o[k], o[k + 1] - o[k]) == 0) {
+                    enc_fail(e, "column \"%s\": dictionary entries %u and %u are equal",
+                             s->name, k, c);
+                    return false;
+                }
+        }
+        uint32_t hi = 0;
+        for (size_t i = 0; i < nv; i++)
+            hi = d->codes[i] > hi ? d->codes[i] : hi;
+        if (nv && hi >= d->dict_n) {
+            enc_fail(e, "column \"%s\": code %u is outside the dictionary of %u entries",
+                     s->name, hi, d->dict_n);
+            return false;
+        }
+        in->codes = d->codes;
+        in->dict_offsets = o;
+        in->dict_bytes = d->dict_bytes;
+        in->dict_n = d->dict_n;
+        return true;
+    }
+    if (!d->offsets || !d->bytes) {
+        enc_fail(e, "column \"%s\": no offsets/bytes given", s->name);
+        return false;
+    }
+    for (size_t i = 0; i < nv; i++)
+        if (d->offsets[i + 1] < d->offsets[i] ||
+            d->offsets[i + 1] - d->offsets[i] > (uint64_t)PQ_MAX_VALUE_BYTES) {
+            enc_fail(e, "column \"%s\": value %zu: offsets decrease or the value is "
+                     "longer than %lld bytes", s->name, i, (long long)PQ_MAX_VALUE_BYTES);
+            return false;
+        }
+    in->offsets = d->offsets;
+    in->bytes = d->bytes;
+    return true;
+}
+
+void pq_encode(const pq_writer *w, pq_encoder *e, const pq_chunk_data *cols,
+               size_t nrows)
+{
+    e->error[0] = '\0';
+    e->nrows = nrows;
+    if (!w || !cols || w->ncols == 0) {
+        enc_fail(e, "pq_encode: no writer or no columns");
+        return;
+    }
+    if (e->nouts < w->ncols) {
+        pq_chunk_out *o = realloc(e->outs, (size_t)w->ncols * sizeof *o);
+        if (!o) {
+            enc_fail(e, "out of memory for a row group");
+            return;
+        }
+        memset(o + e->nouts, 0, (size_t)(w->ncols - e->nouts) * sizeof *o);
+        e->outs = o;
+        e->nouts = w->ncols;
+    }
+    if (nrows == 0)
+        return;
+    for (int c = 0; c < w->ncols && !e->error[0]; c++) {
+        pq_chunk_in in;
+        if (chunk_input(e, &w->cols[c].spec, &cols[c], nrows, &in))
+            pq_chunk_encode(&in, &w->opt, &e->work, &e->outs[c]);
+        if (e->outs[c].error[0])
+            enc_fail(e, "%s", e->outs[c].error);
+    }
+}
+
+static const pq_chunk_out *enc_out(const void *e, int c)
+{
+    return &((const pq_encoder *)e)->outs[c];
+}
+
+void pq_writer_put(pq_writer *w, pq_encoder *e)
+{
+    if (!w || w->error[0])
+        return;
+    if (!e) {
+        set_error(w, "pq_writer_put: no encoder");
+        return;
+    }
+    flush_row_group(w);
+    join_job(w);
+    if (w->error[0])
+        return;
+    if (e->error[0]) {
+        set_error(w, "row group %lld: %s", (long long)w->nrowgroups, e->error);
+        return;
+    }
+    if (e->nrows == 0)
+        return;
+    if (e->nouts < w->ncols) {
+        set_error(w, "pq_writer_put: the encoder holds no row group of this writer");
+        return;
+    }
+    write_row_group(w, enc_out, e, e->nrows);
+    w->rows_done += (int64_t)e->nrows;
     merge_job_error(w);
 }
 

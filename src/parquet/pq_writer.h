@@ -153,6 +153,67 @@ void pq_writer_set_metadata(pq_writer *w, const char *key, const char *value);
  * waited for it: when the next row group is handed over, or at close. */
 const char *pq_writer_error(const pq_writer *w);
 
+/* ---- Row groups encoded apart ----------------------------------------------
+ *
+ * pq_writer_append copies rows into the writer's own buffers. A caller that
+ * builds whole row groups itself can skip that copy and spread the work
+ * over threads: it fills one pq_chunk_data per column in the writer's
+ * layout, encodes the row group with pq_encode (any thread, one pq_encoder
+ * per thread), then hands the encoded row group to pq_writer_put, one call
+ * at a time and in file order. The bytes are those pq_writer_append gives
+ * for the same row groups (a coded column gives those of its strings in
+ * full), whatever the threads.
+ *
+ * Layout of one column of nrows rows:
+ *   def      OPTIONAL columns: nrows bytes, 1 for a value, 0 for a null
+ *            (required there); REQUIRED columns: NULL;
+ *   values   fixed-width types: the values of the rows with a value, packed
+ *            (int32_t, int64_t, double; booleans one uint8_t 0/1 each);
+ *   offsets, bytes
+ *            BYTE_ARRAY: nvalues + 1 non-decreasing offsets; value i is
+ *            bytes[offsets[i] .. offsets[i + 1]);
+ *   codes, dict_offsets, dict_bytes, dict_n
+ *            BYTE_ARRAY instead of offsets/bytes: value i is entry codes[i]
+ *            of a dictionary of dict_n (1..PQ_CODED_MAX) distinct strings,
+ *            entry c being dict_bytes[dict_offsets[c] .. [c + 1]). With
+ *            spec.dictionary, nothing is hashed or compared per row.
+ * nvalues is the number of 1s in def (nrows without def).
+ *
+ * Everything pointed to must stay unchanged until pq_writer_put has
+ * written the row group (statistics point into it). */
+#define PQ_CODED_MAX 256
+
+typedef struct pq_chunk_data {
+    const uint8_t *def;
+    const void *values;
+    const uint64_t *offsets;
+    const uint8_t *bytes;
+    const uint32_t *codes;
+    const uint64_t *dict_offsets;
+    const uint8_t *dict_bytes;
+    uint32_t dict_n;
+} pq_chunk_data;
+
+typedef struct pq_encoder pq_encoder;
+
+/* Scratch for encoding row groups (a ZSTD context, page buffers) and the
+ * last row group encoded; NULL when out of memory. Reusable for any
+ * writer and any number of row groups, by one thread at a time. */
+pq_encoder *pq_encoder_new(void);
+void pq_encoder_free(pq_encoder *e);
+
+/* Encodes nrows rows (cols[c] for column c of w's spec) into e. Reads only
+ * what pq_writer_open fixed (columns, options), so calls for different
+ * encoders may run on several threads while another thread appends or
+ * puts. Bad data (a null in a REQUIRED column, decreasing offsets, a code
+ * out of range...) is kept in e and reported by pq_writer_put. */
+void pq_encode(const pq_writer *w, pq_encoder *e, const pq_chunk_data *cols,
+               size_t nrows);
+
+/* Writes e's row group as the file's next one (after any rows appended
+ * before, which are flushed first). Errors stick, as for append. */
+void pq_writer_put(pq_writer *w, pq_encoder *e);
+
 /* Writes the last row group and the footer, then frees w (always, even on
  * error; w may be NULL, which returns -1). Returns 0 when the whole file
  * was written, else -1 with the first error in errbuf (NUL-terminated,

@@ -199,12 +199,12 @@ static void fill(table *t)
     }
 }
 
-/* Writes the table to fd in batches of `batch` rows; returns close's rc. */
-static int write_table(int fd, const table *t, int threads, size_t batch, char *err, size_t errlen)
+/* Writes the table to fd in batches of `batch` rows with options *opt;
+ * returns close's rc. */
+static int write_table_opt(int fd, const table *t, const pq_options *opt, size_t batch,
+                           char *err, size_t errlen)
 {
-    pq_options opt = {.threads = threads, .row_group_rows = 1500, .page_bytes = 2000,
-                      .created_by = "wfsim test"};
-    pq_writer *w = pq_writer_open(fd, SPECS, 5, &opt);
+    pq_writer *w = pq_writer_open(fd, SPECS, 5, opt);
     for (size_t at = 0; at < ROWS; at += batch) {
         size_t n = ROWS - at < batch ? ROWS - at : batch;
         pq_column_data d[5] = {
@@ -217,6 +217,13 @@ static int write_table(int fd, const table *t, int threads, size_t batch, char *
         pq_writer_append(w, d, n);
     }
     return pq_writer_close(w, err, errlen);
+}
+
+static int write_table(int fd, const table *t, int threads, size_t batch, char *err, size_t errlen)
+{
+    pq_options opt = {.threads = threads, .row_group_rows = 1500, .page_bytes = 2000,
+                      .created_by = "wfsim test"};
+    return write_table_opt(fd, t, &opt, batch, err, errlen);
 }
 
 static uint8_t *slurp(const char *path, size_t *len)
@@ -397,4 +404,178 @@ TEST(parquet_background_write_error_surfaces)
     ASSERT_TRUE(p != NULL);
     ASSERT_UEQ(len, 4);
     free(p);
+}
+
+/* ---- row groups encoded apart (pq_encode, pq_writer_put) ----------------- */
+
+/* The table's rows [at, at + n) in the writer's layout: nullable columns
+ * packed, "name" in full or as codes into the dictionary "e0".."e96". */
+typedef struct packed {
+    uint8_t def[ROWS];
+    int32_t day[ROWS];
+    double rate[ROWS];
+    uint64_t off[ROWS + 1];
+    char bytes[ROWS * 12];
+    uint32_t code[ROWS];
+    uint64_t dict_off[98];
+    char dict[97 * 4];
+    pq_chunk_data d[5];
+} packed;
+
+static void pack(packed *p, const table *t, size_t at, size_t n, bool coded)
+{
+    size_t k = 0;
+    p->off[0] = 0;
+    p->dict_off[0] = 0;
+    for (int c = 0; c < 97; c++) {
+        int len = snprintf(p->dict + p->dict_off[c], 5, "e%d", c);
+        p->dict_off[c + 1] = p->dict_off[c] + (uint64_t)len;
+    }
+    for (size_t i = 0; i < n; i++) {
+        size_t r = at + i;
+        p->def[i] = t->valid[r];
+        if (!t->valid[r])
+            continue;
+        p->day[k] = t->i32[r];
+        p->rate[k] = t->f64[r];
+        size_t len = (size_t)(t->off[r + 1] - t->off[r]);
+        memcpy(p->bytes + p->off[k], t->bytes + t->off[r], len);
+        p->off[k + 1] = p->off[k] + len;
+        p->code[k] = (uint32_t)(r % 97);
+        k++;
+    }
+    p->d[0] = (pq_chunk_data){.def = p->def, .values = p->day};
+    p->d[1] = (pq_chunk_data){.values = t->i64 + at};
+    p->d[2] = (pq_chunk_data){.def = p->def, .values = p->rate};
+    p->d[3] = (pq_chunk_data){.values = t->flag + at};
+    p->d[4] = coded ? (pq_chunk_data){.def = p->def, .codes = p->code,
+                                      .dict_offsets = p->dict_off,
+                                      .dict_bytes = (const uint8_t *)p->dict, .dict_n = 97}
+                    : (pq_chunk_data){.def = p->def, .offsets = p->off,
+                                      .bytes = (const uint8_t *)p->bytes};
+}
+
+/* Writes the table through pq_encode/pq_writer_put in row groups of
+ * opt->row_group_rows, the last one encoded first on a second encoder
+ * (encoding order must not matter, only the order of puts). */
+static uint8_t *put_to_file(const table *t, const pq_options *opt, bool coded, size_t *len)
+{
+    char path[4200], err[256];
+    snprintf(path, sizeof path, "%s/put.parquet", wf_test_tmpdir());
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    packed *p = malloc(sizeof *p), *last = malloc(sizeof *last);
+    pq_encoder *e = pq_encoder_new(), *e_last = pq_encoder_new();
+    if (fd < 0 || !p || !last || !e || !e_last)
+        return NULL;
+    pq_writer *w = pq_writer_open(fd, SPECS, 5, opt);
+    size_t g = opt->row_group_rows, final = (ROWS - 1) / g * g;
+    pack(last, t, final, ROWS - final, coded);
+    pq_encode(w, e_last, last->d, ROWS - final);
+    for (size_t at = 0; at < final; at += g) {
+        pack(p, t, at, g, coded);
+        pq_encode(w, e, p->d, g);
+        pq_writer_put(w, e);
+    }
+    pq_writer_put(w, e_last);
+    int rc = pq_writer_close(w, err, sizeof err);
+    close(fd);
+    pq_encoder_free(e);
+    pq_encoder_free(e_last);
+    free(p);
+    free(last);
+    return rc == 0 ? slurp(path, len) : NULL;
+}
+
+static uint8_t *append_to_file(const table *t, const pq_options *opt, size_t *len)
+{
+    char path[4200], err[256];
+    snprintf(path, sizeof path, "%s/t.parquet", wf_test_tmpdir());
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0)
+        return NULL;
+    int rc = write_table_opt(fd, t, opt, 777, err, sizeof err);
+    close(fd);
+    return rc == 0 ? slurp(path, len) : NULL;
+}
+
+TEST(parquet_put_gives_the_bytes_of_append_coded_or_not)
+{
+    table *t = malloc(sizeof *t);
+    ASSERT_TRUE(t != NULL);
+    fill(t);
+    /* dict_max_bytes 200: "name"'s dictionary overflows mid-chunk, so the
+     * coded column's PLAIN fallback is compared too */
+    size_t dict_max[] = {0, 200};
+    for (int k = 0; k < 2; k++) {
+        pq_options opt = {.row_group_rows = 1500, .page_bytes = 2000,
+                          .dict_max_bytes = dict_max[k], .created_by = "wfsim test"};
+        size_t la = 0, lp = 0, lc = 0;
+        uint8_t *a = append_to_file(t, &opt, &la);
+        uint8_t *plain = put_to_file(t, &opt, false, &lp);
+        uint8_t *coded = put_to_file(t, &opt, true, &lc);
+        ASSERT_TRUE(a && plain && coded);
+        ASSERT_UEQ(lp, la);
+        ASSERT_TRUE(memcmp(a, plain, la) == 0);
+        ASSERT_UEQ(lc, la);
+        ASSERT_TRUE(memcmp(a, coded, la) == 0);
+        free(a);
+        free(plain);
+        free(coded);
+    }
+    free(t);
+}
+
+/* One put of a one-column row group; returns close's rc and message. */
+static int put_one(const pq_column_spec *spec, const pq_chunk_data *d, size_t nrows,
+                   char *err, size_t errlen)
+{
+    int fd = open("/dev/null", O_WRONLY);
+    pq_writer *w = pq_writer_open(fd, spec, 1, NULL);
+    pq_encoder *e = pq_encoder_new();
+    pq_encode(w, e, d, nrows);
+    pq_writer_put(w, e);
+    pq_encoder_free(e);
+    int rc = pq_writer_close(w, err, errlen);
+    close(fd);
+    return rc;
+}
+
+TEST(parquet_put_rejects_bad_row_groups)
+{
+    char err[512];
+    pq_column_spec label = {.name = "label", .physical = PQ_BYTE_ARRAY,
+                            .logical = PQ_LT_STRING, .dictionary = true};
+    uint64_t off[] = {0, 1, 2, 3};
+    uint32_t codes[] = {0, 2, 3};
+    pq_chunk_data d = {.codes = codes, .dict_offsets = off,
+                       .dict_bytes = (const uint8_t *)"abc", .dict_n = 3};
+    ASSERT_EQ(put_one(&label, &d, 3, err, sizeof err), -1);
+    ASSERT_CONTAINS(err, "column \"label\": code 3 is outside the dictionary of 3 entries");
+
+    d.dict_bytes = (const uint8_t *)"aba";
+    codes[2] = 1;
+    ASSERT_EQ(put_one(&label, &d, 3, err, sizeof err), -1);
+    ASSERT_CONTAINS(err, "dictionary entries 0 and 2 are equal");
+
+    pq_column_spec opt_col = {.name = "n", .physical = PQ_INT32, .nullable = true};
+    int32_t v[] = {1, 2};
+    pq_chunk_data nd = {.values = v};
+    ASSERT_EQ(put_one(&opt_col, &nd, 2, err, sizeof err), -1);
+    ASSERT_CONTAINS(err, "column \"n\": definition levels missing");
+
+    uint8_t def[] = {1, 2};
+    nd.def = def;
+    ASSERT_EQ(put_one(&opt_col, &nd, 2, err, sizeof err), -1);
+    ASSERT_CONTAINS(err, "a definition level is not 0 or 1");
+
+    pq_column_spec req = {.name = "r", .physical = PQ_INT32};
+    def[1] = 1;
+    ASSERT_EQ(put_one(&req, &nd, 2, err, sizeof err), -1);
+    ASSERT_CONTAINS(err, "column \"r\": definition levels given but the column is not nullable");
+
+    pq_column_spec str = {.name = "s", .physical = PQ_BYTE_ARRAY};
+    uint64_t back[] = {0, 2, 1};
+    pq_chunk_data sd = {.offsets = back, .bytes = (const uint8_t *)"ab"};
+    ASSERT_EQ(put_one(&str, &sd, 2, err, sizeof err), -1);
+    ASSERT_CONTAINS(err, "column \"s\": value 1: offsets decrease");
 }

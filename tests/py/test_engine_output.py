@@ -155,6 +155,34 @@ def test_output_identical_for_any_thread_count(wfsim, tmp_path):
         assert other == trees[0]
 
 
+def test_row_groups_even_and_identical_for_any_thread_count(wfsim, tmp_path):
+    """A year of more than 131,072 events is cut into an even number of
+    row groups of equal size (docs/parquet.md), which the workers fill and
+    encode side by side: the bytes must still not depend on the threads,
+    and every event must be there once, in order."""
+    census = tmp_path / "census.csv"
+    run_wfsim(wfsim, "census", "--employees", 75000, "--seed", 3, "--out", census)
+    trees = []
+    for threads in (1, 2, 3):
+        out = tmp_path / f"out{threads}"
+        run_wfsim(wfsim, "events", "--census", census, "--out", out, "--quiet",
+                  "--start", 2025, "--end", 2025, "--debug-csv", "--threads", threads)
+        files = tree_bytes(out)
+        files.pop("generation_summary.json")
+        trees.append(files)
+    assert trees[1] == trees[0] and trees[2] == trees[0]
+    meta = pq.ParquetFile(out / "simulation_year=2025/part-00000.parquet").metadata
+    sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    assert meta.num_rows >= 131072 and len(sizes) == 2, sizes
+    assert max(sizes) - min(sizes) <= 1
+    ids = pq.read_table(out / "simulation_year=2025/part-00000.parquet",
+                        columns=["event_id"]).column(0).to_pylist()
+    with open(out / "debug/events.csv") as f:
+        header = f.readline().rstrip("\n").split(",")
+        at = header.index("event_id")
+        assert ids == [line.rstrip("\n").split(",")[at] for line in f]
+
+
 def test_threads_from_environment(wfsim, shared, tmp_path):
     out = tmp_path / "out"
     run_wfsim(wfsim, "events", "--census", shared / "vectors/golden/census.csv",
