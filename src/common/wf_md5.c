@@ -147,30 +147,25 @@ void wf_md5(const void *msg, size_t len, uint32_t state[4])
         compress(state, tail + 64 * k);
 }
 
-/* The two hex digits of every byte value, so each byte is one copy. */
-static const char hex_pairs[513] =
-    "000102030405060708090a0b0c0d0e0f"
-    "101112131415161718191a1b1c1d1e1f"
-    "202122232425262728292a2b2c2d2e2f"
-    "303132333435363738393a3b3c3d3e3f"
-    "404142434445464748494a4b4c4d4e4f"
-    "505152535455565758595a5b5c5d5e5f"
-    "606162636465666768696a6b6c6d6e6f"
-    "707172737475767778797a7b7c7d7e7f"
-    "808182838485868788898a8b8c8d8e8f"
-    "909192939495969798999a9b9c9d9e9f"
-    "a0a1a2a3a4a5a6a7a8a9aaabacadaeaf"
-    "b0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
-    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecf"
-    "d0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
-    "e0e1e2e3e4e5e6e7e8e9eaebecedeeef"
-    "f0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+/* Lower hex of the 4 bytes of w (little-endian, as MD5 lays out its
+ * state) as 8 characters in one 64-bit word: the bytes are spread two
+ * apart, split into nibbles, and a nibble n becomes '0' + n, plus 39 more
+ * ('a' - '0' - 10) where n > 9 - all 8 at once. */
+static uint64_t hex8(uint32_t w)
+{
+    uint64_t x = w;
+    x = (x | x << 16) & 0x0000ffff0000ffffULL;
+    x = (x | x << 8) & 0x00ff00ff00ff00ffULL;
+    uint64_t n = (x >> 4 & 0x000f000f000f000fULL) | (x & 0x000f000f000f000fULL) << 8;
+    uint64_t above9 = (n + 0x0606060606060606ULL) >> 4 & 0x0101010101010101ULL;
+    return n + 0x3030303030303030ULL + above9 * 39;
+}
 
 void wf_md5_hex(const uint32_t state[4], char hex[33])
 {
-    for (int i = 0; i < 16; i++) {
-        unsigned byte = state[i / 4] >> (8 * (i % 4)) & 0xffu;
-        memcpy(hex + 2 * i, hex_pairs + 2 * byte, 2);
+    for (int i = 0; i < 4; i++) {
+        uint64_t v = hex8(state[i]);
+        memcpy(hex + 8 * i, &v, 8);
     }
     hex[32] = '\0';
 }

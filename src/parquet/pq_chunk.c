@@ -47,6 +47,9 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+/* ZSTD_c_literalCompressionMode is in zstd.h's experimental section; the
+ * shared library takes it like any parameter. */
+#define ZSTD_STATIC_LINKING_ONLY
 #include <zstd.h>
 
 typedef struct enc {
@@ -616,8 +619,16 @@ static void emit_page_from(enc *e, pq_buf *dst, int type, size_t count, int enco
         fail(e, "out of memory for a compressed page");
         return;
     }
-    size_t clen = ZSTD_compressCCtx(w->zstd, w->comp.p, bound, src, len,
-                                    e->opt->zstd_level);
+    if (w->zstd_level != e->opt->zstd_level) {
+        /* Literals are always Huffman-coded: zstd's fast (negative) levels
+         * would store them raw, and string pages (hex ids, names) are
+         * mostly literals. */
+        ZSTD_CCtx_reset(w->zstd, ZSTD_reset_parameters);
+        ZSTD_CCtx_setParameter(w->zstd, ZSTD_c_compressionLevel, e->opt->zstd_level);
+        ZSTD_CCtx_setParameter(w->zstd, ZSTD_c_literalCompressionMode, ZSTD_ps_enable);
+        w->zstd_level = e->opt->zstd_level;
+    }
+    size_t clen = ZSTD_compress2(w->zstd, w->comp.p, bound, src, len);
     if (ZSTD_isError(clen)) {
         fail(e, "zstd: %s", ZSTD_getErrorName(clen));
         return;

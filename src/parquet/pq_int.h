@@ -196,6 +196,7 @@ typedef struct pq_chunk_in {
  * allocate once buffers have reached their working size. */
 typedef struct pq_chunk_work {
     void *zstd;               /* ZSTD_CCtx */
+    int zstd_level;           /* the level its parameters are set for, 0 = none */
     pq_buf page;              /* one uncompressed page */
     pq_buf comp;              /* its compressed form */
     pq_buf dict_vals;         /* dictionary entries, PLAIN-encoded (fixed) */

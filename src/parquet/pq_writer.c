@@ -146,7 +146,7 @@ static void fill_options(pq_writer *w, const pq_options *opt)
 {
     pq_options o = opt ? *opt : (pq_options){0};
     if (o.zstd_level == 0)
-        o.zstd_level = 1; /* docs/performance.md: level 1 over 3 */
+        o.zstd_level = -3; /* docs/parquet.md: fast level, Huffman literals */
     if (o.row_group_rows == 0)
         o.row_group_rows = (size_t)1 << 20;
     if (o.page_bytes == 0)

@@ -84,7 +84,9 @@ typedef struct pq_column_spec {
 /* Options; a zero field means its default, and opt == NULL means all
  * defaults. */
 typedef struct pq_options {
-    int zstd_level;        /* default 1; negative values are zstd's fast levels */
+    int zstd_level;        /* default -3; negative values are zstd's fast
+                              levels (literals are Huffman-coded at every
+                              level) */
     size_t row_group_rows; /* rows per row group, default 1 << 20. A row group
                               is also cut early so that no column buffers
                               more than 256 MiB of string bytes (but always

@@ -96,6 +96,20 @@ TEST(perf_md5_hex_and_x)
     ASSERT_STREQ(hex, "d41d8cd98f00b204e9800998ecf8427e");
 }
 
+TEST(perf_md5_hex_matches_printf_on_every_byte)
+{
+    /* wf_md5_hex converts 4 bytes at a time with arithmetic: every byte
+     * value in every position against printf */
+    for (uint32_t b = 0; b < 256; b++) {
+        uint32_t st[4] = {b, b << 8 | 0x5a, b << 16 | 0xa5a5, b << 24 | 0x0f0f0f};
+        char hex[33], want[33];
+        wf_md5_hex(st, hex);
+        for (int i = 0; i < 16; i++)
+            snprintf(want + 2 * i, 3, "%02x", st[i / 4] >> (8 * (i % 4)) & 0xffu);
+        ASSERT_STREQ(hex, want);
+    }
+}
+
 TEST(perf_md5_draw_batch_matches_nettle_on_every_lane_count)
 {
     enum { M = 1000 };
