@@ -2,12 +2,13 @@
  * test_perf_writer.c - the overlapped writer of wf_run.c gives the same
  * files as writing inline.
  *
- * wf_events_run writes on the calling thread with one thread or a small
- * census, and on a writer thread overlapping the next year's simulation
- * otherwise (docs/performance.md). Both paths run here on one census large
- * enough for the writer thread (with snapshots and the debug CSV, so the
- * snapshot copies and the CSV order are covered), and every file but the
- * summary (it holds timings) must be byte-identical.
+ * wf_events_run writes on the calling thread with one thread, and on a
+ * writer thread overlapping the next year's simulation otherwise, each
+ * file's row groups filled and encoded by several workers
+ * (docs/performance.md). Both paths run here on one census (with
+ * snapshots and the debug CSV, so the snapshot copies and the CSV order
+ * are covered), and every file but the summary (it holds timings) must be
+ * byte-identical.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,8 +60,9 @@ TEST(perf_writer_thread_matches_inline_writing)
     ASSERT_EQ(wf_config_load(NULL, &cfg, &err), WF_OK);
     ASSERT_EQ(wf_config_set(cfg, "simulation.end_year", "2026", &err), WF_OK);
     ASSERT_EQ(wf_tables_load(NULL, &tab, &err), WF_OK);
-    /* above the engine's small-run bound (20,000), so 3 threads overlap */
-    ASSERT_EQ(wf_census_generate(census, 25000, 11, 2025, tab, &err), WF_OK);
+    /* years of more than 2 x 65,536 events: two row groups a file, filled
+     * and encoded by two of the three workers at once */
+    ASSERT_EQ(wf_census_generate(census, 60000, 11, 2025, tab, &err), WF_OK);
     ASSERT_EQ(wf_census_load(census, cfg, tab, &cen, &err), WF_OK);
     wf_run_options o1 = {.out_dir = out1, .threads = 1, .snapshots = 1, .debug_csv = 1};
     wf_run_options o3 = {.out_dir = out3, .threads = 3, .snapshots = 1, .debug_csv = 1};
