@@ -130,13 +130,13 @@ static bool idx_reserve(pq_chunk_work *w, size_t n)
 /* Value j of a byte-array chunk, coded or not. */
 static inline const uint8_t *value_at(const pq_chunk_in *in, size_t j, size_t *len)
 {
-    if (in->codes) {
-        const uint64_t *o = in->dict_offsets + in->codes[j];
+    if (in->d.codes) {
+        const uint64_t *o = in->d.dict_offsets + in->d.codes[j];
         *len = (size_t)(o[1] - o[0]);
-        return in->dict_bytes + o[0];
+        return in->d.dict_bytes + o[0];
     }
-    *len = (size_t)(in->offsets[j + 1] - in->offsets[j]);
-    return in->bytes + in->offsets[j];
+    *len = (size_t)(in->d.offsets[j + 1] - in->d.offsets[j]);
+    return in->d.bytes + in->d.offsets[j];
 }
 
 /* Dictionary entry k of a byte-array chunk: entry_key is the offset into
@@ -145,7 +145,7 @@ static inline const uint8_t *entry_at(const enc *e, size_t k)
 {
     const pq_chunk_in *in = e->in;
     uint64_t key = e->w->entry_key[k];
-    return in->codes ? in->dict_bytes + in->dict_offsets[key] : in->bytes + key;
+    return in->d.codes ? in->d.dict_bytes + in->d.dict_offsets[key] : in->d.bytes + key;
 }
 
 /* The first 8 bytes of a byte array as a big-endian number, missing bytes
@@ -193,7 +193,7 @@ static void stats_int(enc *e, pq_stats *s)
     const pq_chunk_in *in = e->in;
     int64_t lo = INT64_MAX, hi = INT64_MIN;
     if (e->width == 4) {
-        const int32_t *v = in->values;
+        const int32_t *v = in->d.values;
         int32_t lo32 = INT32_MAX, hi32 = INT32_MIN;
         for (size_t i = 0; i < in->nvalues; i++) {
             lo32 = v[i] < lo32 ? v[i] : lo32;
@@ -202,7 +202,7 @@ static void stats_int(enc *e, pq_stats *s)
         lo = lo32;
         hi = hi32;
     } else {
-        const int64_t *v = in->values;
+        const int64_t *v = in->d.values;
         for (size_t i = 0; i < in->nvalues; i++) {
             lo = v[i] < lo ? v[i] : lo;
             hi = v[i] > hi ? v[i] : hi;
@@ -321,7 +321,7 @@ static void compute_stats(enc *e)
     }
     switch (in->spec->physical) {
     case PQ_BOOLEAN: {
-        const uint8_t *v = in->values;
+        const uint8_t *v = in->d.values;
         uint8_t any[2] = {0, 0};
         for (size_t i = 0; i < in->nvalues; i++)
             any[v[i] != 0] = 1;
@@ -335,7 +335,7 @@ static void compute_stats(enc *e)
         break;
     case PQ_DOUBLE: {
         double lo, hi;
-        s->has_minmax = pq_minmax_double(in->values, in->nvalues, &lo, &hi);
+        s->has_minmax = pq_minmax_double(in->d.values, in->nvalues, &lo, &hi);
         memcpy(s->min_fixed, &lo, 8);
         memcpy(s->max_fixed, &hi, 8);
         break;
@@ -379,7 +379,7 @@ static uint64_t hash_bytes(const uint8_t *p, size_t n)
 
 static uint64_t fixed_key(const enc *e, size_t j)
 {
-    const uint8_t *v = e->in->values;
+    const uint8_t *v = e->in->d.values;
     if (e->width == 4) {
         uint32_t k32;
         memcpy(&k32, v + j * 4, 4);
@@ -396,10 +396,10 @@ static bool same_as_previous(const enc *e, size_t j)
 {
     if (e->width)
         return fixed_key(e, j) == fixed_key(e, j - 1);
-    const uint64_t *off = e->in->offsets;
+    const uint64_t *off = e->in->d.offsets;
     size_t n = off[j + 1] - off[j];
     return n == off[j] - off[j - 1] &&
-           memcmp(e->in->bytes + off[j], e->in->bytes + off[j - 1], n) == 0;
+           memcmp(e->in->d.bytes + off[j], e->in->d.bytes + off[j - 1], n) == 0;
 }
 
 #define TAG_MASK 0xffffffff00000000ULL
@@ -455,9 +455,9 @@ static int64_t dict_lookup(enc *e, size_t j)
         key = fixed_key(e, j);
         h = mix64(key);
     } else {
-        key = in->offsets[j];
-        len = (uint32_t)(in->offsets[j + 1] - key);
-        h = hash_bytes(in->bytes + key, len);
+        key = in->d.offsets[j];
+        len = (uint32_t)(in->d.offsets[j + 1] - key);
+        h = hash_bytes(in->d.bytes + key, len);
     }
     size_t mask = w->table_cap - 1, slot = h & mask;
     for (uint64_t t; (t = w->table[slot]) != 0; slot = (slot + 1) & mask) {
@@ -466,7 +466,7 @@ static int64_t dict_lookup(enc *e, size_t j)
         size_t k = (uint32_t)t - 1;
         if (e->width ? w->entry_key[k] == key
                      : (w->entry_len[k] == len &&
-                        memcmp(in->bytes + w->entry_key[k], in->bytes + key, len) == 0))
+                        memcmp(in->d.bytes + w->entry_key[k], in->d.bytes + key, len) == 0))
             return (int64_t)k;
     }
     size_t add = e->width ? e->width : 4 + (size_t)len;
@@ -495,10 +495,10 @@ static bool coded_indices(enc *e, size_t v0, size_t v1)
     const pq_chunk_in *in = e->in;
     size_t mark = e->nentries, mark_bytes = e->dict_bytes;
     for (size_t j = v0; j < v1; j++) {
-        uint32_t c = in->codes[j];
+        uint32_t c = in->d.codes[j];
         uint32_t k = w->remap[c];
         if (k == 0) {
-            size_t len = (size_t)(in->dict_offsets[c + 1] - in->dict_offsets[c]);
+            size_t len = (size_t)(in->d.dict_offsets[c + 1] - in->d.dict_offsets[c]);
             bool full = e->dict_bytes + 4 + len > e->opt->dict_max_bytes;
             if (!full && e->nentries == w->entry_cap && !entries_grow(w)) {
                 fail(e, "out of memory for the dictionary");
@@ -533,7 +533,7 @@ static bool encode_dict_values(enc *e, size_t v0, size_t v1)
         fail(e, "out of memory for dictionary indices");
         return false;
     }
-    if (e->in->codes) {
+    if (e->in->d.codes) {
         if (!coded_indices(e, v0, v1))
             return false;
         goto indices_done;
@@ -569,11 +569,11 @@ static void encode_plain_values(enc *e, size_t v0, size_t v1)
     const pq_chunk_in *in = e->in;
     pq_buf *p = &e->w->page;
     if (in->spec->physical == PQ_BOOLEAN) {
-        pq_plain_bool(p, (const uint8_t *)in->values + v0, v1 - v0);
+        pq_plain_bool(p, (const uint8_t *)in->d.values + v0, v1 - v0);
     } else if (e->width) {
-        pq_buf_put(p, (const uint8_t *)in->values + v0 * e->width,
+        pq_buf_put(p, (const uint8_t *)in->d.values + v0 * e->width,
                    (v1 - v0) * e->width);
-    } else if (in->codes) {
+    } else if (in->d.codes) {
         for (size_t j = v0; j < v1; j++) {
             size_t n;
             const uint8_t *b = value_at(in, j, &n);
@@ -582,14 +582,14 @@ static void encode_plain_values(enc *e, size_t v0, size_t v1)
             pq_buf_put(p, b, n);
         }
     } else {
-        const uint64_t *off = in->offsets;
+        const uint64_t *off = in->d.offsets;
         if (!pq_buf_reserve(p, 4 * (v1 - v0) + (off[v1] - off[v0])))
             return;
         uint8_t *dst = p->p + p->len;
         for (size_t j = v0; j < v1; j++) {
             uint32_t n = (uint32_t)(off[j + 1] - off[j]);
             memcpy(dst, &n, 4);
-            memcpy(dst + 4, in->bytes + off[j], n);
+            memcpy(dst + 4, in->d.bytes + off[j], n);
             dst += 4 + (size_t)n;
         }
         p->len = (size_t)(dst - p->p);
@@ -674,7 +674,7 @@ static void page_end(const enc *e, size_t r0, size_t v0, size_t *r1, size_t *v1)
 {
     const pq_chunk_in *in = e->in;
     size_t budget = e->opt->page_bytes, r = r0, v = v0, acc = 0;
-    if (!in->def && e->width) {
+    if (!in->d.def && e->width) {
         size_t rows = budget / e->width ? budget / e->width : 1;
         rows = rows < PQ_PAGE_MAX_ROWS ? rows : PQ_PAGE_MAX_ROWS;
         r = r0 + (in->nrows - r0 < rows ? in->nrows - r0 : rows);
@@ -682,12 +682,12 @@ static void page_end(const enc *e, size_t r0, size_t v0, size_t *r1, size_t *v1)
         *v1 = v0 + (r - r0);
         return;
     }
-    if (!in->def && !in->codes) {
+    if (!in->d.def && !in->d.codes) {
         /* Byte arrays without nulls: the PLAIN size of rows [r0, r) is
          * 4 (r - r0) + offsets[r] - offsets[r0], growing with r, so binary
          * search the first r where it reaches the budget - the row the loop
          * below would stop at. */
-        const uint64_t *off = in->offsets + v0;
+        const uint64_t *off = in->d.offsets + v0;
         size_t lo = 1, hi = in->nrows - r0 < PQ_PAGE_MAX_ROWS ? in->nrows - r0 : PQ_PAGE_MAX_ROWS;
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
@@ -704,7 +704,7 @@ static void page_end(const enc *e, size_t r0, size_t v0, size_t *r1, size_t *v1)
     if (e->width) {
         /* Fixed width with nulls: def is 0/1, so no branch per row. */
         for (; r < end && acc < budget; r++) {
-            size_t d = in->def[r];
+            size_t d = in->d.def[r];
             acc += 1 + d * (e->width - 1);
             v += d;
         }
@@ -713,7 +713,7 @@ static void page_end(const enc *e, size_t r0, size_t v0, size_t *r1, size_t *v1)
         return;
     }
     while (r < end && acc < budget) {
-        if (!in->def || in->def[r]) {
+        if (!in->d.def || in->d.def[r]) {
             size_t n = 0;
             if (!e->width)
                 value_at(in, v, &n);
@@ -732,10 +732,10 @@ static void encode_data_page(enc *e, size_t r0, size_t r1, size_t v0, size_t v1)
 {
     pq_buf *p = &e->w->page;
     p->len = 0;
-    if (e->in->def) {
+    if (e->in->d.def) {
         pq_buf_u32le(p, 0);
         size_t at = p->len;
-        pq_rle_encode_u8(p, e->in->def + r0, r1 - r0, 1);
+        pq_rle_encode_u8(p, e->in->d.def + r0, r1 - r0, 1);
         if (!p->failed) {
             uint32_t n = (uint32_t)(p->len - at);
             memcpy(p->p + at - 4, &n, 4);
@@ -753,13 +753,13 @@ static void encode_data_page(enc *e, size_t r0, size_t r1, size_t v0, size_t v1)
     }
     if (e->o->error[0])
         return;
-    if (encoding == PQ_ENC_PLAIN && !e->in->def && e->width &&
+    if (encoding == PQ_ENC_PLAIN && !e->in->d.def && e->width &&
         e->in->spec->physical != PQ_BOOLEAN) {
         /* a REQUIRED fixed-width PLAIN page is the values as they are:
          * compressed in place, not copied first */
         e->plain_values += v1 - v0;
         emit_page_from(e, &e->o->data, PQ_PAGE_DATA, r1 - r0, encoding,
-                       (const uint8_t *)e->in->values + v0 * e->width,
+                       (const uint8_t *)e->in->d.values + v0 * e->width,
                        (v1 - v0) * e->width);
         e->o->pages_plain++;
         return;
@@ -813,7 +813,7 @@ void pq_chunk_encode(const pq_chunk_in *in, const pq_options *opt,
     out->error[0] = '\0';
     e.use_dict = in->spec->dictionary && in->spec->physical != PQ_BOOLEAN &&
                  in->nvalues > 0;
-    if (in->codes) {
+    if (in->d.codes) {
         /* codes are checked by the caller; a dictionary column or not, the
          * remap table starts empty */
         memset(work->remap, 0, sizeof work->remap);

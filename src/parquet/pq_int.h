@@ -172,24 +172,14 @@ typedef struct pq_stats {
 
 /* ---- column chunk encoding (pq_chunk.c) --------------------------------- */
 
-/* The buffered rows of one column in one row group. Values are compacted:
- * only non-null rows have one (fixed-width values in `values`, byte arrays
- * as bytes[offsets[i] .. offsets[i+1]) ). def[r] is 1 for a value, 0 for a
- * null (NULL for a REQUIRED column). */
+/* The rows of one column in one row group, in the layout of pq_chunk_data
+ * (pq_writer.h): values compacted to the non-null rows, def[r] 1 for a
+ * value and 0 for a null (NULL for a REQUIRED column), byte arrays as
+ * offsets into bytes or as codes into a dictionary of distinct strings. */
 typedef struct pq_chunk_in {
     const pq_column_spec *spec;
     size_t nrows, nvalues;
-    const uint8_t *def;
-    const void *values;
-    const uint64_t *offsets;
-    const uint8_t *bytes;
-    /* A coded byte-array column (pq_chunk_data.codes): codes[i] < dict_n
-     * names value i's bytes dict_bytes[dict_offsets[c] .. [c + 1]); the
-     * entries are distinct. offsets/bytes are then unused. */
-    const uint32_t *codes;
-    const uint64_t *dict_offsets;
-    const uint8_t *dict_bytes;
-    uint32_t dict_n;
+    pq_chunk_data d;          /* checked against spec (pq_writer.c) */
 } pq_chunk_in;
 
 /* Per-thread scratch: reused from chunk to chunk so that encoding does not

@@ -552,10 +552,12 @@ static void encode_stripe(pq_writer *w, int t)
             .spec = &col->spec,
             .nrows = rg->rows,
             .nvalues = b->nvalues,
-            .def = col->spec.nullable ? b->def.p : NULL,
-            .values = b->vals.p,
-            .offsets = (const uint64_t *)(const void *)b->offs.p,
-            .bytes = b->bytes.p,
+            .d = {
+                .def = col->spec.nullable ? b->def.p : NULL,
+                .values = b->vals.p,
+                .offsets = (const uint64_t *)(const void *)b->offs.p,
+                .bytes = b->bytes.p,
+            },
         };
         pq_chunk_encode(&in, &w->opt, &w->work[t], &col->out);
     }
@@ -806,16 +808,16 @@ static bool chunk_input(pq_encoder *e, const pq_column_spec *s,
             enc_fail(e, "column \"%s\": a definition level is not 0 or 1", s->name);
             return false;
         }
-        in->def = d->def;
         in->nvalues = ones;
     }
     size_t nv = in->nvalues;
+    in->d = *d;
     if (s->physical != PQ_BYTE_ARRAY) {
+        in->d.codes = NULL;
         if (!d->values && nv) {
             enc_fail(e, "column \"%s\": no values given", s->name);
             return false;
         }
-        in->values = d->values;
         return true;
     }
     if (d->codes) {
@@ -846,10 +848,6 @@ static bool chunk_input(pq_encoder *e, const pq_column_spec *s,
                      s->name, hi, d->dict_n);
             return false;
         }
-        in->codes = d->codes;
-        in->dict_offsets = o;
-        in->dict_bytes = d->dict_bytes;
-        in->dict_n = d->dict_n;
         return true;
     }
     if (!d->offsets || !d->bytes) {
@@ -863,8 +861,6 @@ static bool chunk_input(pq_encoder *e, const pq_column_spec *s,
                      "longer than %lld bytes", s->name, i, (long long)PQ_MAX_VALUE_BYTES);
             return false;
         }
-    in->offsets = d->offsets;
-    in->bytes = d->bytes;
     return true;
 }
 

@@ -56,7 +56,7 @@ TEST(parquet_chunk_int_stats_are_signed)
     chunk_fixture f = {.spec = {.name = "a", .physical = PQ_INT32, .nullable = true}};
     int32_t v[] = {3, -5, 2};
     uint8_t def[] = {1, 0, 1, 0, 1};
-    pq_chunk_in in = {.spec = &f.spec, .nrows = 5, .nvalues = 3, .def = def, .values = v};
+    pq_chunk_in in = {.spec = &f.spec, .nrows = 5, .nvalues = 3, .d = {.def = def, .values = v}};
     encode(&f, &in);
     ASSERT_STREQ(f.out.error, "");
     ASSERT_TRUE(f.out.stats.has_minmax);
@@ -77,7 +77,7 @@ TEST(parquet_chunk_string_stats_are_bytewise_unsigned)
     const char bytes[] = "zb\xc3\xa9" "ab";  /* "z", "b", "é", "", "ab" */
     uint64_t off[] = {0, 1, 2, 4, 4, 6};
     pq_chunk_in in = {.spec = &f.spec, .nrows = 5, .nvalues = 5,
-                      .offsets = off, .bytes = (const uint8_t *)bytes};
+                      .d = {.offsets = off, .bytes = (const uint8_t *)bytes}};
     encode(&f, &in);
     ASSERT_TRUE(f.out.stats.has_minmax);
     ASSERT_UEQ(f.out.stats.min_len, 0);                       /* "" */
@@ -93,8 +93,8 @@ TEST(parquet_chunk_long_string_has_no_bounds)
     uint8_t *bytes = calloc(n + 1, 1);
     ASSERT_TRUE(bytes != NULL);
     uint64_t off[] = {0, 1, n + 1};
-    pq_chunk_in in = {.spec = &f.spec, .nrows = 2, .nvalues = 2, .offsets = off,
-                      .bytes = bytes};
+    pq_chunk_in in = {.spec = &f.spec, .nrows = 2, .nvalues = 2,
+                      .d = {.offsets = off, .bytes = bytes}};
     encode(&f, &in);
     ASSERT_STREQ(f.out.error, "");
     ASSERT_TRUE(!f.out.stats.has_minmax);
@@ -107,7 +107,7 @@ TEST(parquet_chunk_bool_and_double_stats)
 {
     chunk_fixture f = {.spec = {.name = "b", .physical = PQ_BOOLEAN}};
     uint8_t b[] = {1, 1, 1};
-    pq_chunk_in in = {.spec = &f.spec, .nrows = 3, .nvalues = 3, .values = b};
+    pq_chunk_in in = {.spec = &f.spec, .nrows = 3, .nvalues = 3, .d = {.values = b}};
     encode(&f, &in);
     ASSERT_UEQ(f.out.stats.min[0], 1);
     ASSERT_UEQ(f.out.stats.max[0], 1);
@@ -115,7 +115,7 @@ TEST(parquet_chunk_bool_and_double_stats)
 
     chunk_fixture g = {.spec = {.name = "x", .physical = PQ_DOUBLE}};
     double x[] = {NAN, 0.0, 2.5};
-    in = (pq_chunk_in){.spec = &g.spec, .nrows = 3, .nvalues = 3, .values = x};
+    in = (pq_chunk_in){.spec = &g.spec, .nrows = 3, .nvalues = 3, .d = {.values = x}};
     encode(&g, &in);
     double lo, hi;
     memcpy(&lo, g.out.stats.min, 8);
@@ -130,7 +130,7 @@ TEST(parquet_chunk_decimal_out_of_precision)
     chunk_fixture f = {.spec = {.name = "amount", .physical = PQ_INT64,
                                 .logical = PQ_LT_DECIMAL, .precision = 4, .scale = 2}};
     int64_t v[] = {9999, -10000};
-    pq_chunk_in in = {.spec = &f.spec, .nrows = 2, .nvalues = 2, .values = v};
+    pq_chunk_in in = {.spec = &f.spec, .nrows = 2, .nvalues = 2, .d = {.values = v}};
     encode(&f, &in);
     ASSERT_CONTAINS(f.out.error, "column \"amount\": value -10000 does not fit DECIMAL(4,2)");
     release(&f);
@@ -145,7 +145,7 @@ TEST(parquet_chunk_dictionary_and_fallback)
         v[i] = i % 5 * 1000003;
     chunk_fixture f = {.spec = {.name = "k", .physical = PQ_INT64, .dictionary = true},
                        .opt = {.zstd_level = 3, .page_bytes = 8000, .dict_max_bytes = 400}};
-    pq_chunk_in in = {.spec = &f.spec, .nrows = N, .nvalues = N, .values = v};
+    pq_chunk_in in = {.spec = &f.spec, .nrows = N, .nvalues = N, .d = {.values = v}};
     encode(&f, &in);
     ASSERT_EQ(f.out.dict_count, 5);
     ASSERT_EQ(f.out.pages_plain, 0);
