@@ -37,7 +37,9 @@ static const char help[] =
     "  --verbose       print each stage on stderr\n"
     "\n"
     "created_at is the run's start time, or $SOURCE_DATE_EPOCH when set (then\n"
-    "repeated runs give byte-identical files).\n";
+    "repeated runs give byte-identical files). $WFSIM_ZSTD_LEVEL (-7..-1 or\n"
+    "1..19, default -3) sets the ZSTD level of the Parquet pages: other bytes,\n"
+    "the same values.\n";
 
 typedef struct progress_state {
     int tty, verbose;
