@@ -11,8 +11,11 @@
  * -0.0 occur; strings from 0 to 5000 bytes) and the batch size of the
  * appends. Every recipe describes valid data, so pq_writer_close must
  * succeed, and the file must be framed as Parquet ("PAR1" at both ends, a
- * footer length that fits). When the input runs out, the remaining bytes
- * read as 0.
+ * footer length that fits). The same rows are then written a second way,
+ * row group by row group through pq_encode and pq_writer_put, dictionary
+ * byte-array columns as codes into the row group's distinct values, and
+ * the two files must be byte-identical. When the input runs out, the
+ * remaining bytes read as 0.
  *
  * The values themselves are checked outside: with WF_FUZZ_DUMP=DIR set,
  * input number N is written to DIR/N.parquet (N counted from 0 in replay
@@ -25,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -210,6 +214,133 @@ static void dump_json(FILE *f, int ncols, size_t nrows)
     fputs("]}\n", f);
 }
 
+/* ---- the same rows through pq_encode / pq_writer_put --------------------- */
+
+/* One column of one row group in the writer's layout (pq_chunk_data). */
+typedef struct packed {
+    uint8_t def[MAX_ROWS];
+    int32_t i32[MAX_ROWS];
+    int64_t i64[MAX_ROWS];
+    double dbl[MAX_ROWS];
+    uint8_t b8[MAX_ROWS];
+    uint64_t off[MAX_ROWS + 1];
+    char *bytes;                /* the valid rows' byte arrays, contiguous */
+    uint32_t code[MAX_ROWS];
+    uint64_t dict_off[MAX_ROWS + 1];
+    char *dict;                 /* the distinct values, contiguous */
+    uint32_t dict_n;
+} packed;
+
+static packed packs[MAX_COLS];
+
+/* The entry of v among the distinct values so far, added when new. */
+static uint32_t code_of(packed *p, const char *v, size_t len)
+{
+    for (uint32_t k = 0; k < p->dict_n; k++)
+        if (p->dict_off[k + 1] - p->dict_off[k] == len &&
+            memcmp(p->dict + p->dict_off[k], v, len) == 0)
+            return k;
+    memcpy(p->dict + p->dict_off[p->dict_n], v, len);
+    p->dict_off[p->dict_n + 1] = p->dict_off[p->dict_n] + len;
+    return p->dict_n++;
+}
+
+/* Rows [from, from + n) of column c into p, described by d. The caller
+ * frees p->bytes and p->dict once the row group is put. */
+static void pack_column(const column *c, packed *p, size_t from, size_t n,
+                        pq_chunk_data *d)
+{
+    bool is_bytes = c->k->physical == PQ_BYTE_ARRAY;
+    size_t span = (size_t)(c->offsets[from + n] - c->offsets[from]) + 1;
+    p->bytes = malloc(span);
+    p->dict = malloc(span);
+    FUZZ_CHECK(p->bytes && p->dict);
+    p->off[0] = p->dict_off[0] = 0;
+    p->dict_n = 0;
+    size_t k = 0;
+    for (size_t i = from; i < from + n; i++) {
+        p->def[i - from] = c->valid[i];
+        if (!c->valid[i])
+            continue;
+        p->i32[k] = c->i32[i];
+        p->i64[k] = c->ints[i];
+        p->dbl[k] = c->dbl[i];
+        p->b8[k] = c->b8[i];
+        p->off[k + 1] = p->off[k];
+        if (is_bytes) {
+            size_t len = (size_t)(c->offsets[i + 1] - c->offsets[i]);
+            memcpy(p->bytes + p->off[k], c->bytes + c->offsets[i], len);
+            p->off[k + 1] += len;
+            p->code[k] = code_of(p, c->bytes + c->offsets[i], len);
+        }
+        k++;
+    }
+    *d = (pq_chunk_data){.def = c->spec.nullable ? p->def : NULL};
+    switch (c->k->physical) {
+    case PQ_BOOLEAN: d->values = p->b8; break;
+    case PQ_INT32: d->values = p->i32; break;
+    case PQ_INT64: d->values = p->i64; break;
+    case PQ_DOUBLE: d->values = p->dbl; break;
+    case PQ_BYTE_ARRAY:
+        if (c->spec.dictionary && p->dict_n > 0) {
+            d->codes = p->code;
+            d->dict_offsets = p->dict_off;
+            d->dict_bytes = (const uint8_t *)p->dict;
+            d->dict_n = p->dict_n;
+        } else {
+            d->offsets = p->off;
+            d->bytes = (const uint8_t *)p->bytes;
+        }
+        break;
+    }
+}
+
+/* Writes the rows again through pq_encode/pq_writer_put, in row groups of
+ * the append path's size, into a memory file; returns its descriptor. */
+static int write_put(const pq_column_spec *specs, int ncols, const pq_options *opt,
+                     size_t nrows)
+{
+    char path[4096], errbuf[512];
+    int fd = fuzz_memfile(NULL, 0, path, sizeof path);
+    pq_writer *w = pq_writer_open(fd, specs, ncols, opt);
+    pq_encoder *e = pq_encoder_new();
+    FUZZ_CHECK(fd >= 0 && w && e);
+    for (size_t from = 0; from < nrows; from += opt->row_group_rows) {
+        size_t n = nrows - from < opt->row_group_rows ? nrows - from : opt->row_group_rows;
+        pq_chunk_data cd[MAX_COLS];
+        for (int j = 0; j < ncols; j++)
+            pack_column(&cols[j], &packs[j], from, n, &cd[j]);
+        pq_encode(w, e, cd, n);
+        pq_writer_put(w, e);
+        for (int j = 0; j < ncols; j++) {
+            free(packs[j].bytes);
+            free(packs[j].dict);
+        }
+    }
+    pq_encoder_free(e);
+    int rc = pq_writer_close(w, errbuf, sizeof errbuf);
+    if (rc != 0)
+        fprintf(stderr, "fuzz_parquet: put path: close failed: %s\n", errbuf);
+    FUZZ_CHECK(rc == 0);
+    return fd;
+}
+
+/* Whether the files behind two descriptors hold the same bytes. */
+static bool same_bytes(int a, int b)
+{
+    off_t na = lseek(a, 0, SEEK_END), nb = lseek(b, 0, SEEK_END);
+    if (na != nb)
+        return false;
+    uint8_t x[4096], y[4096];
+    for (off_t at = 0; at < na; at += (off_t)sizeof x) {
+        size_t n = na - at < (off_t)sizeof x ? (size_t)(na - at) : sizeof x;
+        if (pread(a, x, n, at) != (ssize_t)n || pread(b, y, n, at) != (ssize_t)n ||
+            memcmp(x, y, n) != 0)
+            return false;
+    }
+    return true;
+}
+
 /* Where this input's file goes: a memory file, or DIR/N.parquet. */
 static int open_output(const char *dump, unsigned n, char *path, size_t size)
 {
@@ -302,6 +433,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint32_t footer = (uint32_t)tail[0] | (uint32_t)tail[1] << 8 |
                       (uint32_t)tail[2] << 16 | (uint32_t)tail[3] << 24;
     FUZZ_CHECK(footer > 0 && (off_t)footer <= end - 12);
+    int put_fd = write_put(specs, ncols, &opt, nrows);
+    FUZZ_CHECK(same_bytes(fd, put_fd));
+    close(put_fd);
     close(fd);
 
     if (dump) {
