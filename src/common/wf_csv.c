@@ -368,6 +368,67 @@ static wf_status scan_record(wf_csv *c, size_t *n, wf_error *err)
     return WF_OK;
 }
 
+/* Bytes the fast path leaves to scan_record: delimiters, quotes, blanks
+ * (which may need stripping), CR, NUL and every non-ASCII byte (UTF-8 to
+ * check, and a character column that is no longer the byte offset). */
+static const unsigned char fast_stop[256] = {
+    [0] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [' '] = 1, ['"'] = 1, [','] = 1,
+    [0x80] =
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+
+/* The common record - ASCII fields without quotes or blanks, ending in LF
+ * or at the end of the input, no wider than the header - scanned without
+ * the per-byte bookkeeping of scan_record. Nothing is written until the
+ * whole record has been seen: on anything else it returns false with the
+ * reader untouched (bar c->fields) and scan_record reads the record
+ * instead, so every message and position comes from one place. */
+static bool scan_fast(wf_csv *c, size_t *n)
+{
+    const unsigned char *b = (const unsigned char *)c->buf;
+    size_t pos = c->pos, nf = 0, limit = c->expected ? c->expected : c->cap;
+    long col = c->col;
+    bool lf = false;
+    if (limit > c->cap)
+        return false;
+    for (;;) {
+        if (nf == limit)
+            return false;
+        size_t start = pos;
+        while (pos < c->size && !fast_stop[b[pos]])
+            pos++;
+        if (pos < c->size && b[pos] != ',' && b[pos] != '\n')
+            return false;
+        wf_csv_field *f = &c->fields[nf++];
+        f->s = c->buf + start;
+        f->len = pos - start;
+        f->line = c->line;
+        f->column = col;
+        f->quoted = false;
+        col += (long)(pos - start);
+        if (pos >= c->size)
+            break;
+        lf = b[pos++] == '\n';
+        col++;
+        if (lf)
+            break;
+    }
+    for (size_t i = 0; i < nf; i++)
+        c->fields[i].s[c->fields[i].len] = '\0';
+    c->record_line = c->line;
+    c->pos = pos;
+    c->col = lf ? 1 : col;
+    c->line += lf;
+    *n = nf;
+    return true;
+}
+
 wf_status wf_csv_next(wf_csv *c, wf_csv_field **fields, size_t *n,
                       wf_error *err)
 {
@@ -375,7 +436,7 @@ wf_status wf_csv_next(wf_csv *c, wf_csv_field **fields, size_t *n,
     *fields = c->fields;
     while (c->pos < c->size) {
         size_t nf = 0;
-        wf_status st = scan_record(c, &nf, err);
+        wf_status st = scan_fast(c, &nf) ? WF_OK : scan_record(c, &nf, err);
         if (st != WF_OK)
             return st;
         if (nf == 1 && !c->fields[0].quoted && c->fields[0].len == 0)
