@@ -17,16 +17,23 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "wf_error.h"
 
 #define READ_BLOCK (8u << 20)
+/* Buffers from this size on are mapped on their own and marked for
+ * transparent huge pages (2 MB): a 57 MB census read into 4 kB pages
+ * costs 14,000 page faults, a third of its loading time. */
+#define BIG_BUF (4u << 20)
+#define HUGE_PAGE (2u << 20)
 
 struct wf_csv {
     char *name;
     char *buf;          /* size + 1 bytes */
+    size_t buf_map;     /* mapped length of buf, 0 when malloc'ed */
     size_t size, pos;
     long line, col;     /* position of buf[pos] */
     long record_line;
@@ -58,24 +65,51 @@ static void skip_bom(wf_csv *c)
         c->pos = 3;
 }
 
-static wf_status read_all(int fd, const char *path, char **buf, size_t *size,
-                          wf_error *err)
+/* n bytes: malloc'ed (*map = 0) or, when big, mapped (*map its length). */
+static char *buf_alloc(size_t n, size_t *map)
+{
+    *map = 0;
+    if (n < BIG_BUF)
+        return malloc(n);
+    size_t len = (n + HUGE_PAGE - 1) / HUGE_PAGE * HUGE_PAGE;
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return malloc(n);
+    madvise(p, len, MADV_HUGEPAGE);   /* advice only: failure changes nothing */
+    *map = len;
+    return p;
+}
+
+static void buf_free(char *b, size_t map)
+{
+    if (map)
+        munmap(b, map);
+    else
+        free(b);
+}
+
+static wf_status read_all(int fd, const char *path, char **buf, size_t *map,
+                          size_t *size, wf_error *err)
 {
     struct stat st;
     size_t cap = 1u << 16, n = 0;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
         cap = (size_t)st.st_size + 1;
-    char *b = malloc(cap + 1);
+    char *b = buf_alloc(cap + 1, map);
     if (!b)
         return wf_error_nomem(err, path);
     for (;;) {
-        if (n == cap) {
-            char *nb = realloc(b, cap * 2 + 1);
+        if (n == cap) {        /* not a regular file, or it grew */
+            size_t nmap;
+            char *nb = buf_alloc(cap * 2 + 1, &nmap);
             if (!nb) {
-                free(b);
+                buf_free(b, *map);
                 return wf_error_nomem(err, path);
             }
+            memcpy(nb, b, n);
+            buf_free(b, *map);
             b = nb;
+            *map = nmap;
             cap *= 2;
         }
         size_t want = cap - n < READ_BLOCK ? cap - n : READ_BLOCK;
@@ -83,7 +117,7 @@ static wf_status read_all(int fd, const char *path, char **buf, size_t *size,
         if (got < 0 && errno == EINTR)
             continue;
         if (got < 0) {
-            free(b);
+            buf_free(b, *map);
             return wf_error_errno(err, "read", path);
         }
         if (got == 0)
@@ -105,7 +139,7 @@ wf_status wf_csv_open(const char *path, wf_csv **out, wf_error *err)
     wf_csv *c = NULL;
     wf_status st = csv_new(path, &c, err);
     if (st == WF_OK)
-        st = read_all(fd, path, &c->buf, &c->size, err);
+        st = read_all(fd, path, &c->buf, &c->buf_map, &c->size, err);
     close(fd);
     if (st != WF_OK) {
         wf_csv_close(c);
@@ -142,7 +176,7 @@ void wf_csv_close(wf_csv *c)
     if (!c)
         return;
     free(c->name);
-    free(c->buf);
+    buf_free(c->buf, c->buf_map);
     free(c->fields);
     free(c);
 }
@@ -160,6 +194,29 @@ const char *wf_csv_name(const wf_csv *c)
 size_t wf_csv_size(const wf_csv *c)
 {
     return c->size;
+}
+
+size_t wf_csv_records_left(const wf_csv *c)
+{
+    const unsigned char *p = (const unsigned char *)c->buf + c->pos;
+    const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7F7F7F7F7F7F7F7FULL;
+    const uint64_t lanes16 = 0x00FF00FF00FF00FFULL;
+    size_t n = c->size - c->pos, i = 0, count = 1;
+    while (n - i >= 8) {
+        uint64_t acc = 0;      /* per-byte counts of line feeds, each < 256 */
+        for (int k = 0; k < 255 && n - i >= 8; k++, i += 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            uint64_t x = w ^ (ones * '\n');
+            uint64_t t = ((x & low7) + low7) | x;  /* high bit clear: a line feed */
+            acc += (~t >> 7) & ones;
+        }
+        acc = (acc & lanes16) + ((acc >> 8) & lanes16);
+        count += (size_t)((acc * 0x0001000100010001ULL) >> 48);
+    }
+    for (; i < n; i++)
+        count += p[i] == '\n';
+    return count;
 }
 
 static wf_status bad(wf_csv *c, wf_error *err, long line, long col,
