@@ -23,7 +23,7 @@
 
 #include "wf_error.h"
 
-#define READ_BLOCK (8u << 20)
+#define READ_BLOCK (1u << 20)  /* small enough to count in the cache */
 /* Buffers from this size on are mapped on their own and marked for
  * transparent huge pages (2 MB): a 57 MB census read into 4 kB pages
  * costs 14,000 page faults, a third of its loading time. */
@@ -34,6 +34,8 @@ struct wf_csv {
     char *name;
     char *buf;          /* size + 1 bytes */
     size_t buf_map;     /* mapped length of buf, 0 when malloc'ed */
+    size_t n_lf;        /* line feeds in the input, when lf_counted */
+    bool lf_counted;
     size_t size, pos;
     long line, col;     /* position of buf[pos] */
     long record_line;
@@ -88,9 +90,36 @@ static void buf_free(char *b, size_t map)
         free(b);
 }
 
-static wf_status read_all(int fd, const char *path, char **buf, size_t *map,
-                          size_t *size, wf_error *err)
+/* Line feeds in p[0..n), a word at a time (exact: the byte test below has
+ * no false positives). */
+static size_t count_lf(const char *p, size_t n)
 {
+    const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7F7F7F7F7F7F7F7FULL;
+    const uint64_t lanes16 = 0x00FF00FF00FF00FFULL;
+    size_t i = 0, count = 0;
+    while (n - i >= 8) {
+        uint64_t acc = 0;      /* per-byte counts, each < 256 */
+        for (int k = 0; k < 255 && n - i >= 8; k++, i += 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            uint64_t x = w ^ (ones * '\n');
+            uint64_t t = ((x & low7) + low7) | x;  /* high bit clear: a line feed */
+            acc += (~t >> 7) & ones;
+        }
+        acc = (acc & lanes16) + ((acc >> 8) & lanes16);
+        count += (size_t)((acc * 0x0001000100010001ULL) >> 48);
+    }
+    for (; i < n; i++)
+        count += p[i] == '\n';
+    return count;
+}
+
+/* Reads the file into *buf, counting its line feeds into *n_lf block by
+ * block while each is still in the cache. */
+static wf_status read_all(int fd, const char *path, char **buf, size_t *map,
+                          size_t *size, size_t *n_lf, wf_error *err)
+{
+    *n_lf = 0;
     struct stat st;
     size_t cap = 1u << 16, n = 0;
     if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
@@ -122,6 +151,7 @@ static wf_status read_all(int fd, const char *path, char **buf, size_t *map,
         }
         if (got == 0)
             break;
+        *n_lf += count_lf(b + n, (size_t)got);
         n += (size_t)got;
     }
     b[n] = '\0';
@@ -139,7 +169,8 @@ wf_status wf_csv_open(const char *path, wf_csv **out, wf_error *err)
     wf_csv *c = NULL;
     wf_status st = csv_new(path, &c, err);
     if (st == WF_OK)
-        st = read_all(fd, path, &c->buf, &c->buf_map, &c->size, err);
+        st = read_all(fd, path, &c->buf, &c->buf_map, &c->size, &c->n_lf, err);
+    c->lf_counted = st == WF_OK;
     close(fd);
     if (st != WF_OK) {
         wf_csv_close(c);
@@ -198,25 +229,10 @@ size_t wf_csv_size(const wf_csv *c)
 
 size_t wf_csv_records_left(const wf_csv *c)
 {
-    const unsigned char *p = (const unsigned char *)c->buf + c->pos;
-    const uint64_t ones = 0x0101010101010101ULL, low7 = 0x7F7F7F7F7F7F7F7FULL;
-    const uint64_t lanes16 = 0x00FF00FF00FF00FFULL;
-    size_t n = c->size - c->pos, i = 0, count = 1;
-    while (n - i >= 8) {
-        uint64_t acc = 0;      /* per-byte counts of line feeds, each < 256 */
-        for (int k = 0; k < 255 && n - i >= 8; k++, i += 8) {
-            uint64_t w;
-            memcpy(&w, p + i, 8);
-            uint64_t x = w ^ (ones * '\n');
-            uint64_t t = ((x & low7) + low7) | x;  /* high bit clear: a line feed */
-            acc += (~t >> 7) & ones;
-        }
-        acc = (acc & lanes16) + ((acc >> 8) & lanes16);
-        count += (size_t)((acc * 0x0001000100010001ULL) >> 48);
-    }
-    for (; i < n; i++)
-        count += p[i] == '\n';
-    return count;
+    size_t read_lf = (size_t)(c->line - 1);   /* every line feed read ends a line */
+    if (c->lf_counted)
+        return c->n_lf - read_lf + 1;
+    return count_lf(c->buf + c->pos, c->size - c->pos) + 1;
 }
 
 static wf_status bad(wf_csv *c, wf_error *err, long line, long col,
