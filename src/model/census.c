@@ -380,16 +380,16 @@ typedef struct ymd {
 /* wf_date_parse's grammar and checks, keeping the year, month and day. */
 static bool parse_ymd(const char *s, size_t len, ymd *out)
 {
-    static const int pos[8] = {0, 1, 2, 3, 5, 6, 8, 9};
-    unsigned v[8];
     if (len != 10 || s[4] != '-' || s[7] != '-')
         return false;
-    for (int i = 0; i < 8; i++)
-        if ((v[i] = digit_at(s, (size_t)pos[i])) > 9)
-            return false;
-    int y = (int)(v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3]);
-    int m = (int)(v[4] * 10 + v[5]), d = (int)(v[6] * 10 + v[7]);
-    if (y < 1 || m < 1 || m > 12 || d < 1 || d > wf_days_in_month(y, m))
+    unsigned y0 = digit_at(s, 0), y1 = digit_at(s, 1), y2 = digit_at(s, 2),
+             y3 = digit_at(s, 3), m0 = digit_at(s, 5), m1 = digit_at(s, 6),
+             d0 = digit_at(s, 8), d1 = digit_at(s, 9);
+    if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || m0 > 9 || m1 > 9 || d0 > 9 || d1 > 9)
+        return false;
+    int y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
+    int m = (int)(m0 * 10 + m1), d = (int)(d0 * 10 + d1);
+    if (y < 1 || m < 1 || m > 12 || d < 1 || (d > 28 && d > wf_days_in_month(y, m)))
         return false;
     out->y = y;
     out->m = m;
