@@ -456,6 +456,34 @@ static const unsigned char fast_stop[256] = {
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
 
+/* The first position from pos on (or size) holding a fast_stop byte. A
+ * word at a time where it can: every fast_stop byte is below ',' + 1 or
+ * above 0x7F, and the lowest byte the test flags is exact (a borrow only
+ * reaches bytes above a flagged one); a flagged byte that is not a stop
+ * byte ('!', '#' to '+') is stepped over. */
+static size_t skip_text(const unsigned char *b, size_t pos, size_t size)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ULL;
+    while (pos + 8 <= size) {
+        uint64_t w;
+        memcpy(&w, b + pos, 8);
+        uint64_t flags = ((w - ones * (',' + 1)) | w) & (ones << 7);
+        if (!flags) {
+            pos += 8;
+            continue;
+        }
+        pos += (size_t)__builtin_ctzll(flags) / 8;
+        if (fast_stop[b[pos]])
+            return pos;
+        pos++;
+    }
+#endif
+    while (pos < size && !fast_stop[b[pos]])
+        pos++;
+    return pos;
+}
+
 /* The common record - ASCII fields without quotes or blanks, ending in LF
  * or at the end of the input, no wider than the header - scanned without
  * the per-byte bookkeeping of scan_record. Nothing is written until the
@@ -474,8 +502,7 @@ static bool scan_fast(wf_csv *c, size_t *n)
         if (nf == limit)
             return false;
         size_t start = pos;
-        while (pos < c->size && !fast_stop[b[pos]])
-            pos++;
+        pos = skip_text(b, pos, c->size);
         if (pos < c->size && b[pos] != ',' && b[pos] != '\n')
             return false;
         wf_csv_field *f = &c->fields[nf++];

@@ -194,10 +194,16 @@ static wf_status duplicate(const loader *l, const wf_csv_field *f, size_t first,
                         l->entry_line[first]);
 }
 
+/* A-Z a-z 0-9 _ . - as a table: one load a character. */
+static const bool id_chars[256] = {
+    ['-'] = 1, ['.'] = 1, ['_'] = 1,
+    ['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['A'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['a'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+
 static bool id_char(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '-';
+    return id_chars[c];
 }
 
 static wf_status grow_buf(void **p, size_t *cap, size_t need, size_t es, wf_error *err)
