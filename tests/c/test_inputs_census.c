@@ -401,6 +401,26 @@ TEST(inputs_census_fast_paths_agree_with_the_general_parsers)
     ASSERT_STREQ(l.err.message, "");
     ASSERT_EQ(l.st, WF_OK);
     ASSERT_EQ(wf_census_count(l.cen), ROWS);
+    done(&l);
+    /* birth dates 1925-01-01 to 2010-12-31, every 13th day: each day of
+     * each month, leap days, century years */
+    int32_t from = wf_date_from_ymd(1925, 1, 1), to = wf_date_from_ymd(2010, 12, 31);
+    size_t dcap = (size_t)(to - from) / 13 * 48 + 4096, dn = 0;
+    char *dates = malloc(dcap);
+    dn += (size_t)snprintf(dates, dcap, "employee_id,birth_date,hire_date,salary\n");
+    for (int32_t day = from; day <= to; day += 13) {
+        char ds[11];
+        wf_date_format(day, ds);
+        dn += (size_t)snprintf(dates + dn, dcap - dn, "E%d,%s,2024-12-31,5e4\n", day - from, ds);
+    }
+    load_text(dates, &l);
+    ASSERT_STREQ(l.err.message, "");
+    for (size_t i = 0; i < wf_census_count(l.cen); i++)
+        ASSERT_EQ(l.cen->emp[i].birth_day, from + 13 * (int32_t)i);
+    ASSERT_EQ(wf_census_count(l.cen), (size_t)(to - from) / 13 + 1);
+    free(dates);
+    done(&l);
+    load_text(text, &l);
     for (int i = 0; i < ROWS; i++) {
         const wf_census_employee *e = &l.cen->emp[i];
         int32_t birth, hire;
