@@ -146,15 +146,21 @@ static uint64_t hash_id(const char *s, size_t n)
     return h ^ (h >> 29);
 }
 
-/* The hash set over the entries after the ascending prefix. */
+static void advise_huge(void *p, size_t n);
+
+/* The hash set over the entries after the ascending prefix, with room for
+ * as many as the entry arrays hold (sized up front for a big census, so
+ * it is built once, not doubled a dozen times). */
 static wf_status rehash(loader *l, wf_error *err)
 {
     size_t n = 1u << 12;
-    while (n < (l->n_entries - l->n_sorted + 1) * 2)
+    size_t room = l->entries_cap > l->n_entries ? l->entries_cap : l->n_entries;
+    while (n < (room - l->n_sorted + 1) * 2)
         n *= 2;
     uint64_t *s = calloc(n, sizeof *s);
     if (!s)
         return wf_error_nomem(err, "census id index");
+    advise_huge(s, n * sizeof *s);
     for (size_t e = l->n_sorted; e < l->n_entries; e++) {
         const char *id = l->arena + l->entry_off[e];
         uint64_t h = hash_id(id, strlen(id));
@@ -266,9 +272,8 @@ static void reserve(loader *l, size_t rows, size_t id_bytes)
     l->emp_cap = rows;
 }
 
-/* Checks the id cell and records it; *entry gets its entry number. */
-static wf_status add_id(loader *l, const wf_csv_field *f, long line, size_t *entry,
-                        wf_error *err)
+/* Checks the id cell's text: length, characters, the NH_ prefix. */
+static wf_status check_id(const loader *l, const wf_csv_field *f, wf_error *err)
 {
     if (f->len == 0 || f->len > WF_ID_MAX)
         return field_error(l, f, "employee_id", "'%.80s' is not 1-64 characters long",
@@ -282,6 +287,23 @@ static wf_status add_id(loader *l, const wf_csv_field *f, long line, size_t *ent
         return field_error(l, f, "employee_id",
                            "'%.80s' starts with NH_, which is reserved for new hires",
                            f->s, err);
+    return WF_OK;
+}
+
+/* Once the hash set is in use, a shuffled census spends most of its time
+ * waiting for the one slot each id looks at: read_rows asks for it here,
+ * reads the rest of the row, and only then looks it up (add_id). */
+static void prefetch_id(const loader *l, const wf_csv_field *f)
+{
+    if (l->slots)
+        __builtin_prefetch(&l->slots[hash_id(f->s, f->len) & (l->n_slots - 1)]);
+}
+
+/* Records the checked id cell, unless it is a duplicate; *entry gets its
+ * entry number. */
+static wf_status add_id(loader *l, const wf_csv_field *f, long line, size_t *entry,
+                        wf_error *err)
+{
     wf_status st;
     size_t i = 0;
     uint64_t tag = 0;
@@ -638,6 +660,22 @@ static wf_status is_skipped(const loader *l, const wf_csv_field *row, bool *skip
     return WF_OK;
 }
 
+/* Room in emp and emp_entry for one more employee. */
+static wf_status room_for_one(loader *l, wf_error *err)
+{
+    size_t old_cap = l->emp_cap;
+    wf_status st = grow_buf((void **)&l->emp, &l->emp_cap, l->n_emp + 1, sizeof *l->emp, err);
+    if (st != WF_OK)
+        return st;
+    if (l->emp_cap != old_cap) {     /* emp_entry follows emp */
+        size_t *ne = realloc(l->emp_entry, l->emp_cap * sizeof *ne);
+        if (!ne)
+            return wf_error_nomem(err, "census");
+        l->emp_entry = ne;
+    }
+    return WF_OK;
+}
+
 static wf_status read_rows(loader *l, wf_csv *csv, wf_error *err)
 {
     wf_csv_field *row;
@@ -645,30 +683,35 @@ static wf_status read_rows(loader *l, wf_csv *csv, wf_error *err)
     wf_status st;
     while ((st = wf_csv_next(csv, &row, &n, err)) == WF_OK && n > 0) {
         long line = wf_csv_record_line(csv);
+        const wf_csv_field *id = &row[l->col[C_ID]];
         size_t entry = 0;
         bool skip = false;
-        if ((st = add_id(l, &row[l->col[C_ID]], line, &entry, err)) != WF_OK ||
-            (st = is_skipped(l, row, &skip, err)) != WF_OK)
+        if ((st = check_id(l, id, err)) != WF_OK)
             return st;
-        if (skip)
-            continue;
-        size_t old_cap = l->emp_cap;
-        if ((st = grow_buf((void **)&l->emp, &l->emp_cap, l->n_emp + 1, sizeof *l->emp,
-                           err)) != WF_OK)
+        prefetch_id(l, id);
+        /* The row is read before its id is looked up, but a duplicate id
+         * is what the row is refused for even when a later cell is bad
+         * too: the row's error is held apart (errors are sticky) and only
+         * passed on when the id is new. */
+        wf_error row_err;
+        row_err.status = WF_OK;    /* all wf_error_set looks at */
+        wf_status row_st = is_skipped(l, row, &skip, &row_err);
+        if (row_st == WF_OK && !skip && (st = room_for_one(l, err)) != WF_OK)
             return st;
-        if (l->emp_cap != old_cap) {     /* emp_entry follows emp */
-            size_t *ne = realloc(l->emp_entry, l->emp_cap * sizeof *ne);
-            if (!ne)
-                return wf_error_nomem(err, "census");
-            l->emp_entry = ne;
+        if (row_st == WF_OK && !skip)
+            row_st = read_employee(l, row, &l->emp[l->n_emp], &row_err);
+        if ((st = add_id(l, id, line, &entry, err)) != WF_OK)
+            return st;
+        if (row_st != WF_OK) {
+            if (err && err->status == WF_OK)
+                *err = row_err;
+            return row_st;
         }
-        if ((st = read_employee(l, row, &l->emp[l->n_emp], err)) != WF_OK)
-            return st;
-        l->emp_entry[l->n_emp++] = entry;
+        if (!skip)
+            l->emp_entry[l->n_emp++] = entry;
     }
     return st;
 }
-
 /* ---- public ------------------------------------------------------------------------ */
 
 wf_status wf_census_load(const char *path, const wf_config *cfg, const wf_tables *tab,

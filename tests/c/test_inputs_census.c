@@ -460,6 +460,11 @@ TEST(inputs_census_duplicate_ids_after_an_ascending_prefix)
         {"D1\nD0\nE02000\nD1\n", 2005, "duplicate 'D1' (first on line 2002)"},
         {"D1\nD0\nE00999\n", 2004, "duplicate 'E00999' (first on line 1001)"},
         {"D1\nD0\nE02000\nC5\nE01999x\n", 0, NULL},
+        /* the row is read before its id is looked up: still the id's error */
+        {"D1\nD0\nD1,bad\n", 2004, "duplicate 'D1' (first on line 2002)"},
+        {"D1\nD0\nE00007,bad\n", 2004, "duplicate 'E00007' (first on line 9)"},
+        {"E01999,bad\n", 2002, "duplicate 'E01999' (first on line 2001)"},
+        {"D1\nD0\nD2,bad\n", 2004, "birth_date: 'bad' is not a date"},
     };
     size_t cap = 200000;
     char *text = malloc(cap);
@@ -468,9 +473,13 @@ TEST(inputs_census_duplicate_ids_after_an_ascending_prefix)
         for (int i = 0; i < 2000; i++)
             n += (size_t)snprintf(text + n, cap - n, "E%05d,1980-01-01,2010-01-01,5e4\n", i);
         for (const char *t = cases[c].tail; *t;) {
-            const char *nl = strchr(t, '\n');
-            n += (size_t)snprintf(text + n, cap - n, "%.*s,1980-01-01,2010-01-01,5e4\n",
-                                  (int)(nl - t), t);
+            const char *nl = strchr(t, '\n'), *comma = memchr(t, ',', (size_t)(nl - t));
+            if (comma)             /* an id with a bad birth date */
+                n += (size_t)snprintf(text + n, cap - n, "%.*s,2010-01-01,5e4\n",
+                                      (int)(nl - t), t);
+            else
+                n += (size_t)snprintf(text + n, cap - n, "%.*s,1980-01-01,2010-01-01,5e4\n",
+                                      (int)(nl - t), t);
             t = nl + 1;
         }
         loaded l;
@@ -481,7 +490,7 @@ TEST(inputs_census_duplicate_ids_after_an_ascending_prefix)
         } else {
             ASSERT_EQ(l.st, WF_EINPUT);
             ASSERT_EQ(l.err.line, cases[c].line);
-            ASSERT_EQ(l.err.column, 1);
+            ASSERT_EQ(l.err.column, strstr(cases[c].want, "birth") ? 4 : 1);
             ASSERT_CONTAINS(l.err.message, cases[c].want);
         }
         done(&l);
