@@ -14,18 +14,26 @@
  * cents and basis points from the exact decimal text (wf_decimal), the
  * level derived from the salary when the column or the cell is empty.
  *
- * Speed matters (a million rows in a few hundred milliseconds): no
+ * Speed matters (a million rows in about a hundred milliseconds): no
  * allocation per row or field. Ids are copied into one growing arena and
  * referenced by offset until the end, when the arena stops moving and the
  * employees get their pointers. Uniqueness costs nothing while the ids
  * come in ascending byte order (as exports sorted by id do): each need only
- * be above the previous one. The first id out of order builds an
- * open-addressing hash set over the arena's entries, used from then on.
+ * be above the previous one. From the first id out of order on, an id is
+ * looked up by binary search in that ascending prefix (often nearly the
+ * whole file: EMP_1000000 sorts before EMP_999999) and in an
+ * open-addressing hash set over the entries after it.
+ *
+ * Cells in their usual spelling (YYYY-MM-DD, plain digits with an optional
+ * fraction, lower-case true/false) are read by fast paths that give the
+ * same value as wf_date_parse and wf_decimal; anything else, and every
+ * value out of range, goes the general way, which words the error.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 
 #include "wf_csv.h"
 #include "wf_date.h"
@@ -34,6 +42,7 @@
 #include "wf_model_int.h"
 
 #define MAX_SALARY_CENTS 9007199254740991LL   /* 2^53 - 1 */
+#define BIG_CENSUS (4u << 20)     /* bytes from which arrays are sized up front */
 
 /* X(enum, name, alias or NULL, required) */
 #define CENSUS_COLS(X)                                                   \
@@ -65,6 +74,7 @@ typedef struct loader {
     const char *path;
     const wf_tables *tab;
     int32_t census_day;            /* C */
+    int census_y, census_m, census_d;
     wf_decimal zero, one;          /* bounds of deferral_rate */
     long col[N_COLS];              /* header position, -1 when absent */
     bool by_alias[N_COLS];
@@ -74,6 +84,8 @@ typedef struct loader {
     size_t *entry_off;
     long *entry_line;
     size_t n_entries, entries_cap;
+    bool unsorted;                 /* an id came below its predecessor */
+    size_t n_sorted;               /* then: entries [0, n_sorted) ascend */
     uint64_t *slots;               /* hash tag << 32 | (entry + 1); 0 = empty */
     size_t n_slots;                /* power of two */
     /* active employees, ids as entry numbers until the end */
@@ -134,15 +146,22 @@ static uint64_t hash_id(const char *s, size_t n)
     return h ^ (h >> 29);
 }
 
+static void advise_huge(void *p, size_t n);
+
+/* The hash set over the entries after the ascending prefix, with room for
+ * as many as the entry arrays hold (sized up front for a big census, so
+ * it is built once, not doubled a dozen times). */
 static wf_status rehash(loader *l, wf_error *err)
 {
     size_t n = 1u << 12;
-    while (n < (l->n_entries + 1) * 2)
+    size_t room = l->entries_cap > l->n_entries ? l->entries_cap : l->n_entries;
+    while (n < (room - l->n_sorted + 1) * 2)
         n *= 2;
     uint64_t *s = calloc(n, sizeof *s);
     if (!s)
         return wf_error_nomem(err, "census id index");
-    for (size_t e = 0; e < l->n_entries; e++) {
+    advise_huge(s, n * sizeof *s);
+    for (size_t e = l->n_sorted; e < l->n_entries; e++) {
         const char *id = l->arena + l->entry_off[e];
         uint64_t h = hash_id(id, strlen(id));
         size_t i = h & (n - 1);
@@ -156,10 +175,41 @@ static wf_status rehash(loader *l, wf_error *err)
     return WF_OK;
 }
 
+/* The entry of id s in the ascending prefix, or -1. */
+static long find_sorted(const loader *l, const char *s)
+{
+    size_t lo = 0, hi = l->n_sorted;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(s, l->arena + l->entry_off[mid]);
+        if (c == 0)
+            return (long)mid;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return -1;
+}
+
+static wf_status duplicate(const loader *l, const wf_csv_field *f, size_t first,
+                           wf_error *err)
+{
+    return wf_error_set(err, WF_EINPUT, l->path, f->line, f->column,
+                        "employee_id: duplicate '%s' (first on line %ld)", f->s,
+                        l->entry_line[first]);
+}
+
+/* A-Z a-z 0-9 _ . - as a table: one load a character. */
+static const bool id_chars[256] = {
+    ['-'] = 1, ['.'] = 1, ['_'] = 1,
+    ['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['A'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['a'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+
 static bool id_char(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '_' || c == '.' || c == '-';
+    return id_chars[c];
 }
 
 static wf_status grow_buf(void **p, size_t *cap, size_t need, size_t es, wf_error *err)
@@ -177,9 +227,53 @@ static wf_status grow_buf(void **p, size_t *cap, size_t need, size_t es, wf_erro
     return WF_OK;
 }
 
-/* Checks the id cell and records it; *entry gets its entry number. */
-static wf_status add_id(loader *l, const wf_csv_field *f, long line, size_t *entry,
-                        wf_error *err)
+/* Transparent huge pages for the inside of a big block, where the kernel
+ * allows them: a million rows otherwise fault in some 19,000 pages one by
+ * one. Advice only. Blocks advised are never realloc'ed afterwards (glibc
+ * cannot mremap a mapping the advice has split; it would copy). */
+static void advise_huge(void *p, size_t n)
+{
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t b = ((uintptr_t)p + n) & ~(huge - 1);
+    if (b > a)
+        madvise((void *)a, b - a, MADV_HUGEPAGE);
+}
+
+/* Room for `rows` rows and `id_bytes` of ids up front, so nothing grows
+ * while rows are read; best effort: when it cannot be had, the arrays
+ * grow as rows come. */
+static void reserve(loader *l, size_t rows, size_t id_bytes)
+{
+    char *arena = malloc(id_bytes);
+    size_t *off = malloc(rows * sizeof *off), *emp_entry = malloc(rows * sizeof *emp_entry);
+    long *line = malloc(rows * sizeof *line);
+    wf_census_employee *emp = malloc(rows * sizeof *emp);
+    if (!arena || !off || !emp_entry || !line || !emp) {
+        free(arena);
+        free(off);
+        free(emp_entry);
+        free(line);
+        free(emp);
+        return;
+    }
+    advise_huge(arena, id_bytes);
+    advise_huge(off, rows * sizeof *off);
+    advise_huge(emp_entry, rows * sizeof *emp_entry);
+    advise_huge(line, rows * sizeof *line);
+    advise_huge(emp, rows * sizeof *emp);
+    l->arena = arena;
+    l->arena_cap = id_bytes;
+    l->entry_off = off;
+    l->entry_line = line;
+    l->entries_cap = rows;
+    l->emp = emp;
+    l->emp_entry = emp_entry;
+    l->emp_cap = rows;
+}
+
+/* Checks the id cell's text: length, characters, the NH_ prefix. */
+static wf_status check_id(const loader *l, const wf_csv_field *f, wf_error *err)
 {
     if (f->len == 0 || f->len > WF_ID_MAX)
         return field_error(l, f, "employee_id", "'%.80s' is not 1-64 characters long",
@@ -193,36 +287,54 @@ static wf_status add_id(loader *l, const wf_csv_field *f, long line, size_t *ent
         return field_error(l, f, "employee_id",
                            "'%.80s' starts with NH_, which is reserved for new hires",
                            f->s, err);
+    return WF_OK;
+}
+
+/* Once the hash set is in use, a shuffled census spends most of its time
+ * waiting for the one slot each id looks at: read_rows asks for it here,
+ * reads the rest of the row, and only then looks it up (add_id). */
+static void prefetch_id(const loader *l, const wf_csv_field *f)
+{
+    if (l->slots)
+        __builtin_prefetch(&l->slots[hash_id(f->s, f->len) & (l->n_slots - 1)]);
+}
+
+/* Records the checked id cell, unless it is a duplicate; *entry gets its
+ * entry number. */
+static wf_status add_id(loader *l, const wf_csv_field *f, long line, size_t *entry,
+                        wf_error *err)
+{
     wf_status st;
     size_t i = 0;
     uint64_t tag = 0;
-    if (!l->slots && l->n_entries > 0) {
+    if (!l->unsorted && l->n_entries > 0) {
         /* Ascending so far: unique exactly when above the previous id. */
         size_t last = l->n_entries - 1;
         int c = strcmp(f->s, l->arena + l->entry_off[last]);
         if (c == 0)
-            return wf_error_set(err, WF_EINPUT, l->path, f->line, f->column,
-                                "employee_id: duplicate '%s' (first on line %ld)", f->s,
-                                l->entry_line[last]);
-        if (c > 0)
-            goto append;
+            return duplicate(l, f, last, err);
+        if (c < 0) {
+            l->unsorted = true;
+            l->n_sorted = l->n_entries;
+        }
     }
-    if (l->n_entries > 0 && (l->n_entries + 1) * 2 > l->n_slots &&
-        (st = rehash(l, err)) != WF_OK)
-        return st;
-    if (!l->slots)
+    if (!l->unsorted)
         goto append;
+    /* From the first id out of order on: a binary search of the ascending
+     * prefix (often nearly the whole file), a hash set for the rest. */
+    long e = find_sorted(l, f->s);
+    if (e >= 0)
+        return duplicate(l, f, (size_t)e, err);
+    if ((l->n_entries - l->n_sorted + 1) * 2 > l->n_slots && (st = rehash(l, err)) != WF_OK)
+        return st;
     uint64_t h = hash_id(f->s, f->len);
     tag = (h >> 32) << 32;
     for (i = h & (l->n_slots - 1); l->slots[i]; i = (i + 1) & (l->n_slots - 1)) {
         if ((l->slots[i] & 0xFFFFFFFF00000000ULL) != tag)
             continue;
-        size_t e = (size_t)(l->slots[i] & 0xFFFFFFFFu) - 1;
-        const char *other = l->arena + l->entry_off[e];
-        if (memcmp(other, f->s, f->len + 1) == 0)
-            return wf_error_set(err, WF_EINPUT, l->path, f->line, f->column,
-                                "employee_id: duplicate '%s' (first on line %ld)", f->s,
-                                l->entry_line[e]);
+        size_t other = (size_t)(l->slots[i] & 0xFFFFFFFFu) - 1;
+        if (memcmp(l->arena + l->entry_off[other], f->s, f->len + 1) == 0)
+            return duplicate(l, f, other, err);
     }
 append:;
     size_t old_cap = l->entries_cap;
@@ -265,19 +377,157 @@ static int parse_bool(const char *s)
     return -1;
 }
 
+/* parse_bool, with the spellings exports write answered first. */
+static int cell_bool(const wf_csv_field *f)
+{
+    if (f->len == 5 && memcmp(f->s, "false", 5) == 0)
+        return 0;
+    if (f->len == 4 && memcmp(f->s, "true", 4) == 0)
+        return 1;
+    return parse_bool(f->s);
+}
+
 static const char *const bool_words = "true/false/t/f/yes/no/y/n/1/0";
 
-static wf_status cell_date(const loader *l, const wf_csv_field *f, const char *col,
-                           int32_t *day, wf_error *err)
+/* ---- fast paths --------------------------------------------------------------------
+ * Each reads only the usual spelling of a cell and answers false for
+ * anything else, including values out of range; the caller then takes
+ * the general path (wf_date_parse, wf_decimal), which decides and words
+ * any error. Where they answer true they give exactly the general path's
+ * value. */
+
+static inline unsigned digit_at(const char *s, size_t i)
 {
-    if (!wf_date_parse(f->s, f->len, day))
+    return (unsigned)(unsigned char)s[i] - '0';   /* > 9 when not a digit */
+}
+
+typedef struct ymd {
+    int y, m, d;
+} ymd;
+
+/* wf_date_parse's grammar and checks, keeping the year, month and day. */
+static bool parse_ymd(const char *s, size_t len, ymd *out)
+{
+    if (len != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    unsigned y0 = digit_at(s, 0), y1 = digit_at(s, 1), y2 = digit_at(s, 2),
+             y3 = digit_at(s, 3), m0 = digit_at(s, 5), m1 = digit_at(s, 6),
+             d0 = digit_at(s, 8), d1 = digit_at(s, 9);
+    if (y0 > 9 || y1 > 9 || y2 > 9 || y3 > 9 || m0 > 9 || m1 > 9 || d0 > 9 || d1 > 9)
+        return false;
+    int y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
+    int m = (int)(m0 * 10 + m1), d = (int)(d0 * 10 + d1);
+    if (y < 1 || m < 1 || m > 12 || d < 1 || (d > 28 && d > wf_days_in_month(y, m)))
+        return false;
+    out->y = y;
+    out->m = m;
+    out->d = d;
+    return true;
+}
+
+/* wf_date_from_ymd for the years parse_ymd lets through (1..9999), in
+ * unsigned arithmetic: with the year counted from March, year 0 on, the
+ * era split of the general formula folds into plain divisions. */
+static int32_t day_number(const ymd *v)
+{
+    unsigned y = (unsigned)v->y - (v->m <= 2), mp = (unsigned)(v->m + 9) % 12;
+    unsigned doy = (153 * mp + 2) / 5 + (unsigned)v->d - 1;
+    return (int32_t)(365 * y + y / 4 - y / 100 + y / 400 + doy) - 719468;
+}
+
+/* Unsigned digits [.digits] with 1..max_int integer digits: the integer
+ * part, and the fraction scaled by 10^scale rounded half up on the next
+ * digit (wf_decimal_scaled's rounding for a positive value). *frac_zero
+ * tells whether every fraction digit is 0. */
+static bool parse_fixed(const char *s, size_t len, size_t max_int, int scale,
+                        uint64_t *int_part, uint64_t *frac, bool *frac_zero)
+{
+    size_t i = 0;
+    uint64_t v = 0, fr = 0;
+    unsigned dg;
+    for (; i < len && (dg = digit_at(s, i)) <= 9; i++)
+        v = v * 10 + dg;
+    if (i == 0 || i > max_int)
+        return false;
+    int k = 0;
+    bool zero = true, up = false;
+    if (i < len) {
+        if (s[i++] != '.')
+            return false;
+        for (; i < len; i++, k++) {
+            if ((dg = digit_at(s, i)) > 9)
+                return false;
+            zero = zero && dg == 0;
+            if (k < scale)
+                fr = fr * 10 + dg;
+            else if (k == scale)
+                up = dg >= 5;
+        }
+    }
+    for (; k < scale; k++)
+        fr *= 10;
+    *int_part = v;
+    *frac = fr + up;
+    *frac_zero = zero;
+    return true;
+}
+
+static bool fast_salary(const wf_csv_field *f, int64_t *cents)
+{
+    uint64_t v, fr;
+    bool zero;
+    if (!parse_fixed(f->s, f->len, 15, 2, &v, &fr, &zero))
+        return false;
+    uint64_t c = v * 100 + fr;           /* < 10^17 + 101: no overflow */
+    if (c == 0 || c > (uint64_t)MAX_SALARY_CENTS)
+        return false;
+    *cents = (int64_t)c;
+    return true;
+}
+
+static bool fast_deferral(const wf_csv_field *f, int32_t *bp)
+{
+    uint64_t v, fr;
+    bool zero;
+    if (!parse_fixed(f->s, f->len, 9, 4, &v, &fr, &zero) || v > 1 || (v == 1 && !zero))
+        return false;
+    *bp = (int32_t)(v * 10000 + fr);
+    return true;
+}
+
+static bool fast_level(const loader *l, const wf_csv_field *f, int32_t *level)
+{
+    if (f->len == 0 || f->len > 9)
+        return false;
+    int32_t v = 0;
+    for (size_t i = 0; i < f->len; i++) {
+        unsigned dg = digit_at(f->s, i);
+        if (dg > 9)
+            return false;
+        v = v * 10 + (int32_t)dg;
+    }
+    if (v < 1 || v > l->tab->n_levels)
+        return false;
+    *level = v;
+    return true;
+}
+
+/* ---- general paths ---------------------------------------------------------------- */
+
+static wf_status cell_date(const loader *l, const wf_csv_field *f, const char *col,
+                           int32_t *day, ymd *date, wf_error *err)
+{
+    if (!parse_ymd(f->s, f->len, date))
         return field_error(l, f, col, "'%.80s' is not a date YYYY-MM-DD", f->s, err);
+    *day = day_number(date);
     return WF_OK;
 }
 
 static wf_status cell_salary(const loader *l, const wf_csv_field *f, int64_t *cents,
                              wf_error *err)
 {
+    if (fast_salary(f, cents))
+        return WF_OK;
     wf_decimal d;
     if (!wf_decimal_parse(f->s, f->len, &d))
         return field_error(l, f, "salary",
@@ -296,6 +546,8 @@ static wf_status cell_salary(const loader *l, const wf_csv_field *f, int64_t *ce
 static wf_status cell_level(const loader *l, const wf_csv_field *f, int32_t *level,
                             wf_error *err)
 {
+    if (fast_level(l, f, level))
+        return WF_OK;
     wf_decimal d;
     int64_t v = 0;
     if (!wf_decimal_is_digits(f->s, f->len) || !wf_decimal_parse(f->s, f->len, &d) ||
@@ -313,6 +565,8 @@ static wf_status cell_level(const loader *l, const wf_csv_field *f, int32_t *lev
 static wf_status cell_deferral(const loader *l, const wf_csv_field *f, int32_t *bp,
                                wf_error *err)
 {
+    if (fast_deferral(f, bp))
+        return WF_OK;
     wf_decimal d;
     int64_t v;
     if (!wf_decimal_parse(f->s, f->len, &d) || wf_decimal_cmp(&d, &l->zero) < 0 ||
@@ -346,11 +600,15 @@ static wf_status read_employee(loader *l, const wf_csv_field *row,
     const wf_csv_field *fb = &row[l->col[C_BIRTH]], *fh = &row[l->col[C_HIRE]];
     const wf_csv_field *f;
     wf_status st;
-    if ((st = cell_date(l, fb, "birth_date", &e->birth_day, err)) != WF_OK ||
-        (st = cell_date(l, fh, "hire_date", &e->hire_day, err)) != WF_OK ||
+    ymd b, h;
+    if ((st = cell_date(l, fb, "birth_date", &e->birth_day, &b, err)) != WF_OK ||
+        (st = cell_date(l, fh, "hire_date", &e->hire_day, &h, err)) != WF_OK ||
         (st = cell_salary(l, &row[l->col[C_SALARY]], &e->salary_cents, err)) != WF_OK)
         return st;
-    int age = wf_years_between(e->birth_day, l->census_day);
+    /* wf_years_between and wf_date_add_years on the parsed parts: the
+     * dates are valid, so comparing (y, m, d) compares the days. */
+    int age = l->census_y - b.y -
+              (b.m > l->census_m || (b.m == l->census_m && b.d > l->census_d));
     if (age < 14 || age > 100) {
         char detail[128];
         snprintf(detail, sizeof detail, "%s gives age %d at the census date", fb->s, age);
@@ -360,7 +618,8 @@ static wf_status read_employee(loader *l, const wf_csv_field *row,
         return field_error(l, fh, "hire_date",
                            "%s is after the census date (December 31 before start_year)",
                            fh->s, err);
-    if (e->hire_day < wf_date_add_years(e->birth_day, 14))
+    int y14 = b.y + 14, d14 = b.m == 2 && b.d == 29 && !wf_is_leap(y14) ? 28 : b.d;
+    if (h.y < y14 || (h.y == y14 && (h.m < b.m || (h.m == b.m && h.d < d14))))
         return field_error(l, fh, "hire_date", "%s is before the 14th birthday", fh->s,
                            err);
     e->level = 0;
@@ -374,12 +633,12 @@ static wf_status read_employee(loader *l, const wf_csv_field *row,
         return st;
     e->esc_opt_out = false;
     if ((f = opt(l, row, C_ESC))) {
-        int b = parse_bool(f->s);
-        if (b < 0)
+        int yes = cell_bool(f);
+        if (yes < 0)
             return field_error(l, f, "auto_escalation_opt_out",
                                "'%.80s' is not a boolean (true/false/t/f/yes/no/y/n/1/0)",
                                f->s, err);
-        e->esc_opt_out = b == 1;
+        e->esc_opt_out = yes == 1;
     }
     return WF_OK;
 }
@@ -393,11 +652,27 @@ static wf_status is_skipped(const loader *l, const wf_csv_field *row, bool *skip
     const wf_csv_field *f = opt(l, row, C_ACTIVE);
     if (*skip || !f)
         return WF_OK;
-    int b = parse_bool(f->s);
+    int b = cell_bool(f);
     if (b < 0)
         return wf_error_set(err, WF_EINPUT, l->path, f->line, f->column,
                             "active: '%.80s' is not a boolean (%s)", f->s, bool_words);
     *skip = b == 0;
+    return WF_OK;
+}
+
+/* Room in emp and emp_entry for one more employee. */
+static wf_status room_for_one(loader *l, wf_error *err)
+{
+    size_t old_cap = l->emp_cap;
+    wf_status st = grow_buf((void **)&l->emp, &l->emp_cap, l->n_emp + 1, sizeof *l->emp, err);
+    if (st != WF_OK)
+        return st;
+    if (l->emp_cap != old_cap) {     /* emp_entry follows emp */
+        size_t *ne = realloc(l->emp_entry, l->emp_cap * sizeof *ne);
+        if (!ne)
+            return wf_error_nomem(err, "census");
+        l->emp_entry = ne;
+    }
     return WF_OK;
 }
 
@@ -408,30 +683,35 @@ static wf_status read_rows(loader *l, wf_csv *csv, wf_error *err)
     wf_status st;
     while ((st = wf_csv_next(csv, &row, &n, err)) == WF_OK && n > 0) {
         long line = wf_csv_record_line(csv);
+        const wf_csv_field *id = &row[l->col[C_ID]];
         size_t entry = 0;
         bool skip = false;
-        if ((st = add_id(l, &row[l->col[C_ID]], line, &entry, err)) != WF_OK ||
-            (st = is_skipped(l, row, &skip, err)) != WF_OK)
+        if ((st = check_id(l, id, err)) != WF_OK)
             return st;
-        if (skip)
-            continue;
-        size_t old_cap = l->emp_cap;
-        if ((st = grow_buf((void **)&l->emp, &l->emp_cap, l->n_emp + 1, sizeof *l->emp,
-                           err)) != WF_OK)
+        prefetch_id(l, id);
+        /* The row is read before its id is looked up, but a duplicate id
+         * is what the row is refused for even when a later cell is bad
+         * too: the row's error is held apart (errors are sticky) and only
+         * passed on when the id is new. */
+        wf_error row_err;
+        row_err.status = WF_OK;    /* all wf_error_set looks at */
+        wf_status row_st = is_skipped(l, row, &skip, &row_err);
+        if (row_st == WF_OK && !skip && (st = room_for_one(l, err)) != WF_OK)
             return st;
-        if (l->emp_cap != old_cap) {     /* emp_entry follows emp */
-            size_t *ne = realloc(l->emp_entry, l->emp_cap * sizeof *ne);
-            if (!ne)
-                return wf_error_nomem(err, "census");
-            l->emp_entry = ne;
+        if (row_st == WF_OK && !skip)
+            row_st = read_employee(l, row, &l->emp[l->n_emp], &row_err);
+        if ((st = add_id(l, id, line, &entry, err)) != WF_OK)
+            return st;
+        if (row_st != WF_OK) {
+            if (err && err->status == WF_OK)
+                *err = row_err;
+            return row_st;
         }
-        if ((st = read_employee(l, row, &l->emp[l->n_emp], err)) != WF_OK)
-            return st;
-        l->emp_entry[l->n_emp++] = entry;
+        if (!skip)
+            l->emp_entry[l->n_emp++] = entry;
     }
     return st;
 }
-
 /* ---- public ------------------------------------------------------------------------ */
 
 wf_status wf_census_load(const char *path, const wf_config *cfg, const wf_tables *tab,
@@ -445,6 +725,7 @@ wf_status wf_census_load(const char *path, const wf_config *cfg, const wf_tables
     wf_tables *own_tab = NULL;
     int start_year = cfg ? cfg->start_year : 2025;
     l.census_day = wf_date_from_ymd(start_year - 1, 12, 31);
+    wf_date_to_ymd(l.census_day, &l.census_y, &l.census_m, &l.census_d);
     wf_decimal_parse("0", 1, &l.zero);
     wf_decimal_parse("1", 1, &l.one);
     wf_csv *csv = NULL;
@@ -460,6 +741,10 @@ wf_status wf_census_load(const char *path, const wf_config *cfg, const wf_tables
         st = wf_error_set(err, WF_EINPUT, path, 1, 0, "empty file: expected a header row");
     if (st == WF_OK)
         st = map_header(&l, h, n, err);
+    if (st == WF_OK && wf_csv_size(csv) >= BIG_CENSUS) {
+        /* each id and its NUL fit in the bytes of its field and delimiter */
+        reserve(&l, wf_csv_records_left(csv), wf_csv_size(csv) + 1);
+    }
     if (st == WF_OK)
         st = read_rows(&l, csv, err);
     if (st == WF_OK && l.n_emp == 0)

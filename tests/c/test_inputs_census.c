@@ -11,6 +11,7 @@
 #include "wf_test.h"
 
 #include "wf_date.h"
+#include "wf_decimal.h"
 #include "wf_model_int.h"
 
 #define H "employee_id,birth_date,hire_date,salary\n"
@@ -367,4 +368,186 @@ TEST(inputs_census_duplicate_ids_any_order)
         done(&l);
     }
     free(text);
+}
+
+/* The fast paths of census.c (dates, salary, deferral_rate, level_id)
+ * against the general parsers: every spelling below must load to what
+ * wf_date_parse and wf_decimal give. */
+TEST(inputs_census_fast_paths_agree_with_the_general_parsers)
+{
+    static const char *const births[] = {"1970-01-31", "1980-02-29", "1984-12-31",
+                                          "1989-09-09", "1960-10-01", "1976-04-30"};
+    static const char *const hires[] = {"2004-02-29", "2010-01-01", "2024-12-31",
+                                        "2015-06-30", "2003-09-09"};
+    static const char *const salaries[] = {
+        "50000", "50000.", "50000.5", "50000.125", "50000.135", "50000.994", "50000.995",
+        "050000.10", "1e5", "+50000", "12345678.999", "0.01", "0.005", "0.00999",
+        "90071992547409.91", "999999999999.994999", "1.5E3", ".75", "12345678901234.565"};
+    static const char *const deferrals[] = {
+        "0", "0.", "0.0", "1", "1.0000", "1.000000000000e0", "0.06", "0.00005", "0.00004999",
+        "0.99995", "00.5", ".25", "1e-2", "-0", "0.123456789", "000000001.000", "+0.5"};
+    static const char *const levels[] = {"1", "2", "3", "4", "5", "01", "005", "0000000004"};
+    size_t cap = 1 << 16, n = 0;
+    char *text = malloc(cap);
+    n += (size_t)snprintf(text, cap, "employee_id,birth_date,hire_date,salary,"
+                                     "deferral_rate,level_id\n");
+    enum { ROWS = 400 };
+    for (int i = 0; i < ROWS; i++)
+        n += (size_t)snprintf(text + n, cap - n, "E%04d,%s,%s,%s,%s,%s\n", i,
+                              births[i % 6], hires[i % 5], salaries[i % 19],
+                              deferrals[i % 17], levels[i % 8]);
+    loaded l;
+    load_text(text, &l);
+    ASSERT_STREQ(l.err.message, "");
+    ASSERT_EQ(l.st, WF_OK);
+    ASSERT_EQ(wf_census_count(l.cen), ROWS);
+    done(&l);
+    /* birth dates 1925-01-01 to 2010-12-31, every 13th day: each day of
+     * each month, leap days, century years */
+    int32_t from = wf_date_from_ymd(1925, 1, 1), to = wf_date_from_ymd(2010, 12, 31);
+    size_t dcap = (size_t)(to - from) / 13 * 48 + 4096, dn = 0;
+    char *dates = malloc(dcap);
+    dn += (size_t)snprintf(dates, dcap, "employee_id,birth_date,hire_date,salary\n");
+    for (int32_t day = from; day <= to; day += 13) {
+        char ds[11];
+        wf_date_format(day, ds);
+        dn += (size_t)snprintf(dates + dn, dcap - dn, "E%d,%s,2024-12-31,5e4\n", day - from, ds);
+    }
+    load_text(dates, &l);
+    ASSERT_STREQ(l.err.message, "");
+    for (size_t i = 0; i < wf_census_count(l.cen); i++)
+        ASSERT_EQ(l.cen->emp[i].birth_day, from + 13 * (int32_t)i);
+    ASSERT_EQ(wf_census_count(l.cen), (size_t)(to - from) / 13 + 1);
+    free(dates);
+    done(&l);
+    load_text(text, &l);
+    for (int i = 0; i < ROWS; i++) {
+        const wf_census_employee *e = &l.cen->emp[i];
+        int32_t birth, hire;
+        int64_t cents, bp, level;
+        wf_decimal d;
+        ASSERT_TRUE(wf_date_parse(births[i % 6], 10, &birth));
+        ASSERT_TRUE(wf_date_parse(hires[i % 5], 10, &hire));
+        const char *s = salaries[i % 19];
+        ASSERT_TRUE(wf_decimal_parse(s, strlen(s), &d) && wf_decimal_scaled(&d, 2, &cents));
+        s = deferrals[i % 17];
+        ASSERT_TRUE(wf_decimal_parse(s, strlen(s), &d) && wf_decimal_scaled(&d, 4, &bp));
+        s = levels[i % 8];
+        ASSERT_TRUE(wf_decimal_parse(s, strlen(s), &d) && wf_decimal_scaled(&d, 0, &level));
+        ASSERT_EQ(e->birth_day, birth);
+        ASSERT_EQ(e->hire_day, hire);
+        ASSERT_EQ(e->salary_cents, cents);
+        ASSERT_EQ(e->deferral_bp, bp);
+        ASSERT_EQ(e->level, level);
+    }
+    done(&l);
+    free(text);
+}
+
+/* Ids in ascending order, then out of order: a duplicate of an id of the
+ * ascending prefix (found by binary search) and of one after it (found in
+ * the hash set) are both refused with the line of the first one. */
+TEST(inputs_census_duplicate_ids_after_an_ascending_prefix)
+{
+    static const struct {
+        const char *tail;
+        long line;                 /* of the error, 0 for none */
+        const char *want;
+    } cases[] = {
+        {"E00005\n", 2002, "duplicate 'E00005' (first on line 7)"},
+        {"E01999\n", 2002, "duplicate 'E01999' (first on line 2001)"},
+        {"E00000\n", 2002, "duplicate 'E00000' (first on line 2)"},
+        {"D1\nD0\nE02000\nD1\n", 2005, "duplicate 'D1' (first on line 2002)"},
+        {"D1\nD0\nE00999\n", 2004, "duplicate 'E00999' (first on line 1001)"},
+        {"D1\nD0\nE02000\nC5\nE01999x\n", 0, NULL},
+        /* the row is read before its id is looked up: still the id's error */
+        {"D1\nD0\nD1,bad\n", 2004, "duplicate 'D1' (first on line 2002)"},
+        {"D1\nD0\nE00007,bad\n", 2004, "duplicate 'E00007' (first on line 9)"},
+        {"E01999,bad\n", 2002, "duplicate 'E01999' (first on line 2001)"},
+        {"D1\nD0\nD2,bad\n", 2004, "birth_date: 'bad' is not a date"},
+    };
+    size_t cap = 200000;
+    char *text = malloc(cap);
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        size_t n = (size_t)snprintf(text, cap, "employee_id,birth_date,hire_date,salary\n");
+        for (int i = 0; i < 2000; i++)
+            n += (size_t)snprintf(text + n, cap - n, "E%05d,1980-01-01,2010-01-01,5e4\n", i);
+        for (const char *t = cases[c].tail; *t;) {
+            const char *nl = strchr(t, '\n'), *comma = memchr(t, ',', (size_t)(nl - t));
+            if (comma)             /* an id with a bad birth date */
+                n += (size_t)snprintf(text + n, cap - n, "%.*s,2010-01-01,5e4\n",
+                                      (int)(nl - t), t);
+            else
+                n += (size_t)snprintf(text + n, cap - n, "%.*s,1980-01-01,2010-01-01,5e4\n",
+                                      (int)(nl - t), t);
+            t = nl + 1;
+        }
+        loaded l;
+        load_text(text, &l);
+        if (!cases[c].want) {
+            ASSERT_EQ(l.st, WF_OK);
+            ASSERT_EQ(wf_census_count(l.cen), 2005);
+        } else {
+            ASSERT_EQ(l.st, WF_EINPUT);
+            ASSERT_EQ(l.err.line, cases[c].line);
+            ASSERT_EQ(l.err.column, strstr(cases[c].want, "birth") ? 4 : 1);
+            ASSERT_CONTAINS(l.err.message, cases[c].want);
+        }
+        done(&l);
+    }
+    free(text);
+}
+
+/* A census big enough for the arrays sized up front (4 MB and more): the
+ * same rows with LF line ends (the CSV reader's fast path) and with CRLF
+ * (its general path) load alike, and a duplicate at the very end is found. */
+TEST(inputs_census_big_file_fast_and_general_paths_agree)
+{
+    const char *dir = wf_test_tmpdir();
+    char lf[4200], crlf[4200];
+    snprintf(lf, sizeof lf, "%s/lf.csv", dir);
+    snprintf(crlf, sizeof crlf, "%s/crlf.csv", dir);
+    wf_error err = {0};
+    wf_tables *tab = NULL;
+    ASSERT_EQ(wf_tables_load(NULL, &tab, &err), WF_OK);
+    ASSERT_EQ(wf_census_generate(lf, 90000, wf_test_seed(11), 2025, tab, &err), WF_OK);
+    size_t len;
+    char *t = slurp(lf, &len);
+    ASSERT_TRUE(t && len > (4u << 20));
+    FILE *f = fopen(crlf, "wb");
+    for (size_t i = 0; i < len; i++) {
+        if (t[i] == '\n')
+            fputc('\r', f);
+        fputc(t[i], f);
+    }
+    fclose(f);
+    wf_census *a = NULL, *b = NULL;
+    ASSERT_EQ(wf_census_load(lf, NULL, tab, &a, &err), WF_OK);
+    ASSERT_EQ(wf_census_load(crlf, NULL, tab, &b, &err), WF_OK);
+    ASSERT_EQ(a->n, 90000);
+    ASSERT_EQ(b->n, a->n);
+    bool same = true;
+    for (size_t i = 0; i < a->n; i++) {
+        const wf_census_employee *x = &a->emp[i], *y = &b->emp[i];
+        same = same && strcmp(x->id, y->id) == 0 && x->birth_day == y->birth_day &&
+               x->hire_day == y->hire_day && x->salary_cents == y->salary_cents &&
+               x->level == y->level && x->deferral_bp == y->deferral_bp &&
+               x->esc_opt_out == y->esc_opt_out;
+    }
+    ASSERT_TRUE(same);
+    f = fopen(lf, "ab");
+    const char *first = t + strcspn(t, "\n") + 1;
+    fwrite(first, 1, strcspn(first, "\n") + 1, f);   /* the first row again */
+    fclose(f);
+    wf_census *c = NULL;
+    ASSERT_EQ(wf_census_load(lf, NULL, tab, &c, &err), WF_EINPUT);
+    ASSERT_EQ(err.line, 90002);
+    ASSERT_CONTAINS(err.message, "(first on line 2)");
+    wf_census_free(a);
+    wf_census_free(b);
+    wf_tables_free(tab);
+    free(t);
+    unlink(lf);
+    unlink(crlf);
+    rmdir(dir);
 }

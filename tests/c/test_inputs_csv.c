@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "wf_test.h"
 
@@ -241,3 +242,95 @@ TEST(inputs_decimal_compare)
     ASSERT_EQ(wf_decimal_cmp_int(&a, -1), 1);
 }
 
+
+/* The fast path for plain records (wf_csv.c, scan_fast and skip_text)
+ * against a split done here: every printable ASCII character that is
+ * not special (so the word-at-a-time test's false alarms '!' and '#' to
+ * '+' too), fields of every length 0-20 at every alignment, records that
+ * end at the end of the input, and a record of the slow kind between fast
+ * ones, whose positions must carry on right. */
+TEST(inputs_csv_plain_records_fast_path)
+{
+    char text[8192], want[8192];
+    size_t n = 0, w = 0;
+    n += (size_t)snprintf(text + n, sizeof text - n, "a,b,c\n");
+    w += (size_t)snprintf(want + w, sizeof want - w, "a|b|c;");
+    int ch = '!';
+    for (int r = 0; r < 60; r++) {
+        for (int k = 0; k < 3; k++) {
+            int len = (r * 3 + k) % 21;
+            for (int i = 0; i < len; i++) {
+                do
+                    ch = ch == '~' ? '!' : ch + 1;
+                while (ch == '"' || ch == ',');
+                text[n++] = want[w++] = (char)ch;
+            }
+            text[n++] = k < 2 ? ',' : '\n';
+            want[w++] = k < 2 ? '|' : ';';
+        }
+    }
+    text[n] = want[w] = '\0';
+    char out[8192];
+    wf_error e = {0};
+    ASSERT_EQ(csv_dump(text, n, out, sizeof out, &e), WF_OK);
+    ASSERT_STREQ(out, want);
+    ASSERT_EQ(csv_dump(text, n - 1, out, sizeof out, &e), WF_OK);  /* no final LF */
+    ASSERT_STREQ(out, want);
+
+    /* positions after a slow record; errors found after fast ones */
+    static const char mixed[] = "id,v\nA1,10\n\"B\nb\", 20\nC3,30\nD4,40";
+    wf_csv *c = NULL;
+    wf_csv_field *f;
+    size_t nf;
+    ASSERT_EQ(wf_csv_open_mem("t.csv", mixed, sizeof mixed - 1, &c, &e), WF_OK);
+    long want_line[] = {1, 2, 3, 5, 6}, want_col[] = {4, 4, 5, 4, 4};
+    for (int r = 0; r < 5; r++) {
+        ASSERT_EQ(wf_csv_next(c, &f, &nf, &e), WF_OK);
+        ASSERT_EQ(nf, 2);
+        ASSERT_EQ(wf_csv_record_line(c), want_line[r]);
+        ASSERT_EQ(f[1].line, r == 2 ? 4 : want_line[r]);
+        ASSERT_EQ(f[1].column, want_col[r]);
+    }
+    ASSERT_EQ(wf_csv_next(c, &f, &nf, &e), WF_OK);
+    ASSERT_EQ(nf, 0);
+    wf_csv_close(c);
+    DUMP_ERR("a,b\n1,2\n3,4\n5,6,\n", 4, 5, "more fields than the header");
+    DUMP_ERR("a,b\n1,2\n3,4\n5\n", 4, 1, "1 fields, but the header has 2");
+    DUMP_ERR("a,b\n1,2\n3,x\"y\n", 3, 4, "'\"' inside an unquoted field");
+    DUMP_ERR("a,b\n1,2\n3,\xC3\n", 3, 3, "invalid UTF-8");
+    DUMP_ERR("a,b\n1,2\n3,4\r5,6\n", 3, 4, "carriage return not followed");
+    DUMP_OK("a,b\n1,2\n3,\xC3\xA9\n, \n", "a|b;1|2;3|\xC3\xA9;|;");
+}
+
+/* wf_csv_records_left: line feeds left plus one, from files (counted while
+ * reading) and from memory (counted on demand). */
+TEST(inputs_csv_records_left)
+{
+    static const char text[] = "a,b\n1,2\n\"x\ny\",3\n\n4,5";
+    wf_error e = {0};
+    wf_csv *c = NULL;
+    wf_csv_field *f;
+    size_t n;
+    ASSERT_EQ(wf_csv_open_mem("t.csv", text, sizeof text - 1, &c, &e), WF_OK);
+    ASSERT_EQ(wf_csv_records_left(c), 6);
+    ASSERT_EQ(wf_csv_next(c, &f, &n, &e), WF_OK);
+    ASSERT_EQ(wf_csv_records_left(c), 5);
+    wf_csv_close(c);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/r.csv", wf_test_tmpdir());
+    FILE *fp = fopen(path, "wb");
+    fwrite(text, 1, sizeof text - 1, fp);
+    fclose(fp);
+    ASSERT_EQ(wf_csv_open(path, &c, &e), WF_OK);
+    ASSERT_EQ(wf_csv_records_left(c), 6);
+    ASSERT_EQ(wf_csv_next(c, &f, &n, &e), WF_OK);
+    ASSERT_EQ(wf_csv_next(c, &f, &n, &e), WF_OK);
+    ASSERT_EQ(wf_csv_next(c, &f, &n, &e), WF_OK);
+    ASSERT_STREQ(f[0].s, "x\ny");
+    ASSERT_EQ(wf_csv_records_left(c), 2);
+    wf_csv_close(c);
+    unlink(path);
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    rmdir(path);
+}
