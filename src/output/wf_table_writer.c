@@ -110,7 +110,6 @@ static const pq_column_spec snapshot_specs[] = {SNAPSHOT_COLUMNS(SPEC)};
 enum { EVENT_COLUMNS(EV_ENUM) EC_COUNT };
 enum { SNAPSHOT_COLUMNS(SN_ENUM) SC_COUNT };
 
-
 #define MAX_COLS ((int)EC_COUNT > (int)SC_COUNT ? (int)EC_COUNT : (int)SC_COUNT)
 
 /* ---- dictionaries of labels ------------------------------------------------ */
