@@ -89,15 +89,12 @@ static bool reserve_chunks(sim *s, size_t n)
         wf_sim_chunk *c = &p[s->n_chunks];
         c->idx = malloc(CHUNK_ROWS * sizeof *c->idx);
         c->x = malloc(CHUNK_ROWS * sizeof *c->x);
-        c->x_promo = malloc(CHUNK_ROWS * sizeof *c->x_promo);
-        c->x_merit = malloc(CHUNK_ROWS * sizeof *c->x_merit);
-        c->x_enroll = malloc(CHUNK_ROWS * sizeof *c->x_enroll);
-        c->x_term = malloc(CHUNK_ROWS * sizeof *c->x_term);
-        if (!c->idx || !c->x || !c->x_promo || !c->x_merit || !c->x_enroll ||
-            !c->x_term) {
+        c->pre_buf = malloc(WF_SIM_PRE_SLOTS * CHUNK_ROWS * sizeof *c->pre_buf);
+        if (!c->idx || !c->x || !c->pre_buf) {
             s->n_chunks++; /* freed with the others */
             return false;
         }
+        wf_sim_chunk_pre_init(c);
     }
     return true;
 }
@@ -232,6 +229,7 @@ static void phase_a(void *arg, size_t k)
     wf_sim_chunk *ch = &s->chunks[k];
     size_t b, e;
     chunk_range(k, s->n_s, &b, &e);
+    size_t n = 0;
     ch->R = ch->P = 0;
     for (size_t i = b; i < e; i++) {
         /* At January 1 (month-day 1 * 32 + 1); hires of S(y) are before it. */
@@ -241,16 +239,20 @@ static void phase_a(void *arg, size_t k)
         r->is_hire[i] = 0;
         r->term_cat[i] = WF_CAT_NEW_HIRE;
         r->term_prob[i] = NAN;
-        if (r->hire[i] >= c->prev_jan1 && r->hire[i] < c->jan1)
-            ch->P++;
-        if (age >= s->cfg->retirement_age &&
-            wf_rng_u(wf_rng_x(&c->st[WF_STREAM_RETIREMENT], r->id[i], r->id_len[i])) <
-                s->cfg->retirement_probability) {
+        ch->P += r->hire[i] >= c->prev_jan1 && r->hire[i] < c->jan1;
+        ch->idx[n] = (uint32_t)i;
+        n += age >= s->cfg->retirement_age;
+    }
+    /* Everyone of retirement age draws: one batch. */
+    wf_rng_x_batch(&c->st[WF_STREAM_RETIREMENT], (const char *const *)r->id,
+                   r->id_len, ch->idx, n, ch->x);
+    for (size_t j = 0; j < n; j++)
+        if (wf_rng_u(ch->x[j]) < s->cfg->retirement_probability) {
+            size_t i = ch->idx[j];
             r->term_cat[i] = WF_CAT_RETIREMENT;
             r->term_prob[i] = s->cfg->retirement_probability;
             ch->R++;
         }
-    }
 }
 
 /* ---- phase A2: termination keys -------------------------------------------- */
@@ -673,10 +675,7 @@ static void sim_free(sim *s)
         free(s->chunks[k].ev);
         free(s->chunks[k].idx);
         free(s->chunks[k].x);
-        free(s->chunks[k].x_promo);
-        free(s->chunks[k].x_merit);
-        free(s->chunks[k].x_enroll);
-        free(s->chunks[k].x_term);
+        free(s->chunks[k].pre_buf);
     }
     free(s->chunks);
     free(s->rank);

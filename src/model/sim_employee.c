@@ -41,7 +41,7 @@ typedef struct cand {
 
 typedef struct emp_year {   /* one employee's working values for the year */
     const wf_sim_ctx *ctx;
-    const wf_sim_chunk *ch; /* the chunk's precomputed draws */
+    wf_sim_chunk *ch;       /* the chunk's precomputed draws */
     size_t i;
     int32_t term;           /* termination day or WF_DATE_NULL */
     cand c[WF_EV_COUNT];
@@ -72,26 +72,39 @@ static void add(emp_year *e, int32_t date, wf_event_type type,
     c->source = WF_SRC_NONE;
 }
 
-static uint32_t draw(const wf_sim_ctx *ctx, size_t i, wf_stream s)
+/* Every draw of phase B is computed for the whole chunk up front in
+ * batches (the multi-lane MD5), for every row that might use it; the walk
+ * then reads it here. A precomputed draw that ends up unused changes
+ * nothing, draws being pure functions; the used ones are tallied per chunk
+ * and counted once at its end (wf_rng_count_add). */
+static uint32_t draw_pre(const wf_sim_ctx *ctx, wf_sim_chunk *ch, size_t i,
+                         wf_stream s)
 {
-    const wf_sim_rows *r = ctx->rows;
-    return wf_rng_x(&ctx->st[s], r->id[i], r->id_len[i]);
+    (void)ctx;
+    assert(ch->pre[s]);
+    ch->used[s]++;
+    return ch->pre[s][i - ch->begin];
 }
 
-/* Termination dates, promotion, merit and enrollment draws are computed
- * for the whole chunk up front in batches (the multi-lane MD5), for every
- * row that might use them; the walk then reads them here. A precomputed
- * draw that ends up unused changes nothing: draws are pure functions. */
-static uint32_t draw_pre(const wf_sim_ctx *ctx, const wf_sim_chunk *ch,
-                         size_t i, wf_stream s)
+void wf_sim_chunk_pre_init(wf_sim_chunk *c)
 {
-    wf_rng_count_use(&ctx->st[s]);
-    switch (s) {
-    case WF_STREAM_MERIT: return ch->x_merit[i - ch->begin];
-    case WF_STREAM_PROMOTION: return ch->x_promo[i - ch->begin];
-    case WF_STREAM_TERMINATION_DATE:
-    case WF_STREAM_NEW_HIRE_TERMINATION_DATE: return ch->x_term[i - ch->begin];
-    default: return ch->x_enroll[i - ch->begin]; /* voluntary or conversion */
+    static const struct {
+        unsigned char stream, slot;
+    } map[] = {
+        {WF_STREAM_TERMINATION_DATE, 0},
+        {WF_STREAM_NEW_HIRE_TERMINATION_DATE, 0},
+        {WF_STREAM_PROMOTION, 1},
+        {WF_STREAM_PROMOTION_RAISE, 2},
+        {WF_STREAM_MERIT, 3},
+        {WF_STREAM_VOLUNTARY_ENROLLMENT, 4},
+        {WF_STREAM_ENROLLMENT_CONVERSION, 4},
+        {WF_STREAM_OPT_OUT, 5},
+    };
+    for (int s = 0; s < WF_STREAM_COUNT; s++)
+        c->pre[s] = NULL;
+    for (size_t k = 0; k < sizeof map / sizeof map[0]; k++) {
+        assert(map[k].slot < WF_SIM_PRE_SLOTS);
+        c->pre[map[k].stream] = c->pre_buf + (size_t)map[k].slot * WF_SIM_CHUNK_ROWS;
     }
 }
 
@@ -107,6 +120,16 @@ static bool enrollment_possible(const wf_sim_ctx *ctx, size_t i, wf_stream s)
     return r->elig[i] < ctx->jan1;
 }
 
+/* Could list_enrollment auto-enroll row i this year (and so draw its
+ * opt-out)? The same test as there, less "active on that day". */
+static bool auto_enrollment_possible(const wf_sim_ctx *ctx, size_t i)
+{
+    const wf_config *cfg = ctx->cfg;
+    const wf_sim_rows *r = ctx->rows;
+    return cfg->ae_enabled && r->hire[i] >= ctx->ae_cutoff && !r->enrolled[i] &&
+           !r->opted_out[i] && in_year(ctx, r->elig[i] + cfg->ae_window_days);
+}
+
 /* The rows of [begin, end) that list_promotion could draw for. */
 static bool promotion_possible(const wf_sim_ctx *ctx, size_t i)
 {
@@ -115,29 +138,66 @@ static bool promotion_possible(const wf_sim_ctx *ctx, size_t i)
            r->ten_y[i] >= 1 && r->age_y[i] < 65;
 }
 
-static void batch_draws(const wf_sim_ctx *ctx, size_t begin, size_t end,
-                        wf_sim_chunk *c, wf_stream s, uint32_t *dst)
+/* 4.3: the promotion probability of row i (a promotion candidate). */
+static double promotion_p(const wf_sim_ctx *ctx, size_t i)
+{
+    const wf_sim_rows *r = ctx->rows;
+    const wf_tables *t = ctx->tab;
+    double p = t->levels[r->level[i] - 1].promotion_base *
+               t->promo_age_mult[ctx->age_band[wf_sim_clamp_lut(r->age_y[i])]] *
+               t->promo_tenure_mult[ctx->ten_band[wf_sim_clamp_lut(r->ten_y[i])]];
+    return p > 1.0 ? 1.0 : p;
+}
+
+/* Could row i (at January 1) use a draw of stream s this year? A superset
+ * of the rows that do: conditions on the year's chronology (active on the
+ * day, the state after earlier events) are left to the walk. */
+static bool may_draw(const wf_sim_ctx *ctx, const wf_sim_chunk *c, size_t i,
+                     wf_stream s)
+{
+    const wf_sim_rows *r = ctx->rows;
+    switch (s) {
+    case WF_STREAM_MERIT:
+        return !r->is_hire[i];
+    case WF_STREAM_PROMOTION:
+        return promotion_possible(ctx, i);
+    case WF_STREAM_PROMOTION_RAISE: /* needs the promotion draws first */
+        return promotion_possible(ctx, i) &&
+               wf_rng_u(c->pre[WF_STREAM_PROMOTION][i - c->begin]) <
+                   promotion_p(ctx, i);
+    case WF_STREAM_TERMINATION_DATE:
+        return r->term_cat[i] != WF_CAT_NEW_HIRE &&
+               r->term_cat[i] != WF_CAT_NEW_HIRE_TERMINATION;
+    case WF_STREAM_NEW_HIRE_TERMINATION_DATE:
+        return r->term_cat[i] == WF_CAT_NEW_HIRE_TERMINATION;
+    case WF_STREAM_OPT_OUT:
+        return auto_enrollment_possible(ctx, i);
+    default:
+        return enrollment_possible(ctx, i, s);
+    }
+}
+
+/* The draws of stream s for the rows of the chunk that may use them, into
+ * c->pre[s]. may_draw is inlined into one loop per stream. */
+static inline __attribute__((always_inline)) void
+batch_draws(const wf_sim_ctx *ctx, size_t begin, size_t end, wf_sim_chunk *c,
+            wf_stream s)
 {
     const wf_sim_rows *r = ctx->rows;
     size_t n = 0;
-    for (size_t i = begin; i < end; i++)
-        if (s == WF_STREAM_MERIT       ? !r->is_hire[i]
-            : s == WF_STREAM_PROMOTION ? promotion_possible(ctx, i)
-            : s == WF_STREAM_TERMINATION_DATE
-                ? r->term_cat[i] != WF_CAT_NEW_HIRE &&
-                      r->term_cat[i] != WF_CAT_NEW_HIRE_TERMINATION
-            : s == WF_STREAM_NEW_HIRE_TERMINATION_DATE
-                ? r->term_cat[i] == WF_CAT_NEW_HIRE_TERMINATION
-                : enrollment_possible(ctx, i, s))
-            c->idx[n++] = (uint32_t)i;
+    for (size_t i = begin; i < end; i++) {
+        c->idx[n] = (uint32_t)i;
+        n += may_draw(ctx, c, i, s);
+    }
     wf_rng_x_batch_ahead(&ctx->st[s], (const char *const *)r->id, r->id_len,
                          c->idx, n, c->x);
+    uint32_t *dst = c->pre[s];
     for (size_t k = 0; k < n; k++)
         dst[c->idx[k] - begin] = c->x[k];
 }
 
 /* The termination day, drawn here because only terminating rows need it. */
-static int32_t termination_day(const wf_sim_ctx *ctx, const wf_sim_chunk *ch,
+static int32_t termination_day(const wf_sim_ctx *ctx, wf_sim_chunk *ch,
                                size_t i)
 {
     const wf_sim_rows *r = ctx->rows;
@@ -158,15 +218,10 @@ static void list_promotion(emp_year *e)
 {
     const wf_sim_ctx *ctx = e->ctx;
     const wf_sim_rows *r = ctx->rows;
-    const wf_tables *t = ctx->tab;
     size_t i = e->i;
     if (!promotion_possible(ctx, i) || !active_on(r, i, e->term, ctx->promo_day))
         return;
-    double p = t->levels[r->level[i] - 1].promotion_base *
-               t->promo_age_mult[ctx->age_band[wf_sim_clamp_lut(r->age_y[i])]] *
-               t->promo_tenure_mult[ctx->ten_band[wf_sim_clamp_lut(r->ten_y[i])]];
-    if (p > 1.0)
-        p = 1.0;
+    double p = promotion_p(ctx, i);
     if (wf_rng_u(draw_pre(ctx, e->ch, i, WF_STREAM_PROMOTION)) < p)
         add(e, ctx->promo_day, WF_EV_PROMOTION, WF_CAT_PROMOTION, p);
 }
@@ -195,7 +250,7 @@ static void list_enrollment(emp_year *e, const wf_behaviour *b, int32_t *pend)
             add(e, a, WF_EV_ENROLLMENT, WF_CAT_AUTO_ENROLLMENT, NAN);
             e->c[e->n - 1].deferral = cfg->ae_default_deferral_bp;
             e->c[e->n - 1].source = WF_SRC_AUTO;
-            if (wf_rng_u(draw(ctx, i, WF_STREAM_OPT_OUT)) < b->opt_out) {
+            if (wf_rng_u(draw_pre(ctx, e->ch, i, WF_STREAM_OPT_OUT)) < b->opt_out) {
                 int32_t o = a + cfg->ae_opt_out_grace_days;
                 if (in_year(ctx, o))
                     add(e, o, WF_EV_ENROLLMENT_CHANGE, WF_CAT_OPT_OUT, b->opt_out);
@@ -272,7 +327,7 @@ static bool escalation_due(const wf_sim_ctx *ctx, size_t i, int32_t d)
 }
 
 /* 4.6: applies merit or COLA; false when the salary does not change. */
-static bool apply_raise(const wf_sim_ctx *ctx, const wf_sim_chunk *ch, size_t i,
+static bool apply_raise(const wf_sim_ctx *ctx, wf_sim_chunk *ch, size_t i,
                         cand *c, int64_t *prev)
 {
     const wf_config *cfg = ctx->cfg;
@@ -295,7 +350,7 @@ static bool apply_raise(const wf_sim_ctx *ctx, const wf_sim_chunk *ch, size_t i,
 
 /* Applies candidate c to the state; fills the event's before/after values.
  * Returns false when the event does not happen after all. */
-static bool apply(const wf_sim_ctx *ctx, const wf_sim_chunk *ch, size_t i,
+static bool apply(const wf_sim_ctx *ctx, wf_sim_chunk *ch, size_t i,
                   int32_t term, cand *c,
                   wf_event *ev)
 {
@@ -329,7 +384,7 @@ static bool apply(const wf_sim_ctx *ctx, const wf_sim_chunk *ch, size_t i,
         ev->deferral_bp = r->deferral[i];
         return true;
     case WF_EV_PROMOTION: {
-        double u = wf_rng_u(draw(ctx, i, WF_STREAM_PROMOTION_RAISE));
+        double u = wf_rng_u(draw_pre(ctx, ch, i, WF_STREAM_PROMOTION_RAISE));
         double rate = cfg->promotion_raise_mean +
                       cfg->promotion_raise_spread * (2.0 * u - 1.0);
         ev->prev_level = r->level[i];
@@ -439,12 +494,15 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
 {
     wf_sim_rows *r = ctx->rows;
     c->begin = begin;
-    batch_draws(ctx, begin, end, c, WF_STREAM_TERMINATION_DATE, c->x_term);
-    batch_draws(ctx, begin, end, c, WF_STREAM_NEW_HIRE_TERMINATION_DATE, c->x_term);
-    batch_draws(ctx, begin, end, c, WF_STREAM_PROMOTION, c->x_promo);
-    batch_draws(ctx, begin, end, c, WF_STREAM_MERIT, c->x_merit);
-    batch_draws(ctx, begin, end, c, WF_STREAM_VOLUNTARY_ENROLLMENT, c->x_enroll);
-    batch_draws(ctx, begin, end, c, WF_STREAM_ENROLLMENT_CONVERSION, c->x_enroll);
+    memset(c->used, 0, sizeof c->used);
+    batch_draws(ctx, begin, end, c, WF_STREAM_TERMINATION_DATE);
+    batch_draws(ctx, begin, end, c, WF_STREAM_NEW_HIRE_TERMINATION_DATE);
+    batch_draws(ctx, begin, end, c, WF_STREAM_PROMOTION);
+    batch_draws(ctx, begin, end, c, WF_STREAM_PROMOTION_RAISE); /* after PROMOTION */
+    batch_draws(ctx, begin, end, c, WF_STREAM_MERIT);
+    batch_draws(ctx, begin, end, c, WF_STREAM_VOLUNTARY_ENROLLMENT);
+    batch_draws(ctx, begin, end, c, WF_STREAM_ENROLLMENT_CONVERSION);
+    batch_draws(ctx, begin, end, c, WF_STREAM_OPT_OUT);
     for (size_t i = begin; i < end && c->status == WF_OK; i++) {
         emp_year e;
         int32_t pend;
@@ -469,4 +527,6 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
         if (ctx->snap)
             snapshot_row(ctx, i, e.term);
     }
+    for (int s = 0; s < WF_STREAM_COUNT; s++)
+        wf_rng_count_add(&ctx->st[s], c->used[s]);
 }

@@ -55,10 +55,14 @@ typedef struct wf_sim_chunk {
     int64_t R, P;                       /* phase A counts */
     uint32_t *idx, *x;                  /* scratch for batched draws, one
                                            chunk's rows each */
-    uint32_t *x_promo, *x_merit;        /* phase B: the chunk's promotion,
-                                           merit and (voluntary or conversion) */
-    uint32_t *x_enroll;                 /* enrollment draws, by row - begin */
-    uint32_t *x_term;                   /* termination date draws, likewise */
+    /* Phase B: draws computed ahead, by stream, indexed by row - begin
+     * (NULL for streams phase B does not draw). Streams that no row draws
+     * both of share a slot (termination or new-hire termination date,
+     * voluntary enrollment or conversion). pre_buf owns them. */
+    uint32_t *pre[WF_STREAM_COUNT];
+    uint32_t *pre_buf;
+    uint64_t used[WF_STREAM_COUNT];     /* phase B: the draws used, counted
+                                           for wf_rng_count_add */
     size_t begin;                       /* phase B: the chunk's first row */
     wf_status status;                   /* first error of the chunk */
     char message[256];
@@ -92,6 +96,11 @@ bool wf_sim_chunk_push(wf_sim_chunk *c, const wf_event *ev);
 
 /* Rows per chunk of the parallel phases (the scratch arrays' size). */
 #define WF_SIM_CHUNK_ROWS 8192
+/* Slots of wf_sim_chunk.pre_buf, WF_SIM_CHUNK_ROWS draws each. */
+#define WF_SIM_PRE_SLOTS 6
+
+/* Points c->pre at the slots of c->pre_buf (allocated by the caller). */
+void wf_sim_chunk_pre_init(wf_sim_chunk *c);
 
 /* Phase B for rows [begin, end) (at most WF_SIM_CHUNK_ROWS): every event of the year for those rows,
  * dated in ctx->year, in (employee, event_sequence) order, into c; state
