@@ -562,9 +562,11 @@ static wf_status gather(sim *s, size_t nch, wf_year_summary *sum, wf_error *err)
         at += s->chunks[k].n;
     }
     sum->events = (int64_t)total;
-    for (size_t j = 0; j < total; j++) {
-        sum->by_type[s->year_ev[j].type]++;
-        sum->by_category[s->year_ev[j].category]++;
+    for (size_t k = 0; k < nch; k++) {
+        for (int t = 0; t < WF_EV_COUNT; t++)
+            sum->by_type[t] += s->chunks[k].by_type[t];
+        for (int t = 0; t < WF_CAT_COUNT; t++)
+            sum->by_category[t] += s->chunks[k].by_category[t];
     }
     return WF_OK;
 }

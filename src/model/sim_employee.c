@@ -400,6 +400,9 @@ static bool apply(const wf_sim_ctx *ctx, wf_sim_chunk *ch, size_t i,
     }
 }
 
+/* Walks the sorted candidates, writing each event that happens straight
+ * into the chunk's buffer (room for all of them is made first, so the
+ * walk neither calls out nor copies an event twice). */
 static bool emit(const wf_sim_ctx *ctx, emp_year *e, wf_sim_chunk *out)
 {
     const wf_sim_rows *r = ctx->rows;
@@ -407,33 +410,36 @@ static bool emit(const wf_sim_ctx *ctx, emp_year *e, wf_sim_chunk *out)
     int16_t seq = 0;
     if (e->n == 0)
         return true;
+    if (!wf_sim_chunk_reserve(out, (size_t)e->n))
+        return false;
     for (int k = 0; k < e->n; k++) {
         cand *c = &e->c[k];
-        wf_event ev;
-        ev.emp = (uint32_t)i;
-        ev.date = c->date;
-        ev.prev_comp_cents = WF_NULL_I64;
-        ev.deferral_bp = WF_NULL_I32;
-        ev.prev_deferral_bp = WF_NULL_I32;
-        ev.prev_level = 0;
-        if (!apply(ctx, out, i, e->term, c, &ev))
+        wf_event *ev = &out->ev[out->n];
+        ev->emp = (uint32_t)i;
+        ev->date = c->date;
+        ev->prev_comp_cents = WF_NULL_I64;
+        ev->deferral_bp = WF_NULL_I32;
+        ev->prev_deferral_bp = WF_NULL_I32;
+        ev->prev_level = 0;
+        if (!apply(ctx, out, i, e->term, c, ev))
             continue;
         int md = ctx->md_of_doy[c->date - ctx->jan1];
         int age = wf_sim_years(ctx->year, md, r->birth_y[i], r->birth_md[i]);
         int ten = r->hire[i] > c->date ? 0
                   : wf_sim_years(ctx->year, md, r->hire_y[i], r->hire_md[i]);
-        ev.comp_cents = r->salary[i];
-        ev.probability = c->prob;
-        ev.age = (int16_t)age;
-        ev.tenure = (int16_t)ten;
-        ev.seq = ++seq;
-        ev.type = c->type;
-        ev.category = c->category;
-        ev.level = r->level[i];
-        ev.age_band = ctx->age_band[wf_sim_clamp_lut(age)];
-        ev.tenure_band = ctx->ten_band[wf_sim_clamp_lut(ten)];
-        if (!wf_sim_chunk_push(out, &ev))
-            return false;
+        ev->comp_cents = r->salary[i];
+        ev->probability = c->prob;
+        ev->age = (int16_t)age;
+        ev->tenure = (int16_t)ten;
+        ev->seq = ++seq;
+        ev->type = c->type;
+        ev->category = c->category;
+        ev->level = r->level[i];
+        ev->age_band = ctx->age_band[wf_sim_clamp_lut(age)];
+        ev->tenure_band = ctx->ten_band[wf_sim_clamp_lut(ten)];
+        out->by_type[c->type]++;
+        out->by_category[c->category]++;
+        out->n++;
     }
     return true;
 }
@@ -495,6 +501,8 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
     wf_sim_rows *r = ctx->rows;
     c->begin = begin;
     memset(c->used, 0, sizeof c->used);
+    memset(c->by_type, 0, sizeof c->by_type);
+    memset(c->by_category, 0, sizeof c->by_category);
     batch_draws(ctx, begin, end, c, WF_STREAM_TERMINATION_DATE);
     batch_draws(ctx, begin, end, c, WF_STREAM_NEW_HIRE_TERMINATION_DATE);
     batch_draws(ctx, begin, end, c, WF_STREAM_PROMOTION);

@@ -64,6 +64,8 @@ typedef struct wf_sim_chunk {
     uint64_t used[WF_STREAM_COUNT];     /* phase B: the draws used, counted
                                            for wf_rng_count_add */
     size_t begin;                       /* phase B: the chunk's first row */
+    int64_t by_type[WF_EV_COUNT];       /* phase B: the chunk's events by */
+    int64_t by_category[WF_CAT_COUNT];  /* type and category */
     wf_status status;                   /* first error of the chunk */
     char message[256];
 } wf_sim_chunk;
@@ -90,9 +92,14 @@ typedef struct wf_sim_ctx {
 void wf_sim_parallel(int threads, size_t n_chunks,
                      void (*fn)(void *ctx, size_t chunk), void *ctx);
 
-/* Appends an event to a chunk's buffer (grows geometrically; the buffers
- * are reused from year to year, so steady state does not allocate). */
-bool wf_sim_chunk_push(wf_sim_chunk *c, const wf_event *ev);
+/* Makes room for `more` events after the chunk's c->n (grows
+ * geometrically; the buffers are reused from year to year, so steady state
+ * does not allocate). False when out of memory. */
+bool wf_sim_chunk_grow(wf_sim_chunk *c, size_t more);
+static inline bool wf_sim_chunk_reserve(wf_sim_chunk *c, size_t more)
+{
+    return c->cap - c->n >= more || wf_sim_chunk_grow(c, more);
+}
 
 /* Rows per chunk of the parallel phases (the scratch arrays' size). */
 #define WF_SIM_CHUNK_ROWS 8192

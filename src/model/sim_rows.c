@@ -73,17 +73,18 @@ void wf_sim_rows_cache_dates(wf_sim_rows *r, size_t i)
     r->hire_md[i] = (uint16_t)(m * 32 + d);
 }
 
-bool wf_sim_chunk_push(wf_sim_chunk *c, const wf_event *ev)
+bool wf_sim_chunk_grow(wf_sim_chunk *c, size_t more)
 {
-    if (c->n == c->cap) {
-        size_t want = c->cap ? c->cap * 2 : 4096;
-        wf_event *p = realloc(c->ev, want * sizeof *p);
-        if (!p)
-            return false;
-        c->ev = p;
-        c->cap = want;
-    }
-    c->ev[c->n++] = *ev;
+    size_t want = c->cap ? c->cap : 4096;
+    while (want - c->n < more)
+        want *= 2;
+    if (want == c->cap)
+        return true;
+    wf_event *p = realloc(c->ev, want * sizeof *p);
+    if (!p)
+        return false;
+    c->ev = p;
+    c->cap = want;
     return true;
 }
 
