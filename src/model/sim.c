@@ -44,7 +44,8 @@ typedef struct sim {
     size_t n_chunks;
     wf_sim_rank *rank;
     size_t rank_cap;
-    uint32_t *perm, *inv;
+    uint32_t *perm, *inv, *pos;     /* the hires' id order, its inverse,
+                                       and where they go in the rows */
     size_t perm_cap;
     char **arenas;                  /* hire ids, one arena per year */
     size_t n_arenas;
@@ -478,19 +479,20 @@ static wf_status make_hire_ids(sim *s, int64_t H, wf_error *err)
     return WF_OK;
 }
 
-/* Merges the hires (in id order through perm) into the sorted rows. */
+/* Merges the hires (in id order through perm) into the sorted rows: first
+ * where each goes (one comparison per hire when, as usual, the new ids
+ * sort after every id there is), then the columns move. */
 static void merge_hires(sim *s)
 {
-    wf_sim_rows *r = &s->rows, *h = &s->hires;
-    size_t i = r->n, j = h->n, out = r->n + h->n;
-    while (j > 0) {
-        const char *hid = h->id[s->perm[j - 1]];
-        if (i > 0 && strcmp(r->id[i - 1], hid) > 0)
-            wf_sim_rows_copy(r, --out, r, --i);
-        else
-            wf_sim_rows_copy(r, --out, h, s->perm[--j]);
+    const wf_sim_rows *r = &s->rows, *h = &s->hires;
+    size_t i = r->n;
+    for (size_t k = h->n; k-- > 0;) {
+        const char *hid = h->id[s->perm[k]];
+        while (i > 0 && strcmp(r->id[i - 1], hid) > 0)
+            i--;
+        s->pos[k] = (uint32_t)(i + k);
     }
-    r->n += h->n;
+    wf_sim_rows_merge(&s->rows, h, s->perm, s->pos);
 }
 
 static wf_status hire(sim *s, int64_t H, int64_t tnh, int64_t *tnh_done,
@@ -512,6 +514,10 @@ static wf_status hire(sim *s, int64_t H, int64_t tnh, int64_t *tnh_done,
     if (!inv)
         return wf_error_nomem(err, "hires");
     s->inv = inv;
+    uint32_t *pos = realloc(s->pos, s->perm_cap * sizeof *pos);
+    if (!pos)
+        return wf_error_nomem(err, "hires");
+    s->pos = pos;
     if (!reserve_chunks(s, chunks_for((size_t)H)))
         return wf_error_nomem(err, "hires");
     wf_status st = make_hire_ids(s, H, err);
@@ -597,15 +603,7 @@ static wf_status hand_over(sim *s, const wf_sim_sink *sink, wf_year_summary *sum
 
 static void end_year(sim *s)
 {
-    wf_sim_rows *r = &s->rows;
-    size_t out = 0;
-    for (size_t i = 0; i < r->n; i++)
-        if (r->term_cat[i] == WF_CAT_NEW_HIRE) {
-            if (out != i)
-                wf_sim_rows_copy(r, out, r, i);
-            out++;
-        }
-    r->n = out;
+    wf_sim_rows_keep(&s->rows);
     double g = 1.0 + s->cfg->salary_structure_growth;
     for (int l = 0; l < s->tab->n_levels; l++) {
         s->ctx.band_min[l] = llround((double)s->ctx.band_min[l] * g);
@@ -683,6 +681,7 @@ static void sim_free(sim *s)
     free(s->rank);
     free(s->perm);
     free(s->inv);
+    free(s->pos);
     for (size_t k = 0; k < s->n_arenas; k++)
         free(s->arenas[k]);
     free(s->arenas);

@@ -128,6 +128,14 @@ static inline int wf_sim_years(int year, int md, int fy, int fmd)
     return year - fy - (fmd > md);
 }
 
+/* Drops the rows whose term_cat is not WF_CAT_NEW_HIRE (those who left
+ * during the year), keeping the order of the others. */
+void wf_sim_rows_keep(wf_sim_rows *r);
+/* Inserts the m = h->n rows of h into r (room reserved): the k-th of
+ * them in id order is h's row perm[k] and becomes r's row pos[k] (pos
+ * increasing, pos[k] - k of r's rows before it). */
+void wf_sim_rows_merge(wf_sim_rows *r, const wf_sim_rows *h,
+                       const uint32_t *perm, const uint32_t *pos);
 /* Row si of src to row di of dst, every column. */
 void wf_sim_rows_copy(wf_sim_rows *dst, size_t di, const wf_sim_rows *src,
                       size_t si);

@@ -19,12 +19,13 @@
 #include "sim_int.h"
 #include "wf_date.h"
 
-#define ROW_FIELDS(X)                                                   \
+#define ROW_FIELDS_BUT_TERM_CAT(X)                                      \
     X(id) X(id_len) X(birth) X(hire) X(elig) X(salary) X(deferral)      \
     X(birth_y) X(hire_y) X(birth_md) X(hire_md)                         \
     X(enroll_day) X(pend_opt_day) X(pend_opt_prob) X(level) X(enrolled) \
-    X(source) X(opted_out) X(esc_opt_out) X(term_cat) X(is_hire)        \
+    X(source) X(opted_out) X(esc_opt_out) X(is_hire)                    \
     X(age_y) X(ten_y) X(term_prob)
+#define ROW_FIELDS(X) ROW_FIELDS_BUT_TERM_CAT(X) X(term_cat)
 
 bool wf_sim_rows_reserve(wf_sim_rows *r, size_t cap)
 {
@@ -60,6 +61,56 @@ void wf_sim_rows_copy(wf_sim_rows *dst, size_t di, const wf_sim_rows *src,
 #define X(f) dst->f[di] = src->f[si];
     ROW_FIELDS(X)
 #undef X
+}
+
+void wf_sim_rows_keep(wf_sim_rows *r)
+{
+    const uint8_t *term_cat = r->term_cat;
+    size_t first = 0, n = r->n, out;
+    while (first < n && term_cat[first] == WF_CAT_NEW_HIRE)
+        first++;
+    if (first == n)
+        return;
+    /* One column at a time: each loop streams through one array (a row at
+     * a time touched every column at once). Branch-free: the store is
+     * overwritten when the row is not kept. term_cat goes last, as it
+     * decides. */
+#define X(f)                                                \
+    out = first;                                            \
+    for (size_t i = first; i < n; i++) {                    \
+        r->f[out] = r->f[i];                                \
+        out += term_cat[i] == WF_CAT_NEW_HIRE;              \
+    }
+    ROW_FIELDS_BUT_TERM_CAT(X)
+#undef X
+    out = first;
+    for (size_t i = first; i < n; i++) {
+        uint8_t c = r->term_cat[i];
+        r->term_cat[out] = c;
+        out += c == WF_CAT_NEW_HIRE;
+    }
+    r->n = out;
+}
+
+void wf_sim_rows_merge(wf_sim_rows *r, const wf_sim_rows *h,
+                       const uint32_t *perm, const uint32_t *pos)
+{
+    size_t n = r->n, m = h->n;
+    if (m == 0)
+        return;
+    /* Hire k (in id order) goes to pos[k]; the rows between hires k and
+     * k + 1 move up by k + 1, those before hire 0 stay. Walked from the
+     * top, so nothing is overwritten before it has moved. */
+#define X(f)                                                            \
+    for (size_t k = m; k-- > 0;) {                                      \
+        size_t lo = pos[k] - k, hi = k + 1 < m ? pos[k + 1] - (k + 1) : n; \
+        if (hi > lo)                                                    \
+            memmove(&r->f[pos[k] + 1], &r->f[lo], (hi - lo) * sizeof *r->f); \
+        r->f[pos[k]] = h->f[perm[k]];                                   \
+    }
+    ROW_FIELDS(X)
+#undef X
+    r->n = n + m;
 }
 
 void wf_sim_rows_cache_dates(wf_sim_rows *r, size_t i)
