@@ -47,6 +47,8 @@ typedef struct sim {
     uint32_t *perm, *inv, *pos;     /* the hires' id order, its inverse,
                                        and where they go in the rows */
     size_t perm_cap;
+    uint32_t *keep;                 /* year end: the rows that stay */
+    size_t keep_cap;
     char **arenas;                  /* hire ids, one arena per year */
     size_t n_arenas;
     wf_event *year_ev;
@@ -601,14 +603,17 @@ static wf_status hand_over(sim *s, const wf_sim_sink *sink, wf_year_summary *sum
     return st;
 }
 
-static void end_year(sim *s)
+static wf_status end_year(sim *s, wf_error *err)
 {
-    wf_sim_rows_keep(&s->rows);
+    if (!wf_grow((void **)&s->keep, &s->keep_cap, s->rows.n, sizeof *s->keep))
+        return wf_error_nomem(err, "workforce");
+    wf_sim_rows_keep(&s->rows, s->keep);
     double g = 1.0 + s->cfg->salary_structure_growth;
     for (int l = 0; l < s->tab->n_levels; l++) {
         s->ctx.band_min[l] = llround((double)s->ctx.band_min[l] * g);
         s->ctx.band_max[l] = llround((double)s->ctx.band_max[l] * g);
     }
+    return WF_OK;
 }
 
 static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink,
@@ -663,8 +668,7 @@ static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink
     st = hand_over(s, sink, &sum, want_snap, err);
     if (st != WF_OK)
         return st;
-    end_year(s);
-    return WF_OK;
+    return end_year(s, err);
 }
 
 static void sim_free(sim *s)
@@ -682,6 +686,7 @@ static void sim_free(sim *s)
     free(s->perm);
     free(s->inv);
     free(s->pos);
+    free(s->keep);
     for (size_t k = 0; k < s->n_arenas; k++)
         free(s->arenas[k]);
     free(s->arenas);

@@ -19,13 +19,12 @@
 #include "sim_int.h"
 #include "wf_date.h"
 
-#define ROW_FIELDS_BUT_TERM_CAT(X)                                      \
+#define ROW_FIELDS(X)                                                   \
     X(id) X(id_len) X(birth) X(hire) X(elig) X(salary) X(deferral)      \
     X(birth_y) X(hire_y) X(birth_md) X(hire_md)                         \
     X(enroll_day) X(pend_opt_day) X(pend_opt_prob) X(level) X(enrolled) \
-    X(source) X(opted_out) X(esc_opt_out) X(is_hire)                    \
+    X(source) X(opted_out) X(esc_opt_out) X(term_cat) X(is_hire)        \
     X(age_y) X(ten_y) X(term_prob)
-#define ROW_FIELDS(X) ROW_FIELDS_BUT_TERM_CAT(X) X(term_cat)
 
 bool wf_sim_rows_reserve(wf_sim_rows *r, size_t cap)
 {
@@ -63,33 +62,29 @@ void wf_sim_rows_copy(wf_sim_rows *dst, size_t di, const wf_sim_rows *src,
 #undef X
 }
 
-void wf_sim_rows_keep(wf_sim_rows *r)
+size_t wf_sim_rows_keep(wf_sim_rows *r, uint32_t *keep)
 {
     const uint8_t *term_cat = r->term_cat;
-    size_t first = 0, n = r->n, out;
-    while (first < n && term_cat[first] == WF_CAT_NEW_HIRE)
+    size_t n = r->n, m = 0;
+    for (size_t i = 0; i < n; i++) {
+        keep[m] = (uint32_t)i;
+        m += term_cat[i] == WF_CAT_NEW_HIRE;
+    }
+    size_t first = 0; /* rows before the first drop stay where they are */
+    while (first < m && keep[first] == first)
         first++;
-    if (first == n)
-        return;
-    /* One column at a time: each loop streams through one array (a row at
-     * a time touched every column at once). Branch-free: the store is
-     * overwritten when the row is not kept. term_cat goes last, as it
-     * decides. */
+    /* One column at a time, from the list of kept rows: each loop streams
+     * through one array, and its loads do not wait for each other. */
 #define X(f)                                                \
-    out = first;                                            \
-    for (size_t i = first; i < n; i++) {                    \
-        r->f[out] = r->f[i];                                \
-        out += term_cat[i] == WF_CAT_NEW_HIRE;              \
+    {                                                       \
+        __typeof__(r->f) col = r->f;                        \
+        for (size_t o = first; o < m; o++)                  \
+            col[o] = col[keep[o]];                          \
     }
-    ROW_FIELDS_BUT_TERM_CAT(X)
+    ROW_FIELDS(X)
 #undef X
-    out = first;
-    for (size_t i = first; i < n; i++) {
-        uint8_t c = r->term_cat[i];
-        r->term_cat[out] = c;
-        out += c == WF_CAT_NEW_HIRE;
-    }
-    r->n = out;
+    r->n = m;
+    return m;
 }
 
 void wf_sim_rows_merge(wf_sim_rows *r, const wf_sim_rows *h,

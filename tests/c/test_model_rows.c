@@ -90,7 +90,8 @@ TEST(model_rows_keep_matches_row_copies)
             if (b.term_cat[i] == WF_CAT_NEW_HIRE)
                 wf_sim_rows_copy(&b, out++, &b, i);
         b.n = out;
-        wf_sim_rows_keep(&a);
+        uint32_t keep[300];
+        wf_sim_rows_keep(&a, keep);
         ASSERT_EQ(a.n, b.n);
         for (size_t i = 0; i < a.n; i++)
             ASSERT_TRUE(same_row(&a, &b, i));
