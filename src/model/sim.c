@@ -220,6 +220,9 @@ static void begin_year(sim *s, int y)
         wf_date_to_ymd(c->jan1 + d, &yy, &m, &dd);
         c->md_of_doy[d] = (uint16_t)(m * 32 + dd);
     }
+    /* escalation_due's "enrolled at least delay years before esc_day" as
+     * one comparison of the enrollment day. */
+    c->esc_enrolled_by = wf_date_last_years_before(c->esc_day, cfg->esc_delay_years);
 }
 
 /* ---- phase A: the year's ages, P and retirements -------------------------- */
@@ -356,8 +359,12 @@ static void phase_h(void *arg, size_t k)
     chunk_range(k, h->n, &b, &e);
     size_t n = e - b;
     hire_draws(s, WF_STREAM_HIRE_DATE, b, n, x);
-    for (size_t j = b; j < e; j++)
-        h->hire[j] = c->jan1 + (int32_t)wf_rng_pick(x[j - b], (uint32_t)wf_days_in_year(c->year));
+    for (size_t j = b; j < e; j++) {
+        uint32_t doy = wf_rng_pick(x[j - b], (uint32_t)wf_days_in_year(c->year));
+        h->hire[j] = c->jan1 + (int32_t)doy;
+        h->hire_y[j] = (int16_t)c->year;
+        h->hire_md[j] = c->md_of_doy[doy];
+    }
     hire_draws(s, WF_STREAM_HIRE_AGE, b, n, x);
     for (size_t j = b; j < e; j++) {
         uint32_t ra = wf_rng_pick(x[j - b], (uint32_t)t->hire_age_total_ppm);
@@ -368,10 +375,20 @@ static void phase_h(void *arg, size_t k)
     }
     hire_draws(s, WF_STREAM_HIRE_BIRTH_DAY, b, n, x);
     for (size_t j = b; j < e; j++) {
-        h->birth[j] = wf_date_add_years(h->hire[j], -h->age_y[j]) -
+        /* Dates from the calendar fields where they are known already:
+         * the same days as wf_date_add_years and wf_sim_rows_cache_dates
+         * give, with one conversion to (year, month, day) instead of
+         * four. */
+        int by, bm, bd;
+        h->birth[j] = wf_date_add_years_ymd(c->year, h->hire_md[j] / 32,
+                                            h->hire_md[j] % 32, -h->age_y[j]) -
                       (int32_t)wf_rng_pick(x[j - b], 365);
-        wf_sim_rows_cache_dates(h, j);
-        h->elig[j] = elig_day(cfg, h->birth[j], h->hire[j]);
+        wf_date_to_ymd(h->birth[j], &by, &bm, &bd);
+        h->birth_y[j] = (int16_t)by;
+        h->birth_md[j] = (uint16_t)(bm * 32 + bd);
+        int32_t adult = wf_date_add_years_ymd(by, bm, bd, cfg->minimum_age);
+        int32_t waited = h->hire[j] + cfg->waiting_period_days;
+        h->elig[j] = waited > adult ? waited : adult; /* as elig_day */
         /* The age for the year is the age at hire: the drawn age, since
          * the birth day moves back less than a year. */
     }

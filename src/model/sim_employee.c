@@ -314,15 +314,19 @@ static void sort_cands(emp_year *e)
     }
 }
 
-/* 4.9: is the escalation due on d, on the state after the earlier events? */
+/* 4.9: is the escalation due on d (always esc_day), on the state after
+ * the earlier events? enroll_day + delay years <= d is enroll_day <=
+ * esc_enrolled_by (sim.c, begin_year). */
 static bool escalation_due(const wf_sim_ctx *ctx, size_t i, int32_t d)
 {
+    assert(d == ctx->esc_day);
+    (void)d;
     const wf_config *cfg = ctx->cfg;
     const wf_sim_rows *r = ctx->rows;
     return r->enrolled[i] &&
            (cfg->esc_scope == WF_ESC_ALL_ENROLLED || r->source[i] == WF_SRC_AUTO) &&
            r->deferral[i] > 0 && r->deferral[i] < cfg->esc_cap_bp &&
-           wf_date_add_years(r->enroll_day[i], cfg->esc_delay_years) <= d &&
+           r->enroll_day[i] <= ctx->esc_enrolled_by &&
            !r->esc_opt_out[i];
 }
 

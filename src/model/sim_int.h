@@ -78,6 +78,9 @@ typedef struct wf_sim_ctx {
     int year;
     int32_t jan1, dec31, census_day, prev_jan1;
     int32_t promo_day, merit_day, enroll_day, esc_day, ae_cutoff;
+    int32_t esc_enrolled_by;            /* last enrollment day for which
+                                           the escalation delay is over on
+                                           esc_day */
     int64_t *band_min, *band_max;       /* band(year) per level, cents */
     int64_t income_top_cents;           /* top income segment's maximum */
     int64_t *income_min_cents;          /* per income segment */
