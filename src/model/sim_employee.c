@@ -45,6 +45,7 @@ typedef struct emp_year {   /* one employee's working values for the year */
     size_t i;
     int32_t term;           /* termination day or WF_DATE_NULL */
     cand c[WF_EV_COUNT];
+    int64_t order[WF_EV_COUNT]; /* (date, type, index into c), sortable */
     int n;
 } emp_year;
 
@@ -63,6 +64,7 @@ static void add(emp_year *e, int32_t date, wf_event_type type,
                 wf_event_category cat, double prob)
 {
     assert(e->n < WF_EV_COUNT);
+    e->order[e->n] = (int64_t)date * 65536 + (int64_t)type * 256 + e->n;
     cand *c = &e->c[e->n++];
     c->date = date;
     c->type = (uint8_t)type;
@@ -300,17 +302,23 @@ static void list_events(emp_year *e, const wf_behaviour *b, int32_t *pend)
         add(e, ctx->esc_day, WF_EV_DEFERRAL_ESCALATION, WF_CAT_AUTO_ESCALATION, NAN);
 }
 
+/* Orders the candidates by (date, type), the event_sequence order. The
+ * sort moves one integer per candidate (date, type and index packed into
+ * e->order; an employee has one candidate per type, so no two are equal),
+ * not the candidates: moving those, just written field by field, stalled
+ * on store forwarding. */
+_Static_assert(WF_EV_COUNT <= 256, "type and index take a byte each in order");
+
 static void sort_cands(emp_year *e)
 {
     for (int a = 1; a < e->n; a++) {
-        cand k = e->c[a];
+        int64_t k = e->order[a];
         int b = a;
-        while (b > 0 && (e->c[b - 1].date > k.date ||
-                         (e->c[b - 1].date == k.date && e->c[b - 1].type > k.type))) {
-            e->c[b] = e->c[b - 1];
+        while (b > 0 && e->order[b - 1] > k) {
+            e->order[b] = e->order[b - 1];
             b--;
         }
-        e->c[b] = k;
+        e->order[b] = k;
     }
 }
 
@@ -417,7 +425,7 @@ static bool emit(const wf_sim_ctx *ctx, emp_year *e, wf_sim_chunk *out)
     if (!wf_sim_chunk_reserve(out, (size_t)e->n))
         return false;
     for (int k = 0; k < e->n; k++) {
-        cand *c = &e->c[k];
+        cand *c = &e->c[e->order[k] & 0xff];
         wf_event *ev = &out->ev[out->n];
         ev->emp = (uint32_t)i;
         ev->date = c->date;
