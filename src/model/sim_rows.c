@@ -176,9 +176,11 @@ void wf_sim_parallel(int threads, size_t n_chunks,
 
 /* ---- selection of the first k by (key, index) ---------------------------- */
 
-static bool less(const wf_sim_rank *a, const wf_sim_rank *b)
+/* Without branches: the comparisons of a partition are as good as coin
+ * tosses, and mispredicted branches were most of its time. */
+static inline bool less(const wf_sim_rank *a, const wf_sim_rank *b)
 {
-    return a->key < b->key || (a->key == b->key && a->idx < b->idx);
+    return (a->key < b->key) | ((a->key == b->key) & (a->idx < b->idx));
 }
 
 static void swap(wf_sim_rank *a, wf_sim_rank *b)
@@ -188,25 +190,54 @@ static void swap(wf_sim_rank *a, wf_sim_rank *b)
     *b = t;
 }
 
-void wf_sim_select(wf_sim_rank *v, size_t n, size_t k)
+/* Index of the element of [lo, hi) to partition by: for a long range,
+ * the element of an evenly spaced sample whose rank in the sample matches
+ * k's in the range, so that the partition lands near k and leaves a few
+ * percent of the range (instead of about half); otherwise the median of
+ * three. */
+static size_t pivot_of(wf_sim_rank *v, size_t lo, size_t hi, size_t k)
 {
-    size_t lo = 0, hi = n; /* the k-th smallest lies in [lo, hi) */
-    if (k == 0 || k >= n)
-        return;
-    while (hi - lo > 1) {
-        /* Median of three as pivot, moved to hi - 1. */
-        size_t mid = lo + (hi - lo) / 2;
+    enum { S = 255, LONG = 16384 };
+    size_t n = hi - lo;
+    if (n < LONG) {
+        size_t mid = lo + n / 2;
         if (less(&v[mid], &v[lo]))
             swap(&v[mid], &v[lo]);
         if (less(&v[hi - 1], &v[lo]))
             swap(&v[hi - 1], &v[lo]);
         if (less(&v[mid], &v[hi - 1]))
             swap(&v[mid], &v[hi - 1]);
+        return hi - 1;
+    }
+    size_t at[S];
+    for (size_t j = 0; j < S; j++) { /* insertion sort of the sample */
+        size_t x = lo + (2 * j + 1) * n / (2 * S), b = j;
+        while (b > 0 && less(&v[x], &v[at[b - 1]])) {
+            at[b] = at[b - 1];
+            b--;
+        }
+        at[b] = x;
+    }
+    return at[(k - lo) * S / n];
+}
+
+void wf_sim_select(wf_sim_rank *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n; /* the k-th smallest lies in [lo, hi) */
+    if (k == 0 || k >= n)
+        return;
+    while (hi - lo > 1) {
+        swap(&v[pivot_of(v, lo, hi, k)], &v[hi - 1]);
         wf_sim_rank pivot = v[hi - 1];
+        /* Lomuto's partition, branch-free: [lo, store) < pivot <= [store, j). */
         size_t store = lo;
-        for (size_t j = lo; j < hi - 1; j++)
-            if (less(&v[j], &pivot))
-                swap(&v[j], &v[store++]);
+        for (size_t j = lo; j < hi - 1; j++) {
+            wf_sim_rank t = v[j];
+            bool lt = less(&t, &pivot);
+            v[j] = v[store];
+            v[store] = t;
+            store += lt;
+        }
         swap(&v[store], &v[hi - 1]);
         if (store == k)
             return;

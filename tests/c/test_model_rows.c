@@ -7,6 +7,7 @@
  * that interleave with the rows (ids that sort before, between and after
  * the existing ones), not only the usual case of hires sorting last.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,5 +165,58 @@ TEST(model_rows_merge_matches_row_copies)
         wf_sim_rows_free(&a);
         wf_sim_rows_free(&b);
         wf_sim_rows_free(&h);
+    }
+}
+
+static int cmp_rank(const void *a, const void *b)
+{
+    const wf_sim_rank *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* wf_sim_select against a full sort, on arrays long enough for its sampled
+ * pivots, with ties (few distinct keys) and infinite keys (the unranked),
+ * for k near both ends and in between. */
+TEST(model_rows_select_matches_sort)
+{
+    enum { MAXN = 200000 };
+    static wf_sim_rank v[MAXN], w[MAXN];
+    static bool in[MAXN];
+    uint64_t seed = wf_test_seed(0x5eed0003), st = seed;
+    wf_test_note("seed %llu", (unsigned long long)seed);
+    for (int round = 0; round < 12; round++) {
+        size_t n = round < 2 ? (size_t)(next(&st) % 100) + 1
+                             : (size_t)(next(&st) % MAXN) + 1;
+        int distinct = round % 3 == 0 ? 7 : 0; /* 0: continuous keys */
+        for (size_t i = 0; i < n; i++) {
+            uint64_t x = next(&st);
+            double key = distinct ? (double)(x % (uint64_t)distinct)
+                                  : (double)(x >> 11) / 9007199254740992.0;
+            if (x % 10 == 0)
+                key = INFINITY;
+            v[i].key = key;
+            v[i].idx = (uint32_t)(n - 1 - i); /* ids not in array order */
+        }
+        size_t ks[4] = {1, n / 10, n / 2, n - 1};
+        for (int t = 0; t < 4; t++) {
+            size_t k = ks[t];
+            if (k == 0 || k >= n)
+                continue;
+            memcpy(w, v, n * sizeof *w);
+            wf_sim_select(w, n, k);
+            memset(in, 0, n);
+            for (size_t j = 0; j < k; j++)
+                in[w[j].idx] = true;
+            memcpy(w, v, n * sizeof *w);
+            qsort(w, n, sizeof *w, cmp_rank);
+            for (size_t j = 0; j < n; j++)
+                if (in[w[j].idx] != (j < k)) {
+                    wf_test_fail(__FILE__, __LINE__, "n %zu k %zu: rank %zu wrong", n,
+                                 k, j);
+                    return;
+                }
+        }
     }
 }
