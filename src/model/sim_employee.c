@@ -110,18 +110,6 @@ void wf_sim_chunk_pre_init(wf_sim_chunk *c)
     }
 }
 
-/* Could list_enrollment draw stream s for row i? (On the state at January
- * 1, which is what the row holds before its own walk.) */
-static bool enrollment_possible(const wf_sim_ctx *ctx, size_t i, wf_stream s)
-{
-    const wf_sim_rows *r = ctx->rows;
-    if (!ctx->cfg->ve_enabled || r->enrolled[i])
-        return false;
-    if (s == WF_STREAM_VOLUNTARY_ENROLLMENT)
-        return in_year(ctx, r->elig[i]);
-    return r->elig[i] < ctx->jan1;
-}
-
 /* Could list_enrollment auto-enroll row i this year (and so draw its
  * opt-out)? The same test as there, less "active on that day". */
 static bool auto_enrollment_possible(const wf_sim_ctx *ctx, size_t i)
@@ -133,7 +121,7 @@ static bool auto_enrollment_possible(const wf_sim_ctx *ctx, size_t i)
 }
 
 /* The rows of [begin, end) that list_promotion could draw for. */
-static bool promotion_possible(const wf_sim_ctx *ctx, size_t i)
+static inline bool promotion_possible(const wf_sim_ctx *ctx, size_t i)
 {
     const wf_sim_rows *r = ctx->rows;
     return !r->is_hire[i] && r->level[i] < ctx->tab->n_levels &&
@@ -141,7 +129,7 @@ static bool promotion_possible(const wf_sim_ctx *ctx, size_t i)
 }
 
 /* 4.3: the promotion probability of row i (a promotion candidate). */
-static double promotion_p(const wf_sim_ctx *ctx, size_t i)
+static inline double promotion_p(const wf_sim_ctx *ctx, size_t i)
 {
     const wf_sim_rows *r = ctx->rows;
     const wf_tables *t = ctx->tab;
@@ -151,51 +139,83 @@ static double promotion_p(const wf_sim_ctx *ctx, size_t i)
     return p > 1.0 ? 1.0 : p;
 }
 
-/* Could row i (at January 1) use a draw of stream s this year? A superset
- * of the rows that do: conditions on the year's chronology (active on the
- * day, the state after earlier events) are left to the walk. */
-static bool may_draw(const wf_sim_ctx *ctx, const wf_sim_chunk *c, size_t i,
-                     wf_stream s)
+/* Hashes stream s for the n rows idx[0..n) into c->x (in list order) and
+ * files the draws by row in c->pre[s]. */
+static void pre_draw(const wf_sim_ctx *ctx, wf_sim_chunk *c, wf_stream s,
+                     const uint32_t *idx, size_t n)
 {
     const wf_sim_rows *r = ctx->rows;
-    switch (s) {
-    case WF_STREAM_MERIT:
-        return !r->is_hire[i];
-    case WF_STREAM_PROMOTION:
-        return promotion_possible(ctx, i);
-    case WF_STREAM_PROMOTION_RAISE: /* needs the promotion draws first */
-        return promotion_possible(ctx, i) &&
-               wf_rng_u(c->pre[WF_STREAM_PROMOTION][i - c->begin]) <
-                   promotion_p(ctx, i);
-    case WF_STREAM_TERMINATION_DATE:
-        return r->term_cat[i] != WF_CAT_NEW_HIRE &&
-               r->term_cat[i] != WF_CAT_NEW_HIRE_TERMINATION;
-    case WF_STREAM_NEW_HIRE_TERMINATION_DATE:
-        return r->term_cat[i] == WF_CAT_NEW_HIRE_TERMINATION;
-    case WF_STREAM_OPT_OUT:
-        return auto_enrollment_possible(ctx, i);
-    default:
-        return enrollment_possible(ctx, i, s);
-    }
+    wf_rng_x_batch_ahead(&ctx->st[s], (const char *const *)r->id, r->id_len,
+                         idx, n, c->x);
+    uint32_t *dst = c->pre[s] - c->begin;
+    for (size_t k = 0; k < n; k++)
+        dst[idx[k]] = c->x[k];
 }
 
-/* The draws of stream s for the rows of the chunk that may use them, into
- * c->pre[s]. may_draw is inlined into one loop per stream. */
-static inline __attribute__((always_inline)) void
-batch_draws(const wf_sim_ctx *ctx, size_t begin, size_t end, wf_sim_chunk *c,
-            wf_stream s)
+/* Every draw phase B may use, for the rows [begin, end) at January 1:
+ * a superset of the rows that do use one, conditions on the year's
+ * chronology (active on the day, the state after earlier events) being
+ * left to the walk. Lists are built without branches; two streams whose
+ * rows exclude each other share c->idx, one list from each end (together
+ * they never hold more than the chunk's rows, and where the two ends meet
+ * both write the same row). */
+static void pre_draws(const wf_sim_ctx *ctx, size_t begin, size_t end,
+                      wf_sim_chunk *c)
 {
+    const wf_config *cfg = ctx->cfg;
     const wf_sim_rows *r = ctx->rows;
-    size_t n = 0;
+    uint32_t *lo = c->idx, *hi = c->idx + WF_SIM_CHUNK_ROWS;
+    size_t a = 0, b = 0;
     for (size_t i = begin; i < end; i++) {
-        c->idx[n] = (uint32_t)i;
-        n += may_draw(ctx, c, i, s);
+        uint8_t t = r->term_cat[i];
+        lo[a] = hi[-1 - (ptrdiff_t)b] = (uint32_t)i;
+        a += t != WF_CAT_NEW_HIRE && t != WF_CAT_NEW_HIRE_TERMINATION;
+        b += t == WF_CAT_NEW_HIRE_TERMINATION;
     }
-    wf_rng_x_batch_ahead(&ctx->st[s], (const char *const *)r->id, r->id_len,
-                         c->idx, n, c->x);
-    uint32_t *dst = c->pre[s];
-    for (size_t k = 0; k < n; k++)
-        dst[c->idx[k] - begin] = c->x[k];
+    pre_draw(ctx, c, WF_STREAM_TERMINATION_DATE, lo, a);
+    pre_draw(ctx, c, WF_STREAM_NEW_HIRE_TERMINATION_DATE, hi - b, b);
+
+    a = 0;
+    for (size_t i = begin; i < end; i++) {
+        lo[a] = (uint32_t)i;
+        a += promotion_possible(ctx, i);
+    }
+    pre_draw(ctx, c, WF_STREAM_PROMOTION, lo, a);
+    b = 0; /* the promoted (in place: b <= k) draw their raise */
+    for (size_t k = 0; k < a; k++) {
+        uint32_t i = lo[k];
+        lo[b] = i;
+        b += wf_rng_u(c->x[k]) < promotion_p(ctx, i);
+    }
+    pre_draw(ctx, c, WF_STREAM_PROMOTION_RAISE, lo, b);
+
+    a = 0;
+    for (size_t i = begin; i < end; i++) {
+        lo[a] = (uint32_t)i;
+        a += !r->is_hire[i];
+    }
+    pre_draw(ctx, c, WF_STREAM_MERIT, lo, a);
+
+    if (cfg->ve_enabled) { /* list_enrollment: voluntary or conversion */
+        a = b = 0;
+        for (size_t i = begin; i < end; i++) {
+            bool no = !r->enrolled[i];
+            lo[a] = hi[-1 - (ptrdiff_t)b] = (uint32_t)i;
+            a += no & in_year(ctx, r->elig[i]);
+            b += no & (r->elig[i] < ctx->jan1);
+        }
+        pre_draw(ctx, c, WF_STREAM_VOLUNTARY_ENROLLMENT, lo, a);
+        pre_draw(ctx, c, WF_STREAM_ENROLLMENT_CONVERSION, hi - b, b);
+    }
+
+    if (cfg->ae_enabled) {
+        a = 0;
+        for (size_t i = begin; i < end; i++) {
+            lo[a] = (uint32_t)i;
+            a += auto_enrollment_possible(ctx, i);
+        }
+        pre_draw(ctx, c, WF_STREAM_OPT_OUT, lo, a);
+    }
 }
 
 /* The termination day, drawn here because only terminating rows need it. */
@@ -515,14 +535,7 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
     memset(c->used, 0, sizeof c->used);
     memset(c->by_type, 0, sizeof c->by_type);
     memset(c->by_category, 0, sizeof c->by_category);
-    batch_draws(ctx, begin, end, c, WF_STREAM_TERMINATION_DATE);
-    batch_draws(ctx, begin, end, c, WF_STREAM_NEW_HIRE_TERMINATION_DATE);
-    batch_draws(ctx, begin, end, c, WF_STREAM_PROMOTION);
-    batch_draws(ctx, begin, end, c, WF_STREAM_PROMOTION_RAISE); /* after PROMOTION */
-    batch_draws(ctx, begin, end, c, WF_STREAM_MERIT);
-    batch_draws(ctx, begin, end, c, WF_STREAM_VOLUNTARY_ENROLLMENT);
-    batch_draws(ctx, begin, end, c, WF_STREAM_ENROLLMENT_CONVERSION);
-    batch_draws(ctx, begin, end, c, WF_STREAM_OPT_OUT);
+    pre_draws(ctx, begin, end, c);
     for (size_t i = begin; i < end && c->status == WF_OK; i++) {
         emp_year e;
         int32_t pend;
