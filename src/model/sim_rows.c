@@ -11,6 +11,7 @@
  * rows, and the caller commits results in chunk order, so the output does
  * not depend on the number of threads or on scheduling.
  */
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -190,14 +191,16 @@ static void swap(wf_sim_rank *a, wf_sim_rank *b)
     *b = t;
 }
 
-/* Index of the element of [lo, hi) to partition by: for a long range,
- * the element of an evenly spaced sample whose rank in the sample matches
- * k's in the range, so that the partition lands near k and leaves a few
- * percent of the range (instead of about half); otherwise the median of
- * three. */
+/* Index of the element of [lo, hi) to partition by. For a long range, an
+ * element of an evenly spaced sample, about three standard deviations of
+ * the sample's rank estimate beyond k's rank, on the side that leaves k in
+ * the shorter part: one partition then keeps little more than the distance
+ * from k to the near end of the range (quickselect's usual pivot keeps
+ * about half, and a pivot aimed at k itself lands on either side of it).
+ * Otherwise the median of three. */
 static size_t pivot_of(wf_sim_rank *v, size_t lo, size_t hi, size_t k)
 {
-    enum { S = 255, LONG = 16384 };
+    enum { S = 511, LONG = 32768 };
     size_t n = hi - lo;
     if (n < LONG) {
         size_t mid = lo + n / 2;
@@ -209,8 +212,8 @@ static size_t pivot_of(wf_sim_rank *v, size_t lo, size_t hi, size_t k)
             swap(&v[mid], &v[hi - 1]);
         return hi - 1;
     }
-    size_t at[S];
-    for (size_t j = 0; j < S; j++) { /* insertion sort of the sample */
+    size_t at[S]; /* the sample's indices, sorted by element */
+    for (size_t j = 0; j < S; j++) {
         size_t x = lo + (2 * j + 1) * n / (2 * S), b = j;
         while (b > 0 && less(&v[x], &v[at[b - 1]])) {
             at[b] = at[b - 1];
@@ -218,7 +221,10 @@ static size_t pivot_of(wf_sim_rank *v, size_t lo, size_t hi, size_t k)
         }
         at[b] = x;
     }
-    return at[(k - lo) * S / n];
+    double f = (double)(k - lo) / (double)n;
+    double r = f * S, margin = 3.0 * sqrt(S * f * (1.0 - f)) + 2.0;
+    r = f < 0.5 ? r + margin : r - margin;
+    return at[r < 0.0 ? 0 : r > S - 1 ? S - 1 : (size_t)r];
 }
 
 void wf_sim_select(wf_sim_rank *v, size_t n, size_t k)
