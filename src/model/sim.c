@@ -22,6 +22,7 @@
  * in row order, so results do not depend on the thread count.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +53,13 @@ typedef struct sim {
     char **arenas;                  /* hire ids, one arena per year */
     size_t n_arenas;
     wf_event *year_ev;
-    size_t year_ev_cap;
+    size_t year_ev_cap, year_n;
+    /* phase B's commit in chunk order (commit_ready) */
+    pthread_mutex_t commit_lock;
+    size_t b_chunks, committed;     /* chunks of the phase, committed */
+    bool commit_failed;             /* year_ev could not grow */
+    wf_event **pool_ev;             /* free event buffers, n_pool of them */
+    size_t *pool_cap, n_pool;
     wf_snapshot_row *snap;
     size_t snap_cap;
     const char **age_labels, **ten_labels;
@@ -86,6 +93,16 @@ static bool reserve_chunks(sim *s, size_t n)
     wf_sim_chunk *p = realloc(s->chunks, n * sizeof *p);
     if (!p)
         return false;
+    s->chunks = p;
+    /* The pool holds at most every chunk's buffer. */
+    wf_event **pe = realloc(s->pool_ev, n * sizeof *pe);
+    if (!pe)
+        return false;
+    s->pool_ev = pe;
+    size_t *pc = realloc(s->pool_cap, n * sizeof *pc);
+    if (!pc)
+        return false;
+    s->pool_cap = pc;
     memset(p + s->n_chunks, 0, (n - s->n_chunks) * sizeof *p);
     s->chunks = p;
     for (; s->n_chunks < n; s->n_chunks++) {
@@ -559,34 +576,77 @@ static wf_status hire(sim *s, int64_t H, int64_t tnh, int64_t *tnh_done,
 
 /* ---- phase B and the year's output ---------------------------------------- */
 
+/* Phase B's events reach year_ev in chunk order as chunks finish: the
+ * thread that finishes chunk k, once every chunk before k is done, copies
+ * k and whatever finished after it into place, while the events are still
+ * in its cache (copying them all at the end read them back from memory),
+ * and gives their buffers back to a pool that the next chunks take from:
+ * a few buffers in use at a time instead of one per chunk, so the year's
+ * events are touched twice, not three times. Chunks finish in about the
+ * order they start, so little waits. Everything below is under
+ * s->commit_lock; the chunks' own work is not. */
+static void commit_ready(sim *s)
+{
+    while (s->committed < s->b_chunks && s->chunks[s->committed].done) {
+        wf_sim_chunk *c = &s->chunks[s->committed++];
+        if (c->n && !s->commit_failed) {
+            if (wf_grow((void **)&s->year_ev, &s->year_ev_cap, s->year_n + c->n,
+                        sizeof *s->year_ev)) {
+                memcpy(s->year_ev + s->year_n, c->ev, c->n * sizeof *c->ev);
+                s->year_n += c->n;
+            } else {
+                s->commit_failed = true;
+            }
+        }
+        s->pool_ev[s->n_pool] = c->ev;
+        s->pool_cap[s->n_pool++] = c->cap;
+        c->ev = NULL;
+        c->cap = 0;
+    }
+}
+
 static void phase_b(void *arg, size_t k)
 {
     sim *s = arg;
+    wf_sim_chunk *c = &s->chunks[k];
     size_t b, e;
     chunk_range(k, s->rows.n, &b, &e);
-    s->chunks[k].n = 0;
-    s->chunks[k].status = WF_OK;
-    wf_sim_employees(&s->ctx, b, e, &s->chunks[k]);
+    pthread_mutex_lock(&s->commit_lock);
+    if (s->n_pool > 0) {
+        s->n_pool--;
+        c->ev = s->pool_ev[s->n_pool];
+        c->cap = s->pool_cap[s->n_pool];
+    }
+    pthread_mutex_unlock(&s->commit_lock);
+    c->n = 0;
+    c->status = WF_OK;
+    wf_sim_employees(&s->ctx, b, e, c);
+    pthread_mutex_lock(&s->commit_lock);
+    c->done = true;
+    commit_ready(s);
+    pthread_mutex_unlock(&s->commit_lock);
+}
+
+/* Runs phase B over nch chunks; the events end in year_ev[0, year_n). */
+static bool run_phase_b(sim *s, size_t nch)
+{
+    for (size_t k = 0; k < nch; k++)
+        s->chunks[k].done = false;
+    s->b_chunks = nch;
+    s->committed = 0;
+    s->year_n = 0;
+    s->commit_failed = false;
+    wf_sim_parallel(s->threads, nch, phase_b, s);
+    return !s->commit_failed;
 }
 
 static wf_status gather(sim *s, size_t nch, wf_year_summary *sum, wf_error *err)
 {
-    size_t total = 0;
-    for (size_t k = 0; k < nch; k++) {
+    for (size_t k = 0; k < nch; k++)
         if (s->chunks[k].status != WF_OK)
             return wf_error_set(err, s->chunks[k].status, NULL, 0, 0, "%s",
                                 s->chunks[k].message);
-        total += s->chunks[k].n;
-    }
-    if (!wf_grow((void **)&s->year_ev, &s->year_ev_cap, total, sizeof *s->year_ev))
-        return wf_error_nomem(err, "events");
-    size_t at = 0;
-    for (size_t k = 0; k < nch; k++) {
-        if (s->chunks[k].n)
-            memcpy(s->year_ev + at, s->chunks[k].ev, s->chunks[k].n * sizeof *s->year_ev);
-        at += s->chunks[k].n;
-    }
-    sum->events = (int64_t)total;
+    sum->events = (int64_t)s->year_n;
     for (size_t k = 0; k < nch; k++) {
         for (int t = 0; t < WF_EV_COUNT; t++)
             sum->by_type[t] += s->chunks[k].by_type[t];
@@ -676,7 +736,8 @@ static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink
         (want_snap && !wf_grow((void **)&s->snap, &s->snap_cap, s->rows.n, sizeof *s->snap)))
         return wf_error_nomem(err, "workforce");
     s->ctx.snap = want_snap ? s->snap : NULL;
-    wf_sim_parallel(s->threads, nch, phase_b, s);
+    if (!run_phase_b(s, nch))
+        return wf_error_nomem(err, "events");
     st = gather(s, nch, &sum, err);
     if (st != WF_OK)
         return st;
@@ -693,12 +754,17 @@ static void sim_free(sim *s)
     wf_sim_rows_free(&s->rows);
     wf_sim_rows_free(&s->hires);
     for (size_t k = 0; k < s->n_chunks; k++) {
-        free(s->chunks[k].ev);
+        free(s->chunks[k].ev); /* NULL unless a phase stopped early */
         free(s->chunks[k].idx);
         free(s->chunks[k].x);
         free(s->chunks[k].pre_buf);
     }
     free(s->chunks);
+    for (size_t k = 0; k < s->n_pool; k++)
+        free(s->pool_ev[k]);
+    free(s->pool_ev);
+    free(s->pool_cap);
+    pthread_mutex_destroy(&s->commit_lock);
     free(s->rank);
     free(s->perm);
     free(s->inv);
@@ -725,6 +791,7 @@ wf_status wf_sim_run(const wf_config *cfg, const wf_tables *tab,
     s.cfg = cfg;
     s.tab = tab;
     s.threads = threads < 1 ? 1 : threads;
+    pthread_mutex_init(&s.commit_lock, NULL);
     wf_status st = setup(&s, cen, err);
     if (st != WF_OK)
         goto done;

@@ -64,6 +64,7 @@ typedef struct wf_sim_chunk {
     uint64_t used[WF_STREAM_COUNT];     /* phase B: the draws used, counted
                                            for wf_rng_count_add */
     size_t begin;                       /* phase B: the chunk's first row */
+    bool done;                          /* phase B: finished, not committed */
     int64_t by_type[WF_EV_COUNT];       /* phase B: the chunk's events by */
     int64_t by_category[WF_CAT_COUNT];  /* type and category */
     wf_status status;                   /* first error of the chunk */
