@@ -60,8 +60,9 @@ static bool in_year(const wf_sim_ctx *ctx, int32_t d)
     return d >= ctx->jan1 && d <= ctx->dec31;
 }
 
-static void add(emp_year *e, int32_t date, wf_event_type type,
-                wf_event_category cat, double prob)
+static inline __attribute__((always_inline)) void
+add(emp_year *e, int32_t date, wf_event_type type, wf_event_category cat,
+    double prob)
 {
     assert(e->n < WF_EV_COUNT);
     e->order[e->n] = (int64_t)date * 65536 + (int64_t)type * 256 + e->n;

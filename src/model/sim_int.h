@@ -134,7 +134,9 @@ static inline int wf_sim_years(int year, int md, int fy, int fmd)
 
 /* Drops the rows whose term_cat is not WF_CAT_NEW_HIRE (those who left
  * during the year), keeping the order of the others; keep is scratch of
- * r->n entries. Returns the rows left. */
+ * r->n entries. Returns the rows left. The per-year columns (term_cat,
+ * is_hire, age_y, ten_y, term_prob) are left unspecified: for the end of
+ * a year only. */
 size_t wf_sim_rows_keep(wf_sim_rows *r, uint32_t *keep);
 /* Inserts the m = h->n rows of h into r (room reserved): the k-th of
  * them in id order is h's row perm[k] and becomes r's row pos[k] (pos

@@ -20,12 +20,14 @@
 #include "sim_int.h"
 #include "wf_date.h"
 
-#define ROW_FIELDS(X)                                                   \
+#define CARRIED_FIELDS(X)                                               \
     X(id) X(id_len) X(birth) X(hire) X(elig) X(salary) X(deferral)      \
     X(birth_y) X(hire_y) X(birth_md) X(hire_md)                         \
     X(enroll_day) X(pend_opt_day) X(pend_opt_prob) X(level) X(enrolled) \
-    X(source) X(opted_out) X(esc_opt_out) X(term_cat) X(is_hire)        \
-    X(age_y) X(ten_y) X(term_prob)
+    X(source) X(opted_out) X(esc_opt_out)
+/* The per-year columns: phase A sets them for every row of the next year. */
+#define YEAR_FIELDS(X) X(term_cat) X(is_hire) X(age_y) X(ten_y) X(term_prob)
+#define ROW_FIELDS(X) CARRIED_FIELDS(X) YEAR_FIELDS(X)
 
 bool wf_sim_rows_reserve(wf_sim_rows *r, size_t cap)
 {
@@ -75,14 +77,16 @@ size_t wf_sim_rows_keep(wf_sim_rows *r, uint32_t *keep)
     while (first < m && keep[first] == first)
         first++;
     /* One column at a time, from the list of kept rows: each loop streams
-     * through one array, and its loads do not wait for each other. */
+     * through one array, and its loads do not wait for each other. The
+     * per-year columns are not moved: their values are of the year that
+     * ends, and phase A sets them anew for every row. */
 #define X(f)                                                \
     {                                                       \
         __typeof__(r->f) col = r->f;                        \
         for (size_t o = first; o < m; o++)                  \
             col[o] = col[keep[o]];                          \
     }
-    ROW_FIELDS(X)
+    CARRIED_FIELDS(X)
 #undef X
     r->n = m;
     return m;
