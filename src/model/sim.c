@@ -110,7 +110,8 @@ static bool reserve_chunks(sim *s, size_t n)
         c->idx = malloc(CHUNK_ROWS * sizeof *c->idx);
         c->x = malloc(CHUNK_ROWS * sizeof *c->x);
         c->pre_buf = malloc(WF_SIM_PRE_SLOTS * CHUNK_ROWS * sizeof *c->pre_buf);
-        if (!c->idx || !c->x || !c->pre_buf) {
+        c->term_day = malloc(CHUNK_ROWS * sizeof *c->term_day);
+        if (!c->idx || !c->x || !c->pre_buf || !c->term_day) {
             s->n_chunks++; /* freed with the others */
             return false;
         }
@@ -758,6 +759,7 @@ static void sim_free(sim *s)
         free(s->chunks[k].idx);
         free(s->chunks[k].x);
         free(s->chunks[k].pre_buf);
+        free(s->chunks[k].term_day);
     }
     free(s->chunks);
     for (size_t k = 0; k < s->n_pool; k++)

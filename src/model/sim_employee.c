@@ -160,12 +160,23 @@ static void pre_draw(const wf_sim_ctx *ctx, wf_sim_chunk *c, wf_stream s,
  * rows exclude each other share c->idx, one list from each end (together
  * they never hold more than the chunk's rows, and where the two ends meet
  * both write the same row). */
+static int32_t termination_day(const wf_sim_ctx *ctx, wf_sim_chunk *ch,
+                               size_t i);
+
+/* Would list_enrollment auto-enroll row i (term: its termination day)? */
+static inline bool auto_now(const wf_sim_ctx *ctx, size_t i, int32_t term)
+{
+    int32_t a = ctx->rows->elig[i] + ctx->cfg->ae_window_days;
+    return auto_enrollment_possible(ctx, i) && active_on(ctx->rows, i, term, a);
+}
+
 static void pre_draws(const wf_sim_ctx *ctx, size_t begin, size_t end,
                       wf_sim_chunk *c)
 {
     const wf_config *cfg = ctx->cfg;
     const wf_sim_rows *r = ctx->rows;
     uint32_t *lo = c->idx, *hi = c->idx + WF_SIM_CHUNK_ROWS;
+    const int32_t *term = c->term_day - begin;
     size_t a = 0, b = 0;
     for (size_t i = begin; i < end; i++) {
         uint8_t t = r->term_cat[i];
@@ -175,11 +186,17 @@ static void pre_draws(const wf_sim_ctx *ctx, size_t begin, size_t end,
     }
     pre_draw(ctx, c, WF_STREAM_TERMINATION_DATE, lo, a);
     pre_draw(ctx, c, WF_STREAM_NEW_HIRE_TERMINATION_DATE, hi - b, b);
+    /* Termination days first: with them the lists below hold only the
+     * rows active on the day of their event, as the walk requires (a
+     * superset only where the walk looks at the state after earlier
+     * events: a merit needs the salary under the band's top). */
+    for (size_t i = begin; i < end; i++)
+        c->term_day[i - begin] = termination_day(ctx, c, i);
 
     a = 0;
     for (size_t i = begin; i < end; i++) {
         lo[a] = (uint32_t)i;
-        a += promotion_possible(ctx, i);
+        a += promotion_possible(ctx, i) && active_on(r, i, term[i], ctx->promo_day);
     }
     pre_draw(ctx, c, WF_STREAM_PROMOTION, lo, a);
     b = 0; /* the promoted (in place: b <= k) draw their raise */
@@ -193,17 +210,19 @@ static void pre_draws(const wf_sim_ctx *ctx, size_t begin, size_t end,
     a = 0;
     for (size_t i = begin; i < end; i++) {
         lo[a] = (uint32_t)i;
-        a += !r->is_hire[i];
+        a += !r->is_hire[i] && active_on(r, i, term[i], ctx->merit_day);
     }
     pre_draw(ctx, c, WF_STREAM_MERIT, lo, a);
 
     if (cfg->ve_enabled) { /* list_enrollment: voluntary or conversion */
         a = b = 0;
         for (size_t i = begin; i < end; i++) {
-            bool no = !r->enrolled[i];
+            bool no = !r->enrolled[i] && !auto_now(ctx, i, term[i]);
             lo[a] = hi[-1 - (ptrdiff_t)b] = (uint32_t)i;
-            a += no & in_year(ctx, r->elig[i]);
-            b += no & (r->elig[i] < ctx->jan1);
+            a += no && in_year(ctx, r->elig[i]) &&
+                 active_on(r, i, term[i], r->elig[i]);
+            b += no && r->elig[i] < ctx->jan1 &&
+                 active_on(r, i, term[i], ctx->enroll_day);
         }
         pre_draw(ctx, c, WF_STREAM_VOLUNTARY_ENROLLMENT, lo, a);
         pre_draw(ctx, c, WF_STREAM_ENROLLMENT_CONVERSION, hi - b, b);
@@ -213,7 +232,7 @@ static void pre_draws(const wf_sim_ctx *ctx, size_t begin, size_t end,
         a = 0;
         for (size_t i = begin; i < end; i++) {
             lo[a] = (uint32_t)i;
-            a += auto_enrollment_possible(ctx, i);
+            a += auto_now(ctx, i, term[i]);
         }
         pre_draw(ctx, c, WF_STREAM_OPT_OUT, lo, a);
     }
@@ -547,7 +566,7 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
         e.ch = c;
         e.i = i;
         e.n = 0;
-        e.term = termination_day(ctx, c, i);
+        e.term = c->term_day[i - begin];
         list_events(&e, b, &pend);
         sort_cands(&e);
         if (!emit(ctx, &e, c)) {

@@ -61,6 +61,8 @@ typedef struct wf_sim_chunk {
      * voluntary enrollment or conversion). pre_buf owns them. */
     uint32_t *pre[WF_STREAM_COUNT];
     uint32_t *pre_buf;
+    int32_t *term_day;                  /* phase B: termination day by row
+                                           - begin, or WF_DATE_NULL */
     uint64_t used[WF_STREAM_COUNT];     /* phase B: the draws used, counted
                                            for wf_rng_count_add */
     size_t begin;                       /* phase B: the chunk's first row */
