@@ -98,6 +98,16 @@ void wf_sim_rows_merge(wf_sim_rows *r, const wf_sim_rows *h,
     size_t n = r->n, m = h->n;
     if (m == 0)
         return;
+    bool append = pos[0] == n, identity = true; /* the usual case */
+    for (size_t k = 0; k < m && identity; k++)
+        identity = perm[k] == k;
+    if (append && identity) {
+#define X(f) memcpy(&r->f[n], h->f, m * sizeof *r->f);
+        ROW_FIELDS(X)
+#undef X
+        r->n = n + m;
+        return;
+    }
     /* Hire k (in id order) goes to pos[k]; the rows between hires k and
      * k + 1 move up by k + 1, those before hire 0 stay. Walked from the
      * top, so nothing is overwritten before it has moved. */
