@@ -140,7 +140,11 @@ static wf_status load_census(sim *s, const wf_census *cen, wf_error *err)
     wf_sim_rows *r = &s->rows;
     int32_t census_day = s->ctx.census_day;
     uint32_t *order = malloc((cen->n ? cen->n : 1) * sizeof *order);
-    if (!order || !wf_sim_rows_reserve(r, cen->n)) {
+    /* Room for twice the census up front: the workforce of a year (the
+     * survivors and the year's hires) stays under it for years at the
+     * usual growth, so the columns are not moved by a realloc when the
+     * first hires arrive. Pages never written cost no memory. */
+    if (!order || !wf_sim_rows_reserve(r, 2 * cen->n)) {
         free(order);
         return wf_error_nomem(err, "workforce");
     }
