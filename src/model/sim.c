@@ -637,6 +637,12 @@ static bool run_phase_b(sim *s, size_t nch)
 {
     for (size_t k = 0; k < nch; k++)
         s->chunks[k].done = false;
+    /* About two events a row (1.8 at 1,000,000 x 10): room for them before
+     * the phase, so year_ev does not grow by steps, copying what it holds,
+     * while the first year's chunks commit. More is grown as needed. */
+    if (!wf_grow((void **)&s->year_ev, &s->year_ev_cap, 2 * s->rows.n,
+                 sizeof *s->year_ev))
+        return false;
     s->b_chunks = nch;
     s->committed = 0;
     s->year_n = 0;
