@@ -420,7 +420,7 @@ static void phase_h(void *arg, size_t k)
         double f = t->levels[l].new_hire_percentile +
                    cfg->new_hire_salary_spread * (2.0 * wf_rng_u(x[j - b]) - 1.0);
         f = f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
-        h->salary[j] = llround((double)c->band_min[l] +
+        h->salary[j] = wf_sim_llround((double)c->band_min[l] +
                                (double)(c->band_max[l] - c->band_min[l]) * f);
     }
     /* New-hire termination keys; non-candidates (hired on December 31)

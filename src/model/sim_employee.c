@@ -390,7 +390,7 @@ static bool apply_raise(const wf_sim_ctx *ctx, wf_sim_chunk *ch, size_t i,
         wf_rng_u(draw_pre(ctx, ch, i, WF_STREAM_MERIT)) < cfg->merit_probability)
         m = ctx->tab->levels[lv - 1].merit_rate;
     double factor = (1.0 + m) + cfg->cola_rate;
-    int64_t s = llround((double)r->salary[i] * factor);
+    int64_t s = wf_sim_llround((double)r->salary[i] * factor);
     if (s == r->salary[i])
         return false;
     *prev = r->salary[i];
@@ -442,7 +442,7 @@ static bool apply(const wf_sim_ctx *ctx, wf_sim_chunk *ch, size_t i,
         ev->prev_level = r->level[i];
         ev->prev_comp_cents = r->salary[i];
         r->level[i]++;
-        r->salary[i] = llround((double)r->salary[i] * (1.0 + rate));
+        r->salary[i] = wf_sim_llround((double)r->salary[i] * (1.0 + rate));
         return true;
     }
     case WF_EV_RAISE:

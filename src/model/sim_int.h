@@ -16,6 +16,7 @@
 #ifndef WF_SIM_INT_H
 #define WF_SIM_INT_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -158,6 +159,19 @@ typedef struct wf_sim_rank {
 /* Reorders v so that v[0..k) are the k smallest by (key, idx), in no
  * particular order. Expected O(n). */
 void wf_sim_select(wf_sim_rank *v, size_t n, size_t k);
+
+/* llround(x) (to nearest, halves away from zero) without the library
+ * call, for the salaries of every raise. For |x| < 2^52 the truncation t
+ * is exact and so is x - t, the fraction that decides; anything else
+ * (integers already, NaN, huge) goes to llround itself. */
+static inline int64_t wf_sim_llround(double x)
+{
+    if (!(x > -4503599627370496.0 && x < 4503599627370496.0))
+        return llround(x);
+    int64_t t = (int64_t)x;
+    double f = x - (double)t;
+    return t + (f >= 0.5) - (f <= -0.5);
+}
 
 /* Ages and tenures index the band tables through 0..WF_SIM_LUT-1. */
 static inline int wf_sim_clamp_lut(int v)

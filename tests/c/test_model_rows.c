@@ -226,3 +226,29 @@ TEST(model_rows_select_matches_sort)
         }
     }
 }
+
+/* wf_sim_llround is llround: halves, values near them, negatives, the
+ * 2^52 boundary and random salaries times random factors. */
+TEST(model_rows_llround_matches_libm)
+{
+    static const double fixed[] = {
+        0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 0.49999999999999994,
+        -0.49999999999999994, 4503599627370495.5, -4503599627370495.5,
+        4503599627370496.0, -4503599627370496.0, 9007199254740993.0,
+        1e18, -1e18, 12345678.5, 12345678.499999998, 12345678.500000002};
+    for (size_t j = 0; j < sizeof fixed / sizeof fixed[0]; j++)
+        ASSERT_EQ(wf_sim_llround(fixed[j]), llround(fixed[j]));
+    uint64_t seed = wf_test_seed(0x5eed0004), st = seed;
+    wf_test_note("seed %llu", (unsigned long long)seed);
+    for (int k = 0; k < 2000000; k++) {
+        uint64_t v = next(&st);
+        double cents = (double)(v % 100000000);
+        double factor = 1.0 + (double)((v >> 32) % 200000) / 1e6 - 0.05;
+        double x = k % 2 ? cents * factor : cents + 0.5 * (double)(k % 7) - 1.5;
+        if (wf_sim_llround(x) != llround(x)) {
+            wf_test_fail(__FILE__, __LINE__, "x %.17g: %lld != %lld", x,
+                         (long long)wf_sim_llround(x), (long long)llround(x));
+            return;
+        }
+    }
+}
