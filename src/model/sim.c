@@ -485,10 +485,20 @@ static wf_status make_hire_ids(sim *s, int64_t H, wf_error *err)
     hire_levels(s->tab, H, q);
     int lvl = 0;
     int64_t used = 0;
+    char num[24]; /* the number j + 1, counted up in decimal */
+    int nlen = format_hire_no(num, 1);
     for (int64_t j = 0; j < H; j++) {
         char *id = arena + (size_t)j * (size_t)stride;
         memcpy(id, prefix, (size_t)plen);
-        int len = plen + format_hire_no(id + plen, j + 1);
+        memcpy(id + plen, num, (size_t)nlen + 1);
+        int len = plen + nlen;
+        int d = nlen - 1;
+        while (d >= 0 && num[d] == '9')
+            num[d--] = '0';
+        if (d >= 0)
+            num[d]++;
+        else /* 99..9 + 1: one digit more */
+            nlen = format_hire_no(num, j + 2);
         while (used == q[lvl]) {
             lvl++;
             used = 0;
