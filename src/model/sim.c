@@ -5,10 +5,9 @@
  * are kept in employee_id order:
  *
  *   A  parallel   age and tenure for the year, last year's hires (P),
- *                 retirement draws (R);
- *      serial     workforce needs (needs.c);
- *   A2 parallel   termination keys k = u / h (only when Te > 0);
- *      serial     selection of the first Te by (k, id);
+ *                 retirement draws (R), termination keys k = u / h;
+ *      serial     workforce needs (needs.c); selection of the first Te
+ *                 by (k, id) (keys unused when Te = 0);
  *   H  parallel   the hires' attributes and new-hire termination keys;
  *      serial     selection of the first Tnh, merge of the hires into the
  *                 rows (a backward merge, in place);
@@ -17,7 +16,9 @@
  *                 to the sink with the summary and the snapshot; the rows
  *                 of those who left are dropped; bands grow.
  *
- * A draw is computed only where the model uses it. Parallel phases write
+ * Draws are pure functions of their keys, so some are computed ahead, in
+ * batches, for rows that may use them (phase B, the termination keys);
+ * rng.c's counters count only those the model uses. Parallel phases write
  * only the rows and buffers of their own chunk, and everything serial runs
  * in row order, so results do not depend on the thread count.
  */
@@ -249,6 +250,37 @@ static void begin_year(sim *s, int y)
 
 /* ---- phase A: the year's ages, P and retirements -------------------------- */
 
+/* Termination keys k = u / h of the rows of chunk k (MODEL.md 4.2), made in
+ * phase A while the chunk's rows are in the cache rather than in a pass of
+ * their own. They are needed whenever Te > 0, that is in about every year;
+ * computed ahead, so their draws count only when terminate_experienced
+ * ranks them. h is the row's event_probability should it terminate. */
+static void termination_keys(sim *s, size_t k)
+{
+    const wf_sim_ctx *c = &s->ctx;
+    const wf_tables *t = s->tab;
+    wf_sim_rows *r = &s->rows;
+    uint32_t *idx = s->chunks[k].idx, *x = s->chunks[k].x;
+    size_t b, e, n = 0;
+    chunk_range(k, s->n_s, &b, &e);
+    for (size_t i = b; i < e; i++) {
+        s->rank[i].idx = (uint32_t)i;
+        s->rank[i].key = INFINITY; /* retirees are not ranked */
+        if (r->term_cat[i] != WF_CAT_RETIREMENT)
+            idx[n++] = (uint32_t)i;
+    }
+    wf_rng_x_batch_ahead(&c->st[WF_STREAM_TERMINATION], (const char *const *)r->id,
+                         r->id_len, idx, n, x);
+    for (size_t j = 0; j < n; j++) {
+        size_t i = idx[j];
+        double h = t->levels[r->level[i] - 1].termination_base *
+                   t->term_age_mult[c->age_band[wf_sim_clamp_lut(r->age_y[i])]] *
+                   t->term_tenure_mult[c->ten_band[wf_sim_clamp_lut(r->ten_y[i])]];
+        s->rank[i].key = wf_rng_u(x[j]) / h;
+        r->term_prob[i] = h;
+    }
+}
+
 static void phase_a(void *arg, size_t k)
 {
     sim *s = arg;
@@ -281,44 +313,18 @@ static void phase_a(void *arg, size_t k)
             r->term_prob[i] = s->cfg->retirement_probability;
             ch->R++;
         }
+    termination_keys(s, k);
 }
 
-/* ---- phase A2: termination keys -------------------------------------------- */
-
-static void phase_a2(void *arg, size_t k)
-{
-    sim *s = arg;
-    const wf_sim_ctx *c = &s->ctx;
-    const wf_tables *t = s->tab;
-    wf_sim_rows *r = &s->rows;
-    uint32_t *idx = s->chunks[k].idx, *x = s->chunks[k].x;
-    size_t b, e, n = 0;
-    chunk_range(k, s->n_s, &b, &e);
-    for (size_t i = b; i < e; i++) {
-        s->rank[i].idx = (uint32_t)i;
-        s->rank[i].key = INFINITY; /* retirees are not ranked */
-        if (r->term_cat[i] != WF_CAT_RETIREMENT)
-            idx[n++] = (uint32_t)i;
-    }
-    wf_rng_x_batch(&c->st[WF_STREAM_TERMINATION], (const char *const *)r->id,
-                   r->id_len, idx, n, x);
-    for (size_t j = 0; j < n; j++) {
-        size_t i = idx[j];
-        double h = t->levels[r->level[i] - 1].termination_base *
-                   t->term_age_mult[c->age_band[wf_sim_clamp_lut(r->age_y[i])]] *
-                   t->term_tenure_mult[c->ten_band[wf_sim_clamp_lut(r->ten_y[i])]];
-        s->rank[i].key = wf_rng_u(x[j]) / h;
-        r->term_prob[i] = h;
-    }
-}
-
-static int64_t terminate_experienced(sim *s, int64_t te)
+/* The first te by (k, id) terminate (keys from phase A); R retirees. */
+static int64_t terminate_experienced(sim *s, int64_t te, int64_t R)
 {
     wf_sim_rows *r = &s->rows;
     size_t n = s->n_s;
     if (te <= 0)
         return 0;
-    wf_sim_parallel(s->threads, chunks_for(n), phase_a2, s);
+    /* Every row but the retirees drew its key. */
+    wf_rng_count_add(&s->ctx.st[WF_STREAM_TERMINATION], (uint64_t)((int64_t)n - R));
     if ((size_t)te > n)
         te = (int64_t)n;
     wf_sim_select(s->rank, n, (size_t)te);
@@ -744,7 +750,7 @@ static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink
     sum.H = nd.H;
     sum.Tnh = nd.Tnh;
     sum.R_actual = sum.R;
-    sum.Te_actual = terminate_experienced(s, nd.Te);
+    sum.Te_actual = terminate_experienced(s, nd.Te, sum.R);
     wf_status st = hire(s, nd.H, nd.Tnh, &sum.Tnh_actual, err);
     if (st != WF_OK)
         return st;
