@@ -55,14 +55,32 @@ int wf_date_year(int32_t day)
     return y;
 }
 
+int32_t wf_date_add_years_ymd(int year, int month, int dom, int n)
+{
+    year += n;
+    if (month == 2 && dom == 29 && !wf_is_leap(year))
+        dom = 28;
+    return wf_date_from_ymd(year, month, dom);
+}
+
 int32_t wf_date_add_years(int32_t day, int n)
 {
     int y, m, d;
     wf_date_to_ymd(day, &y, &m, &d);
-    y += n;
-    if (m == 2 && d == 29 && !wf_is_leap(y))
-        d = 28;
-    return wf_date_from_ymd(y, m, d);
+    return wf_date_add_years_ymd(y, m, d, n);
+}
+
+int32_t wf_date_last_years_before(int32_t d, int n)
+{
+    /* Adding years never moves a later day before an earlier one (29 and
+     * 28 February may land on one day), so the days that pass form a
+     * prefix; its end is within a day or two of d less n years. */
+    int32_t e = wf_date_add_years(d, -n);
+    while (wf_date_add_years(e + 1, n) <= d)
+        e++;
+    while (wf_date_add_years(e, n) > d)
+        e--;
+    return e;
 }
 
 int wf_years_between(int32_t from, int32_t d)

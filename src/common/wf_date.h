@@ -22,6 +22,12 @@ void wf_date_to_ymd(int32_t day, int *year, int *month, int *dom);
 int wf_date_year(int32_t day);
 /* Same month and day n years later (n may be negative); 29 Feb -> 28 Feb. */
 int32_t wf_date_add_years(int32_t day, int n);
+/* The same from a date already split into (year, month, day): one
+ * conversion instead of two. */
+int32_t wf_date_add_years_ymd(int year, int month, int dom, int n);
+/* The last day e with wf_date_add_years(e, n) <= d, so that
+ * "wf_date_add_years(x, n) <= d" is "x <= e" for every day x. */
+int32_t wf_date_last_years_before(int32_t d, int n);
 /* Completed years from `from` to `d` (MODEL.md 3), negative if d < from. */
 int wf_years_between(int32_t from, int32_t d);
 /* Strict "YYYY-MM-DD" (exactly 10 characters, a real date, year 0001-9999).

@@ -143,3 +143,9 @@ void wf_rng_count_use(const wf_rng_stream *s)
 {
     count(s, 1);
 }
+
+void wf_rng_count_add(const wf_rng_stream *s, uint64_t n)
+{
+    if (n)
+        count(s, (size_t)n);
+}

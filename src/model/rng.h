@@ -88,6 +88,8 @@ void wf_rng_x_batch_ahead(const wf_rng_stream *s, const char *const *ids,
  * run. */
 void wf_rng_count_install(uint64_t *counts, int first_year, int n_years);
 void wf_rng_count_use(const wf_rng_stream *s);
+/* The same for n draws of s at once (a chunk's tally). */
+void wf_rng_count_add(const wf_rng_stream *s, uint64_t n);
 
 /* u = x / 2^32, exact in a double. */
 static inline double wf_rng_u(uint32_t x)

@@ -5,10 +5,9 @@
  * are kept in employee_id order:
  *
  *   A  parallel   age and tenure for the year, last year's hires (P),
- *                 retirement draws (R);
- *      serial     workforce needs (needs.c);
- *   A2 parallel   termination keys k = u / h (only when Te > 0);
- *      serial     selection of the first Te by (k, id);
+ *                 retirement draws (R), termination keys k = u / h;
+ *      serial     workforce needs (needs.c); selection of the first Te
+ *                 by (k, id) (keys unused when Te = 0);
  *   H  parallel   the hires' attributes and new-hire termination keys;
  *      serial     selection of the first Tnh, merge of the hires into the
  *                 rows (a backward merge, in place);
@@ -17,11 +16,14 @@
  *                 to the sink with the summary and the snapshot; the rows
  *                 of those who left are dropped; bands grow.
  *
- * A draw is computed only where the model uses it. Parallel phases write
+ * Draws are pure functions of their keys, so some are computed ahead, in
+ * batches, for rows that may use them (phase B, the termination keys);
+ * rng.c's counters count only those the model uses. Parallel phases write
  * only the rows and buffers of their own chunk, and everything serial runs
  * in row order, so results do not depend on the thread count.
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,12 +46,21 @@ typedef struct sim {
     size_t n_chunks;
     wf_sim_rank *rank;
     size_t rank_cap;
-    uint32_t *perm, *inv;
+    uint32_t *perm, *inv, *pos;     /* the hires' id order, its inverse,
+                                       and where they go in the rows */
     size_t perm_cap;
+    uint32_t *keep;                 /* year end: the rows that stay */
+    size_t keep_cap;
     char **arenas;                  /* hire ids, one arena per year */
     size_t n_arenas;
     wf_event *year_ev;
-    size_t year_ev_cap;
+    size_t year_ev_cap, year_n;
+    /* phase B's commit in chunk order (commit_ready) */
+    pthread_mutex_t commit_lock;
+    size_t b_chunks, committed;     /* chunks of the phase, committed */
+    bool commit_failed;             /* year_ev could not grow */
+    wf_event **pool_ev;             /* free event buffers, n_pool of them */
+    size_t *pool_cap, n_pool;
     wf_snapshot_row *snap;
     size_t snap_cap;
     const char **age_labels, **ten_labels;
@@ -83,21 +94,29 @@ static bool reserve_chunks(sim *s, size_t n)
     wf_sim_chunk *p = realloc(s->chunks, n * sizeof *p);
     if (!p)
         return false;
+    s->chunks = p;
+    /* The pool holds at most every chunk's buffer. */
+    wf_event **pe = realloc(s->pool_ev, n * sizeof *pe);
+    if (!pe)
+        return false;
+    s->pool_ev = pe;
+    size_t *pc = realloc(s->pool_cap, n * sizeof *pc);
+    if (!pc)
+        return false;
+    s->pool_cap = pc;
     memset(p + s->n_chunks, 0, (n - s->n_chunks) * sizeof *p);
     s->chunks = p;
     for (; s->n_chunks < n; s->n_chunks++) {
         wf_sim_chunk *c = &p[s->n_chunks];
         c->idx = malloc(CHUNK_ROWS * sizeof *c->idx);
         c->x = malloc(CHUNK_ROWS * sizeof *c->x);
-        c->x_promo = malloc(CHUNK_ROWS * sizeof *c->x_promo);
-        c->x_merit = malloc(CHUNK_ROWS * sizeof *c->x_merit);
-        c->x_enroll = malloc(CHUNK_ROWS * sizeof *c->x_enroll);
-        c->x_term = malloc(CHUNK_ROWS * sizeof *c->x_term);
-        if (!c->idx || !c->x || !c->x_promo || !c->x_merit || !c->x_enroll ||
-            !c->x_term) {
+        c->pre_buf = malloc(WF_SIM_PRE_SLOTS * CHUNK_ROWS * sizeof *c->pre_buf);
+        c->term_day = malloc(CHUNK_ROWS * sizeof *c->term_day);
+        if (!c->idx || !c->x || !c->pre_buf || !c->term_day) {
             s->n_chunks++; /* freed with the others */
             return false;
         }
+        wf_sim_chunk_pre_init(c);
     }
     return true;
 }
@@ -122,7 +141,11 @@ static wf_status load_census(sim *s, const wf_census *cen, wf_error *err)
     wf_sim_rows *r = &s->rows;
     int32_t census_day = s->ctx.census_day;
     uint32_t *order = malloc((cen->n ? cen->n : 1) * sizeof *order);
-    if (!order || !wf_sim_rows_reserve(r, cen->n)) {
+    /* Room for twice the census up front: the workforce of a year (the
+     * survivors and the year's hires) stays under it for years at the
+     * usual growth, so the columns are not moved by a realloc when the
+     * first hires arrive. Pages never written cost no memory. */
+    if (!order || !wf_sim_rows_reserve(r, 2 * cen->n)) {
         free(order);
         return wf_error_nomem(err, "workforce");
     }
@@ -220,44 +243,20 @@ static void begin_year(sim *s, int y)
         wf_date_to_ymd(c->jan1 + d, &yy, &m, &dd);
         c->md_of_doy[d] = (uint16_t)(m * 32 + dd);
     }
+    /* escalation_due's "enrolled at least delay years before esc_day" as
+     * one comparison of the enrollment day. */
+    c->esc_enrolled_by = wf_date_last_years_before(c->esc_day, cfg->esc_delay_years);
 }
 
 /* ---- phase A: the year's ages, P and retirements -------------------------- */
 
-static void phase_a(void *arg, size_t k)
+/* Termination keys k = u / h of the rows of chunk k (MODEL.md 4.2), made in
+ * phase A while the chunk's rows are in the cache rather than in a pass of
+ * their own. They are needed whenever Te > 0, that is in about every year;
+ * computed ahead, so their draws count only when terminate_experienced
+ * ranks them. h is the row's event_probability should it terminate. */
+static void termination_keys(sim *s, size_t k)
 {
-    sim *s = arg;
-    const wf_sim_ctx *c = &s->ctx;
-    wf_sim_rows *r = &s->rows;
-    wf_sim_chunk *ch = &s->chunks[k];
-    size_t b, e;
-    chunk_range(k, s->n_s, &b, &e);
-    ch->R = ch->P = 0;
-    for (size_t i = b; i < e; i++) {
-        /* At January 1 (month-day 1 * 32 + 1); hires of S(y) are before it. */
-        int age = wf_sim_years(c->year, 33, r->birth_y[i], r->birth_md[i]);
-        r->age_y[i] = (int16_t)age;
-        r->ten_y[i] = (int16_t)wf_sim_years(c->year, 33, r->hire_y[i], r->hire_md[i]);
-        r->is_hire[i] = 0;
-        r->term_cat[i] = WF_CAT_NEW_HIRE;
-        r->term_prob[i] = NAN;
-        if (r->hire[i] >= c->prev_jan1 && r->hire[i] < c->jan1)
-            ch->P++;
-        if (age >= s->cfg->retirement_age &&
-            wf_rng_u(wf_rng_x(&c->st[WF_STREAM_RETIREMENT], r->id[i], r->id_len[i])) <
-                s->cfg->retirement_probability) {
-            r->term_cat[i] = WF_CAT_RETIREMENT;
-            r->term_prob[i] = s->cfg->retirement_probability;
-            ch->R++;
-        }
-    }
-}
-
-/* ---- phase A2: termination keys -------------------------------------------- */
-
-static void phase_a2(void *arg, size_t k)
-{
-    sim *s = arg;
     const wf_sim_ctx *c = &s->ctx;
     const wf_tables *t = s->tab;
     wf_sim_rows *r = &s->rows;
@@ -270,8 +269,8 @@ static void phase_a2(void *arg, size_t k)
         if (r->term_cat[i] != WF_CAT_RETIREMENT)
             idx[n++] = (uint32_t)i;
     }
-    wf_rng_x_batch(&c->st[WF_STREAM_TERMINATION], (const char *const *)r->id,
-                   r->id_len, idx, n, x);
+    wf_rng_x_batch_ahead(&c->st[WF_STREAM_TERMINATION], (const char *const *)r->id,
+                         r->id_len, idx, n, x);
     for (size_t j = 0; j < n; j++) {
         size_t i = idx[j];
         double h = t->levels[r->level[i] - 1].termination_base *
@@ -282,13 +281,50 @@ static void phase_a2(void *arg, size_t k)
     }
 }
 
-static int64_t terminate_experienced(sim *s, int64_t te)
+static void phase_a(void *arg, size_t k)
+{
+    sim *s = arg;
+    const wf_sim_ctx *c = &s->ctx;
+    wf_sim_rows *r = &s->rows;
+    wf_sim_chunk *ch = &s->chunks[k];
+    size_t b, e;
+    chunk_range(k, s->n_s, &b, &e);
+    size_t n = 0;
+    ch->R = ch->P = 0;
+    for (size_t i = b; i < e; i++) {
+        /* At January 1 (month-day 1 * 32 + 1); hires of S(y) are before it. */
+        int age = wf_sim_years(c->year, 33, r->birth_y[i], r->birth_md[i]);
+        r->age_y[i] = (int16_t)age;
+        r->ten_y[i] = (int16_t)wf_sim_years(c->year, 33, r->hire_y[i], r->hire_md[i]);
+        r->is_hire[i] = 0;
+        r->term_cat[i] = WF_CAT_NEW_HIRE;
+        r->term_prob[i] = NAN;
+        ch->P += r->hire[i] >= c->prev_jan1 && r->hire[i] < c->jan1;
+        ch->idx[n] = (uint32_t)i;
+        n += age >= s->cfg->retirement_age;
+    }
+    /* Everyone of retirement age draws: one batch. */
+    wf_rng_x_batch(&c->st[WF_STREAM_RETIREMENT], (const char *const *)r->id,
+                   r->id_len, ch->idx, n, ch->x);
+    for (size_t j = 0; j < n; j++)
+        if (wf_rng_u(ch->x[j]) < s->cfg->retirement_probability) {
+            size_t i = ch->idx[j];
+            r->term_cat[i] = WF_CAT_RETIREMENT;
+            r->term_prob[i] = s->cfg->retirement_probability;
+            ch->R++;
+        }
+    termination_keys(s, k);
+}
+
+/* The first te by (k, id) terminate (keys from phase A); R retirees. */
+static int64_t terminate_experienced(sim *s, int64_t te, int64_t R)
 {
     wf_sim_rows *r = &s->rows;
     size_t n = s->n_s;
     if (te <= 0)
         return 0;
-    wf_sim_parallel(s->threads, chunks_for(n), phase_a2, s);
+    /* Every row but the retirees drew its key. */
+    wf_rng_count_add(&s->ctx.st[WF_STREAM_TERMINATION], (uint64_t)((int64_t)n - R));
     if ((size_t)te > n)
         te = (int64_t)n;
     wf_sim_select(s->rank, n, (size_t)te);
@@ -351,8 +387,12 @@ static void phase_h(void *arg, size_t k)
     chunk_range(k, h->n, &b, &e);
     size_t n = e - b;
     hire_draws(s, WF_STREAM_HIRE_DATE, b, n, x);
-    for (size_t j = b; j < e; j++)
-        h->hire[j] = c->jan1 + (int32_t)wf_rng_pick(x[j - b], (uint32_t)wf_days_in_year(c->year));
+    for (size_t j = b; j < e; j++) {
+        uint32_t doy = wf_rng_pick(x[j - b], (uint32_t)wf_days_in_year(c->year));
+        h->hire[j] = c->jan1 + (int32_t)doy;
+        h->hire_y[j] = (int16_t)c->year;
+        h->hire_md[j] = c->md_of_doy[doy];
+    }
     hire_draws(s, WF_STREAM_HIRE_AGE, b, n, x);
     for (size_t j = b; j < e; j++) {
         uint32_t ra = wf_rng_pick(x[j - b], (uint32_t)t->hire_age_total_ppm);
@@ -363,10 +403,20 @@ static void phase_h(void *arg, size_t k)
     }
     hire_draws(s, WF_STREAM_HIRE_BIRTH_DAY, b, n, x);
     for (size_t j = b; j < e; j++) {
-        h->birth[j] = wf_date_add_years(h->hire[j], -h->age_y[j]) -
+        /* Dates from the calendar fields where they are known already:
+         * the same days as wf_date_add_years and wf_sim_rows_cache_dates
+         * give, with one conversion to (year, month, day) instead of
+         * four. */
+        int by, bm, bd;
+        h->birth[j] = wf_date_add_years_ymd(c->year, h->hire_md[j] / 32,
+                                            h->hire_md[j] % 32, -h->age_y[j]) -
                       (int32_t)wf_rng_pick(x[j - b], 365);
-        wf_sim_rows_cache_dates(h, j);
-        h->elig[j] = elig_day(cfg, h->birth[j], h->hire[j]);
+        wf_date_to_ymd(h->birth[j], &by, &bm, &bd);
+        h->birth_y[j] = (int16_t)by;
+        h->birth_md[j] = (uint16_t)(bm * 32 + bd);
+        int32_t adult = wf_date_add_years_ymd(by, bm, bd, cfg->minimum_age);
+        int32_t waited = h->hire[j] + cfg->waiting_period_days;
+        h->elig[j] = waited > adult ? waited : adult; /* as elig_day */
         /* The age for the year is the age at hire: the drawn age, since
          * the birth day moves back less than a year. */
     }
@@ -376,7 +426,7 @@ static void phase_h(void *arg, size_t k)
         double f = t->levels[l].new_hire_percentile +
                    cfg->new_hire_salary_spread * (2.0 * wf_rng_u(x[j - b]) - 1.0);
         f = f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
-        h->salary[j] = llround((double)c->band_min[l] +
+        h->salary[j] = wf_sim_llround((double)c->band_min[l] +
                                (double)(c->band_max[l] - c->band_min[l]) * f);
     }
     /* New-hire termination keys; non-candidates (hired on December 31)
@@ -400,12 +450,35 @@ static int cmp_hire(const void *a, const void *b, void *arg)
     return strcmp(h->id[*(const uint32_t *)a], h->id[*(const uint32_t *)b]);
 }
 
+/* Writes v in decimal, zero-padded to at least six digits (printf's
+ * "%06lld" for v >= 0), and a NUL; returns the digits written. */
+static int format_hire_no(char *p, int64_t v)
+{
+    char d[24];
+    int n = 0;
+    do {
+        d[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    while (n < 6)
+        d[n++] = '0';
+    for (int k = 0; k < n; k++)
+        p[k] = d[n - 1 - k];
+    p[n] = '\0';
+    return n;
+}
+
+/* The hires' ids "NH_{year}_{nnnnnn}" (MODEL.md 4.4), numbered 1..H in
+ * level order, and perm, their id order. The prefix is formatted once and
+ * the number by hand: snprintf for each of a year's ~260,000 hires (at
+ * 1,000,000 employees) was 4% of the simulation. */
 static wf_status make_hire_ids(sim *s, int64_t H, wf_error *err)
 {
     wf_sim_rows *h = &s->hires;
     int y = s->ctx.year;
-    char tmp[64];
-    int stride = snprintf(tmp, sizeof tmp, "NH_%d_%06lld", y, (long long)H) + 1;
+    char prefix[32], tmp[24];
+    int plen = snprintf(prefix, sizeof prefix, "NH_%d_", y);
+    int stride = plen + format_hire_no(tmp, H) + 1;
     char **ap = realloc(s->arenas, (s->n_arenas + 1) * sizeof *ap);
     if (!ap)
         return wf_error_nomem(err, "hire ids");
@@ -418,9 +491,20 @@ static wf_status make_hire_ids(sim *s, int64_t H, wf_error *err)
     hire_levels(s->tab, H, q);
     int lvl = 0;
     int64_t used = 0;
+    char num[24]; /* the number j + 1, counted up in decimal */
+    int nlen = format_hire_no(num, 1);
     for (int64_t j = 0; j < H; j++) {
         char *id = arena + (size_t)j * (size_t)stride;
-        int len = snprintf(id, (size_t)stride, "NH_%d_%06lld", y, (long long)(j + 1));
+        memcpy(id, prefix, (size_t)plen);
+        memcpy(id + plen, num, (size_t)nlen + 1);
+        int len = plen + nlen;
+        int d = nlen - 1;
+        while (d >= 0 && num[d] == '9')
+            num[d--] = '0';
+        if (d >= 0)
+            num[d]++;
+        else /* 99..9 + 1: one digit more */
+            nlen = format_hire_no(num, j + 2);
         while (used == q[lvl]) {
             lvl++;
             used = 0;
@@ -442,25 +526,30 @@ static wf_status make_hire_ids(sim *s, int64_t H, wf_error *err)
         s->perm[j] = (uint32_t)j;
     }
     h->n = (size_t)H;
-    qsort_r(s->perm, (size_t)H, sizeof *s->perm, cmp_hire, h);
+    /* Below a million hires every number has six digits, so the ids all
+     * have one length and their byte order is their number order: perm
+     * stays the identity and the sort is not needed. */
+    if (H > 999999)
+        qsort_r(s->perm, (size_t)H, sizeof *s->perm, cmp_hire, h);
     for (int64_t k = 0; k < H; k++)
         s->inv[s->perm[k]] = (uint32_t)k;
     return WF_OK;
 }
 
-/* Merges the hires (in id order through perm) into the sorted rows. */
+/* Merges the hires (in id order through perm) into the sorted rows: first
+ * where each goes (one comparison per hire when, as usual, the new ids
+ * sort after every id there is), then the columns move. */
 static void merge_hires(sim *s)
 {
-    wf_sim_rows *r = &s->rows, *h = &s->hires;
-    size_t i = r->n, j = h->n, out = r->n + h->n;
-    while (j > 0) {
-        const char *hid = h->id[s->perm[j - 1]];
-        if (i > 0 && strcmp(r->id[i - 1], hid) > 0)
-            wf_sim_rows_copy(r, --out, r, --i);
-        else
-            wf_sim_rows_copy(r, --out, h, s->perm[--j]);
+    const wf_sim_rows *r = &s->rows, *h = &s->hires;
+    size_t i = r->n;
+    for (size_t k = h->n; k-- > 0;) {
+        const char *hid = h->id[s->perm[k]];
+        while (i > 0 && strcmp(r->id[i - 1], hid) > 0)
+            i--;
+        s->pos[k] = (uint32_t)(i + k);
     }
-    r->n += h->n;
+    wf_sim_rows_merge(&s->rows, h, s->perm, s->pos);
 }
 
 static wf_status hire(sim *s, int64_t H, int64_t tnh, int64_t *tnh_done,
@@ -482,6 +571,10 @@ static wf_status hire(sim *s, int64_t H, int64_t tnh, int64_t *tnh_done,
     if (!inv)
         return wf_error_nomem(err, "hires");
     s->inv = inv;
+    uint32_t *pos = realloc(s->pos, s->perm_cap * sizeof *pos);
+    if (!pos)
+        return wf_error_nomem(err, "hires");
+    s->pos = pos;
     if (!reserve_chunks(s, chunks_for((size_t)H)))
         return wf_error_nomem(err, "hires");
     wf_status st = make_hire_ids(s, H, err);
@@ -504,37 +597,88 @@ static wf_status hire(sim *s, int64_t H, int64_t tnh, int64_t *tnh_done,
 
 /* ---- phase B and the year's output ---------------------------------------- */
 
+/* Phase B's events reach year_ev in chunk order as chunks finish: the
+ * thread that finishes chunk k, once every chunk before k is done, copies
+ * k and whatever finished after it into place, while the events are still
+ * in its cache (copying them all at the end read them back from memory),
+ * and gives their buffers back to a pool that the next chunks take from:
+ * a few buffers in use at a time instead of one per chunk, so the year's
+ * events are touched twice, not three times. Chunks finish in about the
+ * order they start, so little waits. Everything below is under
+ * s->commit_lock; the chunks' own work is not. */
+static void commit_ready(sim *s)
+{
+    while (s->committed < s->b_chunks && s->chunks[s->committed].done) {
+        wf_sim_chunk *c = &s->chunks[s->committed++];
+        if (c->n && !s->commit_failed) {
+            if (wf_grow((void **)&s->year_ev, &s->year_ev_cap, s->year_n + c->n,
+                        sizeof *s->year_ev)) {
+                memcpy(s->year_ev + s->year_n, c->ev, c->n * sizeof *c->ev);
+                s->year_n += c->n;
+            } else {
+                s->commit_failed = true;
+            }
+        }
+        s->pool_ev[s->n_pool] = c->ev;
+        s->pool_cap[s->n_pool++] = c->cap;
+        c->ev = NULL;
+        c->cap = 0;
+    }
+}
+
 static void phase_b(void *arg, size_t k)
 {
     sim *s = arg;
+    wf_sim_chunk *c = &s->chunks[k];
     size_t b, e;
     chunk_range(k, s->rows.n, &b, &e);
-    s->chunks[k].n = 0;
-    s->chunks[k].status = WF_OK;
-    wf_sim_employees(&s->ctx, b, e, &s->chunks[k]);
+    pthread_mutex_lock(&s->commit_lock);
+    if (s->n_pool > 0) {
+        s->n_pool--;
+        c->ev = s->pool_ev[s->n_pool];
+        c->cap = s->pool_cap[s->n_pool];
+    }
+    pthread_mutex_unlock(&s->commit_lock);
+    c->n = 0;
+    c->status = WF_OK;
+    wf_sim_employees(&s->ctx, b, e, c);
+    pthread_mutex_lock(&s->commit_lock);
+    c->done = true;
+    commit_ready(s);
+    pthread_mutex_unlock(&s->commit_lock);
+}
+
+/* Runs phase B over nch chunks; the events end in year_ev[0, year_n). */
+static bool run_phase_b(sim *s, size_t nch)
+{
+    for (size_t k = 0; k < nch; k++)
+        s->chunks[k].done = false;
+    /* About two events a row (1.8 at 1,000,000 x 10): room for them before
+     * the phase, so year_ev does not grow by steps, copying what it holds,
+     * while the first year's chunks commit. More is grown as needed. */
+    if (!wf_grow((void **)&s->year_ev, &s->year_ev_cap, 2 * s->rows.n,
+                 sizeof *s->year_ev))
+        return false;
+    s->b_chunks = nch;
+    s->committed = 0;
+    s->year_n = 0;
+    s->commit_failed = false;
+    wf_sim_parallel(s->threads, nch, phase_b, s);
+    return !s->commit_failed;
 }
 
 static wf_status gather(sim *s, size_t nch, wf_year_summary *sum, wf_error *err)
 {
-    size_t total = 0;
-    for (size_t k = 0; k < nch; k++) {
+    for (size_t k = 0; k < nch; k++)
         if (s->chunks[k].status != WF_OK)
             return wf_error_set(err, s->chunks[k].status, NULL, 0, 0, "%s",
                                 s->chunks[k].message);
-        total += s->chunks[k].n;
-    }
-    if (!wf_grow((void **)&s->year_ev, &s->year_ev_cap, total, sizeof *s->year_ev))
-        return wf_error_nomem(err, "events");
-    size_t at = 0;
+    sum->events = (int64_t)s->year_n;
     for (size_t k = 0; k < nch; k++) {
-        if (s->chunks[k].n)
-            memcpy(s->year_ev + at, s->chunks[k].ev, s->chunks[k].n * sizeof *s->year_ev);
-        at += s->chunks[k].n;
-    }
-    sum->events = (int64_t)total;
-    for (size_t j = 0; j < total; j++) {
-        sum->by_type[s->year_ev[j].type]++;
-        sum->by_category[s->year_ev[j].category]++;
+        for (int t = 0; t < WF_EV_COUNT; t++)
+            sum->by_type[t] += s->chunks[k].by_type[t];
+        for (int t = 0; t < WF_CAT_COUNT; t++)
+            sum->by_category[t] += s->chunks[k].by_category[t];
     }
     return WF_OK;
 }
@@ -563,22 +707,17 @@ static wf_status hand_over(sim *s, const wf_sim_sink *sink, wf_year_summary *sum
     return st;
 }
 
-static void end_year(sim *s)
+static wf_status end_year(sim *s, wf_error *err)
 {
-    wf_sim_rows *r = &s->rows;
-    size_t out = 0;
-    for (size_t i = 0; i < r->n; i++)
-        if (r->term_cat[i] == WF_CAT_NEW_HIRE) {
-            if (out != i)
-                wf_sim_rows_copy(r, out, r, i);
-            out++;
-        }
-    r->n = out;
+    if (!wf_grow((void **)&s->keep, &s->keep_cap, s->rows.n, sizeof *s->keep))
+        return wf_error_nomem(err, "workforce");
+    wf_sim_rows_keep(&s->rows, s->keep);
     double g = 1.0 + s->cfg->salary_structure_growth;
     for (int l = 0; l < s->tab->n_levels; l++) {
         s->ctx.band_min[l] = llround((double)s->ctx.band_min[l] * g);
         s->ctx.band_max[l] = llround((double)s->ctx.band_max[l] * g);
     }
+    return WF_OK;
 }
 
 static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink,
@@ -611,7 +750,7 @@ static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink
     sum.H = nd.H;
     sum.Tnh = nd.Tnh;
     sum.R_actual = sum.R;
-    sum.Te_actual = terminate_experienced(s, nd.Te);
+    sum.Te_actual = terminate_experienced(s, nd.Te, sum.R);
     wf_status st = hire(s, nd.H, nd.Tnh, &sum.Tnh_actual, err);
     if (st != WF_OK)
         return st;
@@ -624,7 +763,8 @@ static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink
         (want_snap && !wf_grow((void **)&s->snap, &s->snap_cap, s->rows.n, sizeof *s->snap)))
         return wf_error_nomem(err, "workforce");
     s->ctx.snap = want_snap ? s->snap : NULL;
-    wf_sim_parallel(s->threads, nch, phase_b, s);
+    if (!run_phase_b(s, nch))
+        return wf_error_nomem(err, "events");
     st = gather(s, nch, &sum, err);
     if (st != WF_OK)
         return st;
@@ -633,8 +773,7 @@ static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink
     st = hand_over(s, sink, &sum, want_snap, err);
     if (st != WF_OK)
         return st;
-    end_year(s);
-    return WF_OK;
+    return end_year(s, err);
 }
 
 static void sim_free(sim *s)
@@ -642,18 +781,23 @@ static void sim_free(sim *s)
     wf_sim_rows_free(&s->rows);
     wf_sim_rows_free(&s->hires);
     for (size_t k = 0; k < s->n_chunks; k++) {
-        free(s->chunks[k].ev);
+        free(s->chunks[k].ev); /* NULL unless a phase stopped early */
         free(s->chunks[k].idx);
         free(s->chunks[k].x);
-        free(s->chunks[k].x_promo);
-        free(s->chunks[k].x_merit);
-        free(s->chunks[k].x_enroll);
-        free(s->chunks[k].x_term);
+        free(s->chunks[k].pre_buf);
+        free(s->chunks[k].term_day);
     }
     free(s->chunks);
+    for (size_t k = 0; k < s->n_pool; k++)
+        free(s->pool_ev[k]);
+    free(s->pool_ev);
+    free(s->pool_cap);
+    pthread_mutex_destroy(&s->commit_lock);
     free(s->rank);
     free(s->perm);
     free(s->inv);
+    free(s->pos);
+    free(s->keep);
     for (size_t k = 0; k < s->n_arenas; k++)
         free(s->arenas[k]);
     free(s->arenas);
@@ -675,6 +819,7 @@ wf_status wf_sim_run(const wf_config *cfg, const wf_tables *tab,
     s.cfg = cfg;
     s.tab = tab;
     s.threads = threads < 1 ? 1 : threads;
+    pthread_mutex_init(&s.commit_lock, NULL);
     wf_status st = setup(&s, cen, err);
     if (st != WF_OK)
         goto done;

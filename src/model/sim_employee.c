@@ -41,10 +41,11 @@ typedef struct cand {
 
 typedef struct emp_year {   /* one employee's working values for the year */
     const wf_sim_ctx *ctx;
-    const wf_sim_chunk *ch; /* the chunk's precomputed draws */
+    wf_sim_chunk *ch;       /* the chunk's precomputed draws */
     size_t i;
     int32_t term;           /* termination day or WF_DATE_NULL */
     cand c[WF_EV_COUNT];
+    int64_t order[WF_EV_COUNT]; /* (date, type, index into c), sortable */
     int n;
 } emp_year;
 
@@ -59,10 +60,12 @@ static bool in_year(const wf_sim_ctx *ctx, int32_t d)
     return d >= ctx->jan1 && d <= ctx->dec31;
 }
 
-static void add(emp_year *e, int32_t date, wf_event_type type,
-                wf_event_category cat, double prob)
+static inline __attribute__((always_inline)) void
+add(emp_year *e, int32_t date, wf_event_type type, wf_event_category cat,
+    double prob)
 {
     assert(e->n < WF_EV_COUNT);
+    e->order[e->n] = (int64_t)date * 65536 + (int64_t)type * 256 + e->n;
     cand *c = &e->c[e->n++];
     c->date = date;
     c->type = (uint8_t)type;
@@ -72,72 +75,171 @@ static void add(emp_year *e, int32_t date, wf_event_type type,
     c->source = WF_SRC_NONE;
 }
 
-static uint32_t draw(const wf_sim_ctx *ctx, size_t i, wf_stream s)
+/* Every draw of phase B is computed for the whole chunk up front in
+ * batches (the multi-lane MD5), for every row that might use it; the walk
+ * then reads it here. A precomputed draw that ends up unused changes
+ * nothing, draws being pure functions; the used ones are tallied per chunk
+ * and counted once at its end (wf_rng_count_add). */
+static uint32_t draw_pre(const wf_sim_ctx *ctx, wf_sim_chunk *ch, size_t i,
+                         wf_stream s)
 {
-    const wf_sim_rows *r = ctx->rows;
-    return wf_rng_x(&ctx->st[s], r->id[i], r->id_len[i]);
+    (void)ctx;
+    assert(ch->pre[s]);
+    ch->used[s]++;
+    return ch->pre[s][i - ch->begin];
 }
 
-/* Termination dates, promotion, merit and enrollment draws are computed
- * for the whole chunk up front in batches (the multi-lane MD5), for every
- * row that might use them; the walk then reads them here. A precomputed
- * draw that ends up unused changes nothing: draws are pure functions. */
-static uint32_t draw_pre(const wf_sim_ctx *ctx, const wf_sim_chunk *ch,
-                         size_t i, wf_stream s)
+void wf_sim_chunk_pre_init(wf_sim_chunk *c)
 {
-    wf_rng_count_use(&ctx->st[s]);
-    switch (s) {
-    case WF_STREAM_MERIT: return ch->x_merit[i - ch->begin];
-    case WF_STREAM_PROMOTION: return ch->x_promo[i - ch->begin];
-    case WF_STREAM_TERMINATION_DATE:
-    case WF_STREAM_NEW_HIRE_TERMINATION_DATE: return ch->x_term[i - ch->begin];
-    default: return ch->x_enroll[i - ch->begin]; /* voluntary or conversion */
+    static const struct {
+        unsigned char stream, slot;
+    } map[] = {
+        {WF_STREAM_TERMINATION_DATE, 0},
+        {WF_STREAM_NEW_HIRE_TERMINATION_DATE, 0},
+        {WF_STREAM_PROMOTION, 1},
+        {WF_STREAM_PROMOTION_RAISE, 2},
+        {WF_STREAM_MERIT, 3},
+        {WF_STREAM_VOLUNTARY_ENROLLMENT, 4},
+        {WF_STREAM_ENROLLMENT_CONVERSION, 4},
+        {WF_STREAM_OPT_OUT, 5},
+    };
+    for (int s = 0; s < WF_STREAM_COUNT; s++)
+        c->pre[s] = NULL;
+    for (size_t k = 0; k < sizeof map / sizeof map[0]; k++) {
+        assert(map[k].slot < WF_SIM_PRE_SLOTS);
+        c->pre[map[k].stream] = c->pre_buf + (size_t)map[k].slot * WF_SIM_CHUNK_ROWS;
     }
 }
 
-/* Could list_enrollment draw stream s for row i? (On the state at January
- * 1, which is what the row holds before its own walk.) */
-static bool enrollment_possible(const wf_sim_ctx *ctx, size_t i, wf_stream s)
+/* Could list_enrollment auto-enroll row i this year (and so draw its
+ * opt-out)? The same test as there, less "active on that day". */
+static bool auto_enrollment_possible(const wf_sim_ctx *ctx, size_t i)
 {
+    const wf_config *cfg = ctx->cfg;
     const wf_sim_rows *r = ctx->rows;
-    if (!ctx->cfg->ve_enabled || r->enrolled[i])
-        return false;
-    if (s == WF_STREAM_VOLUNTARY_ENROLLMENT)
-        return in_year(ctx, r->elig[i]);
-    return r->elig[i] < ctx->jan1;
+    return cfg->ae_enabled && r->hire[i] >= ctx->ae_cutoff && !r->enrolled[i] &&
+           !r->opted_out[i] && in_year(ctx, r->elig[i] + cfg->ae_window_days);
 }
 
 /* The rows of [begin, end) that list_promotion could draw for. */
-static bool promotion_possible(const wf_sim_ctx *ctx, size_t i)
+static inline bool promotion_possible(const wf_sim_ctx *ctx, size_t i)
 {
     const wf_sim_rows *r = ctx->rows;
     return !r->is_hire[i] && r->level[i] < ctx->tab->n_levels &&
            r->ten_y[i] >= 1 && r->age_y[i] < 65;
 }
 
-static void batch_draws(const wf_sim_ctx *ctx, size_t begin, size_t end,
-                        wf_sim_chunk *c, wf_stream s, uint32_t *dst)
+/* 4.3: the promotion probability of row i (a promotion candidate). */
+static inline double promotion_p(const wf_sim_ctx *ctx, size_t i)
 {
     const wf_sim_rows *r = ctx->rows;
-    size_t n = 0;
-    for (size_t i = begin; i < end; i++)
-        if (s == WF_STREAM_MERIT       ? !r->is_hire[i]
-            : s == WF_STREAM_PROMOTION ? promotion_possible(ctx, i)
-            : s == WF_STREAM_TERMINATION_DATE
-                ? r->term_cat[i] != WF_CAT_NEW_HIRE &&
-                      r->term_cat[i] != WF_CAT_NEW_HIRE_TERMINATION
-            : s == WF_STREAM_NEW_HIRE_TERMINATION_DATE
-                ? r->term_cat[i] == WF_CAT_NEW_HIRE_TERMINATION
-                : enrollment_possible(ctx, i, s))
-            c->idx[n++] = (uint32_t)i;
+    const wf_tables *t = ctx->tab;
+    double p = t->levels[r->level[i] - 1].promotion_base *
+               t->promo_age_mult[ctx->age_band[wf_sim_clamp_lut(r->age_y[i])]] *
+               t->promo_tenure_mult[ctx->ten_band[wf_sim_clamp_lut(r->ten_y[i])]];
+    return p > 1.0 ? 1.0 : p;
+}
+
+/* Hashes stream s for the n rows idx[0..n) into c->x (in list order) and
+ * files the draws by row in c->pre[s]. */
+static void pre_draw(const wf_sim_ctx *ctx, wf_sim_chunk *c, wf_stream s,
+                     const uint32_t *idx, size_t n)
+{
+    const wf_sim_rows *r = ctx->rows;
     wf_rng_x_batch_ahead(&ctx->st[s], (const char *const *)r->id, r->id_len,
-                         c->idx, n, c->x);
+                         idx, n, c->x);
+    uint32_t *dst = c->pre[s] - c->begin;
     for (size_t k = 0; k < n; k++)
-        dst[c->idx[k] - begin] = c->x[k];
+        dst[idx[k]] = c->x[k];
+}
+
+/* Every draw phase B may use, for the rows [begin, end) at January 1:
+ * a superset of the rows that do use one, conditions on the year's
+ * chronology (active on the day, the state after earlier events) being
+ * left to the walk. Lists are built without branches; two streams whose
+ * rows exclude each other share c->idx, one list from each end (together
+ * they never hold more than the chunk's rows, and where the two ends meet
+ * both write the same row). */
+static int32_t termination_day(const wf_sim_ctx *ctx, wf_sim_chunk *ch,
+                               size_t i);
+
+/* Would list_enrollment auto-enroll row i (term: its termination day)? */
+static inline bool auto_now(const wf_sim_ctx *ctx, size_t i, int32_t term)
+{
+    int32_t a = ctx->rows->elig[i] + ctx->cfg->ae_window_days;
+    return auto_enrollment_possible(ctx, i) && active_on(ctx->rows, i, term, a);
+}
+
+static void pre_draws(const wf_sim_ctx *ctx, size_t begin, size_t end,
+                      wf_sim_chunk *c)
+{
+    const wf_config *cfg = ctx->cfg;
+    const wf_sim_rows *r = ctx->rows;
+    uint32_t *lo = c->idx, *hi = c->idx + WF_SIM_CHUNK_ROWS;
+    const int32_t *term = c->term_day - begin;
+    size_t a = 0, b = 0;
+    for (size_t i = begin; i < end; i++) {
+        uint8_t t = r->term_cat[i];
+        lo[a] = hi[-1 - (ptrdiff_t)b] = (uint32_t)i;
+        a += t != WF_CAT_NEW_HIRE && t != WF_CAT_NEW_HIRE_TERMINATION;
+        b += t == WF_CAT_NEW_HIRE_TERMINATION;
+    }
+    pre_draw(ctx, c, WF_STREAM_TERMINATION_DATE, lo, a);
+    pre_draw(ctx, c, WF_STREAM_NEW_HIRE_TERMINATION_DATE, hi - b, b);
+    /* Termination days first: with them the lists below hold only the
+     * rows active on the day of their event, as the walk requires (a
+     * superset only where the walk looks at the state after earlier
+     * events: a merit needs the salary under the band's top). */
+    for (size_t i = begin; i < end; i++)
+        c->term_day[i - begin] = termination_day(ctx, c, i);
+
+    a = 0;
+    for (size_t i = begin; i < end; i++) {
+        lo[a] = (uint32_t)i;
+        a += promotion_possible(ctx, i) && active_on(r, i, term[i], ctx->promo_day);
+    }
+    pre_draw(ctx, c, WF_STREAM_PROMOTION, lo, a);
+    b = 0; /* the promoted (in place: b <= k) draw their raise */
+    for (size_t k = 0; k < a; k++) {
+        uint32_t i = lo[k];
+        lo[b] = i;
+        b += wf_rng_u(c->x[k]) < promotion_p(ctx, i);
+    }
+    pre_draw(ctx, c, WF_STREAM_PROMOTION_RAISE, lo, b);
+
+    a = 0;
+    for (size_t i = begin; i < end; i++) {
+        lo[a] = (uint32_t)i;
+        a += !r->is_hire[i] && active_on(r, i, term[i], ctx->merit_day);
+    }
+    pre_draw(ctx, c, WF_STREAM_MERIT, lo, a);
+
+    if (cfg->ve_enabled) { /* list_enrollment: voluntary or conversion */
+        a = b = 0;
+        for (size_t i = begin; i < end; i++) {
+            bool no = !r->enrolled[i] && !auto_now(ctx, i, term[i]);
+            lo[a] = hi[-1 - (ptrdiff_t)b] = (uint32_t)i;
+            a += no && in_year(ctx, r->elig[i]) &&
+                 active_on(r, i, term[i], r->elig[i]);
+            b += no && r->elig[i] < ctx->jan1 &&
+                 active_on(r, i, term[i], ctx->enroll_day);
+        }
+        pre_draw(ctx, c, WF_STREAM_VOLUNTARY_ENROLLMENT, lo, a);
+        pre_draw(ctx, c, WF_STREAM_ENROLLMENT_CONVERSION, hi - b, b);
+    }
+
+    if (cfg->ae_enabled) {
+        a = 0;
+        for (size_t i = begin; i < end; i++) {
+            lo[a] = (uint32_t)i;
+            a += auto_now(ctx, i, term[i]);
+        }
+        pre_draw(ctx, c, WF_STREAM_OPT_OUT, lo, a);
+    }
 }
 
 /* The termination day, drawn here because only terminating rows need it. */
-static int32_t termination_day(const wf_sim_ctx *ctx, const wf_sim_chunk *ch,
+static int32_t termination_day(const wf_sim_ctx *ctx, wf_sim_chunk *ch,
                                size_t i)
 {
     const wf_sim_rows *r = ctx->rows;
@@ -158,15 +260,10 @@ static void list_promotion(emp_year *e)
 {
     const wf_sim_ctx *ctx = e->ctx;
     const wf_sim_rows *r = ctx->rows;
-    const wf_tables *t = ctx->tab;
     size_t i = e->i;
     if (!promotion_possible(ctx, i) || !active_on(r, i, e->term, ctx->promo_day))
         return;
-    double p = t->levels[r->level[i] - 1].promotion_base *
-               t->promo_age_mult[ctx->age_band[wf_sim_clamp_lut(r->age_y[i])]] *
-               t->promo_tenure_mult[ctx->ten_band[wf_sim_clamp_lut(r->ten_y[i])]];
-    if (p > 1.0)
-        p = 1.0;
+    double p = promotion_p(ctx, i);
     if (wf_rng_u(draw_pre(ctx, e->ch, i, WF_STREAM_PROMOTION)) < p)
         add(e, ctx->promo_day, WF_EV_PROMOTION, WF_CAT_PROMOTION, p);
 }
@@ -195,7 +292,7 @@ static void list_enrollment(emp_year *e, const wf_behaviour *b, int32_t *pend)
             add(e, a, WF_EV_ENROLLMENT, WF_CAT_AUTO_ENROLLMENT, NAN);
             e->c[e->n - 1].deferral = cfg->ae_default_deferral_bp;
             e->c[e->n - 1].source = WF_SRC_AUTO;
-            if (wf_rng_u(draw(ctx, i, WF_STREAM_OPT_OUT)) < b->opt_out) {
+            if (wf_rng_u(draw_pre(ctx, e->ch, i, WF_STREAM_OPT_OUT)) < b->opt_out) {
                 int32_t o = a + cfg->ae_opt_out_grace_days;
                 if (in_year(ctx, o))
                     add(e, o, WF_EV_ENROLLMENT_CHANGE, WF_CAT_OPT_OUT, b->opt_out);
@@ -245,34 +342,44 @@ static void list_events(emp_year *e, const wf_behaviour *b, int32_t *pend)
         add(e, ctx->esc_day, WF_EV_DEFERRAL_ESCALATION, WF_CAT_AUTO_ESCALATION, NAN);
 }
 
+/* Orders the candidates by (date, type), the event_sequence order. The
+ * sort moves one integer per candidate (date, type and index packed into
+ * e->order; an employee has one candidate per type, so no two are equal),
+ * not the candidates: moving those, just written field by field, stalled
+ * on store forwarding. */
+_Static_assert(WF_EV_COUNT <= 256, "type and index take a byte each in order");
+
 static void sort_cands(emp_year *e)
 {
     for (int a = 1; a < e->n; a++) {
-        cand k = e->c[a];
+        int64_t k = e->order[a];
         int b = a;
-        while (b > 0 && (e->c[b - 1].date > k.date ||
-                         (e->c[b - 1].date == k.date && e->c[b - 1].type > k.type))) {
-            e->c[b] = e->c[b - 1];
+        while (b > 0 && e->order[b - 1] > k) {
+            e->order[b] = e->order[b - 1];
             b--;
         }
-        e->c[b] = k;
+        e->order[b] = k;
     }
 }
 
-/* 4.9: is the escalation due on d, on the state after the earlier events? */
+/* 4.9: is the escalation due on d (always esc_day), on the state after
+ * the earlier events? enroll_day + delay years <= d is enroll_day <=
+ * esc_enrolled_by (sim.c, begin_year). */
 static bool escalation_due(const wf_sim_ctx *ctx, size_t i, int32_t d)
 {
+    assert(d == ctx->esc_day);
+    (void)d;
     const wf_config *cfg = ctx->cfg;
     const wf_sim_rows *r = ctx->rows;
     return r->enrolled[i] &&
            (cfg->esc_scope == WF_ESC_ALL_ENROLLED || r->source[i] == WF_SRC_AUTO) &&
            r->deferral[i] > 0 && r->deferral[i] < cfg->esc_cap_bp &&
-           wf_date_add_years(r->enroll_day[i], cfg->esc_delay_years) <= d &&
+           r->enroll_day[i] <= ctx->esc_enrolled_by &&
            !r->esc_opt_out[i];
 }
 
 /* 4.6: applies merit or COLA; false when the salary does not change. */
-static bool apply_raise(const wf_sim_ctx *ctx, const wf_sim_chunk *ch, size_t i,
+static bool apply_raise(const wf_sim_ctx *ctx, wf_sim_chunk *ch, size_t i,
                         cand *c, int64_t *prev)
 {
     const wf_config *cfg = ctx->cfg;
@@ -283,7 +390,7 @@ static bool apply_raise(const wf_sim_ctx *ctx, const wf_sim_chunk *ch, size_t i,
         wf_rng_u(draw_pre(ctx, ch, i, WF_STREAM_MERIT)) < cfg->merit_probability)
         m = ctx->tab->levels[lv - 1].merit_rate;
     double factor = (1.0 + m) + cfg->cola_rate;
-    int64_t s = llround((double)r->salary[i] * factor);
+    int64_t s = wf_sim_llround((double)r->salary[i] * factor);
     if (s == r->salary[i])
         return false;
     *prev = r->salary[i];
@@ -295,7 +402,7 @@ static bool apply_raise(const wf_sim_ctx *ctx, const wf_sim_chunk *ch, size_t i,
 
 /* Applies candidate c to the state; fills the event's before/after values.
  * Returns false when the event does not happen after all. */
-static bool apply(const wf_sim_ctx *ctx, const wf_sim_chunk *ch, size_t i,
+static bool apply(const wf_sim_ctx *ctx, wf_sim_chunk *ch, size_t i,
                   int32_t term, cand *c,
                   wf_event *ev)
 {
@@ -329,13 +436,13 @@ static bool apply(const wf_sim_ctx *ctx, const wf_sim_chunk *ch, size_t i,
         ev->deferral_bp = r->deferral[i];
         return true;
     case WF_EV_PROMOTION: {
-        double u = wf_rng_u(draw(ctx, i, WF_STREAM_PROMOTION_RAISE));
+        double u = wf_rng_u(draw_pre(ctx, ch, i, WF_STREAM_PROMOTION_RAISE));
         double rate = cfg->promotion_raise_mean +
                       cfg->promotion_raise_spread * (2.0 * u - 1.0);
         ev->prev_level = r->level[i];
         ev->prev_comp_cents = r->salary[i];
         r->level[i]++;
-        r->salary[i] = llround((double)r->salary[i] * (1.0 + rate));
+        r->salary[i] = wf_sim_llround((double)r->salary[i] * (1.0 + rate));
         return true;
     }
     case WF_EV_RAISE:
@@ -345,6 +452,9 @@ static bool apply(const wf_sim_ctx *ctx, const wf_sim_chunk *ch, size_t i,
     }
 }
 
+/* Walks the sorted candidates, writing each event that happens straight
+ * into the chunk's buffer (room for all of them is made first, so the
+ * walk neither calls out nor copies an event twice). */
 static bool emit(const wf_sim_ctx *ctx, emp_year *e, wf_sim_chunk *out)
 {
     const wf_sim_rows *r = ctx->rows;
@@ -352,33 +462,36 @@ static bool emit(const wf_sim_ctx *ctx, emp_year *e, wf_sim_chunk *out)
     int16_t seq = 0;
     if (e->n == 0)
         return true;
+    if (!wf_sim_chunk_reserve(out, (size_t)e->n))
+        return false;
     for (int k = 0; k < e->n; k++) {
-        cand *c = &e->c[k];
-        wf_event ev;
-        ev.emp = (uint32_t)i;
-        ev.date = c->date;
-        ev.prev_comp_cents = WF_NULL_I64;
-        ev.deferral_bp = WF_NULL_I32;
-        ev.prev_deferral_bp = WF_NULL_I32;
-        ev.prev_level = 0;
-        if (!apply(ctx, out, i, e->term, c, &ev))
+        cand *c = &e->c[e->order[k] & 0xff];
+        wf_event *ev = &out->ev[out->n];
+        ev->emp = (uint32_t)i;
+        ev->date = c->date;
+        ev->prev_comp_cents = WF_NULL_I64;
+        ev->deferral_bp = WF_NULL_I32;
+        ev->prev_deferral_bp = WF_NULL_I32;
+        ev->prev_level = 0;
+        if (!apply(ctx, out, i, e->term, c, ev))
             continue;
         int md = ctx->md_of_doy[c->date - ctx->jan1];
         int age = wf_sim_years(ctx->year, md, r->birth_y[i], r->birth_md[i]);
         int ten = r->hire[i] > c->date ? 0
                   : wf_sim_years(ctx->year, md, r->hire_y[i], r->hire_md[i]);
-        ev.comp_cents = r->salary[i];
-        ev.probability = c->prob;
-        ev.age = (int16_t)age;
-        ev.tenure = (int16_t)ten;
-        ev.seq = ++seq;
-        ev.type = c->type;
-        ev.category = c->category;
-        ev.level = r->level[i];
-        ev.age_band = ctx->age_band[wf_sim_clamp_lut(age)];
-        ev.tenure_band = ctx->ten_band[wf_sim_clamp_lut(ten)];
-        if (!wf_sim_chunk_push(out, &ev))
-            return false;
+        ev->comp_cents = r->salary[i];
+        ev->probability = c->prob;
+        ev->age = (int16_t)age;
+        ev->tenure = (int16_t)ten;
+        ev->seq = ++seq;
+        ev->type = c->type;
+        ev->category = c->category;
+        ev->level = r->level[i];
+        ev->age_band = ctx->age_band[wf_sim_clamp_lut(age)];
+        ev->tenure_band = ctx->ten_band[wf_sim_clamp_lut(ten)];
+        out->by_type[c->type]++;
+        out->by_category[c->category]++;
+        out->n++;
     }
     return true;
 }
@@ -439,12 +552,10 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
 {
     wf_sim_rows *r = ctx->rows;
     c->begin = begin;
-    batch_draws(ctx, begin, end, c, WF_STREAM_TERMINATION_DATE, c->x_term);
-    batch_draws(ctx, begin, end, c, WF_STREAM_NEW_HIRE_TERMINATION_DATE, c->x_term);
-    batch_draws(ctx, begin, end, c, WF_STREAM_PROMOTION, c->x_promo);
-    batch_draws(ctx, begin, end, c, WF_STREAM_MERIT, c->x_merit);
-    batch_draws(ctx, begin, end, c, WF_STREAM_VOLUNTARY_ENROLLMENT, c->x_enroll);
-    batch_draws(ctx, begin, end, c, WF_STREAM_ENROLLMENT_CONVERSION, c->x_enroll);
+    memset(c->used, 0, sizeof c->used);
+    memset(c->by_type, 0, sizeof c->by_type);
+    memset(c->by_category, 0, sizeof c->by_category);
+    pre_draws(ctx, begin, end, c);
     for (size_t i = begin; i < end && c->status == WF_OK; i++) {
         emp_year e;
         int32_t pend;
@@ -455,7 +566,7 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
         e.ch = c;
         e.i = i;
         e.n = 0;
-        e.term = termination_day(ctx, c, i);
+        e.term = c->term_day[i - begin];
         list_events(&e, b, &pend);
         sort_cands(&e);
         if (!emit(ctx, &e, c)) {
@@ -469,4 +580,6 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
         if (ctx->snap)
             snapshot_row(ctx, i, e.term);
     }
+    for (int s = 0; s < WF_STREAM_COUNT; s++)
+        wf_rng_count_add(&ctx->st[s], c->used[s]);
 }

@@ -16,6 +16,7 @@
 #ifndef WF_SIM_INT_H
 #define WF_SIM_INT_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -55,11 +56,20 @@ typedef struct wf_sim_chunk {
     int64_t R, P;                       /* phase A counts */
     uint32_t *idx, *x;                  /* scratch for batched draws, one
                                            chunk's rows each */
-    uint32_t *x_promo, *x_merit;        /* phase B: the chunk's promotion,
-                                           merit and (voluntary or conversion) */
-    uint32_t *x_enroll;                 /* enrollment draws, by row - begin */
-    uint32_t *x_term;                   /* termination date draws, likewise */
+    /* Phase B: draws computed ahead, by stream, indexed by row - begin
+     * (NULL for streams phase B does not draw). Streams that no row draws
+     * both of share a slot (termination or new-hire termination date,
+     * voluntary enrollment or conversion). pre_buf owns them. */
+    uint32_t *pre[WF_STREAM_COUNT];
+    uint32_t *pre_buf;
+    int32_t *term_day;                  /* phase B: termination day by row
+                                           - begin, or WF_DATE_NULL */
+    uint64_t used[WF_STREAM_COUNT];     /* phase B: the draws used, counted
+                                           for wf_rng_count_add */
     size_t begin;                       /* phase B: the chunk's first row */
+    bool done;                          /* phase B: finished, not committed */
+    int64_t by_type[WF_EV_COUNT];       /* phase B: the chunk's events by */
+    int64_t by_category[WF_CAT_COUNT];  /* type and category */
     wf_status status;                   /* first error of the chunk */
     char message[256];
 } wf_sim_chunk;
@@ -72,6 +82,9 @@ typedef struct wf_sim_ctx {
     int year;
     int32_t jan1, dec31, census_day, prev_jan1;
     int32_t promo_day, merit_day, enroll_day, esc_day, ae_cutoff;
+    int32_t esc_enrolled_by;            /* last enrollment day for which
+                                           the escalation delay is over on
+                                           esc_day */
     int64_t *band_min, *band_max;       /* band(year) per level, cents */
     int64_t income_top_cents;           /* top income segment's maximum */
     int64_t *income_min_cents;          /* per income segment */
@@ -86,12 +99,22 @@ typedef struct wf_sim_ctx {
 void wf_sim_parallel(int threads, size_t n_chunks,
                      void (*fn)(void *ctx, size_t chunk), void *ctx);
 
-/* Appends an event to a chunk's buffer (grows geometrically; the buffers
- * are reused from year to year, so steady state does not allocate). */
-bool wf_sim_chunk_push(wf_sim_chunk *c, const wf_event *ev);
+/* Makes room for `more` events after the chunk's c->n (grows
+ * geometrically; the buffers are reused from year to year, so steady state
+ * does not allocate). False when out of memory. */
+bool wf_sim_chunk_grow(wf_sim_chunk *c, size_t more);
+static inline bool wf_sim_chunk_reserve(wf_sim_chunk *c, size_t more)
+{
+    return c->cap - c->n >= more || wf_sim_chunk_grow(c, more);
+}
 
 /* Rows per chunk of the parallel phases (the scratch arrays' size). */
 #define WF_SIM_CHUNK_ROWS 8192
+/* Slots of wf_sim_chunk.pre_buf, WF_SIM_CHUNK_ROWS draws each. */
+#define WF_SIM_PRE_SLOTS 6
+
+/* Points c->pre at the slots of c->pre_buf (allocated by the caller). */
+void wf_sim_chunk_pre_init(wf_sim_chunk *c);
 
 /* Phase B for rows [begin, end) (at most WF_SIM_CHUNK_ROWS): every event of the year for those rows,
  * dated in ctx->year, in (employee, event_sequence) order, into c; state
@@ -112,6 +135,17 @@ static inline int wf_sim_years(int year, int md, int fy, int fmd)
     return year - fy - (fmd > md);
 }
 
+/* Drops the rows whose term_cat is not WF_CAT_NEW_HIRE (those who left
+ * during the year), keeping the order of the others; keep is scratch of
+ * r->n entries. Returns the rows left. The per-year columns (term_cat,
+ * is_hire, age_y, ten_y, term_prob) are left unspecified: for the end of
+ * a year only. */
+size_t wf_sim_rows_keep(wf_sim_rows *r, uint32_t *keep);
+/* Inserts the m = h->n rows of h into r (room reserved): the k-th of
+ * them in id order is h's row perm[k] and becomes r's row pos[k] (pos
+ * increasing, pos[k] - k of r's rows before it). */
+void wf_sim_rows_merge(wf_sim_rows *r, const wf_sim_rows *h,
+                       const uint32_t *perm, const uint32_t *pos);
 /* Row si of src to row di of dst, every column. */
 void wf_sim_rows_copy(wf_sim_rows *dst, size_t di, const wf_sim_rows *src,
                       size_t si);
@@ -125,6 +159,19 @@ typedef struct wf_sim_rank {
 /* Reorders v so that v[0..k) are the k smallest by (key, idx), in no
  * particular order. Expected O(n). */
 void wf_sim_select(wf_sim_rank *v, size_t n, size_t k);
+
+/* llround(x) (to nearest, halves away from zero) without the library
+ * call, for the salaries of every raise. For |x| < 2^52 the truncation t
+ * is exact and so is x - t, the fraction that decides; anything else
+ * (integers already, NaN, huge) goes to llround itself. */
+static inline int64_t wf_sim_llround(double x)
+{
+    if (!(x > -4503599627370496.0 && x < 4503599627370496.0))
+        return llround(x);
+    int64_t t = (int64_t)x;
+    double f = x - (double)t;
+    return t + (f >= 0.5) - (f <= -0.5);
+}
 
 /* Ages and tenures index the band tables through 0..WF_SIM_LUT-1. */
 static inline int wf_sim_clamp_lut(int v)

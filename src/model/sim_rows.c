@@ -11,6 +11,7 @@
  * rows, and the caller commits results in chunk order, so the output does
  * not depend on the number of threads or on scheduling.
  */
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -19,12 +20,14 @@
 #include "sim_int.h"
 #include "wf_date.h"
 
-#define ROW_FIELDS(X)                                                   \
+#define CARRIED_FIELDS(X)                                               \
     X(id) X(id_len) X(birth) X(hire) X(elig) X(salary) X(deferral)      \
     X(birth_y) X(hire_y) X(birth_md) X(hire_md)                         \
     X(enroll_day) X(pend_opt_day) X(pend_opt_prob) X(level) X(enrolled) \
-    X(source) X(opted_out) X(esc_opt_out) X(term_cat) X(is_hire)        \
-    X(age_y) X(ten_y) X(term_prob)
+    X(source) X(opted_out) X(esc_opt_out)
+/* The per-year columns: phase A sets them for every row of the next year. */
+#define YEAR_FIELDS(X) X(term_cat) X(is_hire) X(age_y) X(ten_y) X(term_prob)
+#define ROW_FIELDS(X) CARRIED_FIELDS(X) YEAR_FIELDS(X)
 
 bool wf_sim_rows_reserve(wf_sim_rows *r, size_t cap)
 {
@@ -62,6 +65,64 @@ void wf_sim_rows_copy(wf_sim_rows *dst, size_t di, const wf_sim_rows *src,
 #undef X
 }
 
+size_t wf_sim_rows_keep(wf_sim_rows *r, uint32_t *keep)
+{
+    const uint8_t *term_cat = r->term_cat;
+    size_t n = r->n, m = 0;
+    for (size_t i = 0; i < n; i++) {
+        keep[m] = (uint32_t)i;
+        m += term_cat[i] == WF_CAT_NEW_HIRE;
+    }
+    size_t first = 0; /* rows before the first drop stay where they are */
+    while (first < m && keep[first] == first)
+        first++;
+    /* One column at a time, from the list of kept rows: each loop streams
+     * through one array, and its loads do not wait for each other. The
+     * per-year columns are not moved: their values are of the year that
+     * ends, and phase A sets them anew for every row. */
+#define X(f)                                                \
+    {                                                       \
+        __typeof__(r->f) col = r->f;                        \
+        for (size_t o = first; o < m; o++)                  \
+            col[o] = col[keep[o]];                          \
+    }
+    CARRIED_FIELDS(X)
+#undef X
+    r->n = m;
+    return m;
+}
+
+void wf_sim_rows_merge(wf_sim_rows *r, const wf_sim_rows *h,
+                       const uint32_t *perm, const uint32_t *pos)
+{
+    size_t n = r->n, m = h->n;
+    if (m == 0)
+        return;
+    bool append = pos[0] == n, identity = true; /* the usual case */
+    for (size_t k = 0; k < m && identity; k++)
+        identity = perm[k] == k;
+    if (append && identity) {
+#define X(f) memcpy(&r->f[n], h->f, m * sizeof *r->f);
+        ROW_FIELDS(X)
+#undef X
+        r->n = n + m;
+        return;
+    }
+    /* Hire k (in id order) goes to pos[k]; the rows between hires k and
+     * k + 1 move up by k + 1, those before hire 0 stay. Walked from the
+     * top, so nothing is overwritten before it has moved. */
+#define X(f)                                                            \
+    for (size_t k = m; k-- > 0;) {                                      \
+        size_t lo = pos[k] - k, hi = k + 1 < m ? pos[k + 1] - (k + 1) : n; \
+        if (hi > lo)                                                    \
+            memmove(&r->f[pos[k] + 1], &r->f[lo], (hi - lo) * sizeof *r->f); \
+        r->f[pos[k]] = h->f[perm[k]];                                   \
+    }
+    ROW_FIELDS(X)
+#undef X
+    r->n = n + m;
+}
+
 void wf_sim_rows_cache_dates(wf_sim_rows *r, size_t i)
 {
     int y, m, d;
@@ -73,17 +134,18 @@ void wf_sim_rows_cache_dates(wf_sim_rows *r, size_t i)
     r->hire_md[i] = (uint16_t)(m * 32 + d);
 }
 
-bool wf_sim_chunk_push(wf_sim_chunk *c, const wf_event *ev)
+bool wf_sim_chunk_grow(wf_sim_chunk *c, size_t more)
 {
-    if (c->n == c->cap) {
-        size_t want = c->cap ? c->cap * 2 : 4096;
-        wf_event *p = realloc(c->ev, want * sizeof *p);
-        if (!p)
-            return false;
-        c->ev = p;
-        c->cap = want;
-    }
-    c->ev[c->n++] = *ev;
+    size_t want = c->cap ? c->cap : 4096;
+    while (want - c->n < more)
+        want *= 2;
+    if (want == c->cap)
+        return true;
+    wf_event *p = realloc(c->ev, want * sizeof *p);
+    if (!p)
+        return false;
+    c->ev = p;
+    c->cap = want;
     return true;
 }
 
@@ -129,9 +191,11 @@ void wf_sim_parallel(int threads, size_t n_chunks,
 
 /* ---- selection of the first k by (key, index) ---------------------------- */
 
-static bool less(const wf_sim_rank *a, const wf_sim_rank *b)
+/* Without branches: the comparisons of a partition are as good as coin
+ * tosses, and mispredicted branches were most of its time. */
+static inline bool less(const wf_sim_rank *a, const wf_sim_rank *b)
 {
-    return a->key < b->key || (a->key == b->key && a->idx < b->idx);
+    return (a->key < b->key) | ((a->key == b->key) & (a->idx < b->idx));
 }
 
 static void swap(wf_sim_rank *a, wf_sim_rank *b)
@@ -141,25 +205,59 @@ static void swap(wf_sim_rank *a, wf_sim_rank *b)
     *b = t;
 }
 
-void wf_sim_select(wf_sim_rank *v, size_t n, size_t k)
+/* Index of the element of [lo, hi) to partition by. For a long range, an
+ * element of an evenly spaced sample, about three standard deviations of
+ * the sample's rank estimate beyond k's rank, on the side that leaves k in
+ * the shorter part: one partition then keeps little more than the distance
+ * from k to the near end of the range (quickselect's usual pivot keeps
+ * about half, and a pivot aimed at k itself lands on either side of it).
+ * Otherwise the median of three. */
+static size_t pivot_of(wf_sim_rank *v, size_t lo, size_t hi, size_t k)
 {
-    size_t lo = 0, hi = n; /* the k-th smallest lies in [lo, hi) */
-    if (k == 0 || k >= n)
-        return;
-    while (hi - lo > 1) {
-        /* Median of three as pivot, moved to hi - 1. */
-        size_t mid = lo + (hi - lo) / 2;
+    enum { S = 511, LONG = 32768 };
+    size_t n = hi - lo;
+    if (n < LONG) {
+        size_t mid = lo + n / 2;
         if (less(&v[mid], &v[lo]))
             swap(&v[mid], &v[lo]);
         if (less(&v[hi - 1], &v[lo]))
             swap(&v[hi - 1], &v[lo]);
         if (less(&v[mid], &v[hi - 1]))
             swap(&v[mid], &v[hi - 1]);
+        return hi - 1;
+    }
+    size_t at[S]; /* the sample's indices, sorted by element */
+    for (size_t j = 0; j < S; j++) {
+        size_t x = lo + (2 * j + 1) * n / (2 * S), b = j;
+        while (b > 0 && less(&v[x], &v[at[b - 1]])) {
+            at[b] = at[b - 1];
+            b--;
+        }
+        at[b] = x;
+    }
+    double f = (double)(k - lo) / (double)n;
+    double r = f * S, margin = 3.0 * sqrt(S * f * (1.0 - f)) + 2.0;
+    r = f < 0.5 ? r + margin : r - margin;
+    return at[r < 0.0 ? 0 : r > S - 1 ? S - 1 : (size_t)r];
+}
+
+void wf_sim_select(wf_sim_rank *v, size_t n, size_t k)
+{
+    size_t lo = 0, hi = n; /* the k-th smallest lies in [lo, hi) */
+    if (k == 0 || k >= n)
+        return;
+    while (hi - lo > 1) {
+        swap(&v[pivot_of(v, lo, hi, k)], &v[hi - 1]);
         wf_sim_rank pivot = v[hi - 1];
+        /* Lomuto's partition, branch-free: [lo, store) < pivot <= [store, j). */
         size_t store = lo;
-        for (size_t j = lo; j < hi - 1; j++)
-            if (less(&v[j], &pivot))
-                swap(&v[j], &v[store++]);
+        for (size_t j = lo; j < hi - 1; j++) {
+            wf_sim_rank t = v[j];
+            bool lt = less(&t, &pivot);
+            v[j] = v[store];
+            v[store] = t;
+            store += lt;
+        }
         swap(&v[store], &v[hi - 1]);
         if (store == k)
             return;

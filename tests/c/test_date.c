@@ -25,6 +25,35 @@ TEST(date_add_years_leap_day)
     ASSERT_EQ(wf_date_add_years(leap, -1), wf_date_from_ymd(2023, 2, 28));
 }
 
+TEST(date_add_years_ymd_matches_add_years)
+{
+    for (int32_t d = wf_date_from_ymd(1890, 1, 1); d < wf_date_from_ymd(2110, 1, 1); d++) {
+        int y, m, dd;
+        wf_date_to_ymd(d, &y, &m, &dd);
+        for (int n = -70; n <= 70; n += 23)
+            ASSERT_EQ(wf_date_add_years_ymd(y, m, dd, n), wf_date_add_years(d, n));
+    }
+}
+
+/* wf_date_last_years_before against its definition, day by day around
+ * every day of 1999-2030 (leap days in both directions) and delays 0-10. */
+TEST(date_last_years_before)
+{
+    for (int32_t d = wf_date_from_ymd(1999, 1, 1); d <= wf_date_from_ymd(2030, 12, 31); d++)
+        for (int n = 0; n <= 10; n++) {
+            int32_t e = wf_date_last_years_before(d, n);
+            ASSERT_TRUE(wf_date_add_years(e, n) <= d);
+            for (int32_t x = e + 1; x <= e + 3; x++)
+                ASSERT_TRUE(wf_date_add_years(x, n) > d);
+        }
+    int32_t leap = wf_date_from_ymd(2028, 2, 29);
+    /* 2027-02-28 plus one year is 2028-02-28, <= 29 Feb; 1 March is not. */
+    ASSERT_EQ(wf_date_last_years_before(leap, 1), wf_date_from_ymd(2027, 2, 28));
+    /* 28 and 29 February 2024 both land on 28 February 2025. */
+    ASSERT_EQ(wf_date_last_years_before(wf_date_from_ymd(2025, 2, 28), 1),
+              wf_date_from_ymd(2024, 2, 29));
+}
+
 TEST(date_completed_years)
 {
     int32_t birth = wf_date_from_ymd(2004, 2, 29);
