@@ -3,7 +3,9 @@
  */
 #include "wf_grow.h"
 
+#include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 bool wf_grow(void **p, size_t *cap, size_t want, size_t elem)
 {
@@ -18,4 +20,13 @@ bool wf_grow(void **p, size_t *cap, size_t want, size_t elem)
     *p = q;
     *cap = n;
     return true;
+}
+
+void wf_advise_huge(void *p, size_t n)
+{
+    const uintptr_t huge = (uintptr_t)2 << 20;
+    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+    uintptr_t b = ((uintptr_t)p + n) & ~(huge - 1);
+    if (b > a)
+        madvise((void *)a, b - a, MADV_HUGEPAGE);
 }

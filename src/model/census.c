@@ -33,12 +33,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 
 #include "wf_csv.h"
 #include "wf_date.h"
 #include "wf_decimal.h"
 #include "wf_error.h"
+#include "wf_grow.h"
 #include "wf_model_int.h"
 
 #define MAX_SALARY_CENTS 9007199254740991LL   /* 2^53 - 1 */
@@ -146,7 +146,6 @@ static uint64_t hash_id(const char *s, size_t n)
     return h ^ (h >> 29);
 }
 
-static void advise_huge(void *p, size_t n);
 
 /* The hash set over the entries after the ascending prefix, with room for
  * as many as the entry arrays hold (sized up front for a big census, so
@@ -160,7 +159,7 @@ static wf_status rehash(loader *l, wf_error *err)
     uint64_t *s = calloc(n, sizeof *s);
     if (!s)
         return wf_error_nomem(err, "census id index");
-    advise_huge(s, n * sizeof *s);
+    wf_advise_huge(s, n * sizeof *s);
     for (size_t e = l->n_sorted; e < l->n_entries; e++) {
         const char *id = l->arena + l->entry_off[e];
         uint64_t h = hash_id(id, strlen(id));
@@ -227,18 +226,6 @@ static wf_status grow_buf(void **p, size_t *cap, size_t need, size_t es, wf_erro
     return WF_OK;
 }
 
-/* Transparent huge pages for the inside of a big block, where the kernel
- * allows them: a million rows otherwise fault in some 19,000 pages one by
- * one. Advice only. Blocks advised are never realloc'ed afterwards (glibc
- * cannot mremap a mapping the advice has split; it would copy). */
-static void advise_huge(void *p, size_t n)
-{
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    uintptr_t b = ((uintptr_t)p + n) & ~(huge - 1);
-    if (b > a)
-        madvise((void *)a, b - a, MADV_HUGEPAGE);
-}
 
 /* Room for `rows` rows and `id_bytes` of ids up front, so nothing grows
  * while rows are read; best effort: when it cannot be had, the arrays
@@ -257,11 +244,11 @@ static void reserve(loader *l, size_t rows, size_t id_bytes)
         free(emp);
         return;
     }
-    advise_huge(arena, id_bytes);
-    advise_huge(off, rows * sizeof *off);
-    advise_huge(emp_entry, rows * sizeof *emp_entry);
-    advise_huge(line, rows * sizeof *line);
-    advise_huge(emp, rows * sizeof *emp);
+    wf_advise_huge(arena, id_bytes);
+    wf_advise_huge(off, rows * sizeof *off);
+    wf_advise_huge(emp_entry, rows * sizeof *emp_entry);
+    wf_advise_huge(line, rows * sizeof *line);
+    wf_advise_huge(emp, rows * sizeof *emp);
     l->arena = arena;
     l->arena_cap = id_bytes;
     l->entry_off = off;

@@ -549,7 +549,7 @@ static void merge_hires(sim *s)
             i--;
         s->pos[k] = (uint32_t)(i + k);
     }
-    wf_sim_rows_merge(&s->rows, h, s->perm, s->pos);
+    wf_sim_rows_merge(&s->rows, h, s->perm, s->pos, s->threads);
 }
 
 static wf_status hire(sim *s, int64_t H, int64_t tnh, int64_t *tnh_done,
@@ -656,9 +656,12 @@ static bool run_phase_b(sim *s, size_t nch)
     /* About two events a row (1.8 at 1,000,000 x 10): room for them before
      * the phase, so year_ev does not grow by steps, copying what it holds,
      * while the first year's chunks commit. More is grown as needed. */
+    size_t cap = s->year_ev_cap;
     if (!wf_grow((void **)&s->year_ev, &s->year_ev_cap, 2 * s->rows.n,
                  sizeof *s->year_ev))
         return false;
+    if (s->year_ev_cap != cap)
+        wf_advise_huge(s->year_ev, s->year_ev_cap * sizeof *s->year_ev);
     s->b_chunks = nch;
     s->committed = 0;
     s->year_n = 0;
@@ -711,7 +714,7 @@ static wf_status end_year(sim *s, wf_error *err)
 {
     if (!wf_grow((void **)&s->keep, &s->keep_cap, s->rows.n, sizeof *s->keep))
         return wf_error_nomem(err, "workforce");
-    wf_sim_rows_keep(&s->rows, s->keep);
+    wf_sim_rows_keep(&s->rows, s->keep, s->threads);
     double g = 1.0 + s->cfg->salary_structure_growth;
     for (int l = 0; l < s->tab->n_levels; l++) {
         s->ctx.band_min[l] = llround((double)s->ctx.band_min[l] * g);

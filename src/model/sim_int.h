@@ -139,13 +139,14 @@ static inline int wf_sim_years(int year, int md, int fy, int fmd)
  * during the year), keeping the order of the others; keep is scratch of
  * r->n entries. Returns the rows left. The per-year columns (term_cat,
  * is_hire, age_y, ten_y, term_prob) are left unspecified: for the end of
- * a year only. */
-size_t wf_sim_rows_keep(wf_sim_rows *r, uint32_t *keep);
+ * a year only. Columns are moved on up to `threads` threads. */
+size_t wf_sim_rows_keep(wf_sim_rows *r, uint32_t *keep, int threads);
 /* Inserts the m = h->n rows of h into r (room reserved): the k-th of
  * them in id order is h's row perm[k] and becomes r's row pos[k] (pos
- * increasing, pos[k] - k of r's rows before it). */
+ * increasing, pos[k] - k of r's rows before it). Columns are moved on
+ * up to `threads` threads. */
 void wf_sim_rows_merge(wf_sim_rows *r, const wf_sim_rows *h,
-                       const uint32_t *perm, const uint32_t *pos);
+                       const uint32_t *perm, const uint32_t *pos, int threads);
 /* Row si of src to row di of dst, every column. */
 void wf_sim_rows_copy(wf_sim_rows *dst, size_t di, const wf_sim_rows *src,
                       size_t si);

@@ -19,6 +19,7 @@
 
 #include "sim_int.h"
 #include "wf_date.h"
+#include "wf_grow.h"
 
 #define CARRIED_FIELDS(X)                                               \
     X(id) X(id_len) X(birth) X(hire) X(elig) X(salary) X(deferral)      \
@@ -42,6 +43,7 @@ bool wf_sim_rows_reserve(wf_sim_rows *r, size_t cap)
         if (!p)                                                     \
             return false;                                           \
         r->f = p;                                                   \
+        wf_advise_huge(p, want * sizeof *r->f);                     \
     }
     ROW_FIELDS(X)
 #undef X
@@ -65,7 +67,32 @@ void wf_sim_rows_copy(wf_sim_rows *dst, size_t di, const wf_sim_rows *src,
 #undef X
 }
 
-size_t wf_sim_rows_keep(wf_sim_rows *r, uint32_t *keep)
+/* Columns are independent, so both moves below give each thread of
+ * wf_sim_parallel whole columns: task c is column c of the list. */
+typedef struct column_job {
+    wf_sim_rows *r;
+    const wf_sim_rows *h;
+    const uint32_t *keep, *perm, *pos;
+    size_t first, m;
+} column_job;
+
+static void keep_column(void *arg, size_t c)
+{
+    const column_job *j = arg;
+    wf_sim_rows *r = j->r;
+    size_t k = 0;
+#define X(f)                                                \
+    if (c == k++) {                                         \
+        __typeof__(r->f) col = r->f;                        \
+        for (size_t o = j->first; o < j->m; o++)            \
+            col[o] = col[j->keep[o]];                       \
+        return;                                             \
+    }
+    CARRIED_FIELDS(X)
+#undef X
+}
+
+size_t wf_sim_rows_keep(wf_sim_rows *r, uint32_t *keep, int threads)
 {
     const uint8_t *term_cat = r->term_cat;
     size_t n = r->n, m = 0;
@@ -80,20 +107,48 @@ size_t wf_sim_rows_keep(wf_sim_rows *r, uint32_t *keep)
      * through one array, and its loads do not wait for each other. The
      * per-year columns are not moved: their values are of the year that
      * ends, and phase A sets them anew for every row. */
-#define X(f)                                                \
-    {                                                       \
-        __typeof__(r->f) col = r->f;                        \
-        for (size_t o = first; o < m; o++)                  \
-            col[o] = col[keep[o]];                          \
-    }
+    column_job j = {.r = r, .keep = keep, .first = first, .m = m};
+    size_t ncols = 0;
+#define X(f) ncols++;
     CARRIED_FIELDS(X)
 #undef X
+    wf_sim_parallel(first < m ? threads : 1, ncols, keep_column, &j);
     r->n = m;
     return m;
 }
 
+/* Column c of the merge: appended in one copy when every hire sorts after
+ * r's rows in h's order (the usual case, j->first set), else hire k (in
+ * id order) goes to pos[k] and the rows between hires k and k + 1 move up
+ * by k + 1, those before hire 0 staying; walked from the top, so nothing
+ * is overwritten before it has moved. */
+static void merge_column(void *arg, size_t c)
+{
+    const column_job *j = arg;
+    wf_sim_rows *r = j->r;
+    const wf_sim_rows *h = j->h;
+    const uint32_t *perm = j->perm, *pos = j->pos;
+    size_t n = r->n, m = h->n, i = 0;
+#define X(f)                                                                 \
+    if (c == i++) {                                                          \
+        if (j->first) {                                                      \
+            memcpy(&r->f[n], h->f, m * sizeof *r->f);                        \
+            return;                                                          \
+        }                                                                    \
+        for (size_t k = m; k-- > 0;) {                                       \
+            size_t lo = pos[k] - k, hi = k + 1 < m ? pos[k + 1] - (k + 1) : n; \
+            if (hi > lo)                                                     \
+                memmove(&r->f[pos[k] + 1], &r->f[lo], (hi - lo) * sizeof *r->f); \
+            r->f[pos[k]] = h->f[perm[k]];                                    \
+        }                                                                    \
+        return;                                                              \
+    }
+    ROW_FIELDS(X)
+#undef X
+}
+
 void wf_sim_rows_merge(wf_sim_rows *r, const wf_sim_rows *h,
-                       const uint32_t *perm, const uint32_t *pos)
+                       const uint32_t *perm, const uint32_t *pos, int threads)
 {
     size_t n = r->n, m = h->n;
     if (m == 0)
@@ -101,25 +156,13 @@ void wf_sim_rows_merge(wf_sim_rows *r, const wf_sim_rows *h,
     bool append = pos[0] == n, identity = true; /* the usual case */
     for (size_t k = 0; k < m && identity; k++)
         identity = perm[k] == k;
-    if (append && identity) {
-#define X(f) memcpy(&r->f[n], h->f, m * sizeof *r->f);
-        ROW_FIELDS(X)
-#undef X
-        r->n = n + m;
-        return;
-    }
-    /* Hire k (in id order) goes to pos[k]; the rows between hires k and
-     * k + 1 move up by k + 1, those before hire 0 stay. Walked from the
-     * top, so nothing is overwritten before it has moved. */
-#define X(f)                                                            \
-    for (size_t k = m; k-- > 0;) {                                      \
-        size_t lo = pos[k] - k, hi = k + 1 < m ? pos[k + 1] - (k + 1) : n; \
-        if (hi > lo)                                                    \
-            memmove(&r->f[pos[k] + 1], &r->f[lo], (hi - lo) * sizeof *r->f); \
-        r->f[pos[k]] = h->f[perm[k]];                                   \
-    }
+    column_job j = {.r = r, .h = h, .perm = perm, .pos = pos,
+                    .first = append && identity};
+    size_t ncols = 0;
+#define X(f) ncols++;
     ROW_FIELDS(X)
 #undef X
+    wf_sim_parallel(threads, ncols, merge_column, &j);
     r->n = n + m;
 }
 

@@ -92,7 +92,7 @@ TEST(model_rows_keep_matches_row_copies)
                 wf_sim_rows_copy(&b, out++, &b, i);
         b.n = out;
         uint32_t keep[300];
-        wf_sim_rows_keep(&a, keep);
+        wf_sim_rows_keep(&a, keep, 1 + (int)(n % 3));
         ASSERT_EQ(a.n, b.n);
         for (size_t i = 0; i < a.n; i++) { /* the carried columns only */
             a.term_cat[i] = b.term_cat[i];
@@ -164,7 +164,7 @@ TEST(model_rows_merge_matches_row_copies)
                 i--;
             pos[k] = (uint32_t)(i + k);
         }
-        wf_sim_rows_merge(&a, &h, perm, pos);
+        wf_sim_rows_merge(&a, &h, perm, pos, 1 + (int)(m % 3));
         ASSERT_EQ(a.n, b.n);
         for (size_t r = 0; r < a.n; r++)
             ASSERT_TRUE(same_row(&a, &b, r));
