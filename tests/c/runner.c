@@ -100,3 +100,33 @@ int main(int argc, char **argv)
     printf("%d passed, %d failed\n", passed, failed);
     return failed || passed == 0 ? 1 : 0;
 }
+
+char *wf_test_slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    char *buf = NULL;
+    size_t n = 0, cap = 0;
+    if (!fp)
+        return NULL;
+    for (;;) {
+        if (n + 65536 + 1 > cap) {
+            cap = (n + 65536 + 1) * 2;
+            char *p = realloc(buf, cap);
+            if (!p) {
+                free(buf);
+                fclose(fp);
+                return NULL;
+            }
+            buf = p;
+        }
+        size_t got = fread(buf + n, 1, 65536, fp);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    fclose(fp);
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}

@@ -254,20 +254,6 @@ TEST(inputs_census_missing_file)
 
 /* ---- generator ------------------------------------------------------------------ */
 
-static char *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *b = malloc((size_t)n + 1);
-    *len = fread(b, 1, (size_t)n, f);
-    b[*len] = '\0';
-    fclose(f);
-    return b;
-}
 
 TEST(inputs_census_generate_loads_and_is_deterministic)
 {
@@ -287,7 +273,7 @@ TEST(inputs_census_generate_loads_and_is_deterministic)
     ASSERT_EQ(wf_census_generate(b, 5000, seed, 2025, tab, &err), WF_OK);
     ASSERT_EQ(wf_census_generate(c, 5000, seed + 1, 2025, tab, &err), WF_OK);
     size_t la, lb, lc;
-    char *ta = slurp(a, &la), *tb = slurp(b, &lb), *tc = slurp(c, &lc);
+    char *ta = wf_test_slurp(a, &la), *tb = wf_test_slurp(b, &lb), *tc = wf_test_slurp(c, &lc);
     ASSERT_TRUE(ta && tb && tc);
     bool same = la == lb && memcmp(ta, tb, la) == 0;
     bool differ = la != lc || memcmp(ta, tc, la) != 0;
@@ -512,7 +498,7 @@ TEST(inputs_census_big_file_fast_and_general_paths_agree)
     ASSERT_EQ(wf_tables_load(NULL, &tab, &err), WF_OK);
     ASSERT_EQ(wf_census_generate(lf, 90000, wf_test_seed(11), 2025, tab, &err), WF_OK);
     size_t len;
-    char *t = slurp(lf, &len);
+    char *t = wf_test_slurp(lf, &len);
     ASSERT_TRUE(t && len > (4u << 20));
     FILE *f = fopen(crlf, "wb");
     for (size_t i = 0; i < len; i++) {

@@ -56,7 +56,7 @@ TEST(model_debug_csv_event_row)
     wf_snapshot_batch sb = {2025, 0, NULL, ids};
     ASSERT_EQ(wf_debug_csv_snapshot(w, &sb, &err), WF_EUSAGE);
     ASSERT_EQ(wf_debug_csv_close(w, &err), WF_OK);
-    char *text = wf_model_test_slurp(path, NULL);
+    char *text = wf_test_slurp(path, NULL);
     ASSERT_TRUE(text != NULL);
     /* The first row of shared/vectors/golden/default/events.csv. */
     const char *row1 =

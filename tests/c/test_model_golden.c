@@ -86,7 +86,7 @@ static void run_golden(const char *name, const char *config)
     ASSERT_TRUE(wf_model_test_same_file(sn, wf_test_shared(want), what));
 
     snprintf(want, sizeof want, "vectors/golden/%s/summary.json", name);
-    char *json = wf_model_test_slurp(wf_test_shared(want), NULL);
+    char *json = wf_test_slurp(wf_test_shared(want), NULL);
     ASSERT_TRUE(json != NULL);
     const char *p = strstr(json, "\"per_year\"");
     int years = 0;

@@ -36,40 +36,10 @@ wf_status wf_model_test_load(const char *config, const char *census_rel,
     return st;
 }
 
-char *wf_model_test_slurp(const char *path, size_t *len)
-{
-    FILE *fp = fopen(path, "rb");
-    char *buf = NULL;
-    size_t n = 0, cap = 0;
-    if (!fp)
-        return NULL;
-    for (;;) {
-        if (n + 65536 + 1 > cap) {
-            cap = (n + 65536 + 1) * 2;
-            char *p = realloc(buf, cap);
-            if (!p) {
-                free(buf);
-                fclose(fp);
-                return NULL;
-            }
-            buf = p;
-        }
-        size_t got = fread(buf + n, 1, 65536, fp);
-        n += got;
-        if (got == 0)
-            break;
-    }
-    fclose(fp);
-    buf[n] = '\0';
-    if (len)
-        *len = n;
-    return buf;
-}
-
 bool wf_model_test_same_file(const char *got, const char *want, const char *what)
 {
     size_t ng, nw;
-    char *g = wf_model_test_slurp(got, &ng), *w = wf_model_test_slurp(want, &nw);
+    char *g = wf_test_slurp(got, &ng), *w = wf_test_slurp(want, &nw);
     bool same = g && w && ng == nw && memcmp(g, w, ng) == 0;
     if (!same && g && w) {
         const char *a = g, *b = w;

@@ -16,8 +16,6 @@
 wf_status wf_model_test_load(const char *config, const char *census_rel,
                              wf_config **cfg, wf_tables **tab, wf_census **cen,
                              wf_error *err);
-/* Whole file, NUL-terminated, malloc'ed; *len may be NULL. */
-char *wf_model_test_slurp(const char *path, size_t *len);
 /* True when equal; otherwise reports the first differing line. */
 bool wf_model_test_same_file(const char *got, const char *want, const char *what);
 

@@ -226,19 +226,6 @@ static int write_table(int fd, const table *t, int threads, size_t batch, char *
     return write_table_opt(fd, t, &opt, batch, err, errlen);
 }
 
-static uint8_t *slurp(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    uint8_t *p = malloc((size_t)n + 1);
-    *len = p ? fread(p, 1, (size_t)n, f) : 0;
-    fclose(f);
-    return p;
-}
 
 static uint8_t *write_to_file(const table *t, int threads, size_t batch, size_t *len)
 {
@@ -249,7 +236,7 @@ static uint8_t *write_to_file(const table *t, int threads, size_t batch, size_t 
         return NULL;
     int rc = write_table(fd, t, threads, batch, err, sizeof err);
     close(fd);
-    return rc == 0 ? slurp(path, len) : NULL;
+    return rc == 0 ? (uint8_t *)wf_test_slurp(path, len) : NULL;
 }
 
 TEST(parquet_file_layout)
@@ -366,7 +353,7 @@ TEST(parquet_data_errors_name_column_and_row)
     ASSERT_EQ(pq_writer_close(w, err, sizeof err), -1);
     close(fd);
     size_t len = 0;
-    uint8_t *p = slurp(path, &len);
+    uint8_t *p = (uint8_t *)wf_test_slurp(path, &len);
     ASSERT_TRUE(p != NULL);
     ASSERT_UEQ(len, 4);  /* the magic only: no footer, nothing looks complete */
     free(p);
@@ -400,7 +387,7 @@ TEST(parquet_background_write_error_surfaces)
     close(fd);
     close(ro);
     size_t len = 0;
-    uint8_t *p = slurp(path, &len);
+    uint8_t *p = (uint8_t *)wf_test_slurp(path, &len);
     ASSERT_TRUE(p != NULL);
     ASSERT_UEQ(len, 4);
     free(p);
@@ -483,7 +470,7 @@ static uint8_t *put_to_file(const table *t, const pq_options *opt, bool coded, s
     pq_encoder_free(e_last);
     free(p);
     free(last);
-    return rc == 0 ? slurp(path, len) : NULL;
+    return rc == 0 ? (uint8_t *)wf_test_slurp(path, len) : NULL;
 }
 
 static uint8_t *append_to_file(const table *t, const pq_options *opt, size_t *len)
@@ -495,7 +482,7 @@ static uint8_t *append_to_file(const table *t, const pq_options *opt, size_t *le
         return NULL;
     int rc = write_table_opt(fd, t, opt, 777, err, sizeof err);
     close(fd);
-    return rc == 0 ? slurp(path, len) : NULL;
+    return rc == 0 ? (uint8_t *)wf_test_slurp(path, len) : NULL;
 }
 
 TEST(parquet_put_gives_the_bytes_of_append_coded_or_not)

@@ -17,24 +17,11 @@
 #include "wf_test.h"
 #include "wfsim.h"
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    long len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *p = malloc(len > 0 ? (size_t)len : 1);
-    *n = p && len > 0 ? fread(p, 1, (size_t)len, f) : 0;
-    fclose(f);
-    return p;
-}
 
 static int same_file(const char *a, const char *b)
 {
     size_t na = 0, nb = 0;
-    char *x = slurp(a, &na), *y = slurp(b, &nb);
+    char *x = wf_test_slurp(a, &na), *y = wf_test_slurp(b, &nb);
     int same = x && y && na == nb && na > 0 && memcmp(x, y, na) == 0;
     free(x);
     free(y);

@@ -24,6 +24,9 @@ void wf_test_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *wf_test_shared(const char *relative);
 /* A fresh empty directory for this test (under $TMPDIR); static buffer. */
 const char *wf_test_tmpdir(void);
+/* A whole file, NUL-terminated, malloc'ed (NULL if it cannot be read);
+ * *len (may be NULL) gets its length. */
+char *wf_test_slurp(const char *path, size_t *len);
 /* Seed for randomized tests: $WF_TEST_SEED when set, else `fallback`. */
 uint64_t wf_test_seed(uint64_t fallback);
 
