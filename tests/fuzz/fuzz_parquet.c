@@ -268,10 +268,12 @@ static void pack_column(const column *c, packed *p, size_t from, size_t n,
         p->b8[k] = c->b8[i];
         p->off[k + 1] = p->off[k];
         if (is_bytes) {
+            /* a column of empty strings has no byte buffer at all */
+            const char *v = c->bytes ? c->bytes + c->offsets[i] : "";
             size_t len = (size_t)(c->offsets[i + 1] - c->offsets[i]);
-            memcpy(p->bytes + p->off[k], c->bytes + c->offsets[i], len);
+            memcpy(p->bytes + p->off[k], v, len);
             p->off[k + 1] += len;
-            p->code[k] = code_of(p, c->bytes + c->offsets[i], len);
+            p->code[k] = code_of(p, v, len);
         }
         k++;
     }
