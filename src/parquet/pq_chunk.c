@@ -522,22 +522,12 @@ static bool coded_indices(enc *e, size_t v0, size_t v1)
     return true;
 }
 
-/* Appends the dictionary-encoded values [v0, v1) to the page buffer.
- * Returns false when the dictionary would overflow (the entries this page
- * added are dropped again) or memory ran out (error set). */
-static bool encode_dict_values(enc *e, size_t v0, size_t v1)
+/* Dictionary indices of hashed values [v0, v1) into w->idx, entries added
+ * as they first appear; same contract as coded_indices. */
+static bool hashed_indices(enc *e, size_t v0, size_t v1)
 {
     pq_chunk_work *w = e->w;
-    size_t n = v1 - v0, mark = e->nentries, mark_bytes = e->dict_bytes;
-    if (!idx_reserve(w, n)) {
-        fail(e, "out of memory for dictionary indices");
-        return false;
-    }
-    if (e->in->d.codes) {
-        if (!coded_indices(e, v0, v1))
-            return false;
-        goto indices_done;
-    }
+    size_t mark = e->nentries, mark_bytes = e->dict_bytes;
     for (size_t j = v0; j < v1; j++) {
         if (j > v0 && same_as_previous(e, j)) {
             w->idx[j - v0] = w->idx[j - v0 - 1];
@@ -553,7 +543,22 @@ static bool encode_dict_values(enc *e, size_t v0, size_t v1)
         }
         w->idx[j - v0] = (uint32_t)k;
     }
-indices_done:;
+    return true;
+}
+
+/* Appends the dictionary-encoded values [v0, v1) to the page buffer.
+ * Returns false when the dictionary would overflow (the entries this page
+ * added are dropped again) or memory ran out (error set). */
+static bool encode_dict_values(enc *e, size_t v0, size_t v1)
+{
+    pq_chunk_work *w = e->w;
+    size_t n = v1 - v0;
+    if (!idx_reserve(w, n)) {
+        fail(e, "out of memory for dictionary indices");
+        return false;
+    }
+    if (!(e->in->d.codes ? coded_indices(e, v0, v1) : hashed_indices(e, v0, v1)))
+        return false;
     int bw = pq_bit_width(e->nentries - 1);
     if (bw == 0)
         bw = 1;

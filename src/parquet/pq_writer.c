@@ -61,11 +61,6 @@ typedef struct pq_rg {
     size_t rows;
 } pq_rg;
 
-typedef struct pq_col {
-    pq_column_spec spec;    /* name is an owned copy */
-    pq_chunk_out out;       /* the chunk being written (job side) */
-} pq_col;
-
 /* A row group encoded apart (pq_encode), waiting for pq_writer_put. */
 struct pq_encoder {
     pq_chunk_work work;
@@ -79,7 +74,8 @@ struct pq_writer {
     int fd;
     pq_options opt;         /* defaults filled in; created_by owned */
     int ncols;
-    pq_col *cols;
+    pq_column_spec *cols;   /* names are owned copies */
+    pq_chunk_out *outs;     /* job side: the chunks of the row group written */
     /* Caller's side. */
     pq_rg rg[2];
     int cur;                /* rg[cur] receives appended rows */
@@ -207,7 +203,7 @@ static void check_spec(pq_writer *w, const pq_column_spec *c, int i)
         set_error(w, "column \"%s\": %s (it is %s)", c->name, need,
                   pq_physical_name(c->physical));
     for (int j = 0; j < i; j++)
-        if (strcmp(w->cols[j].spec.name, c->name) == 0)
+        if (strcmp(w->cols[j].name, c->name) == 0)
             set_error(w, "column \"%s\": name used twice (columns %d and %d)",
                       c->name, j, i);
 }
@@ -260,19 +256,20 @@ pq_writer *pq_writer_open(int fd, const pq_column_spec *cols, int ncols,
         return w;
     }
     w->cols = calloc((size_t)ncols, sizeof *w->cols);
+    w->outs = calloc((size_t)ncols, sizeof *w->outs);
     w->work = calloc((size_t)w->nthreads, sizeof *w->work);
     for (int r = 0; r < 1 + w->async; r++)
         w->rg[r].cols = calloc((size_t)ncols, sizeof *w->rg[r].cols);
-    if (!w->cols || !w->work || !w->rg[0].cols || (w->async && !w->rg[1].cols)) {
+    if (!w->cols || !w->outs || !w->work || !w->rg[0].cols || (w->async && !w->rg[1].cols)) {
         set_error(w, "out of memory");
         return w;
     }
     for (int i = 0; i < ncols && !w->error[0]; i++) {
         check_spec(w, &cols[i], i);
-        w->cols[i].spec = cols[i];
-        w->cols[i].spec.name = strdup(cols[i].name ? cols[i].name : "");
+        w->cols[i] = cols[i];
+        w->cols[i].name = strdup(cols[i].name ? cols[i].name : "");
         w->ncols = i + 1;
-        if (!w->cols[i].spec.name)
+        if (!w->cols[i].name)
             set_error(w, "out of memory");
     }
     for (int r = 0; r < 1 + w->async; r++)
@@ -295,7 +292,7 @@ static void check_batch(pq_writer *w, const pq_column_data *d, size_t nrows)
 {
     long long base = (long long)(w->rows_done + (int64_t)w->rg[w->cur].rows);
     for (int c = 0; c < w->ncols && !w->error[0]; c++) {
-        const pq_column_spec *s = &w->cols[c].spec;
+        const pq_column_spec *s = &w->cols[c];
         const uint8_t *valid = d[c].valid;
         if (s->physical == PQ_BYTE_ARRAY ? !d[c].offsets || !d[c].bytes : !d[c].values) {
             set_error(w, "column \"%s\": no %s given", s->name,
@@ -333,7 +330,7 @@ static void check_batch(pq_writer *w, const pq_column_data *d, size_t nrows)
 static size_t fit_bytes(const pq_writer *w, const pq_column_data *d, size_t from, size_t k)
 {
     for (int c = 0; c < w->ncols; c++) {
-        if (w->cols[c].spec.physical != PQ_BYTE_ARRAY)
+        if (w->cols[c].physical != PQ_BYTE_ARRAY)
             continue;
         size_t have = w->rg[w->cur].cols[c].bytes.len;
         const int64_t *off = d[c].offsets + from;
@@ -419,7 +416,7 @@ static void copy_bytes(pq_colbuf *col, const pq_column_data *d, size_t from, siz
 static void copy_rows(pq_writer *w, const pq_column_data *d, size_t from, size_t k)
 {
     for (int c = 0; c < w->ncols; c++) {
-        const pq_column_spec *spec = &w->cols[c].spec;
+        const pq_column_spec *spec = &w->cols[c];
         pq_colbuf *col = &w->rg[w->cur].cols[c];
         if (spec->nullable && pq_buf_reserve(&col->def, k)) {
             uint8_t *def = col->def.p + col->def.len;
@@ -467,7 +464,7 @@ static void presize(pq_writer *w, const pq_column_data *d, size_t nrows)
     if (n <= nrows)
         return;
     for (int c = 0; c < w->ncols; c++) {
-        const pq_column_spec *s = &w->cols[c].spec;
+        const pq_column_spec *s = &w->cols[c];
         pq_colbuf *b = &rg->cols[c];
         if (s->nullable)
             try_reserve(&b->def, n);
@@ -546,20 +543,20 @@ static void encode_stripe(pq_writer *w, int t)
 {
     const pq_rg *rg = &w->rg[w->job_rg];
     for (int c = t; c < w->ncols; c += w->nthreads) {
-        pq_col *col = &w->cols[c];
+        const pq_column_spec *spec = &w->cols[c];
         const pq_colbuf *b = &rg->cols[c];
         pq_chunk_in in = {
-            .spec = &col->spec,
+            .spec = spec,
             .nrows = rg->rows,
             .nvalues = b->nvalues,
             .d = {
-                .def = col->spec.nullable ? b->def.p : NULL,
+                .def = spec->nullable ? b->def.p : NULL,
                 .values = b->vals.p,
                 .offsets = (const uint64_t *)(const void *)b->offs.p,
                 .bytes = b->bytes.p,
             },
         };
-        pq_chunk_encode(&in, &w->opt, &w->work[t], &col->out);
+        pq_chunk_encode(&in, &w->opt, &w->work[t], &w->outs[c]);
     }
 }
 
@@ -653,16 +650,14 @@ static void put_column_chunk(pq_tc *t, const pq_column_spec *spec,
     pq_tc_end(t);                                 /* ColumnChunk */
 }
 
-/* Writes an encoded row group of `rows` rows - the chunk of column c at
- * out(c) - in column order and records its metadata. Job side (or the
+/* Writes an encoded row group of `rows` rows - the chunk of column c in
+ * out[c] - in column order and records its metadata. Job side (or the
  * caller's, in pq_writer_put, when no job runs). */
-static void write_row_group(pq_writer *w, const pq_chunk_out *(*out)(const void *, int),
-                            const void *src, size_t rows)
+static void write_row_group(pq_writer *w, const pq_chunk_out *out, size_t rows)
 {
     for (int c = 0; c < w->ncols; c++)
-        if (out(src, c)->error[0]) {
-            job_fail(w, "row group %lld: %s", (long long)w->nrowgroups,
-                     out(src, c)->error);
+        if (out[c].error[0]) {
+            job_fail(w, "row group %lld: %s", (long long)w->nrowgroups, out[c].error);
             return;
         }
     pq_tc t;
@@ -670,7 +665,7 @@ static void write_row_group(pq_writer *w, const pq_chunk_out *(*out)(const void 
     pq_tc_list(&t, 1, PQ_TC_STRUCT, (size_t)w->ncols);
     int64_t first = w->offset, unc = 0;
     for (int c = 0; c < w->ncols; c++) {
-        const pq_chunk_out *o = out(src, c);
+        const pq_chunk_out *o = &out[c];
         int64_t start = w->offset, dict_off = -1;
         if (o->dict.len) {
             dict_off = w->offset;
@@ -678,7 +673,7 @@ static void write_row_group(pq_writer *w, const pq_chunk_out *(*out)(const void 
         }
         int64_t data_off = w->offset;
         write_all(w, o->data.p, o->data.len);
-        put_column_chunk(&t, &w->cols[c].spec, o, start, dict_off, data_off);
+        put_column_chunk(&t, &w->cols[c], o, start, dict_off, data_off);
         unc += o->uncompressed;
     }
     pq_tc_i64(&t, 2, unc);
@@ -696,11 +691,6 @@ static void write_row_group(pq_writer *w, const pq_chunk_out *(*out)(const void 
     w->total_rows += (int64_t)rows;
 }
 
-static const pq_chunk_out *col_out(const void *w, int c)
-{
-    return &((const pq_writer *)w)->cols[c].out;
-}
-
 /* The job: encodes row group rg[job_rg], writes it and empties the row
  * group for reuse. Runs on the background thread or inline; touches only
  * job-side fields. */
@@ -708,7 +698,7 @@ static void run_job(pq_writer *w)
 {
     pq_rg *rg = &w->rg[w->job_rg];
     encode_all(w);
-    write_row_group(w, col_out, w, rg->rows);
+    write_row_group(w, w->outs, rg->rows);
     reset_rg(rg, w->ncols);
 }
 
@@ -887,16 +877,11 @@ void pq_encode(const pq_writer *w, pq_encoder *e, const pq_chunk_data *cols,
         return;
     for (int c = 0; c < w->ncols && !e->error[0]; c++) {
         pq_chunk_in in;
-        if (chunk_input(e, &w->cols[c].spec, &cols[c], nrows, &in))
+        if (chunk_input(e, &w->cols[c], &cols[c], nrows, &in))
             pq_chunk_encode(&in, &w->opt, &e->work, &e->outs[c]);
         if (e->outs[c].error[0])
             enc_fail(e, "%s", e->outs[c].error);
     }
-}
-
-static const pq_chunk_out *enc_out(const void *e, int c)
-{
-    return &((const pq_encoder *)e)->outs[c];
 }
 
 void pq_writer_put(pq_writer *w, pq_encoder *e)
@@ -921,7 +906,7 @@ void pq_writer_put(pq_writer *w, pq_encoder *e)
         set_error(w, "pq_writer_put: the encoder holds no row group of this writer");
         return;
     }
-    write_row_group(w, enc_out, e, e->nrows);
+    write_row_group(w, e->outs, e->nrows);
     w->rows_done += (int64_t)e->nrows;
     merge_job_error(w);
 }
@@ -990,7 +975,7 @@ static void write_footer(pq_writer *w)
     pq_tc_i32(&t, 5, w->ncols);
     pq_tc_end(&t);
     for (int c = 0; c < w->ncols; c++)
-        put_schema_element(&t, &w->cols[c].spec);
+        put_schema_element(&t, &w->cols[c]);
     pq_tc_i64(&t, 3, w->total_rows);
     pq_tc_list(&t, 4, PQ_TC_STRUCT, (size_t)w->nrowgroups);
     pq_buf_put(&meta, w->rowgroups.p, w->rowgroups.len);
@@ -1023,9 +1008,8 @@ static void free_writer(pq_writer *w)
 {
     join_job(w);
     for (int c = 0; c < w->ncols; c++) {
-        pq_col *col = &w->cols[c];
-        free((char *)col->spec.name);
-        pq_chunk_out_free(&col->out);
+        free((char *)w->cols[c].name);
+        pq_chunk_out_free(&w->outs[c]);
         for (int r = 0; r < 2; r++) {
             if (!w->rg[r].cols)
                 continue;
@@ -1043,6 +1027,7 @@ static void free_writer(pq_writer *w)
             pq_chunk_work_free(&w->work[t]);
     free(w->work);
     free(w->cols);
+    free(w->outs);
     free((char *)w->opt.created_by);
     pq_buf_free(&w->rowgroups);
     pq_buf_free(&w->kv);
