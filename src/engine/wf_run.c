@@ -74,7 +74,8 @@ typedef struct writer {
     job *current;               /* being written, or NULL */
     bool stop;                  /* the thread must end */
     int done_year;              /* last year written, 0 = none yet */
-    int reported_year;          /* last year reported as written */
+    int reported_year;          /* last year reported as written (from
+                                   start_year - 1) */
     wf_status st;               /* the writer's first error, in werr */
     wf_error werr;
 } writer;
@@ -246,8 +247,6 @@ static wf_status writer_wait(run_ctx *rc, const job *j, wf_error *err)
         *err = w->werr;
     pthread_mutex_unlock(&w->mu);
     /* years are written in order: every year up to `done` is complete */
-    if (w->reported_year == 0 && done)
-        w->reported_year = rc->cfg->start_year - 1;
     for (; done && w->reported_year < done; w->reported_year++)
         progress(rc, "events written", w->reported_year + 1, 1.0);
     return st;
@@ -319,6 +318,7 @@ static wf_status hand_over(run_ctx *rc)
 static bool writer_start(run_ctx *rc)
 {
     writer *w = &rc->w;
+    w->reported_year = rc->cfg->start_year - 1;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
     w->on = pthread_create(&w->tid, NULL, writer_main, rc) == 0;

@@ -620,8 +620,10 @@ static bool write_row_groups(wf_table_writer *tw, file_job *j)
     size_t k = (size_t)(tw->opt.threads > 1 ? tw->opt.threads : 1);
     if (k > MAX_WORKERS)
         k = MAX_WORKERS;
-    if (k > j->ngroups || j->nrows < SMALL_FILE_ROWS)
-        k = j->ngroups > 1 && j->nrows >= SMALL_FILE_ROWS ? j->ngroups : 1;
+    if (j->nrows < SMALL_FILE_ROWS)
+        k = 1;
+    if (k > j->ngroups)
+        k = j->ngroups ? j->ngroups : 1;
     for (size_t i = 0; i < k; i++)
         if (!tw->workers[i] && !(tw->workers[i] = worker_new()))
             return false;
