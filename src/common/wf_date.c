@@ -25,10 +25,17 @@ int wf_days_in_month(int year, int month)
 int32_t wf_date_from_ymd(int year, int month, int day)
 {
     int y = month <= 2 ? year - 1 : year;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
     int mp = (month + 9) % 12;
     int doy = (153 * mp + 2) / 5 + day - 1;
+    if (y >= 0) {
+        /* Years counted from March of year 0 (every date a census holds):
+         * the era split below folds into plain unsigned divisions, as
+         * 146097 = 400 * 365 + 97. */
+        unsigned u = (unsigned)y;
+        return (int32_t)(365 * u + u / 4 - u / 100 + u / 400) + doy - 719468;
+    }
+    int era = (y - 399) / 400;
+    int yoe = y - era * 400;
     int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + doe - 719468;
 }

@@ -412,16 +412,6 @@ static bool parse_ymd(const char *s, size_t len, ymd *out)
     return true;
 }
 
-/* wf_date_from_ymd for the years parse_ymd lets through (1..9999), in
- * unsigned arithmetic: with the year counted from March, year 0 on, the
- * era split of the general formula folds into plain divisions. */
-static int32_t day_number(const ymd *v)
-{
-    unsigned y = (unsigned)v->y - (v->m <= 2), mp = (unsigned)(v->m + 9) % 12;
-    unsigned doy = (153 * mp + 2) / 5 + (unsigned)v->d - 1;
-    return (int32_t)(365 * y + y / 4 - y / 100 + y / 400 + doy) - 719468;
-}
-
 /* Unsigned digits [.digits] with 1..max_int integer digits: the integer
  * part, and the fraction scaled by 10^scale rounded half up on the next
  * digit (wf_decimal_scaled's rounding for a positive value). *frac_zero
@@ -506,7 +496,7 @@ static wf_status cell_date(const loader *l, const wf_csv_field *f, const char *c
 {
     if (!parse_ymd(f->s, f->len, date))
         return field_error(l, f, col, "'%.80s' is not a date YYYY-MM-DD", f->s, err);
-    *day = day_number(date);
+    *day = wf_date_from_ymd(date->y, date->m, date->d);
     return WF_OK;
 }
 
