@@ -219,24 +219,38 @@ static int write_table_opt(int fd, const table *t, const pq_options *opt, size_t
     return pq_writer_close(w, err, errlen);
 }
 
+/* The options of the whole-file tests: many row groups and pages. */
+static pq_options file_options(int threads)
+{
+    return (pq_options){.threads = threads, .row_group_rows = 1500, .page_bytes = 2000,
+                        .created_by = "wfsim test"};
+}
+
 static int write_table(int fd, const table *t, int threads, size_t batch, char *err, size_t errlen)
 {
-    pq_options opt = {.threads = threads, .row_group_rows = 1500, .page_bytes = 2000,
-                      .created_by = "wfsim test"};
+    pq_options opt = file_options(threads);
     return write_table_opt(fd, t, &opt, batch, err, errlen);
 }
 
 
-static uint8_t *write_to_file(const table *t, int threads, size_t batch, size_t *len)
+/* The table appended in batches of `batch` rows into a file; its bytes. */
+static uint8_t *append_to_file(const table *t, const pq_options *opt, size_t batch,
+                               size_t *len)
 {
     char path[4200], err[256];
     snprintf(path, sizeof path, "%s/t.parquet", wf_test_tmpdir());
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0)
         return NULL;
-    int rc = write_table(fd, t, threads, batch, err, sizeof err);
+    int rc = write_table_opt(fd, t, opt, batch, err, sizeof err);
     close(fd);
     return rc == 0 ? (uint8_t *)wf_test_slurp(path, len) : NULL;
+}
+
+static uint8_t *write_to_file(const table *t, int threads, size_t batch, size_t *len)
+{
+    pq_options opt = file_options(threads);
+    return append_to_file(t, &opt, batch, len);
 }
 
 TEST(parquet_file_layout)
@@ -473,18 +487,6 @@ static uint8_t *put_to_file(const table *t, const pq_options *opt, bool coded, s
     return rc == 0 ? (uint8_t *)wf_test_slurp(path, len) : NULL;
 }
 
-static uint8_t *append_to_file(const table *t, const pq_options *opt, size_t *len)
-{
-    char path[4200], err[256];
-    snprintf(path, sizeof path, "%s/t.parquet", wf_test_tmpdir());
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0)
-        return NULL;
-    int rc = write_table_opt(fd, t, opt, 777, err, sizeof err);
-    close(fd);
-    return rc == 0 ? (uint8_t *)wf_test_slurp(path, len) : NULL;
-}
-
 TEST(parquet_put_gives_the_bytes_of_append_coded_or_not)
 {
     table *t = malloc(sizeof *t);
@@ -494,10 +496,10 @@ TEST(parquet_put_gives_the_bytes_of_append_coded_or_not)
      * coded column's PLAIN fallback is compared too */
     size_t dict_max[] = {0, 200};
     for (int k = 0; k < 2; k++) {
-        pq_options opt = {.row_group_rows = 1500, .page_bytes = 2000,
-                          .dict_max_bytes = dict_max[k], .created_by = "wfsim test"};
+        pq_options opt = file_options(0);
+        opt.dict_max_bytes = dict_max[k];
         size_t la = 0, lp = 0, lc = 0;
-        uint8_t *a = append_to_file(t, &opt, &la);
+        uint8_t *a = append_to_file(t, &opt, 777, &la);
         uint8_t *plain = put_to_file(t, &opt, false, &lp);
         uint8_t *coded = put_to_file(t, &opt, true, &lc);
         ASSERT_TRUE(a && plain && coded);
