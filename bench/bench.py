@@ -266,6 +266,20 @@ def rows_of(runs, key):
     return stats([r[key] for r in runs])
 
 
+def scaling_table(w, head, series):
+    """One scaling table, a row per point of series ({x: runs}); returns the
+    points and their wall and CPU medians, for the fitted exponents."""
+    w(f"| {head} | events | wall | CPU | events / s (wall) | peak RSS MB | n |")
+    w("|---|---|---|---|---|---|---|")
+    for x, runs in series.items():
+        wl = rows_of(runs, "wall")
+        w(f"| {int(x):,} | {runs[0]['events']:,} | {fmt(wl)} | {fmt(rows_of(runs, 'cpu'))} | "
+          f"{runs[0]['events'] / wl['median']:,.0f} | {rows_of(runs, 'rss')['median']:.0f} | {wl['n']} |")
+    xs = [int(x) for x in series]
+    return (xs, [rows_of(r, "wall")["median"] for r in series.values()],
+            [rows_of(r, "cpu")["median"] for r in series.values()])
+
+
 def targets(res, w):
     """The issue's targets, each with the figure it is judged on."""
     cores = os.cpu_count() or 1
@@ -385,15 +399,7 @@ def report(res, info, started, load0, load1):
     sc = res["scaling"]
     w("Employees, 10 years:")
     w("")
-    w("| employees | events | wall | CPU | events / s (wall) | peak RSS MB | n |")
-    w("|---|---|---|---|---|---|---|")
-    for n, runs in sc["employees"].items():
-        wl = rows_of(runs, "wall")
-        w(f"| {int(n):,} | {runs[0]['events']:,} | {fmt(wl)} | {fmt(rows_of(runs, 'cpu'))} | "
-          f"{runs[0]['events'] / wl['median']:,.0f} | {rows_of(runs, 'rss')['median']:.0f} | {wl['n']} |")
-    ns = [int(n) for n in sc["employees"]]
-    wm = [rows_of(r, "wall")["median"] for r in sc["employees"].values()]
-    cm = [rows_of(r, "cpu")["median"] for r in sc["employees"].values()]
+    ns, wm, cm = scaling_table(w, "employees", sc["employees"])
     w("")
     w(f"Fitted exponent of time against employees (log-log least squares): all sizes "
       f"wall {fit(ns, wm):.2f}, CPU {fit(ns, cm):.2f}; from 10,000 up (fixed start-up costs "
@@ -401,15 +407,7 @@ def report(res, info, started, load0, load1):
     w("")
     w(f"Years, {sc['years_n']:,} employees:")
     w("")
-    w("| years | events | wall | CPU | events / s (wall) | peak RSS MB | n |")
-    w("|---|---|---|---|---|---|---|")
-    for y, runs in sc["years"].items():
-        wl = rows_of(runs, "wall")
-        w(f"| {y} | {runs[0]['events']:,} | {fmt(wl)} | {fmt(rows_of(runs, 'cpu'))} | "
-          f"{runs[0]['events'] / wl['median']:,.0f} | {rows_of(runs, 'rss')['median']:.0f} | {wl['n']} |")
-    ys = [int(y) for y in sc["years"]]
-    yw = [rows_of(r, "wall")["median"] for r in sc["years"].values()]
-    yc = [rows_of(r, "cpu")["median"] for r in sc["years"].values()]
+    ys, yw, yc = scaling_table(w, "years", sc["years"])
     w("")
     w(f"Fitted exponent of time against years: wall {fit(ys, yw):.2f}, CPU {fit(ys, yc):.2f}.")
     w("")

@@ -33,27 +33,17 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared")
 GOLDEN = os.path.join(SHARED, "vectors", "golden")
 sys.path.insert(0, HERE)
+# The engine's Parquet schema as DuckDB reads it: one table, the tests' own.
+sys.path.insert(0, os.path.join(ROOT, "tests", "py"))
 
+import engine_util  # noqa: E402
 import md5_bulk  # noqa: E402
 import wfsim_polars as wp  # noqa: E402
 
 EV_COLS = [c for c in wp.EVENT_COLUMNS if c != "created_at"]
-SNAP_COLS = ["employee_id", "employment_status", "birth_date", "hire_date", "termination_date",
-             "level_id", "salary", "eligibility_date", "is_enrolled", "deferral_rate",
-             "enrollment_source", "ever_opted_out"]
-EV_TYPES = {"event_id": "VARCHAR", "scenario_id": "VARCHAR", "plan_design_id": "VARCHAR",
-            "random_seed": "BIGINT", "employee_id": "VARCHAR", "event_type": "VARCHAR",
-            "event_category": "VARCHAR", "event_date": "DATE", "event_sequence": "INTEGER",
-            "level_id": "INTEGER", "previous_level_id": "INTEGER",
-            "compensation_amount": "DECIMAL(18,2)", "previous_compensation": "DECIMAL(18,2)",
-            "employee_deferral_rate": "DECIMAL(9,4)", "prev_employee_deferral_rate": "DECIMAL(9,4)",
-            "employee_age": "INTEGER", "employee_tenure": "INTEGER", "age_band": "VARCHAR",
-            "tenure_band": "VARCHAR", "event_probability": "DOUBLE"}
-SNAP_TYPES = {"employee_id": "VARCHAR", "employment_status": "VARCHAR", "birth_date": "DATE",
-              "hire_date": "DATE", "termination_date": "DATE", "level_id": "INTEGER",
-              "salary": "DECIMAL(18,2)", "eligibility_date": "DATE", "is_enrolled": "BOOLEAN",
-              "deferral_rate": "DECIMAL(9,4)", "enrollment_source": "VARCHAR", "ever_opted_out": "BOOLEAN"}
-
+EV_TYPES = {c: engine_util.EVENT_TYPES[c] for c in EV_COLS}
+SNAP_COLS = list(engine_util.SNAPSHOT_TYPES)
+SNAP_TYPES = engine_util.SNAPSHOT_TYPES
 
 def _q(path: str) -> str:
     return "'" + path.replace("'", "''") + "'"

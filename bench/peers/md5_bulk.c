@@ -17,30 +17,31 @@ void wfp_md5_x(int64_t n, const void *offsets, int64_t flags, const uint8_t *dat
 void wfp_md5_hex(int64_t n, const void *offsets, int64_t flags, const uint8_t *data, char *out);
 void wfp_hex_offsets(int64_t n, int64_t *out);
 
-static void key_span(const void *offsets, int64_t flags, int64_t i, int64_t *lo, int64_t *hi)
+/* The MD5 digest of key i into d. `flags` as above. */
+static void digest_of(const void *offsets, int64_t flags, const uint8_t *data, int64_t i,
+                      uint8_t d[MD5_DIGEST_SIZE])
 {
-    int64_t base = flags >> 1;
+    int64_t base = flags >> 1, lo, hi;
     if (flags & 1) {
         const int64_t *o = offsets;
-        *lo = o[base + i];
-        *hi = o[base + i + 1];
+        lo = o[base + i];
+        hi = o[base + i + 1];
     } else {
         const int32_t *o = offsets;
-        *lo = o[base + i];
-        *hi = o[base + i + 1];
+        lo = o[base + i];
+        hi = o[base + i + 1];
     }
+    struct md5_ctx ctx;
+    md5_init(&ctx);
+    md5_update(&ctx, (size_t)(hi - lo), data + lo);
+    md5_digest(&ctx, MD5_DIGEST_SIZE, d);
 }
 
 void wfp_md5_x(int64_t n, const void *offsets, int64_t flags, const uint8_t *data, uint32_t *out)
 {
-    struct md5_ctx ctx;
     uint8_t d[MD5_DIGEST_SIZE];
     for (int64_t i = 0; i < n; i++) {
-        int64_t lo, hi;
-        key_span(offsets, flags, i, &lo, &hi);
-        md5_init(&ctx);
-        md5_update(&ctx, (size_t)(hi - lo), data + lo);
-        md5_digest(&ctx, MD5_DIGEST_SIZE, d);
+        digest_of(offsets, flags, data, i, d);
         out[i] = ((uint32_t)d[0] << 24) | ((uint32_t)d[1] << 16) | ((uint32_t)d[2] << 8) | d[3];
     }
 }
@@ -48,14 +49,9 @@ void wfp_md5_x(int64_t n, const void *offsets, int64_t flags, const uint8_t *dat
 void wfp_md5_hex(int64_t n, const void *offsets, int64_t flags, const uint8_t *data, char *out)
 {
     static const char hex[] = "0123456789abcdef";
-    struct md5_ctx ctx;
     uint8_t d[MD5_DIGEST_SIZE];
     for (int64_t i = 0; i < n; i++) {
-        int64_t lo, hi;
-        key_span(offsets, flags, i, &lo, &hi);
-        md5_init(&ctx);
-        md5_update(&ctx, (size_t)(hi - lo), data + lo);
-        md5_digest(&ctx, MD5_DIGEST_SIZE, d);
+        digest_of(offsets, flags, data, i, d);
         for (int j = 0; j < MD5_DIGEST_SIZE; j++) {
             out[32 * i + 2 * j] = hex[d[j] >> 4];
             out[32 * i + 2 * j + 1] = hex[d[j] & 15];
