@@ -73,6 +73,12 @@ int wf_config_end_year(const wf_config *cfg);
 /* The runner's `performance` section: 0 = fast, 1 = sql; threads 0 = all. */
 int wf_config_mode(const wf_config *cfg);
 int wf_config_threads(const wf_config *cfg);
+/* The `thresholds` section (docs/config.md), not part of the canonical
+ * form: the metrics given a threshold, in the section's fixed order, into
+ * metric[] / value[] (at most max); returns how many are set. The names
+ * are static. */
+int wf_config_thresholds(const wf_config *cfg, const char **metric,
+                         double *value, int max);
 
 /* ---- parameter tables (MODEL.md 2.3) ------------------------------------ */
 
