@@ -16,8 +16,8 @@
 #include "cli_run.h"
 
 static const char help[] =
-    "usage: wfsim parity --census FILE [--config FILE] [--out DIR] [--show N]\n"
-    "                    [--threads N] [--quiet | --verbose]\n"
+    "usage: wfsim parity --census FILE [--config FILE] [--seed S] [--out DIR]\n"
+    "                    [--show N] [--threads N] [--quiet | --verbose]\n"
     "\n"
     "The parity gate: runs fast mode (the C engine) and SQL mode (dbt on DuckDB)\n"
     "on the same census and configuration, into DIR/fast and DIR/sql, and\n"
@@ -28,6 +28,9 @@ static const char help[] =
     "\n"
     "  --census FILE   census CSV (MODEL.md 2.1)\n"
     "  --config FILE   YAML configuration (default: MODEL.md's defaults)\n"
+    "  --seed S        override simulation.random_seed: with a scenario's file\n"
+    "                  and a seed, checks that member of a `wfsim ensemble`\n"
+    "                  (SQL mode still runs one replicate at a time)\n"
     "  --out DIR       working folder (default: parity-out)\n"
     "  --show N        differing rows shown per side (default 10)\n"
     "  --threads N     engine threads\n"
@@ -85,6 +88,7 @@ int cmd_parity(int argc, char **argv)
         {"census", required_argument, 0, 'C'},
         {"out", required_argument, 0, 'o'},
         {"show", required_argument, 0, 's'},
+        {"seed", required_argument, 0, 'r'},
         {"threads", required_argument, 0, 'T'},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
@@ -95,6 +99,7 @@ int cmd_parity(int argc, char **argv)
     memset(&fast, 0, sizeof fast);
     const char *config = NULL, *census = NULL, *out = "parity-out", *show = "10";
     long threads = 0, shown;
+    cli_overrides ov = {0};
     int c, rc = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "hqv", opts, NULL)) != -1) {
@@ -102,6 +107,7 @@ int cmd_parity(int argc, char **argv)
         case 'c': config = optarg; break;
         case 'C': census = optarg; break;
         case 'o': out = optarg; break;
+        case 'r': cli_override(&ov, "simulation.random_seed", optarg); break;
         case 's': rc = cli_parse_long("parity", "show", optarg, 0, 100000, &shown); show = optarg; break;
         case 'T': rc = cli_parse_long("parity", "threads", optarg, 1, 1024, &threads); break;
         case 'q': fast.quiet = 1; break;
@@ -117,7 +123,6 @@ int cmd_parity(int argc, char **argv)
     if (!census)
         return cli_usage("parity", "%s", "--census is required");
 
-    cli_overrides ov = {0};
     wf_config *cfg = NULL;
     if ((rc = cli_load_config(config, &ov, &cfg)) != 0)
         return rc;

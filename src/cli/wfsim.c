@@ -31,6 +31,8 @@ static const char main_help[] =
     "  run       the whole job: events (fast or SQL mode), then dbt state,\n"
     "            metrics and tests, then a summary\n"
     "  parity    run both modes and compare their events and snapshots\n"
+    "  ensemble  scenarios x seeds with common random numbers, one dbt build,\n"
+    "            distributions and paired differences\n"
     "\n"
     "`wfsim COMMAND --help` describes each command's options.\n"
     "Exit status: 0 ok, 2 bad input, 3 file error, 4 out of memory,\n"

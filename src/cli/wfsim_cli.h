@@ -60,5 +60,6 @@ int cmd_events(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_parity(int argc, char **argv);
+int cmd_ensemble(int argc, char **argv);
 
 #endif

@@ -1027,6 +1027,16 @@ int wf_config_thresholds(const wf_config *cfg, const char **metric,
     return n;
 }
 
+int64_t wf_config_random_seed(const wf_config *cfg)
+{
+    return cfg->random_seed;
+}
+
+const char *wf_config_scenario_id(const wf_config *cfg)
+{
+    return cfg->scenario_id;
+}
+
 int wf_config_start_year(const wf_config *cfg)
 {
     return cfg->start_year;
