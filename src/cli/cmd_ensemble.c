@@ -262,7 +262,8 @@ static char *ensemble_vars(const run_state *rs, const ens_args *a)
     s = append(s, &cap, "{\"events_path\": ");
     snprintf(path, sizeof path, "%s/events", rs->out);
     s = append_str(s, &cap, path);
-    s = append(s, &cap, ", \"snapshot_path\": \"\", \"census_path\": ");
+    s = append(s, &cap, ", \"events_glob\": \"scenario_id=*/plan_design_id=*/random_seed=*/"
+                        "simulation_year=*/*.parquet\", \"snapshot_path\": \"\", \"census_path\": ");
     s = append_str(s, &cap, rs->census);
     s = append(s, &cap, ", \"ensemble_summary_csv\": ");
     snprintf(path, sizeof path, "%s/ensemble_summary.csv", rs->out);
