@@ -41,3 +41,17 @@
   {% if s | length > 0 %}{{ return(s[0]['simulation']['scenario_id']) }}{% endif %}
   {{ return(none) }}
 {% endmacro %}
+
+{#- A scenario setting as SQL, for a query that must not wait for
+    int_replicates (a test on the events alone): "case scenario_id when
+    'a' then 1000 ... else <wfsim_config's or the default> end". -#}
+{% macro state_scenario_value_sql(section, key, column='scenario_id') -%}
+  {%- set scenarios = state_scenarios() -%}
+  {%- if scenarios | length == 0 -%}
+    {{ state_cfg(section, key) }}
+  {%- else -%}
+    case {{ column }}
+    {%- for s in scenarios %} when {{ state_sql_string(s['simulation']['scenario_id']) }} then {{ state_scenario_cfg(s, section, key) }}{% endfor %}
+    else {{ state_cfg(section, key) }} end
+  {%- endif -%}
+{%- endmacro %}

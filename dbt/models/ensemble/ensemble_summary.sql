@@ -23,7 +23,7 @@ with d as (
 
 scenario_order as (
     select scenario_id, min(case when is_baseline then 0 else 1 end) as b
-    from {{ ref('int_replicates') }}
+    from {{ ref('int_replicate_metric_values') }}
     group by scenario_id
 )
 

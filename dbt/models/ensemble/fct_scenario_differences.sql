@@ -10,10 +10,7 @@
   common random numbers buy (NULL when sd_paired is 0 or undefined).
 -#}
 with v as (
-    select v.*, r.is_baseline
-    from {{ ref('int_replicate_metric_values') }} as v
-    join (select distinct {{ state_rep() }}, is_baseline from {{ ref('int_replicates') }}) as r
-      using ({{ state_rep() }})
+    select * from {{ ref('int_replicate_metric_values') }}
 ),
 
 pairs as (

@@ -34,9 +34,8 @@ twin_ids as (
 b as (
     select i.scenario_id as twin_id, v.*
     from v
-    join {{ ref('int_replicates') }} as r using ({{ state_rep() }})
     cross join twin_ids as i
-    where r.is_baseline
+    where v.is_baseline
 ),
 
 t as (
