@@ -1015,8 +1015,10 @@ int wf_config_thresholds(const wf_config *cfg, const char **metric,
 {
     int n = 0;
     for (int i = 0; i < N_KEYS; i++) {
+        if (keys[i].kind != K_LIMIT)
+            continue;
         double x = *(const double *)(const void *)((const char *)cfg + keys[i].offset);
-        if (keys[i].kind != K_LIMIT || isnan(x))
+        if (isnan(x))
             continue;
         if (n < max) {
             metric[n] = keys[i].name;
