@@ -110,13 +110,11 @@ static bool reserve_chunks(sim *s, size_t n)
         wf_sim_chunk *c = &p[s->n_chunks];
         c->idx = malloc(CHUNK_ROWS * sizeof *c->idx);
         c->x = malloc(CHUNK_ROWS * sizeof *c->x);
-        c->pre_buf = malloc(WF_SIM_PRE_SLOTS * CHUNK_ROWS * sizeof *c->pre_buf);
         c->term_day = malloc(CHUNK_ROWS * sizeof *c->term_day);
-        if (!c->idx || !c->x || !c->pre_buf || !c->term_day) {
+        if (!c->idx || !c->x || !wf_sim_chunk_pre_init(c) || !c->term_day) {
             s->n_chunks++; /* freed with the others */
             return false;
         }
-        wf_sim_chunk_pre_init(c);
     }
     return true;
 }
@@ -241,7 +239,7 @@ static void begin_year(sim *s, int y)
     for (int d = 0; d < wf_days_in_year(y); d++) {
         int yy, m, dd;
         wf_date_to_ymd(c->jan1 + d, &yy, &m, &dd);
-        c->md_of_doy[d] = (uint16_t)(m * 32 + dd);
+        c->md_of_doy[d] = (uint16_t)WF_SIM_MD(m, dd);
     }
     /* escalation_due's "enrolled at least delay years before esc_day" as
      * one comparison of the enrollment day. */
@@ -292,12 +290,12 @@ static void phase_a(void *arg, size_t k)
     size_t n = 0;
     ch->R = ch->P = 0;
     for (size_t i = b; i < e; i++) {
-        /* At January 1 (month-day 1 * 32 + 1); hires of S(y) are before it. */
-        int age = wf_sim_years(c->year, 33, r->birth_y[i], r->birth_md[i]);
+        /* At January 1; hires of S(y) are before it. */
+        int age = wf_sim_years(c->year, WF_SIM_MD_JAN1, r->birth_y[i], r->birth_md[i]);
         r->age_y[i] = (int16_t)age;
-        r->ten_y[i] = (int16_t)wf_sim_years(c->year, 33, r->hire_y[i], r->hire_md[i]);
+        r->ten_y[i] = (int16_t)wf_sim_years(c->year, WF_SIM_MD_JAN1, r->hire_y[i], r->hire_md[i]);
         r->is_hire[i] = 0;
-        r->term_cat[i] = WF_CAT_NEW_HIRE;
+        r->term_cat[i] = WF_SIM_STAYS;
         r->term_prob[i] = NAN;
         ch->P += r->hire[i] >= c->prev_jan1 && r->hire[i] < c->jan1;
         ch->idx[n] = (uint32_t)i;
@@ -331,7 +329,7 @@ static int64_t terminate_experienced(sim *s, int64_t te, int64_t R)
     int64_t done = 0;
     for (int64_t j = 0; j < te; j++) {
         uint32_t i = s->rank[j].idx;
-        if (r->term_cat[i] != WF_CAT_NEW_HIRE)
+        if (r->term_cat[i] != WF_SIM_STAYS)
             continue; /* a retiree; only possible when te > N - R */
         r->term_cat[i] = WF_CAT_EXPERIENCED_TERMINATION;
         done++;
@@ -519,7 +517,7 @@ static wf_status make_hire_ids(sim *s, int64_t H, wf_error *err)
         h->pend_opt_prob[j] = NAN;
         h->enrolled[j] = h->opted_out[j] = h->esc_opt_out[j] = 0;
         h->source[j] = WF_SRC_NONE;
-        h->term_cat[j] = WF_CAT_NEW_HIRE;
+        h->term_cat[j] = WF_SIM_STAYS;
         h->is_hire[j] = 1;
         h->ten_y[j] = 0;
         h->term_prob[j] = NAN;
@@ -787,7 +785,7 @@ static void sim_free(sim *s)
         free(s->chunks[k].ev); /* NULL unless a phase stopped early */
         free(s->chunks[k].idx);
         free(s->chunks[k].x);
-        free(s->chunks[k].pre_buf);
+        wf_sim_chunk_pre_free(&s->chunks[k]);
         free(s->chunks[k].term_day);
     }
     free(s->chunks);
