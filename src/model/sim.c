@@ -16,6 +16,22 @@
  *                 to the sink with the summary and the snapshot; the rows
  *                 of those who left are dropped; bands grow.
  *
+ * The model's steps (MODEL.md 4) and where each is:
+ *
+ *   4.1  retirements          retirements (phase A), workforce needs in
+ *                             needs.c (wf_needs_compute)
+ *   4.2  experienced          experienced_termination_keys (phase A),
+ *        terminations         experienced_terminations; the day in
+ *                             sim_employee.c (termination_day)
+ *   4.3  promotions           sim_employee.c (list_promotion)
+ *   4.4  hires                hires: hire_levels, make_hire_ids, phase_h,
+ *                             merge_hires
+ *   4.5  new-hire             new_hire_terminations (keys in phase_h); the
+ *        terminations         day in sim_employee.c (termination_day)
+ *   4.6-4.9                   sim_employee.c, one function per step
+ *   4.7  eligibility day      eligibility_day (census rows and hires)
+ *   4.10 year end             year_end
+ *
  * Draws are pure functions of their keys, so some are computed ahead, in
  * batches, for rows that may use them (phase B, the termination keys);
  * rng.c's counters count only those the model uses. Parallel phases write
@@ -75,11 +91,13 @@ static int32_t md_day(int year, wf_md md)
     return wf_date_from_ymd(year, md.month, md.day);
 }
 
-static int32_t elig_day(const wf_config *cfg, int32_t birth, int32_t hire)
+/* MODEL.md 4.7: eligible from the later of hire + waiting period and the
+ * day the minimum age is reached (adult: that day, computed by the
+ * caller from whichever calendar fields it has). */
+static int32_t eligibility_day(const wf_config *cfg, int32_t hire, int32_t adult)
 {
-    int32_t a = hire + cfg->waiting_period_days;
-    int32_t b = wf_date_add_years(birth, cfg->minimum_age);
-    return a > b ? a : b;
+    int32_t waited = hire + cfg->waiting_period_days;
+    return waited > adult ? waited : adult;
 }
 
 static size_t chunks_for(size_t n)
@@ -157,7 +175,8 @@ static wf_status load_census(sim *s, const wf_census *cen, wf_error *err)
         r->birth[i] = e->birth_day;
         r->hire[i] = e->hire_day;
         wf_sim_rows_cache_dates(r, i);
-        r->elig[i] = elig_day(s->cfg, e->birth_day, e->hire_day);
+        r->elig[i] = eligibility_day(s->cfg, e->hire_day,
+                                     wf_date_add_years(e->birth_day, s->cfg->minimum_age));
         r->salary[i] = e->salary_cents;
         r->level[i] = (uint8_t)e->level;
         r->deferral[i] = e->deferral_bp;
@@ -248,12 +267,12 @@ static void begin_year(sim *s, int y)
 
 /* ---- phase A: the year's ages, P and retirements -------------------------- */
 
-/* Termination keys k = u / h of the rows of chunk k (MODEL.md 4.2), made in
+/* 4.2: termination keys k = u / h of the rows of chunk k, made in
  * phase A while the chunk's rows are in the cache rather than in a pass of
  * their own. They are needed whenever Te > 0, that is in about every year;
- * computed ahead, so their draws count only when terminate_experienced
+ * computed ahead, so their draws count only when experienced_terminations
  * ranks them. h is the row's event_probability should it terminate. */
-static void termination_keys(sim *s, size_t k)
+static void experienced_termination_keys(sim *s, size_t k)
 {
     const wf_sim_ctx *c = &s->ctx;
     const wf_tables *t = s->tab;
@@ -279,6 +298,25 @@ static void termination_keys(sim *s, size_t k)
     }
 }
 
+/* 4.1: everyone of retirement age draws (one batch: ch->idx[0..n) holds
+ * them); those under the probability retire. Counts R into ch. */
+static void retirements(sim *s, wf_sim_chunk *ch, size_t n)
+{
+    const wf_sim_ctx *c = &s->ctx;
+    wf_sim_rows *r = &s->rows;
+    wf_rng_x_batch(&c->st[WF_STREAM_RETIREMENT], (const char *const *)r->id,
+                   r->id_len, ch->idx, n, ch->x);
+    for (size_t j = 0; j < n; j++)
+        if (wf_rng_u(ch->x[j]) < s->cfg->retirement_probability) {
+            size_t i = ch->idx[j];
+            r->term_cat[i] = WF_CAT_RETIREMENT;
+            r->term_prob[i] = s->cfg->retirement_probability;
+            ch->R++;
+        }
+}
+
+/* Phase A for chunk k: the year's ages and tenures (MODEL.md 3), P,
+ * retirements (4.1) and the termination keys (4.2). */
 static void phase_a(void *arg, size_t k)
 {
     sim *s = arg;
@@ -301,21 +339,12 @@ static void phase_a(void *arg, size_t k)
         ch->idx[n] = (uint32_t)i;
         n += age >= s->cfg->retirement_age;
     }
-    /* Everyone of retirement age draws: one batch. */
-    wf_rng_x_batch(&c->st[WF_STREAM_RETIREMENT], (const char *const *)r->id,
-                   r->id_len, ch->idx, n, ch->x);
-    for (size_t j = 0; j < n; j++)
-        if (wf_rng_u(ch->x[j]) < s->cfg->retirement_probability) {
-            size_t i = ch->idx[j];
-            r->term_cat[i] = WF_CAT_RETIREMENT;
-            r->term_prob[i] = s->cfg->retirement_probability;
-            ch->R++;
-        }
-    termination_keys(s, k);
+    retirements(s, ch, n);
+    experienced_termination_keys(s, k);
 }
 
-/* The first te by (k, id) terminate (keys from phase A); R retirees. */
-static int64_t terminate_experienced(sim *s, int64_t te, int64_t R)
+/* 4.2: the first te by (k, id) terminate (keys from phase A); R retirees. */
+static int64_t experienced_terminations(sim *s, int64_t te, int64_t R)
 {
     wf_sim_rows *r = &s->rows;
     size_t n = s->n_s;
@@ -411,10 +440,9 @@ static void phase_h(void *arg, size_t k)
                       (int32_t)wf_rng_pick(x[j - b], 365);
         wf_date_to_ymd(h->birth[j], &by, &bm, &bd);
         h->birth_y[j] = (int16_t)by;
-        h->birth_md[j] = (uint16_t)(bm * 32 + bd);
-        int32_t adult = wf_date_add_years_ymd(by, bm, bd, cfg->minimum_age);
-        int32_t waited = h->hire[j] + cfg->waiting_period_days;
-        h->elig[j] = waited > adult ? waited : adult; /* as elig_day */
+        h->birth_md[j] = (uint16_t)WF_SIM_MD(bm, bd);
+        h->elig[j] = eligibility_day(cfg, h->hire[j],
+                                     wf_date_add_years_ymd(by, bm, bd, cfg->minimum_age));
         /* The age for the year is the age at hire: the drawn age, since
          * the birth day moves back less than a year. */
     }
@@ -550,8 +578,27 @@ static void merge_hires(sim *s)
     wf_sim_rows_merge(&s->rows, h, s->perm, s->pos, s->threads);
 }
 
-static wf_status hire(sim *s, int64_t H, int64_t tnh, int64_t *tnh_done,
-                      wf_error *err)
+/* 4.5: the first tnh of the hires by their keys (from phase_h) leave
+ * this year; returns how many (fewer when fewer are candidates). */
+static int64_t new_hire_terminations(sim *s, int64_t tnh)
+{
+    wf_sim_rows *h = &s->hires;
+    if (tnh <= 0)
+        return 0;
+    size_t cand = 0;
+    for (size_t j = 0; j < h->n; j++)
+        cand += s->rank[j].key != INFINITY;
+    int64_t n = tnh < (int64_t)cand ? tnh : (int64_t)cand;
+    wf_sim_select(s->rank, h->n, (size_t)n);
+    for (int64_t k = 0; k < n; k++)
+        h->term_cat[s->perm[s->rank[k].idx]] = WF_CAT_NEW_HIRE_TERMINATION;
+    return n;
+}
+
+/* 4.4 and 4.5: the year's H hires, their attributes and the new-hire
+ * terminations among them, merged into the rows. */
+static wf_status hires(sim *s, int64_t H, int64_t tnh, int64_t *tnh_done,
+                       wf_error *err)
 {
     wf_sim_rows *h = &s->hires;
     *tnh_done = 0;
@@ -579,16 +626,7 @@ static wf_status hire(sim *s, int64_t H, int64_t tnh, int64_t *tnh_done,
     if (st != WF_OK)
         return st;
     wf_sim_parallel(s->threads, chunks_for(h->n), phase_h, s);
-    if (tnh > 0) {
-        size_t cand = 0;
-        for (size_t j = 0; j < h->n; j++)
-            cand += s->rank[j].key != INFINITY;
-        int64_t n = tnh < (int64_t)cand ? tnh : (int64_t)cand;
-        wf_sim_select(s->rank, h->n, (size_t)n);
-        for (int64_t k = 0; k < n; k++)
-            h->term_cat[s->perm[s->rank[k].idx]] = WF_CAT_NEW_HIRE_TERMINATION;
-        *tnh_done = n;
-    }
+    *tnh_done = new_hire_terminations(s, tnh);
     merge_hires(s);
     return WF_OK;
 }
@@ -708,7 +746,8 @@ static wf_status hand_over(sim *s, const wf_sim_sink *sink, wf_year_summary *sum
     return st;
 }
 
-static wf_status end_year(sim *s, wf_error *err)
+/* 4.10: those who left are dropped; the salary bands grow. */
+static wf_status year_end(sim *s, wf_error *err)
 {
     if (!wf_grow((void **)&s->keep, &s->keep_cap, s->rows.n, sizeof *s->keep))
         return wf_error_nomem(err, "workforce");
@@ -751,8 +790,8 @@ static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink
     sum.H = nd.H;
     sum.Tnh = nd.Tnh;
     sum.R_actual = sum.R;
-    sum.Te_actual = terminate_experienced(s, nd.Te, sum.R);
-    wf_status st = hire(s, nd.H, nd.Tnh, &sum.Tnh_actual, err);
+    sum.Te_actual = experienced_terminations(s, nd.Te, sum.R);
+    wf_status st = hires(s, nd.H, nd.Tnh, &sum.Tnh_actual, err);
     if (st != WF_OK)
         return st;
     sum.H_actual = nd.H;
@@ -774,7 +813,7 @@ static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink
     st = hand_over(s, sink, &sum, want_snap, err);
     if (st != WF_OK)
         return st;
-    return end_year(s, err);
+    return year_end(s, err);
 }
 
 static void sim_free(sim *s)
