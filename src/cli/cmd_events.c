@@ -146,11 +146,14 @@ int cmd_events(int argc, char **argv)
                 .progress_ctx = &ps,
                 .report = quiet ? NULL : stdout,
             };
-            st = wf_events_run(cfg, tab, cen, &opt, &err);
+            rc = cli_run_environment(&opt);
+            if (rc == 0)
+                st = wf_events_run(cfg, tab, cen, &opt, &err);
         }
         if (ps.tty && !ps.verbose)
             fputs("\r\033[K", stderr);
-        rc = st == WF_OK ? 0 : cli_fail(&err);
+        if (rc == 0)
+            rc = st == WF_OK ? 0 : cli_fail(&err);
         if (rc == 0 && ps.verbose)
             fprintf(stderr, "wfsim: wrote %s (%.2f s)\n", out, cli_seconds() - ps.t0);
     }

@@ -195,6 +195,9 @@ int cli_run_fast(run_state *rs, const wf_config *cfg, const wf_tables *tab,
     double t = cli_seconds();
     wf_run_options opt = {.out_dir = events, .threads = rs->threads, .snapshots = 1,
                           .report = rs->quiet ? NULL : stdout};
+    int rc = cli_run_environment(&opt);
+    if (rc)
+        return rc;
     wf_status st = wf_events_run(cfg, tab, cen, &opt, &err);
     record(rs, "events", cli_seconds() - t);
     return st == WF_OK ? 0 : cli_fail(&err);

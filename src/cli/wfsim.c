@@ -8,6 +8,7 @@
  * refused a state or a child step failed, 64 bad command line.
  * Messages go to stderr as "wfsim: FILE:LINE:COLUMN: what is wrong".
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +90,35 @@ int cli_choose_threads(const char *command, long flag, const wf_config *cfg,
         return 0;
     }
     *out = wf_config_threads(cfg);
+    return 0;
+}
+
+int cli_run_environment(wf_run_options *opt)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(sde, &end, 10);
+        if (!*end && errno == 0 && v >= 0 && v < 253402300800LL) {
+            opt->created_at_set = 1;
+            opt->created_at_us = (int64_t)v * 1000000;
+        }
+    }
+    const char *z = getenv("WFSIM_ZSTD_LEVEL");
+    opt->zstd_level = 0;
+    if (z && *z) {
+        char *end;
+        errno = 0;
+        long n = strtol(z, &end, 10);
+        if (end == z || *end || errno || n < -7 || n > 19 || n == 0) {
+            wf_error err = {.status = WF_EINPUT};
+            snprintf(err.message, sizeof err.message,
+                     "WFSIM_ZSTD_LEVEL=%.900s: expected an integer from -7 to -1 or 1 to 19", z);
+            return cli_fail(&err);
+        }
+        opt->zstd_level = (int)n;
+    }
     return 0;
 }
 

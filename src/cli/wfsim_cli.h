@@ -33,6 +33,12 @@ double cli_seconds(void);
  * configuration's performance.threads (0: all cores). 0 or 64. */
 int cli_choose_threads(const char *command, long flag, const wf_config *cfg,
                        int *out);
+/* The run options the library takes from the environment through the
+ * tool: created_at from $SOURCE_DATE_EPOCH (whole seconds from 0 up to
+ * year 9999; anything else is ignored, the wall clock is used), the ZSTD
+ * level from $WFSIM_ZSTD_LEVEL (-7..-1 or 1..19, else a message and exit
+ * status 2). 0 or the exit status. */
+int cli_run_environment(wf_run_options *opt);
 
 /* Configuration keys set from the command line (--start, --seed, ...). */
 typedef struct cli_overrides {

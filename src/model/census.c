@@ -40,6 +40,7 @@
 #include "wf_error.h"
 #include "wf_grow.h"
 #include "wf_model_int.h"
+#include "wf_sim.h"
 
 #define MAX_SALARY_CENTS 9007199254740991LL   /* 2^53 - 1 */
 #define BIG_CENSUS (4u << 20)     /* bytes from which arrays are sized up front */
@@ -752,6 +753,11 @@ done:
     free(l.emp);
     free(l.emp_entry);
     return st;
+}
+
+const char *wf_census_path(const wf_census *cen)
+{
+    return cen->path;
 }
 
 size_t wf_census_count(const wf_census *cen)

@@ -39,6 +39,7 @@
 #include "wf_fmt.h"
 #include "wf_error.h"
 #include "wf_model_int.h"
+#include "wf_sim.h"
 
 typedef enum kind {
     K_INT,    /* int, plain digits */
@@ -988,6 +989,21 @@ int32_t wf_config_ae_cutoff(const wf_config *cfg)
 {
     return cfg->ae_cutoff_set ? cfg->ae_hire_date_cutoff
                               : wf_date_from_ymd(cfg->start_year, 1, 1);
+}
+
+int64_t wf_config_random_seed(const wf_config *cfg)
+{
+    return cfg->random_seed;
+}
+
+const char *wf_config_scenario_id(const wf_config *cfg)
+{
+    return cfg->scenario_id;
+}
+
+const char *wf_config_plan_design_id(const wf_config *cfg)
+{
+    return cfg->plan_design_id;
 }
 
 int wf_config_start_year(const wf_config *cfg)

@@ -27,6 +27,7 @@
 #include "wf_embedded.h"
 #include "wf_error.h"
 #include "wf_model_int.h"
+#include "wf_sim.h"
 
 #define MAX_COLS 9
 #define MAX_ROWS 100000              /* a parameter table is small */
@@ -732,4 +733,14 @@ void wf_tables_free(wf_tables *t)
     free(t->income_segments);
     free(t->behaviour);
     free(t);
+}
+
+int wf_tables_age_band_count(const wf_tables *tab)
+{
+    return tab->n_age_bands;
+}
+
+int wf_tables_tenure_band_count(const wf_tables *tab)
+{
+    return tab->n_tenure_bands;
 }
