@@ -552,7 +552,7 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
     if (st == WF_OK && threads >= 2)
         writer_start(&rc); /* else (or if it cannot start) write inline */
     if (st == WF_OK) {
-        wf_sim_sink sink = {&rc, on_year, on_events, on_snapshot};
+        wf_sim_sink sink = {&rc, on_year, on_events, on_snapshot, NULL};
         st = wf_sim_run(cfg, tab, cen, threads, rc.want_snap, &sink, err);
     }
     wf_status wst = writer_finish(&rc, err);

@@ -82,6 +82,7 @@ typedef struct sim {
     const char **age_labels, **ten_labels;
     size_t n_s;                     /* |S(y)| while a year runs */
     int64_t te_quota, tnh_quota;
+    uint64_t year_draws[WF_STREAM_COUNT]; /* draws used this year */
 } sim;
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -265,6 +266,27 @@ static void begin_year(sim *s, int y)
     c->esc_enrolled_by = wf_date_last_years_before(c->esc_day, cfg->esc_delay_years);
 }
 
+/* Moves the chunks' draw tallies into the year's (serial, after a
+ * parallel phase). */
+static void tally_draws(sim *s)
+{
+    for (size_t k = 0; k < s->n_chunks; k++)
+        for (int t = 0; t < WF_STREAM_COUNT; t++) {
+            s->year_draws[t] += s->chunks[k].used[t];
+            s->chunks[k].used[t] = 0;
+        }
+}
+
+/* The year's draws into the sink's table, when it keeps one. */
+static void report_draws(sim *s, const wf_sim_sink *sink)
+{
+    if (!sink || !sink->draws)
+        return;
+    size_t y = (size_t)(s->ctx.year - s->cfg->start_year);
+    for (int t = 0; t < WF_STREAM_COUNT; t++)
+        sink->draws[y * WF_STREAM_COUNT + (size_t)t] += s->year_draws[t];
+}
+
 /* ---- phase A: the year's ages, P and retirements -------------------------- */
 
 /* 4.2: termination keys k = u / h of the rows of chunk k, made in
@@ -286,7 +308,7 @@ static void experienced_termination_keys(sim *s, size_t k)
         if (r->term_cat[i] != WF_CAT_RETIREMENT)
             idx[n++] = (uint32_t)i;
     }
-    wf_rng_x_batch_ahead(&c->st[WF_STREAM_TERMINATION], (const char *const *)r->id,
+    wf_rng_x_batch(&c->st[WF_STREAM_TERMINATION], (const char *const *)r->id,
                          r->id_len, idx, n, x);
     for (size_t j = 0; j < n; j++) {
         size_t i = idx[j];
@@ -306,6 +328,7 @@ static void retirements(sim *s, wf_sim_chunk *ch, size_t n)
     wf_sim_rows *r = &s->rows;
     wf_rng_x_batch(&c->st[WF_STREAM_RETIREMENT], (const char *const *)r->id,
                    r->id_len, ch->idx, n, ch->x);
+    ch->used[WF_STREAM_RETIREMENT] += n;
     for (size_t j = 0; j < n; j++)
         if (wf_rng_u(ch->x[j]) < s->cfg->retirement_probability) {
             size_t i = ch->idx[j];
@@ -351,7 +374,7 @@ static int64_t experienced_terminations(sim *s, int64_t te, int64_t R)
     if (te <= 0)
         return 0;
     /* Every row but the retirees drew its key. */
-    wf_rng_count_add(&s->ctx.st[WF_STREAM_TERMINATION], (uint64_t)((int64_t)n - R));
+    s->year_draws[WF_STREAM_TERMINATION] += (uint64_t)((int64_t)n - R);
     if ((size_t)te > n)
         te = (int64_t)n;
     wf_sim_select(s->rank, n, (size_t)te);
@@ -392,12 +415,14 @@ static void hire_levels(const wf_tables *t, int64_t H, int64_t *q)
     }
 }
 
-/* x of one stream for the hires [b, b + n), into x. */
-static void hire_draws(const sim *s, wf_stream st, size_t b, size_t n, uint32_t *x)
+/* x of one stream for the hires [b, b + n) of chunk k, into x. */
+static void hire_draws(sim *s, size_t k, wf_stream st, size_t b, size_t n,
+                       uint32_t *x)
 {
     const wf_sim_rows *h = &s->hires;
     wf_rng_x_batch(&s->ctx.st[st], (const char *const *)h->id + b, h->id_len + b,
                    NULL, n, x);
+    s->chunks[k].used[st] += n;
 }
 
 /* The hires' attributes (MODEL.md 4.4), one stream at a time so that each
@@ -413,14 +438,14 @@ static void phase_h(void *arg, size_t k)
     size_t b, e;
     chunk_range(k, h->n, &b, &e);
     size_t n = e - b;
-    hire_draws(s, WF_STREAM_HIRE_DATE, b, n, x);
+    hire_draws(s, k, WF_STREAM_HIRE_DATE, b, n, x);
     for (size_t j = b; j < e; j++) {
         uint32_t doy = wf_rng_pick(x[j - b], (uint32_t)wf_days_in_year(c->year));
         h->hire[j] = c->jan1 + (int32_t)doy;
         h->hire_y[j] = (int16_t)c->year;
         h->hire_md[j] = c->md_of_doy[doy];
     }
-    hire_draws(s, WF_STREAM_HIRE_AGE, b, n, x);
+    hire_draws(s, k, WF_STREAM_HIRE_AGE, b, n, x);
     for (size_t j = b; j < e; j++) {
         uint32_t ra = wf_rng_pick(x[j - b], (uint32_t)t->hire_age_total_ppm);
         int a = 0;
@@ -428,7 +453,7 @@ static void phase_h(void *arg, size_t k)
             a++;
         h->age_y[j] = (int16_t)t->hire_ages[a];
     }
-    hire_draws(s, WF_STREAM_HIRE_BIRTH_DAY, b, n, x);
+    hire_draws(s, k, WF_STREAM_HIRE_BIRTH_DAY, b, n, x);
     for (size_t j = b; j < e; j++) {
         /* Dates from the calendar fields where they are known already:
          * the same days as wf_date_add_years and wf_sim_rows_cache_dates
@@ -446,7 +471,7 @@ static void phase_h(void *arg, size_t k)
         /* The age for the year is the age at hire: the drawn age, since
          * the birth day moves back less than a year. */
     }
-    hire_draws(s, WF_STREAM_HIRE_SALARY, b, n, x);
+    hire_draws(s, k, WF_STREAM_HIRE_SALARY, b, n, x);
     for (size_t j = b; j < e; j++) {
         int l = h->level[j] - 1;
         double f = t->levels[l].new_hire_percentile +
@@ -466,6 +491,7 @@ static void phase_h(void *arg, size_t k)
     }
     wf_rng_x_batch(&c->st[WF_STREAM_NEW_HIRE_TERMINATION], (const char *const *)h->id,
                    h->id_len, idx, m, x);
+    s->chunks[k].used[WF_STREAM_NEW_HIRE_TERMINATION] += m;
     for (size_t j = 0; j < m; j++)
         s->rank[idx[j]].key = wf_rng_u(x[j]);
 }
@@ -626,6 +652,7 @@ static wf_status hires(sim *s, int64_t H, int64_t tnh, int64_t *tnh_done,
     if (st != WF_OK)
         return st;
     wf_sim_parallel(s->threads, chunks_for(h->n), phase_h, s);
+    tally_draws(s);
     *tnh_done = new_hire_terminations(s, tnh);
     merge_hires(s);
     return WF_OK;
@@ -772,7 +799,9 @@ static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink
     if (!reserve_chunks(s, nch) ||
         !wf_grow((void **)&s->rank, &s->rank_cap, s->n_s, sizeof *s->rank))
         return wf_error_nomem(err, "workforce");
+    memset(s->year_draws, 0, sizeof s->year_draws);
     wf_sim_parallel(s->threads, nch, phase_a, s);
+    tally_draws(s);
     for (size_t k = 0; k < nch; k++) {
         sum.R += s->chunks[k].R;
         sum.P += s->chunks[k].P;
@@ -805,6 +834,8 @@ static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink
     s->ctx.snap = want_snap ? s->snap : NULL;
     if (!run_phase_b(s, nch))
         return wf_error_nomem(err, "events");
+    tally_draws(s);
+    report_draws(s, sink);
     st = gather(s, nch, &sum, err);
     if (st != WF_OK)
         return st;

@@ -96,7 +96,7 @@ add(emp_year *e, int32_t date, wf_event_type type, wf_event_category cat,
  * "who may draw" predicate below admits; the decision then reads it with
  * draw_pre, behind the same predicate. A precomputed draw that ends up
  * unused changes nothing, draws being pure functions; the used ones are
- * tallied per chunk and counted once at its end (wf_rng_count_add).
+ * tallied per chunk (c->used, summed by sim.c for wf_sim_sink.draws).
  * Debug builds tag each slot with the chunk's pass and the stream, and
  * draw_pre asserts the tag: a decision that reads a draw made for another
  * row, stream or pass fails at once instead of only in the parity gate. */
@@ -165,7 +165,7 @@ static void pre_draw(const wf_sim_ctx *ctx, wf_sim_chunk *c, wf_stream s,
                      const uint32_t *idx, size_t n)
 {
     const wf_sim_rows *r = ctx->rows;
-    wf_rng_x_batch_ahead(&ctx->st[s], (const char *const *)r->id, r->id_len,
+    wf_rng_x_batch(&ctx->st[s], (const char *const *)r->id, r->id_len,
                          idx, n, c->x);
     uint32_t *dst = c->pre[s] - c->begin;
     for (size_t k = 0; k < n; k++)
@@ -681,7 +681,6 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
 {
     wf_sim_rows *r = ctx->rows;
     c->begin = begin;
-    memset(c->used, 0, sizeof c->used);
     memset(c->by_type, 0, sizeof c->by_type);
     memset(c->by_category, 0, sizeof c->by_category);
 #ifndef NDEBUG
@@ -712,6 +711,4 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
         if (ctx->snap)
             snapshot_row(ctx, i, e.term);
     }
-    for (int s = 0; s < WF_STREAM_COUNT; s++)
-        wf_rng_count_add(&ctx->st[s], c->used[s]);
 }

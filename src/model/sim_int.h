@@ -85,8 +85,9 @@ typedef struct wf_sim_chunk {
 #endif
     int32_t *term_day;                  /* phase B: termination day by row
                                            - begin, or WF_DATE_NULL */
-    uint64_t used[WF_STREAM_COUNT];     /* phase B: the draws used, counted
-                                           for wf_rng_count_add */
+    uint64_t used[WF_STREAM_COUNT];     /* the draws the chunk used, by
+                                           stream, since the last tally
+                                           (sim.c tally_draws) */
     size_t begin;                       /* phase B: the chunk's first row */
     bool done;                          /* phase B: finished, not committed */
     int64_t by_type[WF_EV_COUNT];       /* phase B: the chunk's events by */

@@ -35,6 +35,10 @@ typedef struct wf_sim_sink {
     wf_status (*on_year)(void *ctx, const wf_year_summary *summary, wf_error *err);
     wf_status (*on_events)(void *ctx, const wf_event_batch *batch, wf_error *err);
     wf_status (*on_snapshot)(void *ctx, const wf_snapshot_batch *batch, wf_error *err);
+    /* Optional (benchmarks, tests): the draws the model used, added to
+     * draws[(year - start_year) * WF_STREAM_COUNT + stream] (rng.h's
+     * streams) at the end of each year; NULL counts nothing. */
+    uint64_t *draws;
 } wf_sim_sink;
 
 /* threads >= 1. want_snapshots: build and pass snapshot batches.
