@@ -244,36 +244,24 @@ static const char *show(const scalar *v, char buf[80])
 
 /* ---- range checks ---------------------------------------------------------- */
 
+/* The key's range, as the rule of wf_decimal.h. */
+static wf_decimal_range key_range(const key_def *k)
+{
+    wf_decimal_range r = {k->low, k->low_open, k->high, k->high_open};
+    return r;
+}
+
 static void range_text(const key_def *k, char *buf, size_t size)
 {
-    if (k->low && k->high)
-        snprintf(buf, size, "in %s%s, %s%s", k->low_open ? "(" : "[", k->low,
-                 k->high, k->high_open ? ")" : "]");
-    else if (k->low)
-        snprintf(buf, size, "%s %s", k->low_open ? ">" : ">=", k->low);
-    else if (k->high)
-        snprintf(buf, size, "%s %s", k->high_open ? "<" : "<=", k->high);
-    else
-        snprintf(buf, size, "finite");
+    wf_decimal_range r = key_range(k);
+    wf_decimal_range_text(&r, buf, size);
 }
 
 /* Is d inside the key's range? Exact, on the written decimal. */
 static bool decimal_in_range(const key_def *k, const wf_decimal *d)
 {
-    wf_decimal b;
-    if (k->low) {
-        wf_decimal_parse(k->low, strlen(k->low), &b);
-        int c = wf_decimal_cmp(d, &b);
-        if (c < 0 || (c == 0 && k->low_open))
-            return false;
-    }
-    if (k->high) {
-        wf_decimal_parse(k->high, strlen(k->high), &b);
-        int c = wf_decimal_cmp(d, &b);
-        if (c > 0 || (c == 0 && k->high_open))
-            return false;
-    }
-    return true;
+    wf_decimal_range r = key_range(k);
+    return wf_decimal_in_range(d, &r);
 }
 
 /* Same rule for the converted value: scaled integer (scale 0, 4 or 6). */
@@ -297,17 +285,8 @@ static bool scaled_in_range(const key_def *k, int64_t v, int scale)
 
 static bool double_in_range(const key_def *k, double x)
 {
-    if (k->low) {
-        double b = strtod(k->low, NULL);
-        if (x < b || (x == b && k->low_open))
-            return false;
-    }
-    if (k->high) {
-        double b = strtod(k->high, NULL);
-        if (x > b || (x == b && k->high_open))
-            return false;
-    }
-    return true;
+    wf_decimal_range r = key_range(k);
+    return wf_double_in_range(x, &r);
 }
 
 /* ---- the setter ------------------------------------------------------------- */
