@@ -298,13 +298,6 @@ typedef struct load_ctx {
     wf_decimal dec[N_KEYS];    /* written decimals of K_DBL keys */
 } load_ctx;
 
-static bool id_ok(const char *s, size_t len)
-{
-    return len >= 1 && len <= WF_ID_MAX &&
-           all_chars(s, len, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                             "0123456789_.-");
-}
-
 static bool parse_md(const char *s, size_t len, wf_md *out)
 {
     if (len != 5 || s[2] != '-' || !wf_decimal_is_digits(s, 2) ||
@@ -403,7 +396,7 @@ static wf_status set_string(load_ctx *cx, wf_config *cfg, const key_def *k,
     case K_ID:
         if (t != Y_STR)
             return want(cx, k, v, t, "a string id (quote it)", err);
-        if (!id_ok(v->text, v->len))
+        if (!wf_id_valid(v->text, v->len))
             return cfg_error(err, cx->file, k->dotted, v->line, v->column,
                              "'%s' is not a valid id: expected 1-%d characters "
                              "from A-Z a-z 0-9 _ . -", show(v, b), WF_ID_MAX);
