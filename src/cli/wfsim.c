@@ -122,6 +122,62 @@ int cli_run_environment(wf_run_options *opt)
     return 0;
 }
 
+int cli_parse_options(const char *command, const char *help, const cli_opt *opts,
+                      int argc, char **argv)
+{
+    enum { MAX_OPTS = 32, LONG_ONLY = 256 };
+    struct option lo[MAX_OPTS + 2];
+    char letters[2 * MAX_OPTS + 2] = "h";
+    size_t n = 0, nl = 1;
+    for (; opts[n].name; n++) {
+        if (n == MAX_OPTS)
+            abort(); /* a command's table, not input */
+        lo[n].name = opts[n].name;
+        lo[n].has_arg = opts[n].kind == CLI_FLAG ? no_argument : required_argument;
+        lo[n].flag = NULL;
+        lo[n].val = LONG_ONLY + (int)n;
+        if (opts[n].letter) {
+            letters[nl++] = opts[n].letter;
+            if (opts[n].kind != CLI_FLAG)
+                letters[nl++] = ':';
+        }
+    }
+    letters[nl] = '\0';
+    lo[n] = (struct option){"help", no_argument, NULL, 'h'};
+    lo[n + 1] = (struct option){0, 0, 0, 0};
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, letters, lo, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(help, stdout);
+            return CLI_HELP_SHOWN;
+        }
+        size_t k = n;
+        if (c >= LONG_ONLY)
+            k = (size_t)(c - LONG_ONLY);
+        else
+            for (size_t j = 0; j < n; j++)
+                if (opts[j].letter == c)
+                    k = j;
+        if (k >= n)
+            return cli_usage(command, "unknown or incomplete option '%s'", argv[optind - 1]);
+        const cli_opt *o = &opts[k];
+        int rc = 0;
+        switch (o->kind) {
+        case CLI_TEXT: *(const char **)o->dest = optarg; break;
+        case CLI_FLAG: *(int *)o->dest = 1; break;
+        case CLI_LONG: rc = cli_parse_long(command, o->name, optarg, o->min, o->max, o->dest); break;
+        case CLI_OVERRIDE: cli_override(o->dest, o->key, optarg); break;
+        }
+        if (rc)
+            return rc;
+    }
+    if (optind < argc)
+        return cli_usage(command, "unexpected argument '%s'", argv[optind]);
+    return 0;
+}
+
 void cli_override(cli_overrides *ov, const char *key, const char *value)
 {
     if (ov->n < (int)(sizeof ov->key / sizeof ov->key[0])) {

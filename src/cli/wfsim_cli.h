@@ -46,6 +46,43 @@ typedef struct cli_overrides {
     const char *key[16], *value[16];
 } cli_overrides;
 
+/* The options of one command, as a table that cli_parse_options reads:
+ * every command parses, rejects unknown options and stray arguments, and
+ * answers --help / -h the same way. */
+typedef enum cli_opt_kind {
+    CLI_TEXT,        /* const char **dest: the argument */
+    CLI_FLAG,        /* int *dest: set to 1 */
+    CLI_LONG,        /* long *dest: a whole number in [min, max] */
+    CLI_OVERRIDE     /* cli_overrides *dest: (key, the argument) */
+} cli_opt_kind;
+
+typedef struct cli_opt {
+    const char *name;    /* the long name, without "--"; NULL ends a table */
+    char letter;         /* a short form (-q), or 0 */
+    cli_opt_kind kind;
+    void *dest;
+    const char *key;     /* CLI_OVERRIDE: the configuration key */
+    long min, max;       /* CLI_LONG */
+} cli_opt;
+
+/* --start, --end, --seed, --scenario, --plan: the simulation section. */
+#define CLI_SIMULATION_OVERRIDES(ov)                                         \
+    {"start", 0, CLI_OVERRIDE, (ov), "simulation.start_year", 0, 0},         \
+    {"end", 0, CLI_OVERRIDE, (ov), "simulation.end_year", 0, 0},             \
+    {"seed", 0, CLI_OVERRIDE, (ov), "simulation.random_seed", 0, 0},         \
+    {"scenario", 0, CLI_OVERRIDE, (ov), "simulation.scenario_id", 0, 0},     \
+    {"plan", 0, CLI_OVERRIDE, (ov), "simulation.plan_design_id", 0, 0}
+
+#define CLI_HELP_SHOWN (-1)
+
+/* Parses argv[1..argc) (argv[0] is the command name) against opts (at
+ * most 32, ended by a NULL name) plus --help / -h. Returns 0, or
+ * CLI_HELP_SHOWN after printing help to stdout (the command then exits
+ * 0), or 64 after a usage message naming the command (an unknown or
+ * incomplete option, a bad number, an argument that is not an option). */
+int cli_parse_options(const char *command, const char *help, const cli_opt *opts,
+                      int argc, char **argv);
+
 void cli_override(cli_overrides *ov, const char *key, const char *value);
 /* Loads path (NULL: defaults) and applies the overrides in order; on error
  * prints it and returns the exit code, else 0. */
