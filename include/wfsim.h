@@ -63,6 +63,9 @@ wf_status wf_config_load(const char *path, wf_config **out, wf_error *err);
 wf_status wf_config_set(wf_config *cfg, const char *key, const char *value,
                         wf_error *err);
 void wf_config_free(wf_config *cfg);
+/* A copy of cfg, owned by the caller (wf_config_free); NULL when out of
+ * memory. */
+wf_config *wf_config_copy(const wf_config *cfg);
 /* The effective configuration in the canonical JSON of docs/config.md,
  * malloc'ed, caller frees. Its SHA-256 is the configuration digest. */
 char *wf_config_to_json(const wf_config *cfg);
@@ -120,6 +123,16 @@ typedef struct wf_run_options {
     wf_progress_fn progress; /* optional, called from the calling thread */
     void *progress_ctx;
     FILE *report;          /* optional: the per-year table is printed here */
+    /* created_at of every event row: created_at_us (microseconds since
+     * 1970-01-01 UTC) when created_at_set, else the wall clock at the
+     * start of the run. The library reads no environment: the `wfsim`
+     * tool sets this from $SOURCE_DATE_EPOCH. */
+    int created_at_set;
+    int64_t created_at_us;
+    /* ZSTD level of the Parquet pages: 0 for the default (-3), else -7..-1
+     * (zstd's fast levels) or 1..19 (other bytes, the same values; any
+     * other value is WF_EINPUT). The tool sets it from $WFSIM_ZSTD_LEVEL. */
+    int zstd_level;
 } wf_run_options;
 
 /* Simulates start_year..end_year and writes OUT (MODEL.md 5). OUT is written
@@ -137,6 +150,10 @@ typedef void (*wf_ensemble_progress_fn)(void *ctx, int done, int total);
 
 typedef struct wf_ensemble_options {
     const char *out_dir;   /* OUT: replaced as a whole when the run succeeds */
+    /* Every replicate's wf_events_run options but out_dir and threads:
+     * created_at (when not set, the wall clock at the start of the
+     * ensemble, the same for every replicate) and zstd_level. */
+    wf_run_options run;
     int64_t first_seed;    /* seeds first_seed .. first_seed + n_seeds - 1 */
     int n_seeds;           /* >= 1 */
     int threads;           /* 0: all cores */

@@ -6,8 +6,8 @@
   Scenario settings the state models need (eligibility, workforce rates,
   escalation cap) come per scenario from the var wfsim_scenarios (a list
   of canonical configurations, docs/config.md, the first being the
-  baseline), or from wfsim_config for every scenario, or MODEL.md 2.2's
-  defaults (state_config_defaults).
+  baseline), else from wfsim_config for every scenario (state_cfg: one
+  of the two vars is required).
 -#}
 
 {#- The replicate key columns, optionally qualified: "a.scenario_id, ...". -#}

@@ -16,7 +16,6 @@
  * (distinct scenario_id, the same years), naming the files and keys.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdio.h>
@@ -66,7 +65,8 @@ static const char help[] =
     "Exit status as `wfsim run`; bad or inconsistent scenarios exit 2.\n";
 
 typedef struct ens_args {
-    const char *file[MAX_SCENARIOS];
+    cli_list files;
+    const char **file;          /* files.item */
     wf_config *cfg[MAX_SCENARIOS];
     int n;
     long seeds;
@@ -130,49 +130,25 @@ static int check_scenarios(const ens_args *a)
 /* Parses the command line into a; 0, or the exit code (-1: --help shown). */
 static int parse_args(int argc, char **argv, ens_args *a, run_state *rs, long *threads)
 {
-    static const struct option opts[] = {
-        {"census", required_argument, 0, 'C'},
-        {"scenario", required_argument, 0, 'S'},
-        {"seeds", required_argument, 0, 'N'},
-        {"seed", required_argument, 0, 'r'},
-        {"start", required_argument, 0, 's'},
-        {"end", required_argument, 0, 'e'},
-        {"threads", required_argument, 0, 'T'},
-        {"out", required_argument, 0, 'o'},
-        {"events-only", no_argument, 0, 'E'},
-        {"quiet", no_argument, 0, 'q'},
-        {"verbose", no_argument, 0, 'v'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
+    const cli_opt opts[] = {
+        {"census", 0, CLI_TEXT, &a->census, NULL, 0, 0},
+        {"scenario", 0, CLI_LIST, &a->files, NULL, 0, 0},
+        {"seeds", 0, CLI_LONG, &a->seeds, NULL, 1, 1000000},
+        {"seed", 0, CLI_TEXT, &a->seed, NULL, 0, 0},
+        {"start", 0, CLI_OVERRIDE, &a->ov, "simulation.start_year", 0, 0},
+        {"end", 0, CLI_OVERRIDE, &a->ov, "simulation.end_year", 0, 0},
+        {"threads", 0, CLI_LONG, threads, NULL, 1, 1024},
+        {"out", 0, CLI_TEXT, &a->out, NULL, 0, 0},
+        {"events-only", 0, CLI_FLAG, &a->events_only, NULL, 0, 0},
+        {"quiet", 'q', CLI_FLAG, &rs->quiet, NULL, 0, 0},
+        {"verbose", 'v', CLI_FLAG, &rs->verbose, NULL, 0, 0},
+        {NULL, 0, 0, NULL, NULL, 0, 0},
     };
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "hqv", opts, NULL)) != -1) {
-        int rc = 0;
-        switch (c) {
-        case 'C': a->census = optarg; break;
-        case 'S':
-            if (a->n == MAX_SCENARIOS)
-                return cli_usage("ensemble", "at most 64 scenarios ('%s' is one more)", optarg);
-            a->file[a->n++] = optarg;
-            break;
-        case 'N': rc = cli_parse_long("ensemble", "seeds", optarg, 1, 1000000, &a->seeds); break;
-        case 'r': a->seed = optarg; break;
-        case 's': cli_override(&a->ov, "simulation.start_year", optarg); break;
-        case 'e': cli_override(&a->ov, "simulation.end_year", optarg); break;
-        case 'T': rc = cli_parse_long("ensemble", "threads", optarg, 1, 1024, threads); break;
-        case 'o': a->out = optarg; break;
-        case 'E': a->events_only = 1; break;
-        case 'q': rs->quiet = 1; break;
-        case 'v': rs->verbose = 1; break;
-        case 'h': fputs(help, stdout); return -1;
-        default: return cli_usage("ensemble", "unknown or incomplete option '%s'", argv[optind - 1]);
-        }
-        if (rc)
-            return rc;
-    }
-    if (optind < argc)
-        return cli_usage("ensemble", "unexpected argument '%s'", argv[optind]);
+    int rc = cli_parse_options("ensemble", help, opts, argc, argv);
+    if (rc)
+        return rc;
+    a->file = a->files.item;
+    a->n = a->files.n;
     if (!a->census || a->n == 0)
         return cli_usage("ensemble", "%s", "--census and at least one --scenario are required");
     return 0;
@@ -378,6 +354,11 @@ static int run_engine(run_state *rs, const ens_args *a, int64_t seed)
     wf_ensemble_options opt = {.out_dir = events, .first_seed = seed,
                                .n_seeds = (int)a->seeds, .threads = rs->threads,
                                .progress = on_progress, .progress_ctx = rs};
+    if ((rc = cli_run_environment(&opt.run)) != 0) {
+        wf_census_free(cen);
+        wf_tables_free(tab);
+        return rc;
+    }
     wf_error err = {0};
     double t = cli_seconds();
     wf_status st = wf_ensemble_run((const wf_config *const *)a->cfg, a->n, tab, cen,
@@ -403,7 +384,7 @@ int cmd_ensemble(int argc, char **argv)
     long threads = 0;
     int rc = parse_args(argc, argv, &a, &rs, &threads);
     if (rc)
-        return rc < 0 ? 0 : rc;
+        return rc == CLI_HELP_SHOWN ? 0 : rc;
     int loaded = 0;
     for (; loaded < a.n; loaded++)
         if ((rc = cli_load_config(a.file[loaded], &a.ov, &a.cfg[loaded])) != 0)

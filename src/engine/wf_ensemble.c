@@ -17,8 +17,9 @@
  *
  *     OUT/scenario_id=S/plan_design_id=P/random_seed=R/
  *
- * inside the ensemble's staging directory. So a replicate is, file for
- * file, the output of `wfsim events` with that configuration and seed, and
+ * inside the ensemble's staging directory, all with one created_at. So a
+ * replicate is, file for file, the output of `wfsim events` with that
+ * configuration, seed and created_at, and
  * since a replicate's bytes do not depend on its threads, and each writes
  * only its own folder, the whole output does not depend on the thread
  * count or on which worker ran what. The census and tables are loaded once
@@ -40,8 +41,8 @@
 
 #include "wf_error.h"
 #include "wf_json.h"
-#include "wf_model_int.h"
 #include "wf_outdir.h"
+#include "wf_sim.h"
 
 typedef struct ens_ctx {
     const wf_config *const *scen;
@@ -52,6 +53,7 @@ typedef struct ens_ctx {
     wf_outdir out;
     int total;                  /* replicates */
     int inner_threads;          /* each replicate's own threads */
+    int64_t created_at_us;      /* every replicate's created_at */
     pthread_mutex_t mu;
     int next;                   /* the next replicate to claim */
     int done;                   /* replicates written */
@@ -67,37 +69,62 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* Replicate i: its scenario's configuration with its seed. */
-static void replicate_config(const ens_ctx *ec, int i, wf_config *cfg)
+static int64_t replicate_seed(const ens_ctx *ec, int i)
 {
-    *cfg = *ec->scen[i / ec->opt->n_seeds];
-    cfg->random_seed = ec->opt->first_seed + i % ec->opt->n_seeds;
+    return ec->opt->first_seed + i % ec->opt->n_seeds;
+}
+
+/* Replicate i: a copy of its scenario's configuration with its seed. */
+static wf_status replicate_config(const ens_ctx *ec, int i, wf_config **cfg,
+                                  wf_error *err)
+{
+    *cfg = wf_config_copy(ec->scen[i / ec->opt->n_seeds]);
+    if (!*cfg)
+        return wf_error_nomem(err, "a replicate's configuration");
+    char seed[32];
+    snprintf(seed, sizeof seed, "%lld", (long long)replicate_seed(ec, i));
+    wf_status st = wf_config_set(*cfg, "simulation.random_seed", seed, err);
+    if (st != WF_OK) {
+        wf_config_free(*cfg);
+        *cfg = NULL;
+    }
+    return st;
 }
 
 static wf_status run_replicate(ens_ctx *ec, int i, wf_error *err)
 {
-    wf_config cfg;
-    replicate_config(ec, i, &cfg);
-    char rel[2 * WF_ID_MAX + 64], dir[4400], path[4500];
-    snprintf(rel, sizeof rel, "scenario_id=%s/plan_design_id=%s", cfg.scenario_id,
-             cfg.plan_design_id);
-    wf_status st = wf_outdir_mkdir(&ec->out, rel, dir, sizeof dir, err);
+    wf_config *cfg;
+    wf_status st = replicate_config(ec, i, &cfg, err);
     if (st != WF_OK)
         return st;
-    snprintf(path, sizeof path, "%s/random_seed=%lld", dir, (long long)cfg.random_seed);
-    wf_run_options ro = {.out_dir = path, .threads = ec->inner_threads};
-    return wf_events_run(&cfg, ec->tab, ec->cen, &ro, err);
+    char rel[512], dir[4400], path[4500];
+    snprintf(rel, sizeof rel, "scenario_id=%s/plan_design_id=%s", wf_config_scenario_id(cfg),
+             wf_config_plan_design_id(cfg));
+    st = wf_outdir_mkdir(&ec->out, rel, dir, sizeof dir, err);
+    if (st == WF_OK) {
+        snprintf(path, sizeof path, "%s/random_seed=%lld", dir,
+                 (long long)wf_config_random_seed(cfg));
+        wf_run_options ro = ec->opt->run;
+        ro.out_dir = path;
+        ro.threads = ec->inner_threads;
+        ro.created_at_set = 1;
+        ro.created_at_us = ec->created_at_us;
+        ro.progress = NULL;
+        ro.report = NULL;
+        st = wf_events_run(cfg, ec->tab, ec->cen, &ro, err);
+    }
+    wf_config_free(cfg);
+    return st;
 }
 
 /* Adds "(scenario S, seed R)" to a replicate's error message. */
 static void name_replicate(const ens_ctx *ec, int i, wf_error *e)
 {
-    wf_config cfg;
-    replicate_config(ec, i, &cfg);
     size_t n = strlen(e->message);
     if (n < sizeof e->message)
         snprintf(e->message + n, sizeof e->message - n, " (scenario %s, seed %lld)",
-                 cfg.scenario_id, (long long)cfg.random_seed);
+                 wf_config_scenario_id(ec->scen[i / ec->opt->n_seeds]),
+                 (long long)replicate_seed(ec, i));
 }
 
 static void *worker_main(void *arg)
@@ -136,18 +163,19 @@ static void *worker_main(void *arg)
 static wf_status check_scenarios(const wf_config *const *scen, int n, wf_error *err)
 {
     for (int i = 0; i < n; i++) {
-        if (scen[i]->start_year != scen[0]->start_year ||
-            scen[i]->end_year != scen[0]->end_year)
+        if (wf_config_start_year(scen[i]) != wf_config_start_year(scen[0]) ||
+            wf_config_end_year(scen[i]) != wf_config_end_year(scen[0]))
             return wf_error_set(err, WF_EINPUT, NULL, 0, 0,
                                 "scenario %d ('%s') runs %d-%d, the first one %d-%d: "
                                 "every scenario must have the same years",
-                                i + 1, scen[i]->scenario_id, scen[i]->start_year,
-                                scen[i]->end_year, scen[0]->start_year, scen[0]->end_year);
+                                i + 1, wf_config_scenario_id(scen[i]),
+                                wf_config_start_year(scen[i]), wf_config_end_year(scen[i]),
+                                wf_config_start_year(scen[0]), wf_config_end_year(scen[0]));
         for (int j = 0; j < i; j++)
-            if (strcmp(scen[i]->scenario_id, scen[j]->scenario_id) == 0)
+            if (strcmp(wf_config_scenario_id(scen[i]), wf_config_scenario_id(scen[j])) == 0)
                 return wf_error_set(err, WF_EINPUT, NULL, 0, 0,
                                     "scenarios %d and %d have the same scenario_id '%s'",
-                                    j + 1, i + 1, scen[i]->scenario_id);
+                                    j + 1, i + 1, wf_config_scenario_id(scen[i]));
     }
     return WF_OK;
 }
@@ -174,21 +202,21 @@ static wf_status write_ensemble_summary(const ens_ctx *ec, int threads, double w
     wf_json_open(&j, NULL, '{');
     wf_json_str(&j, "engine_version", "wfsim " WF_VERSION);
     wf_json_int(&j, "model_version", WF_MODEL_VERSION);
-    wf_json_str(&j, "census_path", ec->cen->path);
-    wf_json_int(&j, "census_employees", (int64_t)ec->cen->n);
-    wf_json_int(&j, "start_year", ec->scen[0]->start_year);
-    wf_json_int(&j, "end_year", ec->scen[0]->end_year);
+    wf_json_str(&j, "census_path", wf_census_path(ec->cen));
+    wf_json_int(&j, "census_employees", (int64_t)wf_census_count(ec->cen));
+    wf_json_int(&j, "start_year", wf_config_start_year(ec->scen[0]));
+    wf_json_int(&j, "end_year", wf_config_end_year(ec->scen[0]));
     wf_json_int(&j, "first_seed", opt->first_seed);
     wf_json_int(&j, "n_seeds", opt->n_seeds);
-    wf_json_str(&j, "baseline_scenario_id", ec->scen[0]->scenario_id);
+    wf_json_str(&j, "baseline_scenario_id", wf_config_scenario_id(ec->scen[0]));
     wf_json_open(&j, "scenarios", '[');
     for (int i = 0; i < ec->n_scen; i++) {
         char digest[65];
         wf_config_digest(ec->scen[i], digest);
         char *canonical = wf_config_to_json(ec->scen[i]);
         wf_json_open(&j, NULL, '{');
-        wf_json_str(&j, "scenario_id", ec->scen[i]->scenario_id);
-        wf_json_str(&j, "plan_design_id", ec->scen[i]->plan_design_id);
+        wf_json_str(&j, "scenario_id", wf_config_scenario_id(ec->scen[i]));
+        wf_json_str(&j, "plan_design_id", wf_config_plan_design_id(ec->scen[i]));
         wf_json_str(&j, "config_digest", digest);
         wf_json_raw(&j, "config", canonical ? canonical : "null");
         wf_json_close(&j, '}');
@@ -240,6 +268,13 @@ wf_status wf_ensemble_run(const wf_config *const *scenarios, int n_scenarios,
         k = 64;
     ec.inner_threads = threads / k > 0 ? threads / k : 1;
     ec.failed = ec.total;
+    if (opt->run.created_at_set) {
+        ec.created_at_us = opt->run.created_at_us;
+    } else {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        ec.created_at_us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+    }
     if ((st = wf_outdir_begin(&ec.out, opt->out_dir, err)) != WF_OK)
         return st;
     pthread_mutex_init(&ec.mu, NULL);
