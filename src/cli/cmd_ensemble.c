@@ -62,6 +62,8 @@ static const char help[] =
     "\n"
     "Thresholds for P(metric > threshold) come from each scenario's\n"
     "`thresholds` section (docs/config.md), else from the baseline's.\n"
+    "Every event's created_at is the ensemble's start time, or\n"
+    "$SOURCE_DATE_EPOCH when set; $WFSIM_ZSTD_LEVEL as for `wfsim events`.\n"
     "Exit status as `wfsim run`; bad or inconsistent scenarios exit 2.\n";
 
 typedef struct ens_args {
