@@ -105,14 +105,30 @@ void wf_debug_csv_event_id(const wf_event_batch *b, const wf_event *ev,
         snprintf(hex + 2 * i, 3, "%02x", d[i]);
 }
 
+/* The header lines: simulation_year, then the compared columns of
+ * wf_schema.h (created_at is a run's time stamp, not a value). */
+#define CSV_NAME(name, kind, nullable, dict, compared) {#name, compared},
+
+typedef struct csv_column {
+    const char *name;
+    bool compared;
+} csv_column;
+
+static const csv_column event_columns[] = {WF_EVENT_COLUMNS(CSV_NAME)};
+static const csv_column snapshot_columns[] = {WF_SNAPSHOT_COLUMNS(CSV_NAME)};
+
+static bool put_header(FILE *fp, const csv_column *cols, size_t n)
+{
+    bool ok = fputs("simulation_year", fp) >= 0;
+    for (size_t i = 0; i < n; i++)
+        if (cols[i].compared)
+            ok = ok && fprintf(fp, ",%s", cols[i].name) >= 0;
+    return ok && fputs("\n", fp) >= 0;
+}
+
 bool wf_debug_csv_event_header(FILE *fp)
 {
-    return fputs("simulation_year,event_id,scenario_id,plan_design_id,"
-                 "random_seed,employee_id,event_type,event_category,event_date,"
-                 "event_sequence,level_id,previous_level_id,compensation_amount,"
-                 "previous_compensation,employee_deferral_rate,"
-                 "prev_employee_deferral_rate,employee_age,employee_tenure,"
-                 "age_band,tenure_band,event_probability\n", fp) >= 0;
+    return put_header(fp, event_columns, sizeof event_columns / sizeof *event_columns);
 }
 
 static void event_row(line *l, const wf_event_batch *b, const wf_event *ev)
@@ -168,10 +184,8 @@ bool wf_debug_csv_event_rows(FILE *fp, const wf_event_batch *b)
 
 bool wf_debug_csv_snapshot_header(FILE *fp)
 {
-    return fputs("simulation_year,employee_id,employment_status,birth_date,"
-                 "hire_date,termination_date,level_id,salary,eligibility_date,"
-                 "is_enrolled,deferral_rate,enrollment_source,ever_opted_out\n",
-                 fp) >= 0;
+    return put_header(fp, snapshot_columns,
+                      sizeof snapshot_columns / sizeof *snapshot_columns);
 }
 
 static void snapshot_row(line *l, const wf_snapshot_batch *b,
@@ -180,7 +194,8 @@ static void snapshot_row(line *l, const wf_snapshot_batch *b,
     l->n = 0;
     put_int(l, b->year), sep(l);
     put_text(l, b->emp_ids[r->emp]), sep(l);
-    put_text(l, r->active ? "active" : "terminated"), sep(l);
+    put_text(l, wf_employment_status_names[r->active ? WF_STATUS_ACTIVE
+                                                      : WF_STATUS_TERMINATED]), sep(l);
     put_date(l, r->birth_day), sep(l);
     put_date(l, r->hire_day), sep(l);
     put_date(l, r->termination_day), sep(l);

@@ -1,8 +1,9 @@
 /*
  * wf_table_writer.c - event and snapshot batches to Parquet (see the header).
  *
- * The schemas are the X-macro tables EVENT_COLUMNS and SNAPSHOT_COLUMNS:
- * name, physical type, logical type, precision, scale, nullable, dictionary.
+ * The schemas are wf_schema.h's X-macro tables WF_EVENT_COLUMNS and
+ * WF_SNAPSHOT_COLUMNS: name, kind (physical and logical type, precision,
+ * scale), nullable, dictionary.
  * Low-cardinality strings (ids of scenario and plan, types, categories,
  * bands, statuses) ask for dictionary encoding; ids and event ids are PLAIN.
  * Money is DECIMAL(18,2) on INT64 (cents), deferral rates DECIMAL(9,4) on
@@ -49,66 +50,19 @@
 #define WF_ID_HEAD_MAX 512      /* "scenario|plan|seed|" */
 #define WF_ID_EMP_MAX 64        /* employee ids are at most 64 bytes */
 
-#define STR PQ_BYTE_ARRAY, PQ_LT_STRING, 0, 0
-#define I32 PQ_INT32, PQ_LT_NONE, 0, 0
-#define I64 PQ_INT64, PQ_LT_NONE, 0, 0
-#define DATE PQ_INT32, PQ_LT_DATE, 0, 0
-#define MONEY PQ_INT64, PQ_LT_DECIMAL, 18, 2
-#define RATE PQ_INT32, PQ_LT_DECIMAL, 9, 4
-#define F64 PQ_DOUBLE, PQ_LT_NONE, 0, 0
-#define BOOL PQ_BOOLEAN, PQ_LT_NONE, 0, 0
-#define TS PQ_INT64, PQ_LT_TIMESTAMP_MICROS, 0, 0
+/* The columns are wf_schema.h's WF_EVENT_COLUMNS and WF_SNAPSHOT_COLUMNS;
+ * a column's kind (WF_KIND_*) names its Parquet types. */
+#define PQ_TYPES(kind, phys, logi, prec, scale, sql) PQ_##phys, PQ_LT_##logi, prec, scale
+#define SPEC(name, kind, nullable, dict, compared) \
+    {#name, WF_KIND_##kind(PQ_TYPES), false, nullable, dict},
 
-/* name, type (4 fields), nullable, dictionary */
-#define EVENT_COLUMNS(X)                                  \
-    X(event_id, STR, false, false)                        \
-    X(scenario_id, STR, false, true)                      \
-    X(plan_design_id, STR, false, true)                   \
-    X(random_seed, I64, false, false)                     \
-    X(employee_id, STR, false, false)                     \
-    X(event_type, STR, false, true)                       \
-    X(event_category, STR, false, true)                   \
-    X(event_date, DATE, false, false)                     \
-    X(event_sequence, I32, false, false)                  \
-    X(level_id, I32, false, false)                        \
-    X(previous_level_id, I32, true, false)                \
-    X(compensation_amount, MONEY, false, false)           \
-    X(previous_compensation, MONEY, true, false)          \
-    X(employee_deferral_rate, RATE, true, false)          \
-    X(prev_employee_deferral_rate, RATE, true, false)     \
-    X(employee_age, I32, false, false)                    \
-    X(employee_tenure, I32, false, false)                 \
-    X(age_band, STR, false, true)                         \
-    X(tenure_band, STR, false, true)                      \
-    X(event_probability, F64, true, false)                \
-    X(created_at, TS, false, false)
-
-#define SNAPSHOT_COLUMNS(X)                               \
-    X(employee_id, STR, false, false)                     \
-    X(employment_status, STR, false, true)                \
-    X(birth_date, DATE, false, false)                     \
-    X(hire_date, DATE, false, false)                      \
-    X(termination_date, DATE, true, false)                \
-    X(level_id, I32, false, false)                        \
-    X(salary, MONEY, false, false)                        \
-    X(eligibility_date, DATE, false, false)               \
-    X(is_enrolled, BOOL, false, false)                    \
-    X(deferral_rate, RATE, false, false)                  \
-    X(enrollment_source, STR, true, true)                 \
-    X(ever_opted_out, BOOL, false, false)
-
-/* The indirection lets the type shorthands expand into their four fields. */
-#define SPEC(name, ...) SPEC_(name, __VA_ARGS__)
-#define SPEC_(name, phys, logi, prec, scale, nullable, dict) \
-    {#name, phys, logi, prec, scale, false, nullable, dict},
-
-static const pq_column_spec event_specs[] = {EVENT_COLUMNS(SPEC)};
-static const pq_column_spec snapshot_specs[] = {SNAPSHOT_COLUMNS(SPEC)};
+static const pq_column_spec event_specs[] = {WF_EVENT_COLUMNS(SPEC)};
+static const pq_column_spec snapshot_specs[] = {WF_SNAPSHOT_COLUMNS(SPEC)};
 
 #define EV_ENUM(name, ...) EC_##name,
 #define SN_ENUM(name, ...) SC_##name,
-enum { EVENT_COLUMNS(EV_ENUM) EC_COUNT };
-enum { SNAPSHOT_COLUMNS(SN_ENUM) SC_COUNT };
+enum { WF_EVENT_COLUMNS(EV_ENUM) EC_COUNT };
+enum { WF_SNAPSHOT_COLUMNS(SN_ENUM) SC_COUNT };
 
 #define MAX_COLS ((int)EC_COUNT > (int)SC_COUNT ? (int)EC_COUNT : (int)SC_COUNT)
 
@@ -475,15 +429,15 @@ static bool fill_events(worker *wk, const void *file, size_t first, size_t n)
 typedef struct snapshot_file {
     const wf_snapshot_batch *b;
     dict status, source;
-    uint32_t status_code[2], source_code[WF_SRC_COUNT];
+    uint32_t status_code[WF_STATUS_COUNT], source_code[WF_SRC_COUNT];
 } snapshot_file;
 
 static bool snapshot_file_init(snapshot_file *f, const wf_snapshot_batch *b)
 {
-    static const char *const status[2] = {"active", "terminated"};
     *f = (snapshot_file){.b = b};
     /* WF_SRC_NONE is the null: entries from the first real source on */
-    return dict_build(&f->status, status, 2, f->status_code) &&
+    return dict_build(&f->status, wf_employment_status_names, WF_STATUS_COUNT,
+                      f->status_code) &&
            dict_build(&f->source, wf_enrollment_source_names + 1, WF_SRC_COUNT - 1,
                       f->source_code + 1);
 }
@@ -513,7 +467,7 @@ static bool fill_snapshot(worker *wk, const void *file, size_t first, size_t n)
         const char *id = b->emp_ids[s->emp];
         if (!put_str(emp, r, id, strlen(id)))
             return false;
-        status[r] = f->status_code[s->active ? 0 : 1];
+        status[r] = f->status_code[s->active ? WF_STATUS_ACTIVE : WF_STATUS_TERMINATED];
         source[n_src] = f->source_code[s->source];
         n_src += src_def[r] = s->source != WF_SRC_NONE;
         VALS(SC_birth_date, int32_t)[r] = s->birth_day;
