@@ -23,7 +23,7 @@ typedef struct column {
 } column;
 
 #define KIND_FIELDS(kind, phys, logi, prec, scale, sql) sql, #phys, #logi, prec, scale
-#define COLUMN(name, kind, nullable, dict, compared) \
+#define COLUMN(name, kind, nullable, dict, compared, how, member) \
     {#name, WF_KIND_##kind(KIND_FIELDS), nullable, dict, compared},
 #define TEXT(name, text) text,
 #define SUMMARY_KEY(member, key) key,

@@ -58,6 +58,16 @@ extern const char *const wf_employment_status_names[WF_STATUS_COUNT];
 #define WF_NULL_I32 INT32_MIN   /* null for int32 columns */
 #define WF_NULL_I64 INT64_MIN   /* null for int64 / money columns */
 
+/* The null of a FIELD column (wf_schema.h) of each kind, as its field
+ * holds it: true when v is null. Kinds never null in a field are false. */
+#define WF_FIELD_NULL_INT32(v) ((v) == WF_NULL_I32)
+#define WF_FIELD_NULL_DATE(v) ((v) == WF_NULL_I32)
+#define WF_FIELD_NULL_RATE(v) ((v) == WF_NULL_I32)
+#define WF_FIELD_NULL_INT64(v) ((v) == WF_NULL_I64)
+#define WF_FIELD_NULL_MONEY(v) ((v) == WF_NULL_I64)
+#define WF_FIELD_NULL_DOUBLE(v) ((v) != (v))  /* NaN */
+#define WF_FIELD_NULL_BOOL(v) ((void)(v), false)
+
 /* One event (MODEL.md 5.1). The event_id is not stored: writers compute it
  * from (scenario, plan, seed, employee_id, year of event_date, type). */
 typedef struct wf_event {

@@ -109,49 +109,54 @@
 
 /*
  * Event columns (MODEL.md 5.1), in file order:
- * X(name, KIND, nullable, dictionary, compared).
+ * X(name, KIND, nullable, dictionary, compared, how, member).
  * dictionary: a low-cardinality label the writer dictionary-codes.
  * compared: 1 for a value of the model, which the parity gate compares
  * and the debug CSV holds; 0 for created_at, the run's time stamp.
+ * how, member: FIELD when the value is the wf_event field `member`
+ * (wf_events.h), null when it holds its kind's null (WF_FIELD_NULL_*);
+ * the writers handle such a column from this line alone. OWN when the
+ * writers compose the value themselves (ids, labels, batch constants).
  * simulation_year is not a column of the files: it is the partition.
  */
-#define WF_EVENT_COLUMNS(X)                                     \
-    X(event_id, STRING, 0, 0, 1)                                \
-    X(scenario_id, STRING, 0, 1, 1)                             \
-    X(plan_design_id, STRING, 0, 1, 1)                          \
-    X(random_seed, INT64, 0, 0, 1)                              \
-    X(employee_id, STRING, 0, 0, 1)                             \
-    X(event_type, STRING, 0, 1, 1)                              \
-    X(event_category, STRING, 0, 1, 1)                          \
-    X(event_date, DATE, 0, 0, 1)                                \
-    X(event_sequence, INT32, 0, 0, 1)                           \
-    X(level_id, INT32, 0, 0, 1)                                 \
-    X(previous_level_id, INT32, 1, 0, 1)                        \
-    X(compensation_amount, MONEY, 0, 0, 1)                      \
-    X(previous_compensation, MONEY, 1, 0, 1)                    \
-    X(employee_deferral_rate, RATE, 1, 0, 1)                    \
-    X(prev_employee_deferral_rate, RATE, 1, 0, 1)               \
-    X(employee_age, INT32, 0, 0, 1)                             \
-    X(employee_tenure, INT32, 0, 0, 1)                          \
-    X(age_band, STRING, 0, 1, 1)                                \
-    X(tenure_band, STRING, 0, 1, 1)                             \
-    X(event_probability, DOUBLE, 1, 0, 1)                       \
-    X(created_at, TIMESTAMP, 0, 0, 0)
+#define WF_EVENT_COLUMNS(X)                                                \
+    X(event_id, STRING, 0, 0, 1, OWN, _)                                   \
+    X(scenario_id, STRING, 0, 1, 1, OWN, _)                                \
+    X(plan_design_id, STRING, 0, 1, 1, OWN, _)                             \
+    X(random_seed, INT64, 0, 0, 1, OWN, _)                                 \
+    X(employee_id, STRING, 0, 0, 1, OWN, _)                                \
+    X(event_type, STRING, 0, 1, 1, OWN, _)                                 \
+    X(event_category, STRING, 0, 1, 1, OWN, _)                             \
+    X(event_date, DATE, 0, 0, 1, FIELD, date)                              \
+    X(event_sequence, INT32, 0, 0, 1, FIELD, seq)                          \
+    X(level_id, INT32, 0, 0, 1, FIELD, level)                              \
+    X(previous_level_id, INT32, 1, 0, 1, OWN, _)                           \
+    X(compensation_amount, MONEY, 0, 0, 1, FIELD, comp_cents)              \
+    X(previous_compensation, MONEY, 1, 0, 1, FIELD, prev_comp_cents)       \
+    X(employee_deferral_rate, RATE, 1, 0, 1, FIELD, deferral_bp)           \
+    X(prev_employee_deferral_rate, RATE, 1, 0, 1, FIELD, prev_deferral_bp) \
+    X(employee_age, INT32, 0, 0, 1, FIELD, age)                            \
+    X(employee_tenure, INT32, 0, 0, 1, FIELD, tenure)                      \
+    X(age_band, STRING, 0, 1, 1, OWN, _)                                   \
+    X(tenure_band, STRING, 0, 1, 1, OWN, _)                                \
+    X(event_probability, DOUBLE, 1, 0, 1, FIELD, probability)              \
+    X(created_at, TIMESTAMP, 0, 0, 0, OWN, _)
 
-/* Snapshot columns (MODEL.md 5.2), in file order; same fields. */
-#define WF_SNAPSHOT_COLUMNS(X)                                  \
-    X(employee_id, STRING, 0, 0, 1)                             \
-    X(employment_status, STRING, 0, 1, 1)                       \
-    X(birth_date, DATE, 0, 0, 1)                                \
-    X(hire_date, DATE, 0, 0, 1)                                 \
-    X(termination_date, DATE, 1, 0, 1)                          \
-    X(level_id, INT32, 0, 0, 1)                                 \
-    X(salary, MONEY, 0, 0, 1)                                   \
-    X(eligibility_date, DATE, 0, 0, 1)                          \
-    X(is_enrolled, BOOL, 0, 0, 1)                               \
-    X(deferral_rate, RATE, 0, 0, 1)                             \
-    X(enrollment_source, STRING, 1, 1, 1)                       \
-    X(ever_opted_out, BOOL, 0, 0, 1)
+/* Snapshot columns (MODEL.md 5.2), in file order; same fields, `member`
+ * naming a field of wf_snapshot_row. */
+#define WF_SNAPSHOT_COLUMNS(X)                                             \
+    X(employee_id, STRING, 0, 0, 1, OWN, _)                                \
+    X(employment_status, STRING, 0, 1, 1, OWN, _)                          \
+    X(birth_date, DATE, 0, 0, 1, FIELD, birth_day)                         \
+    X(hire_date, DATE, 0, 0, 1, FIELD, hire_day)                           \
+    X(termination_date, DATE, 1, 0, 1, FIELD, termination_day)             \
+    X(level_id, INT32, 0, 0, 1, FIELD, level)                              \
+    X(salary, MONEY, 0, 0, 1, FIELD, salary_cents)                         \
+    X(eligibility_date, DATE, 0, 0, 1, FIELD, eligibility_day)             \
+    X(is_enrolled, BOOL, 0, 0, 1, FIELD, enrolled)                         \
+    X(deferral_rate, RATE, 0, 0, 1, FIELD, deferral_bp)                    \
+    X(enrollment_source, STRING, 1, 1, 1, OWN, _)                          \
+    X(ever_opted_out, BOOL, 0, 0, 1, FIELD, ever_opted_out)
 
 /*
  * The per-year figures of generation_summary.json (MODEL.md 4.1, 5.3),
