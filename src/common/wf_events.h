@@ -58,8 +58,17 @@ extern const char *const wf_employment_status_names[WF_STATUS_COUNT];
 #define WF_NULL_I32 INT32_MIN   /* null for int32 columns */
 #define WF_NULL_I64 INT64_MIN   /* null for int64 / money columns */
 
-/* The null of a FIELD column (wf_schema.h) of each kind, as its field
- * holds it: true when v is null. Kinds never null in a field are false. */
+/* A FIELD column (wf_schema.h) of each kind: the C type the writers take
+ * its value as (WF_FIELD_CTYPE_*), and its null as the field holds it
+ * (WF_FIELD_NULL_*: true when v is null; false for kinds never null in a
+ * field). */
+#define WF_FIELD_CTYPE_INT32 int32_t
+#define WF_FIELD_CTYPE_DATE int32_t
+#define WF_FIELD_CTYPE_RATE int32_t
+#define WF_FIELD_CTYPE_INT64 int64_t
+#define WF_FIELD_CTYPE_MONEY int64_t
+#define WF_FIELD_CTYPE_DOUBLE double
+#define WF_FIELD_CTYPE_BOOL uint8_t
 #define WF_FIELD_NULL_INT32(v) ((v) == WF_NULL_I32)
 #define WF_FIELD_NULL_DATE(v) ((v) == WF_NULL_I32)
 #define WF_FIELD_NULL_RATE(v) ((v) == WF_NULL_I32)

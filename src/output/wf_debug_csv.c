@@ -156,20 +156,13 @@ static void put_kind_double(line *l, double v)
 #define PUT_RATE(l, v) put_scaled(l, v, 4)
 #define PUT_DOUBLE(l, v) put_kind_double(l, v)
 #define PUT_BOOL(l, v) put_bool(l, v)
-#define CTYPE_INT32 int32_t
-#define CTYPE_INT64 int64_t
-#define CTYPE_DATE int32_t
-#define CTYPE_MONEY int64_t
-#define CTYPE_RATE int32_t
-#define CTYPE_DOUBLE double
-#define CTYPE_BOOL bool
 
-#define PUT_FIELD(table, name, kind, nullable, row, member)           \
-    do {                                                               \
-        CTYPE_##kind v_ = (CTYPE_##kind)(row->member);                 \
-        sep(l);                                                        \
-        if (!(nullable) || !WF_FIELD_NULL_##kind(v_))                  \
-            PUT_##kind(l, v_);                                         \
+#define PUT_FIELD(table, name, kind, nullable, row, member)                   \
+    do {                                                                      \
+        WF_FIELD_CTYPE_##kind v_ = (WF_FIELD_CTYPE_##kind)(row->member);      \
+        sep(l);                                                               \
+        if (!(nullable) || !WF_FIELD_NULL_##kind(v_))                         \
+            PUT_##kind(l, v_);                                                \
     } while (0);
 #define PUT_OWN(table, name, kind, nullable, row, member) \
     sep(l), own_##table(l, table##_##name, b, row);

@@ -362,21 +362,14 @@ static void event_file_free(event_file *f)
  * nullable one writes the value at the next free place and keeps it when
  * the row has one (n_set counts the kept values). OWN columns are filled
  * by hand in fill_events and fill_snapshot. */
-#define CTYPE_INT32 int32_t
-#define CTYPE_DATE int32_t
-#define CTYPE_RATE int32_t
-#define CTYPE_INT64 int64_t
-#define CTYPE_MONEY int64_t
-#define CTYPE_DOUBLE double
-#define CTYPE_BOOL uint8_t
 #define FILL_OWN(c, kind, nullable, src)
 #define FILL_FIELD(c, kind, nullable, src)                                    \
     if (nullable) {                                                           \
-        CTYPE_##kind v_ = (CTYPE_##kind)(src);                                \
-        VALS(c, CTYPE_##kind)[n_set[c]] = v_;                                 \
+        WF_FIELD_CTYPE_##kind v_ = (WF_FIELD_CTYPE_##kind)(src);              \
+        VALS(c, WF_FIELD_CTYPE_##kind)[n_set[c]] = v_;                        \
         n_set[c] += wk->col[c].def[r] = !WF_FIELD_NULL_##kind(v_);            \
     } else {                                                                  \
-        VALS(c, CTYPE_##kind)[r] = (CTYPE_##kind)(src);                       \
+        VALS(c, WF_FIELD_CTYPE_##kind)[r] = (WF_FIELD_CTYPE_##kind)(src);     \
     }
 #define FILL_EVENT(name, kind, nullable, dict, compared, how, member) \
     FILL_##how(EC_##name, kind, nullable, e->member)
