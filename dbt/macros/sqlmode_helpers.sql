@@ -16,7 +16,7 @@
 
 {% macro sqlmode_cfg(section, key) -%}
   {%- if not execute -%}{{ return(0) }}{%- endif -%}
-  {%- set cfg = var('wfsim_config') -%}
+  {%- set cfg = wfsim_var('wfsim_config') -%}
   {%- if cfg is string -%}{%- set cfg = fromjson(cfg) -%}{%- endif -%}
   {%- if cfg is not mapping or section not in cfg or cfg[section] is not mapping or key not in cfg[section] -%}
     {{ exceptions.raise_compiler_error("SQL mode: var wfsim_config has no " ~ section ~ "." ~ key ~ " (pass the effective configuration of docs/config.md)") }}
@@ -27,7 +27,7 @@
 {#- The simulation year being computed (var simulation_year, an integer). -#}
 {% macro sqlmode_year() -%}
   {%- if not execute -%}{{ return(0) }}{%- endif -%}
-  {%- set y = var('simulation_year') -%}
+  {%- set y = wfsim_var('simulation_year') -%}
   {%- if y is string and y | trim | length > 0 -%}{%- set y = y | int -%}{%- endif -%}
   {%- if y is not number -%}
     {{ exceptions.raise_compiler_error("SQL mode: var simulation_year must be an integer, got " ~ y) }}

@@ -19,7 +19,7 @@
     baseline: the years are every scenario's), or none when neither was
     given. -#}
 {% macro state_config() %}
-  {% set cfg = var('wfsim_config', none) %}
+  {% set cfg = wfsim_var('wfsim_config') %}
   {% if cfg is string and cfg | trim != '' %}
     {% set cfg = fromjson(cfg) %}
   {% elif cfg is string %}
@@ -52,7 +52,7 @@
 
 {#- A path var without a trailing slash ('' stays ''). -#}
 {% macro state_path_var(name) %}
-  {% set p = var(name, '') %}
+  {% set p = wfsim_var(name, '') %}
   {% if p is none %}{% set p = '' %}{% endif %}
   {% set p = p | string | trim %}
   {% if p | length > 1 and p.endswith('/') %}{% set p = p[:-1] %}{% endif %}

@@ -18,7 +18,7 @@
 
 {#- The var wfsim_scenarios as a list of dicts ([] when not given). -#}
 {% macro state_scenarios() %}
-  {% set s = var('wfsim_scenarios', none) %}
+  {% set s = wfsim_var('wfsim_scenarios') %}
   {% if s is string and s | trim != '' %}{% set s = fromjson(s) %}{% endif %}
   {% if s is none or s is string %}{{ return([]) }}{% endif %}
   {{ return(s) }}
@@ -35,7 +35,7 @@
 {#- The baseline scenario: var baseline_scenario_id, else the first of
     wfsim_scenarios, else none (then the smallest scenario_id). -#}
 {% macro state_baseline_id() %}
-  {% set b = var('baseline_scenario_id', none) %}
+  {% set b = wfsim_var('baseline_scenario_id') %}
   {% if b %}{{ return(b) }}{% endif %}
   {% set s = state_scenarios() %}
   {% if s | length > 0 %}{{ return(s[0]['simulation']['scenario_id']) }}{% endif %}

@@ -41,6 +41,11 @@ int cli_repo_path(const char *rel, char *buf, size_t size)
 
 int cli_spawn(char *const argv[], const char *log_path, int echo)
 {
+    return cli_spawn_in(argv, log_path, echo, NULL);
+}
+
+int cli_spawn_in(char *const argv[], const char *log_path, int echo, const char *cwd)
+{
     int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0) {
         fprintf(stderr, "wfsim: cannot create %s: %s\n", log_path, strerror(errno));
@@ -55,6 +60,8 @@ int cli_spawn(char *const argv[], const char *log_path, int echo)
     posix_spawn_file_actions_adddup2(&fa, out, STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&fa, out, STDERR_FILENO);
     posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    if (cwd)
+        posix_spawn_file_actions_addchdir_np(&fa, cwd);
     pid_t pid;
     int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);

@@ -274,14 +274,18 @@ static int dbt_build(run_state *rs, const ens_args *a)
         fprintf(stderr, "wfsim ensemble: out of memory\n");
         return WF_ENOMEM;
     }
-    char *argv[] = {rs->dbt, "build", "--select", "+state", "metrics", "ensemble",
-                    "--project-dir", rs->project, "--profiles-dir", rs->project,
-                    "--vars", vars, NULL};
+    static const char *const args[] = {"build", "--select", "+state", "metrics", "ensemble",
+                                       NULL};
+    /* Stable from run to run (dbt's saved parse is reused); the rest of the
+     * vars go through $WFSIM_DBT_RUN_VARS (cli_dbt_spawn). */
+    static const char cli_vars[] =
+        "{\"events_path\": \"events\", \"events_glob\": "
+        "\"scenario_id=*/plan_design_id=*/random_seed=*/simulation_year=*/*.parquet\"}";
     char log[PATH_MAX + 64];
     snprintf(log, sizeof log, "%s/logs/dbt_build.log", rs->out);
     say(rs, "%s", "dbt build (state, metrics, ensemble marts, data tests)");
     double t = cli_seconds();
-    int rc = cli_spawn(argv, log, rs->verbose);
+    int rc = cli_dbt_spawn(rs, args, cli_vars, vars, log);
     rs->stage_seconds[rs->n_stages] = cli_seconds() - t;
     snprintf(rs->stage_label[rs->n_stages++], sizeof rs->stage_label[0], "dbt build");
     free(vars);

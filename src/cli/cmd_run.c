@@ -119,7 +119,112 @@ static char *dbt_vars(const run_state *rs, int year)
     return v;
 }
 
-/* Runs `dbt COMMAND ARGS... --vars ...` as one stage; 0 or exit code. */
+/* ---- dbt with its parse reused ----------------------------------------------
+ *
+ * dbt parses the whole project (about half of a small run's dbt time) unless
+ * it finds a saved parse (partial_parse.msgpack in its target folder) made
+ * with the same --vars, the same profile and the same project files. So the
+ * runner keeps both stable from run to run: dbt runs inside OUT (the
+ * profile's database path is the relative "wfsim.duckdb"), the --vars hold
+ * only paths relative to OUT, and everything that differs between runs (the
+ * configuration, the census, the SQL mode year, absolute paths) goes in
+ * $WFSIM_DBT_RUN_VARS, which the models read only while they execute
+ * (macros/wfsim_var.sql). The saved parse is copied from a per-project cache
+ * before a step and back after a step that succeeded; dbt itself checks it
+ * against the project's files and re-parses what changed. */
+
+/* The cache file of the saved parse for this project and dbt, or -1 when
+ * caching is off ($WFSIM_DBT_CACHE=off) or there is no place for it. */
+static int parse_cache_path(const run_state *rs, char *buf, size_t size)
+{
+    const char *env = getenv("WFSIM_DBT_CACHE"), *base;
+    char dir[PATH_MAX];
+    if (env && !strcmp(env, "off"))
+        return -1;
+    if (env && *env)
+        snprintf(dir, sizeof dir, "%s", env);
+    else if ((base = getenv("XDG_CACHE_HOME")) && *base == '/')
+        snprintf(dir, sizeof dir, "%s/wfsim", base);
+    else if ((base = getenv("HOME")) && *base == '/')
+        snprintf(dir, sizeof dir, "%s/.cache/wfsim", base);
+    else
+        return -1;
+    /* FNV-1a of the project and dbt paths: one cache per checkout and venv. */
+    unsigned long long h = 1469598103934665603ULL;
+    for (const char *s = rs->project; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    for (const char *s = rs->dbt; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    int n = snprintf(buf, size, "%s/dbt-%016llx", dir, h);
+    if (n < 0 || (size_t)n + 32 >= size || cli_mkdir_p(buf) != 0)
+        return -1;
+    strcat(buf, "/partial_parse.msgpack");
+    return 0;
+}
+
+/* Copies src to dst through dst.PID.tmp and a rename, so a reader sees the
+ * old file or the new one, never half of one. Failures are silent: the
+ * cache only saves time. */
+static void copy_whole(const char *src, const char *dst)
+{
+    char tmp[PATH_MAX + 32];
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", dst, (long)getpid());
+    FILE *in = fopen(src, "rb");
+    if (!in)
+        return;
+    FILE *out = fopen(tmp, "wb");
+    int ok = out != NULL;
+    char buf[1 << 16];
+    size_t n;
+    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        ok = fwrite(buf, 1, n, out) == n;
+    ok = ok && !ferror(in);
+    fclose(in);
+    if (out && fclose(out) != 0)
+        ok = 0;
+    if (!ok || rename(tmp, dst) != 0)
+        remove(tmp);
+}
+
+int cli_dbt_spawn(const run_state *rs, const char *const *args, const char *cli_vars,
+                  const char *run_vars, const char *log)
+{
+    char *argv[40];
+    int n = 0;
+    argv[n++] = (char *)rs->dbt;
+    for (; *args && n < 30; args++)
+        argv[n++] = (char *)*args;
+    argv[n++] = "--project-dir";
+    argv[n++] = (char *)rs->project;
+    argv[n++] = "--profiles-dir";
+    argv[n++] = (char *)rs->project;
+    argv[n++] = "--vars";
+    argv[n++] = (char *)cli_vars;
+    argv[n] = NULL;
+    char cache[PATH_MAX], saved[PATH_MAX + 64];
+    int cached = parse_cache_path(rs, cache, sizeof cache) == 0;
+    snprintf(saved, sizeof saved, "%s/dbt_target/partial_parse.msgpack", rs->out);
+    struct stat st;
+    if (cached && stat(saved, &st) != 0) {
+        snprintf(saved, sizeof saved, "%s/dbt_target", rs->out);
+        if (cli_mkdir_p(saved) == 0) {
+            strcat(saved, "/partial_parse.msgpack");
+            copy_whole(cache, saved);
+        }
+    }
+    setenv("WFSIM_DBT_RUN_VARS", run_vars, 1);
+    int rc = cli_spawn_in(argv, log, rs->verbose, rs->out);
+    unsetenv("WFSIM_DBT_RUN_VARS");
+    if (rc == 0 && cached)
+        copy_whole(saved, cache);
+    return rc;
+}
+
+/* The --vars of `wfsim run`'s dbt steps: the same in every run. */
+static const char run_cli_vars[] =
+    "{\"events_path\": \"events\", \"snapshot_path\": \"events/workforce_snapshot\"}";
+
+/* Runs `dbt COMMAND ARGS...` as one stage; 0 or exit code. */
 static int dbt_step(run_state *rs, const char *label, const char *log_name,
                     int year, const char *const *args)
 {
@@ -128,23 +233,11 @@ static int dbt_step(run_state *rs, const char *label, const char *log_name,
         fprintf(stderr, "wfsim run: out of memory\n");
         return WF_ENOMEM;
     }
-    char *argv[32];
-    int n = 0;
-    argv[n++] = rs->dbt;
-    for (; *args && n < 24; args++)
-        argv[n++] = (char *)*args;
-    argv[n++] = "--project-dir";
-    argv[n++] = rs->project;
-    argv[n++] = "--profiles-dir";
-    argv[n++] = rs->project;
-    argv[n++] = "--vars";
-    argv[n++] = vars;
-    argv[n] = NULL;
     char log[PATH_MAX + 64];
     snprintf(log, sizeof log, "%s/logs/%s.log", rs->out, log_name);
     say(rs, "%s", label);
     double t = cli_seconds();
-    int rc = cli_spawn(argv, log, rs->verbose);
+    int rc = cli_dbt_spawn(rs, args, run_cli_vars, vars, log);
     record(rs, label, cli_seconds() - t);
     free(vars);
     if (rc != 0) {
@@ -274,11 +367,11 @@ static void write_run_summary(const run_state *rs, int rc)
 
 int cli_locate_dbt(run_state *rs)
 {
-    /* dbt's database lives in the run's folder; no colours in the logs and
-     * no usage statistics sent anywhere. */
-    char db[PATH_MAX + 16];
-    snprintf(db, sizeof db, "%s/wfsim.duckdb", rs->out);
-    setenv("WFSIM_DBT_DB", db, 1);
+    /* dbt's database lives in the run's folder (dbt runs there, and a
+     * relative path keeps the profile, hence dbt's saved parse, the same from
+     * run to run); no colours in the logs and no usage statistics sent
+     * anywhere. */
+    setenv("WFSIM_DBT_DB", "wfsim.duckdb", 1);
     setenv("DBT_USE_COLORS", "false", 1);
     setenv("DBT_SEND_ANONYMOUS_USAGE_STATS", "false", 1);
     /* dbt's compiled files and logs stay in the run's folder too, so runs
@@ -288,14 +381,18 @@ int cli_locate_dbt(run_state *rs)
     setenv("DBT_TARGET_PATH", path, 1);
     snprintf(path, sizeof path, "%s/logs", rs->out);
     setenv("DBT_LOG_PATH", path, 1);
+    /* dbt runs inside OUT: a dbt or project path given relative to here is
+     * made absolute first. */
     const char *env = getenv("WFSIM_DBT");
-    if (env && *env)
+    if (env && strchr(env, '/') && realpath(env, rs->dbt))
+        ;
+    else if (env && *env)
         snprintf(rs->dbt, sizeof rs->dbt, "%s", env);
     else if (cli_repo_path(".venv/bin/dbt", rs->dbt, sizeof rs->dbt) != 0 ||
              access(rs->dbt, X_OK) != 0)
         snprintf(rs->dbt, sizeof rs->dbt, "dbt");
     const char *proj = getenv("WFSIM_DBT_PROJECT");
-    if (proj && *proj)
+    if (proj && *proj && !realpath(proj, rs->project))
         snprintf(rs->project, sizeof rs->project, "%s", proj);
     else if (cli_repo_path("dbt", rs->project, sizeof rs->project) != 0) {
         fprintf(stderr, "wfsim run: cannot locate the dbt project (set WFSIM_DBT_PROJECT)\n");

@@ -102,6 +102,8 @@ int cli_repo_path(const char *rel, char *buf, size_t size);
  * /dev/null and stdout+stderr into log_path (also to stderr when echo).
  * Returns the exit status, 128+signal, or -1 when it could not start. */
 int cli_spawn(char *const argv[], const char *log_path, int echo);
+/* cli_spawn with the child's working directory cwd (NULL: this one's). */
+int cli_spawn_in(char *const argv[], const char *log_path, int echo, const char *cwd);
 /* After a failed step: prints the log's error lines (or its tail). */
 void cli_show_failure(const char *log_path);
 

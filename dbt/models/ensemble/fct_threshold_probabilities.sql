@@ -8,7 +8,7 @@
   n_seeds. Empty when no threshold is given.
 -#}
 {%- set scenarios = state_scenarios() -%}
-{%- set thresholds = var('wfsim_thresholds', []) -%}
+{%- set thresholds = wfsim_var('wfsim_thresholds', []) -%}
 with thresholds as (
 {%- set ns = namespace(n=0) %}
 {%- for i in range(thresholds | length) if i < scenarios | length %}

@@ -8,7 +8,7 @@
     match case-insensitively, with the aliases of MODEL.md 2.1. Rows with a
     termination date or a false `active` are skipped. -#}
 {{ config(materialized='table') }}
-{%- set path = var('census_path', none) if execute else 'census.csv' -%}
+{%- set path = wfsim_var('census_path') if execute else 'census.csv' -%}
 {%- if execute and not path -%}
   {{ exceptions.raise_compiler_error("SQL mode: var census_path is required") }}
 {%- endif -%}

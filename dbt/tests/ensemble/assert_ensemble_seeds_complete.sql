@@ -2,7 +2,7 @@
 -- paired difference equals the seeds run (var expected_seeds when given,
 -- else the number of distinct seeds in the events), and every scenario
 -- has the same set of seeds.
-{%- set expected = var('expected_seeds', none) %}
+{%- set expected = wfsim_var('expected_seeds') %}
 with seeds as (
     select {{ expected if expected else '(select count(distinct random_seed) from ' ~ ref('fct_replicate_metrics') ~ ')' }}::BIGINT as n
 )
