@@ -1,10 +1,12 @@
 #!/bin/sh
 # `make bench`: the performance figures of issue 6 into bench/RESULTS.md,
-# then the ensemble's (issue 14) into bench/ENSEMBLE.md.
+# the ensemble's (issue 14) into bench/ENSEMBLE.md, then where `wfsim run`'s
+# dbt build spends its time (issue 19) into bench/DBT.md.
 # Not a test: the figures depend on the machine and on what else runs on it.
 # usage: bench/run.sh [--quick]   (build dir: $WFSIM_BUILD, else $BUILD, else build)
 # --quick: fewer repetitions and no 1,000,000-employee runs (a smoke run).
 set -eu
 cd "$(dirname "$0")/.."
 .venv/bin/python bench/bench.py "$@"
-exec .venv/bin/python bench/bench_ensemble.py "$@"
+.venv/bin/python bench/bench_ensemble.py "$@"
+exec .venv/bin/python bench/bench_dbt.py "$@"

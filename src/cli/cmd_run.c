@@ -54,7 +54,10 @@ static const char help[] =
     "  --quiet         print nothing but errors\n"
     "  --verbose       copy dbt's output to stderr\n"
     "\n"
-    "dbt comes from the project's .venv (make venv); $WFSIM_DBT overrides it.\n";
+    "dbt comes from the project's .venv (make venv); $WFSIM_DBT overrides it.\n"
+    "dbt runs inside DIR and reuses its last parse of the project, cached in\n"
+    "$WFSIM_DBT_CACHE (default $XDG_CACHE_HOME/wfsim, else ~/.cache/wfsim;\n"
+    "WFSIM_DBT_CACHE=off parses from scratch every time).\n";
 
 static void say(const run_state *rs, const char *fmt, const char *arg)
 {

@@ -25,10 +25,11 @@ def census(wfsim, tmp_path_factory):
 def runs(wfsim, census, tmp_path_factory):
     """One run per mode; SQL mode chosen by the configuration's performance section."""
     out = tmp_path_factory.mktemp("runs")
+    env = {"WFSIM_DBT_CACHE": str(out / "dbt_cache")}
     fast = run_wfsim(wfsim, "run", "--config", census / "sim.yaml", "--census",
-                     census / "census.csv", "--out", out / "fast")
+                     census / "census.csv", "--out", out / "fast", env=env)
     sql = run_wfsim(wfsim, "run", "--config", census / "sql.yaml", "--census",
-                    census / "census.csv", "--out", out / "sql")
+                    census / "census.csv", "--out", out / "sql", env=env)
     return out, fast, sql
 
 
@@ -58,6 +59,24 @@ def test_stage_timings_in_run_summary(runs):
     assert sql_stages[1:4] == [f"events {y} (SQL mode)" for y in (2025, 2026, 2027)]
     assert sql_stages[-1] == "dbt build (state, metrics, data tests)"
     assert all(s["seconds"] > 0 for s in fast["stages"] + sql["stages"])
+
+
+def test_dbt_parse_is_reused_across_runs(runs):
+    """The first dbt step with an empty cache parses from scratch; every
+    later step, in another run's folder with another configuration and year,
+    starts from the cached parse (issue 19)."""
+    out, _fast, _sql = runs
+    first = (out / "fast/logs/dbt_build.log").read_text()
+    assert "Unable to do partial parsing because saved manifest not found" in first
+    later = sorted((out / "sql/logs").glob("*.log"))
+    names = {p.stem for p in later}
+    assert {"sql_seed", "sql_year_2025", "sql_year_2027", "sql_export", "dbt_build"} <= names
+    for log in later:
+        if log.name != "dbt.log":
+            assert "Unable to do partial parsing" not in log.read_text(), log.name
+    assert list((out / "dbt_cache").glob("dbt-*/partial_parse.msgpack"))
+    # dbt's database stays in each run's folder, the compiled files too
+    assert (out / "fast/wfsim.duckdb").is_file() and (out / "sql/wfsim.duckdb").is_file()
 
 
 def test_progress_per_stage_on_stderr(runs):

@@ -1,0 +1,172 @@
+"""Where `wfsim run`'s dbt build spends its time (issue 19), run by
+`make bench` after the ensemble benchmarks.
+
+Runs `wfsim run` (fast mode) at E employees x Y years, first with an empty
+parse cache (dbt parses the project from scratch), then R times into fresh
+folders with the cache filled (dbt's partial parse), and reports per run:
+the engine's events stage, dbt's start-up (process start to the parse),
+its parse, its nodes (dbt's own "Finished running ... in S seconds"), the
+rest (writing run_results and manifest, exit), and the CPU time of the dbt
+children (wait4's rusage, which load does not inflate the way it inflates
+wall time). From the last run's target/run_results.json: the slowest nodes
+and the sums of model and data test times. Each run's marts are compared
+with the first run's (bench/dbt_marts_equal.py: the cache must not change
+a value).
+
+Not a test: the figures depend on the machine and its load. Writes
+bench/DBT.md and bench/dbt.json.
+usage: bench/bench_dbt.py [--quick] [--employees E] [--years Y] [--repeat R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, os.environ.get("WFSIM_BUILD") or os.environ.get("BUILD") or "build")
+WFSIM = os.path.join(BUILD, "wfsim")
+PY = os.path.join(ROOT, ".venv", "bin", "python")
+STAMP = re.compile(r"^(\d\d):(\d\d):(\d\d\.\d+) ")
+
+
+def parse_args():
+    p = argparse.ArgumentParser(prog="bench/bench_dbt.py", description=__doc__.split("\n\n")[0])
+    p.add_argument("--quick", action="store_true", help="a smoke run at a tiny size")
+    p.add_argument("--employees", type=int, default=60000)
+    p.add_argument("--years", type=int, default=5)
+    p.add_argument("--repeat", type=int, default=3, help="runs with the parse cached")
+    a = p.parse_args()
+    if a.quick:
+        a.employees, a.years, a.repeat = 300, 2, 1
+    return a
+
+
+def seconds_of(line: str) -> float | None:
+    m = STAMP.match(line)
+    if not m:
+        return None
+    return int(m.group(1)) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
+
+
+def dbt_phases(log: str) -> dict:
+    """Start-up, parse, nodes and the rest, from the timestamps of dbt's
+    debug log (OUT/logs/dbt.log: one invocation in fast mode)."""
+    lines = open(log).read().splitlines()
+    stamps = [(seconds_of(l), l) for l in lines if seconds_of(l) is not None]
+    first = stamps[0][0]
+    found = next(t for t, l in stamps if re.search(r"Found \d+ models", l))
+    nodes = next(float(m.group(1)) for _, l in stamps
+                 if (m := re.search(r"Finished running .* in .* and ([\d.]+) seconds", l)))
+    last = stamps[-1][0]
+    full = any("Starting full parse" in l or "Unable to do partial parsing" in l for _, l in stamps)
+    return {"first_log_line": first, "parse_and_startup_after_log": found - first,
+            "nodes": nodes, "rest": max(0.0, last - found - nodes), "full_parse": full}
+
+
+def one_run(out: str, census: str, config: str, env: dict) -> dict:
+    t = time.monotonic()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            fd = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(fd, 1)
+            os.execve(WFSIM, [WFSIM, "run", "--census", census, "--config", config,
+                              "--out", out, "--quiet"], env)
+        finally:
+            os._exit(127)
+    _, status, ru = os.wait4(pid, 0)
+    wall = time.monotonic() - t
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"wfsim run into {out} failed; see {out}/logs")
+    summary = json.load(open(os.path.join(out, "run_summary.json")))
+    stages = {s["stage"]: s["seconds"] for s in summary["stages"]}
+    dbt_wall = next(v for k, v in stages.items() if k.startswith("dbt build"))
+    ph = dbt_phases(os.path.join(out, "logs", "dbt.log"))
+    # dbt's log starts once dbt has imported itself: the start-up is
+    # the stage's wall time less what the log covers.
+    covered = ph["parse_and_startup_after_log"] + ph["nodes"] + ph["rest"]
+    return {"wall": wall, "events": stages.get("events", 0.0), "dbt_wall": dbt_wall,
+            "startup": max(0.0, dbt_wall - covered), "parse": ph["parse_and_startup_after_log"],
+            "nodes": ph["nodes"], "rest": ph["rest"], "full_parse": ph["full_parse"],
+            "cpu_children": ru.ru_utime + ru.ru_stime}
+
+
+def node_times(out: str) -> tuple[list, float, float]:
+    rr = json.load(open(os.path.join(out, "dbt_target", "run_results.json")))
+    rows = sorted(((r["unique_id"], r["execution_time"]) for r in rr["results"]),
+                  key=lambda x: -x[1])
+    models = sum(t for u, t in rows if u.startswith("model."))
+    tests = sum(t for u, t in rows if u.startswith("test."))
+    return rows, models, tests
+
+
+def main() -> None:
+    a = parse_args()
+    work = tempfile.mkdtemp(prefix="wfsim-bench-dbt-")
+    try:
+        census = os.path.join(work, "census.csv")
+        config = os.path.join(work, "sim.yaml")
+        subprocess.run([WFSIM, "census", "--employees", str(a.employees), "--seed", "1",
+                        "--out", census], check=True, stdout=subprocess.DEVNULL)
+        with open(config, "w") as f:
+            f.write(f"simulation:\n  start_year: 2025\n  end_year: {2024 + a.years}\n")
+        env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000",
+                   WFSIM_DBT_CACHE=os.path.join(work, "cache"))
+        runs = []
+        for i in range(1 + a.repeat):
+            out = os.path.join(work, f"run{i}")
+            r = one_run(out, census, config, env)
+            r["label"] = "parse from scratch" if i == 0 else "parse cached"
+            if i > 0:
+                eq = subprocess.run([PY, os.path.join(ROOT, "bench", "dbt_marts_equal.py"),
+                                     os.path.join(work, "run0"), out],
+                                    capture_output=True, text=True)
+                if eq.returncode != 0:
+                    sys.exit(f"marts of {out} differ from the first run's:\n{eq.stdout}")
+                r["marts_equal_first"] = True
+            runs.append(r)
+        rows, models, tests = node_times(os.path.join(work, f"run{a.repeat}"))
+        cached = runs[1:]
+        med = {k: statistics.median(r[k] for r in cached)
+               for k in ("wall", "events", "dbt_wall", "startup", "parse", "nodes", "rest",
+                         "cpu_children")}
+        result = {"employees": a.employees, "years": a.years, "runs": runs,
+                  "median_cached": med, "sum_model_seconds": models,
+                  "sum_test_seconds": tests, "slowest_nodes": rows[:15],
+                  "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
+        with open(os.path.join(ROOT, "bench", "dbt.json"), "w") as f:
+            json.dump(result, f, indent=1)
+        with open(os.path.join(ROOT, "bench", "DBT.md"), "w") as f:
+            f.write(f"# `wfsim run` {a.employees:,} x {a.years}: where the dbt build's time goes\n\n"
+                    f"Measured {result['when']} by bench/bench_dbt.py (seconds; wall times "
+                    "depend on the machine's load, the children's CPU time less so).\n\n"
+                    "| run | wall | events | dbt | start-up | parse | nodes | rest | dbt CPU |\n"
+                    "|---|---|---|---|---|---|---|---|---|\n")
+            for r in runs:
+                f.write(f"| {r['label']} | {r['wall']:.2f} | {r['events']:.2f} | "
+                        f"{r['dbt_wall']:.2f} | {r['startup']:.2f} | {r['parse']:.2f} | "
+                        f"{r['nodes']:.2f} | {r['rest']:.2f} | {r['cpu_children']:.2f} |\n")
+            f.write(f"\nSums over the last run's nodes: models {models:.2f} s, data tests "
+                    f"{tests:.2f} s (dbt runs two at a time).\n\nSlowest nodes:\n\n"
+                    "| node | seconds |\n|---|---|\n")
+            for u, t in rows[:15]:
+                f.write(f"| `{u}` | {t:.3f} |\n")
+        print(f"bench_dbt: {a.employees} x {a.years}: first run {runs[0]['wall']:.2f} s "
+              f"(parse {runs[0]['parse']:.2f} s), cached median {med['wall']:.2f} s "
+              f"(parse {med['parse']:.2f} s); bench/DBT.md")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
