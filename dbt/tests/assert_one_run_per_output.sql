@@ -3,6 +3,9 @@
 -- random_seed across every event (mixing runs in one folder would corrupt
 -- the state); in an ensemble (var wfsim_scenarios), only the configured
 -- scenarios, each with one plan_design_id.
+-- The scenarios come from WFSIM_DBT_RUN_VARS, read only when the test runs
+-- (macros/wfsim_var.sql), so dbt's parse may not see the refs below:
+-- depends_on: {{ ref('stg_wfsim__events') }}
 {%- set scenarios = state_scenarios() %}
 {%- if scenarios | length > 0 %}
 select scenario_id, count(distinct plan_design_id) as plans
