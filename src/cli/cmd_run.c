@@ -30,7 +30,8 @@
 
 static const char help[] =
     "usage: wfsim run [--config FILE] [--census FILE | --employees N] [--out DIR]\n"
-    "                 [--mode fast|sql] [--threads N] [--quiet | --verbose]\n"
+    "                 [--mode fast|sql] [--threads N] [--no-report]\n"
+    "                 [--quiet | --verbose]\n"
     "\n"
     "Runs the whole job and prints a summary table per year:\n"
     "  fast mode  the C engine simulates every year in one pass and writes\n"
@@ -40,6 +41,7 @@ static const char help[] =
     "             (the reference implementation), exports DIR/events in the\n"
     "             engine's layout, then the same dbt build\n"
     "Both modes give the same events for the same inputs (`wfsim parity`).\n"
+    "At the end it writes DIR/report.html and DIR/report.xlsx (`wfsim report`).\n"
     "\n"
     "  --config FILE   YAML configuration (MODEL.md 2.2); its `performance`\n"
     "                  section may set event_generation_mode and threads\n"
@@ -47,11 +49,13 @@ static const char help[] =
     "                  employees, written to DIR/census.csv)\n"
     "  --employees N   size of the synthetic census (default 5000)\n"
     "  --out DIR       the run's folder (default: out); it holds events/,\n"
-    "                  wfsim.duckdb (dbt's database), logs/, metrics_summary.csv\n"
-    "                  and run_summary.json\n"
+    "                  wfsim.duckdb (dbt's database), logs/, metrics_summary.csv,\n"
+    "                  run_summary.json, report.html and report.xlsx\n"
     "  --mode M        fast or sql (default: the configuration's, else fast)\n"
     "  --threads N     engine threads (default: $WFSIM_THREADS, the\n"
     "                  configuration's, then all cores)\n"
+    "  --no-report     do not write report.html and report.xlsx (a report left\n"
+    "                  by an earlier run into DIR is removed all the same)\n"
     "  --quiet         print nothing but errors\n"
     "  --verbose       copy dbt's output to stderr\n"
     "\n"
@@ -270,6 +274,18 @@ static void write_run_summary(const run_state *rs, int rc)
     fclose(f);
 }
 
+/* A report from an earlier run into the same folder would describe other
+ * data: it goes before anything new is made. */
+static void remove_report(const run_state *rs)
+{
+    static const char *const names[] = {"report.html", "report.xlsx"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[PATH_MAX + 16];
+        snprintf(path, sizeof path, "%s/%s", rs->out, names[i]);
+        unlink(path);
+    }
+}
+
 int cli_locate_dbt(run_state *rs)
 {
     /* dbt's database lives in the run's folder; no colours in the logs and
@@ -313,6 +329,7 @@ int cmd_run(int argc, char **argv)
         {"threads", required_argument, 0, 'T'},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
+        {"no-report", no_argument, 0, 'R'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -324,7 +341,7 @@ int cmd_run(int argc, char **argv)
     rs.mode = -1;
     const char *config = NULL, *census = NULL, *out = "out";
     long employees = 5000, threads = 0;
-    int c;
+    int c, no_report = 0;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "hqv", opts, NULL)) != -1) {
         int rc = 0;
@@ -342,6 +359,7 @@ int cmd_run(int argc, char **argv)
             break;
         case 'q': rs.quiet = 1; break;
         case 'v': rs.verbose = 1; break;
+        case 'R': no_report = 1; break;
         case 'h': fputs(help, stdout); return 0;
         default: return cli_usage("run", "unknown or incomplete option '%s'", argv[optind - 1]);
         }
@@ -398,6 +416,7 @@ int cmd_run(int argc, char **argv)
         if ((rc = cli_load_inputs(&rs, cfg, &tab, &cen)) != 0)
             goto done;
     }
+    remove_report(&rs);
     rc = rs.mode ? cli_run_sql(&rs) : cli_run_fast(&rs, cfg, tab, cen);
     if (rc == 0) {
         static const char *const build[] = {"build", "--select", "+state", "metrics", NULL};
@@ -409,6 +428,18 @@ int cmd_run(int argc, char **argv)
     if (rc == 0 && !rs.quiet)
         print_summary(&rs);
     write_run_summary(&rs, rc);
+    if (rc == 0 && !no_report) {
+        /* The report reads run_summary.json; it is written again after, with
+         * the report's time. */
+        double t = cli_seconds();
+        rc = cli_write_report(rs.out, rs.quiet, rs.verbose);
+        record(&rs, "report", cli_seconds() - t);
+        if (rc != 0)
+            fprintf(stderr, "wfsim run: the events and the database in %s are complete; "
+                            "only the report failed (`wfsim report %s` retries it)\n",
+                    rs.out, rs.out);
+        write_run_summary(&rs, rc);
+    }
 done:
     wf_census_free(cen);
     wf_tables_free(tab);
