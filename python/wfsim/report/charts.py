@@ -19,7 +19,7 @@ import matplotlib
 
 matplotlib.use("svg")
 import matplotlib.pyplot as plt  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+from matplotlib.ticker import FuncFormatter  # noqa: E402
 
 from .formats import Table  # noqa: E402
 
@@ -61,8 +61,25 @@ def _percent(decimals=0):
     return FuncFormatter(lambda v, _: f"{v * 100:.{decimals}f}%")
 
 
-def _dollars(scale, suffix):
-    return FuncFormatter(lambda v, _: f"${v / scale:,.{1 if scale > 1 else 0}f}{suffix}")
+def money_scale(values):
+    """(scale, suffix, unit) for money axes: millions, thousands or dollars,
+    from the largest magnitude drawn, so small differences stay readable."""
+    top = max((abs(v) for v in values if v is not None), default=0)
+    if top >= 1e6:
+        return 1e6, "M", "USD millions"
+    if top >= 1e4:
+        return 1e3, "k", "USD thousands"
+    return 1, "", "USD"
+
+
+def _dollars(scale, suffix, decimals=None):
+    if decimals is None:
+        decimals = 1 if scale > 1 else 0
+
+    def fmt(v, _):
+        sign = "-" if v < 0 else ""
+        return f"{sign}${abs(v) / scale:,.{decimals}f}{suffix}"
+    return FuncFormatter(fmt)
 
 
 
@@ -231,8 +248,9 @@ def contributions(t: Table) -> str:
         bottom = [b + v for b, v in zip(bottom, vals)]
     _years_axis(ax, years)
     ax.set_ylim(0, max(bottom, default=0) * 1.12 or 1)
-    ax.set_ylabel("USD (millions) per year")
-    ax.yaxis.set_major_formatter(_dollars(1e6, "M"))
+    scale, suffix, unit = money_scale(bottom)
+    ax.set_ylabel(f"{unit} per year")
+    ax.yaxis.set_major_formatter(_dollars(scale, suffix))
     ax.set_title(t.title)
     ax.legend(ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.18))
     fig.tight_layout()
@@ -250,19 +268,18 @@ def _by_scenario(t: Table, key="scenario"):
     return [(s, Table(t.title, t.source, t.columns, groups[s])) for s in order]
 
 
-def _axis_format(ax, kind):
-    if kind == "rate":
-        ax.yaxis.set_major_formatter(_percent(1))
-    else:
-        ax.yaxis.set_major_formatter(_dollars(1e6, "M"))
-
-
 @styled
-def fan(t: Table, metric_label: str, unit: str, key="scenario", zero_line=False) -> str:
+def fan(t: Table, metric_label: str, rate_unit: str, key="scenario", zero_line=False) -> str:
     """One panel per scenario: the median line, the P25-P75 band and the
-    P10-P90 band over the seeds, by year."""
+    P10-P90 band over the seeds, by year (zero_line: a line at 0, for
+    differences). Money axes pick their scale from the values."""
     groups = _by_scenario(t, key)
     kind = t.columns[[c.name for c in t.columns].index("p50")].kind
+    if kind == "rate":
+        formatter, unit = _percent(1), rate_unit
+    else:
+        scale, suffix, unit = money_scale(t.column("p10") + t.column("p90"))
+        formatter = _dollars(scale, suffix)
     fig, axes = _new(ncols=len(groups), width=max(7.6, 2.6 * len(groups)), sharey=True)
     for i, (scen, g) in enumerate(groups):
         ax = axes[i]
@@ -275,8 +292,7 @@ def fan(t: Table, metric_label: str, unit: str, key="scenario", zero_line=False)
         if zero_line:
             ax.axhline(0, color="#000000", linewidth=0.8)
         _years_axis(ax, years)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=6))
-        _axis_format(ax, kind)
+        ax.yaxis.set_major_formatter(formatter)
         ax.set_title(str(scen), fontsize=10)
         if i == 0:
             ax.set_ylabel(f"{metric_label} ({unit})")
@@ -286,28 +302,54 @@ def fan(t: Table, metric_label: str, unit: str, key="scenario", zero_line=False)
     return to_svg(fig, t.title)
 
 
+METRIC_LABELS = {
+    "headcount_end": "Year-end headcount", "hires": "Hires", "terminations": "Terminations",
+    "avg_salary": "Average salary", "participation_rate": "Participation rate",
+    "avg_deferral_rate": "Average deferral rate",
+    "employee_contributions": "Employee contributions", "employer_match": "Employer match",
+    "employer_core": "Employer core", "employer_cost": "Employer cost",
+}
+RATE_METRICS = ("participation_rate", "avg_deferral_rate")
+LINESTYLES = ["-", "--", ":", "-."]
+
+
 @styled
 def thresholds(t: Table) -> str:
+    """One panel per metric and threshold; a line per scenario (styles and
+    markers differ, so equal lines stay visible on top of each other)."""
     names = [c.name for c in t.columns]
+    col = {n: names.index(n) for n in names}
     prob = next(c.name for c in t.columns if c.kind == "rate")
-    series_cols = [n for n in names if n not in ("simulation_year", prob)
-                   and t.columns[names.index(n)].kind in ("text", "number")]
-    groups = {}
+    scen_cols = [n for n in ("scenario_id", "plan_design_id") if n in col
+                 and (n == "scenario_id" or len({r[col[n]] for r in t.rows}) > 1)]
+    panels = {}
     for row in t.rows:
-        label = ", ".join(f"{row[names.index(n)]}" for n in series_cols)
-        groups.setdefault(label, []).append((row[names.index("simulation_year")],
-                                             row[names.index(prob)]))
-    fig, (ax,) = _new()
-    for i, (label, pts) in enumerate(groups.items()):
-        pts.sort()
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker=MARKERS[i % len(MARKERS)],
-                color=PALETTE[i % len(PALETTE)], label=label)
-    years = sorted({r[names.index("simulation_year")] for r in t.rows})
-    _years_axis(ax, years)
-    ax.set_ylim(-0.02, 1.02)
-    ax.yaxis.set_major_formatter(_percent())
-    ax.set_ylabel("Probability (% of seeds)")
-    ax.set_title(t.title)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2, fontsize=8)
+        panel = (row[col["metric"]], row[col["threshold"]]) if "metric" in col else ("", None)
+        scen = " / ".join(str(row[col[n]]) for n in scen_cols)
+        panels.setdefault(panel, {}).setdefault(scen, []).append(
+            (row[col["simulation_year"]], row[col[prob]]))
+    years = sorted({r[col["simulation_year"]] for r in t.rows})
+    fig, axes = _new(ncols=len(panels), width=max(7.6, 3.4 * len(panels)), sharey=True)
+    for ax, ((metric, threshold), lines_) in zip(axes, panels.items()):
+        for i, (scen, pts) in enumerate(lines_.items()):
+            pts.sort()
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], color=PALETTE[i % len(PALETTE)],
+                    marker=MARKERS[i % len(MARKERS)], markersize=9 - 2 * (i % 3),
+                    linestyle=LINESTYLES[i % len(LINESTYLES)], label=scen)
+        _years_axis(ax, years)
+        ax.set_ylim(-0.03, 1.03)
+        ax.yaxis.set_major_formatter(_percent())
+        if threshold is None:
+            shown = ""
+        elif metric in RATE_METRICS:
+            shown = f"{threshold * 100:.2f}%"
+        elif metric in ("headcount_end", "hires", "terminations"):
+            shown = f"{threshold:,.0f}"
+        else:
+            shown = f"${threshold:,.0f}"
+        ax.set_title(f"{METRIC_LABELS.get(metric, metric)} > {shown}", fontsize=10)
+    axes[0].set_ylabel("Probability (% of seeds)")
+    axes[-1].legend(loc="best", title="Scenario")
+    fig.suptitle(t.title, fontweight="bold", fontsize=12)
     fig.tight_layout()
     return to_svg(fig, t.title)

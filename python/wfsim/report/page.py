@@ -75,13 +75,14 @@ def single_run_sections(d: RunData) -> list[Section]:
 
 def ensemble_sections(d: RunData) -> list[Section]:
     out = []
-    if "fct_metric_distributions" in d.tables:
+    many_seeds = "fct_metric_distributions" in d.tables and (d.con.execute(
+        "select max(n_seeds) from fct_metric_distributions").fetchone()[0] or 0) > 1
+    if many_seeds:
         figs = []
-        for metric, label, kind in FAN_METRICS:
+        for metric, label, _kind in FAN_METRICS:
             t = tables.fan(d, metric)
             if t.rows:
-                unit = "% of eligible" if kind == "rate" else "USD millions"
-                figs.append(Figure(f"fan_{metric}", charts.fan(t, label, unit),
+                figs.append(Figure(f"fan_{metric}", charts.fan(t, label, "% of eligible"),
                                    f"{label} by year for each scenario: the median over the "
                                    "seeds, the middle half of the seeds (P25-P75) and four "
                                    "fifths of them (P10-P90).", t))
@@ -90,12 +91,11 @@ def ensemble_sections(d: RunData) -> list[Section]:
                            "much the outcome varies from seed to seed.", figs))
     if "fct_scenario_differences" in d.tables:
         figs = []
-        for metric, label, kind in FAN_METRICS:
+        for metric, label, _kind in FAN_METRICS:
             t = tables.difference(d, metric)
             if t.rows:
-                unit = "points" if kind == "rate" else "USD millions"
                 figs.append(Figure(f"difference_{metric}",
-                                   charts.fan(t, f"Difference in {label.lower()}", unit,
+                                   charts.fan(t, f"Difference in {label.lower()}", "points",
                                               key="scenario_id", zero_line=True),
                                    f"{label} of each scenario minus the baseline's, seed by "
                                    "seed (common random numbers): median and bands of the "
@@ -103,7 +103,7 @@ def ensemble_sections(d: RunData) -> list[Section]:
                                    "narrower the pairing makes the comparison.", t))
         if figs:
             out.append(Section("differences", "Scenarios against the baseline", "", figs))
-    if "fct_threshold_probabilities" in d.tables:
+    if "fct_threshold_probabilities" in d.tables and d.is_ensemble:
         t = tables.thresholds(d)
         if t.rows and any(c.kind == "rate" for c in t.columns):
             out.append(Section("thresholds", "Threshold probabilities", "", [
@@ -119,7 +119,7 @@ def run_facts(d: RunData, defaults: dict | None, version: str | None) -> dict:
     first = summaries[0] if summaries else {}
     scen = d.scenarios()
     baseline_cfg = scen[0]["config"] if len(scen) > 1 else defaults
-    baseline_name = (f"the baseline ({scen[0]['scenario_id']})" if len(scen) > 1
+    baseline_name = ("the baseline scenario" if len(scen) > 1
                      else "MODEL.md's defaults" if defaults else None)
     for i, s in enumerate(scen):
         s["differences"] = (config_differences(s["config"], baseline_cfg)

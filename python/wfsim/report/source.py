@@ -89,6 +89,7 @@ class RunData:
             self.con = duckdb.connect(str(db), read_only=True)
         except duckdb.Error as e:
             raise ReportInputError(f"{db}: cannot open the database: {e}") from e
+        self._columns = {}
         self.tables = {r[0] for r in self.con.execute(
             "select table_name from information_schema.tables "
             "where table_schema = 'main'").fetchall()}
@@ -102,7 +103,9 @@ class RunData:
     # -- plumbing ---------------------------------------------------------
 
     def columns(self, table: str) -> list[str]:
-        return [r[0] for r in self.con.execute(f"describe {table}").fetchall()]
+        if table not in self._columns:
+            self._columns[table] = [r[0] for r in self.con.execute(f"describe {table}").fetchall()]
+        return self._columns[table]
 
     def query(self, sql: str, params=None) -> tuple[list[str], list[tuple]]:
         rel = self.con.execute(sql, params or [])
@@ -130,7 +133,9 @@ class RunData:
 
     @property
     def is_ensemble(self) -> bool:
-        return "fct_metric_distributions" in self.tables
+        """More than one replicate (scenario or seed): a single run, even
+        with the ensemble marts built, is not drawn as an ensemble."""
+        return self.n_replicates() > 1
 
     def _choose_replicate(self) -> dict:
         cols = set(self.columns("metrics_workforce_by_year"))
@@ -145,9 +150,14 @@ class RunData:
         return dict(zip(keys, row)) if row else {}
 
     def baseline_scenario(self):
-        if "fct_scenario_differences" in self.tables:
-            row = self.con.execute("select min(baseline_scenario_id) "
-                               "from fct_scenario_differences").fetchone()
+        """The ensemble's baseline (its summary, else the replicates' flag),
+        else the first scenario."""
+        es = self.ensemble_summary()
+        if es.get("baseline_scenario_id"):
+            return es["baseline_scenario_id"]
+        if "int_replicates" in self.tables and "is_baseline" in self.columns("int_replicates"):
+            row = self.con.execute("select min(scenario_id) from int_replicates "
+                                   "where is_baseline").fetchone()
             if row and row[0] is not None:
                 return row[0]
         scen = self.scenarios()
@@ -162,13 +172,19 @@ class RunData:
 
     # -- what was run ------------------------------------------------------
 
+    def ensemble_summary(self) -> dict:
+        """`wfsim ensemble`'s events/ensemble_summary.json, or {}."""
+        doc = _read_json(self.dir / "events" / "ensemble_summary.json")
+        return doc if isinstance(doc, dict) else {}
+
     def summaries(self) -> list[dict]:
-        """The engine's generation_summary.json files, baseline first when
-        the folder says which (an ensemble's events hold one per replicate
-        or per scenario; a run has one)."""
+        """The engine's summaries: an ensemble's one ensemble_summary.json,
+        else the run's generation_summary.json (none in SQL mode)."""
+        es = self.ensemble_summary()
+        if es:
+            return [es]
         found = sorted((self.dir / "events").glob("**/generation_summary.json"))
-        docs = [d for d in (_read_json(p) for p in found) if isinstance(d, dict)]
-        return docs
+        return [d for d in (_read_json(p) for p in found) if isinstance(d, dict)]
 
     def build_vars(self) -> dict:
         rr = _read_json(self.dir / "dbt_target" / "run_results.json") or {}
@@ -181,7 +197,8 @@ class RunData:
     def scenarios(self) -> list[dict]:
         """One entry per scenario: id, plan design, digest, configuration."""
         seen, out = set(), []
-        for s in self.summaries():
+        listed = self.ensemble_summary().get("scenarios") or self.summaries()
+        for s in listed:
             key = (s.get("scenario_id"), s.get("plan_design_id"))
             if key in seen:
                 continue
@@ -189,6 +206,12 @@ class RunData:
             out.append({"scenario_id": key[0], "plan_design_id": key[1],
                         "config_digest": s.get("config_digest"),
                         "config": s.get("config") or {}})
+        if not out and isinstance(self.build_vars().get("wfsim_scenarios"), list):
+            for cfg in self.build_vars()["wfsim_scenarios"]:
+                sim = (cfg or {}).get("simulation", {})
+                out.append({"scenario_id": sim.get("scenario_id"),
+                            "plan_design_id": sim.get("plan_design_id"),
+                            "config_digest": None, "config": cfg or {}})
         if not out:
             cfg = self.build_vars().get("wfsim_config")
             if isinstance(cfg, str):

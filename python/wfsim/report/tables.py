@@ -145,7 +145,15 @@ def fan(d: RunData, metric: str) -> Table:
          C("p10", "P10", kind), C("p25", "P25", kind), C("p50", "Median", kind),
          C("p75", "P75", kind), C("p90", "P90", kind), C("mean", "Mean", kind)],
         f"select {lab} as scenario, simulation_year, n_seeds, p10, p25, p50, p75, p90, mean "
-        "from fct_metric_distributions where metric = ? order by 1, 2", [metric])
+        "from fct_metric_distributions where metric = ? "
+        "order by scenario_id is distinct from ?, 1, 2", [metric, d.baseline_scenario()])
+
+
+def _sd_ratio(d: RunData) -> str:
+    """fct_scenario_differences' sd_ratio, or the same computed here."""
+    if "sd_ratio" in d.columns("fct_scenario_differences"):
+        return "sd_ratio"
+    return "sd_unpaired / nullif(sd_paired, 0) as sd_ratio"
 
 
 def difference(d: RunData, metric: str) -> Table:
@@ -157,10 +165,9 @@ def difference(d: RunData, metric: str) -> Table:
          C("p50", "Median", kind), C("p75", "P75", kind), C("p90", "P90", kind),
          C("mean_diff", "Mean", kind), C("sd_paired", "SD paired", kind),
          C("sd_unpaired", "SD unpaired", kind),
-         C("variance_reduction", "SD unpaired / SD paired", "ratio")],
+         C("sd_ratio", "SD unpaired / SD paired", "ratio")],
         "select scenario_id, baseline_scenario_id, simulation_year, n_seeds, p10, p25, p50, "
-        "p75, p90, mean_diff, sd_paired, sd_unpaired, "
-        "sd_unpaired / nullif(sd_paired, 0) as variance_reduction "
+        f"p75, p90, mean_diff, sd_paired, sd_unpaired, {_sd_ratio(d)} "
         "from fct_scenario_differences where metric = ? and scenario_id <> baseline_scenario_id "
         "order by 1, 3", [metric])
 
@@ -176,16 +183,22 @@ def thresholds(d: RunData) -> Table:
         elif n.startswith("prob") or n.endswith("probability"):
             cols.append(C(n, "P(metric > threshold)", "rate"))
         elif n in ("n_seeds", "n_above", "seeds_above", "random_seed"):
-            cols.append(C(n, n.replace("_", " ").capitalize()))
+            cols.append(C(n, {"n_seeds": "Seeds", "n_above": "Seeds above"}.get(
+                n, n.replace("_", " ").capitalize())))
         elif n == "threshold":
             cols.append(C(n, "Threshold", "number"))
         else:
-            cols.append(C(n, n.replace("_", " ").capitalize(), "text"))
-    order = ", ".join(str(i + 1) for i, c in enumerate(cols) if c.kind in ("text", "year"))
+            cols.append(C(n, {"scenario_id": "Scenario", "plan_design_id": "Plan design"}.get(
+                n, n.replace("_", " ").capitalize()), "text"))
+    order = [str(i + 1) for i, c in enumerate(cols) if c.kind in ("text", "year")]
+    params = []
+    if "scenario_id" in names:
+        order.insert(0, "scenario_id is distinct from ?")
+        params.append(d.baseline_scenario())
     return d.table("Probability that a metric exceeds its threshold",
                    "fct_threshold_probabilities", cols,
                    f"select {', '.join(names)} from fct_threshold_probabilities"
-                   + (f" order by {order}" if order else ""))
+                   + (f" order by {', '.join(order)}" if order else ""), params)
 
 
 # -- wider tables for the workbook ------------------------------------------
@@ -228,7 +241,26 @@ def distributions(d: RunData) -> tuple[list[str], list[tuple]]:
     return d.query(f"select * from fct_metric_distributions order by {', '.join(keys)}")
 
 
+def ensemble_summary(d: RunData) -> tuple[list[str], list[tuple]]:
+    """Per scenario (baseline first), year and metric: the median over the
+    seeds, P10 and P90, and the median paired difference to the baseline
+    with sd_unpaired / sd_paired (empty for the baseline)."""
+    has_diff = "fct_scenario_differences" in d.tables
+    ratio = ("x.sd_ratio" if has_diff and "sd_ratio" in d.columns("fct_scenario_differences")
+             else "x.sd_unpaired / nullif(x.sd_paired, 0)")
+    join = ("left join fct_scenario_differences x on x.scenario_id = m.scenario_id "
+            "and x.simulation_year = m.simulation_year and x.metric = m.metric") if has_diff else ""
+    diff = f"x.p50 as median_difference, {ratio} as sd_ratio" if has_diff else \
+        "NULL::DOUBLE as median_difference, NULL::DOUBLE as sd_ratio"
+    return d.query(
+        f"select m.scenario_id, m.plan_design_id, m.simulation_year, m.metric, m.n_seeds, "
+        f"m.p50 as median, m.p10, m.p90, {diff} from fct_metric_distributions m {join} "
+        "order by m.scenario_id is distinct from ?, m.scenario_id, m.plan_design_id, "
+        "m.metric, m.simulation_year", [d.baseline_scenario()])
+
+
 def scenario_differences(d: RunData) -> tuple[list[str], list[tuple]]:
-    return d.query("select *, sd_unpaired / nullif(sd_paired, 0) as variance_reduction "
-                   "from fct_scenario_differences "
+    extra = "" if "sd_ratio" in d.columns("fct_scenario_differences") else \
+        ", sd_unpaired / nullif(sd_paired, 0) as sd_ratio"
+    return d.query(f"select *{extra} from fct_scenario_differences "
                    "order by scenario_id, metric, simulation_year")

@@ -24,7 +24,7 @@ _RATE_NAMES = ("participation", "avg_deferral", "turnover", "salary_growth", "sh
 _MONEY_PARTS = ("contribution", "contrib", "match", "core", "cost", "salary", "payroll",
                 "compensation")
 _STATS = ("mean", "sd", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "mean_diff",
-          "sd_paired", "sd_unpaired")
+          "sd_paired", "sd_unpaired", "median", "median_difference")
 
 
 def kind_of(name: str, sample=None) -> str:
@@ -109,7 +109,11 @@ def _shown(v, kind) -> str:
 
 def _metric_kind(names):
     i = names.index("metric")
-    return lambda row: kind_of(str(row[i]))
+
+    def kind(row):
+        k = kind_of(str(row[i]))
+        return k if k in ("rate", "money") else "number"
+    return kind
 
 
 def metadata_rows(facts: dict, d: RunData) -> list[tuple]:
@@ -151,9 +155,13 @@ def _text(v):
 def write(path: str, d: RunData, facts: dict):
     book = Book(path)
     try:
-        names, rows = d.query("select * from metrics_summary order by all") \
-            if "metrics_summary" in d.tables else ([], [])
-        book.sheet("Summary", names, rows)
+        if d.is_ensemble and "fct_metric_distributions" in d.tables:
+            names, rows = tables.ensemble_summary(d)
+            book.sheet("Summary", names, rows, _metric_kind(names))
+        else:
+            names, rows = d.query("select * from metrics_summary order by all") \
+                if "metrics_summary" in d.tables else ([], [])
+            book.sheet("Summary", names, rows)
         book.sheet("By year", *tables.by_year(d))
         book.sheet("By level", *tables.by_level(d))
         mix_rows = []
@@ -162,13 +170,13 @@ def write(path: str, d: RunData, facts: dict):
             mix_rows += [(dim,) + r for r in t.rows]
         book.sheet("Workforce mix", ["dimension", "category", "start_headcount", "start_share",
                                      "end_headcount", "end_share"], mix_rows)
-        if "fct_metric_distributions" in d.tables:
+        if "fct_metric_distributions" in d.tables and d.is_ensemble:
             names, rows = tables.distributions(d)
             book.sheet("Distributions", names, rows, _metric_kind(names))
-        if "fct_scenario_differences" in d.tables:
+        if "fct_scenario_differences" in d.tables and d.is_ensemble:
             names, rows = tables.scenario_differences(d)
             book.sheet("Scenario differences", names, rows, _metric_kind(names))
-        if "fct_threshold_probabilities" in d.tables:
+        if "fct_threshold_probabilities" in d.tables and d.is_ensemble:
             t = tables.thresholds(d)
             book.sheet("Threshold probabilities", [c.name for c in t.columns], t.rows)
         book.sheet("Events by type", *tables.events_by_type(d))
