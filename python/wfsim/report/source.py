@@ -168,7 +168,7 @@ class RunData:
         if not cols:
             return 1
         return self.con.execute(f"select count(*) from (select distinct {', '.join(cols)} "
-                            "from metrics_workforce_by_year)").fetchone()[0]
+                                "from metrics_workforce_by_year)").fetchone()[0]
 
     # -- what was run ------------------------------------------------------
 
@@ -239,7 +239,7 @@ class RunData:
 
     def years(self) -> tuple[int, int]:
         return self.con.execute("select min(simulation_year), max(simulation_year) "
-                            "from metrics_workforce_by_year").fetchone()
+                                "from metrics_workforce_by_year").fetchone()
 
     def census(self) -> dict:
         """The census file and its rows: read (data rows in the file),

@@ -132,7 +132,7 @@ def _scenario_label(d: RunData, table: str) -> str:
     if "plan_design_id" not in d.columns(table):
         return "scenario_id"
     many = d.con.execute(f"select count(distinct plan_design_id) > count(distinct scenario_id) "
-                     f"from {table}").fetchone()[0]
+                         f"from {table}").fetchone()[0]
     return "scenario_id || ' / ' || plan_design_id" if many else "scenario_id"
 
 
