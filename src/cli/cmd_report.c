@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli_run.h"
 
@@ -95,6 +96,16 @@ static void print_file(const char *path, FILE *to)
     while (fgets(line, sizeof line, f))
         fputs(line, to);
     fclose(f);
+}
+
+void cli_remove_report(const char *dir)
+{
+    static const char *const names[] = {"report.html", "report.xlsx"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[PATH_MAX + 16];
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        unlink(path);
+    }
 }
 
 int cli_write_report(const char *dir, int quiet, int verbose)

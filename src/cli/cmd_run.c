@@ -274,18 +274,6 @@ static void write_run_summary(const run_state *rs, int rc)
     fclose(f);
 }
 
-/* A report from an earlier run into the same folder would describe other
- * data: it goes before anything new is made. */
-static void remove_report(const run_state *rs)
-{
-    static const char *const names[] = {"report.html", "report.xlsx"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char path[PATH_MAX + 16];
-        snprintf(path, sizeof path, "%s/%s", rs->out, names[i]);
-        unlink(path);
-    }
-}
-
 int cli_locate_dbt(run_state *rs)
 {
     /* dbt's database lives in the run's folder; no colours in the logs and
@@ -416,7 +404,7 @@ int cmd_run(int argc, char **argv)
         if ((rc = cli_load_inputs(&rs, cfg, &tab, &cen)) != 0)
             goto done;
     }
-    remove_report(&rs);
+    cli_remove_report(rs.out);
     rc = rs.mode ? cli_run_sql(&rs) : cli_run_fast(&rs, cfg, tab, cen);
     if (rc == 0) {
         static const char *const build[] = {"build", "--select", "+state", "metrics", NULL};

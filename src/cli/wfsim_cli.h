@@ -61,6 +61,10 @@ void cli_locate_python(char *buf, size_t size);
  * output in DIR/logs/report.log); `wfsim run` and `wfsim ensemble` call it
  * at the end. 0 or an exit code, after a message. */
 int cli_write_report(const char *dir, int quiet, int verbose);
+/* Removes DIR/report.html and DIR/report.xlsx: a run or ensemble into a
+ * folder that holds an earlier report calls it before making anything, so
+ * that no report describes other data. */
+void cli_remove_report(const char *dir);
 
 int cmd_census(int argc, char **argv);
 int cmd_events(int argc, char **argv);
