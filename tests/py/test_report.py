@@ -363,11 +363,14 @@ def test_workbook_sheets(book):
 
 
 def test_workbook_by_year_equals_marts(book, db):
+    cols = [r[0] for r in db.execute("describe metrics_workforce_by_year").fetchall()]
+    keys = ", ".join([k for k in ("scenario_id", "plan_design_id", "random_seed") if k in cols]
+                     + ["simulation_year"])
     assert_sheet_equals(
         book["By year"], db,
         "select * from metrics_workforce_by_year w "
-        "join metrics_compensation_by_year c using (simulation_year) "
-        "join metrics_plan_by_year p using (simulation_year) order by simulation_year")
+        f"join metrics_compensation_by_year c using ({keys}) "
+        f"join metrics_plan_by_year p using ({keys}) order by {keys}")
 
 
 def test_workbook_summary_by_level_and_events_equal_marts(book, db):
