@@ -380,7 +380,7 @@ def test_workbook_summary_by_level_and_events_equal_marts(book, db):
     assert_sheet_equals(book["Events by type"], db,
                         "select scenario_id, plan_design_id, random_seed, simulation_year, event_type, "
                         "event_category, count(*) as events "
-                        "from stg_wfsim__events group by all order by all")
+                        "from fct_yearly_events group by all order by all")
 
 
 def test_workbook_mix_equals_census_and_snapshot(book, db):

@@ -228,11 +228,14 @@ def by_level(d: RunData) -> tuple[list[str], list[tuple]]:
 
 
 def events_by_type(d: RunData) -> tuple[list[str], list[tuple]]:
-    cols = d.columns("fct_yearly_events")
-    keys = [k for k in KEYS if k in cols] + ["simulation_year", "event_type", "event_category"]
+    """Events per replicate, year, type and category. Read from the
+    staging view of the event files (the same rows as fct_yearly_events
+    without its join to the employees: an ensemble's events are many)."""
+    src = "stg_wfsim__events" if "stg_wfsim__events" in d.tables else "fct_yearly_events"
+    keys = [k for k in KEYS if k in d.columns(src)] + ["simulation_year", "event_type",
+                                                       "event_category"]
     k = ", ".join(keys)
-    return d.query(f"select {k}, count(*) as events from fct_yearly_events "
-                   f"group by all order by {k}")
+    return d.query(f"select {k}, count(*) as events from {src} group by all order by {k}")
 
 
 def distributions(d: RunData) -> tuple[list[str], list[tuple]]:
