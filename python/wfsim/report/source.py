@@ -242,13 +242,18 @@ class RunData:
                                 "from metrics_workforce_by_year").fetchone()
 
     def census(self) -> dict:
-        """The census file and its rows: read (data rows in the file),
-        accepted (loaded by the engine), rejected (skipped as invalid), and
-        the rest (rows of people no longer active)."""
+        """The census file and its rows: read, accepted (loaded by the
+        engine as active employees), rejected as invalid (skip mode, listed
+        in rejects_file), and not active (terminated rows, left out). The
+        engine's summary says each when it records it; otherwise rows are
+        counted in the file and nothing was rejected (strict mode refuses
+        a census with any bad row)."""
         summaries = self.summaries()
         first = summaries[0] if summaries else {}
         path = first.get("census_path") or self.build_vars().get("census_path")
-        read = count_csv_rows(pathlib.Path(path)) if path else None
+        read = first.get("census_rows_read")
+        if read is None and path and str(path).lower().endswith(".csv"):
+            read = count_csv_rows(pathlib.Path(path))
         accepted = first.get("census_employees")
         if accepted is None:
             accepted = self.con.execute(
@@ -256,12 +261,14 @@ class RunData:
                 + self.where("fct_workforce_snapshot", "employee_origin = 'census'",
                              "simulation_year = (select min(simulation_year) "
                              "from fct_workforce_snapshot)")).fetchone()[0]
-        rejected = first.get("rejected_rows", 0)
-        other = None
-        if read is not None and accepted is not None:
-            other = read - accepted - (rejected or 0)
+        rejected = first.get("rejected_rows") or 0
+        other = first.get("census_rows_skipped")
+        if other is None and read is not None and accepted is not None:
+            other = read - accepted - rejected
+        rejects = self.dir / "events" / "rejected_rows.csv"
         return {"path": path, "rows_read": read, "accepted": accepted,
-                "rejected": rejected, "not_active": other}
+                "rejected": rejected, "not_active": other,
+                "rejects_file": str(rejects) if rejected and rejects.is_file() else None}
 
     def run_summary(self) -> dict:
         return _read_json(self.dir / "run_summary.json") or {}
