@@ -432,6 +432,15 @@ def test_report_help_and_bad_folders(wfsim, tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_report_twice_is_byte_identical(wfsim, run):
+    """With SOURCE_DATE_EPOCH set (run_wfsim sets it), the report's date
+    comes from it, so the same folder gives the same bytes."""
+    before = [(run / n).read_bytes() for n in ("report.html", "report.xlsx")]
+    run_wfsim(wfsim, "report", run, "--quiet")
+    assert [(run / n).read_bytes() for n in ("report.html", "report.xlsx")] == before
+    assert b"2023-11-14 22:13 UTC" in before[0]
+
+
 def test_failed_report_keeps_the_old_files(wfsim, run, tmp_path):
     """A database whose build did not finish: exit 2 naming the missing
     mart, the earlier report untouched, no temporary file left."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import os
 import pathlib
 
 import jinja2
@@ -113,6 +114,15 @@ def ensemble_sections(d: RunData) -> list[Section]:
     return out
 
 
+def report_time() -> datetime.datetime:
+    """Now, or SOURCE_DATE_EPOCH when set (as the engine's created_at), so
+    that a report can be made twice byte for byte."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
 def run_facts(d: RunData, defaults: dict | None, version: str | None) -> dict:
     """What was run, for the page's first block and the Metadata sheet."""
     summaries = d.summaries()
@@ -142,8 +152,7 @@ def run_facts(d: RunData, defaults: dict | None, version: str | None) -> dict:
         "baseline_name": baseline_name,
         "replicate": d.replicate if d.n_replicates() > 1 else {},
         "built_at": d.build_time(),
-        "generated_at": datetime.datetime.now(datetime.timezone.utc)
-                        .strftime("%Y-%m-%d %H:%M UTC"),
+        "generated_at": report_time().strftime("%Y-%m-%d %H:%M UTC"),
         "folder": str(d.dir.resolve()),
     }
     return facts

@@ -18,6 +18,7 @@ import xlsxwriter
 
 from . import tables
 from .formats import KINDS
+from .page import report_time
 from .source import RunData
 
 _RATE_NAMES = ("participation", "avg_deferral", "turnover", "salary_growth", "share")
@@ -52,6 +53,8 @@ class Book:
     def __init__(self, path: str):
         self.wb = xlsxwriter.Workbook(path, {"strings_to_numbers": False,
                                              "nan_inf_to_errors": True})
+        created = report_time().replace(tzinfo=None)
+        self.wb.set_properties({"title": "wfsim report", "created": created})
         self.fmt = {k: self.wb.add_format({"num_format": f}) for k, (f, _) in KINDS.items()}
         self.head = self.wb.add_format({"bold": True, "bg_color": "#E8ECF0", "bottom": 2,
                                         "text_wrap": True, "valign": "top"})
