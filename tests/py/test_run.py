@@ -90,7 +90,15 @@ def test_both_modes_write_the_same_report_numbers(runs):
         # Where the 4.1 figures came from differs by mode, not the figures.
         src = rows[0].index("figures_source")
         by_year.append([r[:src] + r[src + 1:] for r in rows])
-    assert len(by_year[0]) == 4 and by_year[0] == by_year[1]
+    assert len(by_year[0]) == 4 and by_year[0][0] == by_year[1][0]
+    # Counts and money equal exactly; a DOUBLE aggregate (an average of
+    # rates) may differ in its last bit with DuckDB's summation order.
+    for fast_row, sql_row in zip(by_year[0][1:], by_year[1][1:]):
+        for name, a, b in zip(by_year[0][0], fast_row, sql_row):
+            if isinstance(a, float) and isinstance(b, float):
+                assert a == pytest.approx(b, rel=1e-12, abs=0), name
+            else:
+                assert a == b, name
 
 
 def test_failed_report_step_keeps_the_run(wfsim, census, tmp_path):
