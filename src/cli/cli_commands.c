@@ -10,6 +10,7 @@ const cli_command cli_commands[] = {
     {"run", cmd_run},
     {"parity", cmd_parity},
     {"report", cmd_report},
+    {"ensemble", cmd_ensemble},
 };
 
 const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];

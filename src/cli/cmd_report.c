@@ -10,7 +10,7 @@
  * configuration as canonical JSON, so that the page can list the
  * parameters a run changed without a second copy of the defaults.
  *
- * cli_write_report is the one call `wfsim run` (and `wfsim ensemble`) make
+ * cli_write_report is the one call `wfsim run` and `wfsim ensemble` make
  * at the end. The Python side writes both files under temporary names and
  * renames them into place only when both are complete.
  */
@@ -39,7 +39,8 @@ static const char help[] =
     "  DIR/report.xlsx  the workbook: Summary, By year, By level, Workforce mix,\n"
     "                   Distributions, Scenario differences and Threshold\n"
     "                   probabilities (ensembles), Events by type, Metadata\n"
-    "`wfsim run` writes both at the end unless given --no-report.\n"
+    "`wfsim run` and `wfsim ensemble` write both at the end unless given\n"
+    "--no-report.\n"
     "\n"
     "  --quiet         print nothing but errors\n"
     "  --verbose       copy the report step's output to stderr as it runs\n"

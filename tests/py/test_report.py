@@ -8,9 +8,9 @@ that the page references nothing outside itself, and that headless Chromium
 opens it from disk with no console error and no network request, renders
 it (the screenshot's pixels are looked at) and prints it to PDF.
 
-The ensemble sections are not exercised on a real ensemble here (no
-`wfsim ensemble` on this branch); the chart functions they use have unit
-tests with small hand-made tables, named as such.
+The ensemble sections are tested on a real `wfsim ensemble` folder in
+test_report_ensemble.py; the chart functions they use also have unit tests
+here with small hand-made tables, named as such.
 """
 import datetime
 import decimal
