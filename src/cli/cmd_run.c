@@ -55,7 +55,11 @@ static const char help[] =
     "  --quiet         print nothing but errors\n"
     "  --verbose       copy dbt's output to stderr\n"
     "\n"
-    "dbt comes from the project's .venv (make venv); $WFSIM_DBT overrides it.\n";
+    "dbt comes from wfsim's Python environment: $WFSIM_DBT, else\n"
+    "$WFSIM_VENV/bin/dbt, else the .venv of the source tree (make venv) or\n"
+    "PREFIX/share/wfsim/venv of an installed wfsim, else dbt on PATH. The dbt\n"
+    "project is the source tree's dbt/ or PREFIX/share/wfsim/dbt\n"
+    "($WFSIM_DBT_PROJECT overrides it).\n";
 
 static void say(const run_state *rs, const char *fmt, const char *arg)
 {
@@ -286,20 +290,20 @@ int cli_locate_dbt(run_state *rs)
     setenv("DBT_TARGET_PATH", path, 1);
     snprintf(path, sizeof path, "%s/logs", rs->out);
     setenv("DBT_LOG_PATH", path, 1);
-    const char *env = getenv("WFSIM_DBT");
-    if (env && *env)
-        snprintf(rs->dbt, sizeof rs->dbt, "%s", env);
-    else if (cli_repo_path(".venv/bin/dbt", rs->dbt, sizeof rs->dbt) != 0 ||
-             access(rs->dbt, X_OK) != 0)
-        snprintf(rs->dbt, sizeof rs->dbt, "dbt");
     const char *proj = getenv("WFSIM_DBT_PROJECT");
     if (proj && *proj)
         snprintf(rs->project, sizeof rs->project, "%s", proj);
     else if (cli_repo_path("dbt", rs->project, sizeof rs->project) != 0) {
-        fprintf(stderr, "wfsim run: cannot locate the dbt project (set WFSIM_DBT_PROJECT)\n");
+        fprintf(stderr, "wfsim: cannot locate the dbt project (set WFSIM_DBT_PROJECT)\n");
         return WF_EIO;
     }
-    return 0;
+    snprintf(path, sizeof path, "%s/dbt_project.yml", rs->project);
+    if (access(path, R_OK) != 0) {
+        fprintf(stderr, "wfsim: the dbt project is missing: no %s (reinstall wfsim, "
+                        "or set WFSIM_DBT_PROJECT)\n", path);
+        return WF_EIO;
+    }
+    return cli_find_tool(NULL, "dbt", "WFSIM_DBT", rs->dbt, sizeof rs->dbt);
 }
 
 int cmd_run(int argc, char **argv)
@@ -375,6 +379,10 @@ int cmd_run(int argc, char **argv)
         if ((rc = cli_load_inputs(&rs, cfg, &tab, &cen)) != 0)
             goto done;
     }
+    /* dbt is looked for before OUT is made: a run that cannot start leaves
+     * nothing behind. */
+    if ((rc = cli_find_tool(NULL, "dbt", "WFSIM_DBT", rs.dbt, sizeof rs.dbt)) != 0)
+        goto done;
     if (cli_mkdir_p(out) != 0 || !realpath(out, rs.out)) {
         fprintf(stderr, "wfsim run: cannot create %s: %s\n", out, strerror(errno));
         rc = WF_EIO;
