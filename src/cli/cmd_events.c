@@ -34,7 +34,8 @@ static const char help[] =
     "  --snapshots     also write DIR/workforce_snapshot/ (MODEL.md 5.2)\n"
     "  --debug-csv     also write DIR/debug/events.csv and snapshot.csv\n"
     "  --quiet         print nothing but errors\n"
-    "  --verbose       print each stage on stderr\n"
+    "  --verbose       print each stage on stderr, and the events of each year\n"
+    "                  by type after the per-year table\n"
     "\n"
     "created_at is the run's start time, or $SOURCE_DATE_EPOCH when set (then\n"
     "repeated runs give byte-identical files). $WFSIM_ZSTD_LEVEL (-7..-1 or\n"
@@ -55,8 +56,12 @@ static void on_progress(void *ctx, const char *stage, int year, double fraction)
     if (p->verbose)
         fprintf(stderr, "wfsim: %d %s (%d/%d, %.2f s)\n", year, stage, done,
                 p->years, cli_seconds() - p->t0);
-    else if (p->tty)
+    else if (p->tty && done < p->years)
         fprintf(stderr, "\rwfsim: %d %s (%d/%d)   ", year, stage, done, p->years);
+    else if (p->tty)
+        /* The last year is written: the per-year table comes next, on a
+         * clean line (stdout and stderr share the terminal). */
+        fputs("\r\033[K", stderr);
 }
 
 int cmd_events(int argc, char **argv)
@@ -145,6 +150,7 @@ int cmd_events(int argc, char **argv)
                 .progress = on_progress,
                 .progress_ctx = &ps,
                 .report = quiet ? NULL : stdout,
+                .report_by_type = verbose,
             };
             st = wf_events_run(cfg, tab, cen, &opt, &err);
         }

@@ -53,8 +53,10 @@ static const char help[] =
     "  --threads N     engine threads (default: $WFSIM_THREADS, the\n"
     "                  configuration's, then all cores)\n"
     "  --quiet         print nothing but errors\n"
-    "  --verbose       copy dbt's output to stderr\n"
+    "  --verbose       copy dbt's output to stderr, and print the events of\n"
+    "                  each year by type\n"
     "\n"
+    "The summary is printed as tables of at most 100 columns.\n"
     "dbt comes from wfsim's Python environment: $WFSIM_DBT, else\n"
     "$WFSIM_VENV/bin/dbt, else the .venv of the source tree (make venv) or\n"
     "PREFIX/share/wfsim/venv of an installed wfsim, else dbt on PATH. The dbt\n"
@@ -198,7 +200,8 @@ int cli_run_fast(run_state *rs, const wf_config *cfg, const wf_tables *tab,
     say(rs, "%s", "events (fast mode: the C engine)");
     double t = cli_seconds();
     wf_run_options opt = {.out_dir = events, .threads = rs->threads, .snapshots = 1,
-                          .report = rs->quiet ? NULL : stdout};
+                          .report = rs->quiet ? NULL : stdout,
+                          .report_by_type = rs->verbose};
     wf_status st = wf_events_run(cfg, tab, cen, &opt, &err);
     record(rs, "events", cli_seconds() - t);
     return st == WF_OK ? 0 : cli_fail(&err);
@@ -236,7 +239,13 @@ int cli_run_sql(run_state *rs)
     return wf_dir_replace(staging, final, &err) == WF_OK ? 0 : cli_fail(&err);
 }
 
-/* Prints OUT/metrics_summary.csv as an aligned table. */
+#define SUMMARY_MAX_COLS 32
+#define SUMMARY_MAX_ROWS 256
+#define SUMMARY_WIDTH 100
+
+/* Prints OUT/metrics_summary.csv as aligned tables no wider than 100
+ * columns: as many columns as fit in the first, the rest in further tables
+ * that repeat the year. */
 static void print_summary(const run_state *rs)
 {
     char path[PATH_MAX + 32];
@@ -246,15 +255,42 @@ static void print_summary(const run_state *rs)
         fprintf(stderr, "wfsim run: no %s to print\n", path);
         return;
     }
-    char line[4096];
-    while (fgets(line, sizeof line, f)) {
+    static char lines[SUMMARY_MAX_ROWS][1024];
+    static const char *cell[SUMMARY_MAX_ROWS][SUMMARY_MAX_COLS];
+    int width[SUMMARY_MAX_COLS] = {0}, n_rows = 0, n_cols = 0;
+    while (n_rows < SUMMARY_MAX_ROWS && fgets(lines[n_rows], sizeof lines[0], f)) {
+        char *line = lines[n_rows], *save = NULL;
         line[strcspn(line, "\r\n")] = '\0';
         int col = 0;
-        for (char *field = strtok(line, ","); field; field = strtok(NULL, ","), col++)
-            printf(col == 0 ? "%-6s" : " %13s", field);
-        putchar('\n');
+        for (char *field = strtok_r(line, ",", &save); field && col < SUMMARY_MAX_COLS;
+             field = strtok_r(NULL, ",", &save), col++) {
+            cell[n_rows][col] = field;
+            if ((int)strlen(field) > width[col])
+                width[col] = (int)strlen(field);
+        }
+        for (int c = col; c < SUMMARY_MAX_COLS; c++)
+            cell[n_rows][c] = "";
+        if (col > n_cols)
+            n_cols = col;
+        n_rows++;
     }
     fclose(f);
+    if (rs->mode == 0)
+        putchar('\n'); /* after the engine's per-year table */
+    for (int first = 1; first < n_cols;) {
+        int last = first, used = width[0] + 2 + width[first];
+        while (last + 1 < n_cols && used + 2 + width[last + 1] <= SUMMARY_WIDTH)
+            used += 2 + width[++last];
+        if (first > 1)
+            putchar('\n');
+        for (int r = 0; r < n_rows; r++) {
+            printf("%-*s", width[0], cell[r][0]);
+            for (int c = first; c <= last; c++)
+                printf("  %*s", width[c], cell[r][c]);
+            putchar('\n');
+        }
+        first = last + 1;
+    }
 }
 
 static void write_run_summary(const run_state *rs, int rc)

@@ -153,7 +153,8 @@ def test_progress_line_only_on_a_terminal(wfsim, vectors, tmp_path):
         seen += chunk
     os.close(master)
     assert proc.returncode == 0
-    assert b"\rwfsim: 2029 events written (5/5)" in seen
+    assert b"\rwfsim: 2028 events written (4/5)" in seen
+    assert seen.endswith(b"\r\x1b[K")  # the last year erases the line
     piped = run_wfsim(wfsim, "events", "--census", vectors / "golden/census.csv",
                       "--out", tmp_path / "pipe")
     assert piped.stderr == ""
@@ -164,3 +165,56 @@ def test_progress_line_only_on_a_terminal(wfsim, vectors, tmp_path):
                         "--out", tmp_path / "verbose", "--verbose")
     assert "wfsim: census loaded: 60 active employees" in verbose.stderr
     assert "wfsim: 2027 events written (3/5" in verbose.stderr
+
+
+def test_progress_line_cleared_before_the_table(wfsim, vectors, tmp_path):
+    """stdout and stderr on one terminal: the last progress line is erased
+    (carriage return, erase to end of line) before the per-year table, so
+    the table's header starts a clean line."""
+    import pty
+    import subprocess
+    master, slave = pty.openpty()
+    proc = subprocess.run([wfsim, "events", "--census", str(vectors / "golden/census.csv"),
+                           "--out", str(tmp_path / "tty")], stdout=slave, stderr=slave,
+                          timeout=120)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert proc.returncode == 0
+    text = seen.decode()
+    assert "\rwfsim: 2028 events written (4/5)" in text
+    before_header = text[:text.index("year ")]
+    assert before_header.endswith("\r\x1b[K"), repr(before_header[-80:])
+    assert "(5/5)" not in text  # the last year's line would be erased at once
+
+
+def test_per_year_tables_fit_100_columns(wfsim, vectors, tmp_path):
+    plain = run_wfsim(wfsim, "events", "--census", vectors / "golden/census.csv",
+                      "--out", tmp_path / "plain")
+    lines = plain.stdout.splitlines()
+    assert lines[0].split() == ["year", "start", "hires", "terms", "end", "target",
+                                "shortfall", "events"]
+    assert len(lines) == 6 and max(len(line) for line in lines) <= 100
+    summary = json.loads((tmp_path / "plain/generation_summary.json").read_text())
+    for line, year in zip(lines[1:], summary["per_year"]):
+        assert int(line.split()[-1]) == sum(year["events_by_type"].values())
+    verbose = run_wfsim(wfsim, "events", "--census", vectors / "golden/census.csv",
+                        "--out", tmp_path / "verbose", "--verbose")
+    tables = verbose.stdout.split("\n\n")
+    assert len(tables) == 2 and tables[0] == plain.stdout.rstrip("\n")
+    by_type = tables[1].splitlines()
+    assert by_type[0].split() == ["year", "hire", "term", "promo", "raise", "elig", "enrol",
+                                  "change", "escal"]
+    assert max(len(line) for line in verbose.stdout.splitlines()) <= 100
+    first = summary["per_year"][0]["events_by_type"]
+    assert [int(v) for v in by_type[1].split()[1:]] == [
+        first[t] for t in ["hire", "termination", "promotion", "raise", "eligibility",
+                           "enrollment", "enrollment_change", "deferral_escalation"]]
