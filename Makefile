@@ -139,9 +139,11 @@ clean:
 
 # ---- installing (issue 12) ----
 # PREFIX/bin/wfsim, PREFIX/lib/libwfsim.{a,so*}, PREFIX/lib/pkgconfig/wfsim.pc,
-# PREFIX/include/wfsim.h, PREFIX/share/man/man1/wfsim.1, and PREFIX/share/wfsim/
-# (the dbt project, the helper scripts and requirements.txt) that `wfsim run`
-# and `wfsim parity` find beside the installed binary (docs/install.md).
+# PREFIX/include/wfsim.h, PREFIX/share/man/man1/wfsim.1, PREFIX/share/doc/wfsim/
+# (README.md and docs/*.md, the model's specification among them), and
+# PREFIX/share/wfsim/ (the dbt project, the helper scripts and requirements.txt)
+# that `wfsim run` and `wfsim parity` find beside the installed binary
+# (docs/install.md).
 # DESTDIR stages the whole tree elsewhere (for packaging); the paths inside
 # the files are those of PREFIX.
 PREFIX     ?= /usr/local
@@ -151,6 +153,7 @@ LIBDIR     ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 MANDIR     ?= $(PREFIX)/share/man
 DATADIR    ?= $(PREFIX)/share/wfsim
+DOCDIR     ?= $(PREFIX)/share/doc/wfsim
 DBT_FILES   = dbt/dbt_project.yml dbt/profiles.yml \
               $(shell find dbt/macros dbt/models dbt/seeds dbt/tests -type f 2>/dev/null | sort)
 DATA_FILES  = $(DBT_FILES) $(wildcard scripts/*.py) requirements.txt
@@ -158,7 +161,7 @@ DATA_FILES  = $(DBT_FILES) $(wildcard scripts/*.py) requirements.txt
 # wfsim.pc is written at install time: it names PREFIX's folders.
 install: $(BUILD)/wfsim $(BUILD)/libwfsim.a $(BUILD)/$(SHLIB)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
-	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
 	install -m 755 $(BUILD)/wfsim $(DESTDIR)$(BINDIR)/wfsim
 	install -m 644 $(BUILD)/libwfsim.a $(DESTDIR)$(LIBDIR)/libwfsim.a
 	install -m 755 $(BUILD)/$(SHLIB) $(DESTDIR)$(LIBDIR)/$(SHLIB)
@@ -176,6 +179,7 @@ install: $(BUILD)/wfsim $(BUILD)/libwfsim.a $(BUILD)/$(SHLIB)
 	install -m 644 man/wfsim.1 $(DESTDIR)$(MANDIR)/man1/wfsim.1
 	@for f in $(DATA_FILES); do \
 	    install -D -m 644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
+	install -m 644 README.md $(wildcard docs/*.md) $(DESTDIR)$(DOCDIR)
 	@echo "wfsim: installed under $(DESTDIR)$(PREFIX) (runtime files in $(DATADIR))"
 
 uninstall:
@@ -183,7 +187,7 @@ uninstall:
 	    $(DESTDIR)$(LIBDIR)/$(SHLIB) $(DESTDIR)$(LIBDIR)/$(SONAME) \
 	    $(DESTDIR)$(LIBDIR)/libwfsim.so $(DESTDIR)$(LIBDIR)/pkgconfig/wfsim.pc \
 	    $(DESTDIR)$(INCLUDEDIR)/wfsim.h $(DESTDIR)$(MANDIR)/man1/wfsim.1
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 

@@ -13,8 +13,10 @@
  * requirements.txt (dbt-core, dbt-duckdb, DuckDB, ...). It is looked for,
  * in this order: the program named by its own variable ($WFSIM_DBT,
  * $WFSIM_PYTHON), $WFSIM_VENV, DATA/venv (installed), REPO/.venv (source
- * tree), and last the PATH. When none has it, the message names every
- * place looked at and the command that creates the environment.
+ * tree), and last the PATH. A Python counts only when it can import
+ * duckdb (checked by running it), so a system python3 without it is passed
+ * over. When none has it, the message names every place looked at and the
+ * command that creates the environment.
  * docs/install.md says the same for users.
  */
 #include <limits.h>
@@ -73,21 +75,33 @@ int cli_repo_path(const char *rel, char *buf, size_t size)
     return len < 0 || (size_t)len >= size ? -1 : 0;
 }
 
-/* buf = dir/bin/tool when that is an executable; 1 if found. */
+/* A program of the environment is usable when it runs; a Python must also
+ * have the duckdb module (what the parity comparison imports). */
+static int usable(const char *tool, const char *path)
+{
+    if (access(path, X_OK) != 0)
+        return 0;
+    if (strcmp(tool, "python"))
+        return 1;
+    char *argv[] = {(char *)path, "-c", "import duckdb", NULL};
+    return cli_spawn(argv, "/dev/null", 0) == 0;
+}
+
+/* buf = dir/bin/tool when that is usable; 1 if found. */
 static int in_venv(const char *dir, const char *tool, char *buf, size_t size)
 {
     int len = snprintf(buf, size, "%s/bin/%s", dir, tool);
-    return len > 0 && (size_t)len < size && access(buf, X_OK) == 0;
+    return len > 0 && (size_t)len < size && usable(tool, buf);
 }
 
-/* buf = the first `tool` on PATH; 1 if found. */
-static int on_path(const char *tool, char *buf, size_t size)
+/* buf = the first usable `name` on PATH (`tool` says what it is); 1 if found. */
+static int on_path(const char *tool, const char *name, char *buf, size_t size)
 {
     const char *path = getenv("PATH");
     while (path && *path) {
         size_t n = strcspn(path, ":");
-        int len = snprintf(buf, size, "%.*s/%s", (int)n, n ? path : ".", tool);
-        if (len > 0 && (size_t)len < size && access(buf, X_OK) == 0)
+        int len = snprintf(buf, size, "%.*s/%s", (int)n, n ? path : ".", name);
+        if (len > 0 && (size_t)len < size && usable(tool, buf))
             return 1;
         path += n + (path[n] == ':');
     }
@@ -99,22 +113,24 @@ int cli_find_tool(const char *command, const char *tool, const char *env_var,
 {
     char who[64];
     snprintf(who, sizeof who, "wfsim%s%s", command ? " " : "", command ? command : "");
+    const char *with = strcmp(tool, "python") ? "" : " with the duckdb module";
     const char *own = getenv(env_var);
     if (own && *own) {
-        if (strchr(own, '/') ? access(own, X_OK) == 0 : on_path(own, buf, size)) {
+        if (strchr(own, '/') ? usable(tool, own) : on_path(tool, own, buf, size)) {
             if (strchr(own, '/'))
                 snprintf(buf, size, "%s", own);
             return 0;
         }
-        fprintf(stderr, "%s: $%s names %s, which is not an executable program\n",
-                who, env_var, own);
+        fprintf(stderr, "%s: $%s names %s, which is not a runnable %s%s\n", who,
+                env_var, own, tool, with);
         return WF_ERUNTIME;
     }
     const char *venv = getenv("WFSIM_VENV");
     if (venv && *venv) {
         if (in_venv(venv, tool, buf, size))
             return 0;
-        fprintf(stderr, "%s: $WFSIM_VENV is %s, which has no bin/%s\n", who, venv, tool);
+        fprintf(stderr, "%s: $WFSIM_VENV is %s, which has no runnable bin/%s%s\n", who,
+                venv, tool, with);
         return WF_ERUNTIME;
     }
     char data[PATH_MAX], env_dir[PATH_MAX + 16];
@@ -126,15 +142,15 @@ int cli_find_tool(const char *command, const char *tool, const char *env_var,
             return 0;
     }
     const char *on_path_name = strcmp(tool, "python") ? tool : "python3";
-    if (on_path(on_path_name, buf, size))
+    if (on_path(tool, on_path_name, buf, size))
         return 0;
     fprintf(stderr,
             "%s: %s is missing: it comes from wfsim's Python environment (dbt-core,\n"
             "dbt-duckdb, DuckDB), and none was found: $%s and $WFSIM_VENV are not set, ",
             who, tool, env_var);
     if (have_data)
-        fprintf(stderr, "%s/bin/%s does not exist, ", env_dir, tool);
-    fprintf(stderr, "and there is no %s on PATH.\n", on_path_name);
+        fprintf(stderr, "there is no runnable %s/bin/%s%s, ", env_dir, tool, with);
+    fprintf(stderr, "and there is no %s%s on PATH.\n", on_path_name, with);
     if (have_data && !installed)
         fprintf(stderr, "Create the environment with: make -C %s venv\n", data);
     else if (have_data)

@@ -41,7 +41,7 @@ static const char help[] =
     "             engine's layout, then the same dbt build\n"
     "Both modes give the same events for the same inputs (`wfsim parity`).\n"
     "\n"
-    "  --config FILE   YAML configuration (MODEL.md 2.2); its `performance`\n"
+    "  --config FILE   YAML configuration (docs/model.md 2.2); its `performance`\n"
     "                  section may set event_generation_mode and threads\n"
     "  --census FILE   census CSV (default: a synthetic census of --employees\n"
     "                  employees, written to DIR/census.csv)\n"
