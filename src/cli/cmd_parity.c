@@ -52,9 +52,14 @@ static int sub_out(run_state *rs, const char *base, const char *sub)
     return cli_mkdir_p(logs) == 0 ? 0 : WF_EIO;
 }
 
-/* The comparison's Python and script, found before anything runs. */
+/* dbt, and the comparison's Python and script, found before anything
+ * runs or is created. */
 static int locate_compare(char *python, char *script)
 {
+    char dbt[PATH_MAX];
+    int rc = cli_find_tool(NULL, "dbt", "WFSIM_DBT", dbt, sizeof dbt);
+    if (rc != 0)
+        return rc;
     if (cli_repo_path("scripts/parity_compare.py", script, PATH_MAX) != 0 ||
         access(script, R_OK) != 0) {
         fprintf(stderr, "wfsim parity: cannot locate scripts/parity_compare.py "

@@ -196,6 +196,10 @@ def test_installed_run_without_python_environment(prefix, outside):
     assert proc.returncode == 5
     assert "$WFSIM_PYTHON names /bin/false" in proc.stderr and "duckdb" in proc.stderr
     assert not (outside / "nopar").exists()
+    proc = run([prefix / "bin/wfsim", "parity", "--census", CENSUS, "--out", "nopar"],
+               cwd=outside, check=False)
+    assert proc.returncode == 5 and "dbt is missing" in proc.stderr
+    assert not (outside / "nopar").exists()
 
 
 def test_destdir_stages_and_uninstall_removes(tmp_path):
