@@ -190,9 +190,11 @@ def test_installed_run_without_python_environment(prefix, outside):
     proc = run([prefix / "bin/wfsim", "run", "--out", "nodbt"], cwd=outside,
                env=dict(CLEAN_ENV, WFSIM_VENV=str(empty)), check=False)
     assert proc.returncode == 5 and f"$WFSIM_VENV is {empty}" in proc.stderr
-    # parity looks for its Python (one that imports duckdb) before running.
+    # parity looks for dbt and its Python (one that imports duckdb) before
+    # running anything.
     proc = run([prefix / "bin/wfsim", "parity", "--census", CENSUS, "--out", "nopar"],
-               cwd=outside, env=dict(CLEAN_ENV, WFSIM_PYTHON="/bin/false"), check=False)
+               cwd=outside, env=dict(CLEAN_ENV, WFSIM_PYTHON="/bin/false",
+                                     WFSIM_VENV=str((ROOT / ".venv").resolve())), check=False)
     assert proc.returncode == 5
     assert "$WFSIM_PYTHON names /bin/false" in proc.stderr and "duckdb" in proc.stderr
     assert not (outside / "nopar").exists()
