@@ -42,6 +42,9 @@ BENCH_SRC = $(wildcard bench/*.c)
 BENCHES  = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 PYTHON   = .venv/bin/python
+SCHEMA_GEN = dbt/macros/wfsim_schema.sql python/wfsim_schema.py
+# Replaces $@ by $@.tmp when they differ; an equal copy is only touched.
+SCHEMA_PUT = if cmp -s $@.tmp $@; then rm $@.tmp; touch $@; else mv $@.tmp $@; fi
 
 # The library's version is WF_VERSION of include/wfsim.h; the shared
 # library's soname carries its major number (libwfsim.so.0 for 0.x.y).
@@ -52,7 +55,7 @@ SHLIB    = libwfsim.so.$(VERSION)
 
 .PHONY: all deps venv test check check-c check-py demo bench clean install uninstall
 
-all: $(BUILD)/wfsim $(BUILD)/libwfsim.a $(BUILD)/$(SHLIB) $(TOOLS) $(BENCHES)
+all: $(BUILD)/wfsim $(BUILD)/libwfsim.a $(BUILD)/$(SHLIB) $(TOOLS) $(BENCHES) $(SCHEMA_GEN)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -66,6 +69,21 @@ $(BUILD)/tools/embed: tools/embed.c
 $(BUILD)/gen/default_tables.c: $(BUILD)/tools/embed $(SEEDS)
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed $(SEEDS) > $@.tmp && mv $@.tmp $@
+
+# The lists that cross languages live once, in src/common/wf_schema.h; C
+# includes it, tools/gen_schema.c copies it for dbt and Python. The copies
+# are committed (dbt and Python read them from the tree in a fresh clone)
+# and rewritten here when the header changes; tests/py/test_schema.py
+# fails when a committed copy differs from what the generator writes.
+$(BUILD)/tools/gen_schema: tools/gen_schema.c src/common/wf_schema.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O1 $(WARN) -Isrc/common $< -o $@
+
+dbt/macros/wfsim_schema.sql: $(BUILD)/tools/gen_schema
+	$(BUILD)/tools/gen_schema dbt > $@.tmp && $(SCHEMA_PUT)
+
+python/wfsim_schema.py: $(BUILD)/tools/gen_schema
+	$(BUILD)/tools/gen_schema python > $@.tmp && $(SCHEMA_PUT)
 
 $(BUILD)/obj/gen/default_tables.o: $(BUILD)/gen/default_tables.c
 	@mkdir -p $(dir $@)
@@ -159,7 +177,7 @@ DATADIR    ?= $(PREFIX)/share/wfsim
 DOCDIR     ?= $(PREFIX)/share/doc/wfsim
 DBT_FILES   = dbt/dbt_project.yml dbt/profiles.yml \
               $(shell find dbt/macros dbt/models dbt/seeds dbt/tests -type f 2>/dev/null | sort)
-DATA_FILES  = $(DBT_FILES) $(wildcard scripts/*.py) requirements.txt
+DATA_FILES  = $(DBT_FILES) $(wildcard scripts/*.py) $(wildcard python/*.py) requirements.txt
 
 # wfsim.pc is written at install time: it names PREFIX's folders.
 install: $(BUILD)/wfsim $(BUILD)/libwfsim.a $(BUILD)/$(SHLIB)

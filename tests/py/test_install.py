@@ -63,7 +63,8 @@ def test_installed_files(prefix):
     for rel in ["bin/wfsim", "lib/libwfsim.a", "include/wfsim.h", "lib/pkgconfig/wfsim.pc",
                 "share/man/man1/wfsim.1", "share/wfsim/dbt/dbt_project.yml",
                 "share/wfsim/dbt/profiles.yml", "share/wfsim/dbt/seeds/levels.csv",
-                "share/wfsim/scripts/parity_compare.py", "share/wfsim/requirements.txt",
+                "share/wfsim/scripts/parity_compare.py", "share/wfsim/python/wfsim_schema.py",
+                "share/wfsim/requirements.txt",
                 "share/doc/wfsim/model.md", "share/doc/wfsim/install.md",
                 "share/doc/wfsim/README.md"]:
         assert (prefix / rel).is_file(), rel
@@ -216,3 +217,13 @@ def test_destdir_stages_and_uninstall_removes(tmp_path):
     assert left == []
     assert not (root / "share/wfsim").exists() and not (root / "share/doc/wfsim").exists()
     shutil.rmtree(stage)
+
+
+def test_installed_parity_outside_the_tree(prefix, outside):
+    """The gate needs every runtime file (dbt project, scripts and what they
+    import): two years of the golden census, both modes, from outside."""
+    (outside / "two_years.yaml").write_text("simulation:\n  start_year: 2025\n  end_year: 2026\n")
+    env = dict(CLEAN_ENV, WFSIM_VENV=str((ROOT / ".venv").resolve()))
+    proc = run([prefix / "bin/wfsim", "parity", "--census", CENSUS, "--config", "two_years.yaml",
+                "--out", "gate", "--quiet"], cwd=outside, env=env)
+    assert "parity: IDENTICAL" in proc.stdout
