@@ -122,7 +122,10 @@ typedef struct wf_run_options {
     int debug_csv;         /* also write OUT/debug/events.csv, snapshot.csv */
     wf_progress_fn progress; /* optional, called from the calling thread */
     void *progress_ctx;
-    FILE *report;          /* optional: the per-year table is printed here */
+    FILE *report;          /* optional: the per-year table (headcounts and
+                              the year's events, 75 columns) is printed here */
+    int report_by_type;    /* with report: also the events of each year by
+                              type (78 columns) */
     /* created_at of every event row: created_at_us (microseconds since
      * 1970-01-01 UTC) when created_at_set, else the wall clock at the
      * start of the run. The library reads no environment: the `wfsim`
