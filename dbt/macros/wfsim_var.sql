@@ -8,14 +8,17 @@
   variable WFSIM_DBT_RUN_VARS (a JSON object with the same keys as the vars
   of docs/dbt.md), read only while models execute: parsing never sees them,
   so the parsed project does not depend on them and dbt's partial parse can
-  be reused between runs. A var given on the command line (or a non-empty
-  default in dbt_project.yml) wins, so `dbt build --vars '{...}'` by hand
-  works as before; an empty one ('', the project's default of the path
-  vars, meaning "not given") gives way to the environment's.
+  be reused between runs. While models execute, a key of
+  WFSIM_DBT_RUN_VARS wins over the var of the same name (the runner passes no
+  such --vars; dbt_project.yml's defaults, such as events_path's, must give
+  way); without the environment variable, `dbt build --vars '{...}'` by hand
+  works as before. An empty var ('', the default of the path vars) counts
+  as not given. The sources (models/state/staging/_sources.yml), rendered
+  while dbt parses, read $WFSIM_DBT_EVENTS and $WFSIM_DBT_SNAPSHOT instead.
 -#}
 {% macro wfsim_var(name, default=none) %}
-  {% set v = var(name, none) %}
-  {% if (v is none or v == '') and execute %}
+  {% set v = none %}
+  {% if execute %}
     {% set text = env_var('WFSIM_DBT_RUN_VARS', '') | trim %}
     {% if text != '' %}
       {% set run_vars = fromjson(text) %}
@@ -23,6 +26,9 @@
         {% set v = run_vars[name] %}
       {% endif %}
     {% endif %}
+  {% endif %}
+  {% if v is none or v == '' %}
+    {% set v = var(name, none) %}
   {% endif %}
   {{ return(default if v is none or v == '' else v) }}
 {% endmacro %}

@@ -283,13 +283,13 @@ static int dbt_build(run_state *rs, const ens_args *a)
     /* Stable from run to run (dbt's saved parse is reused); the rest of the
      * vars go through $WFSIM_DBT_RUN_VARS (cli_dbt_spawn). */
     static const char cli_vars[] =
-        "{\"events_path\": \"events\", \"events_glob\": "
+        "{\"events_glob\": "
         "\"scenario_id=*/plan_design_id=*/random_seed=*/simulation_year=*/*.parquet\"}";
     char log[PATH_MAX + 64];
     snprintf(log, sizeof log, "%s/logs/dbt_build.log", rs->out);
     say(rs, "%s", "dbt build (state, metrics, ensemble marts, data tests)");
     double t = cli_seconds();
-    int rc = cli_dbt_spawn(rs, args, cli_vars, vars, log);
+    int rc = cli_dbt_spawn(rs, args, cli_vars, vars, NULL, log);
     rs->stage_seconds[rs->n_stages] = cli_seconds() - t;
     snprintf(rs->stage_label[rs->n_stages++], sizeof rs->stage_label[0], "dbt build");
     free(vars);

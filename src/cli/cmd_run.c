@@ -139,10 +139,13 @@ static char *dbt_vars(const run_state *rs, int year)
  * with the same --vars, the same profile and the same project files. So the
  * runner keeps both stable from run to run: dbt runs inside OUT (the
  * profile's database path is the relative "wfsim.duckdb"), the --vars hold
- * only paths relative to OUT, and everything that differs between runs (the
+ * nothing that changes, and everything that differs between runs (the
  * configuration, the census, the SQL mode year, absolute paths) goes in
  * $WFSIM_DBT_RUN_VARS, which the models read only while they execute
- * (macros/wfsim_var.sql). The saved parse is copied from a per-project cache
+ * (macros/wfsim_var.sql), but for the events and snapshot folders, which
+ * the source definitions read from $WFSIM_DBT_EVENTS and
+ * $WFSIM_DBT_SNAPSHOT while dbt parses (dbt re-parses that one file and the
+ * staging models when they change). The saved parse is copied from a per-project cache
  * before a step and back after a step that succeeded; dbt itself checks it
  * against the project's files and re-parses what changed. */
 
@@ -200,7 +203,7 @@ static void copy_whole(const char *src, const char *dst)
 }
 
 int cli_dbt_spawn(const run_state *rs, const char *const *args, const char *cli_vars,
-                  const char *run_vars, const char *log)
+                  const char *run_vars, const char *snapshot, const char *log)
 {
     char *argv[40];
     int n = 0;
@@ -225,6 +228,13 @@ int cli_dbt_spawn(const run_state *rs, const char *const *args, const char *cli_
             copy_whole(cache, saved);
         }
     }
+    /* The sources read these while dbt parses (a change re-parses only the
+     * sources file and the staging models); absolute, so the views in
+     * OUT/wfsim.duckdb work from anywhere. */
+    char events[PATH_MAX + 16];
+    snprintf(events, sizeof events, "%s/events", rs->out);
+    setenv("WFSIM_DBT_EVENTS", events, 1);
+    setenv("WFSIM_DBT_SNAPSHOT", snapshot ? snapshot : "", 1);
     setenv("WFSIM_DBT_RUN_VARS", run_vars, 1);
     int rc = cli_spawn_in(argv, log, rs->verbose, rs->out);
     unsetenv("WFSIM_DBT_RUN_VARS");
@@ -233,9 +243,8 @@ int cli_dbt_spawn(const run_state *rs, const char *const *args, const char *cli_
     return rc;
 }
 
-/* The --vars of `wfsim run`'s dbt steps: the same in every run. */
-static const char run_cli_vars[] =
-    "{\"events_path\": \"events\", \"snapshot_path\": \"events/workforce_snapshot\"}";
+/* The --vars of `wfsim run`'s dbt steps: none, the same in every run. */
+static const char run_cli_vars[] = "{}";
 
 /* Runs `dbt COMMAND ARGS...` as one stage; 0 or exit code. */
 static int dbt_step(run_state *rs, const char *label, const char *log_name,
@@ -250,7 +259,9 @@ static int dbt_step(run_state *rs, const char *label, const char *log_name,
     snprintf(log, sizeof log, "%s/logs/%s.log", rs->out, log_name);
     say(rs, "%s", label);
     double t = cli_seconds();
-    int rc = cli_dbt_spawn(rs, args, run_cli_vars, vars, log);
+    char snapshot[PATH_MAX + 32];
+    snprintf(snapshot, sizeof snapshot, "%s/events/workforce_snapshot", rs->out);
+    int rc = cli_dbt_spawn(rs, args, run_cli_vars, vars, snapshot, log);
     record(rs, label, cli_seconds() - t);
     free(vars);
     if (rc != 0) {
