@@ -286,6 +286,15 @@ static bool put_decimal(arrow_src *a, const uint8_t *p, int width, int scale)
     return put(a, buf, len);
 }
 
+/* bytes[from, to) of a string array (bytes may be NULL when every string
+ * is empty; offsets that go backwards give the empty text). */
+static bool put_bytes(arrow_src *a, const void *bytes, int64_t from, int64_t to)
+{
+    if (!bytes || to <= from)
+        return put(a, "", 0);
+    return put(a, (const char *)bytes + from, (size_t)(to - from));
+}
+
 /* Appends the text of value i (an index already past any offset) of an
  * array of type t (a dictionary's values, or the column itself). */
 static bool put_value(arrow_src *a, const coltype *t, const struct ArrowArray *arr, int64_t i)
@@ -297,11 +306,11 @@ static bool put_value(arrow_src *a, const coltype *t, const struct ArrowArray *a
     switch (t->k) {
     case K_STR: {
         const int32_t *off = buf;
-        return put(a, (const char *)arr->buffers[2] + off[i], (size_t)(off[i + 1] - off[i]));
+        return put_bytes(a, arr->buffers[2], off[i], off[i + 1]);
     }
     case K_LSTR: {
         const int64_t *off = buf;
-        return put(a, (const char *)arr->buffers[2] + off[i], (size_t)(off[i + 1] - off[i]));
+        return put_bytes(a, arr->buffers[2], off[i], off[i + 1]);
     }
     case K_VSTR: {
         /* 16-byte views: length, then 12 bytes inline or prefix, buffer
@@ -363,6 +372,37 @@ static bool put_cell(arrow_src *a, const coltype *t, const struct ArrowArray *co
 
 /* ---- the row source ---------------------------------------------------------- */
 
+/* Buffers an array of kind k needs (validity included). */
+static int64_t buffers_needed(kind k)
+{
+    return k == K_STR || k == K_LSTR || k == K_VSTR ? (k == K_VSTR ? 2 : 3)
+           : k == K_NULL                           ? 0
+                                                   : 2;
+}
+
+/* The shape of each column of a new batch: enough buffers and rows, a
+ * dictionary where the schema said so. A producer that breaks the C data
+ * interface gets an error, not a crash. */
+static wf_status check_batch(const arrow_src *a, wf_error *err)
+{
+    for (int64_t c = 0; c < a->ncols; c++) {
+        const coltype *t = &a->types[c];
+        const struct ArrowArray *col = a->batch.children[c];
+        const struct ArrowArray *vals = t->dict ? col->dictionary : col;
+        bool ok = col->offset >= 0 && col->length >= a->batch.length &&
+                  (!t->dict || (vals && col->n_buffers >= 2)) &&
+                  vals->n_buffers >= buffers_needed(t->k);
+        for (int64_t b = 1; ok && b < buffers_needed(t->k); b++)
+            ok = vals->buffers[b] != NULL || vals->length == 0 ||
+                 (b == 2 && t->k != K_VSTR); /* no string bytes: all empty */
+        if (!ok)
+            return wf_error_set(err, WF_EINPUT, a->name, a->line + 1, (long)c + 1,
+                                "column '%s': the Arrow array is malformed (buffers, "
+                                "length or dictionary missing)", a->names[c]);
+    }
+    return WF_OK;
+}
+
 static wf_status next_batch(arrow_src *a, wf_error *err)
 {
     for (;;) {
@@ -385,8 +425,9 @@ static wf_status next_batch(arrow_src *a, wf_error *err)
             return wf_error_set(err, WF_EINPUT, a->name, a->line, 0,
                                 "a batch has %" PRId64 " columns; the schema %" PRId64,
                                 a->batch.n_children, a->ncols);
-        if (a->batch.length > 0)
-            return WF_OK;
+        wf_status st = check_batch(a, err);
+        if (st != WF_OK || a->batch.length > 0)
+            return st;
     }
 }
 

@@ -166,6 +166,7 @@ enum { ROWS = 3, COLS = 5 };
 typedef struct hand_stream {
     const char *birth[ROWS];
     int calls;
+    int broken;     /* the birth_date array lacks its string bytes */
 } hand_stream;
 
 static void noop_schema(struct ArrowSchema *s)
@@ -232,6 +233,8 @@ static int hand_next(struct ArrowArrayStream *s, struct ArrowArray *out)
                                       .release = noop_array};
         kid_ptrs[c] = &kids[c];
     }
+    if (h->broken)
+        kids[1].n_buffers = 2;
     *out = (struct ArrowArray){.length = ROWS, .n_buffers = 1, .buffers = no_validity,
                                .n_children = COLS, .children = kid_ptrs,
                                .release = noop_array};
@@ -252,7 +255,7 @@ static wf_status hand_load(hand_stream *h, wf_census **cen, wf_error *err)
 
 TEST(census_arrow_reads_typed_cells)
 {
-    hand_stream h = {{"1980-05-01", "1990-02-03", "1970-12-31"}, 0};
+    hand_stream h = {{"1980-05-01", "1990-02-03", "1970-12-31"}, 0, 0};
     wf_census *cen = NULL;
     wf_error err = {0};
     ASSERT_EQ(hand_load(&h, &cen, &err), WF_OK);
@@ -262,7 +265,7 @@ TEST(census_arrow_reads_typed_cells)
 
 TEST(census_arrow_errors_name_row_and_column)
 {
-    hand_stream h = {{"1980-05-01", "1990/02/03", "1970-12-31"}, 0};
+    hand_stream h = {{"1980-05-01", "1990/02/03", "1970-12-31"}, 0, 0};
     wf_census *cen = NULL;
     wf_error err = {0};
     ASSERT_EQ(hand_load(&h, &cen, &err), WF_EINPUT);
@@ -271,6 +274,16 @@ TEST(census_arrow_errors_name_row_and_column)
     ASSERT_EQ(err.column, 2);
     ASSERT_TRUE(strncmp(err.message, "birth_date:", 11) == 0);
     ASSERT_TRUE(cen == NULL);
+}
+
+TEST(census_arrow_refuses_a_malformed_array)
+{
+    hand_stream h = {{"1980-05-01", "1990-02-03", "1970-12-31"}, 0, 1};
+    wf_census *cen = NULL;
+    wf_error err = {0};
+    ASSERT_EQ(hand_load(&h, &cen, &err), WF_EINPUT);
+    ASSERT_EQ(err.column, 2);
+    ASSERT_TRUE(strstr(err.message, "malformed") != NULL);
 }
 
 TEST(config_parse_from_text)

@@ -117,8 +117,9 @@ def test_consumers_read_the_same_values_any_number_of_times(census, alt_config):
     assert df.height == t1.num_rows
     assert df["compensation_amount"].dtype == pl.Decimal(18, 2)
     assert df["event_date"].dtype == pl.Date
-    total = duckdb.execute("select sum(compensation_amount) from ev").fetchone()[0]
-    assert total == duckdb.execute("select sum(compensation_amount) from t1").fetchone()[0]
+    con = duckdb.connect()  # its own: DuckDB finds `ev` and `t1` by their Python names
+    total = con.execute("select sum(compensation_amount) from ev").fetchall()[0][0]
+    assert total == con.execute("select sum(compensation_amount) from t1").fetchall()[0][0]
     assert total == df["compensation_amount"].sum()
     pdf = ev.to_pandas()
     assert len(pdf) == t1.num_rows
@@ -187,6 +188,27 @@ def test_bad_census_row_names_row_and_column(census, alt_config):
     with pytest.raises(wfsim.InputError, match="is not one a census cell can hold") as e:
         wfsim.simulate(pa.table({"employee_id": pa.array([[1]])}), alt_config)
     assert e.value.column == 1
+
+
+def test_census_stream_of_batches_counts_rows_over_the_stream(census, alt_config):
+    t = pacsv.read_csv(census)
+    ids = t.column("employee_id").to_pylist()
+    ids[2499] = "NH_reserved"
+    bad = t.set_column(0, "employee_id", pa.array(ids))
+    batches = bad.to_batches(max_chunksize=1000)
+    assert len(batches) == 3
+
+    def produce():  # a Python generator: the producer needs the GIL back
+        yield from batches
+
+    reader = pa.RecordBatchReader.from_batches(bad.schema, produce())
+    with pytest.raises(wfsim.InputError) as e:
+        wfsim.simulate(reader, alt_config)
+    assert (e.value.line, e.value.column) == (2500, 1)
+    assert "NH_" in e.value.message
+    good = pa.RecordBatchReader.from_batches(t.schema, iter(t.to_batches(max_chunksize=700)))
+    assert wfsim.simulate(good, alt_config).event_count == \
+        wfsim.simulate(census, alt_config).event_count
 
 
 def test_bad_census_csv_names_file_line_and_column(tmp_path, census):
