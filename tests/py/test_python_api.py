@@ -163,6 +163,21 @@ def test_census_as_polars_pyarrow_pandas_and_csv_give_the_same_events(census, al
         assert got.drop_columns(["created_at"]).equals(base.drop_columns(["created_at"])), name
 
 
+def test_long_strings_from_polars_views(tmp_path, census, alt_config):
+    # Polars hands strings over as string views: ids of more than 12 bytes
+    # live outside the view, in the data buffers
+    df = pl.read_csv(census).with_columns(
+        pl.concat_str(pl.lit("EMPLOYEE_NUMBER_"), pl.col("employee_id")).alias("employee_id"))
+    csv = tmp_path / "long.csv"
+    df.write_csv(csv)
+    assert pa.RecordBatchReader.from_stream(df).schema.field("employee_id").type == \
+        pa.string_view()
+    a = pa.table(api_run(df, alt_config, snapshots=False).events)
+    b = pa.table(api_run(csv, alt_config, snapshots=False).events)
+    assert a.num_rows > 0 and a.equals(b)
+    assert a.column("employee_id")[0].as_py().startswith("EMPLOYEE_NUMBER_")
+
+
 def test_bad_census_row_names_row_and_column(census, alt_config):
     t = pacsv.read_csv(census)
     dates = t.column("birth_date").to_pylist()
