@@ -287,6 +287,25 @@ def test_two_threads_give_the_results_of_each_alone(census, alt_config):
     assert not alone[11].equals(alone[12])
 
 
+def test_one_result_read_from_several_threads(census, alt_config):
+    r = api_run(census, alt_config, snapshots=True)
+    want_ev, want_snap = pa.table(r.events), pa.table(r.snapshot)
+    bad = []
+
+    def read():
+        for _ in range(10):
+            if not (pa.table(r.events).equals(want_ev) and
+                    pl.DataFrame(r.snapshot).to_arrow().num_rows == want_snap.num_rows):
+                bad.append(1)
+
+    threads = [threading.Thread(target=read) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not bad
+
+
 def test_engine_runs_without_the_gil(census, alt_config):
     # Python keeps running in this thread while another thread is inside
     # the engine: the rate of a counting loop stays near its rate alone
