@@ -238,6 +238,23 @@ def test_bad_census_csv_names_file_line_and_column(tmp_path, census):
     assert isinstance(e.value, OSError) and e.value.status == 3
 
 
+def test_other_failures_have_their_classes(tmp_path, census):
+    df = pl.read_csv(census).with_columns(
+        pl.when(pl.int_range(pl.len()) == 3).then(pl.lit("90071992547409.91"))
+        .otherwise(pl.col("salary").cast(pl.String)).alias("salary"))
+    with pytest.raises(wfsim.ModelError, match="top income segment") as e:
+        wfsim.simulate(df, end=2025)
+    assert isinstance(e.value, RuntimeError) and e.value.status == 5
+    r = wfsim.simulate(census, end=2025)
+    with pytest.raises(wfsim.FileError) as e:
+        r.write_parquet(tmp_path / "absent" / "out")
+    assert e.value.path == str(tmp_path / "absent" / "out")
+    with pytest.raises(TypeError):
+        wfsim.simulate(42)
+    with pytest.raises(ValueError):
+        wfsim.simulate(census, threads=0)
+
+
 def test_bad_config_key_raises_with_the_key(tmp_path, census):
     with pytest.raises(wfsim.InputError) as e:
         wfsim.simulate(census, {"workforce": {"termination_rte": 0.1}})
