@@ -1,7 +1,9 @@
 /*
  * census.c - the census CSV of MODEL.md 2.1 (wf_census_load).
  *
- * The file is read whole by wf_csv and walked row by row. Columns are found
+ * The file is read whole by wf_csv and walked row by row (the rows of an
+ * Arrow table come the same way, as text, from census_arrow.c: one row
+ * loop, census_rows.h, judges both). Columns are found
  * by name, case-insensitively, through the CENSUS_COLS table (name, alias,
  * required); a recognised column twice, or a name beside its alias, is an
  * error, unknown columns are ignored. Each row is checked where it stands
