@@ -52,7 +52,7 @@ typedef struct year_data {
 
 struct wf_result {
     atomic_long refs;
-    wf_config cfg;                  /* a copy: scenario and plan ids live here */
+    wf_config *cfg;                 /* a copy: scenario and plan ids live here */
     char *census_path;
     int64_t census_employees;
     int threads;
@@ -117,7 +117,8 @@ static bool copy_labels(wf_result *r, const wf_tables *tab, const wf_event_batch
 {
     if (r->labels)
         return true;
-    size_t na = (size_t)tab->n_age_bands, nt = (size_t)tab->n_tenure_bands;
+    size_t na = (size_t)wf_tables_age_band_count(tab);
+    size_t nt = (size_t)wf_tables_tenure_band_count(tab);
     const char **all = malloc((na + nt) * sizeof *all);
     if (!all)
         return false;
@@ -198,8 +199,8 @@ static wf_status on_events(void *ctx, const wf_event_batch *b, wf_error *err)
     y->eb.emp_ids = y->ids;
     y->eb.age_band_labels = r->labels;
     y->eb.tenure_band_labels = r->labels + r->n_age_bands;
-    y->eb.scenario_id = r->cfg.scenario_id;
-    y->eb.plan_design_id = r->cfg.plan_design_id;
+    y->eb.scenario_id = wf_config_scenario_id(r->cfg);
+    y->eb.plan_design_id = wf_config_plan_design_id(r->cfg);
     r->total_events += (int64_t)b->n;
     if (!build_chunks(y, WF_ARROW_EVENTS, b->n, r->created_at_us))
         return wf_error_nomem(err, "the events' Arrow columns");
@@ -262,6 +263,7 @@ void wf_result_free(wf_result *r)
     free(r->labels);
     free(r->label_bytes);
     free(r->census_path);
+    wf_config_free(r->cfg);
     free(r);
 }
 
@@ -281,21 +283,21 @@ wf_status wf_run_memory(const wf_config *cfg, const wf_tables *tab,
     if (!r)
         return wf_error_nomem(err, "the run's result");
     atomic_init(&r->refs, 1);
-    r->cfg = *cfg;
+    r->cfg = wf_config_copy(cfg);
     r->threads = opt && opt->threads > 0 ? opt->threads : cores();
     r->snapshots = opt && opt->snapshots;
     r->created_at_us = opt && opt->created_at_us >= 0 ? opt->created_at_us : wall_clock_us();
-    r->census_employees = (int64_t)cen->n;
-    r->n_years = cfg->end_year - cfg->start_year + 1;
-    r->census_path = strdup(cen->path);
+    r->census_employees = (int64_t)wf_census_count(cen);
+    r->n_years = wf_config_end_year(cfg) - wf_config_start_year(cfg) + 1;
+    r->census_path = strdup(wf_census_path(cen));
     r->summary = calloc((size_t)r->n_years, sizeof *r->summary);
     r->years = calloc((size_t)r->n_years, sizeof *r->years);
     wf_status st = WF_OK;
-    if (!r->census_path || !r->summary || !r->years)
+    if (!r->cfg || !r->census_path || !r->summary || !r->years)
         st = wf_error_nomem(err, "the run's result");
     if (st == WF_OK) {
-        memrun_ctx m = {r, tab, cfg->start_year};
-        wf_sim_sink sink = {&m, on_year, on_events, on_snapshot};
+        memrun_ctx m = {r, tab, wf_config_start_year(cfg)};
+        wf_sim_sink sink = {&m, on_year, on_events, on_snapshot, NULL};
         st = wf_sim_run(cfg, tab, cen, r->threads, r->snapshots, &sink, err);
     }
     if (st != WF_OK) {
@@ -320,7 +322,7 @@ int64_t wf_result_event_count(const wf_result *r)
 static wf_summary summary_of(const wf_result *r, double write_s)
 {
     return (wf_summary){
-        .cfg = &r->cfg,
+        .cfg = r->cfg,
         .census_path = r->census_path,
         .census_employees = r->census_employees,
         .threads = r->threads,

@@ -46,11 +46,11 @@ char *wf_summary_json(const wf_summary *s)
     wf_json_int(&j, "model_version", WF_MODEL_VERSION);
     wf_json_str(&j, "census_path", s->census_path);
     wf_json_int(&j, "census_employees", s->census_employees);
-    wf_json_int(&j, "start_year", cfg->start_year);
-    wf_json_int(&j, "end_year", cfg->end_year);
-    wf_json_int(&j, "random_seed", cfg->random_seed);
-    wf_json_str(&j, "scenario_id", cfg->scenario_id);
-    wf_json_str(&j, "plan_design_id", cfg->plan_design_id);
+    wf_json_int(&j, "start_year", wf_config_start_year(cfg));
+    wf_json_int(&j, "end_year", wf_config_end_year(cfg));
+    wf_json_int(&j, "random_seed", wf_config_random_seed(cfg));
+    wf_json_str(&j, "scenario_id", wf_config_scenario_id(cfg));
+    wf_json_str(&j, "plan_design_id", wf_config_plan_design_id(cfg));
     wf_json_str(&j, "config_digest", digest);
     char *canonical = wf_config_to_json(cfg);
     wf_json_raw(&j, "config", canonical ? canonical : "null");

@@ -9,7 +9,7 @@
 #define WF_SUMMARY_H
 
 #include "wf_events.h"
-#include "wf_model_int.h"
+#include "wf_sim.h"
 
 typedef struct wf_summary {
     const wf_config *cfg;

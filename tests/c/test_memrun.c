@@ -138,9 +138,8 @@ TEST(memrun_write_equals_events_run)
     snprintf(files, sizeof files, "%s/files", wf_test_tmpdir());
     ASSERT_EQ(wf_result_write(r, mem, 0, &err), WF_OK);
     wf_result_free(r);
-    /* wf_events_run stamps created_at from SOURCE_DATE_EPOCH */
-    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
-    wf_run_options ro = {.out_dir = files, .threads = 2, .snapshots = 1};
+    wf_run_options ro = {.out_dir = files, .threads = 2, .snapshots = 1,
+                         .created_at_set = 1, .created_at_us = 1700000000000000LL};
     ASSERT_EQ(wf_events_run(g.cfg, g.tab, g.cen, &ro, &err), WF_OK);
     static const char *const parts[] = {
         "simulation_year=2025/part-00000.parquet", "simulation_year=2027/part-00000.parquet",
