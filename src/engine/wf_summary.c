@@ -13,16 +13,9 @@ static void json_year(wf_json *j, const wf_year_summary *s)
 {
     wf_json_open(j, NULL, '{');
     wf_json_int(j, "year", s->year);
-#define FIELD(name) wf_json_int(j, #name, s->name);
-    FIELD(N) FIELD(P) FIELD(X) FIELD(target) FIELD(R) FIELD(Q) FIELD(Te)
-    FIELD(net) FIELD(H) FIELD(Tnh) FIELD(R_actual) FIELD(Te_actual)
-    FIELD(H_actual) FIELD(Tnh_actual)
+#define FIELD(member, key) wf_json_int(j, key, s->member);
+    WF_SUMMARY_FIELDS(FIELD) /* wf_schema.h: the keys and their order */
 #undef FIELD
-    wf_json_int(j, "experienced_termination_shortfall", s->te_shortfall);
-    wf_json_int(j, "nh_termination_shortfall", s->tnh_shortfall);
-    wf_json_int(j, "workforce_of_year", s->workforce_of_year);
-    wf_json_int(j, "year_end_headcount", s->year_end_headcount);
-    wf_json_int(j, "events", s->events);
     wf_json_open(j, "events_by_type", '{');
     for (int t = 0; t < WF_EV_COUNT; t++)
         wf_json_int(j, wf_event_type_names[t], s->by_type[t]);

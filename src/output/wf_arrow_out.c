@@ -2,11 +2,14 @@
  * wf_arrow_out.c - event and snapshot batches as Arrow columns (see the
  * header).
  *
- * The schemas are X-macro tables, one row a column: name, Arrow format
- * string, nullable. The same tables give the column enums, so a builder
- * fills exactly the columns the schema names, in its order. Every column
- * of a chunk is one allocation per buffer (validity, values or offsets,
- * string bytes), owned by the chunk; export hands out pointers to them.
+ * The columns are those of the Parquet files, from wf_schema.h
+ * (WF_EVENT_COLUMNS, WF_SNAPSHOT_COLUMNS: name, kind, nullable, and how the
+ * value is had), then simulation_year, the files' partition. A column's
+ * kind gives its Arrow format (ARROW_FMT_*); a FIELD column is filled from
+ * its wf_event / wf_snapshot_row member by the schema's line alone, OWN
+ * columns (ids, labels, batch constants) by hand below. Every column of a
+ * chunk is one allocation per buffer (validity, values or offsets, string
+ * bytes), owned by the chunk; export hands out pointers to them.
  *
  * Exported arrays follow the C data interface's ownership rules: the
  * parent and each child are allocated on their own, each holds one
@@ -22,63 +25,35 @@
 #include "wf_grow.h"
 #include "wf_table_writer.h"
 
-#define MONEY "d:18,2"
-#define RATE "d:9,4"
-
-/* name, Arrow format, nullable */
-#define ARROW_EVENT_COLUMNS(X)                         \
-    X(event_id, "u", false)                            \
-    X(scenario_id, "u", false)                         \
-    X(plan_design_id, "u", false)                      \
-    X(random_seed, "l", false)                         \
-    X(employee_id, "u", false)                         \
-    X(event_type, "u", false)                          \
-    X(event_category, "u", false)                      \
-    X(event_date, "tdD", false)                        \
-    X(event_sequence, "i", false)                      \
-    X(level_id, "i", false)                            \
-    X(previous_level_id, "i", true)                    \
-    X(compensation_amount, MONEY, false)               \
-    X(previous_compensation, MONEY, true)              \
-    X(employee_deferral_rate, RATE, true)              \
-    X(prev_employee_deferral_rate, RATE, true)         \
-    X(employee_age, "i", false)                        \
-    X(employee_tenure, "i", false)                     \
-    X(age_band, "u", false)                            \
-    X(tenure_band, "u", false)                         \
-    X(event_probability, "g", true)                    \
-    X(created_at, "tsu:", false)                       \
-    X(simulation_year, "i", false)
-
-#define ARROW_SNAPSHOT_COLUMNS(X)                      \
-    X(employee_id, "u", false)                         \
-    X(employment_status, "u", false)                   \
-    X(birth_date, "tdD", false)                        \
-    X(hire_date, "tdD", false)                         \
-    X(termination_date, "tdD", true)                   \
-    X(level_id, "i", false)                            \
-    X(salary, MONEY, false)                            \
-    X(eligibility_date, "tdD", false)                  \
-    X(is_enrolled, "b", false)                         \
-    X(deferral_rate, RATE, false)                      \
-    X(enrollment_source, "u", true)                    \
-    X(ever_opted_out, "b", false)                      \
-    X(simulation_year, "i", false)
+/* The Arrow format of each column kind of wf_schema.h. */
+#define ARROW_FMT_STRING "u"
+#define ARROW_FMT_INT32 "i"
+#define ARROW_FMT_INT64 "l"
+#define ARROW_FMT_DATE "tdD"
+#define ARROW_FMT_MONEY "d:18,2"
+#define ARROW_FMT_RATE "d:9,4"
+#define ARROW_FMT_DOUBLE "g"
+#define ARROW_FMT_BOOL "b"
+#define ARROW_FMT_TIMESTAMP "tsu:"
 
 typedef struct col_spec {
     const char *name, *format;
     bool nullable;
 } col_spec;
 
-#define SPEC(name, format, nullable) {#name, format, nullable},
-static const col_spec event_cols[] = {ARROW_EVENT_COLUMNS(SPEC)};
-static const col_spec snapshot_cols[] = {ARROW_SNAPSHOT_COLUMNS(SPEC)};
+/* The columns of the Parquet files (wf_schema.h), then simulation_year,
+ * the files' partition, as a column. */
+#define SPEC(name, kind, nullable, ...) {#name, ARROW_FMT_##kind, nullable},
+static const col_spec event_cols[] = {
+    WF_EVENT_COLUMNS(SPEC) {"simulation_year", ARROW_FMT_INT32, false}};
+static const col_spec snapshot_cols[] = {
+    WF_SNAPSHOT_COLUMNS(SPEC) {"simulation_year", ARROW_FMT_INT32, false}};
 #undef SPEC
 
 #define EV_ENUM(name, ...) E_##name,
 #define SN_ENUM(name, ...) S_##name,
-enum { ARROW_EVENT_COLUMNS(EV_ENUM) E_COUNT };
-enum { ARROW_SNAPSHOT_COLUMNS(SN_ENUM) S_COUNT };
+enum { WF_EVENT_COLUMNS(EV_ENUM) E_simulation_year, E_COUNT };
+enum { WF_SNAPSHOT_COLUMNS(SN_ENUM) S_simulation_year, S_COUNT };
 #undef EV_ENUM
 #undef SN_ENUM
 
@@ -194,31 +169,72 @@ static bool fill_event_ids(wf_arrow_chunk *c, const wf_event_batch *b, const wf_
     return true;
 }
 
+/* A FIELD column (wf_schema.h) from its member: value i, or a null when
+ * the column is nullable and the member holds its kind's null. */
+static inline void put_field_i32(column *col, size_t i, int32_t v, bool is_null)
+{
+    ((int32_t *)col->buf[1])[i] = is_null ? 0 : v;
+    if (col->buf[0])
+        set_valid(col, i, !is_null);
+}
+
+static inline void put_field_i64(column *col, size_t i, int64_t v, bool is_null)
+{
+    ((int64_t *)col->buf[1])[i] = is_null ? 0 : v;
+    if (col->buf[0])
+        set_valid(col, i, !is_null);
+}
+
+static inline void put_field_dec(column *col, size_t i, int64_t v, bool is_null)
+{
+    put_dec(col, i, is_null ? 0 : v);
+    if (col->buf[0])
+        set_valid(col, i, !is_null);
+}
+
+static inline void put_field_f64(column *col, size_t i, double v, bool is_null)
+{
+    ((double *)col->buf[1])[i] = is_null ? 0 : v;
+    if (col->buf[0])
+        set_valid(col, i, !is_null);
+}
+
+static inline void put_field_bool(column *col, size_t i, bool v, bool is_null)
+{
+    (void)is_null;
+    if (v)
+        ((uint8_t *)col->buf[1])[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+#define PUT_INT32 put_field_i32
+#define PUT_DATE put_field_i32
+#define PUT_INT64 put_field_i64
+#define PUT_MONEY put_field_dec
+#define PUT_RATE put_field_dec
+#define PUT_DOUBLE put_field_f64
+#define PUT_BOOL put_field_bool
+
+/* Every FIELD column of a row, from the schema's lines alone; OWN columns
+ * are filled by hand below. */
+#define FILL_OWN(c, kind, nullable, src)
+#define FILL_FIELD(c, kind, nullable, src)                                \
+    do {                                                                  \
+        WF_FIELD_CTYPE_##kind v_ = (WF_FIELD_CTYPE_##kind)(src);          \
+        PUT_##kind(&col[c], i, v_, (nullable) && WF_FIELD_NULL_##kind(v_)); \
+    } while (0);
+#define EV_FILL(name, kind, nullable, dict, compared, how, member) \
+    FILL_##how(E_##name, kind, nullable, e->member)
+#define SN_FILL(name, kind, nullable, dict, compared, how, member) \
+    FILL_##how(S_##name, kind, nullable, s->member)
+
 static bool event_row(wf_arrow_chunk *c, const wf_event_batch *b, const wf_event *e,
                       size_t i, int64_t created_at_us)
 {
     column *col = c->col;
+    WF_EVENT_COLUMNS(EV_FILL)
     I64(E_random_seed)[i] = b->random_seed;
-    I32(E_event_date)[i] = e->date;
-    I32(E_event_sequence)[i] = e->seq;
-    I32(E_level_id)[i] = e->level;
     I32(E_previous_level_id)[i] = e->prev_level;
     set_valid(&col[E_previous_level_id], i, e->prev_level != 0);
-    put_dec(&col[E_compensation_amount], i, e->comp_cents);
-    bool has = e->prev_comp_cents != WF_NULL_I64;
-    put_dec(&col[E_previous_compensation], i, has ? e->prev_comp_cents : 0);
-    set_valid(&col[E_previous_compensation], i, has);
-    has = e->deferral_bp != WF_NULL_I32;
-    put_dec(&col[E_employee_deferral_rate], i, has ? e->deferral_bp : 0);
-    set_valid(&col[E_employee_deferral_rate], i, has);
-    has = e->prev_deferral_bp != WF_NULL_I32;
-    put_dec(&col[E_prev_employee_deferral_rate], i, has ? e->prev_deferral_bp : 0);
-    set_valid(&col[E_prev_employee_deferral_rate], i, has);
-    I32(E_employee_age)[i] = e->age;
-    I32(E_employee_tenure)[i] = e->tenure;
-    has = !isnan(e->probability);
-    F64(E_event_probability)[i] = has ? e->probability : 0;
-    set_valid(&col[E_event_probability], i, has);
     I64(E_created_at)[i] = created_at_us;
     I32(E_simulation_year)[i] = b->year;
     return put_cstr(&col[E_scenario_id], i, b->scenario_id) &&
@@ -248,12 +264,6 @@ wf_arrow_chunk *wf_arrow_events_chunk(const wf_event_batch *b, size_t first, siz
     return c;
 }
 
-static void put_bool(column *col, size_t i, bool v)
-{
-    if (v)
-        ((uint8_t *)col->buf[1])[i >> 3] |= (uint8_t)(1u << (i & 7));
-}
-
 wf_arrow_chunk *wf_arrow_snapshot_chunk(const wf_snapshot_batch *b, size_t first, size_t n)
 {
     wf_arrow_chunk *c = chunk_new(WF_ARROW_SNAPSHOT, n);
@@ -263,22 +273,14 @@ wf_arrow_chunk *wf_arrow_snapshot_chunk(const wf_snapshot_batch *b, size_t first
     bool ok = true;
     for (size_t i = 0; ok && i < n; i++) {
         const wf_snapshot_row *s = &b->rows[first + i];
-        I32(S_birth_date)[i] = s->birth_day;
-        I32(S_hire_date)[i] = s->hire_day;
-        bool term = s->termination_day != WF_NULL_I32;
-        I32(S_termination_date)[i] = term ? s->termination_day : 0;
-        set_valid(&col[S_termination_date], i, term);
-        I32(S_level_id)[i] = s->level;
-        put_dec(&col[S_salary], i, s->salary_cents);
-        I32(S_eligibility_date)[i] = s->eligibility_day;
-        put_bool(&col[S_is_enrolled], i, s->enrolled);
-        put_dec(&col[S_deferral_rate], i, s->deferral_bp);
-        put_bool(&col[S_ever_opted_out], i, s->ever_opted_out);
+        WF_SNAPSHOT_COLUMNS(SN_FILL)
         I32(S_simulation_year)[i] = b->year;
         set_valid(&col[S_enrollment_source], i, s->source != WF_SRC_NONE);
         I32(S_enrollment_source)[i + 1] = I32(S_enrollment_source)[i];
         ok = put_cstr(&col[S_employee_id], i, b->emp_ids[s->emp]) &&
-             put_cstr(&col[S_employment_status], i, s->active ? "active" : "terminated") &&
+             put_cstr(&col[S_employment_status], i,
+                      wf_employment_status_names[s->active ? WF_STATUS_ACTIVE
+                                                           : WF_STATUS_TERMINATED]) &&
              (s->source == WF_SRC_NONE ||
               put_cstr(&col[S_enrollment_source], i, wf_enrollment_source_names[s->source]));
     }
