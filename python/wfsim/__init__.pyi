@@ -38,5 +38,9 @@ def simulate(census: Any, config: Union[Config, _PathLike, Mapping[str, Any], No
              scenario: Optional[str] = ..., plan: Optional[str] = ...,
              threads: Optional[int] = ..., snapshots: bool = ...,
              tables: Optional[_PathLike] = ...) -> Result: ...
+def ensemble(census: Any, scenarios: Any, seeds: int = ..., out: _PathLike = ..., *,
+             first_seed: Optional[int] = ..., start: Optional[int] = ...,
+             end: Optional[int] = ..., threads: Optional[int] = ...,
+             tables: Optional[_PathLike] = ...) -> Path: ...
 def synthetic_census(n: int, seed: int = ..., *, start_year: int = ...,
                      path: Optional[_PathLike] = ...) -> Path: ...

@@ -382,7 +382,8 @@ int cmd_run(int argc, char **argv)
     }
     rc = rs.mode ? cli_run_sql(&rs) : cli_run_fast(&rs, cfg, tab, cen);
     if (rc == 0) {
-        static const char *const build[] = {"build", "--select", "+state", "metrics", NULL};
+        static const char *const build[] = {"build", "--select", "+state", "metrics",
+                                            "ensemble", NULL};
         rc = dbt_step(&rs, "dbt build (state, metrics, data tests)", "dbt_build", -1, build);
         if (rc != 0)
             fprintf(stderr, "wfsim run: the events in %s/events are complete and were "
