@@ -4,9 +4,11 @@
     r = wfsim.simulate("census.csv", "sim.yaml", start=2025, end=2029)
     pl.DataFrame(r.events)            # or pa.table(r.events), duckdb.sql("from ...")
 
-See ``help(wfsim.simulate)`` and docs/python.md. The compiled engine is
-loaded when one of its names is first used, so pure-Python parts of the
-package (``wfsim.errors``, ``wfsim.report``) import without it.
+See ``help(wfsim.simulate)`` and docs/python.md. ``wfsim.report`` turns a
+run or ensemble folder into report.html and report.xlsx (docs/report.md).
+The compiled engine is loaded when one of its names is first used, so
+pure-Python parts of the package (``wfsim.errors``, ``wfsim.report``, run
+from the source tree by ``wfsim report``) import without it.
 """
 
 from __future__ import annotations
