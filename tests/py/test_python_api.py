@@ -45,8 +45,8 @@ def census(tmp_path_factory, cli):
 
 
 @pytest.fixture(scope="module")
-def alt_config(shared):
-    return shared / "vectors/golden/alt_config.yaml"
+def alt_config(vectors):
+    return vectors / "golden/alt_config.yaml"
 
 
 @pytest.fixture(scope="module")
