@@ -16,20 +16,14 @@ static const char help[] =
     "(docs/config.md), which is what SQL mode receives. Errors name the key.\n"
     "\n"
     "  --config FILE   the YAML file (default: every default of MODEL.md)\n"
-    "  --start, --end, --seed, --scenario, --plan\n"
-    "                  override simulation.start_year, end_year, random_seed,\n"
-    "                  scenario_id, plan_design_id\n"
+    CLI_OVERRIDE_HELP
     "  --digest        print the SHA-256 of the canonical JSON instead\n";
 
 int cmd_config(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"config", required_argument, 0, 'c'},
-        {"start", required_argument, 0, 's'},
-        {"end", required_argument, 0, 'e'},
-        {"seed", required_argument, 0, 'r'},
-        {"scenario", required_argument, 0, 'S'},
-        {"plan", required_argument, 0, 'P'},
+        CLI_OVERRIDE_OPTIONS,
         {"digest", no_argument, 0, 'd'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
@@ -39,13 +33,10 @@ int cmd_config(int argc, char **argv)
     int digest = 0, c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (cli_override_option(&ov, c, optarg))
+            continue;
         switch (c) {
         case 'c': path = optarg; break;
-        case 's': cli_override(&ov, "simulation.start_year", optarg); break;
-        case 'e': cli_override(&ov, "simulation.end_year", optarg); break;
-        case 'r': cli_override(&ov, "simulation.random_seed", optarg); break;
-        case 'S': cli_override(&ov, "simulation.scenario_id", optarg); break;
-        case 'P': cli_override(&ov, "simulation.plan_design_id", optarg); break;
         case 'd': digest = 1; break;
         case 'h': fputs(help, stdout); return 0;
         default: return cli_usage("config", "unknown or incomplete option '%s'", argv[optind - 1]);

@@ -25,9 +25,7 @@ static const char help[] =
     "  --out DIR       output folder (its parent must exist)\n"
     "  --config FILE   YAML configuration (default: MODEL.md's defaults)\n"
     "  --tables DIR    parameter tables (default: the built-in copies of dbt/seeds)\n"
-    "  --start, --end, --seed, --scenario, --plan\n"
-    "                  override simulation.start_year, end_year, random_seed,\n"
-    "                  scenario_id, plan_design_id of the configuration\n"
+    CLI_OVERRIDE_HELP
     "  --threads N     worker threads (default: $WFSIM_THREADS, then the\n"
     "                  configuration's performance.threads, then all cores);\n"
     "                  the output does not depend on it\n"
@@ -66,11 +64,7 @@ int cmd_events(int argc, char **argv)
         {"config", required_argument, 0, 'c'},
         {"tables", required_argument, 0, 't'},
         {"out", required_argument, 0, 'o'},
-        {"start", required_argument, 0, 's'},
-        {"end", required_argument, 0, 'e'},
-        {"seed", required_argument, 0, 'r'},
-        {"scenario", required_argument, 0, 'S'},
-        {"plan", required_argument, 0, 'P'},
+        CLI_OVERRIDE_OPTIONS,
         {"threads", required_argument, 0, 'T'},
         {"snapshots", no_argument, 0, 'n'},
         {"debug-csv", no_argument, 0, 'd'},
@@ -85,17 +79,14 @@ int cmd_events(int argc, char **argv)
     int snapshots = 0, debug_csv = 0, quiet = 0, verbose = 0, c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "hqv", opts, NULL)) != -1) {
+        if (cli_override_option(&ov, c, optarg))
+            continue;
         int rc = 0;
         switch (c) {
         case 'C': census = optarg; break;
         case 'c': config = optarg; break;
         case 't': tables = optarg; break;
         case 'o': out = optarg; break;
-        case 's': cli_override(&ov, "simulation.start_year", optarg); break;
-        case 'e': cli_override(&ov, "simulation.end_year", optarg); break;
-        case 'r': cli_override(&ov, "simulation.random_seed", optarg); break;
-        case 'S': cli_override(&ov, "simulation.scenario_id", optarg); break;
-        case 'P': cli_override(&ov, "simulation.plan_design_id", optarg); break;
         case 'T': rc = cli_parse_long("events", "threads", optarg, 1, 1024, &threads); break;
         case 'n': snapshots = 1; break;
         case 'd': debug_csv = 1; break;

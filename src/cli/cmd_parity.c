@@ -17,6 +17,7 @@
 
 static const char help[] =
     "usage: wfsim parity --census FILE [--config FILE] [--out DIR] [--show N]\n"
+    "                    [--start Y] [--end Y] [--seed S] [--scenario ID] [--plan ID]\n"
     "                    [--threads N] [--quiet | --verbose]\n"
     "\n"
     "The parity gate: runs fast mode (the C engine) and SQL mode (dbt on DuckDB)\n"
@@ -29,6 +30,7 @@ static const char help[] =
     "  --census FILE   census CSV (MODEL.md 2.1)\n"
     "  --config FILE   YAML configuration (default: MODEL.md's defaults)\n"
     "  --out DIR       working folder (default: parity-out)\n"
+    CLI_OVERRIDE_HELP
     "  --show N        differing rows shown per side (default 10)\n"
     "  --threads N     engine threads\n"
     "  --quiet         print nothing but the verdict and errors\n"
@@ -88,6 +90,7 @@ int cmd_parity(int argc, char **argv)
         {"threads", required_argument, 0, 'T'},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
+        CLI_OVERRIDE_OPTIONS,
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -96,8 +99,11 @@ int cmd_parity(int argc, char **argv)
     const char *config = NULL, *census = NULL, *out = "parity-out", *show = "10";
     long threads = 0, shown;
     int c, rc = 0;
+    cli_overrides ov = {0};
     opterr = 0;
     while ((c = getopt_long(argc, argv, "hqv", opts, NULL)) != -1) {
+        if (cli_override_option(&ov, c, optarg))
+            continue;
         switch (c) {
         case 'c': config = optarg; break;
         case 'C': census = optarg; break;
@@ -117,7 +123,6 @@ int cmd_parity(int argc, char **argv)
     if (!census)
         return cli_usage("parity", "%s", "--census is required");
 
-    cli_overrides ov = {0};
     wf_config *cfg = NULL;
     if ((rc = cli_load_config(config, &ov, &cfg)) != 0)
         return rc;

@@ -30,6 +30,7 @@
 
 static const char help[] =
     "usage: wfsim run [--config FILE] [--census FILE | --employees N] [--out DIR]\n"
+    "                 [--start Y] [--end Y] [--seed S] [--scenario ID] [--plan ID]\n"
     "                 [--mode fast|sql] [--threads N] [--quiet | --verbose]\n"
     "\n"
     "Runs the whole job and prints a summary table per year:\n"
@@ -49,6 +50,7 @@ static const char help[] =
     "  --out DIR       the run's folder (default: out); it holds events/,\n"
     "                  wfsim.duckdb (dbt's database), logs/, metrics_summary.csv\n"
     "                  and run_summary.json\n"
+    CLI_OVERRIDE_HELP
     "  --mode M        fast or sql (default: the configuration's, else fast)\n"
     "  --threads N     engine threads (default: $WFSIM_THREADS, the\n"
     "                  configuration's, then all cores)\n"
@@ -313,6 +315,7 @@ int cmd_run(int argc, char **argv)
         {"threads", required_argument, 0, 'T'},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
+        CLI_OVERRIDE_OPTIONS,
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -325,8 +328,11 @@ int cmd_run(int argc, char **argv)
     const char *config = NULL, *census = NULL, *out = "out";
     long employees = 5000, threads = 0;
     int c;
+    cli_overrides ov = {0};
     opterr = 0;
     while ((c = getopt_long(argc, argv, "hqv", opts, NULL)) != -1) {
+        if (cli_override_option(&ov, c, optarg))
+            continue;
         int rc = 0;
         switch (c) {
         case 'c': config = optarg; break;
@@ -351,7 +357,6 @@ int cmd_run(int argc, char **argv)
     if (optind < argc)
         return cli_usage("run", "unexpected argument '%s'", argv[optind]);
 
-    cli_overrides ov = {0};
     wf_config *cfg = NULL;
     int rc = cli_load_config(config, &ov, &cfg);
     if (rc)

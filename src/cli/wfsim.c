@@ -92,26 +92,42 @@ int cli_choose_threads(const char *command, long flag, const wf_config *cfg,
     return 0;
 }
 
-void cli_override(cli_overrides *ov, const char *key, const char *value)
+int cli_override_option(cli_overrides *ov, int c, const char *arg)
 {
-    if (ov->n < (int)(sizeof ov->key / sizeof ov->key[0])) {
-        ov->key[ov->n] = key;
-        ov->value[ov->n] = value;
-        ov->n++;
+    static const struct {
+        int code;
+        const char *key, *option;
+    } map[] = {
+        {CLI_OPT_START, "simulation.start_year", "--start"},
+        {CLI_OPT_END, "simulation.end_year", "--end"},
+        {CLI_OPT_SEED, "simulation.random_seed", "--seed"},
+        {CLI_OPT_SCENARIO, "simulation.scenario_id", "--scenario"},
+        {CLI_OPT_PLAN, "simulation.plan_design_id", "--plan"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        if (map[i].code != c)
+            continue;
+        /* A repeated option replaces the earlier one and counts as the
+         * later override, so there is at most one entry per key. */
+        int j = 0;
+        while (j < ov->n && strcmp(ov->item[j].key, map[i].key) != 0)
+            j++;
+        if (j < ov->n)
+            memmove(&ov->item[j], &ov->item[j + 1], (size_t)(ov->n - j - 1) * sizeof ov->item[0]);
+        else
+            ov->n++;
+        ov->item[ov->n - 1] = (wf_config_override){map[i].key, arg, map[i].option};
+        return 1;
     }
+    return 0;
 }
 
 int cli_load_config(const char *path, const cli_overrides *ov, wf_config **out)
 {
     wf_error err = {0};
     wf_config *cfg = NULL;
-    wf_status st = wf_config_load(path, &cfg, &err);
-    for (int i = 0; st == WF_OK && i < ov->n; i++)
-        st = wf_config_set(cfg, ov->key[i], ov->value[i], &err);
-    if (st != WF_OK) {
-        wf_config_free(cfg);
+    if (wf_config_load_with(path, ov->item, (size_t)ov->n, &cfg, &err) != WF_OK)
         return cli_fail(&err);
-    }
     *out = cfg;
     return 0;
 }

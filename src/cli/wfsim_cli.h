@@ -37,12 +37,36 @@ int cli_choose_threads(const char *command, long flag, const wf_config *cfg,
 /* Configuration keys set from the command line (--start, --seed, ...). */
 typedef struct cli_overrides {
     int n;
-    const char *key[16], *value[16];
+    wf_config_override item[8];   /* one per key of CLI_OVERRIDE_OPTIONS */
 } cli_overrides;
 
-void cli_override(cli_overrides *ov, const char *key, const char *value);
-/* Loads path (NULL: defaults) and applies the overrides in order; on error
- * prints it and returns the exit code, else 0. */
+/* The options every command that loads a configuration takes to override
+ * simulation keys: entries for its getopt_long table, their help lines,
+ * and cli_override_option to record one. */
+enum { CLI_OPT_START = 0x1000, CLI_OPT_END, CLI_OPT_SEED, CLI_OPT_SCENARIO, CLI_OPT_PLAN };
+#define CLI_OVERRIDE_OPTIONS                                  \
+    {"start", required_argument, 0, CLI_OPT_START},           \
+    {"end", required_argument, 0, CLI_OPT_END},               \
+    {"seed", required_argument, 0, CLI_OPT_SEED},             \
+    {"scenario", required_argument, 0, CLI_OPT_SCENARIO},     \
+    {"plan", required_argument, 0, CLI_OPT_PLAN}
+#define CLI_OVERRIDE_HELP                                                          \
+    "  --start Y, --end Y   override simulation.start_year, end_year (plain\n"     \
+    "                  digits); every override is applied first, then\n"          \
+    "                  1900 <= start <= end <= 2200 is checked on the result\n"    \
+    "  --seed S        override simulation.random_seed (plain digits,\n"          \
+    "                  0..9223372036854775807)\n"                                  \
+    "  --scenario ID, --plan ID\n"                                               \
+    "                  override simulation.scenario_id, plan_design_id; the id\n" \
+    "                  is the text given (`--scenario 123` is \"123\"): 1-64\n"   \
+    "                  characters from A-Z a-z 0-9 _ . -\n"
+
+/* Records the override of option code c (one of CLI_OPT_*) with its text;
+ * returns 1 when c was one of them, else 0. */
+int cli_override_option(cli_overrides *ov, int c, const char *arg);
+/* Loads path (NULL: defaults), applies the overrides in order and checks
+ * the configuration's cross-key rules once on the result; on error prints
+ * it and returns the exit code, else 0. */
 int cli_load_config(const char *path, const cli_overrides *ov, wf_config **out);
 
 /* The path of `rel` inside the repository the running binary was built in

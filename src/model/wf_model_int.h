@@ -19,6 +19,9 @@
 
 #define WF_ID_MAX 64     /* employee, scenario and plan ids: 1..64 chars */
 #define WF_LABEL_MAX 63  /* band and segment labels */
+/* The largest salary of the model, in cents (MODEL.md 6: 2^53 - 1, so that
+ * every salary is exact as a double). */
+#define WF_SALARY_MAX_CENTS 9007199254740991LL
 
 typedef struct wf_md {   /* a month-day such as promotion_date "02-01" */
     int month, day;
