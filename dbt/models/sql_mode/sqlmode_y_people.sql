@@ -17,6 +17,7 @@
 {%- set scope = sqlmode_cfg('auto_escalation', 'scope') -%}
 {%- set cap = sqlmode_cfg('auto_escalation', 'cap_bp') | int -%}
 {%- set inc = sqlmode_cfg('auto_escalation', 'increment_bp') | int -%}
+{%- set top = "9007199254740991::DOUBLE" -%}  {#- the largest salary, cents (MODEL.md 6) -#}
 
 with exp_rank as (
     select employee_id,
@@ -76,16 +77,25 @@ promo as (
                  < least(1.0::DOUBLE, (w.promotion_base * w.promo_age_mult) * w.promo_tenure_mult) as promoted
     from w
 ),
-promo2 as (
+promo1 as (
     select promo.*,
            case when promoted then level_id + 1 else level_id end as level_after,
            case when promoted
-                then round(salary_cents::DOUBLE * (1.0::DOUBLE +
+                then salary_cents::DOUBLE * (1.0::DOUBLE +
                        ({{ sqlmode_lit('compensation', 'promotion_raise_mean', 'double') }}
                         + {{ sqlmode_lit('compensation', 'promotion_raise_spread', 'double') }}
-                          * (2.0::DOUBLE * {{ sqlmode_u(seed, 'employee_id', y, 'promotion_raise') }} - 1.0::DOUBLE))))::BIGINT
-                else salary_cents end as salary_promo
+                          * (2.0::DOUBLE * {{ sqlmode_u(seed, 'employee_id', y, 'promotion_raise') }} - 1.0::DOUBLE)))
+                end as x_promo
     from promo
+),
+-- a salary past 2^53 - 1 cents is never stored: it stays NULL and refuses
+-- the year below (salary_refusal)
+promo2 as (
+    select promo1.*,
+           promoted and not (x_promo <= {{ top }}) as promo_over,
+           case when not promoted then salary_cents
+                when x_promo <= {{ top }} then round(x_promo)::BIGINT end as salary_promo
+    from promo1
 ),
 -- 4.6 merit and cost of living
 merit as (
@@ -99,12 +109,31 @@ merit as (
     join {{ ref('sqlmode_p_levels') }} l on l.level_id = p.level_after
     join {{ ref('sqlmode_p_bands') }} b on b.level_id = p.level_after and b.simulation_year = {{ y }}
 ),
-merit2 as (
+merit1 as (
     select merit.*,
-           case when merit_eligible
-                then round(salary_promo::DOUBLE * ((1.0::DOUBLE + m) + {{ sqlmode_lit('compensation', 'cola_rate', 'double') }}))::BIGINT
-                else salary_promo end as salary_raise
+           salary_promo::DOUBLE * ((1.0::DOUBLE + m) + {{ sqlmode_lit('compensation', 'cola_rate', 'double') }}) as x_raise
     from merit
+),
+merit2 as (
+    select merit1.*,
+           merit_eligible and not promo_over and not (x_raise <= {{ top }}) as raise_over,
+           case when not merit_eligible then salary_promo
+                when x_raise <= {{ top }} then round(x_raise)::BIGINT end as salary_raise
+    from merit1
+),
+-- the first employee (id order, as the engine's rows) whose promotion or
+-- raise would exceed the largest salary; error() below stops the year
+salary_refusal as (
+    select 'SQL mode: employee ' || employee_id || ', year {{ y }}, '
+           || CASE WHEN promo_over THEN 'promotion'
+                   WHEN m > 0 THEN 'merit raise' ELSE 'cost-of-living raise' END
+           || ': ' || CAST(CASE WHEN promo_over THEN x_promo ELSE x_raise END AS VARCHAR)
+           || ' cents would exceed the model''s largest salary, 2^53 - 1 cents'
+           || ' (90071992547409.91 dollars)' as msg
+    from merit2
+    where promo_over or raise_over
+    order by employee_id
+    limit 1
 ),
 -- 4.7 eligibility, 4.8 enrollment
 enr as (
@@ -205,6 +234,7 @@ select {{ y }}::INTEGER as simulation_year,
        case when e.enr_event then e.enr_date else e.enrollment_date end as enr_date_end,
        e.ever_opted_out or e.oo_date is not null as opted_end,
        case when e.raised then e.salary_raise else e.salary_promo end as salary_end,
+       (select error(msg) from salary_refusal) as salary_check,
        -- an opt-out decided now but dated in y + 1
        case when e.opts_out and year(e.optout_date_new) = {{ y + 1 }} and e.exit_date is null
             then e.optout_date_new end as next_optout_date,
