@@ -131,7 +131,7 @@ clean:
 #                           ASan+UBSan; the C tests (threaded ones included)
 #                           and a 4-thread `wfsim events` under TSan
 
-FUZZ_TARGETS  = census config parquet
+FUZZ_TARGETS  = census config parquet tables
 FUZZ_SECONDS ?= 120
 FUZZ_CC      ?= clang
 FUZZ_BUILD    = $(BUILD)/fuzz-clang
