@@ -87,3 +87,16 @@ def test_generated_censuses_are_valid(wfsim, tmp_path):
         proc = randconfig.run([wfsim, "events", "--census", tmp_path / "c.csv", "--config",
                                tmp_path / "c.yaml", *over, "--out", tmp_path / "o", "--quiet"])
         assert proc.returncode in (0, 5), f"seed {seed}: {proc.stderr}"
+
+
+def test_parity_after_the_workforce_empties(wfsim, shared, tmp_path):
+    """An edge the generator found: growth -0.999999 leaves nobody at the
+    end of the first year; the next year starts empty in both modes (SQL
+    mode used to stop, finding no state rows of the year before)."""
+    cfg = tmp_path / "sim.yaml"
+    cfg.write_text("workforce:\n  target_growth_rate: -0.999999\n")
+    proc = randconfig.run([wfsim, "parity", "--census", shared / "vectors/golden/census.csv",
+                           "--config", cfg, "--end", "2026", "--out", tmp_path / "par"])
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "parity: IDENTICAL" in proc.stdout
+    assert "2026           0        0        0         0" in proc.stdout
