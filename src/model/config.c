@@ -632,18 +632,24 @@ static int find_section(const char *name)
     return -1;
 }
 
-/* Levenshtein distance of two short strings (capped at 127 characters). */
-static int edit_distance(const char *a, const char *b)
+/* Levenshtein distance of two short strings (capped at 127 characters),
+ * or `limit` when it is >= limit: the rows stop as soon as every entry
+ * reaches the limit, so a long misspelt key costs little against the keys
+ * it cannot match (the fuzzers spent most of their time here). */
+static int edit_distance(const char *a, const char *b, int limit)
 {
     int la = (int)strlen(a), lb = (int)strlen(b);
     if (la > 127) la = 127;
     if (lb > 127) lb = 127;
+    if (la - lb >= limit || lb - la >= limit)
+        return limit;
     int row[128];
     for (int j = 0; j <= lb; j++)
         row[j] = j;
     for (int i = 1; i <= la; i++) {
         int diag = row[0];
         row[0] = i;
+        int low = row[0];
         for (int j = 1; j <= lb; j++) {
             int up = row[j];
             int best = diag + (a[i - 1] != b[j - 1]);
@@ -651,19 +657,24 @@ static int edit_distance(const char *a, const char *b)
             if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
             row[j] = best;
             diag = up;
+            if (best < low)
+                low = best;
         }
+        if (low >= limit)
+            return limit;
     }
-    return row[lb];
+    return row[lb] < limit ? row[lb] : limit;
 }
 
-/* The valid dotted key nearest to `dotted` (a section when want_section). */
+/* The valid dotted key nearest to `dotted` (a section when want_section).
+ * Ties go to the first in table order. */
 static const char *nearest(const char *dotted, bool want_section)
 {
     const char *best = NULL;
     int best_d = 1 << 30;
     if (want_section) {
         for (size_t i = 0; i < N_SECTIONS; i++) {
-            int d = edit_distance(dotted, sections[i]);
+            int d = edit_distance(dotted, sections[i], best_d);
             if (d < best_d)
                 best_d = d, best = sections[i];
         }
@@ -671,13 +682,16 @@ static const char *nearest(const char *dotted, bool want_section)
     }
     const char *dot = strchr(dotted, '.');
     for (int i = 0; i < N_KEYS; i++) {
-        int d = edit_distance(dotted, keys[i].dotted);
-        int dn = edit_distance(dotted, keys[i].name) + 1;  /* section left out */
-        if (dn < d)
-            d = dn;
         /* the right name in the wrong section is the likeliest slip */
-        if (dot && strcmp(dot + 1, keys[i].name) == 0)
-            d = 0;
+        if (dot && strcmp(dot + 1, keys[i].name) == 0) {
+            if (best_d > 0)
+                best_d = 0, best = keys[i].dotted;
+            continue;
+        }
+        int d = edit_distance(dotted, keys[i].dotted, best_d);
+        int dn = edit_distance(dotted, keys[i].name, (d < best_d ? d : best_d) - 1) + 1;
+        if (dn < d)
+            d = dn;  /* section left out */
         if (d < best_d)
             best_d = d, best = keys[i].dotted;
     }
