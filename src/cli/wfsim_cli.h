@@ -51,9 +51,10 @@ enum { CLI_OPT_START = 0x1000, CLI_OPT_END, CLI_OPT_SEED, CLI_OPT_SCENARIO, CLI_
     {"scenario", required_argument, 0, CLI_OPT_SCENARIO},     \
     {"plan", required_argument, 0, CLI_OPT_PLAN}
 #define CLI_OVERRIDE_HELP                                                          \
-    "  --start Y, --end Y   override simulation.start_year, end_year (plain\n"     \
-    "                  digits); every override is applied first, then\n"          \
-    "                  1900 <= start <= end <= 2200 is checked on the result\n"    \
+    "  --start Y, --end Y\n"                                                    \
+    "                  override simulation.start_year, end_year (plain digits);\n"\
+    "                  every override is applied first, then 1900 <= start <=\n"  \
+    "                  end <= 2200 is checked on the result\n"                     \
     "  --seed S        override simulation.random_seed (plain digits,\n"          \
     "                  0..9223372036854775807)\n"                                  \
     "  --scenario ID, --plan ID\n"                                               \
