@@ -8,6 +8,7 @@
  * refused a state or a child step failed, 64 bad command line.
  * Messages go to stderr as "wfsim: FILE:LINE:COLUMN: what is wrong".
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,34 +93,112 @@ int cli_choose_threads(const char *command, long flag, const wf_config *cfg,
     return 0;
 }
 
-int cli_override_option(cli_overrides *ov, int c, const char *arg)
+int cli_run_environment(wf_run_options *opt)
 {
-    static const struct {
-        int code;
-        const char *key, *option;
-    } map[] = {
-        {CLI_OPT_START, "simulation.start_year", "--start"},
-        {CLI_OPT_END, "simulation.end_year", "--end"},
-        {CLI_OPT_SEED, "simulation.random_seed", "--seed"},
-        {CLI_OPT_SCENARIO, "simulation.scenario_id", "--scenario"},
-        {CLI_OPT_PLAN, "simulation.plan_design_id", "--plan"},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
-        if (map[i].code != c)
-            continue;
-        /* A repeated option replaces the earlier one and counts as the
-         * later override, so there is at most one entry per key. */
-        int j = 0;
-        while (j < ov->n && strcmp(ov->item[j].key, map[i].key) != 0)
-            j++;
-        if (j < ov->n)
-            memmove(&ov->item[j], &ov->item[j + 1], (size_t)(ov->n - j - 1) * sizeof ov->item[0]);
-        else
-            ov->n++;
-        ov->item[ov->n - 1] = (wf_config_override){map[i].key, arg, map[i].option};
-        return 1;
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(sde, &end, 10);
+        if (!*end && errno == 0 && v >= 0 && v < 253402300800LL) {
+            opt->created_at_set = 1;
+            opt->created_at_us = (int64_t)v * 1000000;
+        }
+    }
+    const char *z = getenv("WFSIM_ZSTD_LEVEL");
+    opt->zstd_level = 0;
+    if (z && *z) {
+        char *end;
+        errno = 0;
+        long n = strtol(z, &end, 10);
+        if (end == z || *end || errno || n < -7 || n > 19 || n == 0) {
+            wf_error err = {.status = WF_EINPUT};
+            snprintf(err.message, sizeof err.message,
+                     "WFSIM_ZSTD_LEVEL=%.900s: expected an integer from -7 to -1 or 1 to 19", z);
+            return cli_fail(&err);
+        }
+        opt->zstd_level = (int)n;
     }
     return 0;
+}
+
+int cli_parse_options(const char *command, const char *help, const cli_opt *opts,
+                      int argc, char **argv)
+{
+    enum { MAX_OPTS = 32, LONG_ONLY = 256 };
+    struct option lo[MAX_OPTS + 2];
+    char letters[2 * MAX_OPTS + 2] = "h";
+    size_t n = 0, nl = 1;
+    for (; opts[n].name; n++) {
+        if (n == MAX_OPTS)
+            abort(); /* a command's table, not input */
+        lo[n].name = opts[n].name;
+        lo[n].has_arg = opts[n].kind == CLI_FLAG ? no_argument : required_argument;
+        lo[n].flag = NULL;
+        lo[n].val = LONG_ONLY + (int)n;
+        if (opts[n].letter) {
+            letters[nl++] = opts[n].letter;
+            if (opts[n].kind != CLI_FLAG)
+                letters[nl++] = ':';
+        }
+    }
+    letters[nl] = '\0';
+    lo[n] = (struct option){"help", no_argument, NULL, 'h'};
+    lo[n + 1] = (struct option){0, 0, 0, 0};
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, letters, lo, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(help, stdout);
+            return CLI_HELP_SHOWN;
+        }
+        size_t k = n;
+        if (c >= LONG_ONLY)
+            k = (size_t)(c - LONG_ONLY);
+        else
+            for (size_t j = 0; j < n; j++)
+                if (opts[j].letter == c)
+                    k = j;
+        if (k >= n)
+            return cli_usage(command, "unknown or incomplete option '%s'", argv[optind - 1]);
+        const cli_opt *o = &opts[k];
+        int rc = 0;
+        switch (o->kind) {
+        case CLI_TEXT: *(const char **)o->dest = optarg; break;
+        case CLI_FLAG: *(int *)o->dest = 1; break;
+        case CLI_LONG: rc = cli_parse_long(command, o->name, optarg, o->min, o->max, o->dest); break;
+        case CLI_OVERRIDE: cli_override(o->dest, o->key, optarg, o->name); break;
+        }
+        if (rc)
+            return rc;
+    }
+    if (optind < argc)
+        return cli_usage(command, "unexpected argument '%s'", argv[optind]);
+    return 0;
+}
+
+void cli_override(cli_overrides *ov, const char *key, const char *value,
+                  const char *name)
+{
+    int j = 0;
+    while (j < ov->n && strcmp(ov->item[j].key, key) != 0)
+        j++;
+    if (j == (int)(sizeof ov->item / sizeof ov->item[0]))
+        abort(); /* more keys than the tables of the commands hold */
+    /* A repeated option replaces the earlier one and counts as the later
+     * override (the one a broken cross-key rule names). */
+    for (; j + 1 < ov->n; j++) {
+        ov->item[j] = ov->item[j + 1];
+        memcpy(ov->origin[j], ov->origin[j + 1], sizeof ov->origin[j]);
+    }
+    if (j == ov->n)
+        ov->n++;
+    snprintf(ov->origin[j], sizeof ov->origin[j], "--%s", name);
+    for (int i = 0; i < ov->n; i++)
+        ov->item[i].origin = ov->origin[i];
+    ov->item[j].key = key;
+    ov->item[j].value = value;
 }
 
 int cli_load_config(const char *path, const cli_overrides *ov, wf_config **out)

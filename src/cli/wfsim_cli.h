@@ -33,23 +33,49 @@ double cli_seconds(void);
  * configuration's performance.threads (0: all cores). 0 or 64. */
 int cli_choose_threads(const char *command, long flag, const wf_config *cfg,
                        int *out);
+/* The run options the library takes from the environment through the
+ * tool: created_at from $SOURCE_DATE_EPOCH (whole seconds from 0 up to
+ * year 9999; anything else is ignored, the wall clock is used), the ZSTD
+ * level from $WFSIM_ZSTD_LEVEL (-7..-1 or 1..19, else a message and exit
+ * status 2). 0 or the exit status. */
+int cli_run_environment(wf_run_options *opt);
 
-/* Configuration keys set from the command line (--start, --seed, ...). */
+/* Configuration keys set from the command line (--start, --seed, ...),
+ * in the order given; a repeated option replaces its earlier entry. */
 typedef struct cli_overrides {
     int n;
-    wf_config_override item[8];   /* one per key of CLI_OVERRIDE_OPTIONS */
+    wf_config_override item[8];   /* at most one per key */
+    char origin[8][40];           /* "--start": item[i].origin points here */
 } cli_overrides;
 
-/* The options every command that loads a configuration takes to override
- * simulation keys: entries for its getopt_long table, their help lines,
- * and cli_override_option to record one. */
-enum { CLI_OPT_START = 0x1000, CLI_OPT_END, CLI_OPT_SEED, CLI_OPT_SCENARIO, CLI_OPT_PLAN };
-#define CLI_OVERRIDE_OPTIONS                                  \
-    {"start", required_argument, 0, CLI_OPT_START},           \
-    {"end", required_argument, 0, CLI_OPT_END},               \
-    {"seed", required_argument, 0, CLI_OPT_SEED},             \
-    {"scenario", required_argument, 0, CLI_OPT_SCENARIO},     \
-    {"plan", required_argument, 0, CLI_OPT_PLAN}
+/* The options of one command, as a table that cli_parse_options reads:
+ * every command parses, rejects unknown options and stray arguments, and
+ * answers --help / -h the same way. */
+typedef enum cli_opt_kind {
+    CLI_TEXT,        /* const char **dest: the argument */
+    CLI_FLAG,        /* int *dest: set to 1 */
+    CLI_LONG,        /* long *dest: a whole number in [min, max] */
+    CLI_OVERRIDE     /* cli_overrides *dest: (key, the argument) */
+} cli_opt_kind;
+
+typedef struct cli_opt {
+    const char *name;    /* the long name, without "--"; NULL ends a table */
+    char letter;         /* a short form (-q), or 0 */
+    cli_opt_kind kind;
+    void *dest;
+    const char *key;     /* CLI_OVERRIDE: the configuration key */
+    long min, max;       /* CLI_LONG */
+} cli_opt;
+
+/* --start, --end, --seed, --scenario, --plan: the simulation section. */
+#define CLI_SIMULATION_OVERRIDES(ov)                                         \
+    {"start", 0, CLI_OVERRIDE, (ov), "simulation.start_year", 0, 0},         \
+    {"end", 0, CLI_OVERRIDE, (ov), "simulation.end_year", 0, 0},             \
+    {"seed", 0, CLI_OVERRIDE, (ov), "simulation.random_seed", 0, 0},         \
+    {"scenario", 0, CLI_OVERRIDE, (ov), "simulation.scenario_id", 0, 0},     \
+    {"plan", 0, CLI_OVERRIDE, (ov), "simulation.plan_design_id", 0, 0}
+
+/* Their help lines, the same in every command that takes them. */
 #define CLI_OVERRIDE_HELP                                                          \
     "  --start Y, --end Y\n"                                                    \
     "                  override simulation.start_year, end_year (plain digits);\n"\
@@ -62,12 +88,23 @@ enum { CLI_OPT_START = 0x1000, CLI_OPT_END, CLI_OPT_SEED, CLI_OPT_SCENARIO, CLI_
     "                  is the text given (`--scenario 123` is \"123\"): 1-64\n"   \
     "                  characters from A-Z a-z 0-9 _ . -\n"
 
-/* Records the override of option code c (one of CLI_OPT_*) with its text;
- * returns 1 when c was one of them, else 0. */
-int cli_override_option(cli_overrides *ov, int c, const char *arg);
+#define CLI_HELP_SHOWN (-1)
+
+/* Parses argv[1..argc) (argv[0] is the command name) against opts (at
+ * most 32, ended by a NULL name) plus --help / -h. Returns 0, or
+ * CLI_HELP_SHOWN after printing help to stdout (the command then exits
+ * 0), or 64 after a usage message naming the command (an unknown or
+ * incomplete option, a bad number, an argument that is not an option). */
+int cli_parse_options(const char *command, const char *help, const cli_opt *opts,
+                      int argc, char **argv);
+
+/* Records key = value, given as option `name` (without "--"). */
+void cli_override(cli_overrides *ov, const char *key, const char *value,
+                  const char *name);
 /* Loads path (NULL: defaults), applies the overrides in order and checks
- * the configuration's cross-key rules once on the result; on error prints
- * it and returns the exit code, else 0. */
+ * the configuration's cross-key rules once on the result
+ * (wf_config_load_with); on error prints it and returns the exit code,
+ * else 0. */
 int cli_load_config(const char *path, const cli_overrides *ov, wf_config **out);
 
 /* The path of `rel` inside the repository the running binary was built in

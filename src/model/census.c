@@ -40,6 +40,7 @@
 #include "wf_error.h"
 #include "wf_grow.h"
 #include "wf_model_int.h"
+#include "wf_sim.h"
 
 #define MAX_SALARY_CENTS WF_SALARY_MAX_CENTS
 #define BIG_CENSUS (4u << 20)     /* bytes from which arrays are sized up front */
@@ -200,15 +201,20 @@ static wf_status duplicate(const loader *l, const wf_csv_field *f, size_t first,
 }
 
 /* A-Z a-z 0-9 _ . - as a table: one load a character. */
-static const bool id_chars[256] = {
+const bool wf_id_chars[256] = {
     ['-'] = 1, ['.'] = 1, ['_'] = 1,
     ['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     ['A'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     ['a'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
 
-static bool id_char(unsigned char c)
+bool wf_id_valid(const char *s, size_t len)
 {
-    return id_chars[c];
+    if (len < 1 || len > WF_ID_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!wf_id_char((unsigned char)s[i]))
+            return false;
+    return true;
 }
 
 static wf_status grow_buf(void **p, size_t *cap, size_t need, size_t es, wf_error *err)
@@ -266,7 +272,7 @@ static wf_status check_id(const loader *l, const wf_csv_field *f, wf_error *err)
         return field_error(l, f, "employee_id", "'%.80s' is not 1-64 characters long",
                            f->s, err);
     for (size_t i = 0; i < f->len; i++)
-        if (!id_char((unsigned char)f->s[i]))
+        if (!wf_id_char((unsigned char)f->s[i]))
             return field_error(l, f, "employee_id",
                                "'%.80s' holds a character outside A-Z a-z 0-9 _ . -",
                                f->s, err);
@@ -752,6 +758,11 @@ done:
     free(l.emp);
     free(l.emp_entry);
     return st;
+}
+
+const char *wf_census_path(const wf_census *cen)
+{
+    return cen->path;
 }
 
 size_t wf_census_count(const wf_census *cen)
