@@ -116,7 +116,7 @@ static void run_model(const wf_tables *tab)
     FUZZ_CHECK(st == WF_OK || st == WF_EINPUT);
     if (st != WF_OK)
         return;
-    wf_sim_sink sink = {NULL, NULL, check_events, check_snapshot};
+    wf_sim_sink sink = {.on_events = check_events, .on_snapshot = check_snapshot};
     memset(&err, 0, sizeof err);
     st = wf_sim_run(cfg, tab, cen, 1, true, &sink, &err);
     FUZZ_CHECK(st == WF_OK || st == WF_ERUNTIME);
