@@ -25,7 +25,7 @@ promo2 as (
            promotion_may_draw
              and {{ sqlmode_u(seed, 'employee_id', y, 'promotion') }} < promo_p as promoted
     from promo
-)
+),
 promo3 as (
     select promo2.*,
            case when promoted
