@@ -143,9 +143,12 @@ def gen_config(rng):
     if maybe():
         g = edge_or_random(rng, -999_999, 500_000, extra=(0, 30_000, -500_000, -1))
         sec["workforce"].append(("target_growth_rate", spell_decimal(rng, g, 6)))
-    for key in ("termination_rate", "new_hire_termination_rate"):
+    # new-hire terminations stop at 0.9: hires are H = net / (1 - rate), so
+    # near 1 a case asks for a million hires per needed hire (valid, but
+    # hours in SQL mode); the loader's own edge (< 1) has its unit tests
+    for key, top in (("termination_rate", 999_999), ("new_hire_termination_rate", 900_000)):
         if maybe():
-            v = edge_or_random(rng, 0, 999_999, extra=(120_000, 250_000, 500_000))
+            v = edge_or_random(rng, 0, top, extra=(120_000, 250_000, 500_000))
             sec["workforce"].append((key, spell_decimal(rng, v, 6)))
     if maybe():
         sec["workforce"].append(("retirement_age", str(edge_or_random(rng, 40, 100, (65,)))))
