@@ -58,6 +58,21 @@ typedef struct wf_config wf_config;
 /* Loads a YAML configuration; path NULL gives every default of MODEL.md.
  * On success *out is owned by the caller (wf_config_free). */
 wf_status wf_config_load(const char *path, wf_config **out, wf_error *err);
+/* A command-line override: the dotted key, the text given, and how the
+ * user gave it (an option name such as "--start", for messages; NULL:
+ * "an override"). */
+typedef struct wf_config_override {
+    const char *key, *value, *origin;
+} wf_config_override;
+
+/* wf_config_load, then the overrides in order, then the cross-key rules
+ * once on the final values (1900 <= start_year <= end_year <= 2200, ...).
+ * An override's value is the text given, not YAML: an id is the text
+ * itself, checked by the id rule; integers and seeds are plain digits;
+ * other keys are typed as a plain YAML scalar. Errors name the override's
+ * origin, or the file's line and key. */
+wf_status wf_config_load_with(const char *path, const wf_config_override *ov, size_t n_ov,
+                              wf_config **out, wf_error *err);
 /* Sets one key from text, as if written in the YAML file ("simulation.
  * start_year", "2026"), then re-checks the cross-key rules. */
 wf_status wf_config_set(wf_config *cfg, const char *key, const char *value,
