@@ -1,5 +1,7 @@
 #!/bin/sh
 # `make bench`: the performance figures of issue 6 into bench/RESULTS.md,
+# then the Python package against the command and the Polars peer
+# (bench/bench_python.py, issue 16) into bench/python_results.json, then
 # the ensemble's (issue 14) into bench/ENSEMBLE.md, then where `wfsim run`'s
 # dbt build spends its time (issue 19) into bench/DBT.md.
 # Not a test: the figures depend on the machine and on what else runs on it.
@@ -8,5 +10,10 @@
 set -eu
 cd "$(dirname "$0")/.."
 .venv/bin/python bench/bench.py "$@"
+if [ "${1:-}" = "--quick" ]; then
+    .venv/bin/python bench/bench_python.py --employees 20000 --years 5 --rounds 1
+else
+    .venv/bin/python bench/bench_python.py
+fi
 .venv/bin/python bench/bench_ensemble.py "$@"
 exec .venv/bin/python bench/bench_dbt.py "$@"

@@ -15,9 +15,7 @@ static const char help[] =
     "(docs/config.md), which is what SQL mode receives. Errors name the key.\n"
     "\n"
     "  --config FILE   the YAML file (default: every default of the model)\n"
-    "  --start, --end, --seed, --scenario, --plan\n"
-    "                  override simulation.start_year, end_year, random_seed,\n"
-    "                  scenario_id, plan_design_id\n"
+    CLI_OVERRIDE_HELP
     "  --digest        print the SHA-256 of the canonical JSON instead\n";
 
 int cmd_config(int argc, char **argv)

@@ -24,9 +24,7 @@ static const char help[] =
     "  --out DIR       output folder (its parent must exist)\n"
     "  --config FILE   YAML configuration (default: the model's defaults, 2.2)\n"
     "  --tables DIR    parameter tables (default: the built-in copies of dbt/seeds)\n"
-    "  --start, --end, --seed, --scenario, --plan\n"
-    "                  override simulation.start_year, end_year, random_seed,\n"
-    "                  scenario_id, plan_design_id of the configuration\n"
+    CLI_OVERRIDE_HELP
     "  --threads N     worker threads (default: $WFSIM_THREADS, then the\n"
     "                  configuration's performance.threads, then all cores);\n"
     "                  the output does not depend on it\n"

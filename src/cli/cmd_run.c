@@ -29,6 +29,7 @@
 
 static const char help[] =
     "usage: wfsim run [--config FILE] [--census FILE | --employees N] [--out DIR]\n"
+    "                 [--start Y] [--end Y] [--seed S] [--scenario ID] [--plan ID]\n"
     "                 [--mode fast|sql] [--threads N] [--no-report]\n"
     "                 [--quiet | --verbose]\n"
     "\n"
@@ -50,6 +51,7 @@ static const char help[] =
     "  --out DIR       the run's folder (default: out); it holds events/,\n"
     "                  wfsim.duckdb (dbt's database), logs/, metrics_summary.csv,\n"
     "                  run_summary.json, report.html and report.xlsx\n"
+    CLI_OVERRIDE_HELP
     "  --mode M        fast or sql (default: the configuration's, else fast)\n"
     "  --threads N     engine threads (default: $WFSIM_THREADS, the\n"
     "                  configuration's, then all cores)\n"
@@ -473,6 +475,7 @@ int cmd_run(int argc, char **argv)
     const char *config = NULL, *census = NULL, *out = "out", *mode = NULL;
     long employees = 5000, threads = 0;
     int no_report = 0;
+    cli_overrides ov = {0};
     const cli_opt opts[] = {
         {"config", 0, CLI_TEXT, &config, NULL, 0, 0},
         {"census", 0, CLI_TEXT, &census, NULL, 0, 0},
@@ -480,6 +483,7 @@ int cmd_run(int argc, char **argv)
         {"out", 0, CLI_TEXT, &out, NULL, 0, 0},
         {"mode", 0, CLI_TEXT, &mode, NULL, 0, 0},
         {"threads", 0, CLI_LONG, &threads, NULL, 1, 1024},
+        CLI_SIMULATION_OVERRIDES(&ov),
         {"quiet", 'q', CLI_FLAG, &rs.quiet, NULL, 0, 0},
         {"verbose", 'v', CLI_FLAG, &rs.verbose, NULL, 0, 0},
         {"no-report", 0, CLI_FLAG, &no_report, NULL, 0, 0},
@@ -493,7 +497,6 @@ int cmd_run(int argc, char **argv)
     if (mode)
         rs.mode = !strcmp(mode, "sql");
 
-    cli_overrides ov = {0};
     wf_config *cfg = NULL;
     int rc = cli_load_config(config, &ov, &cfg);
     if (rc)
