@@ -606,7 +606,6 @@ static wf_status write_table(wf_table_writer *tw, const char *path,
     pq_options po = {
         .zstd_level = tw->opt.zstd_level,
         .created_by = "wfsim version " WF_VERSION,
-        .threads = 1, /* row groups come encoded: the workers are here */
     };
     w = pq_writer_open(fd, specs, ncols, &po);
     if (!w) {
