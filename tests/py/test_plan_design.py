@@ -23,7 +23,11 @@ DBT = os.path.join(ROOT, ".venv", "bin", "dbt")
 
 YEARS = "  start_year: 2025\n  end_year: 2026\n"
 BASE = "simulation:\n  scenario_id: base\n" + YEARS
-RICH = ("simulation:\n  scenario_id: rich\n  plan_design_id: rich\n" + YEARS
+# same plan_design_id as the baseline on purpose: only the section differs,
+# so the canonical configurations differ by scenario_id alone and the twin
+# test (assert_identical_scenario_differs_by_zero) must tell them apart by
+# their plan designs
+RICH = ("simulation:\n  scenario_id: rich\n" + YEARS
         + "plan_design:\n  match_formula: safe_harbor_enhanced\n  core_rate: 0.03\n"
         + "  vesting_core: graded_6\n  forfeiture_policy: pay_expenses\n")
 
@@ -57,7 +61,7 @@ def test_bad_plan_design_is_refused_naming_the_key(wfsim, tmp_path, text, key, l
 
 def test_plan_design_is_outside_the_digest(wfsim, tmp_path):
     cfg = tmp_path / "rich.yaml"
-    cfg.write_text(RICH.replace("simulation:\n  scenario_id: rich\n  plan_design_id: rich\n" + YEARS, ""))
+    cfg.write_text(RICH.replace("simulation:\n  scenario_id: rich\n" + YEARS, ""))
     a = run_wfsim(wfsim, "config", "--config", cfg).stdout
     b = run_wfsim(wfsim, "config").stdout
     assert a == b and "plan_design\"" not in a and "match_formula" not in a
