@@ -95,18 +95,23 @@ void cli_override(cli_overrides *ov, const char *key, const char *value);
  * prints it and returns the exit code, else 0. */
 int cli_load_config(const char *path, const cli_overrides *ov, wf_config **out);
 
-/* The path of `rel` inside the repository the running binary was built in
- * (BUILD/wfsim -> REPO/rel). 0 on success. */
+/* The path of `rel` inside wfsim's data folder (cli_locate.c): PREFIX/share/
+ * wfsim for an installed wfsim, else the source tree the binary was built in
+ * (BUILD/wfsim -> REPO/rel). 0 on success (the file need not exist). */
 int cli_repo_path(const char *rel, char *buf, size_t size);
+/* Finds `tool` (dbt, python) of wfsim's Python environment: $env_var, then
+ * $WFSIM_VENV/bin, the data folder's venv, then PATH. 0 with the program's
+ * path in buf, else WF_ERUNTIME after a message (naming `command`) that says
+ * what is missing, where it was looked for and how to install it (command
+ * NULL: the message starts "wfsim:"). */
+int cli_find_tool(const char *command, const char *tool, const char *env_var,
+                  char *buf, size_t size);
 /* Runs argv (argv[0] looked up in PATH when it has no slash) with stdin from
  * /dev/null and stdout+stderr into log_path (also to stderr when echo).
  * Returns the exit status, 128+signal, or -1 when it could not start. */
 int cli_spawn(char *const argv[], const char *log_path, int echo);
 /* After a failed step: prints the log's error lines (or its tail). */
 void cli_show_failure(const char *log_path);
-/* The Python interpreter for helper scripts: $WFSIM_PYTHON, else the
- * repository's .venv/bin/python, else python3 (looked up in PATH). */
-void cli_locate_python(char *buf, size_t size);
 /* Writes DIR/report.html and DIR/report.xlsx (python -m wfsim.report, its
  * output in DIR/logs/report.log); `wfsim run` and `wfsim ensemble` call it
  * at the end. 0 or an exit code, after a message. */
