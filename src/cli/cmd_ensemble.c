@@ -263,6 +263,17 @@ static char *ensemble_vars(const run_state *rs, const ens_args *a)
         s = append(s, &cap, json);
         free(json);
     }
+    s = append(s, &cap, "], \"wfsim_plan_designs\": [");
+    for (int i = 0; i < a->n; i++) {
+        char *json = wf_config_plan_design_json(a->cfg[i]);
+        if (!json) {
+            free(s);
+            return NULL;
+        }
+        s = append(s, &cap, i ? ", " : "");
+        s = append(s, &cap, json);
+        free(json);
+    }
     s = append(s, &cap, "], \"wfsim_thresholds\": [");
     for (int i = 0; i < a->n; i++) {
         s = append(s, &cap, i ? ", " : "");
