@@ -7,7 +7,16 @@
   employer match, core and cost (match + core). has_shortfall carries
   int_workforce_needs' flag (a year with a quota not met need not end at
   target).
+
+  With the var replicate_metrics_path (a Parquet file of this model's
+  rows, written by the batches of a distributed ensemble, docs/scaling.md)
+  the rows are read from it instead: the driver builds the distributions
+  from the metrics the batches computed, without their events.
 -#}
+{%- set from_file = var('replicate_metrics_path', '') %}
+{%- if from_file %}
+select * from read_parquet({{ state_sql_string(from_file) }})
+{%- else %}
 select
     {{ state_rep('w') }},
     w.simulation_year,
@@ -26,3 +35,4 @@ select
 from {{ ref('metrics_workforce_by_year') }} as w
 join {{ ref('metrics_compensation_by_year') }} as c using ({{ state_rep() }}, simulation_year)
 join {{ ref('metrics_plan_by_year') }} as p using ({{ state_rep() }}, simulation_year)
+{%- endif %}
