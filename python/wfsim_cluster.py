@@ -20,6 +20,7 @@ with its own arguments; Python callers use `ensemble(..., client=client)`.
 """
 import argparse
 import ctypes
+import json
 import math
 import os
 import shutil
@@ -155,9 +156,21 @@ def _count_rows(census):
         return max(0, sum(1 for line in f if line.strip()) - 1)
 
 
-def _merge_events(stage, batches):
-    """Moves every replicate's folder of every batch into STAGE/events."""
+def _merge_events(stage, batches, first_seed, seeds, seconds):
+    """Moves every replicate's folder of every batch into STAGE/events and
+    writes its ensemble_summary.json (the first batch's, for all the seeds)."""
     events = os.path.join(stage, "events")
+    os.makedirs(events, exist_ok=True)
+    first = os.path.join(stage, "batches", f"b{batches[0][0]:05d}", "events",
+                         "ensemble_summary.json")
+    with open(first) as f:
+        summary = json.load(f)
+    summary.update(first_seed=first_seed, n_seeds=seeds,
+                   replicates=len(summary.get("scenarios", [])) * seeds,
+                   wall_time_s=seconds, batches=len(batches))
+    with open(os.path.join(events, "ensemble_summary.json"), "w") as f:
+        json.dump(summary, f, indent=2)
+        f.write("\n")
     for index, _, _ in batches:
         src = os.path.join(stage, "batches", f"b{index:05d}", "events")
         for scenario in sorted(os.listdir(src)):
@@ -244,7 +257,7 @@ def ensemble(census, scenarios, *, client, seeds=1, seed=None, start=None, end=N
         tables = client.gather(futures)
         metrics = pa.concat_tables(tables).sort_by([(k, "ascending") for k in KEYS])
         pq.write_table(metrics, os.path.join(stage, "replicate_metrics.parquet"))
-        _merge_events(stage, batches)
+        _merge_events(stage, batches, first, seeds, time.monotonic() - t0)
         os.remove(os.path.join(stage, "batches", ".live"))
         args = [wfsim, "ensemble", *base_args, "--seed", str(first), "--seeds", str(seeds),
                 "--from-metrics", os.path.join(stage, "replicate_metrics.parquet"),
