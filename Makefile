@@ -37,11 +37,15 @@ BENCH_SRC = $(wildcard bench/*.c)
 BENCHES  = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 PYTHON   = .venv/bin/python
+# The Python package (docs/python.md): built with CMake through
+# scikit-build-core and installed into .venv whenever a source changes.
+PKG_SRC  = pyproject.toml CMakeLists.txt $(shell find python -name '*.py' -o -name '*.pyi' \
+           -o -name '*.c' 2>/dev/null) $(LIB_SRC) $(wildcard src/*/*.h include/*.h) $(SEEDS)
 SCHEMA_GEN = dbt/macros/wfsim_schema.sql python/wfsim_schema.py
 # Replaces $@ by $@.tmp when they differ; an equal copy is only touched.
 SCHEMA_PUT = if cmp -s $@.tmp $@; then rm $@.tmp; touch $@; else mv $@.tmp $@; fi
 
-.PHONY: all deps venv test check check-c check-py demo bench clean
+.PHONY: all deps venv test check check-c check-py demo bench clean python-package
 
 all: $(BUILD)/wfsim $(BUILD)/libwfsim.a $(TOOLS) $(BENCHES) $(SCHEMA_GEN)
 
@@ -107,7 +111,17 @@ venv: .venv/.installed
 check-c: $(BUILD)/wfsim_tests $(BUILD)/wfsim
 	$(BUILD)/wfsim_tests
 
-check-py: all
+# --no-build-isolation: scikit-build-core is pinned in requirements.txt, so
+# nothing is fetched; the CMake build folder (build/python/) is kept, so a
+# change recompiles only what changed.
+$(BUILD)/python-package.installed: $(PKG_SRC) .venv/.installed
+	@mkdir -p $(dir $@)
+	$(PYTHON) -m pip install -q --no-build-isolation --no-deps --disable-pip-version-check .
+	@touch $@
+
+python-package: $(BUILD)/python-package.installed
+
+check-py: all $(BUILD)/python-package.installed
 	WFSIM_BUILD=$(BUILD) $(PYTHON) -m pytest -q tests/py
 
 check: check-c check-py
@@ -126,7 +140,7 @@ demo:
 bench:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory venv
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all python-package
 	@sh bench/run.sh
 
 clean:

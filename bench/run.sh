@@ -1,10 +1,16 @@
 #!/bin/sh
 # `make bench`: the performance figures of issue 6 into bench/RESULTS.md,
-# then the ensemble's (issue 14) into bench/ENSEMBLE.md.
+# then the ensemble's (issue 14) into bench/ENSEMBLE.md, then the Python
+# package against the command and the Polars peer (bench/bench_python.py,
+# issue 16) into bench/python_results.json.
 # Not a test: the figures depend on the machine and on what else runs on it.
 # usage: bench/run.sh [--quick]   (build dir: $WFSIM_BUILD, else $BUILD, else build)
 # --quick: fewer repetitions and no 1,000,000-employee runs (a smoke run).
 set -eu
 cd "$(dirname "$0")/.."
 .venv/bin/python bench/bench.py "$@"
-exec .venv/bin/python bench/bench_ensemble.py "$@"
+.venv/bin/python bench/bench_ensemble.py "$@"
+if [ "${1:-}" = "--quick" ]; then
+    exec .venv/bin/python bench/bench_python.py --employees 20000 --years 5 --rounds 1
+fi
+exec .venv/bin/python bench/bench_python.py

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Installs the Debian packages wfsim builds against, when they are missing,
-# plus any package named as an argument (`make fuzz` asks for clang).
+# plus any package named as an argument (`make fuzz` asks for clang). cmake,
+# ninja-build and python3-dev build the Python package (docs/python.md).
 # Needs root (apt-get); as another user it names the command to run.
 set -eu
-need="gcc make libc6-dev libzstd-dev libyaml-dev nettle-dev time $*"
+need="gcc make libc6-dev libzstd-dev libyaml-dev nettle-dev time cmake ninja-build python3-dev $*"
 missing=""
 for p in $need; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

@@ -1,7 +1,9 @@
 /*
  * census.c - the census CSV of MODEL.md 2.1 (wf_census_load).
  *
- * The file is read whole by wf_csv and walked row by row. Columns are found
+ * The file is read whole by wf_csv and walked row by row (the rows of an
+ * Arrow table come the same way, as text, from census_arrow.c: one row
+ * loop, census_rows.h, judges both). Columns are found
  * by name, case-insensitively, through the CENSUS_COLS table (name, alias,
  * required); a recognised column twice, or a name beside its alias, is an
  * error, unknown columns are ignored. Each row is checked where it stands
@@ -41,6 +43,7 @@
 #include "wf_grow.h"
 #include "wf_model_int.h"
 #include "wf_sim.h"
+#include "census_rows.h"
 
 #define MAX_SALARY_CENTS 9007199254740991LL   /* 2^53 - 1 */
 #define BIG_CENSUS (4u << 20)     /* bytes from which arrays are sized up front */
@@ -659,13 +662,13 @@ static wf_status room_for_one(loader *l, wf_error *err)
     return WF_OK;
 }
 
-static wf_status read_rows(loader *l, wf_csv *csv, wf_error *err)
+static wf_status read_rows(loader *l, const wf_census_rows *src, wf_error *err)
 {
     wf_csv_field *row;
     size_t n;
+    long line;
     wf_status st;
-    while ((st = wf_csv_next(csv, &row, &n, err)) == WF_OK && n > 0) {
-        long line = wf_csv_record_line(csv);
+    while ((st = src->next(src->ctx, &row, &n, &line, err)) == WF_OK && n > 0) {
         const wf_csv_field *id = &row[l->col[C_ID]];
         size_t entry = 0;
         bool skip = false;
@@ -697,13 +700,52 @@ static wf_status read_rows(loader *l, wf_csv *csv, wf_error *err)
 }
 /* ---- public ------------------------------------------------------------------------ */
 
+/* The CSV file as a row source. */
+typedef struct csv_src {
+    wf_csv *csv;
+} csv_src;
+
+static wf_status csv_next(void *ctx, wf_csv_field **row, size_t *n, long *line,
+                          wf_error *err)
+{
+    csv_src *c = ctx;
+    wf_status st = wf_csv_next(c->csv, row, n, err);
+    *line = wf_csv_record_line(c->csv);
+    return st;
+}
+
+static void csv_sizes(void *ctx, size_t *rows, size_t *bytes)
+{
+    csv_src *c = ctx;
+    if (wf_csv_size(c->csv) >= BIG_CENSUS) {
+        /* each id and its NUL fit in the bytes of its field and delimiter */
+        *rows = wf_csv_records_left(c->csv);
+        *bytes = wf_csv_size(c->csv) + 1;
+    }
+}
+
 wf_status wf_census_load(const char *path, const wf_config *cfg, const wf_tables *tab,
                          wf_census **out, wf_error *err)
 {
     *out = NULL;
+    csv_src c = {NULL};
+    wf_status st = wf_csv_open(path, &c.csv, err);
+    if (st == WF_OK) {
+        wf_census_rows src = {&c, csv_next, csv_sizes};
+        st = wf_census_load_rows(path, path, &src, cfg, tab, out, err);
+    }
+    wf_csv_close(c.csv);
+    return st;
+}
+
+wf_status wf_census_load_rows(const char *name, const char *label,
+                              const wf_census_rows *src, const wf_config *cfg,
+                              const wf_tables *tab, wf_census **out, wf_error *err)
+{
+    *out = NULL;
     loader l;
     memset(&l, 0, sizeof l);
-    l.path = path;
+    l.path = name;
     l.tab = tab;
     wf_tables *own_tab = NULL;
     int start_year = cfg ? cfg->start_year : 2025;
@@ -711,29 +753,28 @@ wf_status wf_census_load(const char *path, const wf_config *cfg, const wf_tables
     wf_date_to_ymd(l.census_day, &l.census_y, &l.census_m, &l.census_d);
     wf_decimal_parse("0", 1, &l.zero);
     wf_decimal_parse("1", 1, &l.one);
-    wf_csv *csv = NULL;
     wf_census *cen = NULL;
     wf_csv_field *h;
     size_t n;
+    long hline;
     wf_status st = WF_OK;
     if (!tab && (st = wf_tables_load(NULL, &own_tab, err)) == WF_OK)
         l.tab = own_tab;
-    if (st == WF_OK)
-        st = wf_csv_open(path, &csv, err);
-    if (st == WF_OK && (st = wf_csv_next(csv, &h, &n, err)) == WF_OK && n == 0)
-        st = wf_error_set(err, WF_EINPUT, path, 1, 0, "empty file: expected a header row");
+    if (st == WF_OK && (st = src->next(src->ctx, &h, &n, &hline, err)) == WF_OK && n == 0)
+        st = wf_error_set(err, WF_EINPUT, name, 1, 0, "empty file: expected a header row");
     if (st == WF_OK)
         st = map_header(&l, h, n, err);
-    if (st == WF_OK && wf_csv_size(csv) >= BIG_CENSUS) {
-        /* each id and its NUL fit in the bytes of its field and delimiter */
-        reserve(&l, wf_csv_records_left(csv), wf_csv_size(csv) + 1);
-    }
+    size_t rows = 0, bytes = 0;
+    if (st == WF_OK && src->sizes)
+        src->sizes(src->ctx, &rows, &bytes);
+    if (rows)
+        reserve(&l, rows, bytes);
     if (st == WF_OK)
-        st = read_rows(&l, csv, err);
+        st = read_rows(&l, src, err);
     if (st == WF_OK && l.n_emp == 0)
-        st = wf_error_set(err, WF_EINPUT, path, 0, 0,
+        st = wf_error_set(err, WF_EINPUT, name, 0, 0,
                           "no active employee: a census needs at least one");
-    if (st == WF_OK && (!(cen = calloc(1, sizeof *cen)) || !(cen->path = strdup(path))))
+    if (st == WF_OK && (!(cen = calloc(1, sizeof *cen)) || !(cen->path = strdup(label))))
         st = wf_error_nomem(err, "census");
     if (st != WF_OK)
         goto done;
@@ -750,7 +791,6 @@ done:
     wf_tables_free(own_tab);
     if (cen)
         wf_census_free(cen);
-    wf_csv_close(csv);
     free(l.arena);
     free(l.entry_off);
     free(l.entry_line);
