@@ -997,21 +997,13 @@ wf_config *wf_config_copy(const wf_config *cfg)
 {
     wf_config *copy = malloc(sizeof *copy);
     if (copy)
-        *copy = *cfg;
+        *copy = *cfg; /* a flat struct: ids are arrays, nothing is shared */
     return copy;
 }
 
 void wf_config_free(wf_config *cfg)
 {
     free(cfg);
-}
-
-wf_config *wf_config_copy(const wf_config *cfg)
-{
-    wf_config *c = malloc(sizeof *c);
-    if (c)
-        *c = *cfg; /* a flat struct: ids are arrays, nothing is shared */
-    return c;
 }
 
 int32_t wf_config_ae_cutoff(const wf_config *cfg)
