@@ -6,11 +6,13 @@
 
 See ``help(wfsim.simulate)`` and docs/python.md. The compiled engine is
 loaded when one of its names is first used, so pure-Python parts of the
-package (``wfsim.errors``, ``wfsim.report``) import without it.
+package (``wfsim.errors``, ``wfsim.report``, ``wfsim.ensemble``, which runs
+the ``wfsim`` command, here or on a Dask cluster) import without it.
 """
 
 from __future__ import annotations
 
+from .cluster import EnsembleError, ensemble
 from .errors import (FileError, InputError, ModelError, OutOfMemoryError, UsageError,
                      WfsimError)
 
@@ -19,7 +21,7 @@ __version__ = "0.1.0"
 _API = ("Config", "Result", "Table", "load_config", "simulate", "synthetic_census")
 
 __all__ = ["WfsimError", "InputError", "FileError", "OutOfMemoryError", "ModelError",
-           "UsageError", *_API]
+           "UsageError", "EnsembleError", "ensemble", *_API]
 
 
 def __getattr__(name: str):

@@ -1,7 +1,7 @@
 # Type stubs of the wfsim package (the names __getattr__ loads lazily).
 import os
 from pathlib import Path
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Mapping, Optional, Sequence, Union
 
 from .errors import (FileError as FileError, InputError as InputError,
                      ModelError as ModelError, OutOfMemoryError as OutOfMemoryError,
@@ -40,3 +40,13 @@ def simulate(census: Any, config: Union[Config, _PathLike, Mapping[str, Any], No
              tables: Optional[_PathLike] = ...) -> Result: ...
 def synthetic_census(n: int, seed: int = ..., *, start_year: int = ...,
                      path: Optional[_PathLike] = ...) -> Path: ...
+
+class EnsembleError(Exception):
+    message: str
+    status: int
+
+def ensemble(census: _PathLike, scenarios: Union[_PathLike, Sequence[_PathLike]], *,
+             seeds: int = ..., seed: Optional[int] = ..., start: Optional[int] = ...,
+             end: Optional[int] = ..., out: _PathLike = ..., client: Any = ...,
+             batch_size: Optional[int] = ..., threads: Optional[int] = ...,
+             quiet: bool = ..., wfsim: Optional[_PathLike] = ...) -> dict[str, Any]: ...

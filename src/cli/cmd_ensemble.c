@@ -376,7 +376,7 @@ static void write_run_summary(const run_state *rs, const ens_args *a, int rc)
 
 /* ---- on a Dask cluster -------------------------------------------------------- */
 
-/* Hands the whole command line to the Python driver (python/wfsim_cluster.py,
+/* Hands the whole command line to the Python driver (python/wfsim/cluster.py,
  * run by the repository's .venv or $WFSIM_PYTHON), which checks the inputs
  * with --check, runs the batches on the cluster and the marts with
  * --from-metrics. It replaces this process; returns only when it cannot. */
@@ -412,7 +412,7 @@ static int run_on_cluster(int argc, char **argv)
     int k = 0;
     args[k++] = python;
     args[k++] = "-m";
-    args[k++] = "wfsim_cluster";
+    args[k++] = "wfsim.cluster";
     for (int i = 1; i < argc; i++)
         args[k++] = argv[i];
     args[k] = NULL;

@@ -15,8 +15,12 @@ differences, threshold probabilities and summary as a local run does;
 finally STAGE replaces the output folder whole. Anything failing before
 that leaves the output folder as it was. docs/scaling.md tells the rest.
 
-The CLI (`wfsim ensemble ... --cluster ADDR`) execs `python -m wfsim_cluster`
-with its own arguments; Python callers use `ensemble(..., client=client)`.
+The CLI (`wfsim ensemble ... --cluster ADDR`) execs `python -m wfsim.cluster`
+with its own arguments; Python callers use `wfsim.ensemble(..., client=client)`
+(without a client, `wfsim.ensemble` runs the `wfsim ensemble` command here).
+This module is pure Python: it needs the `wfsim` command (WFSIM_BIN, else
+build/wfsim of the source tree, else `wfsim` on PATH), not the compiled
+extension.
 """
 import argparse
 import ctypes
@@ -30,8 +34,6 @@ import sys
 import time
 import uuid
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 #: employee-years of work per batch that the default batch size aims at:
 #: large enough that a batch's fixed cost (the dbt build's start, about 5 s)
@@ -41,7 +43,7 @@ BATCH_EMPLOYEE_YEARS = 20_000_000
 
 KEYS = ["scenario_id", "plan_design_id", "random_seed", "simulation_year"]
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 class EnsembleError(Exception):
@@ -103,6 +105,7 @@ def run_batch(wfsim, base_args, index, first_seed, count, stage, threads, env):
     into a fresh staging folder, renamed to STAGE/batches/bNNNNN; returns the
     batch's fct_replicate_metrics rows (a pyarrow Table)."""
     import duckdb
+    import pyarrow.parquet as pq
 
     live = os.path.join(stage, "batches", ".live")
     if not os.path.exists(live):  # the driver has given up: do nothing
@@ -133,6 +136,13 @@ def run_batch(wfsim, base_args, index, first_seed, count, stage, threads, env):
     finally:
         con.close()
     pq.write_table(table, os.path.join(attempt, "replicate_metrics.parquet"))
+    try:
+        from distributed import get_worker
+        where = str(get_worker().name)
+    except (ImportError, ValueError):
+        where = os.uname().nodename
+    with open(os.path.join(attempt, "worker.txt"), "w") as f:
+        f.write(where + "\n")
     # the batch's database (its state models) is not needed any more: the
     # driver's marts come from the metrics; its logs and dbt results stay
     os.remove(db)
@@ -194,20 +204,44 @@ def _publish(stage, out):
         os.rename(stage, out)
 
 
-def ensemble(census, scenarios, *, client, seeds=1, seed=None, start=None, end=None,
-             out="ens", batch_size=None, threads=None, quiet=True, wfsim=None):
-    """Runs an ensemble's replicates on the Dask cluster of `client` and
-    builds its marts into `out`, exactly as `wfsim ensemble` does locally.
+def find_wfsim(wfsim=None):
+    """The `wfsim` command: wfsim, else $WFSIM_BIN, else build/wfsim of the
+    source tree, else `wfsim` on PATH."""
+    for candidate in (wfsim, os.environ.get("WFSIM_BIN"), os.path.join(ROOT, "build", "wfsim")):
+        if candidate and os.access(candidate, os.X_OK):
+            return os.path.abspath(candidate)
+    found = shutil.which("wfsim")
+    if not found:
+        raise EnsembleError("cannot find the wfsim command (set WFSIM_BIN)", 3)
+    return found
 
-    census, scenarios (a list of YAML files, the first the baseline) and out
-    must be paths every worker sees. Returns a dict: out, first_seed, seeds,
-    batch_size, batches. Raises EnsembleError (with .status) on failure;
-    then `out` is as it was."""
-    import cloudpickle
-    from distributed import wait
 
-    wfsim = os.path.abspath(wfsim or os.environ.get("WFSIM_BIN")
-                            or os.path.join(ROOT, "build", "wfsim"))
+def ensemble(census, scenarios, *, seeds=1, seed=None, start=None, end=None, out="ens",
+             client=None, batch_size=None, threads=None, quiet=True, wfsim=None):
+    """Runs every scenario with the same seeds and builds the ensemble's
+    marts into `out` (docs/dbt.md): with `client` (a dask.distributed
+    Client), its replicates run as batches of seeds on that cluster;
+    without, the `wfsim ensemble` command runs them here. Either way the
+    marts are the same (docs/scaling.md).
+
+    census: the census CSV; scenarios: YAML configuration files, the first
+    the baseline; seeds: seeds per scenario, from `seed` (default: the
+    baseline's random_seed); start, end: override every scenario's years;
+    batch_size: seeds per Dask task (default from the workforce size);
+    threads: replicates at once per batch (or locally). With a client,
+    census, scenarios and out must be paths every worker sees.
+
+    Returns a dict: out, first_seed, seeds, batch_size, batches (batch_size
+    and batches are None for a local run). Raises EnsembleError (status =
+    the command's exit status: 2 bad input, 3 files or an unreachable
+    scheduler, 5 dbt, 64 an object-storage URL); then `out` is as it was."""
+    if isinstance(scenarios, (str, os.PathLike)):
+        scenarios = [scenarios]
+    for what, path in (("out", out), ("census", census), *(("scenario", x) for x in scenarios)):
+        if "://" in str(path):
+            raise EnsembleError(f"{what} {path}: object storage URLs are not supported; give a "
+                                "path on a file system every worker sees (docs/scaling.md)", 64)
+    wfsim = find_wfsim(wfsim)
     census = os.path.abspath(census)
     base_args = ["--census", census]
     for s in scenarios:
@@ -216,6 +250,35 @@ def ensemble(census, scenarios, *, client, seeds=1, seed=None, start=None, end=N
         base_args += ["--start", str(start)]
     if end is not None:
         base_args += ["--end", str(end)]
+    if client is None:
+        return _ensemble_here(wfsim, base_args, seeds, seed, out, threads, quiet)
+    return _ensemble_on(client, wfsim, base_args, census, seeds, seed, out, batch_size,
+                        threads, quiet)
+
+
+def _ensemble_here(wfsim, base_args, seeds, seed, out, threads, quiet):
+    info = _check(wfsim, base_args, seed, seeds)
+    args = [wfsim, "ensemble", *base_args, "--seeds", str(seeds), "--seed",
+            str(info["first_seed"]), "--out", str(out)]
+    if threads:
+        args += ["--threads", str(threads)]
+    if quiet:
+        args.append("--quiet")
+    proc = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=quiet, text=True)
+    if proc.returncode != 0:
+        raise EnsembleError(_last_lines(proc.stderr) if quiet else "wfsim ensemble failed",
+                            proc.returncode)
+    return {"out": os.path.abspath(out), "first_seed": info["first_seed"], "seeds": seeds,
+            "batch_size": None, "batches": None}
+
+
+def _ensemble_on(client, wfsim, base_args, census, seeds, seed, out, batch_size, threads,
+                 quiet):
+    import cloudpickle
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from distributed import wait
+
     info = _check(wfsim, base_args, seed, seeds)
     first = info["first_seed"]
     years = info["end_year"] - info["start_year"] + 1
