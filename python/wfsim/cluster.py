@@ -32,6 +32,7 @@ import signal
 import subprocess
 import sys
 import time
+import types
 import uuid
 
 
@@ -125,9 +126,11 @@ def run_batch(wfsim, base_args, index, first_seed, count, stage, threads, env):
         return None
     if proc.returncode != 0:
         shutil.rmtree(attempt, ignore_errors=True)
-        raise EnsembleError(f"batch {index} (seeds {first_seed}..{first_seed + count - 1}) "
-                            f"failed on {os.uname().nodename}:\n"
-                            + _last_lines(proc.stderr + proc.stdout), proc.returncode)
+        # a builtin exception: the scheduler and the driver unpickle it
+        # without this module; args are (message, exit status)
+        raise RuntimeError(f"batch {index} (seeds {first_seed}..{first_seed + count - 1}) "
+                           f"failed on {os.uname().nodename}:\n"
+                           + _last_lines(proc.stderr + proc.stdout), proc.returncode)
     db = os.path.join(attempt, "wfsim.duckdb")
     con = duckdb.connect(db, read_only=True)
     try:
@@ -148,6 +151,17 @@ def run_batch(wfsim, base_args, index, first_seed, count, stage, threads, env):
     os.remove(db)
     _replace_dir(attempt, final)
     return table
+
+
+def _by_value(fn):
+    """A copy of fn that plain pickle cannot find by name, so Dask sends it
+    with cloudpickle, by value (this module is registered for that): the
+    scheduler and workers need not have this module."""
+    copy = types.FunctionType(fn.__code__, fn.__globals__, fn.__name__, fn.__defaults__,
+                              fn.__closure__)
+    copy.__qualname__ = fn.__qualname__ + "_by_value"
+    copy.__doc__ = fn.__doc__
+    return copy
 
 
 def _check(wfsim, base_args, seed, seeds):
@@ -299,7 +313,8 @@ def _ensemble_on(client, wfsim, base_args, census, seeds, seed, out, batch_size,
     # the workers need not have this module installed
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
     token = uuid.uuid4().hex[:12]
-    futures = [client.submit(run_batch, wfsim, base_args, i, s, n, stage, threads, env,
+    task = _by_value(run_batch)
+    futures = [client.submit(task, wfsim, base_args, i, s, n, stage, threads, env,
                              key=f"wfsim-batch-{token}-{i:05d}", pure=False, retries=0)
                for i, s, n in batches]
     try:
@@ -311,8 +326,9 @@ def _ensemble_on(client, wfsim, base_args, census, seeds, seed, out, batch_size,
                 if f.status == "error":
                     err = f.exception()
                     client.cancel(futures)
-                    status = getattr(err, "status", 5)
-                    raise EnsembleError(str(err), status if isinstance(status, int) else 5)
+                    if len(err.args) == 2 and isinstance(err.args[1], int):
+                        raise EnsembleError(str(err.args[0]), err.args[1])
+                    raise EnsembleError(f"{type(err).__name__}: {err}", 5)
             pending = list(pending)
             if not quiet:
                 print(f"wfsim ensemble: {len(futures) - len(pending)}/{len(futures)} batches "
@@ -321,7 +337,14 @@ def _ensemble_on(client, wfsim, base_args, census, seeds, seed, out, batch_size,
         metrics = pa.concat_tables(tables).sort_by([(k, "ascending") for k in KEYS])
         pq.write_table(metrics, os.path.join(stage, "replicate_metrics.parquet"))
         _merge_events(stage, batches, first, seeds, time.monotonic() - t0)
-        os.remove(os.path.join(stage, "batches", ".live"))
+        # what killed attempts left (and the marker): not part of the output
+        for name in os.listdir(os.path.join(stage, "batches")):
+            if name.startswith("."):
+                path = os.path.join(stage, "batches", name)
+                if os.path.isdir(path):
+                    shutil.rmtree(path, ignore_errors=True)
+                else:
+                    os.remove(path)
         args = [wfsim, "ensemble", *base_args, "--seed", str(first), "--seeds", str(seeds),
                 "--from-metrics", os.path.join(stage, "replicate_metrics.parquet"),
                 "--out", stage]

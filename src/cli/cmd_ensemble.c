@@ -33,6 +33,7 @@ static const char help[] =
     "                      [--threads N] [--out DIR] [--events-only]\n"
     "                      [--quiet | --verbose]\n"
     "                      [--cluster tcp://HOST:PORT [--batch-size N]]\n"
+    "                      [--check | --from-metrics FILE]\n"
     "\n"
     "Runs every scenario with the same N seeds (common random numbers: with\n"
     "one seed, two scenarios differ only by their parameters), all replicates\n"

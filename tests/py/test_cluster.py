@@ -28,7 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 DASK = os.path.join(ROOT, ".venv", "bin", "dask")
 sys.path.insert(0, os.path.join(ROOT, "python"))
 
-import wfsim  # noqa: E402  (the source tree's package: ensemble is pure Python)
+import wfsim as wfsim_pkg  # noqa: E402  (the source tree's package: ensemble is pure Python)
 
 YEARS = "  start_year: 2025\n  end_year: 2026\n"
 SCENARIOS = {
@@ -176,7 +176,7 @@ def test_worker_killed_during_a_batch(wfsim, inputs, local, cluster, tmp_path, m
     def run():
         try:
             with Client(cluster.address, timeout=60) as client:
-                result.update(wfsim.ensemble(inputs / "census.csv",
+                result.update(wfsim_pkg.ensemble(inputs / "census.csv",
                                              [inputs / "base.yaml", inputs / "auto8.yaml"],
                                              seeds=SEEDS, out=out, client=client, batch_size=2,
                                              threads=1, wfsim=wfsim_bin(wfsim)))
@@ -197,7 +197,7 @@ def test_worker_killed_during_a_batch(wfsim, inputs, local, cluster, tmp_path, m
                 victim = w
                 break
         time.sleep(0.05)
-    assert victim is not None, "no batch was seen running on a worker"
+    assert victim is not None, f"no batch was seen running on a worker: {error}"
     victim.send_signal(signal.SIGKILL)
     victim.wait()
     t.join(timeout=600)
@@ -262,8 +262,8 @@ def test_failing_batch_fails_the_whole_ensemble(wfsim, inputs, tmp_path):
     try:
         with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
                           host="127.0.0.1", dashboard_address=None) as lc, Client(lc) as client:
-            with pytest.raises(wfsim.EnsembleError) as info:
-                wfsim.ensemble(inputs / "census.csv", [inputs / "base.yaml"], seeds=2,
+            with pytest.raises(wfsim_pkg.EnsembleError) as info:
+                wfsim_pkg.ensemble(inputs / "census.csv", [inputs / "base.yaml"], seeds=2,
                                out=out, client=client, batch_size=1, threads=1,
                                wfsim=wfsim_bin(wfsim))
     finally:
