@@ -238,7 +238,7 @@ def test_bad_census_fails_the_whole_ensemble(wfsim, inputs, cluster, tmp_path):
     lines = (inputs / "census.csv").read_text().splitlines()
     header = lines[0].split(",")
     row = lines[5].split(",")
-    row[header.index("employee_hire_date")] = "2024-13-45"
+    row[header.index("hire_date")] = "2024-13-45"
     lines[5] = ",".join(row)
     census.write_text("\n".join(lines) + "\n")
     out = tmp_path / "dist"
@@ -247,7 +247,7 @@ def test_bad_census_fails_the_whole_ensemble(wfsim, inputs, cluster, tmp_path):
     proc = run_wfsim(wfsim, "ensemble", "--census", census, "--scenario", inputs / "base.yaml",
                      "--seeds", 2, "--cluster", cluster.address, "--out", out, check=False)
     assert proc.returncode == 2, proc.stderr
-    assert f"{census}:6" in proc.stderr and "employee_hire_date" in proc.stderr
+    assert f"{census}:6:" in proc.stderr and "hire_date" in proc.stderr
     assert sorted(p.name for p in out.iterdir()) == ["keep.txt"]
     assert [p.name for p in tmp_path.iterdir() if "wfsim-stage" in p.name] == []
 
@@ -260,8 +260,9 @@ def test_failing_batch_fails_the_whole_ensemble(wfsim, inputs, tmp_path):
     old = os.environ.get("WFSIM_DBT")
     os.environ["WFSIM_DBT"] = "/nonexistent/dbt"   # the in-process workers inherit it
     try:
+        # in-process (no network at all), so the worker sees os.environ
         with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
-                          host="127.0.0.1", dashboard_address=None) as lc, Client(lc) as client:
+                          dashboard_address=None) as lc, Client(lc) as client:
             with pytest.raises(wfsim_pkg.EnsembleError) as info:
                 wfsim_pkg.ensemble(inputs / "census.csv", [inputs / "base.yaml"], seeds=2,
                                out=out, client=client, batch_size=1, threads=1,
