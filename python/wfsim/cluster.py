@@ -15,7 +15,7 @@ differences, threshold probabilities and summary as a local run does;
 finally STAGE replaces the output folder whole. Anything failing before
 that leaves the output folder as it was. docs/scaling.md tells the rest.
 
-The CLI (`wfsim ensemble ... --cluster ADDR`) execs `python -m wfsim.cluster`
+The CLI (`wfsim ensemble ... --cluster ADDR`) execs Python to run `main` here
 with its own arguments; Python callers use `wfsim.ensemble(..., client=client)`
 (without a client, `wfsim.ensemble` runs the `wfsim ensemble` command here).
 This module is pure Python: it needs the `wfsim` command (WFSIM_BIN, else
@@ -134,8 +134,8 @@ def run_batch(wfsim, base_args, index, first_seed, count, stage, threads, env):
     db = os.path.join(attempt, "wfsim.duckdb")
     con = duckdb.connect(db, read_only=True)
     try:
-        table = con.execute("select * from main.fct_replicate_metrics order by "
-                            + ", ".join(KEYS)).to_arrow_table()
+        table = con.sql("select * from main.fct_replicate_metrics order by "
+                        + ", ".join(KEYS)).to_arrow_table()
     finally:
         con.close()
     pq.write_table(table, os.path.join(attempt, "replicate_metrics.parquet"))

@@ -412,8 +412,8 @@ static int run_on_cluster(int argc, char **argv)
     }
     int k = 0;
     args[k++] = python;
-    args[k++] = "-m";
-    args[k++] = "wfsim.cluster";
+    args[k++] = "-c";
+    args[k++] = "import sys; from wfsim.cluster import main; sys.exit(main(sys.argv[1:]))";
     for (int i = 1; i < argc; i++)
         args[k++] = argv[i];
     args[k] = NULL;
