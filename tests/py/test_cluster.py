@@ -10,6 +10,7 @@ of a floating sum) and event file for event file, however they were
 batched. A worker killed while its batch's wfsim runs must not change
 that; an unreachable scheduler fails within the bound, naming its address;
 a bad census fails the whole ensemble and publishes nothing."""
+import importlib.util
 import os
 import signal
 import socket
@@ -26,9 +27,15 @@ from engine_util import run_wfsim, tree_bytes
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DASK = os.path.join(ROOT, ".venv", "bin", "dask")
-sys.path.insert(0, os.path.join(ROOT, "python"))
 
-import wfsim as wfsim_pkg  # noqa: E402  (the source tree's package: ensemble is pure Python)
+# wfsim.cluster of this tree, loaded by path: the package installed in the
+# environment may be another build's (test_package_exports_ensemble checks
+# the tree's package exports it as wfsim.ensemble)
+_spec = importlib.util.spec_from_file_location(
+    "wfsim_tree_cluster", os.path.join(ROOT, "python", "wfsim", "cluster.py"))
+wfsim_pkg = importlib.util.module_from_spec(_spec)
+sys.modules[_spec.name] = wfsim_pkg
+_spec.loader.exec_module(wfsim_pkg)
 
 YEARS = "  start_year: 2025\n  end_year: 2026\n"
 SCENARIOS = {
@@ -278,8 +285,26 @@ def test_failing_batch_fails_the_whole_ensemble(wfsim, inputs, tmp_path):
     assert [p.name for p in tmp_path.iterdir() if "wfsim-stage" in p.name] == []
 
 
+def test_package_exports_ensemble():
+    code = ("import sys, wfsim, wfsim.cluster\n"
+            "assert wfsim.ensemble is wfsim.cluster.ensemble\n"
+            "assert issubclass(wfsim.EnsembleError, Exception)\n"
+            "assert 'client' in wfsim.ensemble.__doc__\n"
+            "assert 'pyarrow' not in sys.modules and 'distributed' not in sys.modules\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": os.path.join(ROOT, "python")})
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_object_storage_is_refused(wfsim, inputs):
+    with pytest.raises(wfsim_pkg.EnsembleError) as info:
+        wfsim_pkg.ensemble(inputs / "census.csv", [inputs / "base.yaml"], out="s3://bucket/ens",
+                           client=object(), wfsim=wfsim)
+    assert info.value.status == 64 and "s3://bucket/ens" in str(info.value)
+
+
 def test_default_batch_size_follows_the_workforce():
-    from wfsim.cluster import default_batch_size, plan_batches
+    default_batch_size, plan_batches = wfsim_pkg.default_batch_size, wfsim_pkg.plan_batches
     # 1,000,000 x 10 x 1 scenario: 2 seeds a batch; 5,000 x 5: every seed of a worker's share
     assert default_batch_size(1_000_000, 10, 1, 1000, 100) == 2
     assert default_batch_size(5_000, 5, 3, 100, 4) == 25
