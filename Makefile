@@ -126,8 +126,12 @@ check-py: all $(BUILD)/python-package.installed
 
 check: check-c check-py
 
+# The report tests drive headless Chromium (docs/report.md); it is large, so
+# only `make test` asks for it, not `make demo`.
+TEST_DEPS = chromium fonts-dejavu-core
+
 test:
-	@$(MAKE) --no-print-directory deps
+	@sh scripts/install-deps.sh $(TEST_DEPS)
 	@$(MAKE) --no-print-directory venv
 	@$(MAKE) --no-print-directory check
 

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Installs the Debian packages wfsim builds against, when they are missing,
-# plus any package named as an argument (`make fuzz` asks for clang). cmake,
+# plus any package named as an argument (`make fuzz` asks for clang, `make
+# test` for chromium and a font, which the report tests use). cmake,
 # ninja-build and python3-dev build the Python package (docs/python.md).
 # Needs root (apt-get); as another user it names the command to run.
 set -eu

@@ -39,6 +39,15 @@ int cli_repo_path(const char *rel, char *buf, size_t size)
     return len < 0 || (size_t)len >= size ? -1 : 0;
 }
 
+void cli_locate_python(char *buf, size_t size)
+{
+    const char *env = getenv("WFSIM_PYTHON");
+    if (env && *env)
+        snprintf(buf, size, "%s", env);
+    else if (cli_repo_path(".venv/bin/python", buf, size) != 0 || access(buf, X_OK) != 0)
+        snprintf(buf, size, "python3");
+}
+
 int cli_spawn(char *const argv[], const char *log_path, int echo)
 {
     int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);

@@ -53,12 +53,7 @@ static int sub_out(run_state *rs, const char *base, const char *sub)
 static int compare(const run_state *fast, const run_state *sql, const char *show)
 {
     char python[PATH_MAX], script[PATH_MAX], a[PATH_MAX + 16], b[PATH_MAX + 16];
-    const char *env = getenv("WFSIM_PYTHON");
-    if (env && *env)
-        snprintf(python, sizeof python, "%s", env);
-    else if (cli_repo_path(".venv/bin/python", python, sizeof python) != 0 ||
-             access(python, X_OK) != 0)
-        snprintf(python, sizeof python, "python3");
+    cli_locate_python(python, sizeof python);
     if (cli_repo_path("scripts/parity_compare.py", script, sizeof script) != 0) {
         fprintf(stderr, "wfsim parity: cannot locate scripts/parity_compare.py\n");
         return WF_EIO;

@@ -29,7 +29,8 @@
 
 static const char help[] =
     "usage: wfsim run [--config FILE] [--census FILE | --employees N] [--out DIR]\n"
-    "                 [--mode fast|sql] [--threads N] [--quiet | --verbose]\n"
+    "                 [--mode fast|sql] [--threads N] [--no-report]\n"
+    "                 [--quiet | --verbose]\n"
     "\n"
     "Runs the whole job and prints a summary table per year:\n"
     "  fast mode  the C engine simulates every year in one pass and writes\n"
@@ -39,6 +40,7 @@ static const char help[] =
     "             (the reference implementation), exports DIR/events in the\n"
     "             engine's layout, then the same dbt build\n"
     "Both modes give the same events for the same inputs (`wfsim parity`).\n"
+    "At the end it writes DIR/report.html and DIR/report.xlsx (`wfsim report`).\n"
     "\n"
     "  --config FILE   YAML configuration (MODEL.md 2.2); its `performance`\n"
     "                  section may set event_generation_mode and threads\n"
@@ -46,11 +48,13 @@ static const char help[] =
     "                  employees, written to DIR/census.csv)\n"
     "  --employees N   size of the synthetic census (default 5000)\n"
     "  --out DIR       the run's folder (default: out); it holds events/,\n"
-    "                  wfsim.duckdb (dbt's database), logs/, metrics_summary.csv\n"
-    "                  and run_summary.json\n"
+    "                  wfsim.duckdb (dbt's database), logs/, metrics_summary.csv,\n"
+    "                  run_summary.json, report.html and report.xlsx\n"
     "  --mode M        fast or sql (default: the configuration's, else fast)\n"
     "  --threads N     engine threads (default: $WFSIM_THREADS, the\n"
     "                  configuration's, then all cores)\n"
+    "  --no-report     do not write report.html and report.xlsx (a report left\n"
+    "                  by an earlier run into DIR is removed all the same)\n"
     "  --quiet         print nothing but errors\n"
     "  --verbose       copy dbt's output to stderr\n"
     "\n"
@@ -314,6 +318,7 @@ int cmd_run(int argc, char **argv)
     rs.mode = -1;
     const char *config = NULL, *census = NULL, *out = "out", *mode = NULL;
     long employees = 5000, threads = 0;
+    int no_report = 0;
     const cli_opt opts[] = {
         {"config", 0, CLI_TEXT, &config, NULL, 0, 0},
         {"census", 0, CLI_TEXT, &census, NULL, 0, 0},
@@ -323,6 +328,7 @@ int cmd_run(int argc, char **argv)
         {"threads", 0, CLI_LONG, &threads, NULL, 1, 1024},
         {"quiet", 'q', CLI_FLAG, &rs.quiet, NULL, 0, 0},
         {"verbose", 'v', CLI_FLAG, &rs.verbose, NULL, 0, 0},
+        {"no-report", 0, CLI_FLAG, &no_report, NULL, 0, 0},
         {NULL, 0, 0, NULL, NULL, 0, 0},
     };
     int prc = cli_parse_options("run", help, opts, argc, argv);
@@ -380,6 +386,7 @@ int cmd_run(int argc, char **argv)
         if ((rc = cli_load_inputs(&rs, cfg, &tab, &cen)) != 0)
             goto done;
     }
+    cli_remove_report(rs.out);
     rc = rs.mode ? cli_run_sql(&rs) : cli_run_fast(&rs, cfg, tab, cen);
     if (rc == 0) {
         static const char *const build[] = {"build", "--select", "+state", "metrics",
@@ -392,6 +399,18 @@ int cmd_run(int argc, char **argv)
     if (rc == 0 && !rs.quiet)
         print_summary(&rs);
     write_run_summary(&rs, rc);
+    if (rc == 0 && !no_report) {
+        /* The report reads run_summary.json; it is written again after, with
+         * the report's time. */
+        double t = cli_seconds();
+        rc = cli_write_report(rs.out, rs.quiet, rs.verbose);
+        record(&rs, "report", cli_seconds() - t);
+        if (rc != 0)
+            fprintf(stderr, "wfsim run: the events and the database in %s are complete; "
+                            "only the report failed (`wfsim report %s` retries it)\n",
+                    rs.out, rs.out);
+        write_run_summary(&rs, rc);
+    }
 done:
     wf_census_free(cen);
     wf_tables_free(tab);

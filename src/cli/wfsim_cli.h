@@ -104,12 +104,24 @@ int cli_repo_path(const char *rel, char *buf, size_t size);
 int cli_spawn(char *const argv[], const char *log_path, int echo);
 /* After a failed step: prints the log's error lines (or its tail). */
 void cli_show_failure(const char *log_path);
+/* The Python interpreter for helper scripts: $WFSIM_PYTHON, else the
+ * repository's .venv/bin/python, else python3 (looked up in PATH). */
+void cli_locate_python(char *buf, size_t size);
+/* Writes DIR/report.html and DIR/report.xlsx (python -m wfsim.report, its
+ * output in DIR/logs/report.log); `wfsim run` and `wfsim ensemble` call it
+ * at the end. 0 or an exit code, after a message. */
+int cli_write_report(const char *dir, int quiet, int verbose);
+/* Removes DIR/report.html and DIR/report.xlsx: a run or ensemble into a
+ * folder that holds an earlier report calls it before making anything, so
+ * that no report describes other data. */
+void cli_remove_report(const char *dir);
 
 int cmd_census(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_parity(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_ensemble(int argc, char **argv);
 
 #endif

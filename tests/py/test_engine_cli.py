@@ -7,7 +7,7 @@ import pytest
 
 from engine_util import run_wfsim, tree_bytes
 
-COMMANDS = ["census", "events", "config", "run", "parity"]
+COMMANDS = ["census", "events", "config", "run", "parity", "report"]
 
 
 def test_main_help_lists_every_command(wfsim):
