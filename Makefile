@@ -2,7 +2,8 @@
 #
 #   make demo    install what is missing, build, run the built-in default job
 #   make test    install what is missing, build, run every test
-#   make         build build/wfsim and build/libwfsim.a only
+#   make         build build/wfsim, build/libwfsim.a and build/libwfsim.so
+#   make install [PREFIX=/usr/local] [DESTDIR=]   (and make uninstall)
 #
 # Sources are found by wildcard: a new .c file under src/<subsystem>/ joins
 # the library, a new tests/c/test_*.c joins the one C test runner.
@@ -16,7 +17,11 @@ BUILD    ?= build
 WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wvla -Werror
 # -ffp-contract=off: MODEL.md 0.2 forbids fused multiply-add in decisions.
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -ffp-contract=off -pthread $(OPT) $(WARN) \
+# -fPIC: the same objects make libwfsim.a and libwfsim.so; with
+# -fno-semantic-interposition the compiler still inlines and calls the
+# library's own functions directly (nothing is meant to interpose them).
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -ffp-contract=off -fPIC -fno-semantic-interposition \
+             -pthread $(OPT) $(WARN) \
              $(SANITIZE) -Iinclude -Isrc/common -Isrc/parquet -Isrc/model \
              -Isrc/output -Isrc/engine -I$(BUILD)/gen -MMD -MP $(CFLAGS)
 LDLIBS_ALL = -lzstd -lyaml -lnettle -lm -pthread $(SANITIZE) $(LDLIBS)
@@ -45,9 +50,16 @@ SCHEMA_GEN = dbt/macros/wfsim_schema.sql python/wfsim_schema.py
 # Replaces $@ by $@.tmp when they differ; an equal copy is only touched.
 SCHEMA_PUT = if cmp -s $@.tmp $@; then rm $@.tmp; touch $@; else mv $@.tmp $@; fi
 
-.PHONY: all deps venv test check check-c check-py demo bench clean python-package
+# The library's version is WF_VERSION of include/wfsim.h; the shared
+# library's soname carries its major number (libwfsim.so.0 for 0.x.y).
+VERSION  = $(shell sed -n 's/^\#define WF_VERSION "\(.*\)"/\1/p' include/wfsim.h)
+SOMAJOR  = $(firstword $(subst ., ,$(VERSION)))
+SONAME   = libwfsim.so.$(SOMAJOR)
+SHLIB    = libwfsim.so.$(VERSION)
 
-all: $(BUILD)/wfsim $(BUILD)/libwfsim.a $(TOOLS) $(BENCHES) $(SCHEMA_GEN)
+.PHONY: all deps venv test check check-c check-py demo bench clean install uninstall python-package
+
+all: $(BUILD)/wfsim $(BUILD)/libwfsim.a $(BUILD)/$(SHLIB) $(TOOLS) $(BENCHES) $(SCHEMA_GEN)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -84,6 +96,20 @@ $(BUILD)/obj/gen/default_tables.o: $(BUILD)/gen/default_tables.c
 $(BUILD)/libwfsim.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
+
+# The shared library exports the functions declared in include/wfsim.h and
+# nothing else (a version script made from the header).
+$(BUILD)/wfsim.map: include/wfsim.h
+	@mkdir -p $(dir $@)
+	{ echo 'WFSIM_$(SOMAJOR) {'; echo '  global:'; \
+	  grep -v '^[ /*]' $< | grep -o '\bwf_[a-z0-9_]*(' | tr -d '(' | sed 's/.*/    &;/'; \
+	  echo '  local: *;'; echo '};'; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/$(SHLIB): $(LIB_OBJ) $(BUILD)/wfsim.map
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script,$(BUILD)/wfsim.map \
+	    -Wl,--no-undefined $(LIB_OBJ) -o $@ $(LDLIBS_ALL)
+	ln -sf $(SHLIB) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/libwfsim.so
 
 $(BUILD)/wfsim: $(CLI_OBJ) $(BUILD)/libwfsim.a
 	$(CC) $(CFLAGS_ALL) $^ -o $@ $(LDLIBS_ALL)
@@ -150,6 +176,59 @@ bench:
 clean:
 	rm -rf $(BUILD)
 
+# ---- installing (issue 12) ----
+# PREFIX/bin/wfsim, PREFIX/lib/libwfsim.{a,so*}, PREFIX/lib/pkgconfig/wfsim.pc,
+# PREFIX/include/wfsim.h, PREFIX/share/man/man1/wfsim.1, PREFIX/share/doc/wfsim/
+# (README.md and docs/*.md, the model's specification among them), and
+# PREFIX/share/wfsim/ (the dbt project, the helper scripts and requirements.txt)
+# that `wfsim run` and `wfsim parity` find beside the installed binary
+# (docs/install.md).
+# DESTDIR stages the whole tree elsewhere (for packaging); the paths inside
+# the files are those of PREFIX.
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+DATADIR    ?= $(PREFIX)/share/wfsim
+DOCDIR     ?= $(PREFIX)/share/doc/wfsim
+DBT_FILES   = dbt/dbt_project.yml dbt/profiles.yml \
+              $(shell find dbt/macros dbt/models dbt/seeds dbt/tests -type f 2>/dev/null | sort)
+DATA_FILES  = $(DBT_FILES) $(wildcard scripts/*.py) $(wildcard python/*.py) $(wildcard python/wfsim/*.py) \
+              $(shell find python/wfsim/report -type f ! -name "*.pyc" 2>/dev/null) requirements.txt
+
+# wfsim.pc is written at install time: it names PREFIX's folders.
+install: $(BUILD)/wfsim $(BUILD)/libwfsim.a $(BUILD)/$(SHLIB)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
+	install -m 755 $(BUILD)/wfsim $(DESTDIR)$(BINDIR)/wfsim
+	install -m 644 $(BUILD)/libwfsim.a $(DESTDIR)$(LIBDIR)/libwfsim.a
+	install -m 755 $(BUILD)/$(SHLIB) $(DESTDIR)$(LIBDIR)/$(SHLIB)
+	ln -sf $(SHLIB) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libwfsim.so
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
+	    'Name: wfsim' \
+	    'Description: workforce and retirement-plan event simulation (the wfsim engine)' \
+	    'Version: $(VERSION)' \
+	    'Cflags: -I$${includedir}' \
+	    'Libs: -L$${libdir} -lwfsim' \
+	    'Libs.private: -lzstd -lyaml -lnettle -lm -pthread' \
+	    > $(DESTDIR)$(LIBDIR)/pkgconfig/wfsim.pc
+	install -m 644 include/wfsim.h $(DESTDIR)$(INCLUDEDIR)/wfsim.h
+	install -m 644 man/wfsim.1 $(DESTDIR)$(MANDIR)/man1/wfsim.1
+	@for f in $(DATA_FILES); do \
+	    install -D -m 644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
+	install -m 644 README.md $(wildcard docs/*.md) $(DESTDIR)$(DOCDIR)
+	@echo "wfsim: installed under $(DESTDIR)$(PREFIX) (runtime files in $(DATADIR))"
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/wfsim $(DESTDIR)$(LIBDIR)/libwfsim.a \
+	    $(DESTDIR)$(LIBDIR)/$(SHLIB) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	    $(DESTDIR)$(LIBDIR)/libwfsim.so $(DESTDIR)$(LIBDIR)/pkgconfig/wfsim.pc \
+	    $(DESTDIR)$(INCLUDEDIR)/wfsim.h $(DESTDIR)$(MANDIR)/man1/wfsim.1
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
+
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
 # ---- sanitizers and fuzzing (issue 7) ----
@@ -161,11 +240,13 @@ clean:
 #                           new inputs kept in BUILD/fuzz-work/TARGET
 #   make fuzz-merge         minimizes corpus + fuzz-work into the corpus
 #                           (a set cover of the edges: a few dozen files)
+#   make fuzz-parity MINUTES=N  random configurations and censuses through
+#                           both modes and the parity gate (tests/py/randconfig.py)
 #   make test-sanitize      the C tests, the corpora and a CLI run under
 #                           ASan+UBSan; the C tests (threaded ones included)
 #                           and a 4-thread `wfsim events` under TSan
 
-FUZZ_TARGETS  = census config parquet
+FUZZ_TARGETS  = census config parquet tables
 FUZZ_SECONDS ?= 120
 FUZZ_CC      ?= clang
 FUZZ_BUILD    = $(BUILD)/fuzz-clang
@@ -177,7 +258,7 @@ SAN_ENV       = ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
                 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 
-.PHONY: check-fuzz-replay fuzz fuzz-build fuzz-merge test-sanitize
+.PHONY: check-fuzz-replay fuzz fuzz-build fuzz-merge test-sanitize asan-wfsim fuzz-parity
 .SECONDARY: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/fuzz/*.c))
 
 # One source, two builds: replay_TARGET (any compiler, replay_main.c) and
@@ -227,6 +308,19 @@ fuzz-merge: fuzz-build
 	    rm -f tests/fuzz/corpus/$$t/*; cp $(BUILD)/fuzz-merge/$$t/* tests/fuzz/corpus/$$t/; \
 	    echo "$$t: $$(ls tests/fuzz/corpus/$$t | wc -l) corpus files"; \
 	done
+
+# The ASan+UBSan wfsim alone: tests/py/test_parity_random.py runs each
+# random case's engine under it.
+asan-wfsim:
+	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) OPT="-O1 -g" SANITIZE="$(ASAN_FLAGS)" \
+	    $(ASAN_BUILD)/wfsim
+
+# Random-configuration parity (tests/py/randconfig.py): cases from SEED
+# (default: the clock) until MINUTES have passed; stops at the first case
+# where the modes disagree and prints its seed and files.
+MINUTES ?= 10
+fuzz-parity: all asan-wfsim
+	$(PYTHON) tests/py/randconfig.py --build $(BUILD) --minutes $(MINUTES) $(if $(SEED),--seed $(SEED))
 
 test-sanitize:
 	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) OPT="-O1 -g" SANITIZE="$(ASAN_FLAGS)" \

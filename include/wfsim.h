@@ -58,6 +58,21 @@ typedef struct wf_config wf_config;
 /* Loads a YAML configuration; path NULL gives every default of MODEL.md.
  * On success *out is owned by the caller (wf_config_free). */
 wf_status wf_config_load(const char *path, wf_config **out, wf_error *err);
+/* A command-line override: the dotted key, the text given, and how the
+ * user gave it (an option name such as "--start", for messages; NULL:
+ * "an override"). */
+typedef struct wf_config_override {
+    const char *key, *value, *origin;
+} wf_config_override;
+
+/* wf_config_load, then the overrides in order, then the cross-key rules
+ * once on the final values (1900 <= start_year <= end_year <= 2200, ...).
+ * An override's value is the text given, not YAML: an id is the text
+ * itself, checked by the id rule; integers and seeds are plain digits;
+ * other keys are typed as a plain YAML scalar. Errors name the override's
+ * origin, or the file's line and key. */
+wf_status wf_config_load_with(const char *path, const wf_config_override *ov, size_t n_ov,
+                              wf_config **out, wf_error *err);
 /* Sets one key from text, as if written in the YAML file ("simulation.
  * start_year", "2026"), then re-checks the cross-key rules. */
 wf_status wf_config_set(wf_config *cfg, const char *key, const char *value,
@@ -122,7 +137,10 @@ typedef struct wf_run_options {
     int debug_csv;         /* also write OUT/debug/events.csv, snapshot.csv */
     wf_progress_fn progress; /* optional, called from the calling thread */
     void *progress_ctx;
-    FILE *report;          /* optional: the per-year table is printed here */
+    FILE *report;          /* optional: the per-year table (headcounts and
+                              the year's events, 75 columns) is printed here */
+    int report_by_type;    /* with report: also the events of each year by
+                              type (78 columns) */
     /* created_at of every event row: created_at_us (microseconds since
      * 1970-01-01 UTC) when created_at_set, else the wall clock at the
      * start of the run. The library reads no environment: the `wfsim`
@@ -142,41 +160,6 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
                         const wf_census *cen, const wf_run_options *opt,
                         wf_error *err);
 
-/* ---- ensembles: scenarios x seeds ---------------------------------------- */
-
-/* Called once per finished replicate, under a lock, from whichever thread
- * finished it: done of total replicates are written. */
-typedef void (*wf_ensemble_progress_fn)(void *ctx, int done, int total);
-
-typedef struct wf_ensemble_options {
-    const char *out_dir;   /* OUT: replaced as a whole when the run succeeds */
-    /* Every replicate's wf_events_run options but out_dir and threads:
-     * created_at (when not set, the wall clock at the start of the
-     * ensemble, the same for every replicate) and zstd_level. */
-    wf_run_options run;
-    int64_t first_seed;    /* seeds first_seed .. first_seed + n_seeds - 1 */
-    int n_seeds;           /* >= 1 */
-    int threads;           /* 0: all cores */
-    wf_ensemble_progress_fn progress; /* optional */
-    void *progress_ctx;
-} wf_ensemble_options;
-
-/* Runs every (scenario, seed) replicate: scenarios[i] with random_seed set
- * to each seed. The census and tables are shared (loaded once, read only);
- * up to `threads` replicates are simulated at once, each exactly as
- * wf_events_run would with that configuration, into
- *
- *   OUT/scenario_id=S/plan_design_id=P/random_seed=R/simulation_year=Y/part-00000.parquet
- *   OUT/scenario_id=S/plan_design_id=P/random_seed=R/generation_summary.json
- *   OUT/ensemble_summary.json
- *
- * so memory follows the replicates in flight, not their number, and the
- * files do not depend on the thread count. Errors: WF_EINPUT when the
- * scenarios' scenario_id values repeat or their years differ (key named),
- * else as wf_events_run (the first failing replicate's; OUT untouched). */
-wf_status wf_ensemble_run(const wf_config *const *scenarios, int n_scenarios,
-                          const wf_tables *tab, const wf_census *cen,
-                          const wf_ensemble_options *opt, wf_error *err);
 /* ---- in-memory runs and Arrow (docs/python.md) ---------------------------
  *
  * The Arrow C data interface and C stream interface, as the Arrow
@@ -276,6 +259,42 @@ wf_status wf_result_write(wf_result *r, const char *out_dir, int threads,
 /* Drops the caller's reference; the memory goes when the last stream or
  * array using it is released too. NULL is fine. */
 void wf_result_free(wf_result *r);
+
+/* ---- ensembles: scenarios x seeds ---------------------------------------- */
+
+/* Called once per finished replicate, under a lock, from whichever thread
+ * finished it: done of total replicates are written. */
+typedef void (*wf_ensemble_progress_fn)(void *ctx, int done, int total);
+
+typedef struct wf_ensemble_options {
+    const char *out_dir;   /* OUT: replaced as a whole when the run succeeds */
+    /* Every replicate's wf_events_run options but out_dir and threads:
+     * created_at (when not set, the wall clock at the start of the
+     * ensemble, the same for every replicate) and zstd_level. */
+    wf_run_options run;
+    int64_t first_seed;    /* seeds first_seed .. first_seed + n_seeds - 1 */
+    int n_seeds;           /* >= 1 */
+    int threads;           /* 0: all cores */
+    wf_ensemble_progress_fn progress; /* optional */
+    void *progress_ctx;
+} wf_ensemble_options;
+
+/* Runs every (scenario, seed) replicate: scenarios[i] with random_seed set
+ * to each seed. The census and tables are shared (loaded once, read only);
+ * up to `threads` replicates are simulated at once, each exactly as
+ * wf_events_run would with that configuration, into
+ *
+ *   OUT/scenario_id=S/plan_design_id=P/random_seed=R/simulation_year=Y/part-00000.parquet
+ *   OUT/scenario_id=S/plan_design_id=P/random_seed=R/generation_summary.json
+ *   OUT/ensemble_summary.json
+ *
+ * so memory follows the replicates in flight, not their number, and the
+ * files do not depend on the thread count. Errors: WF_EINPUT when the
+ * scenarios' scenario_id values repeat or their years differ (key named),
+ * else as wf_events_run (the first failing replicate's; OUT untouched). */
+wf_status wf_ensemble_run(const wf_config *const *scenarios, int n_scenarios,
+                          const wf_tables *tab, const wf_census *cen,
+                          const wf_ensemble_options *opt, wf_error *err);
 
 /* Makes directory `staging` the directory `final` in one atomic step (the
  * previous `final`, if any, is then deleted): for outputs written by other

@@ -5,7 +5,9 @@
 # ninja-build and python3-dev build the Python package (docs/python.md).
 # Needs root (apt-get); as another user it names the command to run.
 set -eu
-need="gcc make libc6-dev libzstd-dev libyaml-dev nettle-dev time cmake ninja-build python3-dev $*"
+# pkgconf, man-db, groff-base and binutils: the install tests (pkg-config,
+# man -l, readelf/nm).
+need="gcc make libc6-dev libzstd-dev libyaml-dev nettle-dev time pkgconf man-db groff-base binutils cmake ninja-build python3-dev $*"
 missing=""
 for p in $need; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \

@@ -38,6 +38,11 @@ def simulate(census: Any, config: Union[Config, _PathLike, Mapping[str, Any], No
              scenario: Optional[str] = ..., plan: Optional[str] = ...,
              threads: Optional[int] = ..., snapshots: bool = ...,
              tables: Optional[_PathLike] = ...) -> Result: ...
+def ensemble(census: Any, scenarios: Any, seeds: int = ..., out: _PathLike = ..., *,
+             first_seed: Optional[int] = ..., start: Optional[int] = ...,
+             end: Optional[int] = ..., threads: Optional[int] = ...,
+             tables: Optional[_PathLike] = ..., client: Any = ...,
+             batch_size: Optional[int] = ...) -> Path: ...
 def synthetic_census(n: int, seed: int = ..., *, start_year: int = ...,
                      path: Optional[_PathLike] = ...) -> Path: ...
 
@@ -45,8 +50,3 @@ class EnsembleError(Exception):
     message: str
     status: int
 
-def ensemble(census: _PathLike, scenarios: Union[_PathLike, Sequence[_PathLike]], *,
-             seeds: int = ..., seed: Optional[int] = ..., start: Optional[int] = ...,
-             end: Optional[int] = ..., out: _PathLike = ..., client: Any = ...,
-             batch_size: Optional[int] = ..., threads: Optional[int] = ...,
-             quiet: bool = ..., wfsim: Optional[_PathLike] = ...) -> dict[str, Any]: ...

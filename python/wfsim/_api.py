@@ -21,7 +21,8 @@ from .errors import UsageError, from_engine
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-__all__ = ["Config", "Result", "Table", "load_config", "simulate", "synthetic_census"]
+__all__ = ["Config", "Result", "Table", "ensemble", "load_config", "simulate",
+           "synthetic_census"]
 
 
 def _call(fn, *args, **kw):
@@ -280,6 +281,71 @@ def simulate(census: Any, config: Union[Config, PathLike, Mapping[str, Any], Non
               threads=threads or 0, snapshots=bool(snapshots),
               created_at_us=_created_at_us())
     return Result(r)
+
+
+# ---- ensembles ----------------------------------------------------------------------
+
+
+def ensemble(census: Any, scenarios: Any, seeds: int = 1, out: PathLike = "ens", *,
+             first_seed: Optional[int] = None, start: Optional[int] = None,
+             end: Optional[int] = None, threads: Optional[int] = None,
+             tables: Optional[PathLike] = None, client: Any = None,
+             batch_size: Optional[int] = None) -> pathlib.Path:
+    """Runs every scenario with the same ``seeds`` seeds (common random
+    numbers) in one process, as ``wfsim ensemble --events-only`` does, and
+    returns the folder ``out`` (replaced whole or not at all)::
+
+        out/scenario_id=S/plan_design_id=P/random_seed=R/simulation_year=Y/part-00000.parquet
+        out/scenario_id=S/plan_design_id=P/random_seed=R/generation_summary.json
+        out/ensemble_summary.json
+
+    census
+        As for :func:`simulate` (a path or an Arrow table).
+    scenarios
+        Configurations (paths, dicts or :class:`Config`); the first is the
+        baseline; their scenario_id values must differ. One configuration
+        alone may be given without a list.
+    seeds, first_seed
+        The seeds are first_seed .. first_seed + seeds - 1 (default: the
+        baseline's random_seed onward).
+    start, end
+        Override every scenario's simulation.start_year and end_year.
+
+    The state, metrics and ensemble marts are dbt's (``wfsim ensemble``
+    without ``--events-only``); read the events with DuckDB or Polars
+    (``read_parquet('out/**/*.parquet', hive_partitioning=true)``).
+
+    client
+        A ``distributed.Client``: the replicates run instead as batches of
+        ``batch_size`` seeds on that Dask cluster, as ``wfsim ensemble
+        --cluster`` does, engine and dbt build included (docs/scaling.md);
+        census and scenarios must then be paths every worker sees, and
+        ``out`` is the whole ensemble folder (events/, wfsim.duckdb with the
+        marts). Failures raise :class:`wfsim.EnsembleError`.
+    """
+    if client is not None:
+        from .cluster import ensemble as on_cluster
+        if tables is not None:
+            raise ValueError("tables: not with client (the cluster runs the built-in tables)")
+        done = on_cluster(census, scenarios, seeds=seeds, seed=first_seed, start=start,
+                          end=end, out=out, client=client, batch_size=batch_size,
+                          threads=threads)
+        return pathlib.Path(done["out"])
+    if isinstance(scenarios, (str, os.PathLike, Mapping, Config)):
+        scenarios = [scenarios]
+    cfgs = [load_config(c) for c in scenarios]
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise ValueError("seeds: expected a positive integer")
+    overrides = [_override(k, v, int) for k, v in (("simulation.start_year", start),
+                                                    ("simulation.end_year", end))
+                 if v is not None]
+    if first_seed is None:
+        first_seed = cfgs[0].to_dict()["simulation"]["random_seed"]
+    _call(_engine.ensemble, _census_arg(census), [(c._path, c._name, c._text) for c in cfgs],
+          overrides, int(first_seed), seeds, os.fspath(out),
+          os.fspath(tables) if tables is not None else None, threads=int(threads or 0),
+          created_at_us=_created_at_us())
+    return pathlib.Path(out)
 
 
 # ---- synthetic census -------------------------------------------------------------

@@ -14,6 +14,7 @@
  *                         into the result, which they keep alive)
  *   Result.summary_json(), Result.write_parquet(dir, threads)
  *   config_json(...)      a configuration checked, as canonical JSON
+ *   ensemble(...)         wf_ensemble_run: scenarios x seeds into a folder
  *   generate_census(...)  wf_census_generate
  *
  * Failures raise _engine.Error(status, file, line, column, key, message,
@@ -228,6 +229,49 @@ static PyObject *py_config_json(PyObject *mod, PyObject *args)
     return o;
 }
 
+/* The census argument: a path, or a capsule whose stream is taken (moved
+ * out of the capsule; released by census_release once read). */
+typedef struct census_in {
+    const char *path;
+    PyObject *bytes;                /* owns path */
+    struct ArrowArrayStream stream; /* when not a path */
+} census_in;
+
+static int census_take(PyObject *census, census_in *c)
+{
+    memset(c, 0, sizeof *c);
+    if (PyCapsule_CheckExact(census)) {
+        struct ArrowArrayStream *s = PyCapsule_GetPointer(census, "arrow_array_stream");
+        if (!s)
+            return -1;
+        if (!s->release) {
+            PyErr_SetString(PyExc_ValueError, "the census stream was already consumed");
+            return -1;
+        }
+        c->stream = *s;
+        s->release = NULL;
+        return 0;
+    }
+    if (!PyUnicode_FSConverter(census, &c->bytes))
+        return -1;
+    c->path = PyBytes_AS_STRING(c->bytes);
+    return 0;
+}
+
+/* Loads it (GIL released). */
+static wf_status census_load(census_in *c, const wf_config *cfg, const wf_tables *tab,
+                             wf_census **out, wf_error *err)
+{
+    return c->path ? wf_census_load(c->path, cfg, tab, out, err)
+                   : wf_census_load_arrow(&c->stream, "census", cfg, tab, out, err);
+}
+
+static void census_release(census_in *c)
+{
+    if (c->stream.release)
+        c->stream.release(&c->stream);
+}
+
 static PyObject *py_simulate(PyObject *mod, PyObject *args, PyObject *kw)
 {
     (void)mod;
@@ -245,24 +289,9 @@ static PyObject *py_simulate(PyObject *mod, PyObject *args, PyObject *kw)
                                      &snapshots, &created_at) ||
         parse_overrides(overrides, &in) < 0)
         return NULL;
-    /* The census: a path, or a capsule whose stream is taken (moved out
-     * of the capsule, released here once read). */
-    const char *census_path = NULL;
-    PyObject *census_bytes = NULL;
-    struct ArrowArrayStream stream = {0};
-    if (PyCapsule_CheckExact(census)) {
-        struct ArrowArrayStream *s = PyCapsule_GetPointer(census, "arrow_array_stream");
-        if (!s)
-            return NULL;
-        if (!s->release)
-            return PyErr_Format(PyExc_ValueError, "the census stream was already consumed");
-        stream = *s;
-        s->release = NULL;
-    } else if (PyUnicode_FSConverter(census, &census_bytes)) {
-        census_path = PyBytes_AS_STRING(census_bytes);
-    } else {
+    census_in cin;
+    if (census_take(census, &cin) < 0)
         return NULL;
-    }
     wf_error err = {0};
     wf_config *cfg = NULL;
     wf_tables *tab = NULL;
@@ -274,8 +303,7 @@ static PyObject *py_simulate(PyObject *mod, PyObject *args, PyObject *kw)
     if (st == WF_OK)
         st = wf_tables_load(tables, &tab, &err);
     if (st == WF_OK)
-        st = census_path ? wf_census_load(census_path, cfg, tab, &cen, &err)
-                         : wf_census_load_arrow(&stream, "census", cfg, tab, &cen, &err);
+        st = census_load(&cin, cfg, tab, &cen, &err);
     if (st == WF_OK) {
         wf_memrun_options opt = {
             .threads = threads > 0 ? threads : wf_config_threads(cfg),
@@ -284,13 +312,12 @@ static PyObject *py_simulate(PyObject *mod, PyObject *args, PyObject *kw)
         };
         st = wf_run_memory(cfg, tab, cen, &opt, &res, &err);
     }
-    if (stream.release)
-        stream.release(&stream);
+    census_release(&cin);
     wf_census_free(cen);
     wf_tables_free(tab);
     wf_config_free(cfg);
     Py_END_ALLOW_THREADS
-    Py_XDECREF(census_bytes);
+    Py_XDECREF(cin.bytes);
     if (st != WF_OK)
         return raise_error(&err);
     ResultObject *obj = PyObject_New(ResultObject, &ResultType);
@@ -300,6 +327,80 @@ static PyObject *py_simulate(PyObject *mod, PyObject *args, PyObject *kw)
     }
     obj->r = res;
     return (PyObject *)obj;
+}
+
+#define MAX_SCENARIOS 64
+
+static PyObject *py_ensemble(PyObject *mod, PyObject *args, PyObject *kw)
+{
+    (void)mod;
+    static char *kwlist[] = {"census", "scenarios", "overrides", "first_seed", "n_seeds",
+                             "out", "tables", "threads", "created_at_us", NULL};
+    PyObject *census, *scenarios, *overrides, *out_obj;
+    long long first_seed, created_at = -1;
+    int n_seeds, threads = 0;
+    const char *tables = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOOLiO&z|iL", kwlist, &census, &scenarios,
+                                     &overrides, &first_seed, &n_seeds,
+                                     PyUnicode_FSConverter, &out_obj, &tables, &threads,
+                                     &created_at))
+        return NULL;
+    inputs in[MAX_SCENARIOS];
+    int n = PyList_Check(scenarios) ? (int)PyList_GET_SIZE(scenarios) : -1;
+    if (n < 1 || n > MAX_SCENARIOS) {
+        Py_DECREF(out_obj);
+        return PyErr_Format(PyExc_ValueError, "scenarios: a list of 1 to %d configurations",
+                            MAX_SCENARIOS);
+    }
+    memset(in, 0, sizeof in);
+    for (int i = 0; i < n; i++) {
+        if (!PyArg_ParseTuple(PyList_GET_ITEM(scenarios, i), "zzz#", &in[i].config_path,
+                              &in[i].config_name, &in[i].config_text, &in[i].config_len) ||
+            parse_overrides(overrides, &in[i]) < 0) {
+            Py_DECREF(out_obj);
+            return NULL;
+        }
+    }
+    census_in cin;
+    if (census_take(census, &cin) < 0) {
+        Py_DECREF(out_obj);
+        return NULL;
+    }
+    const char *out = PyBytes_AS_STRING(out_obj);
+    wf_error err = {0};
+    wf_config *cfg[MAX_SCENARIOS] = {0};
+    wf_tables *tab = NULL;
+    wf_census *cen = NULL;
+    wf_status st = WF_OK;
+    Py_BEGIN_ALLOW_THREADS
+    for (int i = 0; st == WF_OK && i < n; i++)
+        st = load_config(&in[i], &cfg[i], &err);
+    if (st == WF_OK)
+        st = wf_tables_load(tables, &tab, &err);
+    if (st == WF_OK)
+        st = census_load(&cin, cfg[0], tab, &cen, &err);
+    if (st == WF_OK) {
+        wf_ensemble_options opt = {
+            .out_dir = out,
+            .run = {.created_at_set = created_at >= 0,
+                    .created_at_us = created_at >= 0 ? created_at : 0},
+            .first_seed = first_seed,
+            .n_seeds = n_seeds,
+            .threads = threads > 0 ? threads : wf_config_threads(cfg[0]),
+        };
+        st = wf_ensemble_run((const wf_config *const *)cfg, n, tab, cen, &opt, &err);
+    }
+    census_release(&cin);
+    wf_census_free(cen);
+    wf_tables_free(tab);
+    for (int i = 0; i < n; i++)
+        wf_config_free(cfg[i]);
+    Py_END_ALLOW_THREADS
+    Py_XDECREF(cin.bytes);
+    Py_DECREF(out_obj);
+    if (st != WF_OK)
+        return raise_error(&err);
+    Py_RETURN_NONE;
 }
 
 static PyObject *py_generate_census(PyObject *mod, PyObject *args)
@@ -334,6 +435,9 @@ static PyMethodDef engine_methods[] = {
      "threads=0, snapshots=False, created_at_us=-1) -> Result"},
     {"config_json", py_config_json, METH_VARARGS,
      "config_json(path, name, text, overrides) -> (canonical JSON, threads)"},
+    {"ensemble", (PyCFunction)(void (*)(void))py_ensemble, METH_VARARGS | METH_KEYWORDS,
+     "ensemble(census, scenarios, overrides, first_seed, n_seeds, out, tables, "
+     "threads=0, created_at_us=-1)"},
     {"generate_census", py_generate_census, METH_VARARGS,
      "generate_census(path, n, seed, start_year)"},
     {NULL, NULL, 0, NULL},

@@ -10,14 +10,12 @@ static const char help[] =
     "usage: wfsim config [--config FILE] [--start Y] [--end Y] [--seed S]\n"
     "                    [--scenario ID] [--plan ID] [--digest]\n"
     "\n"
-    "Loads and checks a YAML configuration (MODEL.md 2.2; every key optional)\n"
+    "Loads and checks a YAML configuration (docs/model.md 2.2; every key optional)\n"
     "and prints the effective configuration as one line of canonical JSON\n"
     "(docs/config.md), which is what SQL mode receives. Errors name the key.\n"
     "\n"
-    "  --config FILE   the YAML file (default: every default of MODEL.md)\n"
-    "  --start, --end, --seed, --scenario, --plan\n"
-    "                  override simulation.start_year, end_year, random_seed,\n"
-    "                  scenario_id, plan_design_id\n"
+    "  --config FILE   the YAML file (default: every default of the model)\n"
+    CLI_OVERRIDE_HELP
     "  --digest        print the SHA-256 of the canonical JSON instead\n";
 
 int cmd_config(int argc, char **argv)

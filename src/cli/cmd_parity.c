@@ -15,8 +15,9 @@
 #include "cli_run.h"
 
 static const char help[] =
-    "usage: wfsim parity --census FILE [--config FILE] [--seed S] [--out DIR]\n"
-    "                    [--show N] [--threads N] [--quiet | --verbose]\n"
+    "usage: wfsim parity --census FILE [--config FILE] [--out DIR] [--show N]\n"
+    "                    [--start Y] [--end Y] [--seed S] [--scenario ID] [--plan ID]\n"
+    "                    [--threads N] [--quiet | --verbose]\n"
     "\n"
     "The parity gate: runs fast mode (the C engine) and SQL mode (dbt on DuckDB)\n"
     "on the same census and configuration, into DIR/fast and DIR/sql, and\n"
@@ -25,16 +26,20 @@ static const char help[] =
     "event type and the first differences. Exit status 0 when both modes agree\n"
     "exactly, 1 when anything differs.\n"
     "\n"
-    "  --census FILE   census CSV (MODEL.md 2.1)\n"
-    "  --config FILE   YAML configuration (default: MODEL.md's defaults)\n"
-    "  --seed S        override simulation.random_seed: with a scenario's file\n"
-    "                  and a seed, checks that member of a `wfsim ensemble`\n"
-    "                  (SQL mode still runs one replicate at a time)\n"
+    "  --census FILE   census CSV (docs/model.md 2.1)\n"
+    "  --config FILE   YAML configuration (default: the model's defaults, 2.2)\n"
     "  --out DIR       working folder (default: parity-out)\n"
+    CLI_OVERRIDE_HELP
+    "                  (a scenario's file with --seed S checks that member of\n"
+    "                  a `wfsim ensemble`; SQL mode runs one replicate at a time)\n"
     "  --show N        differing rows shown per side (default 10)\n"
     "  --threads N     engine threads\n"
     "  --quiet         print nothing but the verdict and errors\n"
-    "  --verbose       copy dbt's output to stderr\n";
+    "  --verbose       copy dbt's output to stderr\n"
+    "\n"
+    "dbt and Python come from wfsim's Python environment, found as for\n"
+    "`wfsim run` (see its --help); $WFSIM_PYTHON names the Python that runs\n"
+    "the comparison (it needs the duckdb module).\n";
 
 /* rs->out = base/sub, created. */
 static int sub_out(run_state *rs, const char *base, const char *sub)
@@ -50,14 +55,27 @@ static int sub_out(run_state *rs, const char *base, const char *sub)
     return cli_mkdir_p(logs) == 0 ? 0 : WF_EIO;
 }
 
-static int compare(const run_state *fast, const run_state *sql, const char *show)
+/* dbt, and the comparison's Python and script, found before anything
+ * runs or is created. */
+static int locate_compare(char *python, char *script)
 {
-    char python[PATH_MAX], script[PATH_MAX], a[PATH_MAX + 16], b[PATH_MAX + 16];
-    cli_locate_python(python, sizeof python);
-    if (cli_repo_path("scripts/parity_compare.py", script, sizeof script) != 0) {
-        fprintf(stderr, "wfsim parity: cannot locate scripts/parity_compare.py\n");
+    char dbt[PATH_MAX];
+    int rc = cli_find_tool(NULL, "dbt", "WFSIM_DBT", dbt, sizeof dbt);
+    if (rc != 0)
+        return rc;
+    if (cli_repo_path("scripts/parity_compare.py", script, PATH_MAX) != 0 ||
+        access(script, R_OK) != 0) {
+        fprintf(stderr, "wfsim parity: cannot locate scripts/parity_compare.py "
+                        "(reinstall wfsim)\n");
         return WF_EIO;
     }
+    return cli_find_tool("parity", "python", "WFSIM_PYTHON", python, PATH_MAX);
+}
+
+static int compare(const run_state *fast, const run_state *sql, const char *show,
+                   char *python, char *script)
+{
+    char a[PATH_MAX + 16], b[PATH_MAX + 16];
     snprintf(a, sizeof a, "%s/events", fast->out);
     snprintf(b, sizeof b, "%s/events", sql->out);
     fflush(stdout);
@@ -81,15 +99,15 @@ int cmd_parity(int argc, char **argv)
     memset(&fast, 0, sizeof fast);
     const char *config = NULL, *census = NULL, *out = "parity-out";
     long threads = 0, shown = 10;
-    cli_overrides ov = {0};
     int rc = 0;
+    cli_overrides ov = {0};
     const cli_opt opts[] = {
         {"config", 0, CLI_TEXT, &config, NULL, 0, 0},
         {"census", 0, CLI_TEXT, &census, NULL, 0, 0},
         {"out", 0, CLI_TEXT, &out, NULL, 0, 0},
         {"show", 0, CLI_LONG, &shown, NULL, 0, 100000},
-        {"seed", 0, CLI_OVERRIDE, &ov, "simulation.random_seed", 0, 0},
         {"threads", 0, CLI_LONG, &threads, NULL, 1, 1024},
+        CLI_SIMULATION_OVERRIDES(&ov),
         {"quiet", 'q', CLI_FLAG, &fast.quiet, NULL, 0, 0},
         {"verbose", 'v', CLI_FLAG, &fast.verbose, NULL, 0, 0},
         {NULL, 0, 0, NULL, NULL, 0, 0},
@@ -119,7 +137,9 @@ int cmd_parity(int argc, char **argv)
     sql.mode = 1;
     wf_tables *tab;
     wf_census *cen;
-    if ((rc = cli_load_inputs(&fast, cfg, &tab, &cen)) != 0)
+    char python[PATH_MAX], script[PATH_MAX];
+    if ((rc = locate_compare(python, script)) != 0 ||
+        (rc = cli_load_inputs(&fast, cfg, &tab, &cen)) != 0)
         goto done;
     if ((rc = sub_out(&fast, out, "fast")) == 0 && (rc = cli_locate_dbt(&fast)) == 0)
         rc = cli_run_fast(&fast, cfg, tab, cen);
@@ -128,7 +148,7 @@ int cmd_parity(int argc, char **argv)
     if (rc == 0 && (rc = sub_out(&sql, out, "sql")) == 0 && (rc = cli_locate_dbt(&sql)) == 0)
         rc = cli_run_sql(&sql);
     if (rc == 0)
-        rc = compare(&fast, &sql, show);
+        rc = compare(&fast, &sql, show, python, script);
 done:
     free(fast.config_json);
     wf_config_free(cfg);

@@ -112,7 +112,9 @@ void cli_remove_report(const char *dir)
 int cli_write_report(const char *dir, int quiet, int verbose)
 {
     char python[PATH_MAX], pydir[PATH_MAX], logs[PATH_MAX + 8], log[PATH_MAX + 32];
-    cli_locate_python(python, sizeof python);
+    int rc = cli_find_tool("report", "python", "WFSIM_PYTHON", python, sizeof python);
+    if (rc != 0)
+        return rc;
     if (cli_repo_path("python", pydir, sizeof pydir) != 0) {
         fprintf(stderr, "wfsim report: cannot locate the repository's python/ folder\n");
         return WF_EIO;
@@ -140,7 +142,7 @@ int cli_write_report(const char *dir, int quiet, int verbose)
                     "--version-string", "wfsim " WF_VERSION, NULL};
     if (!quiet && !verbose)
         fprintf(stderr, "wfsim: report (report.html, report.xlsx)\n");
-    int rc = cli_spawn(argv, log, verbose);
+    rc = cli_spawn(argv, log, verbose);
     pop_pythonpath(old);
     free(defaults_json);
     if (rc != 0) {

@@ -406,28 +406,39 @@ static wf_status write_summary(run_ctx *rc, const wf_census *cen, int threads,
     return wf_summary_write(&s, rc->out.staging, err);
 }
 
-/* The per-year table of `wfsim events` and `make demo`. */
-static void print_report(FILE *f, const run_ctx *rc)
+/* The per-year tables of `wfsim events` and `make demo`: headcounts and the
+ * year's events, then (by_type) the events by type; each fits 80 columns. */
+static void print_report(FILE *f, const run_ctx *rc, int by_type)
 {
     static const int cols[] = {WF_EV_HIRE, WF_EV_TERMINATION, WF_EV_PROMOTION,
                                WF_EV_RAISE, WF_EV_ELIGIBILITY, WF_EV_ENROLLMENT,
                                WF_EV_ENROLLMENT_CHANGE, WF_EV_DEFERRAL_ESCALATION};
     static const char *const heads[] = {"hire", "term", "promo", "raise",
                                         "elig", "enrol", "change", "escal"};
-    fprintf(f, "%-6s %9s %8s %8s %9s %9s %9s |", "year", "start", "hires",
-            "terms", "end", "target", "shortfall");
-    for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
-        fprintf(f, " %8s", heads[i]);
-    fputc('\n', f);
+    enum { N_COLS = sizeof cols / sizeof *cols };
+    fprintf(f, "%-6s %9s %8s %8s %9s %9s %9s %10s\n", "year", "start", "hires",
+            "terms", "end", "target", "shortfall", "events");
     for (int y = 0; y < rc->n_years; y++) {
         const wf_year_summary *s = &rc->years[y];
-        fprintf(f, "%-6d %9lld %8lld %8lld %9lld %9lld %9lld |", s->year,
+        long long events = 0;
+        for (size_t i = 0; i < N_COLS; i++)
+            events += (long long)s->by_type[cols[i]];
+        fprintf(f, "%-6d %9lld %8lld %8lld %9lld %9lld %9lld %10lld\n", s->year,
                 (long long)s->N, (long long)s->H_actual,
                 (long long)(s->R_actual + s->Te_actual + s->Tnh_actual),
                 (long long)s->year_end_headcount, (long long)s->target,
-                (long long)(s->te_shortfall + s->tnh_shortfall));
-        for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
-            fprintf(f, " %8lld", (long long)s->by_type[cols[i]]);
+                (long long)(s->te_shortfall + s->tnh_shortfall), events);
+    }
+    if (!by_type)
+        return;
+    fprintf(f, "\n%-6s", "year");
+    for (size_t i = 0; i < N_COLS; i++)
+        fprintf(f, " %8s", heads[i]);
+    fputc('\n', f);
+    for (int y = 0; y < rc->n_years; y++) {
+        fprintf(f, "%-6d", rc->years[y].year);
+        for (size_t i = 0; i < N_COLS; i++)
+            fprintf(f, " %8lld", (long long)rc->years[y].by_type[cols[i]]);
         fputc('\n', f);
     }
 }
@@ -513,7 +524,7 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
     if (st != WF_OK)
         wf_outdir_abort(&rc.out);
     else if (opt->report)
-        print_report(opt->report, &rc);
+        print_report(opt->report, &rc, opt->report_by_type);
     wf_table_writer_free(rc.tables);
     free(rc.years);
     return st;

@@ -20,9 +20,15 @@
  * on the stored value (the ppm or bp integer, or the double), so
  * `0.9999996` is refused for [0, 1) in ppm and `1.0000000000000001` for
  * [0, 1] as a double. Cross-key rules (start_year <= end_year, promotion
- * date <= merit date, promotion_raise_mean - spread >= 0) run after the
- * whole file, and again after every wf_config_set; a value not written in
- * this file or override is taken as the shortest decimal of its double.
+ * date <= merit date, 0 <= promotion_raise_mean - spread <= 2^53 - 2) run
+ * once on the final values: after the whole file and every command-line
+ * override (wf_config_load_with), and again after each wf_config_set; a
+ * value not written in this file or override is taken as the shortest
+ * decimal of its double.
+ *
+ * A command-line override is text, not YAML: an id is exactly the text
+ * given (`--scenario 123` is the id "123", `--scenario '"q"'` is refused by
+ * the id rule), an integer or seed plain digits.
  */
 #include <assert.h>
 #include <math.h>
@@ -310,6 +316,10 @@ typedef struct load_ctx {
     bool written[N_KEYS];
     long line[N_KEYS], column[N_KEYS];
     wf_decimal dec[N_KEYS];    /* written decimals of K_DBL keys */
+    /* Keys set by wf_config_load_with's overrides: how the user gave them
+     * ("--start"), and the override's position + 1 (0: not overridden). */
+    const char *origin[N_KEYS];
+    int override_no[N_KEYS];
 } load_ctx;
 
 static bool parse_md(const char *s, size_t len, wf_md *out)
@@ -503,27 +513,55 @@ static int md_cmp(wf_md a, wf_md b)
 }
 
 /* The key a broken two-key rule names: the one an override just set
- * (`blame`), else the only one of the two written in the file, else b. */
+ * (`blame`, for wf_config_set), else the one set by the later override,
+ * else the only one of the two written in the file, else b. */
 static int pick_blame(const load_ctx *cx, int blame, int a, int b)
 {
     if (blame == a || blame == b)
         return blame;
+    if (cx->override_no[a] || cx->override_no[b])
+        return cx->override_no[a] > cx->override_no[b] ? a : b;
     if (cx->written[a] && !cx->written[b])
         return a;
     return b;
 }
 
+/* Where key k's value came from, for a rule that an override broke. */
+static void origin_text(const load_ctx *cx, int k, char *buf, size_t size)
+{
+    if (cx->override_no[k])
+        snprintf(buf, size, "%.40s", cx->origin[k] ? cx->origin[k] : "an override");
+    else if (cx->written[k] && cx->file[0])
+        snprintf(buf, size, "%.80s line %ld", cx->file, cx->line[k]);
+    else
+        snprintf(buf, size, "the default");
+}
+
+/* A promotion multiplies a salary by 1 + r with r >= mean - spread, and a
+ * salary is at least 1 cent: past this every promotion of every salary
+ * would leave the model's range (MODEL.md 6: at most 2^53 - 1 cents). The
+ * test is the engine's own double arithmetic (u = 0, salary 1 cent); for
+ * doubles above 2^52, which are whole numbers, round(x) > 2^53 - 1 exactly
+ * when x > 2^53 - 1. */
+static bool promotion_overflow_certain(const wf_config *cfg)
+{
+    double rate = cfg->promotion_raise_mean + cfg->promotion_raise_spread * (2.0 * 0.0 - 1.0);
+    return 1.0 * (1.0 + rate) > (double)WF_SALARY_MAX_CENTS;
+}
+
+/* The cross-key rules, on the final values (after the file and every
+ * override). a and b are the keys a broken rule involves, k the one named. */
 static wf_status cross_check(const load_ctx *cx, const wf_config *cfg, int blame,
                              wf_error *err)
 {
-    int k = -1;
-    char msg[256] = "";
+    int k = -1, a = -1, b = -1;
+    char msg[768] = "";
     if (cfg->start_year > cfg->end_year) {
-        k = pick_blame(cx, blame, KEY_simulation_start_year, KEY_simulation_end_year);
+        a = KEY_simulation_start_year, b = KEY_simulation_end_year;
         snprintf(msg, sizeof msg, "end_year %d is before start_year %d",
                  cfg->end_year, cfg->start_year);
     } else if (md_cmp(cfg->promotion_date, cfg->merit_date) > 0) {
-        k = pick_blame(cx, blame, KEY_compensation_promotion_date, KEY_compensation_merit_date);
+        a = KEY_compensation_promotion_date, b = KEY_compensation_merit_date;
         snprintf(msg, sizeof msg, "promotion_date %02d-%02d is after merit_date %02d-%02d",
                  cfg->promotion_date.month, cfg->promotion_date.day,
                  cfg->merit_date.month, cfg->merit_date.day);
@@ -534,16 +572,37 @@ static wf_status cross_check(const load_ctx *cx, const wf_config *cfg, int blame
         value_decimal(cx, cfg, KEY_compensation_promotion_raise_spread, &s, bs);
         if (wf_decimal_cmp(&m, &s) < 0 ||
             !(cfg->promotion_raise_mean - cfg->promotion_raise_spread >= 0)) {
-            k = pick_blame(cx, blame, KEY_compensation_promotion_raise_spread,
-                           KEY_compensation_promotion_raise_mean);
+            a = KEY_compensation_promotion_raise_spread;
+            b = KEY_compensation_promotion_raise_mean;
             snprintf(msg, sizeof msg,
                      "promotion_raise_mean - promotion_raise_spread must be >= 0 "
                      "(mean %.17g, spread %.17g)",
                      cfg->promotion_raise_mean, cfg->promotion_raise_spread);
+        } else if (promotion_overflow_certain(cfg)) {
+            a = KEY_compensation_promotion_raise_spread;
+            b = KEY_compensation_promotion_raise_mean;
+            snprintf(msg, sizeof msg,
+                     "promotion_raise_mean - promotion_raise_spread must be at most "
+                     "9007199254740990 (mean %.17g, spread %.17g): beyond it every "
+                     "promotion of every salary would exceed the largest salary, "
+                     "2^53 - 1 cents",
+                     cfg->promotion_raise_mean, cfg->promotion_raise_spread);
         }
     }
-    if (k < 0)
+    if (a < 0)
         return WF_OK;
+    k = pick_blame(cx, blame, a, b);
+    if (cx->override_no[a] || cx->override_no[b]) {
+        char oa[128], ob[128];
+        size_t n = strlen(msg);
+        origin_text(cx, a, oa, sizeof oa);
+        origin_text(cx, b, ob, sizeof ob);
+        if (n < sizeof msg)
+            snprintf(msg + n, sizeof msg - n, " (%.40s from %s, %.40s from %s)",
+                     keys[a].name, oa, keys[b].name, ob);
+    }
+    if (cx->override_no[k])
+        return cfg_error(err, "", keys[k].dotted, 0, 0, "%s", msg);
     return cfg_error(err, cx->file, keys[k].dotted, cx->line[k], cx->column[k],
                      "%s", msg);
 }
@@ -566,18 +625,24 @@ static int find_section(const char *name)
     return -1;
 }
 
-/* Levenshtein distance of two short strings (capped at 127 characters). */
-static int edit_distance(const char *a, const char *b)
+/* Levenshtein distance of two short strings (capped at 127 characters),
+ * or `limit` when it is >= limit: the rows stop as soon as every entry
+ * reaches the limit, so a long misspelt key costs little against the keys
+ * it cannot match (the fuzzers spent most of their time here). */
+static int edit_distance(const char *a, const char *b, int limit)
 {
     int la = (int)strlen(a), lb = (int)strlen(b);
     if (la > 127) la = 127;
     if (lb > 127) lb = 127;
+    if (la - lb >= limit || lb - la >= limit)
+        return limit;
     int row[128];
     for (int j = 0; j <= lb; j++)
         row[j] = j;
     for (int i = 1; i <= la; i++) {
         int diag = row[0];
         row[0] = i;
+        int low = row[0];
         for (int j = 1; j <= lb; j++) {
             int up = row[j];
             int best = diag + (a[i - 1] != b[j - 1]);
@@ -585,19 +650,24 @@ static int edit_distance(const char *a, const char *b)
             if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
             row[j] = best;
             diag = up;
+            if (best < low)
+                low = best;
         }
+        if (low >= limit)
+            return limit;
     }
-    return row[lb];
+    return row[lb] < limit ? row[lb] : limit;
 }
 
-/* The valid dotted key nearest to `dotted` (a section when want_section). */
+/* The valid dotted key nearest to `dotted` (a section when want_section).
+ * Ties go to the first in table order. */
 static const char *nearest(const char *dotted, bool want_section)
 {
     const char *best = NULL;
     int best_d = 1 << 30;
     if (want_section) {
         for (size_t i = 0; i < N_SECTIONS; i++) {
-            int d = edit_distance(dotted, sections[i]);
+            int d = edit_distance(dotted, sections[i], best_d);
             if (d < best_d)
                 best_d = d, best = sections[i];
         }
@@ -605,13 +675,16 @@ static const char *nearest(const char *dotted, bool want_section)
     }
     const char *dot = strchr(dotted, '.');
     for (int i = 0; i < N_KEYS; i++) {
-        int d = edit_distance(dotted, keys[i].dotted);
-        int dn = edit_distance(dotted, keys[i].name) + 1;  /* section left out */
-        if (dn < d)
-            d = dn;
         /* the right name in the wrong section is the likeliest slip */
-        if (dot && strcmp(dot + 1, keys[i].name) == 0)
-            d = 0;
+        if (dot && strcmp(dot + 1, keys[i].name) == 0) {
+            if (best_d > 0)
+                best_d = 0, best = keys[i].dotted;
+            continue;
+        }
+        int d = edit_distance(dotted, keys[i].dotted, best_d);
+        int dn = edit_distance(dotted, keys[i].name, (d < best_d ? d : best_d) - 1) + 1;
+        if (dn < d)
+            d = dn;  /* section left out */
         if (d < best_d)
             best_d = d, best = keys[i].dotted;
     }
@@ -860,36 +933,86 @@ static wf_status read_file(const char *path, unsigned char **buf, size_t *len,
     return WF_OK;
 }
 
-/* text[0..len) as the configuration named `name` (NULL text: defaults). */
+/* Sets key `ov->key` from the command-line text `ov->value`: an id is the
+ * text itself (checked by the id rule), anything else is typed as a plain
+ * YAML scalar would be, without YAML's syntax (no quotes, comments or
+ * flow values), so an integer or seed must be plain digits. */
+static wf_status apply_override(load_ctx *cx, wf_config *cfg, const wf_config_override *ov,
+                                int no, wf_error *err)
+{
+    char section[128];
+    const char *dot = ov->key ? strchr(ov->key, '.') : NULL;
+    int k = -1;
+    if (dot && (size_t)(dot - ov->key) < sizeof section) {
+        snprintf(section, sizeof section, "%.*s", (int)(dot - ov->key), ov->key);
+        k = find_key(section, dot + 1);
+    }
+    if (k < 0)
+        return cfg_error(err, "", ov->key, 0, 0, "unknown key '%s'; did you mean '%s'?",
+                         ov->key ? ov->key : "", nearest(ov->key ? ov->key : "", false));
+    const char *value = ov->value ? ov->value : "";
+    scalar v = {value, strlen(value), keys[k].kind == K_ID, 0, 0};
+    const char *file = cx->file;
+    cx->file = "";
+    wf_status st;
+    if ((keys[k].kind == K_INT || keys[k].kind == K_SEED) &&
+        !wf_decimal_is_digits(v.text, v.len)) {
+        char b[80];
+        st = cfg_error(err, "", keys[k].dotted, 0, 0, "expected plain digits 0-9, got '%s'",
+                       show(&v, b));
+    } else {
+        st = set_key(cx, cfg, &keys[k], &v, err);
+    }
+    cx->file = file;
+    if (st != WF_OK) {
+        size_t n = strlen(err->message);
+        snprintf(err->message + n, sizeof err->message - n, " (given as %s)",
+                 ov->origin ? ov->origin : "an override");
+        return st;
+    }
+    cx->written[k] = true;
+    cx->line[k] = cx->column[k] = 0;
+    cx->origin[k] = ov->origin;
+    cx->override_no[k] = no + 1;
+    return WF_OK;
+}
+
+/* text[0..len) as the configuration named `name` (NULL text: the
+ * defaults), then the overrides in order, then the cross-key rules once on
+ * the final values. */
 static wf_status parse_text(const char *name, const unsigned char *text, size_t len,
+                            const wf_config_override *ov, size_t n_ov,
                             wf_config **out, wf_error *err)
 {
     *out = NULL;
-    load_ctx *cx = NULL;
     walker w;
     bool parser_ready = false;
     memset(&w, 0, sizeof w);
     wf_status st = WF_OK;
     wf_config *cfg = malloc(sizeof *cfg);
-    if (!cfg) {
+    load_ctx *cx = calloc(1, sizeof *cx);
+    if (!cfg || !cx) {
         st = wf_error_nomem(err, "configuration");
         goto done;
     }
     apply_defaults(cfg);
-    if (!text)
-        goto done;
-    if (!(cx = calloc(1, sizeof *cx)) || !(parser_ready = yaml_parser_initialize(&w.parser))) {
-        st = wf_error_nomem(err, "YAML parser");
-        goto done;
+    cx->file = name ? name : "";
+    if (text) {
+        if (!(parser_ready = yaml_parser_initialize(&w.parser))) {
+            st = wf_error_nomem(err, "YAML parser");
+            goto done;
+        }
+        w.cx = cx;
+        w.cfg = cfg;
+        w.err = err;
+        w.text = text;
+        w.len = len;
+        yaml_parser_set_input_string(&w.parser, text, len);
+        if ((st = walk_stream(&w)) != WF_OK)
+            goto done;
     }
-    cx->file = name;
-    w.cx = cx;
-    w.cfg = cfg;
-    w.err = err;
-    w.text = text;
-    w.len = len;
-    yaml_parser_set_input_string(&w.parser, text, len);
-    st = walk_stream(&w);
+    for (size_t i = 0; i < n_ov && st == WF_OK; i++)
+        st = apply_override(cx, cfg, &ov[i], (int)i, err);
     if (st == WF_OK)
         st = cross_check(cx, cfg, -1, err);
 done:
@@ -906,7 +1029,8 @@ done:
     return WF_OK;
 }
 
-wf_status wf_config_load(const char *path, wf_config **out, wf_error *err)
+wf_status wf_config_load_with(const char *path, const wf_config_override *ov, size_t n_ov,
+                              wf_config **out, wf_error *err)
 {
     unsigned char *text = NULL;
     size_t len = 0;
@@ -916,9 +1040,14 @@ wf_status wf_config_load(const char *path, wf_config **out, wf_error *err)
         if (st != WF_OK)
             return st;
     }
-    wf_status st = parse_text(path, text, len, out, err);
+    wf_status st = parse_text(path, text, len, ov, n_ov, out, err);
     free(text);
     return st;
+}
+
+wf_status wf_config_load(const char *path, wf_config **out, wf_error *err)
+{
+    return wf_config_load_with(path, NULL, 0, out, err);
 }
 
 wf_status wf_config_parse(const char *name, const char *text, size_t len,
@@ -927,7 +1056,7 @@ wf_status wf_config_parse(const char *name, const char *text, size_t len,
     static const unsigned char empty[1] = "";
     *out = NULL;
     return parse_text(name ? name : "", text ? (const unsigned char *)text : empty, len,
-                      out, err);
+                      NULL, 0, out, err);
 }
 
 /* Parses an override value as a one-scalar YAML document and sets it. */

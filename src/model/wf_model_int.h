@@ -30,6 +30,9 @@ static inline bool wf_id_char(unsigned char c)
 }
 bool wf_id_valid(const char *s, size_t len);
 #define WF_LABEL_MAX 63  /* band and segment labels */
+/* The largest salary of the model, in cents (MODEL.md 6: 2^53 - 1, so that
+ * every salary is exact as a double). */
+#define WF_SALARY_MAX_CENTS 9007199254740991LL
 
 typedef struct wf_md {   /* a month-day such as promotion_date "02-01" */
     int month, day;

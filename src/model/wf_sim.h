@@ -29,9 +29,6 @@ const char *wf_config_plan_design_id(const wf_config *cfg);
 int wf_tables_age_band_count(const wf_tables *tab);
 int wf_tables_tenure_band_count(const wf_tables *tab);
 const char *wf_census_path(const wf_census *cen);
-/* A copy of cfg that outlives it (the in-memory run keeps one), freed
- * with wf_config_free; NULL when out of memory. */
-wf_config *wf_config_copy(const wf_config *cfg);
 
 typedef struct wf_sim_sink {
     void *ctx;

@@ -21,10 +21,10 @@ static int golden_load(golden *g)
 {
     wf_error err = {0};
     memset(g, 0, sizeof *g);
-    return wf_config_load(wf_test_shared("vectors/golden/alt_config.yaml"), &g->cfg, &err) ==
+    return wf_config_load(wf_test_vector("golden/alt_config.yaml"), &g->cfg, &err) ==
                WF_OK &&
            wf_tables_load(NULL, &g->tab, &err) == WF_OK &&
-           wf_census_load(wf_test_shared("vectors/golden/census.csv"), g->cfg, g->tab,
+           wf_census_load(wf_test_vector("golden/census.csv"), g->cfg, g->tab,
                           &g->cen, &err) == WF_OK;
 }
 

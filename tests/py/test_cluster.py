@@ -287,10 +287,11 @@ def test_failing_batch_fails_the_whole_ensemble(wfsim, inputs, tmp_path):
 
 
 def test_package_exports_ensemble():
+    # wfsim.ensemble itself is the engine's (_api.py), which hands a call
+    # with client= to wfsim.cluster; the pure-Python parts import alone
     code = ("import sys, wfsim, wfsim.cluster\n"
-            "assert wfsim.ensemble is wfsim.cluster.ensemble\n"
-            "assert issubclass(wfsim.EnsembleError, Exception)\n"
-            "assert 'client' in wfsim.ensemble.__doc__\n"
+            "assert wfsim.EnsembleError is wfsim.cluster.EnsembleError\n"
+            "assert 'client' in wfsim.cluster.ensemble.__doc__\n"
             "assert 'pyarrow' not in sys.modules and 'distributed' not in sys.modules\n")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": os.path.join(ROOT, "python")})

@@ -45,8 +45,8 @@ def census(tmp_path_factory, cli):
 
 
 @pytest.fixture(scope="module")
-def alt_config(shared):
-    return shared / "vectors/golden/alt_config.yaml"
+def alt_config(vectors):
+    return vectors / "golden/alt_config.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def api_run(census, alt_config, **kw):
 def differences(con, a, b):
     """Rows of a not in b plus rows of b not in a (duplicates count)."""
     return con.execute(f"select count(*) from ((from {a} except all from {b}) "
-                   f"union all (from {b} except all from {a}))").fetchone()[0]
+                   f"union all (from {b} except all from {a}))").fetchall()[0][0]
 
 
 def test_package_is_the_installed_build():
@@ -84,9 +84,9 @@ def test_events_and_snapshot_equal_wfsim_events(census, alt_config, cli_out):
     con.register("api_snapshot", pa.table(r.snapshot))
     con.execute(f"create view cli_events as select * from {events_sql(cli_out)}")
     con.execute(f"create view cli_snapshot as select * from {snapshot_sql(cli_out)}")
-    n = con.execute("select count(*) from cli_events").fetchone()[0]
+    n = con.execute("select count(*) from cli_events").fetchall()[0][0]
     assert n > 10000 and n == r.event_count
-    assert con.execute("select count(*) from api_events").fetchone()[0] == n
+    assert con.execute("select count(*) from api_events").fetchall()[0][0] == n
     assert differences(con, "api_events", "cli_events") == 0
     assert differences(con, "api_snapshot", "cli_snapshot") == 0
     # the column types of the Parquet files, column for column
@@ -369,6 +369,33 @@ def test_200_calls_do_not_grow_rss(tmp_path, cli):
     grown = rss_bytes() - before
     print(f"RSS grew {grown / 1e6:.1f} MB over 200 calls")
     assert grown < 16e6
+
+
+def test_ensemble_replicates_equal_their_simulate(tmp_path, census, alt_config):
+    base = {"simulation": {"scenario_id": "base"}}
+    out = wfsim.ensemble(census, [base, alt_config], seeds=2, out=tmp_path / "ens",
+                         first_seed=7, start=2025, end=2026, threads=2)
+    reps = sorted(p.relative_to(out).as_posix()
+                  for p in out.glob("scenario_id=*/plan_design_id=*/random_seed=*"))
+    assert reps == ["scenario_id=base/plan_design_id=default/random_seed=7",
+                    "scenario_id=base/plan_design_id=default/random_seed=8",
+                    "scenario_id=golden-alt/plan_design_id=plan.A/random_seed=7",
+                    "scenario_id=golden-alt/plan_design_id=plan.A/random_seed=8"]
+    assert (out / "ensemble_summary.json").exists()
+    con = duckdb.connect()
+    for rep, cfg in (("scenario_id=golden-alt/plan_design_id=plan.A/random_seed=8", alt_config),
+                     ("scenario_id=base/plan_design_id=default/random_seed=7", base)):
+        seed = int(rep.rsplit("=", 1)[1])
+        api = pa.table(wfsim.simulate(census, cfg, seed=seed, start=2025, end=2026).events)
+        con.register("api", api.drop_columns(["simulation_year"]))
+        # the folders' key=value names repeat file columns: no hive columns
+        con.execute(f"create or replace view files as select * from read_parquet("
+                    f"'{out / rep}/simulation_year=*/*.parquet', hive_partitioning=false)")
+        n = con.execute("select count(*) from files").fetchall()[0][0]
+        assert n > 1000 and differences(con, "api", "files") == 0, rep
+    with pytest.raises(wfsim.InputError):  # the same scenario_id twice
+        wfsim.ensemble(census, [base, base], out=tmp_path / "dup")
+    assert not (tmp_path / "dup").exists()
 
 
 def test_import_without_the_engine(root):
