@@ -1351,7 +1351,7 @@ wf_config *wf_config_copy(const wf_config *cfg)
 {
     wf_config *copy = malloc(sizeof *copy);
     if (copy)
-        *copy = *cfg;
+        *copy = *cfg; /* a flat struct: ids are arrays, nothing is shared */
     return copy;
 }
 

@@ -9,7 +9,16 @@
   the ADP and ACP tests passed (fct_ndt_results). has_shortfall carries
   int_workforce_needs' flag (a year with a quota not met need not end at
   target).
+
+  With the var replicate_metrics_path (a Parquet file of this model's
+  rows, written by the batches of a distributed ensemble, docs/scaling.md)
+  the rows are read from it instead: the driver builds the distributions
+  from the metrics the batches computed, without their events.
 -#}
+{%- set from_file = var('replicate_metrics_path', '') %}
+{%- if from_file %}
+select * from read_parquet({{ state_sql_string(from_file) }})
+{%- else %}
 select
     {{ state_rep('w') }},
     w.simulation_year,
@@ -40,3 +49,4 @@ left join {{ ref('fct_ndt_results') }} as acp
   on acp.test = 'ACP' and acp.simulation_year = w.simulation_year
  and acp.scenario_id = w.scenario_id and acp.plan_design_id = w.plan_design_id
  and acp.random_seed = w.random_seed
+{%- endif %}
