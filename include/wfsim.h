@@ -84,6 +84,10 @@ wf_config *wf_config_copy(const wf_config *cfg);
 /* The effective configuration in the canonical JSON of docs/config.md,
  * malloc'ed, caller frees. Its SHA-256 is the configuration digest. */
 char *wf_config_to_json(const wf_config *cfg);
+/* The `plan_design` section as one JSON object {"match_formula":"tiers",
+ * ...} (docs/config.md), malloc'ed, caller frees; not part of the
+ * canonical JSON nor the digest (the events do not depend on it). */
+char *wf_config_plan_design_json(const wf_config *cfg);
 /* Lower-hex SHA-256 of wf_config_to_json into hex (65 bytes). */
 void wf_config_digest(const wf_config *cfg, char hex[65]);
 int wf_config_start_year(const wf_config *cfg);

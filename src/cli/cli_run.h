@@ -16,6 +16,7 @@ typedef struct run_state {
     char census[PATH_MAX + 16];
     char dbt[PATH_MAX], project[PATH_MAX];
     char *config_json;
+    char *plan_design_json;    /* the plan_design section, or NULL (none) */
     int quiet, verbose, mode, threads;
     int start_year, end_year;
     const char *stage_name[MAX_STAGES];

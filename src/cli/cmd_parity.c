@@ -128,6 +128,7 @@ int cmd_parity(int argc, char **argv)
     fast.start_year = wf_config_start_year(cfg);
     fast.end_year = wf_config_end_year(cfg);
     fast.config_json = wf_config_to_json(cfg);
+    fast.plan_design_json = wf_config_plan_design_json(cfg);
     if (!realpath(census, fast.census)) {
         fprintf(stderr, "wfsim: %s: cannot open the census\n", census);
         rc = WF_EIO;
@@ -151,6 +152,7 @@ int cmd_parity(int argc, char **argv)
         rc = compare(&fast, &sql, show, python, script);
 done:
     free(fast.config_json);
+    free(fast.plan_design_json);
     wf_config_free(cfg);
     return rc;
 }

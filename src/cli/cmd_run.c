@@ -107,7 +107,8 @@ void cli_json_str(char *buf, size_t size, const char *s)
 /* The --vars JSON for every dbt step (year < 0: no simulation_year). */
 static char *dbt_vars(const run_state *rs, int year)
 {
-    size_t size = strlen(rs->config_json) + 6 * PATH_MAX + 256;
+    size_t size = strlen(rs->config_json) + 6 * PATH_MAX + 256 +
+                  (rs->plan_design_json ? strlen(rs->plan_design_json) + 32 : 0);
     char *v = malloc(size);
     if (!v)
         return NULL;
@@ -130,6 +131,9 @@ static char *dbt_vars(const run_state *rs, int year)
     size_t n = strlen(v);
     if (year >= 0)
         n += (size_t)snprintf(v + n, size - n, ", \"simulation_year\": %d", year);
+    if (rs->plan_design_json)
+        n += (size_t)snprintf(v + n, size - n, ", \"wfsim_plan_design\": %s",
+                              rs->plan_design_json);
     snprintf(v + n, size - n, ", \"wfsim_config\": %s}", rs->config_json);
     return v;
 }
@@ -240,6 +244,8 @@ int cli_dbt_spawn(const run_state *rs, const char *const *args, const char *cli_
     setenv("WFSIM_DBT_RUN_VARS", run_vars, 1);
     int rc = cli_spawn_in(argv, log, rs->verbose, rs->out);
     unsetenv("WFSIM_DBT_RUN_VARS");
+    unsetenv("WFSIM_DBT_EVENTS");
+    unsetenv("WFSIM_DBT_SNAPSHOT");
     if (rc == 0 && cached)
         copy_whole(saved, cache);
     return rc;
@@ -508,6 +514,7 @@ int cmd_run(int argc, char **argv)
     rs.start_year = wf_config_start_year(cfg);
     rs.end_year = wf_config_end_year(cfg);
     rs.config_json = wf_config_to_json(cfg);
+    rs.plan_design_json = wf_config_plan_design_json(cfg);
     /* A given census is checked by the engine's loader before anything is
      * created, so bad input stops the run with file, line and column and
      * leaves no trace; both modes go through this check. */
@@ -576,6 +583,7 @@ done:
     wf_census_free(cen);
     wf_tables_free(tab);
     free(rs.config_json);
+    free(rs.plan_design_json);
     wf_config_free(cfg);
     return rc;
 }

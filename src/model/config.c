@@ -60,7 +60,14 @@ typedef enum kind {
     K_DATE,   /* hire_date_cutoff: "YYYY-MM-DD" or null */
     K_SCOPE,  /* wf_esc_scope */
     K_MODE,   /* performance mode: fast | sql */
-    K_LIMIT   /* a threshold: double from a decimal, or null (NaN) */
+    K_LIMIT,  /* a threshold: double from a decimal, or null (NaN) */
+    K_MONEY,  /* plan_design dollars: double from a decimal, or null (NaN) */
+    K_MFORM,  /* plan_design match formula (text, one of MATCH_FORMULAS) */
+    K_TIERS,  /* plan_design "up_to:rate, ..." (text) */
+    K_STEPS,  /* plan_design "min:rate, ..." by years of service or age (text) */
+    K_VEST,   /* plan_design vesting schedule (text) */
+    K_FPOL,   /* plan_design forfeiture policy (text) */
+    K_NDTM    /* plan_design ADP/ACP testing method (text) */
 } kind;
 
 /* X(section, key, kind, field, low, low_open, high, high_open, default):
@@ -122,7 +129,49 @@ typedef enum kind {
       0, "01-01")                                                                 \
     X(performance, event_generation_mode, K_MODE, perf_mode, NULL, 0, NULL, 0, "fast") \
     X(performance, threads, K_INT, perf_threads, "0", 0, "4096", 0, "0")         \
+    WF_PLAN_DESIGN_KEYS(X)                                                        \
     WF_THRESHOLD_KEYS(X)
+
+/* The `plan_design` section (docs/config.md): read by the dbt plan models
+ * only, never by the events, so it is not part of the canonical JSON nor
+ * of the digest; wf_config_plan_design_json gives it to dbt. The defaults
+ * are the plan of the former seed tables (100 % of the first 3 % deferred,
+ * 50 % of the next 2 %, no core, immediate vesting). */
+#define WF_PLAN_DESIGN_KEYS(X)                                                    \
+    X(plan_design, match_formula, K_MFORM, pd_match_formula, NULL, 0, NULL, 0,    \
+      "tiers")                                                                    \
+    X(plan_design, match_tiers, K_TIERS, pd_match_tiers, NULL, 0, NULL, 0,        \
+      "0.03:1.0, 0.05:0.5")                                                       \
+    X(plan_design, match_service_years, K_INT, pd_match_service_years, "0", 0,    \
+      "60", 0, "0")                                                               \
+    X(plan_design, match_service_tiers, K_TIERS, pd_match_service_tiers, NULL, 0, \
+      NULL, 0, "")                                                                \
+    X(plan_design, match_max_dollars, K_MONEY, pd_match_max_dollars, "0", 0,      \
+      NULL, 0, "null")                                                            \
+    X(plan_design, match_true_up, K_BOOL, pd_match_true_up, NULL, 0, NULL, 0,     \
+      "false")                                                                    \
+    X(plan_design, match_min_service_years, K_INT, pd_match_min_service, "0", 0,  \
+      "60", 0, "0")                                                               \
+    X(plan_design, match_active_at_year_end, K_BOOL, pd_match_active_ye, NULL, 0, \
+      NULL, 0, "false")                                                           \
+    X(plan_design, core_rate, K_DBL, pd_core_rate, "0", 0, "1", 0, "0.0")        \
+    X(plan_design, core_by_service, K_STEPS, pd_core_by_service, NULL, 0, NULL,   \
+      0, "")                                                                      \
+    X(plan_design, core_by_age, K_STEPS, pd_core_by_age, NULL, 0, NULL, 0, "")    \
+    X(plan_design, core_min_service_years, K_INT, pd_core_min_service, "0", 0,    \
+      "60", 0, "0")                                                               \
+    X(plan_design, core_active_at_year_end, K_BOOL, pd_core_active_ye, NULL, 0,   \
+      NULL, 0, "false")                                                           \
+    X(plan_design, vesting_match, K_VEST, pd_vesting_match, NULL, 0, NULL, 0,     \
+      "immediate")                                                                \
+    X(plan_design, vesting_core, K_VEST, pd_vesting_core, NULL, 0, NULL, 0,       \
+      "immediate")                                                                \
+    X(plan_design, forfeiture_policy, K_FPOL, pd_forfeiture_policy, NULL, 0,      \
+      NULL, 0, "offset_next_year")                                                \
+    X(plan_design, hce_top_paid_group, K_BOOL, pd_hce_top_paid_group, NULL, 0,    \
+      NULL, 0, "false")                                                           \
+    X(plan_design, ndt_method, K_NDTM, pd_ndt_method, NULL, 0, NULL, 0,           \
+      "prior_year")
 
 /* The `thresholds` section (the ensemble's, not the model's): one optional
  * threshold per metric of fct_replicate_metrics (docs/config.md). */
@@ -155,7 +204,8 @@ enum { WF_CONFIG_KEYS(KEY_ENUM) N_KEYS };
 
 static const char *const sections[] = {
     "simulation", "workforce", "compensation", "eligibility", "auto_enrollment",
-    "voluntary_enrollment", "auto_escalation", "performance", "thresholds"};
+    "voluntary_enrollment", "auto_escalation", "performance", "plan_design",
+    "thresholds"};
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
 
 /* ---- scalars and their core-schema type --------------------------------- */
@@ -343,7 +393,8 @@ static wf_status want(load_ctx *cx, const key_def *k, const scalar *v, ytype t,
                      "expected %s, got %s ('%s')%s", expected,
                      type_name(t, v->quoted), show(v, b),
                      v->quoted && t == Y_STR && k->kind != K_ID && k->kind != K_MD &&
-                             k->kind != K_DATE && k->kind != K_SCOPE && k->kind != K_MODE
+                             k->kind != K_DATE && k->kind != K_SCOPE && k->kind != K_MODE &&
+                             k->kind < K_MFORM
                          ? "; remove the quotes"
                          : "");
 }
@@ -384,7 +435,7 @@ static wf_status set_number(load_ctx *cx, wf_config *cfg, const key_def *k,
     if (!decimal_in_range(k, &d))
         return out_of_range(cx, k, v, "", err);
     char *field = (char *)cfg + k->offset;
-    if (k->kind == K_DBL || k->kind == K_LIMIT) {
+    if (k->kind == K_DBL || k->kind == K_LIMIT || k->kind == K_MONEY) {
         double x;
         if (!wf_decimal_to_double(&d, &x) || !double_in_range(k, x))
             return out_of_range(cx, k, v, " (as a double)", err);
@@ -403,6 +454,172 @@ static wf_status set_number(load_ctx *cx, wf_config *cfg, const key_def *k,
         *(int64_t *)(void *)field = x;
     else
         *(int32_t *)(void *)field = (int32_t)x;
+    return WF_OK;
+}
+
+/* ---- plan_design texts ---------------------------------------------------- */
+
+static const char *const match_formulas[] = {
+    "none", "tiers", "stretch", "safe_harbor_basic", "safe_harbor_enhanced",
+    "qaca_safe_harbor"};
+
+/* Checks a "a:b, c:d" list: a strictly ascending, each a in [a_low, a_high]
+ * (a_int: whole numbers), each b a rate in [0, 10]; empty text is an empty
+ * list. On a problem writes why to msg and returns false. */
+static bool check_pairs(const char *s, size_t len, bool a_int, double a_low,
+                        double a_high, bool a_low_open, char *msg, size_t size)
+{
+    size_t i = 0;
+    double prev = -1;
+    int n = 0;
+    while (i < len) {
+        while (i < len && s[i] == ' ')
+            i++;
+        size_t a0 = i;
+        while (i < len && s[i] != ':' && s[i] != ',')
+            i++;
+        if (i >= len || s[i] != ':') {
+            snprintf(msg, size, "pair %d: expected A:RATE", n + 1);
+            return false;
+        }
+        size_t a1 = i++;
+        size_t b0 = i;
+        while (i < len && s[i] != ',')
+            i++;
+        size_t b1 = i;
+        while (b1 > b0 && s[b1 - 1] == ' ')
+            b1--;
+        while (b0 < b1 && s[b0] == ' ')
+            b0++;
+        if (i < len)
+            i++;                                    /* the comma */
+        wf_decimal da, db;
+        double a, b;
+        if ((a_int && !wf_decimal_is_digits(s + a0, a1 - a0)) ||
+            !wf_decimal_parse(s + a0, a1 - a0, &da) || !wf_decimal_to_double(&da, &a) ||
+            !wf_decimal_parse(s + b0, b1 - b0, &db) || !wf_decimal_to_double(&db, &b)) {
+            snprintf(msg, size, "pair %d: expected A:RATE with decimal numbers", n + 1);
+            return false;
+        }
+        if (a < a_low || (a_low_open && a == a_low) || a > a_high) {
+            snprintf(msg, size, "pair %d: %g is out of range", n + 1, a);
+            return false;
+        }
+        if (a <= prev) {
+            snprintf(msg, size, "pair %d: %g is not above the previous pair's", n + 1, a);
+            return false;
+        }
+        if (b < 0 || b > 10) {
+            snprintf(msg, size, "pair %d: rate %g is out of range [0, 10]", n + 1, b);
+            return false;
+        }
+        prev = a;
+        n++;
+    }
+    return true;
+}
+
+/* immediate | cliff_N (N 1..10) | graded_N (N 2..10) | a list of percentages
+ * "0, 20, 40, 60, 80, 100" by completed years (non-decreasing, 0..100,
+ * ending at 100). */
+static bool check_vesting(const char *s, size_t len, char *msg, size_t size)
+{
+    if (len == 9 && memcmp(s, "immediate", 9) == 0)
+        return true;
+    for (int g = 0; g < 2; g++) {
+        const char *pre = g ? "graded_" : "cliff_";
+        size_t pl = strlen(pre);
+        if (len > pl && memcmp(s, pre, pl) == 0) {
+            if (!wf_decimal_is_digits(s + pl, len - pl) || len - pl > 2) {
+                snprintf(msg, size, "expected %sN with N a whole number of years", pre);
+                return false;
+            }
+            int n = atoi(s + pl);
+            if (n < (g ? 2 : 1) || n > 10) {
+                snprintf(msg, size, "%sN: N out of range [%d, 10]", pre, g ? 2 : 1);
+                return false;
+            }
+            return true;
+        }
+    }
+    size_t i = 0;
+    int prev = 0, n = 0;
+    while (i < len) {
+        while (i < len && s[i] == ' ')
+            i++;
+        size_t a0 = i;
+        while (i < len && s[i] != ',' && s[i] != ' ')
+            i++;
+        size_t a1 = i;
+        while (i < len && (s[i] == ' ' || s[i] == ','))
+            i++;
+        if (a1 == a0 || !wf_decimal_is_digits(s + a0, a1 - a0) || a1 - a0 > 3) {
+            snprintf(msg, size, "expected immediate, cliff_N, graded_N or a list of "
+                                "whole percentages by completed years");
+            return false;
+        }
+        int p = atoi(s + a0);
+        if (p > 100 || p < prev) {
+            snprintf(msg, size, "percentage %d (year %d) must be in [%d, 100]", p, n, prev);
+            return false;
+        }
+        prev = p;
+        n++;
+    }
+    if (prev != 100 || n > 20) {
+        snprintf(msg, size, "a vesting list must reach 100 within 20 years");
+        return false;
+    }
+    return true;
+}
+
+static wf_status set_plan_text(load_ctx *cx, wf_config *cfg, const key_def *k,
+                               const scalar *v, ytype t, wf_error *err)
+{
+    char *field = (char *)cfg + k->offset;
+    char b[80], msg[160] = "";
+    bool ok = false;
+    if (t == Y_NULL && (k->kind == K_TIERS || k->kind == K_STEPS)) {
+        field[0] = '\0';
+        return WF_OK;
+    }
+    if (t != Y_STR || v->len > WF_PD_TEXT_MAX)
+        return want(cx, k, v, t, "a string (at most 96 characters)", err);
+    switch (k->kind) {
+    case K_MFORM:
+        for (size_t i = 0; i < sizeof match_formulas / sizeof match_formulas[0]; i++)
+            ok |= text_is(v, match_formulas[i]);
+        if (!ok)
+            snprintf(msg, sizeof msg, "expected none, tiers, stretch, safe_harbor_basic, "
+                                      "safe_harbor_enhanced or qaca_safe_harbor");
+        break;
+    case K_TIERS:
+        ok = check_pairs(v->text, v->len, false, 0, 1, true, msg, sizeof msg);
+        break;
+    case K_STEPS:
+        ok = check_pairs(v->text, v->len, true, 0, 120, false, msg, sizeof msg);
+        break;
+    case K_VEST:
+        ok = check_vesting(v->text, v->len, msg, sizeof msg);
+        break;
+    case K_FPOL:
+        ok = text_is(v, "offset_next_year") || text_is(v, "pay_expenses");
+        if (!ok)
+            snprintf(msg, sizeof msg, "expected offset_next_year or pay_expenses");
+        break;
+    case K_NDTM:
+        ok = text_is(v, "prior_year") || text_is(v, "current_year");
+        if (!ok)
+            snprintf(msg, sizeof msg, "expected prior_year or current_year");
+        break;
+    default:
+        assert(0);
+    }
+    if (!ok)
+        return cfg_error(err, cx->file, k->dotted, v->line, v->column, "'%s': %s",
+                         show(v, b), msg);
+    memcpy(field, v->text, v->len);
+    field[v->len] = '\0';
     return WF_OK;
 }
 
@@ -459,6 +676,13 @@ static wf_status set_string(load_ctx *cx, wf_config *cfg, const key_def *k,
             return cfg_error(err, cx->file, k->dotted, v->line, v->column,
                              "expected fast or sql, got '%s'", show(v, b));
         return WF_OK;
+    case K_MFORM:
+    case K_TIERS:
+    case K_STEPS:
+    case K_VEST:
+    case K_FPOL:
+    case K_NDTM:
+        return set_plan_text(cx, cfg, k, v, t, err);
     default:
         assert(0);
         return WF_EINPUT;
@@ -474,6 +698,7 @@ static wf_status set_key(load_ctx *cx, wf_config *cfg, const key_def *k,
     case K_SEED:
         return set_integer(cx, cfg, k, v, t, err);
     case K_LIMIT:
+    case K_MONEY:
         if (t == Y_NULL) {
             *(double *)(void *)((char *)cfg + k->offset) = NAN;
             return WF_OK;
@@ -1126,7 +1351,7 @@ wf_config *wf_config_copy(const wf_config *cfg)
 {
     wf_config *copy = malloc(sizeof *copy);
     if (copy)
-        *copy = *cfg;
+        *copy = *cfg; /* a flat struct: ids are arrays, nothing is shared */
     return copy;
 }
 
@@ -1234,6 +1459,20 @@ static size_t json_value(const wf_config *cfg, const key_def *k, char *p)
                                                        ? "all_enrolled" : "auto_enrolled");
     case K_MODE:
         return n + (size_t)sprintf(p + n, "\"%s\"", cfg->perf_mode ? "sql" : "fast");
+    case K_MONEY: {
+        double x = *(const double *)(const void *)field;
+        if (isnan(x))
+            return n + (size_t)sprintf(p + n, "null");
+        wf_fmt_double(x, true, tmp);
+        return n + (size_t)sprintf(p + n, "%s", tmp);
+    }
+    case K_MFORM:
+    case K_TIERS:
+    case K_STEPS:
+    case K_VEST:
+    case K_FPOL:
+    case K_NDTM:
+        return n + (size_t)sprintf(p + n, "\"%s\"", field);  /* checked characters */
     case K_LIMIT:
         break;  /* never part of the canonical form */
     }
@@ -1250,7 +1489,8 @@ char *wf_config_to_json(const wf_config *cfg)
     buf[n++] = '{';
     for (int i = 0; i < N_KEYS; i++) {
         const key_def *k = &keys[i];
-        if (strcmp(k->section, "performance") == 0 || k->kind == K_LIMIT)
+        if (strcmp(k->section, "performance") == 0 || k->kind == K_LIMIT ||
+            strcmp(k->section, "plan_design") == 0)
             continue;
         if (!open || strcmp(open, k->section) != 0) {
             if (open)
@@ -1263,6 +1503,25 @@ char *wf_config_to_json(const wf_config *cfg)
         n += json_value(cfg, k, buf + n);
     }
     buf[n++] = '}';
+    buf[n++] = '}';
+    buf[n] = '\0';
+    return buf;
+}
+
+char *wf_config_plan_design_json(const wf_config *cfg)
+{
+    char *buf = malloc(4096);   /* 17 keys of at most ~130 characters */
+    if (!buf)
+        return NULL;
+    size_t n = 0;
+    buf[n++] = '{';
+    for (int i = 0; i < N_KEYS; i++) {
+        if (strcmp(keys[i].section, "plan_design") != 0)
+            continue;
+        if (n > 1)
+            buf[n++] = ',';
+        n += json_value(cfg, &keys[i], buf + n);
+    }
     buf[n++] = '}';
     buf[n] = '\0';
     return buf;
