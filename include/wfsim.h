@@ -87,10 +87,48 @@ void wf_tables_free(wf_tables *tab);
 
 typedef struct wf_census wf_census;
 
+/* Loads the census under the configuration's `census` section (column
+ * mapping, date format, invalid_rows; cfg NULL: the defaults). Every row
+ * is read: a row breaking a rule of its own cells (or sharing a
+ * duplicated employee_id: every such row) is refused, and reading goes
+ * on. Strict (the default): a file with any refused row is refused,
+ * err naming the first. Skip: those rows are left out and kept for
+ * wf_census_write; a census with no active employee left is refused.
+ * Problems of the file as a whole (header, CSV syntax, encoding, a field
+ * count) stop at once. docs/inputs.md has the rules and the messages. */
 wf_status wf_census_load(const char *path, const wf_config *cfg,
                          const wf_tables *tab, wf_census **out, wf_error *err);
+/* The same; when a strict load is refused for row errors and report is
+ * not NULL, the errors of the first 100 refused rows are printed there,
+ * one a line in file order ("file:line:column: message"), then the total
+ * ("... and 164 more; 264 rows with errors in all") when above one. */
+wf_status wf_census_load_report(const char *path, const wf_config *cfg,
+                                const wf_tables *tab, FILE *report,
+                                wf_census **out, wf_error *err);
 size_t wf_census_count(const wf_census *cen);
 void wf_census_free(wf_census *cen);
+
+/* What a load did. */
+typedef struct wf_census_info {
+    size_t rows;       /* data rows of the file */
+    size_t employees;  /* active employees loaded (wf_census_count) */
+    size_t skipped;    /* rows without error that are not active employees */
+    size_t rejected;   /* rows rejected (skip mode; 0 in strict mode) */
+    int skip_mode;     /* census.invalid_rows was skip */
+} wf_census_info;
+void wf_census_get_info(const wf_census *cen, wf_census_info *info);
+/* Lower-hex SHA-256 of the accepted census into hex (65 bytes): of the
+ * normalised rows of the loaded employees in file order, each written as
+ * "employee_id,birth_date,hire_date,salary,level_id,deferral_rate,
+ * auto_escalation_opt_out\n" (dates YYYY-MM-DD, salary with 2 decimals,
+ * deferral rate with 4, the level in effect, true/false) - the text of
+ * OUT/census.parquet's rows (docs/inputs.md). */
+void wf_census_digest(const wf_census *cen, char hex[65]);
+/* Writes DIR/census.parquet (the loaded employees, normalised: what both
+ * modes and the dbt models read) and, when the census was read in skip
+ * mode, DIR/rejected_rows.csv, each to a temporary name and renamed.
+ * DIR must exist. */
+wf_status wf_census_write(const wf_census *cen, const char *dir, wf_error *err);
 
 /* Writes a deterministic synthetic census of n employees as of December 31
  * of start_year - 1 to path (written to a temporary file, then renamed). */
