@@ -9,6 +9,8 @@
  *     OUT/workforce_snapshot/simulation_year=YYYY/...        --snapshots (5.2)
  *     OUT/debug/events.csv, OUT/debug/snapshot.csv           --debug-csv
  *     OUT/generation_summary.json                            summary (5.3)
+ *     OUT/census.parquet, OUT/rejected_rows.csv              the census read
+ *                                                            (wf_census_out.h)
  *
  * all inside a staging directory that replaces OUT only when everything was
  * written (wf_outdir.h). A year's events are written as soon as the model
@@ -38,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wf_census_out.h"
 #include "wf_debug_csv.h"
 #include "wf_error.h"
 #include "wf_grow.h"
@@ -428,8 +431,8 @@ static void json_year(wf_json *j, const wf_year_summary *s)
     wf_json_close(j, '}');
 }
 
-static wf_status write_summary(run_ctx *rc, const wf_census *cen, int threads,
-                               double wall, wf_error *err)
+static wf_status write_summary(run_ctx *rc, const wf_census *cen, const char *census_digest,
+                               int threads, double wall, wf_error *err)
 {
     const wf_config *cfg = rc->cfg;
     char digest[65];
@@ -441,6 +444,13 @@ static wf_status write_summary(run_ctx *rc, const wf_census *cen, int threads,
     wf_json_int(&j, "model_version", WF_MODEL_VERSION);
     wf_json_str(&j, "census_path", cen->path);
     wf_json_int(&j, "census_employees", (int64_t)cen->n);
+    /* the census section: how the file was read, and what came of it */
+    wf_json_str(&j, "census_invalid_rows", cen->skip_mode ? "skip" : "strict");
+    wf_json_str(&j, "census_date_format", wf_date_format_names[cfg->census_date_format]);
+    wf_json_int(&j, "census_rows_read", (int64_t)cen->rows);
+    wf_json_int(&j, "census_rows_skipped", (int64_t)cen->skipped);
+    wf_json_int(&j, "rejected_rows", (int64_t)cen->rej.n);
+    wf_json_str(&j, "census_sha256", census_digest);
     wf_json_int(&j, "start_year", cfg->start_year);
     wf_json_int(&j, "end_year", cfg->end_year);
     wf_json_int(&j, "random_seed", cfg->random_seed);
@@ -557,6 +567,11 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
         return wf_error_nomem(err, "year summaries");
     }
     wf_status st = wf_outdir_begin(&rc.out, opt->out_dir, err);
+    /* The census files and digest, beside the simulation. */
+    wf_census_out co;
+    bool census_started = st == WF_OK;
+    if (census_started)
+        wf_census_out_start(&co, cen, rc.out.staging);
     if (st == WF_OK && opt->debug_csv)
         st = open_debug(&rc, err);
     rc.want_snap = opt->snapshots || opt->debug_csv;
@@ -574,8 +589,13 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
     wf_status cst = wf_debug_csv_close(rc.debug, err);
     if (st == WF_OK)
         st = cst;
+    if (census_started && wf_census_out_finish(&co) != WF_OK && st == WF_OK) {
+        if (err && err->status == WF_OK)
+            *err = co.err;
+        st = co.status;
+    }
     if (st == WF_OK)
-        st = write_summary(&rc, cen, threads, now_seconds() - t0, err);
+        st = write_summary(&rc, cen, co.digest, threads, now_seconds() - t0, err);
     if (st == WF_OK)
         st = wf_outdir_commit(&rc.out, err);
     if (st != WF_OK)

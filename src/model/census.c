@@ -706,6 +706,7 @@ static wf_status read_employee(loader *l, const wf_csv_field *row,
     e->level = 0;
     if ((f = opt(l, row, WF_CC_LEVEL)) && (st = cell_level(l, f, &e->level, err)) != WF_OK)
         return st;
+    e->level_from_salary = !f;
     if (!f)
         e->level = derive_level(l->tab, e->salary_cents);
     e->deferral_bp = 0;

@@ -153,6 +153,7 @@ typedef struct wf_census_employee {
     int32_t level;               /* 1..n_levels (derived when absent) */
     int32_t deferral_bp;         /* 0..10000; > 0 means enrolled at C */
     bool esc_opt_out;            /* auto_escalation_opt_out */
+    bool level_from_salary;      /* level derived, not written in the file */
 } wf_census_employee;
 
 struct wf_census {
