@@ -13,11 +13,12 @@ static const char help[] =
     "usage: wfsim events --census FILE --out DIR [--config FILE] [--tables DIR]\n"
     "                    [--start Y] [--end Y] [--seed S] [--scenario ID]\n"
     "                    [--plan ID] [--threads N] [--snapshots] [--debug-csv]\n"
-    "                    [--quiet | --verbose]\n"
+    "                    [--skip-invalid-rows] [--quiet | --verbose]\n"
     "\n"
     "Simulates every year of MODEL.md for the census and writes\n"
     "  DIR/simulation_year=YYYY/part-00000.parquet   the events (MODEL.md 5.1)\n"
     "  DIR/generation_summary.json                   per-year figures (5.3)\n"
+    "  DIR/census.parquet                            the census as read (normalised)\n"
     "DIR is replaced as a whole only when everything was written: a failed run\n"
     "leaves an existing DIR as it was. A per-year table goes to stdout.\n"
     "\n"
@@ -33,6 +34,12 @@ static const char help[] =
     "                  the output does not depend on it\n"
     "  --snapshots     also write DIR/workforce_snapshot/ (MODEL.md 5.2)\n"
     "  --debug-csv     also write DIR/debug/events.csv and snapshot.csv\n"
+    "  --skip-invalid-rows\n"
+    "                  leave out census rows that break a rule (every row of a\n"
+    "                  duplicated employee_id among them) and list them in\n"
+    "                  DIR/rejected_rows.csv, as census.invalid_rows: skip does;\n"
+    "                  by default a census with bad rows is refused, its errors\n"
+    "                  listed (the first 100 rows' and the total)\n"
     "  --quiet         print nothing but errors\n"
     "  --verbose       print each stage on stderr\n"
     "\n"
@@ -74,6 +81,7 @@ int cmd_events(int argc, char **argv)
         {"threads", required_argument, 0, 'T'},
         {"snapshots", no_argument, 0, 'n'},
         {"debug-csv", no_argument, 0, 'd'},
+        {"skip-invalid-rows", no_argument, 0, 'K'},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
@@ -99,6 +107,7 @@ int cmd_events(int argc, char **argv)
         case 'T': rc = cli_parse_long("events", "threads", optarg, 1, 1024, &threads); break;
         case 'n': snapshots = 1; break;
         case 'd': debug_csv = 1; break;
+        case 'K': cli_override(&ov, "census.invalid_rows", "skip"); break;
         case 'q': quiet = 1; break;
         case 'v': verbose = 1; break;
         case 'h': fputs(help, stdout); return 0;
@@ -131,8 +140,10 @@ int cmd_events(int argc, char **argv)
     wf_status st = WF_OK;
     if (rc == 0) {
         st = wf_tables_load(tables, &tab, &err);
-        if (st == WF_OK)
-            st = wf_census_load(census, cfg, tab, &cen, &err);
+        char rejects[4200];
+        snprintf(rejects, sizeof rejects, "%s/rejected_rows.csv", out);
+        if (st == WF_OK && (rc = cli_load_census(census, cfg, tab, rejects, quiet, &cen)) != 0)
+            goto done;
         if (st == WF_OK && ps.verbose)
             fprintf(stderr, "wfsim: census loaded: %zu active employees (%.2f s)\n",
                     wf_census_count(cen), cli_seconds() - ps.t0);
@@ -154,6 +165,7 @@ int cmd_events(int argc, char **argv)
         if (rc == 0 && ps.verbose)
             fprintf(stderr, "wfsim: wrote %s (%.2f s)\n", out, cli_seconds() - ps.t0);
     }
+done:
     wf_census_free(cen);
     wf_tables_free(tab);
     wf_config_free(cfg);

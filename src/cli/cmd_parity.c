@@ -17,7 +17,7 @@
 
 static const char help[] =
     "usage: wfsim parity --census FILE [--config FILE] [--out DIR] [--show N]\n"
-    "                    [--threads N] [--quiet | --verbose]\n"
+    "                    [--threads N] [--skip-invalid-rows] [--quiet | --verbose]\n"
     "\n"
     "The parity gate: runs fast mode (the C engine) and SQL mode (dbt on DuckDB)\n"
     "on the same census and configuration, into DIR/fast and DIR/sql, and\n"
@@ -31,6 +31,10 @@ static const char help[] =
     "  --out DIR       working folder (default: parity-out)\n"
     "  --show N        differing rows shown per side (default 10)\n"
     "  --threads N     engine threads\n"
+    "  --skip-invalid-rows\n"
+    "                  leave out census rows that break a rule (listed in\n"
+    "                  DIR/fast/events/rejected_rows.csv); both modes read the\n"
+    "                  same accepted rows (census.invalid_rows: skip)\n"
     "  --quiet         print nothing but the verdict and errors\n"
     "  --verbose       copy dbt's output to stderr\n";
 
@@ -86,6 +90,7 @@ int cmd_parity(int argc, char **argv)
         {"out", required_argument, 0, 'o'},
         {"show", required_argument, 0, 's'},
         {"threads", required_argument, 0, 'T'},
+        {"skip-invalid-rows", no_argument, 0, 'K'},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
@@ -94,6 +99,7 @@ int cmd_parity(int argc, char **argv)
     static run_state fast, sql;
     memset(&fast, 0, sizeof fast);
     const char *config = NULL, *census = NULL, *out = "parity-out", *show = "10";
+    cli_overrides ov = {0};
     long threads = 0, shown;
     int c, rc = 0;
     opterr = 0;
@@ -104,6 +110,7 @@ int cmd_parity(int argc, char **argv)
         case 'o': out = optarg; break;
         case 's': rc = cli_parse_long("parity", "show", optarg, 0, 100000, &shown); show = optarg; break;
         case 'T': rc = cli_parse_long("parity", "threads", optarg, 1, 1024, &threads); break;
+        case 'K': cli_override(&ov, "census.invalid_rows", "skip"); break;
         case 'q': fast.quiet = 1; break;
         case 'v': fast.verbose = 1; break;
         case 'h': fputs(help, stdout); return 0;
@@ -117,7 +124,6 @@ int cmd_parity(int argc, char **argv)
     if (!census)
         return cli_usage("parity", "%s", "--census is required");
 
-    cli_overrides ov = {0};
     wf_config *cfg = NULL;
     if ((rc = cli_load_config(config, &ov, &cfg)) != 0)
         return rc;
@@ -135,14 +141,15 @@ int cmd_parity(int argc, char **argv)
     sql.mode = 1;
     wf_tables *tab;
     wf_census *cen;
+    snprintf(fast.out, sizeof fast.out, "%s/fast", out);   /* for messages */
     if ((rc = cli_load_inputs(&fast, cfg, &tab, &cen)) != 0)
         goto done;
     if ((rc = sub_out(&fast, out, "fast")) == 0 && (rc = cli_locate_dbt(&fast)) == 0)
         rc = cli_run_fast(&fast, cfg, tab, cen);
+    if (rc == 0 && (rc = sub_out(&sql, out, "sql")) == 0 && (rc = cli_locate_dbt(&sql)) == 0)
+        rc = cli_run_sql(&sql, cen);
     wf_census_free(cen);
     wf_tables_free(tab);
-    if (rc == 0 && (rc = sub_out(&sql, out, "sql")) == 0 && (rc = cli_locate_dbt(&sql)) == 0)
-        rc = cli_run_sql(&sql);
     if (rc == 0)
         rc = compare(&fast, &sql, show);
 done:

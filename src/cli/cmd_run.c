@@ -30,7 +30,8 @@
 
 static const char help[] =
     "usage: wfsim run [--config FILE] [--census FILE | --employees N] [--out DIR]\n"
-    "                 [--mode fast|sql] [--threads N] [--quiet | --verbose]\n"
+    "                 [--mode fast|sql] [--threads N] [--skip-invalid-rows]\n"
+    "                 [--quiet | --verbose]\n"
     "\n"
     "Runs the whole job and prints a summary table per year:\n"
     "  fast mode  the C engine simulates every year in one pass and writes\n"
@@ -52,6 +53,11 @@ static const char help[] =
     "  --mode M        fast or sql (default: the configuration's, else fast)\n"
     "  --threads N     engine threads (default: $WFSIM_THREADS, the\n"
     "                  configuration's, then all cores)\n"
+    "  --skip-invalid-rows\n"
+    "                  leave out census rows that break a rule and list them in\n"
+    "                  DIR/events/rejected_rows.csv (census.invalid_rows: skip);\n"
+    "                  both modes and dbt read the accepted rows, normalised, from\n"
+    "                  DIR/events/census.parquet\n"
     "  --quiet         print nothing but errors\n"
     "  --verbose       copy dbt's output to stderr\n"
     "\n"
@@ -109,7 +115,7 @@ static char *dbt_vars(const run_state *rs, int year)
     struct stat st;
     cli_json_str(v, size, stat(path, &st) == 0 ? path : "");
     strcat(v, ", \"census_path\": ");
-    cli_json_str(v, size, rs->census);
+    cli_json_str(v, size, rs->census_input);
     strcat(v, ", \"summary_csv\": ");
     snprintf(path, sizeof path, "%s/metrics_summary.csv", rs->out);
     cli_json_str(v, size, path);
@@ -176,13 +182,19 @@ int cli_load_inputs(const run_state *rs, const wf_config *cfg, wf_tables **tab,
     wf_error err = {0};
     *tab = NULL;
     wf_status st = wf_tables_load(NULL, tab, &err);
-    if (st == WF_OK && cen)
-        st = wf_census_load(rs->census, cfg, *tab, cen, &err);
-    if (st == WF_OK)
+    if (st != WF_OK)
+        return cli_fail(&err);
+    if (!cen)
         return 0;
-    wf_tables_free(*tab);
-    *tab = NULL;
-    return cli_fail(&err);
+    char rejects[PATH_MAX + 64];
+    snprintf(rejects, sizeof rejects, "%s/events/rejected_rows.csv",
+             rs->out[0] ? rs->out : "OUT");
+    int rc = cli_load_census(rs->census, cfg, *tab, rejects, rs->quiet, cen);
+    if (rc != 0) {
+        wf_tables_free(*tab);
+        *tab = NULL;
+    }
+    return rc;
 }
 
 int cli_run_fast(run_state *rs, const wf_config *cfg, const wf_tables *tab,
@@ -191,6 +203,7 @@ int cli_run_fast(run_state *rs, const wf_config *cfg, const wf_tables *tab,
     wf_error err = {0};
     char events[PATH_MAX + 16];
     snprintf(events, sizeof events, "%s/events", rs->out);
+    snprintf(rs->census_input, sizeof rs->census_input, "%s/census.parquet", events);
     say(rs, "%s", "events (fast mode: the C engine)");
     double t = cli_seconds();
     wf_run_options opt = {.out_dir = events, .threads = rs->threads, .snapshots = 1,
@@ -200,10 +213,29 @@ int cli_run_fast(run_state *rs, const wf_config *cfg, const wf_tables *tab,
     return st == WF_OK ? 0 : cli_fail(&err);
 }
 
-int cli_run_sql(run_state *rs)
+/* The census files into rs->out/SUB (created); rs->census_input points
+ * at its census.parquet. */
+static int write_census(run_state *rs, const wf_census *cen, const char *dir)
+{
+    wf_error err = {0};
+    if (cli_mkdir_p(dir) != 0) {
+        fprintf(stderr, "wfsim: cannot create %s\n", dir);
+        return WF_EIO;
+    }
+    if (wf_census_write(cen, dir, &err) != WF_OK)
+        return cli_fail(&err);
+    snprintf(rs->census_input, sizeof rs->census_input, "%s/census.parquet", dir);
+    return 0;
+}
+
+int cli_run_sql(run_state *rs, const wf_census *cen)
 {
     static const char *const seed[] = {"seed", NULL};
-    int rc = dbt_step(rs, "dbt seed (parameter tables)", "sql_seed", -1, seed);
+    char input[PATH_MAX + 16];
+    snprintf(input, sizeof input, "%s/census", rs->out);
+    int rc = write_census(rs, cen, input);
+    if (rc == 0)
+        rc = dbt_step(rs, "dbt seed (parameter tables)", "sql_seed", -1, seed);
     for (int y = rs->start_year; rc == 0 && y <= rs->end_year; y++) {
         static const char *const run[] = {"run", "--select", "sql_mode", NULL};
         char label[48], log[32];
@@ -226,10 +258,15 @@ int cli_run_sql(run_state *rs)
     strcat(args, "}");
     const char *const export[] = {"run-operation", "sqlmode_export", "--args", args, NULL};
     rc = dbt_step(rs, "export SQL mode events", "sql_export", -1, export);
+    if (rc == 0)       /* OUT/events holds the census it came from, as in fast mode */
+        rc = write_census(rs, cen, staging);
     if (rc != 0)
         return rc;
     wf_error err = {0};
-    return wf_dir_replace(staging, final, &err) == WF_OK ? 0 : cli_fail(&err);
+    if (wf_dir_replace(staging, final, &err) != WF_OK)
+        return cli_fail(&err);
+    snprintf(rs->census_input, sizeof rs->census_input, "%s/census.parquet", final);
+    return 0;
 }
 
 /* Prints OUT/metrics_summary.csv as an aligned table. */
@@ -266,7 +303,8 @@ static void write_run_summary(const run_state *rs, int rc)
     for (int i = 0; i < rs->n_stages; i++)
         fprintf(f, "%s\n    {\"stage\": \"%s\", \"seconds\": %.3f}", i ? "," : "",
                 rs->stage_label[i], rs->stage_seconds[i]);
-    fprintf(f, "\n  ],\n  \"total_seconds\": %.3f\n}\n", cli_seconds() - rs->t0);
+    fprintf(f, "\n  ],\n  \"census\": %s,\n  \"total_seconds\": %.3f\n}\n",
+            rs->census_json[0] ? rs->census_json : "null", cli_seconds() - rs->t0);
     fclose(f);
 }
 
@@ -311,12 +349,14 @@ int cmd_run(int argc, char **argv)
         {"out", required_argument, 0, 'o'},
         {"mode", required_argument, 0, 'm'},
         {"threads", required_argument, 0, 'T'},
+        {"skip-invalid-rows", no_argument, 0, 'K'},
         {"quiet", no_argument, 0, 'q'},
         {"verbose", no_argument, 0, 'v'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     static run_state rs;
+    cli_overrides ov = {0};
     memset(&rs, 0, sizeof rs);
     wf_tables *tab = NULL;
     wf_census *cen = NULL;
@@ -340,6 +380,7 @@ int cmd_run(int argc, char **argv)
             else
                 return cli_usage("run", "--mode takes fast or sql, not '%s'", optarg);
             break;
+        case 'K': cli_override(&ov, "census.invalid_rows", "skip"); break;
         case 'q': rs.quiet = 1; break;
         case 'v': rs.verbose = 1; break;
         case 'h': fputs(help, stdout); return 0;
@@ -351,7 +392,6 @@ int cmd_run(int argc, char **argv)
     if (optind < argc)
         return cli_usage("run", "unexpected argument '%s'", argv[optind]);
 
-    cli_overrides ov = {0};
     wf_config *cfg = NULL;
     int rc = cli_load_config(config, &ov, &cfg);
     if (rc)
@@ -366,6 +406,7 @@ int cmd_run(int argc, char **argv)
     /* A given census is checked by the engine's loader before anything is
      * created, so bad input stops the run with file, line and column and
      * leaves no trace; both modes go through this check. */
+    snprintf(rs.out, sizeof rs.out, "%s", out);   /* for messages until made absolute */
     if (census) {
         if (!realpath(census, rs.census)) {
             fprintf(stderr, "wfsim: %s: cannot open: %s\n", census, strerror(errno));
@@ -398,7 +439,8 @@ int cmd_run(int argc, char **argv)
         if ((rc = cli_load_inputs(&rs, cfg, &tab, &cen)) != 0)
             goto done;
     }
-    rc = rs.mode ? cli_run_sql(&rs) : cli_run_fast(&rs, cfg, tab, cen);
+    cli_census_json(cen, rs.census_json, sizeof rs.census_json);
+    rc = rs.mode ? cli_run_sql(&rs, cen) : cli_run_fast(&rs, cfg, tab, cen);
     if (rc == 0) {
         static const char *const build[] = {"build", "--select", "+state", "metrics", NULL};
         rc = dbt_step(&rs, "dbt build (state, metrics, data tests)", "dbt_build", -1, build);

@@ -45,6 +45,16 @@ void cli_override(cli_overrides *ov, const char *key, const char *value);
  * prints it and returns the exit code, else 0. */
 int cli_load_config(const char *path, const cli_overrides *ov, wf_config **out);
 
+/* Loads the census under cfg's census section with the tables; strict
+ * mode's refusal lists every bad row (the first 100 and the total), skip
+ * mode prints "census: N employees loaded, M rows rejected (rejects_path)"
+ * unless quiet. 0, or the exit code after printing the errors. */
+int cli_load_census(const char *path, const wf_config *cfg, const wf_tables *tab,
+                    const char *rejects_path, int quiet, wf_census **out);
+/* What the load did, as a JSON object (rows, rejected rows, the accepted
+ * rows' SHA-256) into buf. */
+void cli_census_json(const wf_census *cen, char *buf, size_t size);
+
 /* The path of `rel` inside the repository the running binary was built in
  * (BUILD/wfsim -> REPO/rel). 0 on success. */
 int cli_repo_path(const char *rel, char *buf, size_t size);
