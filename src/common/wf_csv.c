@@ -39,6 +39,7 @@ struct wf_csv {
     size_t size, pos;
     long line, col;     /* position of buf[pos] */
     long record_line;
+    size_t record_pos;  /* byte offset where that record starts */
     size_t expected;    /* header's field count; 0 before the header */
     wf_csv_field *fields;
     size_t cap;
@@ -217,6 +218,11 @@ long wf_csv_record_line(const wf_csv *c)
     return c->record_line;
 }
 
+size_t wf_csv_record_offset(const wf_csv *c)
+{
+    return c->record_pos;
+}
+
 const char *wf_csv_name(const wf_csv *c)
 {
     return c->name;
@@ -393,6 +399,7 @@ static wf_status scan_record(wf_csv *c, size_t *n, wf_error *err)
 {
     size_t nf = 0;
     c->record_line = c->line;
+    c->record_pos = c->pos;
     for (;;) {
         long start_col = c->col;
         while (c->pos < c->size && (c->buf[c->pos] == ' ' || c->buf[c->pos] == '\t')) {
@@ -522,6 +529,7 @@ static bool scan_fast(wf_csv *c, size_t *n)
     for (size_t i = 0; i < nf; i++)
         c->fields[i].s[c->fields[i].len] = '\0';
     c->record_line = c->line;
+    c->record_pos = c->pos;
     c->pos = pos;
     c->col = lf ? 1 : col;
     c->line += lf;

@@ -51,6 +51,9 @@ wf_status wf_csv_next(wf_csv *c, wf_csv_field **fields, size_t *n,
                       wf_error *err);
 /* Line on which the last record returned starts. */
 long wf_csv_record_line(const wf_csv *c);
+/* Byte offset in the input at which the last record returned starts (a
+ * line start), for finding it again later. */
+size_t wf_csv_record_offset(const wf_csv *c);
 /* The name given at open (the path). */
 const char *wf_csv_name(const wf_csv *c);
 /* Bytes of input (for sizing estimates). */

@@ -56,7 +56,8 @@ bool wf_rejects_add(wf_rejects *r, long line, long field_line, long column,
     if (!wf_grow((void **)&r->rows, &r->cap, r->n + 1, sizeof *r->rows) ||
         !put_text(r, reason, strlen(reason), &off))
         return false;
-    r->rows[r->n] = (wf_reject){line, field_line, column, false, off, WF_REJECT_NO_FIELDS};
+    r->rows[r->n] = (wf_reject){.line = line, .field_line = field_line, .column = column,
+                                .reason = off, .fields = WF_REJECT_NO_FIELDS};
     *index = r->n++;
     return true;
 }

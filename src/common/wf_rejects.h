@@ -26,6 +26,8 @@ typedef struct wf_reject {
     long field_line;    /* the line of the field the reason is about */
     long column;        /* its column (0: the row as a whole) */
     bool duplicate;     /* refused for a duplicated id */
+    size_t pos, end;    /* bytes [pos, end) of the file hold the row first
+                           (set by the loader for rows it reads again) */
     size_t reason;      /* offset of the NUL-terminated reason in text */
     size_t fields;      /* offset of n_fields NUL-terminated fields, or
                            WF_REJECT_NO_FIELDS */

@@ -34,6 +34,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <nettle/sha2.h>
 
 #include "wf_csv.h"
@@ -59,6 +62,13 @@ typedef struct col_def {
 static const col_def cols[N_COLS] = {WF_CENSUS_COLUMNS(COL_ROW)};
 #undef COL_ROW
 
+/* Where an entry's row starts: its first line and its byte offset in the
+ * file (to read it again, see find_late). */
+typedef struct entry_where {
+    long line;
+    size_t pos;
+} entry_where;
+
 /* Everything one load needs; freed in one place. */
 typedef struct loader {
     const char *path;
@@ -76,7 +86,7 @@ typedef struct loader {
     char *arena;
     size_t arena_len, arena_cap;
     size_t *entry_off;
-    long *entry_line;
+    entry_where *entry_at;         /* each entry's row: line and byte offset */
     size_t n_entries, entries_cap;
     bool unsorted;                 /* an id came below its predecessor */
     size_t n_sorted;               /* then: entries [0, n_sorted) ascend */
@@ -273,7 +283,7 @@ static void reserve(loader *l, size_t rows, size_t id_bytes)
 {
     char *arena = malloc(id_bytes);
     size_t *off = malloc(rows * sizeof *off), *emp_entry = malloc(rows * sizeof *emp_entry);
-    long *line = malloc(rows * sizeof *line);
+    entry_where *line = malloc(rows * sizeof *line);
     wf_census_employee *emp = malloc(rows * sizeof *emp);
     if (!arena || !off || !emp_entry || !line || !emp) {
         free(arena);
@@ -291,7 +301,7 @@ static void reserve(loader *l, size_t rows, size_t id_bytes)
     l->arena = arena;
     l->arena_cap = id_bytes;
     l->entry_off = off;
-    l->entry_line = line;
+    l->entry_at = line;
     l->entries_cap = rows;
     l->emp = emp;
     l->emp_entry = emp_entry;
@@ -328,8 +338,8 @@ static void prefetch_id(const loader *l, const wf_csv_field *f)
 /* Records the checked id cell and sets *entry to its entry number, unless
  * the id is taken: then *dup is the entry of its first row (else -1) and
  * nothing is recorded. Errors: memory, too many rows. */
-static wf_status add_id(loader *l, const wf_csv_field *f, long line, size_t *entry,
-                        long *dup, wf_error *err)
+static wf_status add_id(loader *l, const wf_csv_field *f, long line, size_t pos,
+                        size_t *entry, long *dup, wf_error *err)
 {
     wf_status st;
     size_t i = 0;
@@ -377,17 +387,17 @@ append:;
         (st = grow_buf((void **)&l->entry_off, &l->entries_cap, l->n_entries + 1,
                        sizeof(size_t), err)) != WF_OK)
         return st;
-    if (l->entries_cap != old_cap) {     /* entry_line follows entry_off */
-        long *nl = realloc(l->entry_line, l->entries_cap * sizeof *nl);
+    if (l->entries_cap != old_cap) {     /* entry_at follows entry_off */
+        entry_where *nl = realloc(l->entry_at, l->entries_cap * sizeof *nl);
         if (!nl)
             return wf_error_nomem(err, "census");
-        l->entry_line = nl;
+        l->entry_at = nl;
     }
     if (l->n_entries >= UINT32_MAX - 1)
         return wf_error_set(err, WF_EINPUT, l->path, line, 0, "too many rows");
     memcpy(l->arena + l->arena_len, f->s, f->len + 1);
     l->entry_off[l->n_entries] = l->arena_len;
-    l->entry_line[l->n_entries] = line;
+    l->entry_at[l->n_entries] = (entry_where){line, pos};
     l->arena_len += f->len + 1;
     if (l->slots)
         l->slots[i] = tag | (uint64_t)(l->n_entries + 1);
@@ -806,13 +816,14 @@ static wf_status reject(loader *l, const wf_csv_field *row, size_t n, long line,
  * read long ago: its reason becomes the duplicate, and its column (and,
  * in skip mode, its fields) are found again after the pass (find_late). */
 static wf_status reject_duplicate(loader *l, const wf_csv_field *row, size_t n, long line,
-                                  const wf_csv_field *id, size_t first, wf_error *err)
+                                  size_t pos, const wf_csv_field *id, size_t first,
+                                  wf_error *err)
 {
     wf_error why;
     why.status = WF_OK;
     wf_error_set(&why, WF_EINPUT, l->path, id->line, id->column,
                  "employee_id: duplicate '%s' (first on line %ld)", id->s,
-                 l->entry_line[first]);
+                 l->entry_at[first].line);
     size_t i;
     wf_status st = reject(l, row, n, line, &why, NULL, &i, err);
     if (st != WF_OK)
@@ -829,49 +840,73 @@ static wf_status reject_duplicate(loader *l, const wf_csv_field *row, size_t n, 
             return wf_error_nomem(err, "the census's refused rows");
     } else {
         why.status = WF_OK;
-        wf_error_set(&why, WF_EINPUT, l->path, l->entry_line[first], 0, "%s", reason);
-        if ((st = reject(l, NULL, 0, l->entry_line[first], &why, &first, &i, err)) != WF_OK)
+        wf_error_set(&why, WF_EINPUT, l->path, l->entry_at[first].line, 0, "%s", reason);
+        if ((st = reject(l, NULL, 0, l->entry_at[first].line, &why, &first, &i, err)) != WF_OK)
             return st;
         r = (uint32_t)(i + 1);
         l->drop_accepted = true;           /* it may have been accepted */
     }
-    l->rej.rows[r - 1].duplicate = true;
-    l->rej.rows[r - 1].column = -1;        /* to be found again */
+    /* The first row lies between its offset and the next row with an id
+     * (entries come in file order), or this row when none came between. */
+    wf_reject *fr = &l->rej.rows[r - 1];
+    fr->duplicate = true;
+    fr->column = -1;                       /* to be found again */
+    fr->pos = l->entry_at[first].pos;
+    fr->end = first + 1 < l->n_entries ? l->entry_at[first + 1].pos : pos;
     l->n_late++;
     return WF_OK;
 }
 
-/* Reads the file again for the first rows of duplicated ids (rejects with
- * column -1, their lines ascending once sorted): the id cell's position
- * and, in skip mode, the fields. Only when there are such rows. */
-static wf_status find_late(loader *l, wf_error *err)
+/* Reads the first row of a duplicated id again, from the bytes of the
+ * file that hold it: the id cell's position and, in skip mode, the fields.
+ * Those bytes are whole records, so the first one is the row. */
+static wf_status read_late(loader *l, int fd, size_t k, wf_error *err)
 {
+    wf_reject *r = &l->rej.rows[k];
+    size_t len = r->end - r->pos, got = 0;
+    char *buf = malloc(len ? len : 1);
+    if (!buf)
+        return wf_error_nomem(err, "census row");
+    while (got < len) {
+        ssize_t n = pread(fd, buf + got, len - got, (off_t)(r->pos + got));
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
     wf_csv *csv = NULL;
     wf_csv_field *row;
-    size_t n, k = 0;
-    wf_status st = wf_csv_open(l->path, &csv, err);
-    if (st == WF_OK)
-        st = wf_csv_next(csv, &row, &n, err);     /* the header */
-    while (st == WF_OK && k < l->rej.n && (st = wf_csv_next(csv, &row, &n, err)) == WF_OK &&
-           n > 0) {
-        long line = wf_csv_record_line(csv);
-        while (k < l->rej.n && (l->rej.rows[k].line < line || l->rej.rows[k].column >= 0))
-            k++;
-        if (k == l->rej.n || l->rej.rows[k].line != line)
-            continue;
+    size_t n = 0;
+    wf_error ignored = {0};
+    wf_status st = WF_OK;
+    if (got == len && wf_csv_open_mem(l->path, buf, len, &csv, &ignored) == WF_OK &&
+        wf_csv_next(csv, &row, &n, &ignored) == WF_OK && l->col[WF_CC_ID] < (long)n &&
+        (!l->skip_mode || n == l->rej.n_fields)) {
         const wf_csv_field *id = &row[l->col[WF_CC_ID]];
-        wf_reject *r = &l->rej.rows[k];
-        r->field_line = id->line;
+        r->field_line = r->line + id->line - 1;
         r->column = id->column;
         if (l->skip_mode && r->fields == WF_REJECT_NO_FIELDS &&
             !wf_rejects_set_fields(&l->rej, k, row, n))
             st = wf_error_nomem(err, "the census's refused rows");
+    } else {
+        st = wf_error_set(err, WF_EIO, l->path, r->line, 0,
+                          "the file changed while it was read");
     }
-    for (size_t i = 0; st == WF_OK && i < l->rej.n; i++)
-        if (l->rej.rows[i].column < 0)
-            st = wf_error_set(err, WF_EIO, l->path, l->rej.rows[i].line, 0,
-                              "the file changed while it was read");
     wf_csv_close(csv);
+    free(buf);
+    return st;
+}
+
+/* The first rows of duplicated ids (rejects with column -1), read again. */
+static wf_status find_late(loader *l, wf_error *err)
+{
+    int fd = open(l->path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return wf_error_errno(err, "open", l->path);
+    wf_status st = WF_OK;
+    for (size_t k = 0; st == WF_OK && k < l->rej.n; k++)
+        if (l->rej.rows[k].column < 0)
+            st = read_late(l, fd, k, err);
+    close(fd);
     return st;
 }
 
@@ -940,10 +975,11 @@ static wf_status read_rows(loader *l, wf_csv *csv, wf_error *err)
             return st;
         if (row_st == WF_OK && !skip)
             row_st = read_employee(l, row, &l->emp[l->n_emp], &row_err);
-        if ((st = add_id(l, id, line, &entry, &dup, err)) != WF_OK)
+        if ((st = add_id(l, id, line, wf_csv_record_offset(csv), &entry, &dup, err)) != WF_OK)
             return st;
         if (dup >= 0)
-            st = reject_duplicate(l, row, n, line, id, (size_t)dup, err);
+            st = reject_duplicate(l, row, n, line, wf_csv_record_offset(csv), id,
+                                  (size_t)dup, err);
         else if (row_st != WF_OK)
             st = reject(l, row, n, line, &row_err, &entry, NULL, err);
         else if (!skip)
@@ -1052,7 +1088,7 @@ done:
     wf_csv_close(csv);
     free(l.arena);
     free(l.entry_off);
-    free(l.entry_line);
+    free(l.entry_at);
     free(l.slots);
     free(l.emp);
     free(l.emp_entry);
