@@ -81,6 +81,13 @@ typedef struct wf_tables wf_tables;
 /* Loads the tables from dir (files named as in dbt/seeds/), or the built-in
  * copies of the shipped defaults when dir is NULL. */
 wf_status wf_tables_load(const char *dir, wf_tables **out, wf_error *err);
+/* The same; every row of a table is read, and a table with bad rows is
+ * refused listing them to report when it is not NULL (as
+ * wf_census_load_report does): the first 100 rows' errors, then the total
+ * when above one. Rules over a whole table (tiling, missing rows) are
+ * checked once its rows are clean. */
+wf_status wf_tables_load_report(const char *dir, FILE *report, wf_tables **out,
+                                wf_error *err);
 void wf_tables_free(wf_tables *tab);
 
 /* ---- census (MODEL.md 2.1) ---------------------------------------------- */

@@ -6,7 +6,8 @@
  * loader lists the first 100 rows' errors and the total into a memory
  * stream, printed here one "wfsim: " line each, so the user sees every
  * problem at once. Skip mode (--skip-invalid-rows or census.invalid_rows:
- * skip) loads the rest and prints one line:
+ * skip) loads the rest and prints one line (the parameter tables are
+ * listed the same way, without a skip mode):
  *
  *     wfsim: census: 7,241 employees loaded, 264 rows rejected (OUT/rejected_rows.csv)
  */
@@ -30,25 +31,45 @@ static const char *grouped(size_t n, char buf[32])
     return buf;
 }
 
+/* A load's outcome: its listing of row errors (one "wfsim: " line each)
+ * when it has one, else the error; 0 when st is WF_OK. */
+static int loaded(wf_status st, const wf_error *err, char *listing, size_t len)
+{
+    int rc = 0;
+    if (st != WF_OK && listing && len > 0) {
+        for (char *line = strtok(listing, "\n"); line; line = strtok(NULL, "\n"))
+            fprintf(stderr, "wfsim: %s\n", line);
+        rc = (int)st;
+    } else if (st != WF_OK) {
+        rc = cli_fail(err);
+    }
+    free(listing);
+    return rc;
+}
+
+int cli_load_tables(const char *dir, wf_tables **out)
+{
+    wf_error err = {0};
+    char *listing = NULL;
+    size_t len = 0;
+    FILE *report = open_memstream(&listing, &len);
+    wf_status st = wf_tables_load_report(dir, report, out, &err);
+    if (report)
+        fclose(report);
+    return loaded(st, &err, listing, len);
+}
+
 int cli_load_census(const char *path, const wf_config *cfg, const wf_tables *tab,
                     const char *rejects_path, int quiet, wf_census **out)
 {
     wf_error err = {0};
     char *listing = NULL;
-    size_t listing_len = 0;
-    FILE *report = open_memstream(&listing, &listing_len);
+    size_t len = 0;
+    FILE *report = open_memstream(&listing, &len);
     wf_status st = wf_census_load_report(path, cfg, tab, report, out, &err);
     if (report)
         fclose(report);
-    int rc = 0;
-    if (st != WF_OK && listing && listing_len > 0) {
-        for (char *line = strtok(listing, "\n"); line; line = strtok(NULL, "\n"))
-            fprintf(stderr, "wfsim: %s\n", line);
-        rc = (int)st;
-    } else if (st != WF_OK) {
-        rc = cli_fail(&err);
-    }
-    free(listing);
+    int rc = loaded(st, &err, listing, len);
     if (rc == 0 && !quiet) {
         wf_census_info info;
         wf_census_get_info(*out, &info);

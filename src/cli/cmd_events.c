@@ -139,7 +139,8 @@ int cmd_events(int argc, char **argv)
     };
     wf_status st = WF_OK;
     if (rc == 0) {
-        st = wf_tables_load(tables, &tab, &err);
+        if ((rc = cli_load_tables(tables, &tab)) != 0)
+            goto done;
         char rejects[4200];
         snprintf(rejects, sizeof rejects, "%s/rejected_rows.csv", out);
         if (st == WF_OK && (rc = cli_load_census(census, cfg, tab, rejects, quiet, &cen)) != 0)

@@ -51,6 +51,9 @@ int cli_load_config(const char *path, const cli_overrides *ov, wf_config **out);
  * unless quiet. 0, or the exit code after printing the errors. */
 int cli_load_census(const char *path, const wf_config *cfg, const wf_tables *tab,
                     const char *rejects_path, int quiet, wf_census **out);
+/* Loads the parameter tables of dir (NULL: built-in); a table with bad
+ * rows is refused listing them. 0, or the exit code after the errors. */
+int cli_load_tables(const char *dir, wf_tables **out);
 /* What the load did, as a JSON object (rows, rejected rows, the accepted
  * rows' SHA-256) into buf. */
 void cli_census_json(const wf_census *cen, char *buf, size_t size);

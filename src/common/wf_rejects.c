@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wf_error.h"
 #include "wf_grow.h"
 
 void wf_rejects_init(wf_rejects *r)
@@ -96,4 +97,26 @@ const char *wf_rejects_reason(const wf_rejects *r, size_t i)
 const char *wf_rejects_fields(const wf_rejects *r, size_t i)
 {
     return r->rows[i].fields == WF_REJECT_NO_FIELDS ? NULL : r->text + r->rows[i].fields;
+}
+
+wf_status wf_rejects_error(const wf_rejects *r, size_t i, const char *file, wf_error *err)
+{
+    return wf_error_set(err, WF_EINPUT, file, r->rows[i].field_line, r->rows[i].column,
+                        "%s", wf_rejects_reason(r, i));
+}
+
+void wf_rejects_report(FILE *f, const char *file, const wf_rejects *r, size_t shown)
+{
+    for (size_t i = 0; f && i < r->n && i < shown; i++) {
+        wf_error e;
+        e.status = WF_OK;
+        wf_rejects_error(r, i, file, &e);
+        char buf[2048];
+        wf_error_format(&e, buf, sizeof buf);
+        fprintf(f, "%s\n", buf);
+    }
+    if (f && r->n > shown)
+        fprintf(f, "... and %zu more; %zu rows with errors in all\n", r->n - shown, r->n);
+    else if (f && r->n > 1)
+        fprintf(f, "%zu rows with errors in all\n", r->n);
 }

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "wf_csv.h"
 
@@ -57,6 +58,13 @@ bool wf_rejects_set_reason(wf_rejects *r, size_t i, const char *reason);
 bool wf_rejects_set_fields(wf_rejects *r, size_t i, const wf_csv_field *f, size_t n);
 /* Puts the rows in ascending line order. */
 void wf_rejects_sort(wf_rejects *r);
+/* Strict mode's listing: the first `shown` rows' errors to f, one a line
+ * ("file:line:column: reason"), then "... and N more; T rows with errors
+ * in all" when some were not shown, or "T rows with errors in all" when
+ * there are several. f may be NULL (nothing printed). */
+void wf_rejects_report(FILE *f, const char *file, const wf_rejects *r, size_t shown);
+/* Sets err to row i's error (WF_EINPUT at file, line, column). */
+wf_status wf_rejects_error(const wf_rejects *r, size_t i, const char *file, wf_error *err);
 /* Row i's reason; its fields one after another, each NUL-terminated. */
 const char *wf_rejects_reason(const wf_rejects *r, size_t i);
 const char *wf_rejects_fields(const wf_rejects *r, size_t i);

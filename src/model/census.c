@@ -926,24 +926,8 @@ static void drop_refused(loader *l)
  * then the total; err gets the first. */
 static wf_status refuse(const loader *l, wf_error *err)
 {
-    const wf_rejects *r = &l->rej;
-    for (size_t i = 0; l->report && i < r->n && i < ROWS_SHOWN; i++) {
-        wf_error e;
-        e.status = WF_OK;
-        e.key[0] = '\0';
-        wf_error_set(&e, WF_EINPUT, l->path, r->rows[i].field_line, r->rows[i].column,
-                     "%s", wf_rejects_reason(r, i));
-        char buf[2048];
-        wf_error_format(&e, buf, sizeof buf);
-        fprintf(l->report, "%s\n", buf);
-    }
-    if (l->report && r->n > ROWS_SHOWN)
-        fprintf(l->report, "... and %zu more; %zu rows with errors in all\n",
-                r->n - ROWS_SHOWN, r->n);
-    else if (l->report && r->n > 1)
-        fprintf(l->report, "%zu rows with errors in all\n", r->n);
-    return wf_error_set(err, WF_EINPUT, l->path, r->rows[0].field_line, r->rows[0].column,
-                        "%s", wf_rejects_reason(r, 0));
+    wf_rejects_report(l->report, l->path, &l->rej, ROWS_SHOWN);
+    return wf_rejects_error(&l->rej, 0, l->path, err);
 }
 
 static wf_status read_rows(loader *l, wf_csv *csv, wf_error *err)
