@@ -66,7 +66,7 @@ static const col_def cols[N_COLS] = {WF_CENSUS_COLUMNS(COL_ROW)};
  * file (to read it again, see find_late). */
 typedef struct entry_where {
     long line;
-    size_t pos;
+    size_t pos;                    /* << 1, | 1 when the record was plain */
 } entry_where;
 
 /* Everything one load needs; freed in one place. */
@@ -104,6 +104,7 @@ typedef struct loader {
     uint32_t *entry_reject;
     size_t n_marked, marked_cap;
     size_t n_late;                 /* first rows of duplicated ids, refused late */
+    size_t n_fields;               /* fields of a row (the header's) */
     bool drop_accepted;            /* some were accepted employees */
 } loader;
 
@@ -851,8 +852,8 @@ static wf_status reject_duplicate(loader *l, const wf_csv_field *row, size_t n, 
     wf_reject *fr = &l->rej.rows[r - 1];
     fr->duplicate = true;
     fr->column = -1;                       /* to be found again */
-    fr->pos = l->entry_at[first].pos;
-    fr->end = first + 1 < l->n_entries ? l->entry_at[first + 1].pos : pos;
+    fr->pos = l->entry_at[first].pos;      /* offset << 1 | plain */
+    fr->end = first + 1 < l->n_entries ? l->entry_at[first + 1].pos >> 1 : pos;
     l->n_late++;
     return WF_OK;
 }
@@ -863,12 +864,12 @@ static wf_status reject_duplicate(loader *l, const wf_csv_field *row, size_t n, 
 static wf_status read_late(loader *l, int fd, size_t k, wf_error *err)
 {
     wf_reject *r = &l->rej.rows[k];
-    size_t len = r->end - r->pos, got = 0;
+    size_t at = r->pos >> 1, len = r->end - at, got = 0;
     char *buf = malloc(len ? len : 1);
     if (!buf)
         return wf_error_nomem(err, "census row");
     while (got < len) {
-        ssize_t n = pread(fd, buf + got, len - got, (off_t)(r->pos + got));
+        ssize_t n = pread(fd, buf + got, len - got, (off_t)(at + got));
         if (n <= 0)
             break;
         got += (size_t)n;
@@ -880,7 +881,7 @@ static wf_status read_late(loader *l, int fd, size_t k, wf_error *err)
     wf_status st = WF_OK;
     if (got == len && wf_csv_open_mem(l->path, buf, len, &csv, &ignored) == WF_OK &&
         wf_csv_next(csv, &row, &n, &ignored) == WF_OK && l->col[WF_CC_ID] < (long)n &&
-        (!l->skip_mode || n == l->rej.n_fields)) {
+        n == l->n_fields) {
         const wf_csv_field *id = &row[l->col[WF_CC_ID]];
         r->field_line = r->line + id->line - 1;
         r->column = id->column;
@@ -896,17 +897,46 @@ static wf_status read_late(loader *l, int fd, size_t k, wf_error *err)
     return st;
 }
 
-/* The first rows of duplicated ids (rejects with column -1), read again. */
-static wf_status find_late(loader *l, wf_error *err)
+/* A plain record (wf_csv_record_plain) is still whole in the reader's
+ * buffer: its fields are taken from there. */
+static wf_status plain_late(loader *l, const wf_csv *csv, size_t k, wf_csv_field *f,
+                            wf_error *err)
 {
-    int fd = open(l->path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return wf_error_errno(err, "open", l->path);
+    wf_reject *r = &l->rej.rows[k];
+    wf_csv_plain_fields(csv, r->pos >> 1, r->line, f, l->n_fields);
+    r->field_line = r->line;
+    r->column = f[l->col[WF_CC_ID]].column;
+    if (l->skip_mode && r->fields == WF_REJECT_NO_FIELDS &&
+        !wf_rejects_set_fields(&l->rej, k, f, l->n_fields))
+        return wf_error_nomem(err, "the census's refused rows");
+    return WF_OK;
+}
+
+/* The first rows of duplicated ids (rejects with column -1), read again:
+ * from the reader's buffer when plain, else from the file. */
+static wf_status find_late(loader *l, const wf_csv *csv, wf_error *err)
+{
+    int fd = -1;
     wf_status st = WF_OK;
-    for (size_t k = 0; st == WF_OK && k < l->rej.n; k++)
-        if (l->rej.rows[k].column < 0)
+    wf_csv_field *f = malloc(l->n_fields * sizeof *f);
+    if (!f)
+        return wf_error_nomem(err, "census row");
+    for (size_t k = 0; st == WF_OK && k < l->rej.n; k++) {
+        const wf_reject *r = &l->rej.rows[k];
+        if (r->column >= 0)
+            continue;
+        if (r->pos & 1) {
+            st = plain_late(l, csv, k, f, err);
+            continue;
+        }
+        if (fd < 0 && (fd = open(l->path, O_RDONLY | O_CLOEXEC)) < 0)
+            st = wf_error_errno(err, "open", l->path);
+        else
             st = read_late(l, fd, k, err);
-    close(fd);
+    }
+    if (fd >= 0)
+        close(fd);
+    free(f);
     return st;
 }
 
@@ -959,7 +989,8 @@ static wf_status read_rows(loader *l, wf_csv *csv, wf_error *err)
             return st;
         if (row_st == WF_OK && !skip)
             row_st = read_employee(l, row, &l->emp[l->n_emp], &row_err);
-        if ((st = add_id(l, id, line, wf_csv_record_offset(csv), &entry, &dup, err)) != WF_OK)
+        size_t pos = wf_csv_record_offset(csv) << 1 | wf_csv_record_plain(csv);
+        if ((st = add_id(l, id, line, pos, &entry, &dup, err)) != WF_OK)
             return st;
         if (dup >= 0)
             st = reject_duplicate(l, row, n, line, wf_csv_record_offset(csv), id,
@@ -978,10 +1009,10 @@ static wf_status read_rows(loader *l, wf_csv *csv, wf_error *err)
 
 /* After the pass: the late rows found again, refused employees dropped,
  * then strict mode refuses a file with any refused row. */
-static wf_status settle_rows(loader *l, wf_error *err)
+static wf_status settle_rows(loader *l, const wf_csv *csv, wf_error *err)
 {
     wf_rejects_sort(&l->rej);
-    wf_status st = l->n_late ? find_late(l, err) : WF_OK;
+    wf_status st = l->n_late ? find_late(l, csv, err) : WF_OK;
     if (st == WF_OK && l->drop_accepted)
         drop_refused(l);
     if (st == WF_OK && l->rej.n && !l->skip_mode)
@@ -1034,6 +1065,7 @@ wf_status wf_census_load_report(const char *path, const wf_config *cfg,
         st = wf_error_set(err, WF_EINPUT, path, 1, 0, "empty file: expected a header row");
     if (st == WF_OK)
         st = map_header(&l, h, n, err);
+    l.n_fields = n;
     if (st == WF_OK && l.skip_mode && !wf_rejects_set_header(&l.rej, h, n))
         st = wf_error_nomem(err, "census header");
     if (st == WF_OK && wf_csv_size(csv) >= BIG_CENSUS) {
@@ -1043,7 +1075,7 @@ wf_status wf_census_load_report(const char *path, const wf_config *cfg,
     if (st == WF_OK)
         st = read_rows(&l, csv, err);
     if (st == WF_OK)
-        st = settle_rows(&l, err);
+        st = settle_rows(&l, csv, err);
     if (st == WF_OK && l.n_emp == 0)
         st = wf_error_set(err, WF_EINPUT, path, 0, 0,
                           "no active employee: a census needs at least one");
