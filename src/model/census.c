@@ -2,11 +2,22 @@
  * census.c - the census CSV of MODEL.md 2.1 (wf_census_load).
  *
  * The file is read whole by wf_csv and walked row by row. Columns are found
- * by name, case-insensitively, through the CENSUS_COLS table (name, alias,
- * required); a recognised column twice, or a name beside its alias, is an
- * error, unknown columns are ignored. Each row is checked where it stands
- * so every error carries the file, the line and the column (characters,
- * as wf_csv.h defines them) of the offending cell and what was expected.
+ * through the configuration's census.columns mapping, else by name,
+ * case-insensitively, through WF_CENSUS_COLUMNS (name, alias, required); a
+ * recognised column twice, or a name beside its alias, is an error,
+ * unknown columns are ignored. Each row is checked where it stands so
+ * every error carries the file, the line and the column (characters, as
+ * wf_csv.h defines them) of the offending cell and what was expected.
+ *
+ * Every row is read, even after a bad one (docs/inputs.md "Every error at
+ * once"): a row's first error is kept in a wf_rejects list and the row is
+ * left out. Every row of a duplicated id is refused; the first one was
+ * read long before the second showed up, so its reason is replaced (a
+ * duplicate outranks a bad cell) and its position and fields are found
+ * again at the end from the byte offset kept with each id (settle_rows).
+ * Then strict mode refuses the file with the list, and skip mode keeps the
+ * list for OUT/rejected_rows.csv. Problems of the file as a whole (header,
+ * CSV syntax, encoding, field count) stop at once, as before.
  *
  * Rows with a termination date, or with a false `active`, are skipped
  * after their employee_id alone is checked (valid and unique). Everything
