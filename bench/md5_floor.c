@@ -5,7 +5,7 @@
  *     md5_floor CENSUS YEARS THREADS [REPEATS]
  *
  * 1. Counts the draws of the run: the simulation runs once on one thread
- *    with the draw counters of rng.h installed, output dropped. They count
+ *    with the sink's draw table (wf_sim_sink.draws), output dropped. It counts
  *    the draws the model uses; draws the engine computes ahead in batches
  *    and then does not need (a few percent) are left out of the floor.
  * 2. Times the simulation alone (wf_sim_run with a sink that only counts
@@ -209,11 +209,9 @@ int main(int argc, char **argv)
     /* 1. the draws of the run */
     uint64_t *counts = calloc((size_t)years * WF_STREAM_COUNT, sizeof *counts);
     counter cnt = {.first_year = cfg->start_year};
-    wf_sim_sink sink = {&cnt, NULL, on_events, NULL};
-    wf_rng_count_install(counts, cfg->start_year, years);
+    wf_sim_sink sink = {&cnt, NULL, on_events, NULL, counts};
     if (wf_sim_run(cfg, tab, cen, 1, false, &sink, &err) != WF_OK)
         goto fail;
-    wf_rng_count_install(NULL, 0, 0);
     uint64_t draws = 0;
     for (int k = 0; k < years * WF_STREAM_COUNT; k++)
         draws += counts[k];
@@ -222,7 +220,7 @@ int main(int argc, char **argv)
     double sim_wall[MAX_REPEATS], sim_cpu[MAX_REPEATS];
     for (int r = 0; r < repeats; r++) {
         counter c2 = {.first_year = cfg->start_year};
-        wf_sim_sink s2 = {&c2, NULL, on_events, NULL};
+        wf_sim_sink s2 = {&c2, NULL, on_events, NULL, NULL};
         double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID), t0 = clock_s(CLOCK_MONOTONIC);
         if (wf_sim_run(cfg, tab, cen, threads, false, &s2, &err) != WF_OK)
             goto fail;

@@ -156,6 +156,16 @@ typedef struct wf_run_options {
     wf_progress_fn progress; /* optional, called from the calling thread */
     void *progress_ctx;
     FILE *report;          /* optional: the per-year table is printed here */
+    /* created_at of every event row: created_at_us (microseconds since
+     * 1970-01-01 UTC) when created_at_set, else the wall clock at the
+     * start of the run. The library reads no environment: the `wfsim`
+     * tool sets this from $SOURCE_DATE_EPOCH. */
+    int created_at_set;
+    int64_t created_at_us;
+    /* ZSTD level of the Parquet pages: 0 for the default (-3), else -7..-1
+     * (zstd's fast levels) or 1..19 (other bytes, the same values; any
+     * other value is WF_EINPUT). The tool sets it from $WFSIM_ZSTD_LEVEL. */
+    int zstd_level;
 } wf_run_options;
 
 /* Simulates start_year..end_year and writes OUT (MODEL.md 5). OUT is written

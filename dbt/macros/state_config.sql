@@ -8,22 +8,12 @@
   eligibility.minimum_age and waiting_period_days (the eligibility date of
   employees who get no eligibility event), the simulation years, and, when
   no generation_summary.json is there, the workforce rates that give each
-  year's target. Without the var, the state models use the defaults of
-  MODEL.md 2.2, listed once in state_config_defaults(); docs/dbt.md
-  says so. (SQL mode, which refuses a missing var, does not use these.)
+  year's target. The var is required: the engine's loader is the one
+  source of the configuration and its defaults (`wfsim config` prints the
+  canonical JSON of the defaults), so nothing here repeats them; a build
+  without it stops with a message naming the key it needed. (SQL mode
+  reads the same var through sqlmode_cfg.)
 -#}
-
-{#- MODEL.md 2.2 defaults of the few keys the state models read. -#}
-{% macro state_config_defaults() %}
-  {{ return({
-      "simulation": {"start_year": none, "end_year": none},
-      "workforce": {"target_growth_rate_ppm": 30000,
-                    "termination_rate_ppm": 120000,
-                    "new_hire_termination_rate_ppm": 250000},
-      "eligibility": {"minimum_age": 21, "waiting_period_days": 0},
-      "auto_escalation": {"cap_bp": 1000}
-  }) }}
-{% endmacro %}
 
 {#- The var wfsim_config as a dict, or none when it was not given. -#}
 {% macro state_config() %}
@@ -36,13 +26,17 @@
   {{ return(cfg) }}
 {% endmacro %}
 
-{#- One configuration value: from wfsim_config when given, else the default. -#}
+{#- One configuration value, from wfsim_config (required when the model
+    runs; none while dbt only parses). -#}
 {% macro state_cfg(section, key) %}
   {% set cfg = state_config() %}
   {% if cfg is mapping and section in cfg and cfg[section] is mapping and key in cfg[section] %}
     {{ return(cfg[section][key]) }}
   {% endif %}
-  {{ return(state_config_defaults()[section][key]) }}
+  {% if execute %}
+    {{ exceptions.raise_compiler_error("the state models need the var wfsim_config (the canonical configuration JSON that `wfsim config` prints) with " ~ section ~ "." ~ key) }}
+  {% endif %}
+  {{ return(none) }}
 {% endmacro %}
 
 {#- A SQL string literal. -#}
@@ -76,28 +70,9 @@
   {{ return('') }}
 {% endmacro %}
 
-{#- Completed years from date a to date b (MODEL.md 3). -#}
-{% macro state_years_between(a, b) -%}
-  (year({{ b }}) - year({{ a }})
-   - case when month({{ a }}) * 100 + day({{ a }}) > month({{ b }}) * 100 + day({{ b }})
-          then 1 else 0 end)
-{%- endmacro %}
-
-{#- add_years(d, n): same month and day, 29 February -> 28 February. -#}
-{% macro state_add_years(d, n) -%}
-  (({{ d }}) + to_years(({{ n }})::INTEGER))::DATE
-{%- endmacro %}
-
 {#- Day number since 1970-01-01 of a DATE. -#}
 {% macro state_day_number(d) -%}
   date_diff('day', DATE '1970-01-01', {{ d }})
-{%- endmacro %}
-
-{#- pick(n) of MODEL.md 1 for key "{seed}|{entity}|{year}|{stream}". -#}
-{% macro state_pick(seed, entity, year, stream, n) -%}
-  ((('0x' || substr(md5(({{ seed }})::VARCHAR || '|' || ({{ entity }}) || '|'
-      || ({{ year }})::VARCHAR || '|' || '{{ stream }}'), 1, 8))::UBIGINT
-    * ({{ n }})::UBIGINT) >> 32)::BIGINT
 {%- endmacro %}
 
 {#- Post-hook of metrics_summary: writes it as CSV (header, comma) to the

@@ -1,7 +1,6 @@
 /*
  * cmd_census.c - `wfsim census`: a deterministic synthetic census.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,35 +24,19 @@ static const char help[] =
 
 int cmd_census(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"employees", required_argument, 0, 'n'},
-        {"out", required_argument, 0, 'o'},
-        {"seed", required_argument, 0, 's'},
-        {"start-year", required_argument, 0, 'y'},
-        {"tables", required_argument, 0, 't'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     long employees = -1, start_year = 2025, seed = 1;
     const char *out = NULL, *tables = NULL;
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        int rc = 0;
-        switch (c) {
-        case 'n': rc = cli_parse_long("census", "employees", optarg, 1, 100000000, &employees); break;
-        case 's': rc = cli_parse_long("census", "seed", optarg, 0, 0x7fffffffffffffffL, &seed); break;
-        case 'y': rc = cli_parse_long("census", "start-year", optarg, 1900, 2200, &start_year); break;
-        case 'o': out = optarg; break;
-        case 't': tables = optarg; break;
-        case 'h': fputs(help, stdout); return 0;
-        default: return cli_usage("census", "unknown or incomplete option '%s'", argv[optind - 1]);
-        }
-        if (rc)
-            return rc;
-    }
-    if (optind < argc)
-        return cli_usage("census", "unexpected argument '%s'", argv[optind]);
+    const cli_opt opts[] = {
+        {"employees", 0, CLI_LONG, &employees, NULL, 1, 100000000},
+        {"out", 0, CLI_TEXT, &out, NULL, 0, 0},
+        {"seed", 0, CLI_LONG, &seed, NULL, 0, 0x7fffffffffffffffL},
+        {"start-year", 0, CLI_LONG, &start_year, NULL, 1900, 2200},
+        {"tables", 0, CLI_TEXT, &tables, NULL, 0, 0},
+        {NULL, 0, 0, NULL, NULL, 0, 0},
+    };
+    int rc = cli_parse_options("census", help, opts, argc, argv);
+    if (rc)
+        return rc == CLI_HELP_SHOWN ? 0 : rc;
     if (employees < 0 || !out)
         return cli_usage("census", "%s", "--employees and --out are required");
     wf_error err = {0};

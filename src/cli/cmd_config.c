@@ -1,7 +1,6 @@
 /*
  * cmd_config.c - `wfsim config`: check a configuration, print it canonically.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -23,36 +22,18 @@ static const char help[] =
 
 int cmd_config(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, 0, 'c'},
-        {"start", required_argument, 0, 's'},
-        {"end", required_argument, 0, 'e'},
-        {"seed", required_argument, 0, 'r'},
-        {"scenario", required_argument, 0, 'S'},
-        {"plan", required_argument, 0, 'P'},
-        {"digest", no_argument, 0, 'd'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     const char *path = NULL;
     cli_overrides ov = {0};
-    int digest = 0, c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c': path = optarg; break;
-        case 's': cli_override(&ov, "simulation.start_year", optarg); break;
-        case 'e': cli_override(&ov, "simulation.end_year", optarg); break;
-        case 'r': cli_override(&ov, "simulation.random_seed", optarg); break;
-        case 'S': cli_override(&ov, "simulation.scenario_id", optarg); break;
-        case 'P': cli_override(&ov, "simulation.plan_design_id", optarg); break;
-        case 'd': digest = 1; break;
-        case 'h': fputs(help, stdout); return 0;
-        default: return cli_usage("config", "unknown or incomplete option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return cli_usage("config", "unexpected argument '%s'", argv[optind]);
+    int digest = 0;
+    const cli_opt opts[] = {
+        {"config", 0, CLI_TEXT, &path, NULL, 0, 0},
+        CLI_SIMULATION_OVERRIDES(&ov),
+        {"digest", 0, CLI_FLAG, &digest, NULL, 0, 0},
+        {NULL, 0, 0, NULL, NULL, 0, 0},
+    };
+    int prc = cli_parse_options("config", help, opts, argc, argv);
+    if (prc)
+        return prc == CLI_HELP_SHOWN ? 0 : prc;
     wf_config *cfg = NULL;
     int rc = cli_load_config(path, &ov, &cfg);
     if (rc)

@@ -1,7 +1,6 @@
 /*
  * cmd_events.c - `wfsim events`: fast mode, census to partitioned Parquet.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,56 +67,29 @@ static void on_progress(void *ctx, const char *stage, int year, double fraction)
 
 int cmd_events(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"census", required_argument, 0, 'C'},
-        {"config", required_argument, 0, 'c'},
-        {"tables", required_argument, 0, 't'},
-        {"out", required_argument, 0, 'o'},
-        {"start", required_argument, 0, 's'},
-        {"end", required_argument, 0, 'e'},
-        {"seed", required_argument, 0, 'r'},
-        {"scenario", required_argument, 0, 'S'},
-        {"plan", required_argument, 0, 'P'},
-        {"threads", required_argument, 0, 'T'},
-        {"snapshots", no_argument, 0, 'n'},
-        {"debug-csv", no_argument, 0, 'd'},
-        {"skip-invalid-rows", no_argument, 0, 'K'},
-        {"quiet", no_argument, 0, 'q'},
-        {"verbose", no_argument, 0, 'v'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     const char *census = NULL, *config = NULL, *tables = NULL, *out = NULL;
     cli_overrides ov = {0};
     long threads = 0;
-    int snapshots = 0, debug_csv = 0, quiet = 0, verbose = 0, c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "hqv", opts, NULL)) != -1) {
-        int rc = 0;
-        switch (c) {
-        case 'C': census = optarg; break;
-        case 'c': config = optarg; break;
-        case 't': tables = optarg; break;
-        case 'o': out = optarg; break;
-        case 's': cli_override(&ov, "simulation.start_year", optarg); break;
-        case 'e': cli_override(&ov, "simulation.end_year", optarg); break;
-        case 'r': cli_override(&ov, "simulation.random_seed", optarg); break;
-        case 'S': cli_override(&ov, "simulation.scenario_id", optarg); break;
-        case 'P': cli_override(&ov, "simulation.plan_design_id", optarg); break;
-        case 'T': rc = cli_parse_long("events", "threads", optarg, 1, 1024, &threads); break;
-        case 'n': snapshots = 1; break;
-        case 'd': debug_csv = 1; break;
-        case 'K': cli_override(&ov, "census.invalid_rows", "skip"); break;
-        case 'q': quiet = 1; break;
-        case 'v': verbose = 1; break;
-        case 'h': fputs(help, stdout); return 0;
-        default: return cli_usage("events", "unknown or incomplete option '%s'", argv[optind - 1]);
-        }
-        if (rc)
-            return rc;
-    }
-    if (optind < argc)
-        return cli_usage("events", "unexpected argument '%s'", argv[optind]);
+    int snapshots = 0, debug_csv = 0, quiet = 0, verbose = 0, skip_invalid = 0;
+    const cli_opt opts[] = {
+        {"census", 0, CLI_TEXT, &census, NULL, 0, 0},
+        {"config", 0, CLI_TEXT, &config, NULL, 0, 0},
+        {"tables", 0, CLI_TEXT, &tables, NULL, 0, 0},
+        {"out", 0, CLI_TEXT, &out, NULL, 0, 0},
+        CLI_SIMULATION_OVERRIDES(&ov),
+        {"threads", 0, CLI_LONG, &threads, NULL, 1, 1024},
+        {"snapshots", 0, CLI_FLAG, &snapshots, NULL, 0, 0},
+        {"debug-csv", 0, CLI_FLAG, &debug_csv, NULL, 0, 0},
+        {"skip-invalid-rows", 0, CLI_FLAG, &skip_invalid, NULL, 0, 0},
+        {"quiet", 'q', CLI_FLAG, &quiet, NULL, 0, 0},
+        {"verbose", 'v', CLI_FLAG, &verbose, NULL, 0, 0},
+        {NULL, 0, 0, NULL, NULL, 0, 0},
+    };
+    int prc = cli_parse_options("events", help, opts, argc, argv);
+    if (prc)
+        return prc == CLI_HELP_SHOWN ? 0 : prc;
+    if (skip_invalid)
+        cli_override(&ov, "census.invalid_rows", "skip");
     if (!census || !out)
         return cli_usage("events", "%s", "--census and --out are required");
 
@@ -158,11 +130,14 @@ int cmd_events(int argc, char **argv)
                 .progress_ctx = &ps,
                 .report = quiet ? NULL : stdout,
             };
-            st = wf_events_run(cfg, tab, cen, &opt, &err);
+            rc = cli_run_environment(&opt);
+            if (rc == 0)
+                st = wf_events_run(cfg, tab, cen, &opt, &err);
         }
         if (ps.tty && !ps.verbose)
             fputs("\r\033[K", stderr);
-        rc = st == WF_OK ? 0 : cli_fail(&err);
+        if (rc == 0)
+            rc = st == WF_OK ? 0 : cli_fail(&err);
         if (rc == 0 && ps.verbose)
             fprintf(stderr, "wfsim: wrote %s (%.2f s)\n", out, cli_seconds() - ps.t0);
     }

@@ -7,7 +7,6 @@
  * directions. Exit status 0 when they agree exactly, 1 on any difference,
  * otherwise the failing step's code.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,43 +83,30 @@ static int compare(const run_state *fast, const run_state *sql, const char *show
 
 int cmd_parity(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, 0, 'c'},
-        {"census", required_argument, 0, 'C'},
-        {"out", required_argument, 0, 'o'},
-        {"show", required_argument, 0, 's'},
-        {"threads", required_argument, 0, 'T'},
-        {"skip-invalid-rows", no_argument, 0, 'K'},
-        {"quiet", no_argument, 0, 'q'},
-        {"verbose", no_argument, 0, 'v'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     static run_state fast, sql;
     memset(&fast, 0, sizeof fast);
-    const char *config = NULL, *census = NULL, *out = "parity-out", *show = "10";
+    const char *config = NULL, *census = NULL, *out = "parity-out";
+    long threads = 0, shown = 10;
+    int rc = 0, skip_invalid = 0;
     cli_overrides ov = {0};
-    long threads = 0, shown;
-    int c, rc = 0;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "hqv", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c': config = optarg; break;
-        case 'C': census = optarg; break;
-        case 'o': out = optarg; break;
-        case 's': rc = cli_parse_long("parity", "show", optarg, 0, 100000, &shown); show = optarg; break;
-        case 'T': rc = cli_parse_long("parity", "threads", optarg, 1, 1024, &threads); break;
-        case 'K': cli_override(&ov, "census.invalid_rows", "skip"); break;
-        case 'q': fast.quiet = 1; break;
-        case 'v': fast.verbose = 1; break;
-        case 'h': fputs(help, stdout); return 0;
-        default: return cli_usage("parity", "unknown or incomplete option '%s'", argv[optind - 1]);
-        }
-        if (rc)
-            return rc;
-    }
-    if (optind < argc)
-        return cli_usage("parity", "unexpected argument '%s'", argv[optind]);
+    const cli_opt opts[] = {
+        {"config", 0, CLI_TEXT, &config, NULL, 0, 0},
+        {"census", 0, CLI_TEXT, &census, NULL, 0, 0},
+        {"out", 0, CLI_TEXT, &out, NULL, 0, 0},
+        {"show", 0, CLI_LONG, &shown, NULL, 0, 100000},
+        {"threads", 0, CLI_LONG, &threads, NULL, 1, 1024},
+        {"skip-invalid-rows", 0, CLI_FLAG, &skip_invalid, NULL, 0, 0},
+        {"quiet", 'q', CLI_FLAG, &fast.quiet, NULL, 0, 0},
+        {"verbose", 'v', CLI_FLAG, &fast.verbose, NULL, 0, 0},
+        {NULL, 0, 0, NULL, NULL, 0, 0},
+    };
+    rc = cli_parse_options("parity", help, opts, argc, argv);
+    if (rc)
+        return rc == CLI_HELP_SHOWN ? 0 : rc;
+    if (skip_invalid)
+        cli_override(&ov, "census.invalid_rows", "skip");
+    char show[24];
+    snprintf(show, sizeof show, "%ld", shown);
     if (!census)
         return cli_usage("parity", "%s", "--census is required");
 

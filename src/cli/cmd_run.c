@@ -17,7 +17,6 @@
  * says which outputs are complete.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,6 +207,9 @@ int cli_run_fast(run_state *rs, const wf_config *cfg, const wf_tables *tab,
     double t = cli_seconds();
     wf_run_options opt = {.out_dir = events, .threads = rs->threads, .snapshots = 1,
                           .report = rs->quiet ? NULL : stdout};
+    int rc = cli_run_environment(&opt);
+    if (rc)
+        return rc;
     wf_status st = wf_events_run(cfg, tab, cen, &opt, &err);
     record(rs, "events", cli_seconds() - t);
     return st == WF_OK ? 0 : cli_fail(&err);
@@ -342,19 +344,6 @@ int cli_locate_dbt(run_state *rs)
 
 int cmd_run(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"config", required_argument, 0, 'c'},
-        {"census", required_argument, 0, 'C'},
-        {"employees", required_argument, 0, 'n'},
-        {"out", required_argument, 0, 'o'},
-        {"mode", required_argument, 0, 'm'},
-        {"threads", required_argument, 0, 'T'},
-        {"skip-invalid-rows", no_argument, 0, 'K'},
-        {"quiet", no_argument, 0, 'q'},
-        {"verbose", no_argument, 0, 'v'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
-    };
     static run_state rs;
     cli_overrides ov = {0};
     memset(&rs, 0, sizeof rs);
@@ -362,35 +351,30 @@ int cmd_run(int argc, char **argv)
     wf_census *cen = NULL;
     rs.t0 = cli_seconds();
     rs.mode = -1;
-    const char *config = NULL, *census = NULL, *out = "out";
+    const char *config = NULL, *census = NULL, *out = "out", *mode = NULL;
     long employees = 5000, threads = 0;
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "hqv", opts, NULL)) != -1) {
-        int rc = 0;
-        switch (c) {
-        case 'c': config = optarg; break;
-        case 'C': census = optarg; break;
-        case 'o': out = optarg; break;
-        case 'n': rc = cli_parse_long("run", "employees", optarg, 1, 100000000, &employees); break;
-        case 'T': rc = cli_parse_long("run", "threads", optarg, 1, 1024, &threads); break;
-        case 'm':
-            if (!strcmp(optarg, "fast") || !strcmp(optarg, "sql"))
-                rs.mode = !strcmp(optarg, "sql");
-            else
-                return cli_usage("run", "--mode takes fast or sql, not '%s'", optarg);
-            break;
-        case 'K': cli_override(&ov, "census.invalid_rows", "skip"); break;
-        case 'q': rs.quiet = 1; break;
-        case 'v': rs.verbose = 1; break;
-        case 'h': fputs(help, stdout); return 0;
-        default: return cli_usage("run", "unknown or incomplete option '%s'", argv[optind - 1]);
-        }
-        if (rc)
-            return rc;
-    }
-    if (optind < argc)
-        return cli_usage("run", "unexpected argument '%s'", argv[optind]);
+    int skip_invalid = 0;
+    const cli_opt opts[] = {
+        {"config", 0, CLI_TEXT, &config, NULL, 0, 0},
+        {"census", 0, CLI_TEXT, &census, NULL, 0, 0},
+        {"employees", 0, CLI_LONG, &employees, NULL, 1, 100000000},
+        {"out", 0, CLI_TEXT, &out, NULL, 0, 0},
+        {"mode", 0, CLI_TEXT, &mode, NULL, 0, 0},
+        {"threads", 0, CLI_LONG, &threads, NULL, 1, 1024},
+        {"skip-invalid-rows", 0, CLI_FLAG, &skip_invalid, NULL, 0, 0},
+        {"quiet", 'q', CLI_FLAG, &rs.quiet, NULL, 0, 0},
+        {"verbose", 'v', CLI_FLAG, &rs.verbose, NULL, 0, 0},
+        {NULL, 0, 0, NULL, NULL, 0, 0},
+    };
+    int prc = cli_parse_options("run", help, opts, argc, argv);
+    if (prc)
+        return prc == CLI_HELP_SHOWN ? 0 : prc;
+    if (skip_invalid)
+        cli_override(&ov, "census.invalid_rows", "skip");
+    if (mode && strcmp(mode, "fast") && strcmp(mode, "sql"))
+        return cli_usage("run", "--mode takes fast or sql, not '%s'", mode);
+    if (mode)
+        rs.mode = !strcmp(mode, "sql");
 
     wf_config *cfg = NULL;
     int rc = cli_load_config(config, &ov, &cfg);

@@ -8,6 +8,7 @@
  * refused a state or a child step failed, 64 bad command line.
  * Messages go to stderr as "wfsim: FILE:LINE:COLUMN: what is wrong".
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,6 +90,91 @@ int cli_choose_threads(const char *command, long flag, const wf_config *cfg,
         return 0;
     }
     *out = wf_config_threads(cfg);
+    return 0;
+}
+
+int cli_run_environment(wf_run_options *opt)
+{
+    const char *sde = getenv("SOURCE_DATE_EPOCH");
+    if (sde && *sde) {
+        char *end;
+        errno = 0;
+        long long v = strtoll(sde, &end, 10);
+        if (!*end && errno == 0 && v >= 0 && v < 253402300800LL) {
+            opt->created_at_set = 1;
+            opt->created_at_us = (int64_t)v * 1000000;
+        }
+    }
+    const char *z = getenv("WFSIM_ZSTD_LEVEL");
+    opt->zstd_level = 0;
+    if (z && *z) {
+        char *end;
+        errno = 0;
+        long n = strtol(z, &end, 10);
+        if (end == z || *end || errno || n < -7 || n > 19 || n == 0) {
+            wf_error err = {.status = WF_EINPUT};
+            snprintf(err.message, sizeof err.message,
+                     "WFSIM_ZSTD_LEVEL=%.900s: expected an integer from -7 to -1 or 1 to 19", z);
+            return cli_fail(&err);
+        }
+        opt->zstd_level = (int)n;
+    }
+    return 0;
+}
+
+int cli_parse_options(const char *command, const char *help, const cli_opt *opts,
+                      int argc, char **argv)
+{
+    enum { MAX_OPTS = 32, LONG_ONLY = 256 };
+    struct option lo[MAX_OPTS + 2];
+    char letters[2 * MAX_OPTS + 2] = "h";
+    size_t n = 0, nl = 1;
+    for (; opts[n].name; n++) {
+        if (n == MAX_OPTS)
+            abort(); /* a command's table, not input */
+        lo[n].name = opts[n].name;
+        lo[n].has_arg = opts[n].kind == CLI_FLAG ? no_argument : required_argument;
+        lo[n].flag = NULL;
+        lo[n].val = LONG_ONLY + (int)n;
+        if (opts[n].letter) {
+            letters[nl++] = opts[n].letter;
+            if (opts[n].kind != CLI_FLAG)
+                letters[nl++] = ':';
+        }
+    }
+    letters[nl] = '\0';
+    lo[n] = (struct option){"help", no_argument, NULL, 'h'};
+    lo[n + 1] = (struct option){0, 0, 0, 0};
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, letters, lo, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(help, stdout);
+            return CLI_HELP_SHOWN;
+        }
+        size_t k = n;
+        if (c >= LONG_ONLY)
+            k = (size_t)(c - LONG_ONLY);
+        else
+            for (size_t j = 0; j < n; j++)
+                if (opts[j].letter == c)
+                    k = j;
+        if (k >= n)
+            return cli_usage(command, "unknown or incomplete option '%s'", argv[optind - 1]);
+        const cli_opt *o = &opts[k];
+        int rc = 0;
+        switch (o->kind) {
+        case CLI_TEXT: *(const char **)o->dest = optarg; break;
+        case CLI_FLAG: *(int *)o->dest = 1; break;
+        case CLI_LONG: rc = cli_parse_long(command, o->name, optarg, o->min, o->max, o->dest); break;
+        case CLI_OVERRIDE: cli_override(o->dest, o->key, optarg); break;
+        }
+        if (rc)
+            return rc;
+    }
+    if (optind < argc)
+        return cli_usage(command, "unexpected argument '%s'", argv[optind]);
     return 0;
 }
 

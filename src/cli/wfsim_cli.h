@@ -33,12 +33,55 @@ double cli_seconds(void);
  * configuration's performance.threads (0: all cores). 0 or 64. */
 int cli_choose_threads(const char *command, long flag, const wf_config *cfg,
                        int *out);
+/* The run options the library takes from the environment through the
+ * tool: created_at from $SOURCE_DATE_EPOCH (whole seconds from 0 up to
+ * year 9999; anything else is ignored, the wall clock is used), the ZSTD
+ * level from $WFSIM_ZSTD_LEVEL (-7..-1 or 1..19, else a message and exit
+ * status 2). 0 or the exit status. */
+int cli_run_environment(wf_run_options *opt);
 
 /* Configuration keys set from the command line (--start, --seed, ...). */
 typedef struct cli_overrides {
     int n;
     const char *key[16], *value[16];
 } cli_overrides;
+
+/* The options of one command, as a table that cli_parse_options reads:
+ * every command parses, rejects unknown options and stray arguments, and
+ * answers --help / -h the same way. */
+typedef enum cli_opt_kind {
+    CLI_TEXT,        /* const char **dest: the argument */
+    CLI_FLAG,        /* int *dest: set to 1 */
+    CLI_LONG,        /* long *dest: a whole number in [min, max] */
+    CLI_OVERRIDE     /* cli_overrides *dest: (key, the argument) */
+} cli_opt_kind;
+
+typedef struct cli_opt {
+    const char *name;    /* the long name, without "--"; NULL ends a table */
+    char letter;         /* a short form (-q), or 0 */
+    cli_opt_kind kind;
+    void *dest;
+    const char *key;     /* CLI_OVERRIDE: the configuration key */
+    long min, max;       /* CLI_LONG */
+} cli_opt;
+
+/* --start, --end, --seed, --scenario, --plan: the simulation section. */
+#define CLI_SIMULATION_OVERRIDES(ov)                                         \
+    {"start", 0, CLI_OVERRIDE, (ov), "simulation.start_year", 0, 0},         \
+    {"end", 0, CLI_OVERRIDE, (ov), "simulation.end_year", 0, 0},             \
+    {"seed", 0, CLI_OVERRIDE, (ov), "simulation.random_seed", 0, 0},         \
+    {"scenario", 0, CLI_OVERRIDE, (ov), "simulation.scenario_id", 0, 0},     \
+    {"plan", 0, CLI_OVERRIDE, (ov), "simulation.plan_design_id", 0, 0}
+
+#define CLI_HELP_SHOWN (-1)
+
+/* Parses argv[1..argc) (argv[0] is the command name) against opts (at
+ * most 32, ended by a NULL name) plus --help / -h. Returns 0, or
+ * CLI_HELP_SHOWN after printing help to stdout (the command then exits
+ * 0), or 64 after a usage message naming the command (an unknown or
+ * incomplete option, a bad number, an argument that is not an option). */
+int cli_parse_options(const char *command, const char *help, const cli_opt *opts,
+                      int argc, char **argv);
 
 void cli_override(cli_overrides *ov, const char *key, const char *value);
 /* Loads path (NULL: defaults) and applies the overrides in order; on error

@@ -201,3 +201,49 @@ int wf_decimal_cmp_int(const wf_decimal *d, int64_t v)
     wf_decimal_parse(buf, (size_t)n, &b);
     return wf_decimal_cmp(d, &b);
 }
+
+bool wf_decimal_in_range(const wf_decimal *d, const wf_decimal_range *r)
+{
+    wf_decimal b;
+    if (r->lo) {
+        wf_decimal_parse(r->lo, strlen(r->lo), &b);
+        int c = wf_decimal_cmp(d, &b);
+        if (c < 0 || (c == 0 && r->lo_open))
+            return false;
+    }
+    if (r->hi) {
+        wf_decimal_parse(r->hi, strlen(r->hi), &b);
+        int c = wf_decimal_cmp(d, &b);
+        if (c > 0 || (c == 0 && r->hi_open))
+            return false;
+    }
+    return true;
+}
+
+bool wf_double_in_range(double x, const wf_decimal_range *r)
+{
+    if (r->lo) {
+        double b = strtod(r->lo, NULL);
+        if (x < b || (x == b && r->lo_open))
+            return false;
+    }
+    if (r->hi) {
+        double b = strtod(r->hi, NULL);
+        if (x > b || (x == b && r->hi_open))
+            return false;
+    }
+    return true;
+}
+
+void wf_decimal_range_text(const wf_decimal_range *r, char *buf, size_t size)
+{
+    if (r->lo && r->hi)
+        snprintf(buf, size, "in %s%s, %s%s", r->lo_open ? "(" : "[", r->lo,
+                 r->hi, r->hi_open ? ")" : "]");
+    else if (r->lo)
+        snprintf(buf, size, "%s %s", r->lo_open ? ">" : ">=", r->lo);
+    else if (r->hi)
+        snprintf(buf, size, "%s %s", r->hi_open ? "<" : "<=", r->hi);
+    else
+        snprintf(buf, size, "finite");
+}

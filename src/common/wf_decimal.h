@@ -63,5 +63,23 @@ int wf_decimal_cmp(const wf_decimal *a, const wf_decimal *b);
 /* Exact comparison of d with the integer v. */
 int wf_decimal_cmp_int(const wf_decimal *d, int64_t v);
 
+/* A range rule of an input value (MODEL.md 2): bounds written as decimal
+ * text (NULL: unbounded), each open (excluded) or closed. The one rule for
+ * the configuration's keys and the parameter tables' cells. */
+typedef struct wf_decimal_range {
+    const char *lo;
+    bool lo_open;
+    const char *hi;
+    bool hi_open;
+} wf_decimal_range;
+
+/* Is d inside r? Exact, on the written decimal. */
+bool wf_decimal_in_range(const wf_decimal *d, const wf_decimal_range *r);
+/* The same rule for a value already converted to a double. */
+bool wf_double_in_range(double x, const wf_decimal_range *r);
+/* The range in words for messages: "in [0, 1]", "> 0", "<= 5" or
+ * "finite" (always NUL-terminated). */
+void wf_decimal_range_text(const wf_decimal_range *r, char *buf, size_t size);
+
 
 #endif

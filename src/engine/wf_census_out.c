@@ -15,11 +15,15 @@
 
 #include "wf_error.h"
 #include "wf_rejects_csv.h"
+#include "wf_sim.h"
 #include "wf_table_writer.h"
 
 wf_status wf_census_out_write(const wf_census *cen, const char *dir, wf_error *err)
 {
-    wf_census_row *rows = malloc((cen->n ? cen->n : 1) * sizeof *rows);
+    size_t n = wf_census_count(cen);
+    wf_census_info info;
+    wf_census_get_info(cen, &info);
+    wf_census_row *rows = malloc((n ? n : 1) * sizeof *rows);
     wf_table_options topt = {.created_at_us = 0, .threads = 1};
     wf_table_writer *tw = wf_table_writer_new(&topt);
     wf_status st = WF_OK;
@@ -27,18 +31,13 @@ wf_status wf_census_out_write(const wf_census *cen, const char *dir, wf_error *e
         st = wf_error_nomem(err, "the normalised census");
         goto done;
     }
-    for (size_t i = 0; i < cen->n; i++) {
-        const wf_census_employee *e = &cen->emp[i];
-        rows[i] = (wf_census_row){e->id, e->birth_day, e->hire_day, e->salary_cents,
-                                  e->level, e->deferral_bp, e->level_from_salary,
-                                  e->esc_opt_out};
-    }
+    wf_census_normalised(cen, rows);
     char path[4200];
     snprintf(path, sizeof path, "%s/census.parquet", dir);
-    st = wf_table_writer_census(tw, path, rows, cen->n, err);
-    if (st == WF_OK && cen->skip_mode) {
+    st = wf_table_writer_census(tw, path, rows, n, err);
+    if (st == WF_OK && info.skip_mode) {
         snprintf(path, sizeof path, "%s/rejected_rows.csv", dir);
-        st = wf_rejects_csv_write(path, &cen->rej, err);
+        st = wf_rejects_csv_write(path, wf_census_rejects(cen), err);
     }
 done:
     wf_table_writer_free(tw);

@@ -15,7 +15,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 
-#include "wf_model_int.h"
+#include "wfsim.h"
 
 /* Writes the census files into dir (which exists). */
 wf_status wf_census_out_write(const wf_census *cen, const char *dir, wf_error *err);

@@ -105,41 +105,26 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* created_at: SOURCE_DATE_EPOCH when set (reproducible builds' convention),
- * else the wall clock at the start of the run. */
-static int64_t created_at_us(void)
+/* created_at: the caller's (opt->created_at_set), else the wall clock at
+ * the start of the run. */
+static int64_t created_at_us(const wf_run_options *opt)
 {
-    const char *sde = getenv("SOURCE_DATE_EPOCH");
-    if (sde && *sde) {
-        char *end;
-        errno = 0;
-        long long v = strtoll(sde, &end, 10);
-        if (!*end && errno == 0 && v >= 0 && v < 253402300800LL)
-            return (int64_t)v * 1000000;
-    }
+    if (opt->created_at_set)
+        return opt->created_at_us;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* WFSIM_ZSTD_LEVEL: the Parquet pages' ZSTD level, -7..-1 (zstd's fast
- * levels) or 1..19; unset, the Parquet writer's default (1, see
- * docs/performance.md). Any other level changes the Parquet bytes, never
- * the values. */
-static wf_status zstd_level(int *level, wf_error *err)
+/* The Parquet pages' ZSTD level: 0 (the writer's default), -7..-1 (zstd's
+ * fast levels) or 1..19. Any level changes the Parquet bytes, never the
+ * values. */
+static wf_status check_zstd_level(int level, wf_error *err)
 {
-    const char *v = getenv("WFSIM_ZSTD_LEVEL");
-    *level = 0;
-    if (!v || !*v)
-        return WF_OK;
-    char *end;
-    errno = 0;
-    long n = strtol(v, &end, 10);
-    if (end == v || *end || errno || n < -7 || n > 19 || n == 0)
+    if (level < -7 || level > 19)
         return wf_error_set(err, WF_EINPUT, NULL, 0, 0,
-                            "WFSIM_ZSTD_LEVEL=%s: expected an integer from -7 to -1 or 1 to 19",
-                            v);
-    *level = (int)n;
+                            "ZSTD level %d: expected an integer from -7 to -1 or 1 to 19",
+                            level);
     return WF_OK;
 }
 
@@ -152,7 +137,7 @@ static void progress(run_ctx *rc, const char *stage, int year, double fraction)
 static wf_status on_year(void *ctx, const wf_year_summary *s, wf_error *err)
 {
     run_ctx *rc = ctx;
-    int i = s->year - rc->cfg->start_year;
+    int i = s->year - wf_config_start_year(rc->cfg);
     if (i < 0 || i >= rc->n_years)
         return wf_error_set(err, WF_ERUNTIME, NULL, 0, 0,
                             "the model reported year %d outside the run", s->year);
@@ -284,7 +269,8 @@ static wf_status copy_events(run_ctx *rc, job *j, const wf_event_batch *b,
     for (size_t k = 0; k < b->n; k++)
         if (b->events[k].emp + (size_t)1 > n_ids)
             n_ids = b->events[k].emp + (size_t)1;
-    size_t na = (size_t)rc->tab->n_age_bands, nt = (size_t)rc->tab->n_tenure_bands;
+    size_t na = (size_t)wf_tables_age_band_count(rc->tab);
+    size_t nt = (size_t)wf_tables_tenure_band_count(rc->tab);
     if (!wf_grow((void **)&j->ev, &j->ev_cap, b->n ? b->n : 1, sizeof *j->ev) ||
         !wf_grow((void **)&j->labels, &j->labels_cap, na + nt, sizeof *j->labels) ||
         !copy_ids(j, b->emp_ids, n_ids))
@@ -321,7 +307,7 @@ static wf_status hand_over(run_ctx *rc)
 static bool writer_start(run_ctx *rc)
 {
     writer *w = &rc->w;
-    w->reported_year = rc->cfg->start_year - 1;
+    w->reported_year = wf_config_start_year(rc->cfg) - 1;
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
     w->on = pthread_create(&w->tid, NULL, writer_main, rc) == 0;
@@ -442,20 +428,22 @@ static wf_status write_summary(run_ctx *rc, const wf_census *cen, const char *ce
     wf_json_open(&j, NULL, '{');
     wf_json_str(&j, "engine_version", "wfsim " WF_VERSION);
     wf_json_int(&j, "model_version", WF_MODEL_VERSION);
-    wf_json_str(&j, "census_path", cen->path);
-    wf_json_int(&j, "census_employees", (int64_t)cen->n);
+    wf_json_str(&j, "census_path", wf_census_path(cen));
+    wf_json_int(&j, "census_employees", (int64_t)wf_census_count(cen));
+    wf_json_int(&j, "start_year", wf_config_start_year(cfg));
+    wf_json_int(&j, "end_year", wf_config_end_year(cfg));
+    wf_json_int(&j, "random_seed", wf_config_random_seed(cfg));
+    wf_json_str(&j, "scenario_id", wf_config_scenario_id(cfg));
+    wf_json_str(&j, "plan_design_id", wf_config_plan_design_id(cfg));
     /* the census section: how the file was read, and what came of it */
-    wf_json_str(&j, "census_invalid_rows", cen->skip_mode ? "skip" : "strict");
-    wf_json_str(&j, "census_date_format", wf_date_format_names[cfg->census_date_format]);
-    wf_json_int(&j, "census_rows_read", (int64_t)cen->rows);
-    wf_json_int(&j, "census_rows_skipped", (int64_t)cen->skipped);
-    wf_json_int(&j, "rejected_rows", (int64_t)cen->rej.n);
+    wf_census_info info;
+    wf_census_get_info(cen, &info);
+    wf_json_str(&j, "census_invalid_rows", info.skip_mode ? "skip" : "strict");
+    wf_json_str(&j, "census_date_format", wf_config_census_date_format(cfg));
+    wf_json_int(&j, "census_rows_read", (int64_t)info.rows);
+    wf_json_int(&j, "census_rows_skipped", (int64_t)info.skipped);
+    wf_json_int(&j, "rejected_rows", (int64_t)info.rejected);
     wf_json_str(&j, "census_sha256", census_digest);
-    wf_json_int(&j, "start_year", cfg->start_year);
-    wf_json_int(&j, "end_year", cfg->end_year);
-    wf_json_int(&j, "random_seed", cfg->random_seed);
-    wf_json_str(&j, "scenario_id", cfg->scenario_id);
-    wf_json_str(&j, "plan_design_id", cfg->plan_design_id);
     wf_json_str(&j, "config_digest", digest);
     char *canonical = wf_config_to_json(cfg);
     wf_json_raw(&j, "config", canonical ? canonical : "null");
@@ -551,13 +539,14 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
     keep_freed_memory();
     int threads = opt->threads > 0 ? opt->threads : cores();
     run_ctx rc = {.cfg = cfg, .tab = tab, .opt = opt};
-    rc.n_years = cfg->end_year - cfg->start_year + 1;
+    rc.n_years = wf_config_end_year(cfg) - wf_config_start_year(cfg) + 1;
     /* T threads fill and encode T row groups of a file at once (the
      * bytes do not depend on it). */
-    wf_table_options topt = {.created_at_us = created_at_us(), .threads = threads};
-    wf_status zst = zstd_level(&topt.zstd_level, err);
+    wf_status zst = check_zstd_level(opt->zstd_level, err);
     if (zst != WF_OK)
         return zst;
+    wf_table_options topt = {.created_at_us = created_at_us(opt),
+                             .threads = threads, .zstd_level = opt->zstd_level};
     rc.tables = wf_table_writer_new(&topt);
     if (!rc.tables)
         return wf_error_nomem(err, "the Parquet writer");
@@ -580,7 +569,7 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
     if (st == WF_OK && threads >= 2)
         writer_start(&rc); /* else (or if it cannot start) write inline */
     if (st == WF_OK) {
-        wf_sim_sink sink = {&rc, on_year, on_events, on_snapshot};
+        wf_sim_sink sink = {&rc, on_year, on_events, on_snapshot, NULL};
         st = wf_sim_run(cfg, tab, cen, threads, rc.want_snap, &sink, err);
     }
     wf_status wst = writer_finish(&rc, err);

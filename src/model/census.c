@@ -57,6 +57,7 @@
 #include "wf_grow.h"
 #include "wf_model_int.h"
 #include "wf_rejects.h"
+#include "wf_sim.h"
 
 #define MAX_SALARY_CENTS 9007199254740991LL   /* 2^53 - 1 */
 #define BIG_CENSUS (4u << 20)     /* bytes from which arrays are sized up front */
@@ -261,15 +262,20 @@ static long find_sorted(const loader *l, const char *s)
 
 
 /* A-Z a-z 0-9 _ . - as a table: one load a character. */
-static const bool id_chars[256] = {
+const bool wf_id_chars[256] = {
     ['-'] = 1, ['.'] = 1, ['_'] = 1,
     ['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     ['A'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
     ['a'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
 
-static bool id_char(unsigned char c)
+bool wf_id_valid(const char *s, size_t len)
 {
-    return id_chars[c];
+    if (len < 1 || len > WF_ID_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!wf_id_char((unsigned char)s[i]))
+            return false;
+    return true;
 }
 
 static wf_status grow_buf(void **p, size_t *cap, size_t need, size_t es, wf_error *err)
@@ -327,7 +333,7 @@ static wf_status check_id(const loader *l, const wf_csv_field *f, wf_error *err)
         return field_error(l, f, "employee_id", "'%.80s' is not 1-64 characters long",
                            f->s, err);
     for (size_t i = 0; i < f->len; i++)
-        if (!id_char((unsigned char)f->s[i]))
+        if (!wf_id_char((unsigned char)f->s[i]))
             return field_error(l, f, "employee_id",
                                "'%.80s' holds a character outside A-Z a-z 0-9 _ . -",
                                f->s, err);
@@ -1124,6 +1130,11 @@ done:
     return st;
 }
 
+const char *wf_census_path(const wf_census *cen)
+{
+    return cen->path;
+}
+
 size_t wf_census_count(const wf_census *cen)
 {
     return cen->n;
@@ -1228,4 +1239,19 @@ void wf_census_digest(const wf_census *cen, char hex[65])
     for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
         sprintf(hex + 2 * i, "%02x", d[i]);
     hex[64] = '\0';
+}
+
+void wf_census_normalised(const wf_census *cen, wf_census_row *out)
+{
+    for (size_t i = 0; i < cen->n; i++) {
+        const wf_census_employee *e = &cen->emp[i];
+        out[i] = (wf_census_row){e->id, e->birth_day, e->hire_day, e->salary_cents,
+                                 e->level, e->deferral_bp, e->level_from_salary,
+                                 e->esc_opt_out};
+    }
+}
+
+const wf_rejects *wf_census_rejects(const wf_census *cen)
+{
+    return &cen->rej;
 }

@@ -40,6 +40,7 @@
 #include "wf_fmt.h"
 #include "wf_error.h"
 #include "wf_model_int.h"
+#include "wf_sim.h"
 
 typedef enum kind {
     K_INT,    /* int, plain digits */
@@ -261,36 +262,24 @@ static const char *show(const scalar *v, char buf[80])
 
 /* ---- range checks ---------------------------------------------------------- */
 
+/* The key's range, as the rule of wf_decimal.h. */
+static wf_decimal_range key_range(const key_def *k)
+{
+    wf_decimal_range r = {k->low, k->low_open, k->high, k->high_open};
+    return r;
+}
+
 static void range_text(const key_def *k, char *buf, size_t size)
 {
-    if (k->low && k->high)
-        snprintf(buf, size, "in %s%s, %s%s", k->low_open ? "(" : "[", k->low,
-                 k->high, k->high_open ? ")" : "]");
-    else if (k->low)
-        snprintf(buf, size, "%s %s", k->low_open ? ">" : ">=", k->low);
-    else if (k->high)
-        snprintf(buf, size, "%s %s", k->high_open ? "<" : "<=", k->high);
-    else
-        snprintf(buf, size, "finite");
+    wf_decimal_range r = key_range(k);
+    wf_decimal_range_text(&r, buf, size);
 }
 
 /* Is d inside the key's range? Exact, on the written decimal. */
 static bool decimal_in_range(const key_def *k, const wf_decimal *d)
 {
-    wf_decimal b;
-    if (k->low) {
-        wf_decimal_parse(k->low, strlen(k->low), &b);
-        int c = wf_decimal_cmp(d, &b);
-        if (c < 0 || (c == 0 && k->low_open))
-            return false;
-    }
-    if (k->high) {
-        wf_decimal_parse(k->high, strlen(k->high), &b);
-        int c = wf_decimal_cmp(d, &b);
-        if (c > 0 || (c == 0 && k->high_open))
-            return false;
-    }
-    return true;
+    wf_decimal_range r = key_range(k);
+    return wf_decimal_in_range(d, &r);
 }
 
 /* Same rule for the converted value: scaled integer (scale 0, 4 or 6). */
@@ -314,17 +303,8 @@ static bool scaled_in_range(const key_def *k, int64_t v, int scale)
 
 static bool double_in_range(const key_def *k, double x)
 {
-    if (k->low) {
-        double b = strtod(k->low, NULL);
-        if (x < b || (x == b && k->low_open))
-            return false;
-    }
-    if (k->high) {
-        double b = strtod(k->high, NULL);
-        if (x > b || (x == b && k->high_open))
-            return false;
-    }
-    return true;
+    wf_decimal_range r = key_range(k);
+    return wf_double_in_range(x, &r);
 }
 
 /* ---- the setter ------------------------------------------------------------- */
@@ -335,13 +315,6 @@ typedef struct load_ctx {
     long line[N_KEYS], column[N_KEYS];
     wf_decimal dec[N_KEYS];    /* written decimals of K_DBL keys */
 } load_ctx;
-
-static bool id_ok(const char *s, size_t len)
-{
-    return len >= 1 && len <= WF_ID_MAX &&
-           all_chars(s, len, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                             "0123456789_.-");
-}
 
 static bool parse_md(const char *s, size_t len, wf_md *out)
 {
@@ -442,7 +415,7 @@ static wf_status set_string(load_ctx *cx, wf_config *cfg, const key_def *k,
     case K_ID:
         if (t != Y_STR)
             return want(cx, k, v, t, "a string id (quote it)", err);
-        if (!id_ok(v->text, v->len))
+        if (!wf_id_valid(v->text, v->len))
             return cfg_error(err, cx->file, k->dotted, v->line, v->column,
                              "'%s' is not a valid id: expected 1-%d characters "
                              "from A-Z a-z 0-9 _ . -", show(v, b), WF_ID_MAX);
@@ -1096,6 +1069,21 @@ int32_t wf_config_ae_cutoff(const wf_config *cfg)
                               : wf_date_from_ymd(cfg->start_year, 1, 1);
 }
 
+int64_t wf_config_random_seed(const wf_config *cfg)
+{
+    return cfg->random_seed;
+}
+
+const char *wf_config_scenario_id(const wf_config *cfg)
+{
+    return cfg->scenario_id;
+}
+
+const char *wf_config_plan_design_id(const wf_config *cfg)
+{
+    return cfg->plan_design_id;
+}
+
 int wf_config_start_year(const wf_config *cfg)
 {
     return cfg->start_year;
@@ -1104,6 +1092,11 @@ int wf_config_start_year(const wf_config *cfg)
 int wf_config_end_year(const wf_config *cfg)
 {
     return cfg->end_year;
+}
+
+const char *wf_config_census_date_format(const wf_config *cfg)
+{
+    return wf_date_format_names[cfg->census_date_format];
 }
 
 int wf_config_mode(const wf_config *cfg)

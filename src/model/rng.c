@@ -38,29 +38,6 @@ void wf_rng_stream_init(wf_rng_stream *s, int64_t seed, int year,
     assert(t > 0 && (size_t)t < sizeof s->tail);
     s->head_len = (unsigned char)h;
     s->tail_len = (unsigned char)t;
-    s->stream = (unsigned char)stream;
-    s->year = year;
-}
-
-static uint64_t *g_counts;
-static int g_first_year, g_n_years;
-
-void wf_rng_count_install(uint64_t *counts, int first_year, int n_years)
-{
-    g_counts = counts;
-    g_first_year = first_year;
-    g_n_years = n_years;
-}
-
-/* One predictable branch per draw when no table is installed. */
-static inline void count(const wf_rng_stream *s, size_t n)
-{
-    if (__builtin_expect(g_counts != NULL, 0)) {
-        int y = s->year - g_first_year;
-        if (y >= 0 && y < g_n_years)
-            __atomic_fetch_add(&g_counts[(size_t)y * WF_STREAM_COUNT + s->stream],
-                               (uint64_t)n, __ATOMIC_RELAXED);
-    }
 }
 
 uint32_t wf_rng_key_x_nettle(const char *key, size_t len)
@@ -98,14 +75,13 @@ uint32_t wf_rng_x(const wf_rng_stream *s, const char *entity, size_t len)
 {
     char key[KEY_MAX];
     uint32_t st[4];
-    count(s, 1);
     wf_md5(key, make_key(s, entity, len, key), st);
     return wf_md5_x(st);
 }
 
-static void batch(const wf_rng_stream *s, const char *const *ids,
-                  const uint8_t *lens, const uint32_t *idx, size_t n,
-                  uint32_t *out)
+void wf_rng_x_batch(const wf_rng_stream *s, const char *const *ids,
+                    const uint8_t *lens, const uint32_t *idx, size_t n,
+                    uint32_t *out)
 {
     char keys[GROUP][KEY_MAX];
     const char *msg[GROUP];
@@ -122,30 +98,4 @@ static void batch(const wf_rng_stream *s, const char *const *ids,
         for (size_t k = 0; k < m; k++)
             out[g + k] = wf_md5_x(st[k]);
     }
-}
-
-void wf_rng_x_batch(const wf_rng_stream *s, const char *const *ids,
-                    const uint8_t *lens, const uint32_t *idx, size_t n,
-                    uint32_t *out)
-{
-    count(s, n);
-    batch(s, ids, lens, idx, n, out);
-}
-
-void wf_rng_x_batch_ahead(const wf_rng_stream *s, const char *const *ids,
-                          const uint8_t *lens, const uint32_t *idx, size_t n,
-                          uint32_t *out)
-{
-    batch(s, ids, lens, idx, n, out);
-}
-
-void wf_rng_count_use(const wf_rng_stream *s)
-{
-    count(s, 1);
-}
-
-void wf_rng_count_add(const wf_rng_stream *s, uint64_t n)
-{
-    if (n)
-        count(s, (size_t)n);
 }

@@ -10,7 +10,9 @@
  * wf_rng_x_batch for many entities of one stream, which goes through the
  * multi-lane MD5 of src/common/wf_md5.h (8 or 16 keys per compression). A wf_rng_stream holds
  * the key's constant parts for one (seed, year, stream); it is immutable
- * after wf_rng_stream_init and may be shared between threads.
+ * after wf_rng_stream_init and may be shared between threads. Nothing here
+ * counts draws or keeps any other state: the simulation tallies the draws
+ * it uses (wf_sim_sink.draws), away from the hashing.
  */
 #ifndef WF_RNG_H
 #define WF_RNG_H
@@ -49,8 +51,6 @@ typedef struct wf_rng_stream {
     char head[24];          /* "{seed}|" */
     char tail[48];          /* "|{year}|{stream}" */
     unsigned char head_len, tail_len;
-    unsigned char stream;   /* wf_stream, for wf_rng_count_install */
-    int year;
 } wf_rng_stream;
 
 /* Longest entity the key buffers accept (employee ids are at most 64). */
@@ -74,22 +74,6 @@ void wf_rng_x_batch(const wf_rng_stream *s, const char *const *ids,
                     const uint8_t *lens, const uint32_t *idx, size_t n,
                     uint32_t *out);
 
-/* The same, for draws computed ahead of need (the model batches draws a row
- * may take, and uses some): not counted by wf_rng_count_install's table;
- * wf_rng_count_use counts one when the model uses it. */
-void wf_rng_x_batch_ahead(const wf_rng_stream *s, const char *const *ids,
-                          const uint8_t *lens, const uint32_t *idx, size_t n,
-                          uint32_t *out);
-
-/* Benchmarks only (bench/md5_floor.c): while a table is installed, every
- * draw the model uses adds one to counts[(year - first_year) *
- * WF_STREAM_COUNT + stream] (relaxed atomic adds; years outside the range
- * are not counted). NULL uninstalls. Install and uninstall while no draws
- * run. */
-void wf_rng_count_install(uint64_t *counts, int first_year, int n_years);
-void wf_rng_count_use(const wf_rng_stream *s);
-/* The same for n draws of s at once (a chunk's tally). */
-void wf_rng_count_add(const wf_rng_stream *s, uint64_t n);
 
 /* u = x / 2^32, exact in a double. */
 static inline double wf_rng_u(uint32_t x)

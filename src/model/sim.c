@@ -16,6 +16,22 @@
  *                 to the sink with the summary and the snapshot; the rows
  *                 of those who left are dropped; bands grow.
  *
+ * The model's steps (MODEL.md 4) and where each is:
+ *
+ *   4.1  retirements          retirements (phase A), workforce needs in
+ *                             needs.c (wf_needs_compute)
+ *   4.2  experienced          experienced_termination_keys (phase A),
+ *        terminations         experienced_terminations; the day in
+ *                             sim_employee.c (termination_day)
+ *   4.3  promotions           sim_employee.c (list_promotion)
+ *   4.4  hires                hires: hire_levels, make_hire_ids, phase_h,
+ *                             merge_hires
+ *   4.5  new-hire             new_hire_terminations (keys in phase_h); the
+ *        terminations         day in sim_employee.c (termination_day)
+ *   4.6-4.9                   sim_employee.c, one function per step
+ *   4.7  eligibility day      eligibility_day (census rows and hires)
+ *   4.10 year end             year_end
+ *
  * Draws are pure functions of their keys, so some are computed ahead, in
  * batches, for rows that may use them (phase B, the termination keys);
  * rng.c's counters count only those the model uses. Parallel phases write
@@ -66,6 +82,7 @@ typedef struct sim {
     const char **age_labels, **ten_labels;
     size_t n_s;                     /* |S(y)| while a year runs */
     int64_t te_quota, tnh_quota;
+    uint64_t year_draws[WF_STREAM_COUNT]; /* draws used this year */
 } sim;
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -75,11 +92,13 @@ static int32_t md_day(int year, wf_md md)
     return wf_date_from_ymd(year, md.month, md.day);
 }
 
-static int32_t elig_day(const wf_config *cfg, int32_t birth, int32_t hire)
+/* MODEL.md 4.7: eligible from the later of hire + waiting period and the
+ * day the minimum age is reached (adult: that day, computed by the
+ * caller from whichever calendar fields it has). */
+static int32_t eligibility_day(const wf_config *cfg, int32_t hire, int32_t adult)
 {
-    int32_t a = hire + cfg->waiting_period_days;
-    int32_t b = wf_date_add_years(birth, cfg->minimum_age);
-    return a > b ? a : b;
+    int32_t waited = hire + cfg->waiting_period_days;
+    return waited > adult ? waited : adult;
 }
 
 static size_t chunks_for(size_t n)
@@ -110,13 +129,11 @@ static bool reserve_chunks(sim *s, size_t n)
         wf_sim_chunk *c = &p[s->n_chunks];
         c->idx = malloc(CHUNK_ROWS * sizeof *c->idx);
         c->x = malloc(CHUNK_ROWS * sizeof *c->x);
-        c->pre_buf = malloc(WF_SIM_PRE_SLOTS * CHUNK_ROWS * sizeof *c->pre_buf);
         c->term_day = malloc(CHUNK_ROWS * sizeof *c->term_day);
-        if (!c->idx || !c->x || !c->pre_buf || !c->term_day) {
+        if (!c->idx || !c->x || !wf_sim_chunk_pre_init(c) || !c->term_day) {
             s->n_chunks++; /* freed with the others */
             return false;
         }
-        wf_sim_chunk_pre_init(c);
     }
     return true;
 }
@@ -159,7 +176,8 @@ static wf_status load_census(sim *s, const wf_census *cen, wf_error *err)
         r->birth[i] = e->birth_day;
         r->hire[i] = e->hire_day;
         wf_sim_rows_cache_dates(r, i);
-        r->elig[i] = elig_day(s->cfg, e->birth_day, e->hire_day);
+        r->elig[i] = eligibility_day(s->cfg, e->hire_day,
+                                     wf_date_add_years(e->birth_day, s->cfg->minimum_age));
         r->salary[i] = e->salary_cents;
         r->level[i] = (uint8_t)e->level;
         r->deferral[i] = e->deferral_bp;
@@ -241,21 +259,42 @@ static void begin_year(sim *s, int y)
     for (int d = 0; d < wf_days_in_year(y); d++) {
         int yy, m, dd;
         wf_date_to_ymd(c->jan1 + d, &yy, &m, &dd);
-        c->md_of_doy[d] = (uint16_t)(m * 32 + dd);
+        c->md_of_doy[d] = (uint16_t)WF_SIM_MD(m, dd);
     }
     /* escalation_due's "enrolled at least delay years before esc_day" as
      * one comparison of the enrollment day. */
     c->esc_enrolled_by = wf_date_last_years_before(c->esc_day, cfg->esc_delay_years);
 }
 
+/* Moves the chunks' draw tallies into the year's (serial, after a
+ * parallel phase). */
+static void tally_draws(sim *s)
+{
+    for (size_t k = 0; k < s->n_chunks; k++)
+        for (int t = 0; t < WF_STREAM_COUNT; t++) {
+            s->year_draws[t] += s->chunks[k].used[t];
+            s->chunks[k].used[t] = 0;
+        }
+}
+
+/* The year's draws into the sink's table, when it keeps one. */
+static void report_draws(sim *s, const wf_sim_sink *sink)
+{
+    if (!sink || !sink->draws)
+        return;
+    size_t y = (size_t)(s->ctx.year - s->cfg->start_year);
+    for (int t = 0; t < WF_STREAM_COUNT; t++)
+        sink->draws[y * WF_STREAM_COUNT + (size_t)t] += s->year_draws[t];
+}
+
 /* ---- phase A: the year's ages, P and retirements -------------------------- */
 
-/* Termination keys k = u / h of the rows of chunk k (MODEL.md 4.2), made in
+/* 4.2: termination keys k = u / h of the rows of chunk k, made in
  * phase A while the chunk's rows are in the cache rather than in a pass of
  * their own. They are needed whenever Te > 0, that is in about every year;
- * computed ahead, so their draws count only when terminate_experienced
+ * computed ahead, so their draws count only when experienced_terminations
  * ranks them. h is the row's event_probability should it terminate. */
-static void termination_keys(sim *s, size_t k)
+static void experienced_termination_keys(sim *s, size_t k)
 {
     const wf_sim_ctx *c = &s->ctx;
     const wf_tables *t = s->tab;
@@ -269,7 +308,7 @@ static void termination_keys(sim *s, size_t k)
         if (r->term_cat[i] != WF_CAT_RETIREMENT)
             idx[n++] = (uint32_t)i;
     }
-    wf_rng_x_batch_ahead(&c->st[WF_STREAM_TERMINATION], (const char *const *)r->id,
+    wf_rng_x_batch(&c->st[WF_STREAM_TERMINATION], (const char *const *)r->id,
                          r->id_len, idx, n, x);
     for (size_t j = 0; j < n; j++) {
         size_t i = idx[j];
@@ -281,6 +320,26 @@ static void termination_keys(sim *s, size_t k)
     }
 }
 
+/* 4.1: everyone of retirement age draws (one batch: ch->idx[0..n) holds
+ * them); those under the probability retire. Counts R into ch. */
+static void retirements(sim *s, wf_sim_chunk *ch, size_t n)
+{
+    const wf_sim_ctx *c = &s->ctx;
+    wf_sim_rows *r = &s->rows;
+    wf_rng_x_batch(&c->st[WF_STREAM_RETIREMENT], (const char *const *)r->id,
+                   r->id_len, ch->idx, n, ch->x);
+    ch->used[WF_STREAM_RETIREMENT] += n;
+    for (size_t j = 0; j < n; j++)
+        if (wf_rng_u(ch->x[j]) < s->cfg->retirement_probability) {
+            size_t i = ch->idx[j];
+            r->term_cat[i] = WF_CAT_RETIREMENT;
+            r->term_prob[i] = s->cfg->retirement_probability;
+            ch->R++;
+        }
+}
+
+/* Phase A for chunk k: the year's ages and tenures (MODEL.md 3), P,
+ * retirements (4.1) and the termination keys (4.2). */
 static void phase_a(void *arg, size_t k)
 {
     sim *s = arg;
@@ -292,46 +351,37 @@ static void phase_a(void *arg, size_t k)
     size_t n = 0;
     ch->R = ch->P = 0;
     for (size_t i = b; i < e; i++) {
-        /* At January 1 (month-day 1 * 32 + 1); hires of S(y) are before it. */
-        int age = wf_sim_years(c->year, 33, r->birth_y[i], r->birth_md[i]);
+        /* At January 1; hires of S(y) are before it. */
+        int age = wf_sim_years(c->year, WF_SIM_MD_JAN1, r->birth_y[i], r->birth_md[i]);
         r->age_y[i] = (int16_t)age;
-        r->ten_y[i] = (int16_t)wf_sim_years(c->year, 33, r->hire_y[i], r->hire_md[i]);
+        r->ten_y[i] = (int16_t)wf_sim_years(c->year, WF_SIM_MD_JAN1, r->hire_y[i], r->hire_md[i]);
         r->is_hire[i] = 0;
-        r->term_cat[i] = WF_CAT_NEW_HIRE;
+        r->term_cat[i] = WF_SIM_STAYS;
         r->term_prob[i] = NAN;
         ch->P += r->hire[i] >= c->prev_jan1 && r->hire[i] < c->jan1;
         ch->idx[n] = (uint32_t)i;
         n += age >= s->cfg->retirement_age;
     }
-    /* Everyone of retirement age draws: one batch. */
-    wf_rng_x_batch(&c->st[WF_STREAM_RETIREMENT], (const char *const *)r->id,
-                   r->id_len, ch->idx, n, ch->x);
-    for (size_t j = 0; j < n; j++)
-        if (wf_rng_u(ch->x[j]) < s->cfg->retirement_probability) {
-            size_t i = ch->idx[j];
-            r->term_cat[i] = WF_CAT_RETIREMENT;
-            r->term_prob[i] = s->cfg->retirement_probability;
-            ch->R++;
-        }
-    termination_keys(s, k);
+    retirements(s, ch, n);
+    experienced_termination_keys(s, k);
 }
 
-/* The first te by (k, id) terminate (keys from phase A); R retirees. */
-static int64_t terminate_experienced(sim *s, int64_t te, int64_t R)
+/* 4.2: the first te by (k, id) terminate (keys from phase A); R retirees. */
+static int64_t experienced_terminations(sim *s, int64_t te, int64_t R)
 {
     wf_sim_rows *r = &s->rows;
     size_t n = s->n_s;
     if (te <= 0)
         return 0;
     /* Every row but the retirees drew its key. */
-    wf_rng_count_add(&s->ctx.st[WF_STREAM_TERMINATION], (uint64_t)((int64_t)n - R));
+    s->year_draws[WF_STREAM_TERMINATION] += (uint64_t)((int64_t)n - R);
     if ((size_t)te > n)
         te = (int64_t)n;
     wf_sim_select(s->rank, n, (size_t)te);
     int64_t done = 0;
     for (int64_t j = 0; j < te; j++) {
         uint32_t i = s->rank[j].idx;
-        if (r->term_cat[i] != WF_CAT_NEW_HIRE)
+        if (r->term_cat[i] != WF_SIM_STAYS)
             continue; /* a retiree; only possible when te > N - R */
         r->term_cat[i] = WF_CAT_EXPERIENCED_TERMINATION;
         done++;
@@ -365,12 +415,14 @@ static void hire_levels(const wf_tables *t, int64_t H, int64_t *q)
     }
 }
 
-/* x of one stream for the hires [b, b + n), into x. */
-static void hire_draws(const sim *s, wf_stream st, size_t b, size_t n, uint32_t *x)
+/* x of one stream for the hires [b, b + n) of chunk k, into x. */
+static void hire_draws(sim *s, size_t k, wf_stream st, size_t b, size_t n,
+                       uint32_t *x)
 {
     const wf_sim_rows *h = &s->hires;
     wf_rng_x_batch(&s->ctx.st[st], (const char *const *)h->id + b, h->id_len + b,
                    NULL, n, x);
+    s->chunks[k].used[st] += n;
 }
 
 /* The hires' attributes (MODEL.md 4.4), one stream at a time so that each
@@ -386,14 +438,14 @@ static void phase_h(void *arg, size_t k)
     size_t b, e;
     chunk_range(k, h->n, &b, &e);
     size_t n = e - b;
-    hire_draws(s, WF_STREAM_HIRE_DATE, b, n, x);
+    hire_draws(s, k, WF_STREAM_HIRE_DATE, b, n, x);
     for (size_t j = b; j < e; j++) {
         uint32_t doy = wf_rng_pick(x[j - b], (uint32_t)wf_days_in_year(c->year));
         h->hire[j] = c->jan1 + (int32_t)doy;
         h->hire_y[j] = (int16_t)c->year;
         h->hire_md[j] = c->md_of_doy[doy];
     }
-    hire_draws(s, WF_STREAM_HIRE_AGE, b, n, x);
+    hire_draws(s, k, WF_STREAM_HIRE_AGE, b, n, x);
     for (size_t j = b; j < e; j++) {
         uint32_t ra = wf_rng_pick(x[j - b], (uint32_t)t->hire_age_total_ppm);
         int a = 0;
@@ -401,7 +453,7 @@ static void phase_h(void *arg, size_t k)
             a++;
         h->age_y[j] = (int16_t)t->hire_ages[a];
     }
-    hire_draws(s, WF_STREAM_HIRE_BIRTH_DAY, b, n, x);
+    hire_draws(s, k, WF_STREAM_HIRE_BIRTH_DAY, b, n, x);
     for (size_t j = b; j < e; j++) {
         /* Dates from the calendar fields where they are known already:
          * the same days as wf_date_add_years and wf_sim_rows_cache_dates
@@ -413,14 +465,13 @@ static void phase_h(void *arg, size_t k)
                       (int32_t)wf_rng_pick(x[j - b], 365);
         wf_date_to_ymd(h->birth[j], &by, &bm, &bd);
         h->birth_y[j] = (int16_t)by;
-        h->birth_md[j] = (uint16_t)(bm * 32 + bd);
-        int32_t adult = wf_date_add_years_ymd(by, bm, bd, cfg->minimum_age);
-        int32_t waited = h->hire[j] + cfg->waiting_period_days;
-        h->elig[j] = waited > adult ? waited : adult; /* as elig_day */
+        h->birth_md[j] = (uint16_t)WF_SIM_MD(bm, bd);
+        h->elig[j] = eligibility_day(cfg, h->hire[j],
+                                     wf_date_add_years_ymd(by, bm, bd, cfg->minimum_age));
         /* The age for the year is the age at hire: the drawn age, since
          * the birth day moves back less than a year. */
     }
-    hire_draws(s, WF_STREAM_HIRE_SALARY, b, n, x);
+    hire_draws(s, k, WF_STREAM_HIRE_SALARY, b, n, x);
     for (size_t j = b; j < e; j++) {
         int l = h->level[j] - 1;
         double f = t->levels[l].new_hire_percentile +
@@ -440,6 +491,7 @@ static void phase_h(void *arg, size_t k)
     }
     wf_rng_x_batch(&c->st[WF_STREAM_NEW_HIRE_TERMINATION], (const char *const *)h->id,
                    h->id_len, idx, m, x);
+    s->chunks[k].used[WF_STREAM_NEW_HIRE_TERMINATION] += m;
     for (size_t j = 0; j < m; j++)
         s->rank[idx[j]].key = wf_rng_u(x[j]);
 }
@@ -519,7 +571,7 @@ static wf_status make_hire_ids(sim *s, int64_t H, wf_error *err)
         h->pend_opt_prob[j] = NAN;
         h->enrolled[j] = h->opted_out[j] = h->esc_opt_out[j] = 0;
         h->source[j] = WF_SRC_NONE;
-        h->term_cat[j] = WF_CAT_NEW_HIRE;
+        h->term_cat[j] = WF_SIM_STAYS;
         h->is_hire[j] = 1;
         h->ten_y[j] = 0;
         h->term_prob[j] = NAN;
@@ -552,8 +604,27 @@ static void merge_hires(sim *s)
     wf_sim_rows_merge(&s->rows, h, s->perm, s->pos, s->threads);
 }
 
-static wf_status hire(sim *s, int64_t H, int64_t tnh, int64_t *tnh_done,
-                      wf_error *err)
+/* 4.5: the first tnh of the hires by their keys (from phase_h) leave
+ * this year; returns how many (fewer when fewer are candidates). */
+static int64_t new_hire_terminations(sim *s, int64_t tnh)
+{
+    wf_sim_rows *h = &s->hires;
+    if (tnh <= 0)
+        return 0;
+    size_t cand = 0;
+    for (size_t j = 0; j < h->n; j++)
+        cand += s->rank[j].key != INFINITY;
+    int64_t n = tnh < (int64_t)cand ? tnh : (int64_t)cand;
+    wf_sim_select(s->rank, h->n, (size_t)n);
+    for (int64_t k = 0; k < n; k++)
+        h->term_cat[s->perm[s->rank[k].idx]] = WF_CAT_NEW_HIRE_TERMINATION;
+    return n;
+}
+
+/* 4.4 and 4.5: the year's H hires, their attributes and the new-hire
+ * terminations among them, merged into the rows. */
+static wf_status hires(sim *s, int64_t H, int64_t tnh, int64_t *tnh_done,
+                       wf_error *err)
 {
     wf_sim_rows *h = &s->hires;
     *tnh_done = 0;
@@ -581,16 +652,8 @@ static wf_status hire(sim *s, int64_t H, int64_t tnh, int64_t *tnh_done,
     if (st != WF_OK)
         return st;
     wf_sim_parallel(s->threads, chunks_for(h->n), phase_h, s);
-    if (tnh > 0) {
-        size_t cand = 0;
-        for (size_t j = 0; j < h->n; j++)
-            cand += s->rank[j].key != INFINITY;
-        int64_t n = tnh < (int64_t)cand ? tnh : (int64_t)cand;
-        wf_sim_select(s->rank, h->n, (size_t)n);
-        for (int64_t k = 0; k < n; k++)
-            h->term_cat[s->perm[s->rank[k].idx]] = WF_CAT_NEW_HIRE_TERMINATION;
-        *tnh_done = n;
-    }
+    tally_draws(s);
+    *tnh_done = new_hire_terminations(s, tnh);
     merge_hires(s);
     return WF_OK;
 }
@@ -710,7 +773,8 @@ static wf_status hand_over(sim *s, const wf_sim_sink *sink, wf_year_summary *sum
     return st;
 }
 
-static wf_status end_year(sim *s, wf_error *err)
+/* 4.10: those who left are dropped; the salary bands grow. */
+static wf_status year_end(sim *s, wf_error *err)
 {
     if (!wf_grow((void **)&s->keep, &s->keep_cap, s->rows.n, sizeof *s->keep))
         return wf_error_nomem(err, "workforce");
@@ -735,7 +799,9 @@ static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink
     if (!reserve_chunks(s, nch) ||
         !wf_grow((void **)&s->rank, &s->rank_cap, s->n_s, sizeof *s->rank))
         return wf_error_nomem(err, "workforce");
+    memset(s->year_draws, 0, sizeof s->year_draws);
     wf_sim_parallel(s->threads, nch, phase_a, s);
+    tally_draws(s);
     for (size_t k = 0; k < nch; k++) {
         sum.R += s->chunks[k].R;
         sum.P += s->chunks[k].P;
@@ -753,8 +819,8 @@ static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink
     sum.H = nd.H;
     sum.Tnh = nd.Tnh;
     sum.R_actual = sum.R;
-    sum.Te_actual = terminate_experienced(s, nd.Te, sum.R);
-    wf_status st = hire(s, nd.H, nd.Tnh, &sum.Tnh_actual, err);
+    sum.Te_actual = experienced_terminations(s, nd.Te, sum.R);
+    wf_status st = hires(s, nd.H, nd.Tnh, &sum.Tnh_actual, err);
     if (st != WF_OK)
         return st;
     sum.H_actual = nd.H;
@@ -768,6 +834,8 @@ static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink
     s->ctx.snap = want_snap ? s->snap : NULL;
     if (!run_phase_b(s, nch))
         return wf_error_nomem(err, "events");
+    tally_draws(s);
+    report_draws(s, sink);
     st = gather(s, nch, &sum, err);
     if (st != WF_OK)
         return st;
@@ -776,7 +844,7 @@ static wf_status run_year(sim *s, int y, bool want_snap, const wf_sim_sink *sink
     st = hand_over(s, sink, &sum, want_snap, err);
     if (st != WF_OK)
         return st;
-    return end_year(s, err);
+    return year_end(s, err);
 }
 
 static void sim_free(sim *s)
@@ -787,7 +855,7 @@ static void sim_free(sim *s)
         free(s->chunks[k].ev); /* NULL unless a phase stopped early */
         free(s->chunks[k].idx);
         free(s->chunks[k].x);
-        free(s->chunks[k].pre_buf);
+        wf_sim_chunk_pre_free(&s->chunks[k]);
         free(s->chunks[k].term_day);
     }
     free(s->chunks);

@@ -1,10 +1,23 @@
 /*
- * sim_employee.c - one employee's year: MODEL.md 4.3 and 4.5 to 4.9.
+ * sim_employee.c - one employee's year: MODEL.md 4.2 to 4.9, per row.
  *
  * By the time this runs, the global steps are done: every row of the
  * workforce of the year knows whether and why it terminates this year
  * (term_cat), hires are merged in, and band(year) is known. What is left is
  * local to one employee, so rows are processed in parallel chunks.
+ *
+ * Steps and where they are (MODEL.md 4; sim.c has the global steps):
+ *   1    keyed draws      pre_draws / draw_pre, behind one "who may draw"
+ *                         predicate per step and stream
+ *   4.2, 4.5 dates        leaves_experienced, leaves_as_new_hire,
+ *                         termination_day
+ *   4.3  promotions       promotion_may_draw, promoted, list_promotion,
+ *                         apply (the raise)
+ *   4.6  raises           merit_may_draw, list_raise, apply_raise
+ *   4.7  eligibility      eligibility_event, list_eligibility
+ *   4.8  enrollment       auto_enrolls, voluntary_decision, list_enrollment
+ *   4.9  escalation       list_escalation, escalation_due
+ *   4.10 year-end state   the walk (emit) and snapshot_row
  *
  * For each employee the candidate events of the year are listed with their
  * dates first. Decisions that MODEL.md takes on the state at January 1
@@ -26,6 +39,7 @@
 #include <assert.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim_int.h"
@@ -75,58 +89,120 @@ add(emp_year *e, int32_t date, wf_event_type type, wf_event_category cat,
     c->source = WF_SRC_NONE;
 }
 
-/* Every draw of phase B is computed for the whole chunk up front in
- * batches (the multi-lane MD5), for every row that might use it; the walk
- * then reads it here. A precomputed draw that ends up unused changes
- * nothing, draws being pure functions; the used ones are tallied per chunk
- * and counted once at its end (wf_rng_count_add). */
-static uint32_t draw_pre(const wf_sim_ctx *ctx, wf_sim_chunk *ch, size_t i,
-                         wf_stream s)
+/* ---- draws computed ahead (MODEL.md 1) ------------------------------------
+ *
+ * Every draw of phase B is computed for the whole chunk up front in
+ * batches (the multi-lane MD5) by pre_draws, for the rows that the step's
+ * "who may draw" predicate below admits; the decision then reads it with
+ * draw_pre, behind the same predicate. A precomputed draw that ends up
+ * unused changes nothing, draws being pure functions; the used ones are
+ * tallied per chunk (c->used, summed by sim.c for wf_sim_sink.draws).
+ * Debug builds tag each slot with the chunk's pass and the stream, and
+ * draw_pre asserts the tag: a decision that reads a draw made for another
+ * row, stream or pass fails at once instead of only in the parity gate. */
+static uint32_t draw_pre(wf_sim_chunk *ch, size_t i, wf_stream s)
 {
-    (void)ctx;
     assert(ch->pre[s]);
+    assert(ch->pre_tag[s][i - ch->begin] == (ch->pass << 5 | (uint32_t)s));
     ch->used[s]++;
     return ch->pre[s][i - ch->begin];
 }
 
-void wf_sim_chunk_pre_init(wf_sim_chunk *c)
+/* Streams that no row draws both of share a slot: a termination date or
+ * a new-hire termination date; a voluntary enrollment or a conversion. */
+static const struct {
+    unsigned char stream, slot;
+} pre_slots[] = {
+    {WF_STREAM_TERMINATION_DATE, 0},
+    {WF_STREAM_NEW_HIRE_TERMINATION_DATE, 0},
+    {WF_STREAM_PROMOTION, 1},
+    {WF_STREAM_PROMOTION_RAISE, 2},
+    {WF_STREAM_MERIT, 3},
+    {WF_STREAM_VOLUNTARY_ENROLLMENT, 4},
+    {WF_STREAM_ENROLLMENT_CONVERSION, 4},
+    {WF_STREAM_OPT_OUT, 5},
+};
+_Static_assert(WF_STREAM_COUNT <= 32, "a debug tag keeps the stream in 5 bits");
+
+bool wf_sim_chunk_pre_init(wf_sim_chunk *c)
 {
-    static const struct {
-        unsigned char stream, slot;
-    } map[] = {
-        {WF_STREAM_TERMINATION_DATE, 0},
-        {WF_STREAM_NEW_HIRE_TERMINATION_DATE, 0},
-        {WF_STREAM_PROMOTION, 1},
-        {WF_STREAM_PROMOTION_RAISE, 2},
-        {WF_STREAM_MERIT, 3},
-        {WF_STREAM_VOLUNTARY_ENROLLMENT, 4},
-        {WF_STREAM_ENROLLMENT_CONVERSION, 4},
-        {WF_STREAM_OPT_OUT, 5},
-    };
+    size_t slot = WF_SIM_CHUNK_ROWS;
+    c->pre_buf = malloc(WF_SIM_PRE_SLOTS * slot * sizeof *c->pre_buf);
+#ifndef NDEBUG
+    /* Zeroed: pass 0 is never current, so an unfilled slot fails. */
+    c->pre_tag_buf = calloc(WF_SIM_PRE_SLOTS * slot, sizeof *c->pre_tag_buf);
+    c->pass = 0;
+    if (!c->pre_tag_buf)
+        return false;
+#endif
+    if (!c->pre_buf)
+        return false;
     for (int s = 0; s < WF_STREAM_COUNT; s++)
         c->pre[s] = NULL;
-    for (size_t k = 0; k < sizeof map / sizeof map[0]; k++) {
-        assert(map[k].slot < WF_SIM_PRE_SLOTS);
-        c->pre[map[k].stream] = c->pre_buf + (size_t)map[k].slot * WF_SIM_CHUNK_ROWS;
+    for (size_t k = 0; k < sizeof pre_slots / sizeof pre_slots[0]; k++) {
+        assert(pre_slots[k].slot < WF_SIM_PRE_SLOTS);
+        c->pre[pre_slots[k].stream] = c->pre_buf + pre_slots[k].slot * slot;
+#ifndef NDEBUG
+        c->pre_tag[pre_slots[k].stream] = c->pre_tag_buf + pre_slots[k].slot * slot;
+#endif
     }
+    return true;
 }
 
-/* Could list_enrollment auto-enroll row i this year (and so draw its
- * opt-out)? The same test as there, less "active on that day". */
-static bool auto_enrollment_possible(const wf_sim_ctx *ctx, size_t i)
+void wf_sim_chunk_pre_free(wf_sim_chunk *c)
 {
-    const wf_config *cfg = ctx->cfg;
-    const wf_sim_rows *r = ctx->rows;
-    return cfg->ae_enabled && r->hire[i] >= ctx->ae_cutoff && !r->enrolled[i] &&
-           !r->opted_out[i] && in_year(ctx, r->elig[i] + cfg->ae_window_days);
+    free(c->pre_buf);
+    c->pre_buf = NULL;
+#ifndef NDEBUG
+    free(c->pre_tag_buf);
+    c->pre_tag_buf = NULL;
+#endif
 }
 
-/* The rows of [begin, end) that list_promotion could draw for. */
-static inline bool promotion_possible(const wf_sim_ctx *ctx, size_t i)
+/* Hashes stream s for the n rows idx[0..n) into c->x (in list order) and
+ * files the draws by row in c->pre[s]. */
+static void pre_draw(const wf_sim_ctx *ctx, wf_sim_chunk *c, wf_stream s,
+                     const uint32_t *idx, size_t n)
+{
+    const wf_sim_rows *r = ctx->rows;
+    wf_rng_x_batch(&ctx->st[s], (const char *const *)r->id, r->id_len,
+                         idx, n, c->x);
+    uint32_t *dst = c->pre[s] - c->begin;
+    for (size_t k = 0; k < n; k++)
+        dst[idx[k]] = c->x[k];
+#ifndef NDEBUG
+    uint32_t *tag = c->pre_tag[s] - c->begin;
+    for (size_t k = 0; k < n; k++)
+        tag[idx[k]] = c->pass << 5 | (uint32_t)s;
+#endif
+}
+
+/* ---- who may draw, step by step ----------------------------------------------
+ *
+ * One predicate per step and stream, used by both pre_draws (which rows
+ * get the draw) and the step's decision below (which rows read it). Each
+ * takes the row's termination day (WF_DATE_NULL: stays) where "active on
+ * the day" matters; they see the state at January 1. */
+
+/* 4.2 and 4.5: the termination day is drawn by those who leave, on the
+ * stream of their kind of termination. */
+static inline bool leaves_experienced(uint8_t term_cat)
+{
+    return term_cat != WF_SIM_STAYS && term_cat != WF_CAT_NEW_HIRE_TERMINATION;
+}
+
+static inline bool leaves_as_new_hire(uint8_t term_cat)
+{
+    return term_cat == WF_CAT_NEW_HIRE_TERMINATION;
+}
+
+/* 4.3: a promotion candidate, active on the promotion date. */
+static inline bool promotion_may_draw(const wf_sim_ctx *ctx, size_t i, int32_t term)
 {
     const wf_sim_rows *r = ctx->rows;
     return !r->is_hire[i] && r->level[i] < ctx->tab->n_levels &&
-           r->ten_y[i] >= 1 && r->age_y[i] < 65;
+           r->ten_y[i] >= 1 && r->age_y[i] < WF_SIM_PROMOTION_AGE_LIMIT &&
+           active_on(r, i, term, ctx->promo_day);
 }
 
 /* 4.3: the promotion probability of row i (a promotion candidate). */
@@ -140,35 +216,73 @@ static inline double promotion_p(const wf_sim_ctx *ctx, size_t i)
     return p > 1.0 ? 1.0 : p;
 }
 
-/* Hashes stream s for the n rows idx[0..n) into c->x (in list order) and
- * files the draws by row in c->pre[s]. */
-static void pre_draw(const wf_sim_ctx *ctx, wf_sim_chunk *c, wf_stream s,
-                     const uint32_t *idx, size_t n)
+/* 4.3: a candidate whose promotion draw x is under p is promoted, and
+ * draws its raise. */
+static inline bool promoted(const wf_sim_ctx *ctx, size_t i, uint32_t x)
 {
-    const wf_sim_rows *r = ctx->rows;
-    wf_rng_x_batch_ahead(&ctx->st[s], (const char *const *)r->id, r->id_len,
-                         idx, n, c->x);
-    uint32_t *dst = c->pre[s] - c->begin;
-    for (size_t k = 0; k < n; k++)
-        dst[idx[k]] = c->x[k];
+    return wf_rng_u(x) < promotion_p(ctx, i);
 }
 
-/* Every draw phase B may use, for the rows [begin, end) at January 1:
- * a superset of the rows that do use one, conditions on the year's
- * chronology (active on the day, the state after earlier events) being
- * left to the walk. Lists are built without branches; two streams whose
+/* 4.6: the raise of everyone but the year's hires, active on the merit
+ * date; whether the merit applies (salary under the band's top after a
+ * promotion) is decided in the walk. */
+static inline bool merit_may_draw(const wf_sim_ctx *ctx, size_t i, int32_t term)
+{
+    const wf_sim_rows *r = ctx->rows;
+    return !r->is_hire[i] && active_on(r, i, term, ctx->merit_day);
+}
+
+/* 4.7: eligibility reached in the year, active on the day. */
+static inline bool eligibility_event(const wf_sim_ctx *ctx, size_t i, int32_t term)
+{
+    const wf_sim_rows *r = ctx->rows;
+    return in_year(ctx, r->elig[i]) && active_on(r, i, term, r->elig[i]);
+}
+
+/* 4.8: auto-enrolled this year (and so drawing the opt-out), on the
+ * state at January 1. */
+static inline bool auto_enrolls(const wf_sim_ctx *ctx, size_t i, int32_t term)
+{
+    const wf_config *cfg = ctx->cfg;
+    const wf_sim_rows *r = ctx->rows;
+    int32_t a = r->elig[i] + cfg->ae_window_days;
+    return cfg->ae_enabled && r->hire[i] >= ctx->ae_cutoff && !r->enrolled[i] &&
+           !r->opted_out[i] && in_year(ctx, a) && active_on(r, i, term, a);
+}
+
+/* 4.8: the voluntary decision a row not enrolled (nor auto-enrolled now)
+ * takes: voluntary enrollment on its eligibility day when that falls in
+ * the year, conversion on the enrollment date when it was eligible
+ * before; none when the day is not in its employment. */
+typedef enum voluntary_kind {
+    VOLUNTARY_NONE,
+    VOLUNTARY_AT_ELIGIBILITY,   /* stream voluntary_enrollment */
+    VOLUNTARY_CONVERSION        /* stream enrollment_conversion */
+} voluntary_kind;
+
+static inline voluntary_kind voluntary_decision(const wf_sim_ctx *ctx, size_t i,
+                                                int32_t term)
+{
+    const wf_sim_rows *r = ctx->rows;
+    if (!ctx->cfg->ve_enabled || r->enrolled[i] || auto_enrolls(ctx, i, term))
+        return VOLUNTARY_NONE;
+    if (in_year(ctx, r->elig[i]))
+        return active_on(r, i, term, r->elig[i]) ? VOLUNTARY_AT_ELIGIBILITY
+                                                 : VOLUNTARY_NONE;
+    if (r->elig[i] < ctx->jan1 && active_on(r, i, term, ctx->enroll_day))
+        return VOLUNTARY_CONVERSION;
+    return VOLUNTARY_NONE;
+}
+
+/* ---- the batched draws ---------------------------------------------------------
+ *
+ * pre_draws fills every slot phase B reads for the rows [begin, end), using
+ * the predicates above. Lists are built without branches; two streams whose
  * rows exclude each other share c->idx, one list from each end (together
  * they never hold more than the chunk's rows, and where the two ends meet
  * both write the same row). */
 static int32_t termination_day(const wf_sim_ctx *ctx, wf_sim_chunk *ch,
                                size_t i);
-
-/* Would list_enrollment auto-enroll row i (term: its termination day)? */
-static inline bool auto_now(const wf_sim_ctx *ctx, size_t i, int32_t term)
-{
-    int32_t a = ctx->rows->elig[i] + ctx->cfg->ae_window_days;
-    return auto_enrollment_possible(ctx, i) && active_on(ctx->rows, i, term, a);
-}
 
 static void pre_draws(const wf_sim_ctx *ctx, size_t begin, size_t end,
                       wf_sim_chunk *c)
@@ -181,48 +295,43 @@ static void pre_draws(const wf_sim_ctx *ctx, size_t begin, size_t end,
     for (size_t i = begin; i < end; i++) {
         uint8_t t = r->term_cat[i];
         lo[a] = hi[-1 - (ptrdiff_t)b] = (uint32_t)i;
-        a += t != WF_CAT_NEW_HIRE && t != WF_CAT_NEW_HIRE_TERMINATION;
-        b += t == WF_CAT_NEW_HIRE_TERMINATION;
+        a += leaves_experienced(t);
+        b += leaves_as_new_hire(t);
     }
     pre_draw(ctx, c, WF_STREAM_TERMINATION_DATE, lo, a);
     pre_draw(ctx, c, WF_STREAM_NEW_HIRE_TERMINATION_DATE, hi - b, b);
-    /* Termination days first: with them the lists below hold only the
-     * rows active on the day of their event, as the walk requires (a
-     * superset only where the walk looks at the state after earlier
-     * events: a merit needs the salary under the band's top). */
+    /* Termination days first: the predicates below need them. */
     for (size_t i = begin; i < end; i++)
         c->term_day[i - begin] = termination_day(ctx, c, i);
 
     a = 0;
     for (size_t i = begin; i < end; i++) {
         lo[a] = (uint32_t)i;
-        a += promotion_possible(ctx, i) && active_on(r, i, term[i], ctx->promo_day);
+        a += promotion_may_draw(ctx, i, term[i]);
     }
     pre_draw(ctx, c, WF_STREAM_PROMOTION, lo, a);
     b = 0; /* the promoted (in place: b <= k) draw their raise */
     for (size_t k = 0; k < a; k++) {
         uint32_t i = lo[k];
         lo[b] = i;
-        b += wf_rng_u(c->x[k]) < promotion_p(ctx, i);
+        b += promoted(ctx, i, c->x[k]);
     }
     pre_draw(ctx, c, WF_STREAM_PROMOTION_RAISE, lo, b);
 
     a = 0;
     for (size_t i = begin; i < end; i++) {
         lo[a] = (uint32_t)i;
-        a += !r->is_hire[i] && active_on(r, i, term[i], ctx->merit_day);
+        a += merit_may_draw(ctx, i, term[i]);
     }
     pre_draw(ctx, c, WF_STREAM_MERIT, lo, a);
 
-    if (cfg->ve_enabled) { /* list_enrollment: voluntary or conversion */
+    if (cfg->ve_enabled) {
         a = b = 0;
         for (size_t i = begin; i < end; i++) {
-            bool no = !r->enrolled[i] && !auto_now(ctx, i, term[i]);
+            voluntary_kind k = voluntary_decision(ctx, i, term[i]);
             lo[a] = hi[-1 - (ptrdiff_t)b] = (uint32_t)i;
-            a += no && in_year(ctx, r->elig[i]) &&
-                 active_on(r, i, term[i], r->elig[i]);
-            b += no && r->elig[i] < ctx->jan1 &&
-                 active_on(r, i, term[i], ctx->enroll_day);
+            a += k == VOLUNTARY_AT_ELIGIBILITY;
+            b += k == VOLUNTARY_CONVERSION;
         }
         pre_draw(ctx, c, WF_STREAM_VOLUNTARY_ENROLLMENT, lo, a);
         pre_draw(ctx, c, WF_STREAM_ENROLLMENT_CONVERSION, hi - b, b);
@@ -232,40 +341,56 @@ static void pre_draws(const wf_sim_ctx *ctx, size_t begin, size_t end,
         a = 0;
         for (size_t i = begin; i < end; i++) {
             lo[a] = (uint32_t)i;
-            a += auto_now(ctx, i, term[i]);
+            a += auto_enrolls(ctx, i, term[i]);
         }
         pre_draw(ctx, c, WF_STREAM_OPT_OUT, lo, a);
     }
 }
 
-/* The termination day, drawn here because only terminating rows need it. */
+/* ---- the steps' decisions ------------------------------------------------------ */
+
+/* 4.2 and 4.5: the termination day of a row that leaves (who leaves was
+ * decided in sim.c); WF_DATE_NULL for one that stays. */
 static int32_t termination_day(const wf_sim_ctx *ctx, wf_sim_chunk *ch,
                                size_t i)
 {
     const wf_sim_rows *r = ctx->rows;
-    if (r->term_cat[i] == WF_CAT_NEW_HIRE)
-        return WF_DATE_NULL;
-    bool nh = r->term_cat[i] == WF_CAT_NEW_HIRE_TERMINATION;
-    uint32_t x = draw_pre(ctx, ch, i, nh ? WF_STREAM_NEW_HIRE_TERMINATION_DATE
-                                         : WF_STREAM_TERMINATION_DATE);
-    if (nh) {
+    uint8_t t = r->term_cat[i];
+    if (leaves_as_new_hire(t)) {
+        uint32_t x = draw_pre(ch, i, WF_STREAM_NEW_HIRE_TERMINATION_DATE);
         uint32_t d = (uint32_t)(ctx->dec31 - r->hire[i]);
         return r->hire[i] + 1 + (int32_t)wf_rng_pick(x, d);
     }
-    return ctx->jan1 + (int32_t)wf_rng_pick(x, (uint32_t)wf_days_in_year(ctx->year));
+    if (leaves_experienced(t)) {
+        uint32_t x = draw_pre(ch, i, WF_STREAM_TERMINATION_DATE);
+        return ctx->jan1 + (int32_t)wf_rng_pick(x, (uint32_t)wf_days_in_year(ctx->year));
+    }
+    return WF_DATE_NULL;
 }
 
 /* 4.3: promotion candidates and their draw. */
 static void list_promotion(emp_year *e)
 {
     const wf_sim_ctx *ctx = e->ctx;
-    const wf_sim_rows *r = ctx->rows;
     size_t i = e->i;
-    if (!promotion_possible(ctx, i) || !active_on(r, i, e->term, ctx->promo_day))
+    if (!promotion_may_draw(ctx, i, e->term))
         return;
-    double p = promotion_p(ctx, i);
-    if (wf_rng_u(draw_pre(ctx, e->ch, i, WF_STREAM_PROMOTION)) < p)
-        add(e, ctx->promo_day, WF_EV_PROMOTION, WF_CAT_PROMOTION, p);
+    if (promoted(ctx, i, draw_pre(e->ch, i, WF_STREAM_PROMOTION)))
+        add(e, ctx->promo_day, WF_EV_PROMOTION, WF_CAT_PROMOTION, promotion_p(ctx, i));
+}
+
+/* 4.6: the raise is listed for everyone who may draw its merit. */
+static void list_raise(emp_year *e)
+{
+    if (merit_may_draw(e->ctx, e->i, e->term))
+        add(e, e->ctx->merit_day, WF_EV_RAISE, WF_CAT_MERIT, NAN);
+}
+
+/* 4.7 */
+static void list_eligibility(emp_year *e)
+{
+    if (eligibility_event(e->ctx, e->i, e->term))
+        add(e, e->ctx->rows->elig[e->i], WF_EV_ELIGIBILITY, WF_CAT_ELIGIBILITY, NAN);
 }
 
 /* 4.8: the enrollment decisions of the year, on the state at January 1. */
@@ -275,7 +400,6 @@ static void list_enrollment(emp_year *e, const wf_behaviour *b, int32_t *pend)
     const wf_config *cfg = ctx->cfg;
     wf_sim_rows *r = ctx->rows;
     size_t i = e->i;
-    bool auto_now = false;
     *pend = WF_DATE_NULL;
 
     if (r->pend_opt_day[i] != WF_DATE_NULL) {
@@ -284,62 +408,67 @@ static void list_enrollment(emp_year *e, const wf_behaviour *b, int32_t *pend)
                 r->pend_opt_prob[i]);
         r->pend_opt_day[i] = WF_DATE_NULL;
     }
-    if (cfg->ae_enabled && r->hire[i] >= ctx->ae_cutoff && !r->enrolled[i] &&
-        !r->opted_out[i]) {
+    if (auto_enrolls(ctx, i, e->term)) {
         int32_t a = r->elig[i] + cfg->ae_window_days;
-        if (in_year(ctx, a) && active_on(r, i, e->term, a)) {
-            auto_now = true;
-            add(e, a, WF_EV_ENROLLMENT, WF_CAT_AUTO_ENROLLMENT, NAN);
-            e->c[e->n - 1].deferral = cfg->ae_default_deferral_bp;
-            e->c[e->n - 1].source = WF_SRC_AUTO;
-            if (wf_rng_u(draw_pre(ctx, e->ch, i, WF_STREAM_OPT_OUT)) < b->opt_out) {
-                int32_t o = a + cfg->ae_opt_out_grace_days;
-                if (in_year(ctx, o))
-                    add(e, o, WF_EV_ENROLLMENT_CHANGE, WF_CAT_OPT_OUT, b->opt_out);
-                else
-                    *pend = o;
-            }
+        add(e, a, WF_EV_ENROLLMENT, WF_CAT_AUTO_ENROLLMENT, NAN);
+        e->c[e->n - 1].deferral = cfg->ae_default_deferral_bp;
+        e->c[e->n - 1].source = WF_SRC_AUTO;
+        if (wf_rng_u(draw_pre(e->ch, i, WF_STREAM_OPT_OUT)) < b->opt_out) {
+            int32_t o = a + cfg->ae_opt_out_grace_days;
+            if (in_year(ctx, o))
+                add(e, o, WF_EV_ENROLLMENT_CHANGE, WF_CAT_OPT_OUT, b->opt_out);
+            else
+                *pend = o;
         }
+        return; /* no voluntary decision for the auto-enrolled */
     }
-    if (!cfg->ve_enabled || auto_now || r->enrolled[i])
-        return;
-    int32_t d = WF_DATE_NULL;
-    wf_stream s = WF_STREAM_VOLUNTARY_ENROLLMENT;
-    double p = b->voluntary;
-    if (in_year(ctx, r->elig[i])) {
+    int32_t d;
+    wf_stream s;
+    double p;
+    switch (voluntary_decision(ctx, i, e->term)) {
+    case VOLUNTARY_AT_ELIGIBILITY:
         d = r->elig[i];
-    } else if (r->elig[i] < ctx->jan1) {
+        s = WF_STREAM_VOLUNTARY_ENROLLMENT;
+        p = b->voluntary;
+        break;
+    case VOLUNTARY_CONVERSION:
         d = ctx->enroll_day;
         s = WF_STREAM_ENROLLMENT_CONVERSION;
         p = b->conversion;
-    }
-    if (d == WF_DATE_NULL || !active_on(r, i, e->term, d))
+        break;
+    default:
         return;
-    if (wf_rng_u(draw_pre(ctx, e->ch, i, s)) < p) {
+    }
+    if (wf_rng_u(draw_pre(e->ch, i, s)) < p) {
         add(e, d, WF_EV_ENROLLMENT, WF_CAT_VOLUNTARY_ENROLLMENT, p);
         e->c[e->n - 1].deferral = b->deferral_bp;
         e->c[e->n - 1].source = WF_SRC_VOLUNTARY;
     }
 }
 
-static void list_events(emp_year *e, const wf_behaviour *b, int32_t *pend)
+/* 4.9: listed for everyone active on the effective date; whether it is
+ * due is decided in the walk (escalation_due). */
+static void list_escalation(emp_year *e)
 {
     const wf_sim_ctx *ctx = e->ctx;
-    const wf_config *cfg = ctx->cfg;
-    const wf_sim_rows *r = ctx->rows;
-    size_t i = e->i;
-    if (r->is_hire[i])
-        add(e, r->hire[i], WF_EV_HIRE, WF_CAT_NEW_HIRE, NAN);
-    if (e->term != WF_DATE_NULL)
-        add(e, e->term, WF_EV_TERMINATION, r->term_cat[i], r->term_prob[i]);
-    list_promotion(e);
-    if (!r->is_hire[i] && active_on(r, i, e->term, ctx->merit_day))
-        add(e, ctx->merit_day, WF_EV_RAISE, WF_CAT_MERIT, NAN);
-    if (in_year(ctx, r->elig[i]) && active_on(r, i, e->term, r->elig[i]))
-        add(e, r->elig[i], WF_EV_ELIGIBILITY, WF_CAT_ELIGIBILITY, NAN);
-    list_enrollment(e, b, pend);
-    if (cfg->esc_enabled && active_on(r, i, e->term, ctx->esc_day))
+    if (ctx->cfg->esc_enabled && active_on(ctx->rows, e->i, e->term, ctx->esc_day))
         add(e, ctx->esc_day, WF_EV_DEFERRAL_ESCALATION, WF_CAT_AUTO_ESCALATION, NAN);
+}
+
+/* The year's candidates of one employee, step by step. */
+static void list_events(emp_year *e, const wf_behaviour *b, int32_t *pend)
+{
+    const wf_sim_rows *r = e->ctx->rows;
+    size_t i = e->i;
+    if (r->is_hire[i])                                  /* 4.4 */
+        add(e, r->hire[i], WF_EV_HIRE, WF_CAT_NEW_HIRE, NAN);
+    if (e->term != WF_DATE_NULL)                        /* 4.1, 4.2, 4.5 */
+        add(e, e->term, WF_EV_TERMINATION, r->term_cat[i], r->term_prob[i]);
+    list_promotion(e);                                  /* 4.3 */
+    list_raise(e);                                      /* 4.6 */
+    list_eligibility(e);                                /* 4.7 */
+    list_enrollment(e, b, pend);                        /* 4.8 */
+    list_escalation(e);                                 /* 4.9 */
 }
 
 /* Orders the candidates by (date, type), the event_sequence order. The
@@ -387,7 +516,7 @@ static bool apply_raise(const wf_sim_ctx *ctx, wf_sim_chunk *ch, size_t i,
     int lv = r->level[i];
     double m = 0.0;
     if (r->salary[i] < ctx->band_max[lv - 1] &&
-        wf_rng_u(draw_pre(ctx, ch, i, WF_STREAM_MERIT)) < cfg->merit_probability)
+        wf_rng_u(draw_pre(ch, i, WF_STREAM_MERIT)) < cfg->merit_probability)
         m = ctx->tab->levels[lv - 1].merit_rate;
     double factor = (1.0 + m) + cfg->cola_rate;
     int64_t s = wf_sim_llround((double)r->salary[i] * factor);
@@ -436,7 +565,7 @@ static bool apply(const wf_sim_ctx *ctx, wf_sim_chunk *ch, size_t i,
         ev->deferral_bp = r->deferral[i];
         return true;
     case WF_EV_PROMOTION: {
-        double u = wf_rng_u(draw_pre(ctx, ch, i, WF_STREAM_PROMOTION_RAISE));
+        double u = wf_rng_u(draw_pre(ch, i, WF_STREAM_PROMOTION_RAISE));
         double rate = cfg->promotion_raise_mean +
                       cfg->promotion_raise_spread * (2.0 * u - 1.0);
         ev->prev_level = r->level[i];
@@ -552,9 +681,11 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
 {
     wf_sim_rows *r = ctx->rows;
     c->begin = begin;
-    memset(c->used, 0, sizeof c->used);
     memset(c->by_type, 0, sizeof c->by_type);
     memset(c->by_category, 0, sizeof c->by_category);
+#ifndef NDEBUG
+    c->pass++;
+#endif
     pre_draws(ctx, begin, end, c);
     for (size_t i = begin; i < end && c->status == WF_OK; i++) {
         emp_year e;
@@ -580,6 +711,4 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
         if (ctx->snap)
             snapshot_row(ctx, i, e.term);
     }
-    for (int s = 0; s < WF_STREAM_COUNT; s++)
-        wf_rng_count_add(&ctx->st[s], c->used[s]);
 }

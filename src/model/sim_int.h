@@ -28,6 +28,19 @@
 
 #define WF_SIM_LUT 1000  /* ages and tenures 0..999 map to bands by table */
 
+/* term_cat of a row that does not leave this year. The category of a
+ * hire never names a termination, so it doubles as "none". */
+#define WF_SIM_STAYS WF_CAT_NEW_HIRE
+
+/* A month-day as the rows keep it (birth_md, hire_md, md_of_doy). */
+#define WF_SIM_MD(month, day) ((month) * 32 + (day))
+/* January 1: ages and tenures for the year are taken on it (MODEL.md 3). */
+#define WF_SIM_MD_JAN1 WF_SIM_MD(1, 1)
+
+/* MODEL.md 4.3: promotion candidates are younger than this, whatever the
+ * configured retirement age. */
+#define WF_SIM_PROMOTION_AGE_LIMIT 65
+
 typedef struct wf_sim_rows {
     size_t n, cap;
     const char **id;
@@ -43,7 +56,7 @@ typedef struct wf_sim_rows {
     double *pend_opt_prob;
     uint8_t *level, *enrolled, *source, *opted_out, *esc_opt_out;
     /* per year */
-    uint8_t *term_cat;                  /* 0 (WF_CAT_NEW_HIRE: none) or the termination category */
+    uint8_t *term_cat;                  /* WF_SIM_STAYS or the termination category */
     uint8_t *is_hire;
     int16_t *age_y, *ten_y;             /* age and tenure for the year */
     double *term_prob;                  /* event_probability of the termination */
@@ -62,10 +75,19 @@ typedef struct wf_sim_chunk {
      * voluntary enrollment or conversion). pre_buf owns them. */
     uint32_t *pre[WF_STREAM_COUNT];
     uint32_t *pre_buf;
+#ifndef NDEBUG
+    /* Debug builds: which (chunk pass, stream) filled each pre slot, so
+     * that a decision can assert it reads a draw made for its own row and
+     * stream in this pass (pre_tag parallels pre; pre_tag_buf owns it). */
+    uint32_t *pre_tag[WF_STREAM_COUNT];
+    uint32_t *pre_tag_buf;
+    uint32_t pass;
+#endif
     int32_t *term_day;                  /* phase B: termination day by row
                                            - begin, or WF_DATE_NULL */
-    uint64_t used[WF_STREAM_COUNT];     /* phase B: the draws used, counted
-                                           for wf_rng_count_add */
+    uint64_t used[WF_STREAM_COUNT];     /* the draws the chunk used, by
+                                           stream, since the last tally
+                                           (sim.c tally_draws) */
     size_t begin;                       /* phase B: the chunk's first row */
     bool done;                          /* phase B: finished, not committed */
     int64_t by_type[WF_EV_COUNT];       /* phase B: the chunk's events by */
@@ -113,8 +135,11 @@ static inline bool wf_sim_chunk_reserve(wf_sim_chunk *c, size_t more)
 /* Slots of wf_sim_chunk.pre_buf, WF_SIM_CHUNK_ROWS draws each. */
 #define WF_SIM_PRE_SLOTS 6
 
-/* Points c->pre at the slots of c->pre_buf (allocated by the caller). */
-void wf_sim_chunk_pre_init(wf_sim_chunk *c);
+/* Allocates c's pre-draw slots (and, in debug builds, their tags) and
+ * points c->pre at them; false when out of memory. wf_sim_chunk_pre_free
+ * frees them. */
+bool wf_sim_chunk_pre_init(wf_sim_chunk *c);
+void wf_sim_chunk_pre_free(wf_sim_chunk *c);
 
 /* Phase B for rows [begin, end) (at most WF_SIM_CHUNK_ROWS): every event of the year for those rows,
  * dated in ctx->year, in (employee, event_sequence) order, into c; state
@@ -135,7 +160,7 @@ static inline int wf_sim_years(int year, int md, int fy, int fmd)
     return year - fy - (fmd > md);
 }
 
-/* Drops the rows whose term_cat is not WF_CAT_NEW_HIRE (those who left
+/* Drops the rows whose term_cat is not WF_SIM_STAYS (those who left
  * during the year), keeping the order of the others; keep is scratch of
  * r->n entries. Returns the rows left. The per-year columns (term_cat,
  * is_hire, age_y, ten_y, term_prob) are left unspecified: for the end of

@@ -98,7 +98,7 @@ size_t wf_sim_rows_keep(wf_sim_rows *r, uint32_t *keep, int threads)
     size_t n = r->n, m = 0;
     for (size_t i = 0; i < n; i++) {
         keep[m] = (uint32_t)i;
-        m += term_cat[i] == WF_CAT_NEW_HIRE;
+        m += term_cat[i] == WF_SIM_STAYS;
     }
     size_t first = 0; /* rows before the first drop stay where they are */
     while (first < m && keep[first] == first)
@@ -171,10 +171,10 @@ void wf_sim_rows_cache_dates(wf_sim_rows *r, size_t i)
     int y, m, d;
     wf_date_to_ymd(r->birth[i], &y, &m, &d);
     r->birth_y[i] = (int16_t)y;
-    r->birth_md[i] = (uint16_t)(m * 32 + d);
+    r->birth_md[i] = (uint16_t)WF_SIM_MD(m, d);
     wf_date_to_ymd(r->hire[i], &y, &m, &d);
     r->hire_y[i] = (int16_t)y;
-    r->hire_md[i] = (uint16_t)(m * 32 + d);
+    r->hire_md[i] = (uint16_t)WF_SIM_MD(m, d);
 }
 
 bool wf_sim_chunk_grow(wf_sim_chunk *c, size_t more)

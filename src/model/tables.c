@@ -28,6 +28,7 @@
 #include "wf_error.h"
 #include "wf_model_int.h"
 #include "wf_rejects.h"
+#include "wf_sim.h"
 
 #define MAX_COLS 9
 #define MAX_ROWS 100000              /* a parameter table is small */
@@ -55,13 +56,8 @@ typedef struct reader {
     wf_rejects errs;                 /* the rows refused so far */
 } reader;
 
-/* A range on a decimal cell: NULL bound = unbounded. */
-typedef struct range {
-    const char *lo;
-    bool lo_open;
-    const char *hi;
-    bool hi_open;
-} range;
+/* A range on a decimal cell: the rule of wf_decimal.h. */
+typedef wf_decimal_range range;
 
 static const range R_POS = {"0", true, NULL, false};      /* > 0 */
 static const range R_NONNEG = {"0", false, NULL, false};  /* >= 0 */
@@ -209,46 +205,12 @@ static wf_status cell_whole(const reader *r, int c, int64_t lo, int64_t hi,
     return WF_OK;
 }
 
-static bool decimal_in(const wf_decimal *d, const range *g)
-{
-    wf_decimal b;
-    if (g->lo) {
-        wf_decimal_parse(g->lo, strlen(g->lo), &b);
-        int k = wf_decimal_cmp(d, &b);
-        if (k < 0 || (k == 0 && g->lo_open))
-            return false;
-    }
-    if (g->hi) {
-        wf_decimal_parse(g->hi, strlen(g->hi), &b);
-        int k = wf_decimal_cmp(d, &b);
-        if (k > 0 || (k == 0 && g->hi_open))
-            return false;
-    }
-    return true;
-}
-
-static bool double_in(double x, const range *g)
-{
-    if (g->lo) {
-        double b = strtod(g->lo, NULL);
-        if (x < b || (x == b && g->lo_open))
-            return false;
-    }
-    if (g->hi) {
-        double b = strtod(g->hi, NULL);
-        if (x > b || (x == b && g->hi_open))
-            return false;
-    }
-    return true;
-}
-
 static void range_text(const range *g, char *buf, size_t size)
 {
-    if (g->lo && g->hi)
-        snprintf(buf, size, "a number in %s%s, %s%s", g->lo_open ? "(" : "[", g->lo,
-                 g->hi, g->hi_open ? ")" : "]");
-    else
-        snprintf(buf, size, "a number %s %s", g->lo_open ? ">" : ">=", g->lo);
+    static const char prefix[] = "a number ";
+    snprintf(buf, size, "%s", prefix);
+    if (size > sizeof prefix - 1)
+        wf_decimal_range_text(g, buf + sizeof prefix - 1, size - (sizeof prefix - 1));
 }
 
 static wf_status cell_double(const reader *r, int c, const range *g, double *out,
@@ -258,8 +220,8 @@ static wf_status cell_double(const reader *r, int c, const range *g, double *out
     wf_decimal d;
     char what[96];
     range_text(g, what, sizeof what);
-    if (!wf_decimal_parse(f->s, f->len, &d) || !decimal_in(&d, g) ||
-        !wf_decimal_to_double(&d, out) || !double_in(*out, g))
+    if (!wf_decimal_parse(f->s, f->len, &d) || !wf_decimal_in_range(&d, g) ||
+        !wf_decimal_to_double(&d, out) || !wf_double_in_range(*out, g))
         return cell_error(r, c, what, err);
     return WF_OK;
 }
@@ -276,7 +238,7 @@ static wf_status cell_scaled(const reader *r, int c, int scale, const range *g,
     strncat(what, scale == 6 ? " (also once rounded to ppm)" : " (also once rounded to bp)",
             sizeof what - strlen(what) - 1);
     int64_t v, lo = 0, hi = 0;
-    if (!wf_decimal_parse(f->s, f->len, &d) || !decimal_in(&d, g) ||
+    if (!wf_decimal_parse(f->s, f->len, &d) || !wf_decimal_in_range(&d, g) ||
         !wf_decimal_scaled(&d, scale, &v))
         return cell_error(r, c, what, err);
     if (g->lo && (!wf_decimal_parse(g->lo, strlen(g->lo), &d) ||
@@ -799,4 +761,14 @@ void wf_tables_free(wf_tables *t)
     free(t->income_segments);
     free(t->behaviour);
     free(t);
+}
+
+int wf_tables_age_band_count(const wf_tables *tab)
+{
+    return tab->n_age_bands;
+}
+
+int wf_tables_tenure_band_count(const wf_tables *tab)
+{
+    return tab->n_tenure_bands;
 }

@@ -13,12 +13,23 @@
 #define WF_MODEL_INT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "wf_rejects.h"
 #include "wfsim.h"
 
 #define WF_ID_MAX 64     /* employee, scenario and plan ids: 1..64 chars */
+
+/* The id rule of employee, scenario and plan ids (MODEL.md 2.1, 2.2):
+ * 1..WF_ID_MAX characters from A-Z a-z 0-9 _ . - (one table, in census.c:
+ * a load per character on the census's hot path). */
+extern const bool wf_id_chars[256];
+static inline bool wf_id_char(unsigned char c)
+{
+    return wf_id_chars[c];
+}
+bool wf_id_valid(const char *s, size_t len);
 #define WF_LABEL_MAX 63  /* band and segment labels */
 
 typedef struct wf_md {   /* a month-day such as promotion_date "02-01" */

@@ -8,6 +8,10 @@
  * only during the call. A sink callback that returns an error stops the run
  * and its status is returned. The run keeps memory proportional to the
  * workforce, not to the events of all years.
+ *
+ * This header is the model's interface to the engine (src/engine): with
+ * the opaque handles of wfsim.h and the accessors below, the engine never
+ * sees the model's structs (wf_model_int.h, for src/model only).
  */
 #ifndef WF_SIM_H
 #define WF_SIM_H
@@ -15,13 +19,33 @@
 #include <stdbool.h>
 
 #include "wf_events.h"
-#include "wf_model_int.h"
+#include "wf_rejects.h"
+#include "wfsim.h"
+
+/* What the engine reads of the loaded inputs (the simulation years are
+ * wf_config_start_year / end_year of wfsim.h). Pure accessors. */
+int64_t wf_config_random_seed(const wf_config *cfg);
+const char *wf_config_scenario_id(const wf_config *cfg);
+const char *wf_config_plan_design_id(const wf_config *cfg);
+int wf_tables_age_band_count(const wf_tables *tab);
+int wf_tables_tenure_band_count(const wf_tables *tab);
+const char *wf_census_path(const wf_census *cen);
+/* census.date_format as written ("MM/DD/YYYY"). */
+const char *wf_config_census_date_format(const wf_config *cfg);
+/* The loaded employees, normalised, into out[0..wf_census_count). */
+void wf_census_normalised(const wf_census *cen, wf_census_row *out);
+/* The rows skip mode rejected, in file order (none in strict mode). */
+const wf_rejects *wf_census_rejects(const wf_census *cen);
 
 typedef struct wf_sim_sink {
     void *ctx;
     wf_status (*on_year)(void *ctx, const wf_year_summary *summary, wf_error *err);
     wf_status (*on_events)(void *ctx, const wf_event_batch *batch, wf_error *err);
     wf_status (*on_snapshot)(void *ctx, const wf_snapshot_batch *batch, wf_error *err);
+    /* Optional (benchmarks, tests): the draws the model used, added to
+     * draws[(year - start_year) * WF_STREAM_COUNT + stream] (rng.h's
+     * streams) at the end of each year; NULL counts nothing. */
+    uint64_t *draws;
 } wf_sim_sink;
 
 /* threads >= 1. want_snapshots: build and pass snapshot batches.

@@ -48,15 +48,6 @@ wf_status wf_table_writer_events(wf_table_writer *tw, const char *path,
 wf_status wf_table_writer_snapshot(wf_table_writer *tw, const char *path,
                                    const wf_snapshot_batch *batch, wf_error *err);
 
-/* One employee of the normalised census (docs/inputs.md). */
-typedef struct wf_census_row {
-    const char *id;
-    int32_t birth_day, hire_day;   /* day numbers */
-    int64_t salary_cents;
-    int32_t level, deferral_bp;
-    bool level_from_salary, esc_opt_out;
-} wf_census_row;
-
 /* The normalised census: rows[0..n) in their order, one file. */
 wf_status wf_table_writer_census(wf_table_writer *tw, const char *path,
                                  const wf_census_row *rows, size_t n, wf_error *err);

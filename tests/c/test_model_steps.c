@@ -688,3 +688,57 @@ TEST(model_step_new_hire_termination_shortfall)
     ASSERT_EQ(s->year_end_headcount, 10 + last_day);
     fx_free(&f);
 }
+
+/* wf_sim_sink.draws: the draws the model used, per year and stream, agree
+ * with the decisions they made (every hire draws each hire stream once,
+ * every leaver one termination day, every promoted employee one raise),
+ * and do not depend on the thread count. */
+TEST(model_draw_tally_matches_decisions)
+{
+    wf_config *cfg = NULL;
+    wf_tables *tab = NULL;
+    wf_census *cen = NULL;
+    wf_error err = {0};
+    ASSERT_EQ(wf_model_test_load(NULL, "vectors/golden/census.csv", &cfg, &tab,
+                                 &cen, &err), WF_OK);
+    int years = cfg->end_year - cfg->start_year + 1;
+    ASSERT_TRUE(years >= 2 && years <= 32);
+    uint64_t one[32 * WF_STREAM_COUNT] = {0}, three[32 * WF_STREAM_COUNT] = {0};
+    wf_keep_sink k;
+    wf_sim_sink s = wf_keep_sink_make(&k);
+    s.draws = one;
+    ASSERT_EQ(wf_sim_run(cfg, tab, cen, 1, false, &s, &err), WF_OK);
+    ASSERT_EQ(k.n, years);
+    for (int y = 0; y < years; y++) {
+        const wf_year_summary *sum = &k.years[y].sum;
+        const uint64_t *d = &one[(size_t)y * WF_STREAM_COUNT];
+        uint64_t promoted = 0;
+        for (size_t e = 0; e < k.years[y].n_ev; e++)
+            promoted += k.years[y].ev[e].type == WF_EV_PROMOTION;
+        wf_test_note("year %d: H %lld, leavers %lld, promoted %llu", sum->year,
+                     (long long)sum->H_actual,
+                     (long long)(sum->R_actual + sum->Te_actual + sum->Tnh_actual),
+                     (unsigned long long)promoted);
+        ASSERT_UEQ(d[WF_STREAM_HIRE_DATE], (uint64_t)sum->H_actual);
+        ASSERT_UEQ(d[WF_STREAM_HIRE_AGE], (uint64_t)sum->H_actual);
+        ASSERT_UEQ(d[WF_STREAM_HIRE_BIRTH_DAY], (uint64_t)sum->H_actual);
+        ASSERT_UEQ(d[WF_STREAM_HIRE_SALARY], (uint64_t)sum->H_actual);
+        ASSERT_UEQ(d[WF_STREAM_TERMINATION_DATE],
+                   (uint64_t)(sum->R_actual + sum->Te_actual));
+        ASSERT_UEQ(d[WF_STREAM_NEW_HIRE_TERMINATION_DATE], (uint64_t)sum->Tnh_actual);
+        ASSERT_UEQ(d[WF_STREAM_PROMOTION_RAISE], promoted);
+        ASSERT_UEQ(d[WF_STREAM_TERMINATION],
+                   sum->Te > 0 ? (uint64_t)(sum->N - sum->R) : 0);
+        ASSERT_TRUE(d[WF_STREAM_RETIREMENT] >= (uint64_t)sum->R_actual);
+        ASSERT_TRUE(d[WF_STREAM_PROMOTION] >= promoted);
+    }
+    wf_keep_sink_free(&k);
+    s = wf_keep_sink_make(&k);
+    s.draws = three;
+    ASSERT_EQ(wf_sim_run(cfg, tab, cen, 3, false, &s, &err), WF_OK);
+    ASSERT_TRUE(memcmp(one, three, sizeof one) == 0);
+    wf_keep_sink_free(&k);
+    wf_census_free(cen);
+    wf_tables_free(tab);
+    wf_config_free(cfg);
+}

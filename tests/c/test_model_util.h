@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "wf_events.h"
+#include "wf_model_int.h"
 #include "wf_sim.h"
 
 /* Loads config (NULL: defaults; else a path), the built-in tables and the

@@ -168,31 +168,3 @@ TEST(perf_md5_event_id_matches_nettle)
             ASSERT_STREQ(hex, want);
         }
 }
-
-/* The benchmark's draw counters: batches and single draws count, draws
- * computed ahead do not until used; nothing counts once uninstalled. */
-TEST(perf_rng_counters_count_used_draws)
-{
-    uint64_t counts[2 * WF_STREAM_COUNT] = {0};
-    const char *ids[3] = {"A", "B", "C"};
-    uint32_t x[3];
-    wf_rng_stream s, other;
-    wf_rng_stream_init(&s, 7, 2026, WF_STREAM_MERIT);
-    wf_rng_stream_init(&other, 7, 2030, WF_STREAM_MERIT); /* outside the range */
-    wf_rng_count_install(counts, 2025, 2);
-    wf_rng_x_batch(&s, ids, NULL, NULL, 3, x);
-    wf_rng_x_batch_ahead(&s, ids, NULL, NULL, 3, x);
-    (void)wf_rng_x(&s, "A", 1);
-    wf_rng_count_use(&s);
-    (void)wf_rng_x(&other, "A", 1);
-    wf_rng_count_install(NULL, 0, 0);
-    (void)wf_rng_x(&s, "A", 1);
-    ASSERT_UEQ(counts[WF_STREAM_COUNT + WF_STREAM_MERIT], 5);
-    uint64_t total = 0;
-    for (int k = 0; k < 2 * WF_STREAM_COUNT; k++)
-        total += counts[k];
-    ASSERT_UEQ(total, 5);
-    uint32_t y[3];
-    wf_rng_x_batch(&s, ids, NULL, NULL, 3, y);
-    ASSERT_TRUE(memcmp(x, y, sizeof x) == 0);
-}

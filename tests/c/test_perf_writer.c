@@ -35,11 +35,6 @@ TEST(perf_writer_thread_matches_inline_writing)
     snprintf(census, sizeof census, "%s/census.csv", dir);
     snprintf(out1, sizeof out1, "%s/one", dir);
     snprintf(out3, sizeof out3, "%s/three", dir);
-    const char *had = getenv("SOURCE_DATE_EPOCH");
-    char saved[64] = "";
-    if (had)
-        snprintf(saved, sizeof saved, "%s", had);
-    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
     wf_error err = {0};
     wf_config *cfg = NULL;
     wf_tables *tab = NULL;
@@ -51,8 +46,11 @@ TEST(perf_writer_thread_matches_inline_writing)
      * and encoded by two of the three workers at once */
     ASSERT_EQ(wf_census_generate(census, 60000, 11, 2025, tab, &err), WF_OK);
     ASSERT_EQ(wf_census_load(census, cfg, tab, &cen, &err), WF_OK);
-    wf_run_options o1 = {.out_dir = out1, .threads = 1, .snapshots = 1, .debug_csv = 1};
-    wf_run_options o3 = {.out_dir = out3, .threads = 3, .snapshots = 1, .debug_csv = 1};
+    wf_run_options o1 = {.out_dir = out1, .threads = 1, .snapshots = 1, .debug_csv = 1,
+                         .created_at_set = 1, .created_at_us = 1700000000000000};
+    wf_run_options o3 = o1;
+    o3.out_dir = out3;
+    o3.threads = 3;
     ASSERT_EQ(wf_events_run(cfg, tab, cen, &o1, &err), WF_OK);
     ASSERT_EQ(wf_events_run(cfg, tab, cen, &o3, &err), WF_OK);
     static const char *files[] = {
@@ -74,8 +72,4 @@ TEST(perf_writer_thread_matches_inline_writing)
     wf_census_free(cen);
     wf_tables_free(tab);
     wf_config_free(cfg);
-    if (had)
-        setenv("SOURCE_DATE_EPOCH", saved, 1);
-    else
-        unsetenv("SOURCE_DATE_EPOCH");
 }

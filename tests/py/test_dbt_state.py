@@ -97,8 +97,12 @@ def run_dbt(work, command, out, census, select, snapshot=True, config=None, extr
     variables = {"events_path": str(out),
                  "snapshot_path": str(out / "workforce_snapshot") if snapshot else "",
                  "census_path": str(census)}
-    if config is not None:
-        variables["wfsim_config"] = config
+    # The state models take the configuration from the engine's loader
+    # only: the defaults are what `wfsim config` prints.
+    if config is None:
+        config = subprocess.run([str(ROOT / "build" / "wfsim"), "config"], check=True,
+                                capture_output=True, text=True).stdout.strip()
+    variables["wfsim_config"] = config
     variables.update(extra_vars or {})
     env = dict(os.environ, WFSIM_DBT_DB=str(work / "wfsim.duckdb"), DBT_SEND_ANONYMOUS_USAGE_STATS="false")
     proc = subprocess.run(
@@ -425,3 +429,14 @@ def test_plan_limits_published_then_projected(golden_default):
                          int(360000 * f // 500 * 500), "projected"))
     assert rows == expected
     assert expected[-1][2] == 8500          # 8,000 x 1.025^3 = 8,615: the step is reached
+
+
+def test_state_models_need_the_engines_configuration(tmp_path, shared):
+    """The state models keep no copy of the configuration's defaults: without
+    wfsim_config (here given empty) they stop and name the var and the key."""
+    out = tmp_path / "out"
+    write_engine_output(shared / "vectors/golden/default", out)
+    rc, results, log = run_dbt(tmp_path / "run", "run", out, shared / "vectors/golden/census.csv",
+                               ["int_simulation_years"], config="")
+    assert rc != 0
+    assert "wfsim_config" in log and "simulation.start_year" in log, log[-3000:]

@@ -90,7 +90,7 @@ limited as (
         l.catch_up_limit,
         l.compensation_limit,
         l.basis                                                                     as limits_basis,
-        {{ state_years_between('st.birth_date', 'st.year_end') }} >= l.catch_up_age    as is_catch_up_eligible,
+        {{ sqlmode_years('st.birth_date', 'st.year_end') }} >= l.catch_up_age    as is_catch_up_eligible,
         least(a.prorated_cents, l.compensation_limit * 100)                         as plan_cents,
         case when a.prorated_cents > l.compensation_limit * 100
              then (l.compensation_limit * 100)::DOUBLE / a.prorated_cents::DOUBLE

@@ -33,8 +33,8 @@ hires as (
     select
         e.employee_id,
         'new_hire'                      as origin,
-        ({{ state_add_years('e.event_date', '-e.employee_age') }}
-            - {{ state_pick('e.random_seed', 'e.employee_id', 'e.simulation_year', 'hire_birth_day', 365) }}::INTEGER
+        ({{ sqlmode_add_years('e.event_date', '-e.employee_age') }}
+            - {{ wf_rng_pick('e.random_seed', 'e.employee_id', 'e.simulation_year', 'hire_birth_day', 365) }}::INTEGER
         )::DATE                         as birth_date,
         e.event_date                    as hire_date,
         e.simulation_year               as first_year,
@@ -73,7 +73,7 @@ select
     coalesce(year(t.termination_date), y.end_year)::INTEGER    as last_year,
     greatest(
         p.hire_date + {{ wait_days }}::INTEGER,
-        {{ state_add_years('p.birth_date', min_age) }}
+        {{ sqlmode_add_years('p.birth_date', min_age) }}
     )                                                          as eligibility_date,
     p.census_level_id,
     p.census_salary,

@@ -1,18 +1,11 @@
 {#-
   The simulation years, one row each, with the census date C and the days
-  in the year. From wfsim_config's start_year/end_year when the var is
-  given; otherwise from the event partitions (first to last year present).
+  in the year, from wfsim_config's start_year/end_year.
 -#}
--- depends_on: {{ ref('stg_wfsim__events') }}
 {% set start_year = state_cfg('simulation', 'start_year') -%}
 {%- set end_year = state_cfg('simulation', 'end_year') -%}
 with bounds as (
-{%- if start_year is not none and end_year is not none %}
     select {{ start_year }}::INTEGER as start_year, {{ end_year }}::INTEGER as end_year
-{%- else %}
-    select min(simulation_year)::INTEGER as start_year, max(simulation_year)::INTEGER as end_year
-    from {{ ref('stg_wfsim__events') }}
-{%- endif %}
 )
 
 select

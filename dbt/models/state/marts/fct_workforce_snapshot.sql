@@ -20,9 +20,9 @@ ages as (
     select
         *,
         coalesce(termination_date, year_end)                                as as_of_date,
-        {{ state_years_between('birth_date', 'coalesce(termination_date, year_end)') }}
+        {{ sqlmode_years('birth_date', 'coalesce(termination_date, year_end)') }}::BIGINT
                                                                             as age,
-        greatest(0, {{ state_years_between('hire_date', 'coalesce(termination_date, year_end)') }})
+        {{ sqlmode_years('hire_date', 'coalesce(termination_date, year_end)') }}::BIGINT
                                                                             as tenure
     from st
 ),
