@@ -81,15 +81,21 @@ int cli_load_census(const char *path, const wf_config *cfg, const wf_tables *tab
     return rc;
 }
 
-void cli_census_json(const wf_census *cen, char *buf, size_t size)
+void cli_census_json(const wf_census *cen, char *buf, size_t size, char *line,
+                     size_t line_size)
 {
     wf_census_info info;
     wf_census_get_info(cen, &info);
-    char digest[65];
+    char digest[65], a[32], b[32], c[32];
     wf_census_digest(cen, digest);
     snprintf(buf, size,
              "{\"invalid_rows\": \"%s\", \"rows_read\": %zu, \"employees\": %zu, "
              "\"rows_skipped\": %zu, \"rejected_rows\": %zu, \"sha256\": \"%s\"}",
              info.skip_mode ? "skip" : "strict", info.rows, info.employees, info.skipped,
              info.rejected, digest);
+    snprintf(line, line_size,
+             "census: %s rows read, %s employees loaded, %s rows rejected; "
+             "accepted rows SHA-256 %s",
+             grouped(info.rows, a), grouped(info.employees, b), grouped(info.rejected, c),
+             digest);
 }

@@ -16,6 +16,7 @@ typedef struct run_state {
     char census[PATH_MAX + 16];
     char census_input[PATH_MAX + 64];  /* the normalised census dbt reads */
     char census_json[512];             /* what the load did (run_summary.json) */
+    char census_line[256];             /* the same, printed after the summary */
     char dbt[PATH_MAX], project[PATH_MAX];
     char *config_json;
     int quiet, verbose, mode, threads;

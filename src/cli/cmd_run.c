@@ -32,7 +32,9 @@ static const char help[] =
     "                 [--mode fast|sql] [--threads N] [--skip-invalid-rows]\n"
     "                 [--quiet | --verbose]\n"
     "\n"
-    "Runs the whole job and prints a summary table per year:\n"
+    "Runs the whole job and prints what the census load gave (rows read,\n"
+    "employees loaded, rows rejected, the accepted rows' SHA-256) and a\n"
+    "summary table per year:\n"
     "  fast mode  the C engine simulates every year in one pass and writes\n"
     "             DIR/events; then one dbt build makes the workforce state,\n"
     "             the plan metrics and runs every data test\n"
@@ -423,7 +425,8 @@ int cmd_run(int argc, char **argv)
         if ((rc = cli_load_inputs(&rs, cfg, &tab, &cen)) != 0)
             goto done;
     }
-    cli_census_json(cen, rs.census_json, sizeof rs.census_json);
+    cli_census_json(cen, rs.census_json, sizeof rs.census_json, rs.census_line,
+                    sizeof rs.census_line);
     rc = rs.mode ? cli_run_sql(&rs, cen) : cli_run_fast(&rs, cfg, tab, cen);
     if (rc == 0) {
         static const char *const build[] = {"build", "--select", "+state", "metrics", NULL};
@@ -432,8 +435,10 @@ int cmd_run(int argc, char **argv)
             fprintf(stderr, "wfsim run: the events in %s/events are complete and were "
                             "kept; only the dbt step above failed\n", rs.out);
     }
-    if (rc == 0 && !rs.quiet)
+    if (rc == 0 && !rs.quiet) {
+        printf("%s\n", rs.census_line);
         print_summary(&rs);
+    }
     write_run_summary(&rs, rc);
 done:
     wf_census_free(cen);

@@ -97,9 +97,10 @@ int cli_load_census(const char *path, const wf_config *cfg, const wf_tables *tab
 /* Loads the parameter tables of dir (NULL: built-in); a table with bad
  * rows is refused listing them. 0, or the exit code after the errors. */
 int cli_load_tables(const char *dir, wf_tables **out);
-/* What the load did, as a JSON object (rows, rejected rows, the accepted
- * rows' SHA-256) into buf. */
-void cli_census_json(const wf_census *cen, char *buf, size_t size);
+/* What the load did (rows, rejected rows, the accepted rows' SHA-256): as
+ * a JSON object into buf, and as one line for people into line. */
+void cli_census_json(const wf_census *cen, char *buf, size_t size, char *line,
+                     size_t line_size);
 
 /* The path of `rel` inside the repository the running binary was built in
  * (BUILD/wfsim -> REPO/rel). 0 on success. */

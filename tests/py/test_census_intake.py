@@ -131,12 +131,16 @@ def test_parity_gate_on_a_census_with_rejected_rows(wfsim, dirty, tmp_path):
 
 def test_run_reads_the_accepted_rows_in_dbt(wfsim, dirty, tmp_path):
     proc = run_wfsim(wfsim, "run", "--census", dirty, "--out", tmp_path / "run",
-                     "--skip-invalid-rows", "--quiet", check=False)
+                     "--skip-invalid-rows", check=False)
     assert proc.returncode == 0, proc.stderr[-3000:]
     summary = json.loads((tmp_path / "run/run_summary.json").read_text())
     assert summary["census"]["rejected_rows"] == 7
     assert summary["census"]["employees"] == 117
-    assert summary["census"]["sha256"] == digest_of(tmp_path / "run/events/census.parquet")
+    digest = digest_of(tmp_path / "run/events/census.parquet")
+    assert summary["census"]["sha256"] == digest
+    assert (f"census: 124 rows read, 117 employees loaded, 7 rows rejected; "
+            f"accepted rows SHA-256 {digest}\n") in proc.stdout
+    assert "census: 117 employees loaded, 7 rows rejected (" in proc.stderr
     con = duckdb.connect(str(tmp_path / "run/wfsim.duckdb"), read_only=True)
     n, dup = con.execute("select count(*), count(*) filter (where employee_id in "
                          "('G040', 'G060', 'NH_7')) from stg_wfsim__census").fetchone()
