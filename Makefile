@@ -37,10 +37,13 @@ BENCH_SRC = $(wildcard bench/*.c)
 BENCHES  = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 PYTHON   = .venv/bin/python
+SCHEMA_GEN = dbt/macros/wfsim_schema.sql python/wfsim_schema.py
+# Replaces $@ by $@.tmp when they differ; an equal copy is only touched.
+SCHEMA_PUT = if cmp -s $@.tmp $@; then rm $@.tmp; touch $@; else mv $@.tmp $@; fi
 
 .PHONY: all deps venv test check check-c check-py demo bench clean
 
-all: $(BUILD)/wfsim $(BUILD)/libwfsim.a $(TOOLS) $(BENCHES)
+all: $(BUILD)/wfsim $(BUILD)/libwfsim.a $(TOOLS) $(BENCHES) $(SCHEMA_GEN)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -54,6 +57,21 @@ $(BUILD)/tools/embed: tools/embed.c
 $(BUILD)/gen/default_tables.c: $(BUILD)/tools/embed $(SEEDS)
 	@mkdir -p $(dir $@)
 	$(BUILD)/tools/embed $(SEEDS) > $@.tmp && mv $@.tmp $@
+
+# The lists that cross languages live once, in src/common/wf_schema.h; C
+# includes it, tools/gen_schema.c copies it for dbt and Python. The copies
+# are committed (dbt and Python read them from the tree in a fresh clone)
+# and rewritten here when the header changes; tests/py/test_schema.py
+# fails when a committed copy differs from what the generator writes.
+$(BUILD)/tools/gen_schema: tools/gen_schema.c src/common/wf_schema.h
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O1 $(WARN) -Isrc/common $< -o $@
+
+dbt/macros/wfsim_schema.sql: $(BUILD)/tools/gen_schema
+	$(BUILD)/tools/gen_schema dbt > $@.tmp && $(SCHEMA_PUT)
+
+python/wfsim_schema.py: $(BUILD)/tools/gen_schema
+	$(BUILD)/tools/gen_schema python > $@.tmp && $(SCHEMA_PUT)
 
 $(BUILD)/obj/gen/default_tables.o: $(BUILD)/gen/default_tables.c
 	@mkdir -p $(dir $@)

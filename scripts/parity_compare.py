@@ -4,7 +4,7 @@ usage: parity_compare.py FAST_EVENTS SQL_EVENTS [--show N]
 
 Both folders have the engine's layout (MODEL.md 5): FOLDER/simulation_year=Y/
 *.parquet events and FOLDER/workforce_snapshot/simulation_year=Y/*.parquet.
-Every column but created_at is compared, in both directions, with DuckDB's
+Every column of src/common/wf_schema.h but created_at is compared, in both directions, with DuckDB's
 EXCEPT ALL (so duplicates count). Prints, per year and event type, the rows
 of each side, the rows matched and the rows found on one side only; then the
 snapshot per year; then the first differing rows of each kind. Exit status 0
@@ -12,20 +12,18 @@ when both agree exactly, 1 when anything differs, 2 when a folder is
 unreadable. Called by `wfsim parity`; usable on its own.
 """
 import argparse
+import os
 import sys
 
 import duckdb
 
-EVENT_COLUMNS = (
-    "simulation_year, event_id, scenario_id, plan_design_id, random_seed, employee_id, "
-    "event_type, event_category, event_date, event_sequence, level_id, previous_level_id, "
-    "compensation_amount, previous_compensation, employee_deferral_rate, "
-    "prev_employee_deferral_rate, employee_age, employee_tenure, age_band, tenure_band, "
-    "event_probability")
-SNAPSHOT_COLUMNS = (
-    "simulation_year, employee_id, employment_status, birth_date, hire_date, "
-    "termination_date, level_id, salary, eligibility_date, is_enrolled, deferral_rate, "
-    "enrollment_source, ever_opted_out")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+import wfsim_schema  # noqa: E402
+
+# Every column of src/common/wf_schema.h but created_at (a run's time stamp),
+# plus the partition: a column the schema declares cannot be left out.
+EVENT_COLUMNS = ", ".join(["simulation_year", *wfsim_schema.names(wfsim_schema.EVENT_COLUMNS, True)])
+SNAPSHOT_COLUMNS = ", ".join(["simulation_year", *wfsim_schema.names(wfsim_schema.SNAPSHOT_COLUMNS, True)])
 
 
 def source(folder, sub=""):

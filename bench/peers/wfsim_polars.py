@@ -39,6 +39,7 @@ import json
 import math
 import os
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,14 +47,12 @@ from decimal import Decimal, ROUND_HALF_UP
 
 import polars as pl
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+import wfsim_schema  # noqa: E402 (the lists of src/common/wf_schema.h)
+
 U32 = 4294967296.0
-TYPE_RANK = {"hire": 1, "eligibility": 2, "enrollment": 3, "enrollment_change": 4,
-             "deferral_escalation": 5, "promotion": 6, "raise": 7, "termination": 8}
-EVENT_COLUMNS = ["event_id", "scenario_id", "plan_design_id", "random_seed", "employee_id",
-                 "event_type", "event_category", "event_date", "event_sequence", "level_id",
-                 "previous_level_id", "compensation_amount", "previous_compensation",
-                 "employee_deferral_rate", "prev_employee_deferral_rate", "employee_age",
-                 "employee_tenure", "age_band", "tenure_band", "event_probability", "created_at"]
+TYPE_RANK = wfsim_schema.TYPE_RANK
+EVENT_COLUMNS = wfsim_schema.names(wfsim_schema.EVENT_COLUMNS)
 
 
 # ---------------------------------------------------------------- inputs
@@ -689,8 +688,8 @@ class Sim:
         ]
         ev = pl.concat(parts, how="vertical").sort(["eid", "event_date", "type_rank"])
         d = pl.col("event_date")
-        after_promo = pl.col("promoted") & ((pl.lit(pdate) < d) | ((pl.lit(pdate) == d) & (pl.col("type_rank") >= 6)))
-        after_raise = pl.col("raised") & ((pl.lit(mdate) < d) | ((pl.lit(mdate) == d) & (pl.col("type_rank") >= 7)))
+        after_promo = pl.col("promoted") & ((pl.lit(pdate) < d) | ((pl.lit(pdate) == d) & (pl.col("type_rank") >= TYPE_RANK["promotion"])))
+        after_raise = pl.col("raised") & ((pl.lit(mdate) < d) | ((pl.lit(mdate) == d) & (pl.col("type_rank") >= TYPE_RANK["raise"])))
         ev = ev.with_columns(
             # rows are sorted by eid: sequence = row - first row of the employee + 1
             (pl.int_range(pl.len(), dtype=pl.Int32)

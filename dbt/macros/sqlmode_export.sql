@@ -7,7 +7,8 @@
   event_sequence) for events and by employee_id for the snapshot, so the
   downstream dbt models read either mode's output. created_at is the run
   time, or SOURCE_DATE_EPOCH when that is set, as a TIMESTAMP without time
-  zone. Each directory is replaced (COPY ... OVERWRITE): point it at a
+  zone (the one column of wf_schema.h that is not compared). The columns
+  are wf_schema.h's, in its order. Each directory is replaced (COPY ... OVERWRITE): point it at a
   folder of its own; its parent must exist (DuckDB creates one level).
   snapshot_dir may be empty text to skip the snapshot.
 -#}
@@ -31,11 +32,10 @@
   {%- endif -%}
   {%- set ev_sql -%}
     COPY (
-      SELECT event_id, scenario_id, plan_design_id, random_seed, employee_id, event_type, event_category,
-             event_date, event_sequence, level_id, previous_level_id, compensation_amount, previous_compensation,
-             employee_deferral_rate, prev_employee_deferral_rate, employee_age, employee_tenure,
-             age_band, tenure_band, event_probability,
-             {{ created }} AS created_at,
+      SELECT
+        {%- for c in wfsim_columns('event') %}
+             {{ c.name if c.compared else created ~ ' AS ' ~ c.name }},
+        {%- endfor %}
              simulation_year
       FROM {{ events }}
       ORDER BY simulation_year, employee_id, event_sequence
@@ -47,9 +47,7 @@
   {%- if snapshot_dir -%}
     {%- set snap_sql -%}
       COPY (
-        SELECT employee_id, employment_status, birth_date, hire_date, termination_date, level_id, salary,
-               eligibility_date, is_enrolled, deferral_rate, enrollment_source, ever_opted_out,
-               simulation_year
+        SELECT {{ wfsim_column_list('snapshot') }}, simulation_year
         FROM {{ snapshot }}
         ORDER BY simulation_year, employee_id
       ) TO '{{ snapshot_dir | replace("'", "''") }}'

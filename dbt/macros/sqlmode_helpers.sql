@@ -125,21 +125,14 @@ CASE WHEN {{ sqlmode_is_decimal(t) }} THEN list_transform([regexp_extract(trim({
        || lpad(CAST(({{ bp }}) % 10000 AS VARCHAR), 4, '0') AS DECIMAL(9, 4)) END)
 {%- endmacro %}
 
-{#- Order of event types on one day (MODEL.md 5.1, event_sequence). -#}
-{% macro sqlmode_type_rank(t) -%}
-(CASE {{ t }} WHEN 'hire' THEN 1 WHEN 'eligibility' THEN 2 WHEN 'enrollment' THEN 3
-   WHEN 'enrollment_change' THEN 4 WHEN 'deferral_escalation' THEN 5
-   WHEN 'promotion' THEN 6 WHEN 'raise' THEN 7 WHEN 'termination' THEN 8 END)
-{%- endmacro %}
-
-
-{#- u(seed, entity, year, stream) with a Jinja year and quoted seed text. -#}
+{#- u(seed, entity, year, stream) with a Jinja year and quoted seed text;
+    stream must be one of wf_schema.h (a typo is a compile error). -#}
 {% macro sqlmode_u(seed, entity, y, stream) -%}
-{{ wf_rng_u(seed, entity, "'" ~ y ~ "'", stream) }}
+{{ wfsim_check_stream(stream) }}{{ wf_rng_u(seed, entity, "'" ~ y ~ "'", stream) }}
 {%- endmacro %}
 
 {% macro sqlmode_pick(seed, entity, y, stream, n) -%}
-{{ wf_rng_pick(seed, entity, "'" ~ y ~ "'", stream, n) }}
+{{ wfsim_check_stream(stream) }}{{ wf_rng_pick(seed, entity, "'" ~ y ~ "'", stream, n) }}
 {%- endmacro %}
 
 {#- "Active on day d" (MODEL.md 3) for a row with hire_date and exit_date

@@ -20,3 +20,9 @@ const char *const wf_enrollment_source_names[WF_SRC_COUNT] = {
     WF_ENROLLMENT_SOURCES(X)
 #undef X
 };
+
+const char *const wf_employment_status_names[WF_STATUS_COUNT] = {
+#define X(name, text) text,
+    WF_EMPLOYMENT_STATUSES(X)
+#undef X
+};

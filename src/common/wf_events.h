@@ -5,10 +5,12 @@
  * rows sorted by (employee_id, event_sequence); optionally a batch of
  * workforce snapshot rows; and the year's summary figures. The writers
  * (src/output: Parquet, CSV, JSON) consume these and know nothing of the
- * model. Event types and categories are X-macro tables, so the enum, the
- * names and the accepted values come from one list.
+ * model. Event types, categories, enrollment sources, employment statuses
+ * and the summary's fields are the X-macro tables of wf_schema.h, so the
+ * enums, the names, the Parquet columns and the dbt and Python copies come
+ * from one list.
  *
- * The type order below is the tie order of event_sequence (MODEL.md 5.1):
+ * The type order is the tie order of event_sequence (MODEL.md 5.1):
  * events of one employee on one date are numbered in this order.
  */
 #ifndef WF_EVENTS_H
@@ -18,35 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WF_EVENT_TYPES(X)                           \
-    X(HIRE, "hire")                                 \
-    X(ELIGIBILITY, "eligibility")                   \
-    X(ENROLLMENT, "enrollment")                     \
-    X(ENROLLMENT_CHANGE, "enrollment_change")       \
-    X(DEFERRAL_ESCALATION, "deferral_escalation")   \
-    X(PROMOTION, "promotion")                       \
-    X(RAISE, "raise")                               \
-    X(TERMINATION, "termination")
-
-#define WF_EVENT_CATEGORIES(X)                              \
-    X(NEW_HIRE, "new_hire")                                 \
-    X(RETIREMENT, "retirement")                             \
-    X(EXPERIENCED_TERMINATION, "experienced_termination")   \
-    X(NEW_HIRE_TERMINATION, "new_hire_termination")         \
-    X(PROMOTION, "promotion")                               \
-    X(MERIT, "merit")                                       \
-    X(COLA, "cola")                                         \
-    X(ELIGIBILITY, "eligibility")                           \
-    X(AUTO_ENROLLMENT, "auto_enrollment")                   \
-    X(VOLUNTARY_ENROLLMENT, "voluntary_enrollment")         \
-    X(OPT_OUT, "opt_out")                                   \
-    X(AUTO_ESCALATION, "auto_escalation")
-
-#define WF_ENROLLMENT_SOURCES(X) \
-    X(NONE, "")                  \
-    X(CENSUS, "census")          \
-    X(AUTO, "auto")              \
-    X(VOLUNTARY, "voluntary")
+#include "wf_schema.h"
 
 typedef enum wf_event_type {
 #define X(name, text) WF_EV_##name,
@@ -69,12 +43,39 @@ typedef enum wf_enrollment_source {
     WF_SRC_COUNT
 } wf_enrollment_source;
 
+typedef enum wf_employment_status {
+#define X(name, text) WF_STATUS_##name,
+    WF_EMPLOYMENT_STATUSES(X)
+#undef X
+    WF_STATUS_COUNT
+} wf_employment_status;
+
 extern const char *const wf_event_type_names[WF_EV_COUNT];
 extern const char *const wf_event_category_names[WF_CAT_COUNT];
 extern const char *const wf_enrollment_source_names[WF_SRC_COUNT];
+extern const char *const wf_employment_status_names[WF_STATUS_COUNT];
 
 #define WF_NULL_I32 INT32_MIN   /* null for int32 columns */
 #define WF_NULL_I64 INT64_MIN   /* null for int64 / money columns */
+
+/* A FIELD column (wf_schema.h) of each kind: the C type the writers take
+ * its value as (WF_FIELD_CTYPE_*), and its null as the field holds it
+ * (WF_FIELD_NULL_*: true when v is null; false for kinds never null in a
+ * field). */
+#define WF_FIELD_CTYPE_INT32 int32_t
+#define WF_FIELD_CTYPE_DATE int32_t
+#define WF_FIELD_CTYPE_RATE int32_t
+#define WF_FIELD_CTYPE_INT64 int64_t
+#define WF_FIELD_CTYPE_MONEY int64_t
+#define WF_FIELD_CTYPE_DOUBLE double
+#define WF_FIELD_CTYPE_BOOL uint8_t
+#define WF_FIELD_NULL_INT32(v) ((v) == WF_NULL_I32)
+#define WF_FIELD_NULL_DATE(v) ((v) == WF_NULL_I32)
+#define WF_FIELD_NULL_RATE(v) ((v) == WF_NULL_I32)
+#define WF_FIELD_NULL_INT64(v) ((v) == WF_NULL_I64)
+#define WF_FIELD_NULL_MONEY(v) ((v) == WF_NULL_I64)
+#define WF_FIELD_NULL_DOUBLE(v) ((v) != (v))  /* NaN */
+#define WF_FIELD_NULL_BOOL(v) ((void)(v), false)
 
 /* One event (MODEL.md 5.1). The event_id is not stored: writers compute it
  * from (scenario, plan, seed, employee_id, year of event_date, type). */
@@ -140,12 +141,13 @@ typedef struct wf_census_row {
 /* The figures of one simulation year (MODEL.md 4.1 and 5.3). */
 typedef struct wf_year_summary {
     int year;
-    int64_t N, P, X, target, R, Q, Te, net, H, Tnh;
-    int64_t R_actual, Te_actual, H_actual, Tnh_actual;
-    int64_t te_shortfall, tnh_shortfall;   /* quota minus actual, >= 0 */
-    int64_t workforce_of_year;             /* N + H */
-    int64_t year_end_headcount;            /* |S(year + 1)| */
-    int64_t events;                        /* events in partition `year` */
+    /* N, P, X, target, R, Q, Te, net, H, Tnh; R_actual .. Tnh_actual;
+     * te_shortfall, tnh_shortfall (quota minus actual, >= 0);
+     * workforce_of_year (N + H); year_end_headcount (|S(year + 1)|);
+     * events (in partition `year`): one int64 each, wf_schema.h */
+#define WF_SUMMARY_MEMBER(member, key) int64_t member;
+    WF_SUMMARY_FIELDS(WF_SUMMARY_MEMBER)
+#undef WF_SUMMARY_MEMBER
     int64_t by_type[WF_EV_COUNT];
     int64_t by_category[WF_CAT_COUNT];
 } wf_year_summary;

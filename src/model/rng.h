@@ -20,23 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define WF_STREAMS(X)                                           \
-    X(RETIREMENT, "retirement")                                 \
-    X(TERMINATION, "termination")                               \
-    X(TERMINATION_DATE, "termination_date")                     \
-    X(HIRE_DATE, "hire_date")                                   \
-    X(HIRE_AGE, "hire_age")                                     \
-    X(HIRE_BIRTH_DAY, "hire_birth_day")                         \
-    X(HIRE_SALARY, "hire_salary")                               \
-    X(NEW_HIRE_TERMINATION, "new_hire_termination")             \
-    X(NEW_HIRE_TERMINATION_DATE, "new_hire_termination_date")   \
-    X(PROMOTION, "promotion")                                   \
-    X(PROMOTION_RAISE, "promotion_raise")                       \
-    X(MERIT, "merit")                                           \
-    X(VOLUNTARY_ENROLLMENT, "voluntary_enrollment")             \
-    X(ENROLLMENT_CONVERSION, "enrollment_conversion")           \
-    X(OPT_OUT, "opt_out")
+#include "wf_schema.h"
 
+/* The streams, WF_STREAMS(X), are declared in wf_schema.h. */
 typedef enum wf_stream {
 #define X(name, text) WF_STREAM_##name,
     WF_STREAMS(X)

@@ -5,10 +5,14 @@
  * one fwrite, so a batch costs no allocation. Text fields are quoted only
  * when they hold a comma, a quote or a line break (ids never do; table
  * labels might).
+ *
+ * The columns, their order and the header are wf_schema.h's: a FIELD
+ * column is written from its field by its kind, an OWN column by
+ * own_event / own_snapshot, so a new FIELD column needs nothing here.
  */
 #include "wf_debug_csv.h"
 
-#include <math.h>
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -105,53 +109,122 @@ void wf_debug_csv_event_id(const wf_event_batch *b, const wf_event *ev,
         snprintf(hex + 2 * i, 3, "%02x", d[i]);
 }
 
+/* The header lines: simulation_year, then the compared columns of
+ * wf_schema.h (created_at is a run's time stamp, not a value). */
+#define CSV_NAME(name, kind, nullable, dict, compared, ...) {#name, compared},
+
+typedef struct csv_column {
+    const char *name;
+    bool compared;
+} csv_column;
+
+static const csv_column event_columns[] = {WF_EVENT_COLUMNS(CSV_NAME)};
+static const csv_column snapshot_columns[] = {WF_SNAPSHOT_COLUMNS(CSV_NAME)};
+
+static bool put_header(FILE *fp, const csv_column *cols, size_t n)
+{
+    bool ok = fputs("simulation_year", fp) >= 0;
+    for (size_t i = 0; i < n; i++)
+        if (cols[i].compared)
+            ok = ok && fprintf(fp, ",%s", cols[i].name) >= 0;
+    return ok && fputs("\n", fp) >= 0;
+}
+
 bool wf_debug_csv_event_header(FILE *fp)
 {
-    return fputs("simulation_year,event_id,scenario_id,plan_design_id,"
-                 "random_seed,employee_id,event_type,event_category,event_date,"
-                 "event_sequence,level_id,previous_level_id,compensation_amount,"
-                 "previous_compensation,employee_deferral_rate,"
-                 "prev_employee_deferral_rate,employee_age,employee_tenure,"
-                 "age_band,tenure_band,event_probability\n", fp) >= 0;
+    return put_header(fp, event_columns, sizeof event_columns / sizeof *event_columns);
+}
+
+/* A FIELD column of wf_schema.h is written from its field by its kind
+ * (nothing when null); OWN columns by own_event / own_snapshot. Only
+ * compared columns are written (not created_at). */
+static void put_kind_int(line *l, int64_t v)
+{
+    put_int(l, v);
+}
+
+static void put_kind_double(line *l, double v)
+{
+    char tmp[WF_FMT_DOUBLE_MAX];
+    put_raw(l, tmp, (size_t)wf_fmt_double(v, true, tmp));
+}
+
+#define PUT_INT32(l, v) put_kind_int(l, v)
+#define PUT_INT64(l, v) put_kind_int(l, v)
+#define PUT_DATE(l, v) put_date(l, v)
+#define PUT_MONEY(l, v) put_scaled(l, v, 2)
+#define PUT_RATE(l, v) put_scaled(l, v, 4)
+#define PUT_DOUBLE(l, v) put_kind_double(l, v)
+#define PUT_BOOL(l, v) put_bool(l, v)
+
+#define PUT_FIELD(table, name, kind, nullable, row, member)                   \
+    do {                                                                      \
+        WF_FIELD_CTYPE_##kind v_ = (WF_FIELD_CTYPE_##kind)(row->member);      \
+        sep(l);                                                               \
+        if (!(nullable) || !WF_FIELD_NULL_##kind(v_))                         \
+            PUT_##kind(l, v_);                                                \
+    } while (0);
+#define PUT_OWN(table, name, kind, nullable, row, member) \
+    sep(l), own_##table(l, table##_##name, b, row);
+#define PUT_SKIP(...)
+#define IF_COMPARED_1(how) PUT_##how
+#define IF_COMPARED_0(how) PUT_SKIP
+#define PUT_EVENT(name, kind, nullable, dict, compared, how, member) \
+    IF_COMPARED_##compared(how)(event, name, kind, nullable, ev, member)
+#define PUT_SNAPSHOT(name, kind, nullable, dict, compared, how, member) \
+    IF_COMPARED_##compared(how)(snapshot, name, kind, nullable, r, member)
+
+#define EV_ENUM(name, ...) event_##name,
+#define SN_ENUM(name, ...) snapshot_##name,
+enum { WF_EVENT_COLUMNS(EV_ENUM) };
+enum { WF_SNAPSHOT_COLUMNS(SN_ENUM) };
+
+static void own_event(line *l, int col, const wf_event_batch *b, const wf_event *ev)
+{
+    char hex[33];
+    switch (col) {
+    case event_event_id:
+        wf_debug_csv_event_id(b, ev, hex);
+        put_raw(l, hex, 32);
+        break;
+    case event_scenario_id:
+        put_text(l, b->scenario_id);
+        break;
+    case event_plan_design_id:
+        put_text(l, b->plan_design_id);
+        break;
+    case event_random_seed:
+        put_int(l, b->random_seed);
+        break;
+    case event_employee_id:
+        put_text(l, b->emp_ids[ev->emp]);
+        break;
+    case event_event_type:
+        put_text(l, wf_event_type_names[ev->type]);
+        break;
+    case event_event_category:
+        put_text(l, wf_event_category_names[ev->category]);
+        break;
+    case event_previous_level_id:
+        if (ev->prev_level) /* 0 is null */
+            put_int(l, ev->prev_level);
+        break;
+    case event_age_band:
+        put_text(l, b->age_band_labels[ev->age_band]);
+        break;
+    case event_tenure_band:
+        put_text(l, b->tenure_band_labels[ev->tenure_band]);
+        break;
+    default:
+        assert(!"an OWN event column without its writer");
+    }
 }
 
 static void event_row(line *l, const wf_event_batch *b, const wf_event *ev)
 {
-    char hex[33];
-    wf_debug_csv_event_id(b, ev, hex);
     l->n = 0;
-    put_int(l, b->year), sep(l);
-    put_raw(l, hex, 32), sep(l);
-    put_text(l, b->scenario_id), sep(l);
-    put_text(l, b->plan_design_id), sep(l);
-    put_int(l, b->random_seed), sep(l);
-    put_text(l, b->emp_ids[ev->emp]), sep(l);
-    put_text(l, wf_event_type_names[ev->type]), sep(l);
-    put_text(l, wf_event_category_names[ev->category]), sep(l);
-    put_date(l, ev->date), sep(l);
-    put_int(l, ev->seq), sep(l);
-    put_int(l, ev->level), sep(l);
-    if (ev->prev_level)
-        put_int(l, ev->prev_level);
-    sep(l);
-    put_scaled(l, ev->comp_cents, 2), sep(l);
-    if (ev->prev_comp_cents != WF_NULL_I64)
-        put_scaled(l, ev->prev_comp_cents, 2);
-    sep(l);
-    if (ev->deferral_bp != WF_NULL_I32)
-        put_scaled(l, ev->deferral_bp, 4);
-    sep(l);
-    if (ev->prev_deferral_bp != WF_NULL_I32)
-        put_scaled(l, ev->prev_deferral_bp, 4);
-    sep(l);
-    put_int(l, ev->age), sep(l);
-    put_int(l, ev->tenure), sep(l);
-    put_text(l, b->age_band_labels[ev->age_band]), sep(l);
-    put_text(l, b->tenure_band_labels[ev->tenure_band]), sep(l);
-    if (!isnan(ev->probability)) {
-        char tmp[WF_FMT_DOUBLE_MAX];
-        put_raw(l, tmp, (size_t)wf_fmt_double(ev->probability, true, tmp));
-    }
+    put_int(l, b->year);
+    WF_EVENT_COLUMNS(PUT_EVENT)
     finish(l);
 }
 
@@ -168,29 +241,35 @@ bool wf_debug_csv_event_rows(FILE *fp, const wf_event_batch *b)
 
 bool wf_debug_csv_snapshot_header(FILE *fp)
 {
-    return fputs("simulation_year,employee_id,employment_status,birth_date,"
-                 "hire_date,termination_date,level_id,salary,eligibility_date,"
-                 "is_enrolled,deferral_rate,enrollment_source,ever_opted_out\n",
-                 fp) >= 0;
+    return put_header(fp, snapshot_columns,
+                      sizeof snapshot_columns / sizeof *snapshot_columns);
+}
+
+static void own_snapshot(line *l, int col, const wf_snapshot_batch *b,
+                         const wf_snapshot_row *r)
+{
+    switch (col) {
+    case snapshot_employee_id:
+        put_text(l, b->emp_ids[r->emp]);
+        break;
+    case snapshot_employment_status:
+        put_text(l, wf_employment_status_names[r->active ? WF_STATUS_ACTIVE
+                                                         : WF_STATUS_TERMINATED]);
+        break;
+    case snapshot_enrollment_source:
+        put_text(l, wf_enrollment_source_names[r->source]); /* NONE is "" */
+        break;
+    default:
+        assert(!"an OWN snapshot column without its writer");
+    }
 }
 
 static void snapshot_row(line *l, const wf_snapshot_batch *b,
                          const wf_snapshot_row *r)
 {
     l->n = 0;
-    put_int(l, b->year), sep(l);
-    put_text(l, b->emp_ids[r->emp]), sep(l);
-    put_text(l, r->active ? "active" : "terminated"), sep(l);
-    put_date(l, r->birth_day), sep(l);
-    put_date(l, r->hire_day), sep(l);
-    put_date(l, r->termination_day), sep(l);
-    put_int(l, r->level), sep(l);
-    put_scaled(l, r->salary_cents, 2), sep(l);
-    put_date(l, r->eligibility_day), sep(l);
-    put_bool(l, r->enrolled), sep(l);
-    put_scaled(l, r->deferral_bp, 4), sep(l);
-    put_text(l, wf_enrollment_source_names[r->source]), sep(l);
-    put_bool(l, r->ever_opted_out);
+    put_int(l, b->year);
+    WF_SNAPSHOT_COLUMNS(PUT_SNAPSHOT)
     finish(l);
 }
 

@@ -1,8 +1,11 @@
 /*
  * wf_table_writer.c - event and snapshot batches to Parquet (see the header).
  *
- * The schemas are the X-macro tables EVENT_COLUMNS and SNAPSHOT_COLUMNS:
- * name, physical type, logical type, precision, scale, nullable, dictionary.
+ * The schemas are wf_schema.h's X-macro tables WF_EVENT_COLUMNS and
+ * WF_SNAPSHOT_COLUMNS: name, kind (physical and logical type, precision,
+ * scale), nullable, dictionary. A FIELD column is filled from its field
+ * by FILL_FIELD, so a new one needs nothing here; OWN columns (ids,
+ * labels, batch constants) are filled by hand.
  * Low-cardinality strings (ids of scenario and plan, types, categories,
  * bands, statuses) ask for dictionary encoding; ids and event ids are PLAIN.
  * Money is DECIMAL(18,2) on INT64 (cents), deferral rates DECIMAL(9,4) on
@@ -28,7 +31,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <math.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -49,81 +51,22 @@
 #define WF_ID_HEAD_MAX 512      /* "scenario|plan|seed|" */
 #define WF_ID_EMP_MAX 64        /* employee ids are at most 64 bytes */
 
-#define STR PQ_BYTE_ARRAY, PQ_LT_STRING, 0, 0
-#define I32 PQ_INT32, PQ_LT_NONE, 0, 0
-#define I64 PQ_INT64, PQ_LT_NONE, 0, 0
-#define DATE PQ_INT32, PQ_LT_DATE, 0, 0
-#define MONEY PQ_INT64, PQ_LT_DECIMAL, 18, 2
-#define RATE PQ_INT32, PQ_LT_DECIMAL, 9, 4
-#define F64 PQ_DOUBLE, PQ_LT_NONE, 0, 0
-#define BOOL PQ_BOOLEAN, PQ_LT_NONE, 0, 0
-#define TS PQ_INT64, PQ_LT_TIMESTAMP_MICROS, 0, 0
+/* The columns are wf_schema.h's WF_EVENT_COLUMNS and WF_SNAPSHOT_COLUMNS;
+ * a column's kind (WF_KIND_*) names its Parquet types. */
+#define PQ_TYPES(kind, phys, logi, prec, scale, sql) PQ_##phys, PQ_LT_##logi, prec, scale
+#define SPEC(name, kind, nullable, dict, compared, ...) \
+    {#name, WF_KIND_##kind(PQ_TYPES), false, nullable, dict},
 
-/* name, type (4 fields), nullable, dictionary */
-#define EVENT_COLUMNS(X)                                  \
-    X(event_id, STR, false, false)                        \
-    X(scenario_id, STR, false, true)                      \
-    X(plan_design_id, STR, false, true)                   \
-    X(random_seed, I64, false, false)                     \
-    X(employee_id, STR, false, false)                     \
-    X(event_type, STR, false, true)                       \
-    X(event_category, STR, false, true)                   \
-    X(event_date, DATE, false, false)                     \
-    X(event_sequence, I32, false, false)                  \
-    X(level_id, I32, false, false)                        \
-    X(previous_level_id, I32, true, false)                \
-    X(compensation_amount, MONEY, false, false)           \
-    X(previous_compensation, MONEY, true, false)          \
-    X(employee_deferral_rate, RATE, true, false)          \
-    X(prev_employee_deferral_rate, RATE, true, false)     \
-    X(employee_age, I32, false, false)                    \
-    X(employee_tenure, I32, false, false)                 \
-    X(age_band, STR, false, true)                         \
-    X(tenure_band, STR, false, true)                      \
-    X(event_probability, F64, true, false)                \
-    X(created_at, TS, false, false)
-
-#define SNAPSHOT_COLUMNS(X)                               \
-    X(employee_id, STR, false, false)                     \
-    X(employment_status, STR, false, true)                \
-    X(birth_date, DATE, false, false)                     \
-    X(hire_date, DATE, false, false)                      \
-    X(termination_date, DATE, true, false)                \
-    X(level_id, I32, false, false)                        \
-    X(salary, MONEY, false, false)                        \
-    X(eligibility_date, DATE, false, false)               \
-    X(is_enrolled, BOOL, false, false)                    \
-    X(deferral_rate, RATE, false, false)                  \
-    X(enrollment_source, STR, true, true)                 \
-    X(ever_opted_out, BOOL, false, false)
-
-/* The normalised census (docs/inputs.md): the employees as the model
- * reads them; level_from_salary tells a derived level from a given one. */
-#define CENSUS_COLUMNS(X)                                 \
-    X(employee_id, STR, false, false)                     \
-    X(birth_date, DATE, false, false)                     \
-    X(hire_date, DATE, false, false)                      \
-    X(salary, MONEY, false, false)                        \
-    X(level_id, I32, false, false)                        \
-    X(level_from_salary, BOOL, false, false)              \
-    X(deferral_rate, RATE, false, false)                  \
-    X(auto_escalation_opt_out, BOOL, false, false)
-
-/* The indirection lets the type shorthands expand into their four fields. */
-#define SPEC(name, ...) SPEC_(name, __VA_ARGS__)
-#define SPEC_(name, phys, logi, prec, scale, nullable, dict) \
-    {#name, phys, logi, prec, scale, false, nullable, dict},
-
-static const pq_column_spec event_specs[] = {EVENT_COLUMNS(SPEC)};
-static const pq_column_spec snapshot_specs[] = {SNAPSHOT_COLUMNS(SPEC)};
-static const pq_column_spec census_specs[] = {CENSUS_COLUMNS(SPEC)};
+static const pq_column_spec event_specs[] = {WF_EVENT_COLUMNS(SPEC)};
+static const pq_column_spec snapshot_specs[] = {WF_SNAPSHOT_COLUMNS(SPEC)};
+static const pq_column_spec census_specs[] = {WF_NORMALISED_CENSUS_COLUMNS(SPEC)};
 
 #define EV_ENUM(name, ...) EC_##name,
 #define SN_ENUM(name, ...) SC_##name,
 #define CE_ENUM(name, ...) CE_##name,
-enum { EVENT_COLUMNS(EV_ENUM) EC_COUNT };
-enum { SNAPSHOT_COLUMNS(SN_ENUM) SC_COUNT };
-enum { CENSUS_COLUMNS(CE_ENUM) CE_COUNT };
+enum { WF_EVENT_COLUMNS(EV_ENUM) EC_COUNT };
+enum { WF_SNAPSHOT_COLUMNS(SN_ENUM) SC_COUNT };
+enum { WF_NORMALISED_CENSUS_COLUMNS(CE_ENUM) CE_COUNT };
 
 #define MAX_COLS ((int)EC_COUNT > (int)SC_COUNT ? (int)EC_COUNT : (int)SC_COUNT)
 
@@ -417,6 +360,25 @@ static void event_file_free(event_file *f)
 
 #define VALS(c, type) ((type *)wk->col[c].vals)
 
+/* A FIELD column of wf_schema.h is copied from its wf_event or
+ * wf_snapshot_row field as the C type of its kind's Parquet values; a
+ * nullable one writes the value at the next free place and keeps it when
+ * the row has one (n_set counts the kept values). OWN columns are filled
+ * by hand in fill_events and fill_snapshot. */
+#define FILL_OWN(c, kind, nullable, src)
+#define FILL_FIELD(c, kind, nullable, src)                                    \
+    if (nullable) {                                                           \
+        WF_FIELD_CTYPE_##kind v_ = (WF_FIELD_CTYPE_##kind)(src);              \
+        VALS(c, WF_FIELD_CTYPE_##kind)[n_set[c]] = v_;                        \
+        n_set[c] += wk->col[c].def[r] = !WF_FIELD_NULL_##kind(v_);            \
+    } else {                                                                  \
+        VALS(c, WF_FIELD_CTYPE_##kind)[r] = (WF_FIELD_CTYPE_##kind)(src);     \
+    }
+#define FILL_EVENT(name, kind, nullable, dict, compared, how, member) \
+    FILL_##how(EC_##name, kind, nullable, e->member)
+#define FILL_SNAPSHOT(name, kind, nullable, dict, compared, how, member) \
+    FILL_##how(SC_##name, kind, nullable, s->member)
+
 /* Rows [first, first + n) of the file's batch into wk's columns. */
 static bool fill_events(worker *wk, const void *file, size_t first, size_t n)
 {
@@ -431,11 +393,7 @@ static bool fill_events(worker *wk, const void *file, size_t first, size_t n)
     uint32_t *type = wk->col[EC_event_type].codes, *cat = wk->col[EC_event_category].codes;
     uint32_t *age_band = wk->col[EC_age_band].codes, *ten_band = wk->col[EC_tenure_band].codes;
     uint8_t *pl_def = wk->col[EC_previous_level_id].def;
-    uint8_t *pc_def = wk->col[EC_previous_compensation].def;
-    uint8_t *r_def = wk->col[EC_employee_deferral_rate].def;
-    uint8_t *pr_def = wk->col[EC_prev_employee_deferral_rate].def;
-    uint8_t *p_def = wk->col[EC_event_probability].def;
-    size_t n_pl = 0, n_pc = 0, n_r = 0, n_pr = 0, n_p = 0;
+    size_t n_pl = 0, n_set[EC_COUNT] = {0};
     unsigned max_age = 0, max_ten = 0;
     for (size_t r = 0; r < n; r++) {
         const wf_event *e = &ev[r];
@@ -449,25 +407,10 @@ static bool fill_events(worker *wk, const void *file, size_t first, size_t n)
         max_age = e->age_band > max_age ? e->age_band : max_age;
         max_ten = e->tenure_band > max_ten ? e->tenure_band : max_ten;
         VALS(EC_random_seed, int64_t)[r] = b->random_seed;
-        VALS(EC_event_date, int32_t)[r] = e->date;
-        VALS(EC_event_sequence, int32_t)[r] = e->seq;
-        VALS(EC_level_id, int32_t)[r] = e->level;
-        VALS(EC_compensation_amount, int64_t)[r] = e->comp_cents;
-        VALS(EC_employee_age, int32_t)[r] = e->age;
-        VALS(EC_employee_tenure, int32_t)[r] = e->tenure;
         VALS(EC_created_at, int64_t)[r] = f->created_at;
-        /* nullable columns: the value is written at the next free place
-         * and kept when the row has one */
-        VALS(EC_previous_level_id, int32_t)[n_pl] = e->prev_level;
+        VALS(EC_previous_level_id, int32_t)[n_pl] = e->prev_level; /* 0 is null */
         n_pl += pl_def[r] = e->prev_level != 0;
-        VALS(EC_previous_compensation, int64_t)[n_pc] = e->prev_comp_cents;
-        n_pc += pc_def[r] = e->prev_comp_cents != WF_NULL_I64;
-        VALS(EC_employee_deferral_rate, int32_t)[n_r] = e->deferral_bp;
-        n_r += r_def[r] = e->deferral_bp != WF_NULL_I32;
-        VALS(EC_prev_employee_deferral_rate, int32_t)[n_pr] = e->prev_deferral_bp;
-        n_pr += pr_def[r] = e->prev_deferral_bp != WF_NULL_I32;
-        VALS(EC_event_probability, double)[n_p] = e->probability;
-        n_p += p_def[r] = !isnan(e->probability);
+        WF_EVENT_COLUMNS(FILL_EVENT)
     }
     /* scenario and plan: one label, code 0 on every row */
     uint32_t *zero = wk->col[EC_scenario_id].codes;
@@ -490,15 +433,15 @@ static bool fill_events(worker *wk, const void *file, size_t first, size_t n)
 typedef struct snapshot_file {
     const wf_snapshot_batch *b;
     dict status, source;
-    uint32_t status_code[2], source_code[WF_SRC_COUNT];
+    uint32_t status_code[WF_STATUS_COUNT], source_code[WF_SRC_COUNT];
 } snapshot_file;
 
 static bool snapshot_file_init(snapshot_file *f, const wf_snapshot_batch *b)
 {
-    static const char *const status[2] = {"active", "terminated"};
     *f = (snapshot_file){.b = b};
     /* WF_SRC_NONE is the null: entries from the first real source on */
-    return dict_build(&f->status, status, 2, f->status_code) &&
+    return dict_build(&f->status, wf_employment_status_names, WF_STATUS_COUNT,
+                      f->status_code) &&
            dict_build(&f->source, wf_enrollment_source_names + 1, WF_SRC_COUNT - 1,
                       f->source_code + 1);
 }
@@ -521,26 +464,16 @@ static bool fill_snapshot(worker *wk, const void *file, size_t first, size_t n)
     uint32_t *status = wk->col[SC_employment_status].codes;
     uint32_t *source = wk->col[SC_enrollment_source].codes;
     uint8_t *src_def = wk->col[SC_enrollment_source].def;
-    uint8_t *term_def = wk->col[SC_termination_date].def;
-    size_t n_src = 0, n_term = 0;
+    size_t n_src = 0, n_set[SC_COUNT] = {0};
     for (size_t r = 0; r < n; r++) {
         const wf_snapshot_row *s = &rows[r];
         const char *id = b->emp_ids[s->emp];
         if (!put_str(emp, r, id, strlen(id)))
             return false;
-        status[r] = f->status_code[s->active ? 0 : 1];
+        status[r] = f->status_code[s->active ? WF_STATUS_ACTIVE : WF_STATUS_TERMINATED];
         source[n_src] = f->source_code[s->source];
         n_src += src_def[r] = s->source != WF_SRC_NONE;
-        VALS(SC_birth_date, int32_t)[r] = s->birth_day;
-        VALS(SC_hire_date, int32_t)[r] = s->hire_day;
-        VALS(SC_termination_date, int32_t)[n_term] = s->termination_day;
-        n_term += term_def[r] = s->termination_day != WF_NULL_I32;
-        VALS(SC_level_id, int32_t)[r] = s->level;
-        VALS(SC_salary, int64_t)[r] = s->salary_cents;
-        VALS(SC_eligibility_date, int32_t)[r] = s->eligibility_day;
-        VALS(SC_is_enrolled, uint8_t)[r] = s->enrolled;
-        VALS(SC_deferral_rate, int32_t)[r] = s->deferral_bp;
-        VALS(SC_ever_opted_out, uint8_t)[r] = s->ever_opted_out;
+        WF_SNAPSHOT_COLUMNS(FILL_SNAPSHOT)
     }
     wk->data[SC_employee_id].bytes = (const uint8_t *)emp->bytes;
     dict_set(&wk->data[SC_employment_status], &f->status);
@@ -699,7 +632,6 @@ static wf_status write_table(wf_table_writer *tw, const char *path,
     pq_options po = {
         .zstd_level = tw->opt.zstd_level,
         .created_by = "wfsim version " WF_VERSION,
-        .threads = 1, /* row groups come encoded: the workers are here */
     };
     w = pq_writer_open(fd, specs, ncols, &po);
     if (!w) {

@@ -6,21 +6,16 @@
  * group's buffers: definition levels (one byte per row) for OPTIONAL
  * columns, and the values of non-null rows only, fixed-width values packed
  * in an array, byte arrays as one byte run plus 64-bit offsets. When the
- * row group is full it is handed to a "job" that encodes it with
- * pq_chunk_encode, one column chunk per task, writes the chunks in column
- * order and records the metadata.
+ * row group is full it is encoded with pq_chunk_encode, one column chunk
+ * at a time, the chunks are written in column order and the metadata is
+ * recorded.
  *
- * Threads. With threads <= 1 the job runs inline. With threads = T >= 2
- * there are two sets of row-group buffers: the job runs on a background
- * thread while the caller fills the other set, so producing rows and
- * compressing them overlap (one job at a time: the next flush waits for
- * the previous job). Inside a job, T - 1 encoders split the columns (
- * encoder t takes columns t, t + (T-1), ...), each with its own scratch
- * and ZSTD context. The bytes written depend on nothing but the rows and
- * the options. The two sides share no mutable state while a job runs: the
- * caller owns rg[cur], `error` and `rows_done`; the job owns rg[job_rg],
- * the column outputs, `offset`, `rowgroups` and `job_error`, which the
- * caller reads only after joining the job.
+ * Threads. The appending path runs on the caller's thread alone: it is
+ * the plain reference that tests and the fuzz target compare the parallel
+ * path with. Parallel writing is the caller's: row groups encoded apart
+ * (pq_encode, on any thread, each with its own pq_encoder) and written in
+ * order (pq_writer_put), as src/output/wf_table_writer.c does. The bytes
+ * written depend on nothing but the rows and the options.
  *
  * Each written row group's metadata (a Thrift RowGroup struct) is
  * serialised at once into `rowgroups` - the statistics point into the
@@ -28,8 +23,7 @@
  * into the FileMetaData list at close. The file offset is counted here
  * rather than asked of the fd, so pipes work.
  *
- * Error discipline: w->error holds the first failure (a job's error is
- * merged in when the job is joined: at the next flush or at close); every
+ * Error discipline: w->error holds the first failure; every
  * entry point checks it first and does nothing once set, and close then
  * skips the footer, so an incomplete file never ends with a valid footer.
  */
@@ -37,14 +31,11 @@
 #include "pq_thrift.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <zstd.h>
-
-#define PQ_MAX_THREADS 64
 
 /* The buffered rows of one column in one row group. */
 typedef struct pq_colbuf {
@@ -55,7 +46,7 @@ typedef struct pq_colbuf {
     size_t nvalues;
 } pq_colbuf;
 
-/* One row group's buffers (two of them when writing in the background). */
+/* The buffered row group. */
 typedef struct pq_rg {
     pq_colbuf *cols;
     size_t rows;
@@ -75,26 +66,18 @@ struct pq_writer {
     pq_options opt;         /* defaults filled in; created_by owned */
     int ncols;
     pq_column_spec *cols;   /* names are owned copies */
-    pq_chunk_out *outs;     /* job side: the chunks of the row group written */
-    /* Caller's side. */
-    pq_rg rg[2];
-    int cur;                /* rg[cur] receives appended rows */
-    int64_t rows_done;      /* rows handed to jobs */
+    pq_chunk_out *outs;     /* the chunks of the row group being written */
+    pq_rg rg;               /* receives appended rows */
+    int64_t rows_done;      /* rows in row groups flushed or put */
+    pq_chunk_work work;     /* scratch and ZSTD context of the appending path */
+    bool work_ready;
     pq_buf kv;              /* serialised KeyValue structs for the footer */
     size_t nkv;
-    char error[512];        /* the first error, as the caller sees it */
-    /* Job side: encoding and writing one row group, maybe on a thread. */
-    bool async;             /* jobs run on a background thread */
-    bool job_running;
-    pthread_t job;
-    int job_rg;             /* index of the row group the job writes */
-    int nthreads;           /* encoders per job */
-    pq_chunk_work *work;    /* nthreads entries */
+    char error[512];        /* the first error */
     int64_t offset;         /* bytes written so far */
     int64_t total_rows;     /* rows in row groups written */
     pq_buf rowgroups;       /* serialised RowGroup structs */
     int64_t nrowgroups;
-    char job_error[512];    /* the job's first error, merged after it ends */
 };
 
 static void vset(char *dst, size_t size, const char *fmt, va_list ap)
@@ -108,32 +91,13 @@ static void vset(char *dst, size_t size, const char *fmt, va_list ap)
 
 static void set_error(pq_writer *w, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-static void job_fail(pq_writer *w, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 
-/* The caller's side reports here... */
 static void set_error(pq_writer *w, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vset(w->error, sizeof w->error, fmt, ap);
     va_end(ap);
-}
-
-/* ...and a job here, since it may run beside the caller. */
-static void job_fail(pq_writer *w, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vset(w->job_error, sizeof w->job_error, fmt, ap);
-    va_end(ap);
-}
-
-/* After a job has ended: its error becomes the caller's (if the first). */
-static void merge_job_error(pq_writer *w)
-{
-    if (w->job_error[0])
-        set_error(w, "%s", w->job_error);
 }
 
 /* ---- opening: options and spec checks ---------------------------------- */
@@ -155,14 +119,7 @@ static void fill_options(pq_writer *w, const pq_options *opt)
     if (o.zstd_level < ZSTD_minCLevel() || o.zstd_level > ZSTD_maxCLevel())
         set_error(w, "zstd_level %d is outside %d..%d", o.zstd_level,
                   ZSTD_minCLevel(), ZSTD_maxCLevel());
-    if (o.threads < 0 || o.threads > PQ_MAX_THREADS)
-        set_error(w, "threads %d is outside 0..%d", o.threads, PQ_MAX_THREADS);
     w->opt = o;
-    /* threads >= 2: the row groups are encoded and written by a background
-     * job (one thread) while the caller fills the next one; the job uses
-     * threads - 1 encoders in all. */
-    w->async = o.threads >= 2;
-    w->nthreads = w->async ? o.threads - 1 : 1;
 }
 
 /* Checks one column spec; the message names the column. */
@@ -208,19 +165,19 @@ static void check_spec(pq_writer *w, const pq_column_spec *c, int i)
                       c->name, j, i);
 }
 
-/* Job side: writes n bytes at the end of the file. */
+/* Writes n bytes at the end of the file. */
 static bool write_all(pq_writer *w, const void *p, size_t n)
 {
     const uint8_t *b = p;
-    while (n > 0 && !w->job_error[0]) {
+    while (n > 0 && !w->error[0]) {
         ssize_t k = write(w->fd, b, n);
         if (k < 0 && errno == EINTR)
             continue;
         if (k < 0)
-            job_fail(w, "write failed after %lld bytes: %s",
+            set_error(w, "write failed after %lld bytes: %s",
                      (long long)w->offset, strerror(errno));
         else if (k == 0)
-            job_fail(w, "write failed after %lld bytes: no progress",
+            set_error(w, "write failed after %lld bytes: no progress",
                      (long long)w->offset);
         else {
             b += k;
@@ -228,7 +185,7 @@ static bool write_all(pq_writer *w, const void *p, size_t n)
             w->offset += k;
         }
     }
-    return !w->job_error[0];
+    return !w->error[0];
 }
 
 static void reset_rg(pq_rg *rg, int ncols)
@@ -257,10 +214,8 @@ pq_writer *pq_writer_open(int fd, const pq_column_spec *cols, int ncols,
     }
     w->cols = calloc((size_t)ncols, sizeof *w->cols);
     w->outs = calloc((size_t)ncols, sizeof *w->outs);
-    w->work = calloc((size_t)w->nthreads, sizeof *w->work);
-    for (int r = 0; r < 1 + w->async; r++)
-        w->rg[r].cols = calloc((size_t)ncols, sizeof *w->rg[r].cols);
-    if (!w->cols || !w->outs || !w->work || !w->rg[0].cols || (w->async && !w->rg[1].cols)) {
+    w->rg.cols = calloc((size_t)ncols, sizeof *w->rg.cols);
+    if (!w->cols || !w->outs || !w->rg.cols) {
         set_error(w, "out of memory");
         return w;
     }
@@ -272,15 +227,12 @@ pq_writer *pq_writer_open(int fd, const pq_column_spec *cols, int ncols,
         if (!w->cols[i].name)
             set_error(w, "out of memory");
     }
-    for (int r = 0; r < 1 + w->async; r++)
-        reset_rg(&w->rg[r], w->ncols);
-    for (int t = 0; t < w->nthreads; t++)
-        if (!pq_chunk_work_init(&w->work[t]))
-            set_error(w, "out of memory for a zstd context");
-    if (!w->error[0]) {
+    reset_rg(&w->rg, w->ncols);
+    w->work_ready = pq_chunk_work_init(&w->work);
+    if (!w->work_ready)
+        set_error(w, "out of memory for a zstd context");
+    if (!w->error[0])
         write_all(w, "PAR1", 4);
-        merge_job_error(w);
-    }
     return w;
 }
 
@@ -290,7 +242,7 @@ pq_writer *pq_writer_open(int fd, const pq_column_spec *cols, int ncols,
  * offsets that do not decrease, values within PQ_MAX_VALUE_BYTES. */
 static void check_batch(pq_writer *w, const pq_column_data *d, size_t nrows)
 {
-    long long base = (long long)(w->rows_done + (int64_t)w->rg[w->cur].rows);
+    long long base = (long long)(w->rows_done + (int64_t)w->rg.rows);
     for (int c = 0; c < w->ncols && !w->error[0]; c++) {
         const pq_column_spec *s = &w->cols[c];
         const uint8_t *valid = d[c].valid;
@@ -332,7 +284,7 @@ static size_t fit_bytes(const pq_writer *w, const pq_column_data *d, size_t from
     for (int c = 0; c < w->ncols; c++) {
         if (w->cols[c].physical != PQ_BYTE_ARRAY)
             continue;
-        size_t have = w->rg[w->cur].cols[c].bytes.len;
+        size_t have = w->rg.cols[c].bytes.len;
         const int64_t *off = d[c].offsets + from;
         size_t room = have < PQ_ROW_GROUP_MAX_BYTES ? PQ_ROW_GROUP_MAX_BYTES - have : 0;
         if ((uint64_t)(off[k] - off[0]) <= room)
@@ -417,7 +369,7 @@ static void copy_rows(pq_writer *w, const pq_column_data *d, size_t from, size_t
 {
     for (int c = 0; c < w->ncols; c++) {
         const pq_column_spec *spec = &w->cols[c];
-        pq_colbuf *col = &w->rg[w->cur].cols[c];
+        pq_colbuf *col = &w->rg.cols[c];
         if (spec->nullable && pq_buf_reserve(&col->def, k)) {
             uint8_t *def = col->def.p + col->def.len;
             const uint8_t *valid = d[c].valid;
@@ -454,7 +406,7 @@ static void try_reserve(pq_buf *b, size_t extra)
  * average length plus an eighth). */
 static void presize(pq_writer *w, const pq_column_data *d, size_t nrows)
 {
-    pq_rg *rg = &w->rg[w->cur];
+    pq_rg *rg = &w->rg;
     uint64_t done = (uint64_t)w->rows_done;
     if (rg->rows != 0 || w->opt.expected_rows <= done || nrows == 0)
         return;
@@ -494,7 +446,7 @@ void pq_writer_append(pq_writer *w, const pq_column_data *cols, size_t nrows)
         presize(w, cols, nrows);
     size_t done = 0;
     while (done < nrows && !w->error[0]) {
-        pq_rg *rg = &w->rg[w->cur];
+        pq_rg *rg = &w->rg;
         size_t k = nrows - done, room = w->opt.row_group_rows - rg->rows;
         k = fit_bytes(w, cols, done, k < room ? k : room);
         copy_rows(w, cols, done, k);
@@ -534,15 +486,11 @@ const char *pq_writer_error(const pq_writer *w)
 
 /* ---- encoding and writing a row group ----------------------------------- */
 
-typedef struct task {
-    pq_writer *w;
-    int t;
-} task;
-
-static void encode_stripe(pq_writer *w, int t)
+/* Encodes the buffered row group, one column chunk at a time. */
+static void encode_all(pq_writer *w)
 {
-    const pq_rg *rg = &w->rg[w->job_rg];
-    for (int c = t; c < w->ncols; c += w->nthreads) {
+    const pq_rg *rg = &w->rg;
+    for (int c = 0; c < w->ncols; c++) {
         const pq_column_spec *spec = &w->cols[c];
         const pq_colbuf *b = &rg->cols[c];
         pq_chunk_in in = {
@@ -556,33 +504,7 @@ static void encode_stripe(pq_writer *w, int t)
                 .bytes = b->bytes.p,
             },
         };
-        pq_chunk_encode(&in, &w->opt, &w->work[t], &w->outs[c]);
-    }
-}
-
-static void *encode_thread(void *arg)
-{
-    task *tk = arg;
-    encode_stripe(tk->w, tk->t);
-    return NULL;
-}
-
-static void encode_all(pq_writer *w)
-{
-    pthread_t tid[PQ_MAX_THREADS];
-    task tasks[PQ_MAX_THREADS];
-    bool started[PQ_MAX_THREADS] = {false};
-    int n = w->nthreads < w->ncols ? w->nthreads : w->ncols;
-    for (int t = 1; t < n; t++) {
-        tasks[t] = (task){w, t};
-        started[t] = pthread_create(&tid[t], NULL, encode_thread, &tasks[t]) == 0;
-    }
-    encode_stripe(w, 0);
-    for (int t = 1; t < n; t++) {
-        if (started[t])
-            pthread_join(tid[t], NULL);
-        else
-            encode_stripe(w, t); /* could not start a thread: same result */
+        pq_chunk_encode(&in, &w->opt, &w->work, &w->outs[c]);
     }
 }
 
@@ -651,13 +573,12 @@ static void put_column_chunk(pq_tc *t, const pq_column_spec *spec,
 }
 
 /* Writes an encoded row group of `rows` rows - the chunk of column c in
- * out[c] - in column order and records its metadata. Job side (or the
- * caller's, in pq_writer_put, when no job runs). */
+ * out[c] - in column order and records its metadata. */
 static void write_row_group(pq_writer *w, const pq_chunk_out *out, size_t rows)
 {
     for (int c = 0; c < w->ncols; c++)
         if (out[c].error[0]) {
-            job_fail(w, "row group %lld: %s", (long long)w->nrowgroups, out[c].error);
+            set_error(w, "row group %lld: %s", (long long)w->nrowgroups, out[c].error);
             return;
         }
     pq_tc t;
@@ -686,59 +607,21 @@ static void write_row_group(pq_writer *w, const pq_chunk_out *out, size_t rows)
     }
     pq_tc_end(&t);
     if (w->rowgroups.failed)
-        job_fail(w, "out of memory for the row group metadata");
+        set_error(w, "out of memory for the row group metadata");
     w->nrowgroups++;
     w->total_rows += (int64_t)rows;
 }
 
-/* The job: encodes row group rg[job_rg], writes it and empties the row
- * group for reuse. Runs on the background thread or inline; touches only
- * job-side fields. */
-static void run_job(pq_writer *w)
-{
-    pq_rg *rg = &w->rg[w->job_rg];
-    encode_all(w);
-    write_row_group(w, w->outs, rg->rows);
-    reset_rg(rg, w->ncols);
-}
-
-static void *job_thread(void *arg)
-{
-    run_job(arg);
-    return NULL;
-}
-
-/* Waits for the background job, if any, and takes over its error. */
-static void join_job(pq_writer *w)
-{
-    if (w->job_running) {
-        pthread_join(w->job, NULL);
-        w->job_running = false;
-    }
-    merge_job_error(w);
-}
-
-/* Hands the current row group to a job: in the background when async
- * (the caller goes on filling the other row group), else at once. */
+/* Encodes, writes and empties the buffered row group. */
 static void flush_row_group(pq_writer *w)
 {
-    pq_rg *rg = &w->rg[w->cur];
+    pq_rg *rg = &w->rg;
     if (w->error[0] || rg->rows == 0)
         return;
-    join_job(w);
-    if (w->error[0])
-        return;
-    w->job_rg = w->cur;
+    encode_all(w);
+    write_row_group(w, w->outs, rg->rows);
     w->rows_done += (int64_t)rg->rows;
-    if (w->async) {
-        w->cur ^= 1; /* the other row group was emptied by its job */
-        if (pthread_create(&w->job, NULL, job_thread, w) == 0) {
-            w->job_running = true;
-            return;
-        }
-    }
-    run_job(w); /* same bytes as in the background */
-    merge_job_error(w);
+    reset_rg(rg, w->ncols);
 }
 
 /* ---- row groups encoded apart ---------------------------------------------- */
@@ -893,7 +776,6 @@ void pq_writer_put(pq_writer *w, pq_encoder *e)
         return;
     }
     flush_row_group(w);
-    join_job(w);
     if (w->error[0])
         return;
     if (e->error[0]) {
@@ -908,7 +790,6 @@ void pq_writer_put(pq_writer *w, pq_encoder *e)
     }
     write_row_group(w, e->outs, e->nrows);
     w->rows_done += (int64_t)e->nrows;
-    merge_job_error(w);
 }
 
 /* ---- footer and closing -------------------------------------------------- */
@@ -992,40 +873,34 @@ static void write_footer(pq_writer *w)
     }
     pq_tc_end(&t);
     if (meta.failed || meta.len > UINT32_MAX) {
-        job_fail(w, "out of memory for the footer");
+        set_error(w, "out of memory for the footer");
     } else if (write_all(w, meta.p, meta.len)) {
         pq_buf_u32le(&meta, (uint32_t)meta.len);
         pq_buf_put(&meta, "PAR1", 4);
         if (!meta.failed)
             write_all(w, meta.p + meta.len - 8, 8);
         else
-            job_fail(w, "out of memory for the footer");
+            set_error(w, "out of memory for the footer");
     }
     pq_buf_free(&meta);
 }
 
 static void free_writer(pq_writer *w)
 {
-    join_job(w);
     for (int c = 0; c < w->ncols; c++) {
         free((char *)w->cols[c].name);
         pq_chunk_out_free(&w->outs[c]);
-        for (int r = 0; r < 2; r++) {
-            if (!w->rg[r].cols)
-                continue;
-            pq_colbuf *b = &w->rg[r].cols[c];
+        if (w->rg.cols) {
+            pq_colbuf *b = &w->rg.cols[c];
             pq_buf_free(&b->def);
             pq_buf_free(&b->vals);
             pq_buf_free(&b->offs);
             pq_buf_free(&b->bytes);
         }
     }
-    free(w->rg[0].cols);
-    free(w->rg[1].cols);
-    if (w->work)
-        for (int t = 0; t < w->nthreads; t++)
-            pq_chunk_work_free(&w->work[t]);
-    free(w->work);
+    free(w->rg.cols);
+    if (w->work_ready)
+        pq_chunk_work_free(&w->work);
     free(w->cols);
     free(w->outs);
     free((char *)w->opt.created_by);
@@ -1042,11 +917,8 @@ int pq_writer_close(pq_writer *w, char *errbuf, size_t errlen)
         return -1;
     }
     flush_row_group(w);
-    join_job(w);
-    if (!w->error[0]) {
+    if (!w->error[0])
         write_footer(w);
-        merge_job_error(w);
-    }
     int rc = w->error[0] ? -1 : 0;
     if (errbuf && errlen)
         snprintf(errbuf, errlen, "%s", w->error);

@@ -36,13 +36,13 @@
  * written stay. Callers therefore write to a temporary name and rename it
  * to the final name only after pq_writer_close returned 0.
  *
- * Output is deterministic: the same columns, rows and options (whatever
- * `threads` is) give byte-identical files.
+ * Output is deterministic: the same columns, rows and options give
+ * byte-identical files, whether the rows were appended or their row
+ * groups encoded apart and put.
  *
  * Thread safety: one pq_writer is used by one thread at a time; different
- * writers are independent. With threads > 1 the writer runs its own
- * background threads between calls; errors they meet (a failed write)
- * surface at a later pq_writer_append or at pq_writer_close.
+ * writers are independent. The writer starts no threads: a caller that
+ * wants several encodes row groups apart (pq_encode) on its own threads.
  */
 #ifndef PQ_WRITER_H
 #define PQ_WRITER_H
@@ -97,13 +97,6 @@ typedef struct pq_options {
                               dictionary page), default 1 MiB */
     const char *created_by;/* e.g. "wfsim version 0.1.0"; default
                               "wfsim parquet writer"; copied */
-    int threads;           /* 0 or 1: everything on the caller's thread.
-                              T >= 2: full row groups are encoded, compressed
-                              and written by a background thread (with T - 1
-                              encoders splitting the columns) while the
-                              caller appends the next one; this holds two
-                              row groups in memory. Output does not depend
-                              on it. */
     size_t expected_rows;  /* a hint, 0 = unknown: the rows the file will
                               hold. A row group's buffers then get their size
                               at its first append instead of growing by
@@ -150,9 +143,7 @@ void pq_writer_append(pq_writer *w, const pq_column_data *cols, size_t nrows);
  * Errors stick. */
 void pq_writer_set_metadata(pq_writer *w, const char *key, const char *value);
 
-/* The first error so far ("" when none); valid until the next call. With
- * threads >= 2, an error of the background job shows once the writer has
- * waited for it: when the next row group is handed over, or at close. */
+/* The first error so far ("" when none); valid until the next call. */
 const char *pq_writer_error(const pq_writer *w);
 
 /* ---- Row groups encoded apart ----------------------------------------------

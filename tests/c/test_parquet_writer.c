@@ -220,15 +220,15 @@ static int write_table_opt(int fd, const table *t, const pq_options *opt, size_t
 }
 
 /* The options of the whole-file tests: many row groups and pages. */
-static pq_options file_options(int threads)
+static pq_options file_options(void)
 {
-    return (pq_options){.threads = threads, .row_group_rows = 1500, .page_bytes = 2000,
+    return (pq_options){.row_group_rows = 1500, .page_bytes = 2000,
                         .created_by = "wfsim test"};
 }
 
-static int write_table(int fd, const table *t, int threads, size_t batch, char *err, size_t errlen)
+static int write_table(int fd, const table *t, size_t batch, char *err, size_t errlen)
 {
-    pq_options opt = file_options(threads);
+    pq_options opt = file_options();
     return write_table_opt(fd, t, &opt, batch, err, errlen);
 }
 
@@ -247,9 +247,9 @@ static uint8_t *append_to_file(const table *t, const pq_options *opt, size_t bat
     return rc == 0 ? (uint8_t *)wf_test_slurp(path, len) : NULL;
 }
 
-static uint8_t *write_to_file(const table *t, int threads, size_t batch, size_t *len)
+static uint8_t *write_to_file(const table *t, size_t batch, size_t *len)
 {
-    pq_options opt = file_options(threads);
+    pq_options opt = file_options();
     return append_to_file(t, &opt, batch, len);
 }
 
@@ -259,7 +259,7 @@ TEST(parquet_file_layout)
     ASSERT_TRUE(t != NULL);
     fill(t);
     size_t len = 0;
-    uint8_t *p = write_to_file(t, 1, ROWS, &len);
+    uint8_t *p = write_to_file(t, ROWS, &len);
     ASSERT_TRUE(p != NULL);
     ASSERT_TRUE(len > 12);
     ASSERT_TRUE(memcmp(p, "PAR1", 4) == 0);
@@ -273,18 +273,15 @@ TEST(parquet_file_layout)
     free(t);
 }
 
-TEST(parquet_output_independent_of_threads_batches_and_fd)
+TEST(parquet_output_independent_of_batches_and_fd)
 {
     table *t = malloc(sizeof *t);
     ASSERT_TRUE(t != NULL);
     fill(t);
-    size_t len1 = 0, len4 = 0, lenb = 0;
-    uint8_t *one = write_to_file(t, 1, ROWS, &len1);
-    uint8_t *four = write_to_file(t, 4, ROWS, &len4);
-    uint8_t *batched = write_to_file(t, 2, 333, &lenb);
-    ASSERT_TRUE(one && four && batched);
-    ASSERT_UEQ(len1, len4);
-    ASSERT_TRUE(memcmp(one, four, len1) == 0);
+    size_t len1 = 0, lenb = 0;
+    uint8_t *one = write_to_file(t, ROWS, &len1);
+    uint8_t *batched = write_to_file(t, 333, &lenb);
+    ASSERT_TRUE(one && batched);
     ASSERT_UEQ(len1, lenb);
     ASSERT_TRUE(memcmp(one, batched, len1) == 0);
     /* through a pipe: same bytes (offsets are counted, not asked of the fd) */
@@ -292,7 +289,7 @@ TEST(parquet_output_independent_of_threads_batches_and_fd)
     ASSERT_EQ(pipe(fds), 0);
     ASSERT_TRUE(len1 < 65536);  /* fits the pipe buffer: no reader thread */
     char err[256];
-    ASSERT_EQ(write_table(fds[1], t, 1, ROWS, err, sizeof err), 0);
+    ASSERT_EQ(write_table(fds[1], t, ROWS, err, sizeof err), 0);
     close(fds[1]);
     uint8_t *piped = malloc(len1 + 1);
     size_t got = 0;
@@ -303,7 +300,6 @@ TEST(parquet_output_independent_of_threads_batches_and_fd)
     ASSERT_TRUE(memcmp(one, piped, len1) == 0);
     free(piped);
     free(one);
-    free(four);
     free(batched);
     free(t);
 }
@@ -316,7 +312,7 @@ TEST(parquet_write_error_is_reported_at_close)
     ASSERT_TRUE(t != NULL);
     fill(t);
     char err[256];
-    ASSERT_EQ(write_table(fd, t, 2, 1000, err, sizeof err), -1);
+    ASSERT_EQ(write_table(fd, t, 1000, err, sizeof err), -1);
     ASSERT_CONTAINS(err, "write failed after 0 bytes");
     close(fd);
     free(t);
@@ -373,17 +369,17 @@ TEST(parquet_data_errors_name_column_and_row)
     free(p);
 }
 
-TEST(parquet_background_write_error_surfaces)
+TEST(parquet_write_error_sticks)
 {
-    /* The fd turns read-only after the magic: the first row group's write,
-     * done by the background job (threads 2), fails; the error must reach
-     * the caller (at a later append or at close) and no footer follows. */
+    /* The fd turns read-only after the magic: the first row group's write
+     * fails; the error sticks (later appends do nothing), close reports it
+     * and no footer follows. */
     char path[4200], err[256];
     snprintf(path, sizeof path, "%s/t.parquet", wf_test_tmpdir());
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     ASSERT_TRUE(fd >= 0);
     pq_column_spec spec[] = {{.name = "n", .physical = PQ_INT64}};
-    pq_options opt = {.threads = 2, .row_group_rows = 100};
+    pq_options opt = {.row_group_rows = 100};
     pq_writer *w = pq_writer_open(fd, spec, 1, &opt);
     ASSERT_STREQ(pq_writer_error(w), "");
     int ro = open(path, O_RDONLY);
@@ -496,7 +492,7 @@ TEST(parquet_put_gives_the_bytes_of_append_coded_or_not)
      * coded column's PLAIN fallback is compared too */
     size_t dict_max[] = {0, 200};
     for (int k = 0; k < 2; k++) {
-        pq_options opt = file_options(0);
+        pq_options opt = file_options();
         opt.dict_max_bytes = dict_max[k];
         size_t la = 0, lp = 0, lc = 0;
         uint8_t *a = append_to_file(t, &opt, 777, &la);

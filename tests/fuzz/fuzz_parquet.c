@@ -6,7 +6,7 @@
  * logical types (every combination pq_writer.h allows, nullable or not,
  * dictionary or not, decimals of every precision and scale), writer options
  * (row-group rows, page and dictionary bounds small enough that files have
- * many row groups, pages and dictionary fallbacks; zstd level; 0-2 threads),
+ * many row groups, pages and dictionary fallbacks; zstd level),
  * up to 512 rows of values (doubles from raw bits, so NaN, infinities and
  * -0.0 occur; strings from 0 to 5000 bytes) and the batch size of the
  * appends. Every recipe describes valid data, so pq_writer_close must
@@ -385,7 +385,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opt.zstd_level = (int)(take(&r, 1) % 5) - 1;
     if (opt.zstd_level == 0)
         opt.zstd_level = 1;
-    opt.threads = (int)(take(&r, 1) % 3);
     size_t nrows = take(&r, 2) % (MAX_ROWS + 1);
     size_t batch = 1 + take(&r, 2) % (nrows + 1);
 

@@ -1,26 +1,14 @@
 """Helpers for the engine tests: run `wfsim`, read its Parquet output."""
 import os
 import subprocess
+import sys
 
-EVENT_TYPES = {
-    "event_id": "VARCHAR", "scenario_id": "VARCHAR", "plan_design_id": "VARCHAR",
-    "random_seed": "BIGINT", "employee_id": "VARCHAR", "event_type": "VARCHAR",
-    "event_category": "VARCHAR", "event_date": "DATE", "event_sequence": "INTEGER",
-    "level_id": "INTEGER", "previous_level_id": "INTEGER",
-    "compensation_amount": "DECIMAL(18,2)", "previous_compensation": "DECIMAL(18,2)",
-    "employee_deferral_rate": "DECIMAL(9,4)", "prev_employee_deferral_rate": "DECIMAL(9,4)",
-    "employee_age": "INTEGER", "employee_tenure": "INTEGER", "age_band": "VARCHAR",
-    "tenure_band": "VARCHAR", "event_probability": "DOUBLE",
-    "created_at": "TIMESTAMP",
-}
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+import wfsim_schema  # noqa: E402
 
-SNAPSHOT_TYPES = {
-    "employee_id": "VARCHAR", "employment_status": "VARCHAR", "birth_date": "DATE",
-    "hire_date": "DATE", "termination_date": "DATE", "level_id": "INTEGER",
-    "salary": "DECIMAL(18,2)", "eligibility_date": "DATE", "is_enrolled": "BOOLEAN",
-    "deferral_rate": "DECIMAL(9,4)", "enrollment_source": "VARCHAR",
-    "ever_opted_out": "BOOLEAN",
-}
+# The column lists and types are src/common/wf_schema.h's (python/wfsim_schema.py).
+EVENT_TYPES = wfsim_schema.sql_types(wfsim_schema.EVENT_COLUMNS)
+SNAPSHOT_TYPES = wfsim_schema.sql_types(wfsim_schema.SNAPSHOT_COLUMNS)
 
 
 def run_wfsim(wfsim, *args, env=None, check=True):

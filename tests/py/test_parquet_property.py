@@ -84,7 +84,6 @@ def random_table(rng):
         "page_bytes": rng.choice([1, 64, 1000, 1 << 20]),
         "dict_max_bytes": rng.choice([1, 100, 5000, 1 << 20]),
         "batch": rng.choice([1, 13, 500, 100000]),
-        "threads": rng.choice([0, 1, 2, 4]),
         "zstd_level": rng.choice([1, 3, 9, -5]),
     }
     if nrows > 1000 and options["row_group_rows"] == 1:

@@ -504,14 +504,14 @@ def test_error_after_a_written_row_group_leaves_no_footer(tmp_path):
         pq.read_table(out)
 
 
-def test_output_does_not_depend_on_threads(tmp_path):
+def test_output_does_not_depend_on_batches(tmp_path):
     cols = [dict(c, nullable=True) for c in ALL_TYPES]
     values = [[None if i % 7 == j % 7 else SAMPLES[c["name"]][i % 5] for i in range(3000)]
               for j, c in enumerate(cols)]
     outs = []
-    for threads in (1, 3, 8):
-        path = write_parquet(tmp_path / f"t{threads}.parquet", cols, values,
-                             {"threads": threads, "row_group_rows": 700, "page_bytes": 1000})
+    for batch in (1, 333, 3000):
+        path = write_parquet(tmp_path / f"b{batch}.parquet", cols, values,
+                             {"batch": batch, "row_group_rows": 700, "page_bytes": 1000})
         outs.append(path.read_bytes())
     assert outs[0] == outs[1] == outs[2]
-    check_all_readers(tmp_path / "t3.parquet", cols, values)
+    check_all_readers(tmp_path / "b333.parquet", cols, values)

@@ -16,10 +16,9 @@ import hashlib
 import duckdb
 import pytest
 
+import engine_util  # noqa: F401 (puts python/ on the path)
 from test_sqlmode_golden import DEFAULT_CONFIG, run_sql_mode
-
-TYPE_RANK = {"hire": 1, "eligibility": 2, "enrollment": 3, "enrollment_change": 4,
-             "deferral_escalation": 5, "promotion": 6, "raise": 7, "termination": 8}
+from wfsim_schema import TYPE_RANK
 
 EDGE = copy.deepcopy(DEFAULT_CONFIG)
 EDGE["simulation"].update(start_year=2025, end_year=2027, random_seed=777, scenario_id="edge",

@@ -8,7 +8,7 @@
  * The description, one item per line:
  *
  *     option NAME VALUE      zstd_level, row_group_rows, page_bytes,
- *                            dict_max_bytes, threads, batch (rows per
+ *                            dict_max_bytes, batch (rows per
  *                            pq_writer_append call, default all),
  *                            created_by (the rest of the line)
  *     column NAME PHYSICAL LOGICAL [nullable] [dict] [utc] [p=N] [s=N]
@@ -224,7 +224,6 @@ int main(int argc, char **argv)
             else if (strcmp(name, "row_group_rows") == 0) opt.row_group_rows = strtoull(val, NULL, 10);
             else if (strcmp(name, "page_bytes") == 0) opt.page_bytes = strtoull(val, NULL, 10);
             else if (strcmp(name, "dict_max_bytes") == 0) opt.dict_max_bytes = strtoull(val, NULL, 10);
-            else if (strcmp(name, "threads") == 0) opt.threads = atoi(val);
             else if (strcmp(name, "batch") == 0) batch = strtoull(val, NULL, 10);
             else if (strcmp(name, "created_by") == 0) opt.created_by = val;
             else die("unknown option", lineno);

@@ -38,12 +38,12 @@ raw as (
     from p where esc_event
 ),
 v as (
-    select r.*, {{ sqlmode_type_rank('r.event_type') }} as type_rank,
+    select r.*, {{ wfsim_type_rank('r.event_type') }} as type_rank,
            p.birth_date, p.hire_date,
            p.promoted and (p.promotion_date < r.event_date
-                           or (p.promotion_date = r.event_date and {{ sqlmode_type_rank('r.event_type') }} >= 6)) as after_promo,
+                           or (p.promotion_date = r.event_date and {{ wfsim_type_rank('r.event_type') }} >= {{ wfsim_type_rank_of('promotion') }})) as after_promo,
            p.raised and (p.merit_date < r.event_date
-                         or (p.merit_date = r.event_date and {{ sqlmode_type_rank('r.event_type') }} >= 7)) as after_raise,
+                         or (p.merit_date = r.event_date and {{ wfsim_type_rank('r.event_type') }} >= {{ wfsim_type_rank_of('raise') }})) as after_raise,
            p.level_id, p.level_after, p.salary_cents, p.salary_promo, p.salary_raise
     from raw r join p using (employee_id)
 ),
