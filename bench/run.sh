@@ -1,8 +1,10 @@
 #!/bin/sh
-# `make bench`: the performance figures of issue 6 into bench/RESULTS.md.
+# `make bench`: the performance figures of issue 6 into bench/RESULTS.md,
+# then the ensemble's (issue 14) into bench/ENSEMBLE.md.
 # Not a test: the figures depend on the machine and on what else runs on it.
 # usage: bench/run.sh [--quick]   (build dir: $WFSIM_BUILD, else $BUILD, else build)
 # --quick: fewer repetitions and no 1,000,000-employee runs (a smoke run).
 set -eu
 cd "$(dirname "$0")/.."
-exec .venv/bin/python bench/bench.py "$@"
+.venv/bin/python bench/bench.py "$@"
+exec .venv/bin/python bench/bench_ensemble.py "$@"

@@ -63,16 +63,28 @@ wf_status wf_config_load(const char *path, wf_config **out, wf_error *err);
 wf_status wf_config_set(wf_config *cfg, const char *key, const char *value,
                         wf_error *err);
 void wf_config_free(wf_config *cfg);
+/* A copy of cfg, owned by the caller (wf_config_free); NULL when out of
+ * memory. */
+wf_config *wf_config_copy(const wf_config *cfg);
 /* The effective configuration in the canonical JSON of docs/config.md,
  * malloc'ed, caller frees. Its SHA-256 is the configuration digest. */
 char *wf_config_to_json(const wf_config *cfg);
 /* Lower-hex SHA-256 of wf_config_to_json into hex (65 bytes). */
 void wf_config_digest(const wf_config *cfg, char hex[65]);
 int wf_config_start_year(const wf_config *cfg);
+int64_t wf_config_random_seed(const wf_config *cfg);
+/* simulation.scenario_id, valid while cfg lives. */
+const char *wf_config_scenario_id(const wf_config *cfg);
 int wf_config_end_year(const wf_config *cfg);
 /* The runner's `performance` section: 0 = fast, 1 = sql; threads 0 = all. */
 int wf_config_mode(const wf_config *cfg);
 int wf_config_threads(const wf_config *cfg);
+/* The `thresholds` section (docs/config.md), not part of the canonical
+ * form: the metrics given a threshold, in the section's fixed order, into
+ * metric[] / value[] (at most max); returns how many are set. The names
+ * are static. */
+int wf_config_thresholds(const wf_config *cfg, const char **metric,
+                         double *value, int max);
 
 /* ---- parameter tables (MODEL.md 2.3) ------------------------------------ */
 
@@ -174,6 +186,42 @@ typedef struct wf_run_options {
 wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
                         const wf_census *cen, const wf_run_options *opt,
                         wf_error *err);
+
+/* ---- ensembles: scenarios x seeds ---------------------------------------- */
+
+/* Called once per finished replicate, under a lock, from whichever thread
+ * finished it: done of total replicates are written. */
+typedef void (*wf_ensemble_progress_fn)(void *ctx, int done, int total);
+
+typedef struct wf_ensemble_options {
+    const char *out_dir;   /* OUT: replaced as a whole when the run succeeds */
+    /* Every replicate's wf_events_run options but out_dir and threads:
+     * created_at (when not set, the wall clock at the start of the
+     * ensemble, the same for every replicate) and zstd_level. */
+    wf_run_options run;
+    int64_t first_seed;    /* seeds first_seed .. first_seed + n_seeds - 1 */
+    int n_seeds;           /* >= 1 */
+    int threads;           /* 0: all cores */
+    wf_ensemble_progress_fn progress; /* optional */
+    void *progress_ctx;
+} wf_ensemble_options;
+
+/* Runs every (scenario, seed) replicate: scenarios[i] with random_seed set
+ * to each seed. The census and tables are shared (loaded once, read only);
+ * up to `threads` replicates are simulated at once, each exactly as
+ * wf_events_run would with that configuration, into
+ *
+ *   OUT/scenario_id=S/plan_design_id=P/random_seed=R/simulation_year=Y/part-00000.parquet
+ *   OUT/scenario_id=S/plan_design_id=P/random_seed=R/generation_summary.json
+ *   OUT/ensemble_summary.json
+ *
+ * so memory follows the replicates in flight, not their number, and the
+ * files do not depend on the thread count. Errors: WF_EINPUT when the
+ * scenarios' scenario_id values repeat or their years differ (key named),
+ * else as wf_events_run (the first failing replicate's; OUT untouched). */
+wf_status wf_ensemble_run(const wf_config *const *scenarios, int n_scenarios,
+                          const wf_tables *tab, const wf_census *cen,
+                          const wf_ensemble_options *opt, wf_error *err);
 
 /* Makes directory `staging` the directory `final` in one atomic step (the
  * previous `final`, if any, is then deleted): for outputs written by other

@@ -15,7 +15,9 @@
   reads the same var through sqlmode_cfg.)
 -#}
 
-{#- The var wfsim_config as a dict, or none when it was not given. -#}
+{#- The var wfsim_config as a dict, else the first of wfsim_scenarios (the
+    baseline: the years are every scenario's), or none when neither was
+    given. -#}
 {% macro state_config() %}
   {% set cfg = var('wfsim_config', none) %}
   {% if cfg is string and cfg | trim != '' %}
@@ -23,18 +25,22 @@
   {% elif cfg is string %}
     {% set cfg = none %}
   {% endif %}
+  {% if cfg is none and state_scenarios() | length > 0 %}
+    {% set cfg = state_scenarios()[0] %}
+  {% endif %}
   {{ return(cfg) }}
 {% endmacro %}
 
-{#- One configuration value, from wfsim_config (required when the model
-    runs; none while dbt only parses). -#}
+{#- One configuration value, from wfsim_config, else the baseline of
+    wfsim_scenarios (one of them required when the model runs; none while
+    dbt only parses). -#}
 {% macro state_cfg(section, key) %}
   {% set cfg = state_config() %}
   {% if cfg is mapping and section in cfg and cfg[section] is mapping and key in cfg[section] %}
     {{ return(cfg[section][key]) }}
   {% endif %}
   {% if execute %}
-    {{ exceptions.raise_compiler_error("the state models need the var wfsim_config (the canonical configuration JSON that `wfsim config` prints) with " ~ section ~ "." ~ key) }}
+    {{ exceptions.raise_compiler_error("the state models need the var wfsim_config (the canonical configuration JSON that `wfsim config` prints), or wfsim_scenarios, with " ~ section ~ "." ~ key) }}
   {% endif %}
   {{ return(none) }}
 {% endmacro %}
@@ -60,12 +66,15 @@
   {{ return(res.columns[0].values()[0] > 0) }}
 {% endmacro %}
 
-{#- The generation summary to read: var summary_path, else
-    events_path/generation_summary.json when present, else ''. -#}
+{#- The generation summaries to read (a file or a glob): var summary_path,
+    else events_path/generation_summary.json when present, else every
+    replicate's of an ensemble's layout when present, else ''. -#}
 {% macro state_summary_path() %}
   {% set p = state_path_var('summary_path') %}
   {% if p != '' %}{{ return(p) }}{% endif %}
   {% set guess = state_path_var('events_path') ~ '/generation_summary.json' %}
+  {% if state_glob_exists(guess) %}{{ return(guess) }}{% endif %}
+  {% set guess = state_path_var('events_path') ~ '/scenario_id=*/plan_design_id=*/random_seed=*/generation_summary.json' %}
   {% if state_glob_exists(guess) %}{{ return(guess) }}{% endif %}
   {{ return('') }}
 {% endmacro %}
@@ -84,7 +93,8 @@
   {% if csv == '' %}
     {{ return("select 1") }}
   {% endif %}
-  {{ return("copy (select * from " ~ relation ~ " order by year) to "
+  {{ return("copy (select * exclude (scenario_id, plan_design_id, random_seed) from " ~ relation
+            ~ " order by scenario_id, plan_design_id, random_seed, year) to "
             ~ state_sql_string(csv) ~ " (format csv, header true, delimiter ',', nullstr '-')") }}
 {% endmacro %}
 

@@ -4,10 +4,11 @@ with w as (
     select * from {{ ref('int_workforce_needs') }}
 )
 
-select simulation_year, start_headcount, hires, retirements,
+select {{ state_rep() }}, simulation_year, start_headcount, hires, retirements,
        experienced_terminations, new_hire_terminations, end_headcount,
-       lead(start_headcount) over (order by simulation_year) as next_start
+       lead(start_headcount) over (partition by {{ state_rep() }} order by simulation_year) as next_start
 from w
 qualify end_headcount <> start_headcount + hires - retirements
                          - experienced_terminations - new_hire_terminations
-     or end_headcount <> coalesce(lead(start_headcount) over (order by simulation_year), end_headcount)
+     or end_headcount <> coalesce(lead(start_headcount) over (partition by {{ state_rep() }} order by simulation_year),
+                               end_headcount)

@@ -1,13 +1,13 @@
 -- A new-hire status (new_hire_active, new_hire_termination) only with a
 -- hire event that year, and every hire event gives such a status.
 with hires as (
-    select employee_id, simulation_year
+    select {{ state_rep() }}, employee_id, simulation_year
     from {{ ref('stg_wfsim__events') }}
     where event_type = 'hire'
 ),
 
 snap as (
-    select employee_id, simulation_year, status_code
+    select {{ state_rep() }}, employee_id, simulation_year, status_code
     from {{ ref('fct_workforce_snapshot') }}
     where status_code in ('new_hire_active', 'new_hire_termination')
 )
@@ -16,5 +16,5 @@ select coalesce(s.employee_id, h.employee_id) as employee_id,
        coalesce(s.simulation_year, h.simulation_year) as simulation_year,
        s.status_code
 from snap as s
-full outer join hires as h using (employee_id, simulation_year)
+full outer join hires as h using ({{ state_rep() }}, employee_id, simulation_year)
 where s.employee_id is null or h.employee_id is null

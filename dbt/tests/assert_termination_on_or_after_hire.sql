@@ -2,16 +2,16 @@
 -- least one day after the hire (MODEL.md 4.5), and at most one termination
 -- per employee.
 with t as (
-    select employee_id, count(*) as terminations, min(event_date) as first_termination,
+    select {{ state_rep() }}, employee_id, count(*) as terminations, min(event_date) as first_termination,
            min(event_category) as category
     from {{ ref('stg_wfsim__events') }}
     where event_type = 'termination'
-    group by employee_id
+    group by {{ state_rep() }}, employee_id
 )
 
 select t.*, e.hire_date
 from t
-join {{ ref('int_employees') }} as e using (employee_id)
+join {{ ref('int_employees') }} as e using ({{ state_rep() }}, employee_id)
 where t.terminations > 1
    or t.first_termination < e.hire_date
    or (t.category = 'new_hire_termination' and t.first_termination <= e.hire_date)

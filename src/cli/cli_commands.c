@@ -9,6 +9,7 @@ const cli_command cli_commands[] = {
     {"config", cmd_config},
     {"run", cmd_run},
     {"parity", cmd_parity},
+    {"ensemble", cmd_ensemble},
 };
 
 const size_t cli_command_count = sizeof cli_commands / sizeof cli_commands[0];

@@ -43,6 +43,10 @@ int cli_load_inputs(const run_state *rs, const wf_config *cfg, wf_tables **tab,
 /* The engine into rs->out/events (with snapshots). 0 or an exit code. */
 int cli_run_fast(run_state *rs, const wf_config *cfg, const wf_tables *tab,
                  const wf_census *cen);
+/* The census files (census.parquet, and rejected_rows.csv in skip mode)
+ * into dir (created); rs->census_input then names its census.parquet,
+ * which dbt reads as census_path. 0 or an exit code. */
+int cli_write_census(run_state *rs, const wf_census *cen, const char *dir);
 /* SQL mode through dbt, exported into rs->out/events, reading the census
  * cen as the engine's normalised census (written to rs->out/census/ and
  * beside the exported events). 0 or an exit code. */

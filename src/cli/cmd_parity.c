@@ -15,8 +15,9 @@
 #include "cli_run.h"
 
 static const char help[] =
-    "usage: wfsim parity --census FILE [--config FILE] [--out DIR] [--show N]\n"
-    "                    [--threads N] [--skip-invalid-rows] [--quiet | --verbose]\n"
+    "usage: wfsim parity --census FILE [--config FILE] [--seed S] [--out DIR]\n"
+    "                    [--show N] [--threads N] [--skip-invalid-rows]\n"
+    "                    [--quiet | --verbose]\n"
     "\n"
     "The parity gate: runs fast mode (the C engine) and SQL mode (dbt on DuckDB)\n"
     "on the same census and configuration, into DIR/fast and DIR/sql, and\n"
@@ -27,6 +28,9 @@ static const char help[] =
     "\n"
     "  --census FILE   census CSV (MODEL.md 2.1)\n"
     "  --config FILE   YAML configuration (default: MODEL.md's defaults)\n"
+    "  --seed S        override simulation.random_seed: with a scenario's file\n"
+    "                  and a seed, checks that member of a `wfsim ensemble`\n"
+    "                  (SQL mode still runs one replicate at a time)\n"
     "  --out DIR       working folder (default: parity-out)\n"
     "  --show N        differing rows shown per side (default 10)\n"
     "  --threads N     engine threads\n"
@@ -87,13 +91,14 @@ int cmd_parity(int argc, char **argv)
     memset(&fast, 0, sizeof fast);
     const char *config = NULL, *census = NULL, *out = "parity-out";
     long threads = 0, shown = 10;
-    int rc = 0, skip_invalid = 0;
     cli_overrides ov = {0};
+    int rc = 0, skip_invalid = 0;
     const cli_opt opts[] = {
         {"config", 0, CLI_TEXT, &config, NULL, 0, 0},
         {"census", 0, CLI_TEXT, &census, NULL, 0, 0},
         {"out", 0, CLI_TEXT, &out, NULL, 0, 0},
         {"show", 0, CLI_LONG, &shown, NULL, 0, 100000},
+        {"seed", 0, CLI_OVERRIDE, &ov, "simulation.random_seed", 0, 0},
         {"threads", 0, CLI_LONG, &threads, NULL, 1, 1024},
         {"skip-invalid-rows", 0, CLI_FLAG, &skip_invalid, NULL, 0, 0},
         {"quiet", 'q', CLI_FLAG, &fast.quiet, NULL, 0, 0},

@@ -217,9 +217,7 @@ int cli_run_fast(run_state *rs, const wf_config *cfg, const wf_tables *tab,
     return st == WF_OK ? 0 : cli_fail(&err);
 }
 
-/* The census files into rs->out/SUB (created); rs->census_input points
- * at its census.parquet. */
-static int write_census(run_state *rs, const wf_census *cen, const char *dir)
+int cli_write_census(run_state *rs, const wf_census *cen, const char *dir)
 {
     wf_error err = {0};
     if (cli_mkdir_p(dir) != 0) {
@@ -237,7 +235,7 @@ int cli_run_sql(run_state *rs, const wf_census *cen)
     static const char *const seed[] = {"seed", NULL};
     char input[PATH_MAX + 16];
     snprintf(input, sizeof input, "%s/census", rs->out);
-    int rc = write_census(rs, cen, input);
+    int rc = cli_write_census(rs, cen, input);
     if (rc == 0)
         rc = dbt_step(rs, "dbt seed (parameter tables)", "sql_seed", -1, seed);
     for (int y = rs->start_year; rc == 0 && y <= rs->end_year; y++) {
@@ -263,7 +261,7 @@ int cli_run_sql(run_state *rs, const wf_census *cen)
     const char *const export[] = {"run-operation", "sqlmode_export", "--args", args, NULL};
     rc = dbt_step(rs, "export SQL mode events", "sql_export", -1, export);
     if (rc == 0)       /* OUT/events holds the census it came from, as in fast mode */
-        rc = write_census(rs, cen, staging);
+        rc = cli_write_census(rs, cen, staging);
     if (rc != 0)
         return rc;
     wf_error err = {0};
@@ -429,7 +427,8 @@ int cmd_run(int argc, char **argv)
                     sizeof rs.census_line);
     rc = rs.mode ? cli_run_sql(&rs, cen) : cli_run_fast(&rs, cfg, tab, cen);
     if (rc == 0) {
-        static const char *const build[] = {"build", "--select", "+state", "metrics", NULL};
+        static const char *const build[] = {"build", "--select", "+state", "metrics",
+                                            "ensemble", NULL};
         rc = dbt_step(&rs, "dbt build (state, metrics, data tests)", "dbt_build", -1, build);
         if (rc != 0)
             fprintf(stderr, "wfsim run: the events in %s/events are complete and were "

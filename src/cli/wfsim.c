@@ -32,6 +32,8 @@ static const char main_help[] =
     "  run       the whole job: events (fast or SQL mode), then dbt state,\n"
     "            metrics and tests, then a summary\n"
     "  parity    run both modes and compare their events and snapshots\n"
+    "  ensemble  scenarios x seeds with common random numbers, one dbt build,\n"
+    "            distributions and paired differences\n"
     "\n"
     "`wfsim COMMAND --help` describes each command's options.\n"
     "Exit status: 0 ok, 2 bad input, 3 file error, 4 out of memory,\n"
@@ -169,6 +171,14 @@ int cli_parse_options(const char *command, const char *help, const cli_opt *opts
         case CLI_FLAG: *(int *)o->dest = 1; break;
         case CLI_LONG: rc = cli_parse_long(command, o->name, optarg, o->min, o->max, o->dest); break;
         case CLI_OVERRIDE: cli_override(o->dest, o->key, optarg); break;
+        case CLI_LIST: {
+            cli_list *l = o->dest;
+            if (l->n == (int)(sizeof l->item / sizeof l->item[0]))
+                return cli_usage(command, "too many of one option: '%s' is one more than 64",
+                                 optarg);
+            l->item[l->n++] = optarg;
+            break;
+        }
         }
         if (rc)
             return rc;

@@ -53,8 +53,15 @@ typedef enum cli_opt_kind {
     CLI_TEXT,        /* const char **dest: the argument */
     CLI_FLAG,        /* int *dest: set to 1 */
     CLI_LONG,        /* long *dest: a whole number in [min, max] */
-    CLI_OVERRIDE     /* cli_overrides *dest: (key, the argument) */
+    CLI_OVERRIDE,    /* cli_overrides *dest: (key, the argument) */
+    CLI_LIST         /* cli_list *dest: the argument appended (repeatable) */
 } cli_opt_kind;
+
+/* The arguments of a repeatable option, in order (at most 64). */
+typedef struct cli_list {
+    int n;
+    const char *item[64];
+} cli_list;
 
 typedef struct cli_opt {
     const char *name;    /* the long name, without "--"; NULL ends a table */
@@ -117,5 +124,6 @@ int cmd_events(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_parity(int argc, char **argv);
+int cmd_ensemble(int argc, char **argv);
 
 #endif

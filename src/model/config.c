@@ -25,6 +25,7 @@
  * this file or override is taken as the shortest decimal of its double.
  */
 #include <assert.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -54,6 +55,7 @@ typedef enum kind {
     K_DATE,   /* hire_date_cutoff: "YYYY-MM-DD" or null */
     K_SCOPE,  /* wf_esc_scope */
     K_MODE,   /* performance mode: fast | sql */
+    K_LIMIT,  /* a threshold: double from a decimal, or null (NaN) */
     K_ROWS,   /* census.invalid_rows: strict | skip */
     K_DATEFMT,/* census.date_format: one of wf_date_format_names */
     K_COLMAP  /* census.columns: a mapping model column -> header, or null */
@@ -117,11 +119,23 @@ typedef enum kind {
     X(auto_escalation, effective_date, K_MD, esc_effective_date, NULL, 0, NULL,   \
       0, "01-01")                                                                 \
     X(performance, event_generation_mode, K_MODE, perf_mode, NULL, 0, NULL, 0, "fast") \
-    X(performance, threads, K_INT, perf_threads, "0", 0, "4096", 0, "0")          \
-    X(census, invalid_rows, K_ROWS, census_skip, NULL, 0, NULL, 0, "strict")      \
-    X(census, date_format, K_DATEFMT, census_date_format, NULL, 0, NULL, 0,       \
-      "YYYY-MM-DD")                                                               \
-    X(census, columns, K_COLMAP, census_columns, NULL, 0, NULL, 0, "null")
+    X(performance, threads, K_INT, perf_threads, "0", 0, "4096", 0, "0")         \
+    X(census, invalid_rows, K_ROWS, census_skip, NULL, 0, NULL, 0, "strict")     \
+    X(census, date_format, K_DATEFMT, census_date_format, NULL, 0, NULL, 0,      \
+      "YYYY-MM-DD")                                                              \
+    X(census, columns, K_COLMAP, census_columns, NULL, 0, NULL, 0, "null")       \
+    WF_THRESHOLD_KEYS(X)
+
+/* The `thresholds` section (the ensemble's, not the model's): one optional
+ * threshold per metric of fct_replicate_metrics (docs/config.md). */
+#define THRESHOLD_ROW(X, metric) \
+    X(thresholds, metric, K_LIMIT, thr_##metric, NULL, 0, NULL, 0, "null")
+#define WF_THRESHOLD_KEYS(X)                                                      \
+    THRESHOLD_ROW(X, headcount_end) THRESHOLD_ROW(X, hires)                       \
+    THRESHOLD_ROW(X, terminations) THRESHOLD_ROW(X, avg_salary)                   \
+    THRESHOLD_ROW(X, participation_rate) THRESHOLD_ROW(X, avg_deferral_rate)      \
+    THRESHOLD_ROW(X, employee_contributions) THRESHOLD_ROW(X, employer_match)     \
+    THRESHOLD_ROW(X, employer_core) THRESHOLD_ROW(X, employer_cost)
 
 typedef struct key_def {
     const char *section, *name, *dotted;
@@ -143,7 +157,7 @@ enum { WF_CONFIG_KEYS(KEY_ENUM) N_KEYS };
 
 static const char *const sections[] = {
     "simulation", "workforce", "compensation", "eligibility", "auto_enrollment",
-    "voluntary_enrollment", "auto_escalation", "performance", "census"};
+    "voluntary_enrollment", "auto_escalation", "performance", "thresholds", "census"};
 
 #define WF_DF_NAME(e, text) text,
 const char *const wf_date_format_names[WF_DF_COUNT] = {WF_DATE_FORMATS(WF_DF_NAME)};
@@ -152,7 +166,8 @@ const char *const wf_date_format_names[WF_DF_COUNT] = {WF_DATE_FORMATS(WF_DF_NAM
 /* The sections that belong to the runner: not in the canonical JSON. */
 static bool runner_section(const char *section)
 {
-    return strcmp(section, "performance") == 0 || strcmp(section, "census") == 0;
+    return strcmp(section, "performance") == 0 || strcmp(section, "census") == 0 ||
+           strcmp(section, "thresholds") == 0;
 }
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
 
@@ -379,7 +394,7 @@ static wf_status set_number(load_ctx *cx, wf_config *cfg, const key_def *k,
     if (!decimal_in_range(k, &d))
         return out_of_range(cx, k, v, "", err);
     char *field = (char *)cfg + k->offset;
-    if (k->kind == K_DBL) {
+    if (k->kind == K_DBL || k->kind == K_LIMIT) {
         double x;
         if (!wf_decimal_to_double(&d, &x) || !double_in_range(k, x))
             return out_of_range(cx, k, v, " (as a double)", err);
@@ -494,6 +509,12 @@ static wf_status set_key(load_ctx *cx, wf_config *cfg, const key_def *k,
     case K_INT:
     case K_SEED:
         return set_integer(cx, cfg, k, v, t, err);
+    case K_LIMIT:
+        if (t == Y_NULL) {
+            *(double *)(void *)((char *)cfg + k->offset) = NAN;
+            return WF_OK;
+        }
+        return set_number(cx, cfg, k, v, t, err);
     case K_PPM:
     case K_BP:
     case K_DBL:
@@ -1058,6 +1079,14 @@ wf_status wf_config_set(wf_config *cfg, const char *key, const char *value,
     return st;
 }
 
+wf_config *wf_config_copy(const wf_config *cfg)
+{
+    wf_config *copy = malloc(sizeof *copy);
+    if (copy)
+        *copy = *cfg;
+    return copy;
+}
+
 void wf_config_free(wf_config *cfg)
 {
     free(cfg);
@@ -1067,6 +1096,25 @@ int32_t wf_config_ae_cutoff(const wf_config *cfg)
 {
     return cfg->ae_cutoff_set ? cfg->ae_hire_date_cutoff
                               : wf_date_from_ymd(cfg->start_year, 1, 1);
+}
+
+int wf_config_thresholds(const wf_config *cfg, const char **metric,
+                         double *value, int max)
+{
+    int n = 0;
+    for (int i = 0; i < N_KEYS; i++) {
+        if (keys[i].kind != K_LIMIT)
+            continue;
+        double x = *(const double *)(const void *)((const char *)cfg + keys[i].offset);
+        if (isnan(x))
+            continue;
+        if (n < max) {
+            metric[n] = keys[i].name;
+            value[n] = x;
+        }
+        n++;
+    }
+    return n;
 }
 
 int64_t wf_config_random_seed(const wf_config *cfg)
@@ -1148,6 +1196,8 @@ static size_t json_value(const wf_config *cfg, const key_def *k, char *p)
                                                        ? "all_enrolled" : "auto_enrolled");
     case K_MODE:
         return n + (size_t)sprintf(p + n, "\"%s\"", cfg->perf_mode ? "sql" : "fast");
+    case K_LIMIT:
+        break;  /* never part of the canonical form */
     case K_ROWS:
     case K_DATEFMT:
     case K_COLMAP:

@@ -108,6 +108,11 @@ struct wf_config {
     /* performance: the runner's, not the model's */
     int perf_mode;               /* 0 fast, 1 sql */
     int perf_threads;            /* 0 = all cores */
+    /* thresholds: the ensemble's, not the model's; NaN = none */
+    double thr_headcount_end, thr_hires, thr_terminations, thr_avg_salary;
+    double thr_participation_rate, thr_avg_deferral_rate;
+    double thr_employee_contributions, thr_employer_match, thr_employer_core;
+    double thr_employer_cost;
     /* census: the runner's too (how the census file is read) */
     bool census_skip;            /* invalid_rows: skip (else strict) */
     wf_date_format_id census_date_format;

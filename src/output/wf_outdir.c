@@ -107,8 +107,10 @@ wf_status wf_outdir_begin(wf_outdir *od, const char *final, wf_error *err)
     remove_stale(parent, base);
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
+    /* atomic: an ensemble's replicates begin their folders on several threads */
+    unsigned nonce = __atomic_fetch_add(&counter, 1u, __ATOMIC_RELAXED);
     int n = snprintf(od->staging, sizeof od->staging, "%s/.%s.wfsim-tmp-%ld-%lx%x",
-                     parent, base, (long)getpid(), (unsigned long)ts.tv_nsec, counter++);
+                     parent, base, (long)getpid(), (unsigned long)ts.tv_nsec, nonce);
     if (n < 0 || (size_t)n >= sizeof od->staging)
         return wf_error_set(err, WF_EUSAGE, od->final, 0, 0, "output path too long");
     if (mkdir(od->staging, 0777) != 0)

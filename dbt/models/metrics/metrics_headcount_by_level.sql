@@ -1,5 +1,5 @@
 {#-
-  Headcount flow by year and level. Start: S(y) by level at January 1;
+  Headcount flow by replicate, year and level. Start: S(y) by level at January 1;
   hires by hire level; promotions moving in and out; retirements and
   terminations by the level held at termination; end: active at December
   31 by level. Per level: end = start + hires + promotions_in -
@@ -18,18 +18,19 @@ ev as (
 ),
 
 grid as (
-    select y.simulation_year, l.level_id
+    select {{ state_rep('r') }}, y.simulation_year, l.level_id
     from {{ ref('int_simulation_years') }} as y
+    cross join {{ ref('int_replicates') }} as r
     cross join {{ ref('stg_wfsim__levels') }} as l
 ),
 
 starts as (
-    select simulation_year, start_level_id as level_id, count(*) as start_headcount
+    select {{ state_rep() }}, simulation_year, start_level_id as level_id, count(*) as start_headcount
     from st where not is_new_hire group by all
 ),
 
 ends as (
-    select simulation_year, level_id,
+    select {{ state_rep() }}, simulation_year, level_id,
            count(*) filter (where employment_status = 'active')                     as end_headcount,
            count(*) filter (where status_code = 'retirement')                       as retirements,
            count(*) filter (where status_code = 'experienced_termination')          as experienced_terminations,
@@ -38,21 +39,22 @@ ends as (
 ),
 
 hires as (
-    select simulation_year, level_id, count(*) as hires
+    select {{ state_rep() }}, simulation_year, level_id, count(*) as hires
     from ev where event_type = 'hire' group by all
 ),
 
 promo_in as (
-    select simulation_year, level_id, count(*) as promotions_in
+    select {{ state_rep() }}, simulation_year, level_id, count(*) as promotions_in
     from ev where event_type = 'promotion' group by all
 ),
 
 promo_out as (
-    select simulation_year, previous_level_id as level_id, count(*) as promotions_out
+    select {{ state_rep() }}, simulation_year, previous_level_id as level_id, count(*) as promotions_out
     from ev where event_type = 'promotion' group by all
 )
 
 select
+    {{ state_rep('g') }},
     g.simulation_year,
     g.level_id,
     coalesce(s.start_headcount, 0)              as start_headcount,
@@ -65,9 +67,9 @@ select
     coalesce(e.end_headcount, 0)                as end_headcount,
     n.target                                    as year_target
 from grid as g
-left join starts as s using (simulation_year, level_id)
-left join hires as h using (simulation_year, level_id)
-left join promo_in as pi using (simulation_year, level_id)
-left join promo_out as po using (simulation_year, level_id)
-left join ends as e using (simulation_year, level_id)
-left join {{ ref('int_workforce_needs') }} as n using (simulation_year)
+left join starts as s using ({{ state_rep() }}, simulation_year, level_id)
+left join hires as h using ({{ state_rep() }}, simulation_year, level_id)
+left join promo_in as pi using ({{ state_rep() }}, simulation_year, level_id)
+left join promo_out as po using ({{ state_rep() }}, simulation_year, level_id)
+left join ends as e using ({{ state_rep() }}, simulation_year, level_id)
+left join {{ ref('int_workforce_needs') }} as n using ({{ state_rep() }}, simulation_year)

@@ -1,5 +1,5 @@
 {#-
-  The 401(k) plan by year. Participation counts those active on December
+  The 401(k) plan by replicate and year. Participation counts those active on December
   31: eligible = elig(e) on or before December 31; participating =
   enrolled with a deferral rate above 0; participation_rate =
   participating / eligible. average_deferral_rate is the mean rate of the
@@ -13,17 +13,19 @@ with st as (
 
 ev as (
     select
+        {{ state_rep() }},
         simulation_year,
         count(*) filter (where event_category = 'auto_enrollment')      as auto_enrollments,
         count(*) filter (where event_category = 'voluntary_enrollment') as voluntary_enrollments,
         count(*) filter (where event_category = 'opt_out')              as opt_outs,
         count(*) filter (where event_type = 'deferral_escalation')      as escalations
     from {{ ref('fct_yearly_events') }}
-    group by simulation_year
+    group by {{ state_rep() }}, simulation_year
 ),
 
 by_year as (
     select
+        {{ state_rep() }},
         simulation_year,
         count(*) filter (where employment_status = 'active')                                  as active_headcount,
         count(*) filter (where employment_status = 'active' and is_eligible)                  as eligible_headcount,
@@ -31,8 +33,13 @@ by_year as (
                            and is_enrolled and deferral_rate > 0)                             as participating_headcount,
         count(*) filter (where employment_status = 'active' and is_enrolled and deferral_rate > 0)
                                                                                               as enrolled_headcount,
-        avg(deferral_rate::DOUBLE) filter (where employment_status = 'active'
-                                             and is_enrolled and deferral_rate > 0)          as average_deferral_rate,
+        -- an exact decimal sum divided once: the same for any thread
+        -- count or order (a DOUBLE avg is not; twin scenarios must match)
+        (sum(deferral_rate) filter (where employment_status = 'active'
+                                      and is_enrolled and deferral_rate > 0))::DOUBLE
+            / nullif(count(*) filter (where employment_status = 'active'
+                                        and is_enrolled and deferral_rate > 0), 0)::DOUBLE
+                                                                                              as average_deferral_rate,
         sum(employee_contributions)                                                           as employee_contributions,
         sum(employer_match)                                                                   as employer_match,
         sum(employer_core)                                                                    as employer_core,
@@ -40,10 +47,11 @@ by_year as (
         sum(plan_compensation)                                                                as plan_compensation,
         count(*) filter (where is_at_deferral_limit)                                          as employees_at_deferral_limit
     from st
-    group by simulation_year
+    group by {{ state_rep() }}, simulation_year
 )
 
 select
+    {{ state_rep('b') }},
     b.simulation_year,
     b.active_headcount,
     b.eligible_headcount,
@@ -63,4 +71,4 @@ select
     coalesce(e.opt_outs, 0)                                                 as opt_outs,
     coalesce(e.escalations, 0)                                              as escalations
 from by_year as b
-left join ev as e using (simulation_year)
+left join ev as e using ({{ state_rep() }}, simulation_year)

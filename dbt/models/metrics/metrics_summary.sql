@@ -1,6 +1,7 @@
 {#-
-  One compact row per year for printing (`wfsim run` prints it), with
-  column names of at most 13 characters:
+  One compact row per replicate and year for printing (`wfsim run` prints
+  it, without the replicate key), with column names of at most 13
+  characters:
 
   year, start_hc, hires, terms (all terminations), end_hc, target;
   turnover (terms / start_hc); avg_salary (year-end salary of those active
@@ -15,6 +16,7 @@
 -#}
 {{ config(post_hook="{{ state_export_summary_csv(this) }}") }}
 select
+    {{ state_rep('w') }},
     w.simulation_year                               as year,
     w.start_headcount                               as start_hc,
     w.hires                                         as hires,
@@ -29,6 +31,6 @@ select
     p.employee_contributions                        as ee_contrib,
     p.employer_cost                                 as er_cost
 from {{ ref('metrics_workforce_by_year') }} as w
-join {{ ref('metrics_compensation_by_year') }} as c using (simulation_year)
-join {{ ref('metrics_plan_by_year') }} as p using (simulation_year)
-order by w.simulation_year
+join {{ ref('metrics_compensation_by_year') }} as c using ({{ state_rep() }}, simulation_year)
+join {{ ref('metrics_plan_by_year') }} as p using ({{ state_rep() }}, simulation_year)
+order by {{ state_rep('w') }}, w.simulation_year

@@ -1,5 +1,5 @@
 {#-
-  Headcount and turnover by year. target and the quotas come from
+  Headcount and turnover by replicate and year. target and the quotas come from
   int_workforce_needs (the engine's generation_summary.json, or recomputed:
   figures_source says which). Rates are fractions (DOUBLE), NULL when the
   denominator is 0:
@@ -11,6 +11,7 @@
   - headcount_growth: end / start - 1.
 -#}
 select
+    {{ state_rep() }},
     simulation_year,
     start_headcount,
     hires,

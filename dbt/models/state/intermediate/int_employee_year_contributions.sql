@@ -54,6 +54,7 @@ core as (
 
 sums as (
     select
+        {{ state_rep('s') }},
         s.employee_id,
         s.simulation_year,
         min(s.days_in_year)                                                         as days_in_year,
@@ -65,11 +66,12 @@ sums as (
         sum(s.salary_cents::HUGEINT * s.days * coalesce(m.match_rate_e8, 0))        as match_cent_days_e8
     from seg as s
     left join match_rates as m using (deferral_bp)
-    group by s.employee_id, s.simulation_year
+    group by {{ state_rep('s') }}, s.employee_id, s.simulation_year
 ),
 
 amounts as (
     select
+        {{ state_rep('x') }},
         x.employee_id,
         x.simulation_year,
         x.days_employed,
@@ -96,7 +98,7 @@ limited as (
              then (l.compensation_limit * 100)::DOUBLE / a.prorated_cents::DOUBLE
              else 1::DOUBLE end                                                     as comp_limit_ratio
     from amounts as a
-    join {{ ref('int_employee_year_end_state') }} as st using (employee_id, simulation_year)
+    join {{ ref('int_employee_year_end_state') }} as st using ({{ state_rep() }}, employee_id, simulation_year)
     join {{ ref('int_plan_limits') }} as l using (simulation_year)
 ),
 
@@ -110,6 +112,7 @@ capped as (
 )
 
 select
+    {{ state_rep('c') }},
     c.employee_id,
     c.simulation_year,
     c.days_employed,

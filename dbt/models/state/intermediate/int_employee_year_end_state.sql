@@ -14,6 +14,7 @@ with ey as (
 
 last_of_year as (
     select
+        {{ state_rep() }},
         employee_id,
         simulation_year,
         arg_max(struct_pack(
@@ -26,11 +27,12 @@ last_of_year as (
             ever_opted_out := ever_opted_out
         ), state_key)                                   as st
     from {{ ref('int_event_state') }}
-    group by employee_id, simulation_year
+    group by {{ state_rep() }}, employee_id, simulation_year
 ),
 
 census_state as (
     select
+        {{ state_rep() }},
         employee_id,
         struct_pack(
             level_id := level_id,
@@ -49,12 +51,12 @@ filled as (
     select
         ey.*,
         last_value(l.st ignore nulls) over (
-            partition by ey.employee_id order by ey.simulation_year
+            partition by {{ state_rep('ey') }}, ey.employee_id order by ey.simulation_year
             rows between unbounded preceding and current row)      as end_st,
         c.st                                                        as census_st
     from ey
-    left join last_of_year as l using (employee_id, simulation_year)
-    left join census_state as c using (employee_id)
+    left join last_of_year as l using ({{ state_rep() }}, employee_id, simulation_year)
+    left join census_state as c using ({{ state_rep() }}, employee_id)
 ),
 
 with_start as (
@@ -62,13 +64,15 @@ with_start as (
         *,
         case when is_new_hire then NULL
              else coalesce(
-                 lag(end_st) over (partition by employee_id order by simulation_year),
+                 lag(end_st) over (partition by {{ state_rep() }}, employee_id
+                                   order by simulation_year),
                  census_st)
         end                                                         as start_st
     from filled
 )
 
 select
+    {{ state_rep() }},
     employee_id,
     simulation_year,
     year_start,

@@ -3,7 +3,7 @@
   employee is in it from the first year (start year for the census, hire
   year for a hire) through the year of the termination (a termination on
   January 1 still counts: 5.2) or the last simulation year. One row per
-  (employee, year); the year range is expanded per employee, so the cost
+  (replicate, employee, year); the year range is expanded per employee, so the cost
   is linear in the output.
 -#}
 with years as (
@@ -11,6 +11,7 @@ with years as (
 )
 
 select
+    {{ state_rep('e') }},
     e.employee_id,
     y.simulation_year,
     y.year_start,

@@ -4,10 +4,9 @@
   is rebuilt from the hire event (date, age at hire, seed) with MODEL.md
   4.4's keyed draw: add_years(hire_date, -age) - pick(id, y,
   hire_birth_day, 365) days. elig(e) follows MODEL.md 3 with the
-  eligibility settings of wfsim_config (defaults otherwise).
+  eligibility settings of the replicate's scenario (int_replicates).
+  Keyed by replicate and employee: the census is in every replicate.
 -#}
-{%- set min_age = state_cfg('eligibility', 'minimum_age') -%}
-{%- set wait_days = state_cfg('eligibility', 'waiting_period_days') -%}
 with years as (
     select min(start_year) as start_year, min(end_year) as end_year,
            min(census_date) as census_date
@@ -16,6 +15,7 @@ with years as (
 
 census as (
     select
+        {{ state_rep('r') }},
         c.employee_id,
         'census'                        as origin,
         c.birth_date,
@@ -27,10 +27,12 @@ census as (
         c.auto_escalation_opt_out
     from {{ ref('stg_wfsim__census') }} as c
     cross join years as y
+    cross join {{ ref('int_replicates') }} as r
 ),
 
 hires as (
     select
+        {{ state_rep('e') }},
         e.employee_id,
         'new_hire'                      as origin,
         ({{ sqlmode_add_years('e.event_date', '-e.employee_age') }}
@@ -48,12 +50,13 @@ hires as (
 
 terminations as (
     select
+        {{ state_rep() }},
         employee_id,
         min(event_date)                 as termination_date,
         min(event_category)             as termination_category
     from {{ ref('stg_wfsim__events') }}
     where event_type = 'termination'
-    group by employee_id
+    group by {{ state_rep() }}, employee_id
 ),
 
 everyone as (
@@ -63,6 +66,7 @@ everyone as (
 )
 
 select
+    {{ state_rep('p') }},
     p.employee_id,
     p.origin,
     p.birth_date,
@@ -72,8 +76,8 @@ select
     t.termination_category,
     coalesce(year(t.termination_date), y.end_year)::INTEGER    as last_year,
     greatest(
-        p.hire_date + {{ wait_days }}::INTEGER,
-        {{ sqlmode_add_years('p.birth_date', min_age) }}
+        p.hire_date + s.waiting_period_days::INTEGER,
+        {{ sqlmode_add_years('p.birth_date', 's.minimum_age') }}
     )                                                          as eligibility_date,
     p.census_level_id,
     p.census_salary,
@@ -81,4 +85,5 @@ select
     p.auto_escalation_opt_out
 from everyone as p
 cross join years as y
-left join terminations as t using (employee_id)
+join {{ ref('int_replicates') }} as s using ({{ state_rep() }})
+left join terminations as t using ({{ state_rep() }}, employee_id)

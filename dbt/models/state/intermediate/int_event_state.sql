@@ -20,6 +20,7 @@ with years as (
 
 changes as (
     select
+        {{ state_rep('r') }},
         c.employee_id,
         y.start_year::INTEGER                   as simulation_year,
         y.census_date                           as event_date,
@@ -37,10 +38,12 @@ changes as (
         false                                   as is_opt_out
     from {{ ref('stg_wfsim__census') }} as c
     cross join years as y
+    cross join {{ ref('int_replicates') }} as r
 
     union all
 
     select
+        {{ state_rep('e') }},
         e.employee_id,
         e.simulation_year,
         e.event_date,
@@ -62,6 +65,7 @@ changes as (
 )
 
 select
+    {{ state_rep() }},
     employee_id,
     simulation_year,
     event_date,
@@ -79,7 +83,7 @@ select
     coalesce(bool_or(is_opt_out) over w, false)                             as ever_opted_out
 from changes
 window w as (
-    partition by employee_id
+    partition by {{ state_rep() }}, employee_id
     order by event_date, event_sequence
     rows between unbounded preceding and current row
 )

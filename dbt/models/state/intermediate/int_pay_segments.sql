@@ -17,6 +17,7 @@ starts as (
     -- the state carried into January 1 (not for a hire's first year: the
     -- hire event opens that year)
     select
+        {{ state_rep('ey') }},
         ey.employee_id,
         ey.simulation_year,
         ey.year_start                   as segment_start,
@@ -29,6 +30,7 @@ starts as (
 
 year_changes as (
     select
+        {{ state_rep('s') }},
         s.employee_id,
         s.simulation_year,
         s.event_date                    as segment_start,
@@ -53,13 +55,14 @@ ordered as (
     select
         *,
         lead(segment_start) over (
-            partition by employee_id, simulation_year
+            partition by {{ state_rep() }}, employee_id, simulation_year
             order by segment_start, event_sequence)            as next_change
     from points
 ),
 
 bounded as (
     select
+        {{ state_rep('p') }},
         p.employee_id,
         p.simulation_year,
         p.segment_start,
@@ -70,11 +73,12 @@ bounded as (
         ey.eligibility_date,
         ey.days_in_year
     from ordered as p
-    join ey using (employee_id, simulation_year)
+    join ey using ({{ state_rep() }}, employee_id, simulation_year)
     where p.next_change is null or p.next_change > p.segment_start
 )
 
 select
+    {{ state_rep() }},
     employee_id,
     simulation_year,
     segment_start,

@@ -5,22 +5,23 @@
   engine's generation_summary.json when there is one (figures_source
   'generation_summary'); otherwise they are recomputed here in integers
   from N, P, the retirements R that happened and the workforce rates of
-  wfsim_config (defaults otherwise), exactly as 4.1 writes them
-  (figures_source 'recomputed').
+  replicate's scenario (int_replicates), exactly as 4.1 writes them
+  (figures_source 'recomputed'). One row per replicate and year.
 
   A shortfall is a quota not met: fewer hires than H, fewer experienced
   terminations than Te, or fewer new-hire terminations than Tnh (or the
   summary's own shortfall counts). Without one, the year ends at target.
 -#}
-{%- set g = state_cfg('workforce', 'target_growth_rate_ppm') -%}
-{%- set te_rate = state_cfg('workforce', 'termination_rate_ppm') -%}
-{%- set tnh_rate = state_cfg('workforce', 'new_hire_termination_rate_ppm') -%}
+{%- set g = 'target_growth_rate_ppm' -%}
+{%- set te_rate = 'termination_rate_ppm' -%}
+{%- set tnh_rate = 'new_hire_termination_rate_ppm' -%}
 with st as (
     select * from {{ ref('int_employee_year_end_state') }}
 ),
 
 observed as (
     select
+        {{ state_rep() }},
         simulation_year,
         count(*) filter (where not is_new_hire)                                        as n,
         count(*) filter (where not is_new_hire and year(hire_date) = simulation_year - 1)
@@ -31,11 +32,13 @@ observed as (
         count(*) filter (where termination_category = 'new_hire_termination')          as new_hire_terminations,
         count(*) filter (where termination_date is null)                               as end_headcount
     from st
-    group by simulation_year
+    group by {{ state_rep() }}, simulation_year
 ),
 
 years as (
     select
+        {{ state_rep('rep') }},
+        rep.{{ g }}, rep.{{ te_rate }}, rep.{{ tnh_rate }},
         y.simulation_year,
         coalesce(o.n, 0)                        as n,
         coalesce(o.p, 0)                        as p,
@@ -45,11 +48,13 @@ years as (
         coalesce(o.new_hire_terminations, 0)    as new_hire_terminations,
         coalesce(o.end_headcount, 0)            as end_headcount
     from {{ ref('int_simulation_years') }} as y
-    left join observed as o using (simulation_year)
+    cross join {{ ref('int_replicates') }} as rep
+    left join observed as o using ({{ state_rep() }}, simulation_year)
 ),
 
 recomputed as (
     select
+        {{ state_rep() }}, {{ tnh_rate }},
         simulation_year,
         n::HUGEINT as n, p::HUGEINT as p, (n - p)::HUGEINT as x,
         ((n::HUGEINT * (1000000 + {{ g }}) + 500000) // 1000000)                       as target,
@@ -70,6 +75,7 @@ recomputed_3 as (
 
 recomputed_final as (
     select
+        {{ state_rep() }},
         simulation_year, n, p, x, target, r, q, net,
         case when net > 0 then te0 else least(n - r, te0 - net) end                     as te,
         case when net > 0
@@ -80,6 +86,7 @@ recomputed_final as (
 
 expected as (
     select
+        {{ state_rep('r') }},
         r.simulation_year,
         coalesce(s.target, r.target)::BIGINT                         as target,
         coalesce(s.q, r.q)::BIGINT                                   as q,
@@ -97,10 +104,16 @@ expected as (
         case when s.simulation_year is null then 'recomputed'
              else 'generation_summary' end                           as figures_source
     from recomputed_final as r
-    left join {{ ref('stg_wfsim__generation_summary') }} as s using (simulation_year)
+    left join {{ ref('stg_wfsim__generation_summary') }} as s
+      on s.simulation_year = r.simulation_year
+     -- a summary without a key (a hand-made one) is the only run's
+     and coalesce(s.scenario_id, r.scenario_id) = r.scenario_id
+     and coalesce(s.plan_design_id, r.plan_design_id) = r.plan_design_id
+     and coalesce(s.random_seed, r.random_seed) = r.random_seed
 )
 
 select
+    {{ state_rep('o') }},
     o.simulation_year,
     o.n                                         as start_headcount,
     o.p                                         as prior_year_hires_in_start,
@@ -126,4 +139,4 @@ select
      or o.new_hire_terminations < e.tnh
      or e.summary_shortfall > 0)                as has_shortfall
 from years as o
-join expected as e using (simulation_year)
+join expected as e using ({{ state_rep() }}, simulation_year)

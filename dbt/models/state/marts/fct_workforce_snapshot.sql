@@ -1,8 +1,10 @@
 {#-
-  The workforce of each year, one row per employee and year, rebuilt from
+  The workforce of each year, one row per replicate (scenario_id,
+  plan_design_id, random_seed), employee and year, rebuilt from
   the census and the events alone (event sourcing). The columns of MODEL.md
   5.2 come first, with its types and meanings, and equal the engine's own
-  snapshot (test assert_snapshot_matches_engine); then the derived ones:
+  snapshot (test assert_snapshot_matches_engine), after the replicate
+  key; then the derived ones:
 
   - status_code: continuing_active, new_hire_active, or the termination
     category (retirement, experienced_termination, new_hire_termination);
@@ -36,6 +38,7 @@ tenure_bands as (
 )
 
 select
+    {{ state_rep('a') }},
     a.simulation_year,
     a.employee_id,
     case when a.termination_date is null then 'active' else 'terminated' end
@@ -84,4 +87,4 @@ left join age_bands as ab
 left join tenure_bands as tb
   on a.tenure >= tb.min_value and a.tenure < tb.max_value
 left join {{ ref('int_employee_year_contributions') }} as c
-  using (employee_id, simulation_year)
+  using ({{ state_rep() }}, employee_id, simulation_year)

@@ -22,4 +22,4 @@ select
     p.census_salary,
     p.census_deferral_rate
 from {{ ref('stg_wfsim__events') }} as e
-left join {{ ref('int_employees') }} as p using (employee_id)
+left join {{ ref('int_employees') }} as p using ({{ state_rep() }}, employee_id)
