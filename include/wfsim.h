@@ -178,6 +178,10 @@ typedef struct wf_run_options {
      * (zstd's fast levels) or 1..19 (other bytes, the same values; any
      * other value is WF_EINPUT). The tool sets it from $WFSIM_ZSTD_LEVEL. */
     int zstd_level;
+    /* Leave OUT/census.parquet and OUT/rejected_rows.csv out (an ensemble
+     * writes the census once for all its replicates); the summary still
+     * records the census and its digest. */
+    int no_census_files;
 } wf_run_options;
 
 /* Simulates start_year..end_year and writes OUT (MODEL.md 5). OUT is written

@@ -53,7 +53,7 @@ wf_status wf_census_write(const wf_census *cen, const char *dir, wf_error *err)
 static void *census_main(void *arg)
 {
     wf_census_out *co = arg;
-    co->status = wf_census_out_write(co->cen, co->dir, &co->err);
+    co->status = co->dir[0] ? wf_census_out_write(co->cen, co->dir, &co->err) : WF_OK;
     wf_census_digest(co->cen, co->digest);
     return NULL;
 }
@@ -62,7 +62,7 @@ void wf_census_out_start(wf_census_out *co, const wf_census *cen, const char *di
 {
     memset(co, 0, sizeof *co);
     co->cen = cen;
-    snprintf(co->dir, sizeof co->dir, "%s", dir);
+    snprintf(co->dir, sizeof co->dir, "%s", dir ? dir : "");
     co->started = pthread_create(&co->thread, NULL, census_main, co) == 0;
     if (!co->started)
         census_main(co);

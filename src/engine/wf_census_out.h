@@ -31,7 +31,8 @@ typedef struct wf_census_out {
     bool started;
 } wf_census_out;
 
-/* Starts the work on a thread (or, when none can start, does it at once). */
+/* Starts the work on a thread (or, when none can start, does it at once);
+ * dir NULL: the digest only, no files. */
 void wf_census_out_start(wf_census_out *co, const wf_census *cen, const char *dir);
 /* Waits for it; its status, with co->err filled on failure. */
 wf_status wf_census_out_finish(wf_census_out *co);

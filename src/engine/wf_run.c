@@ -560,7 +560,7 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
     wf_census_out co;
     bool census_started = st == WF_OK;
     if (census_started)
-        wf_census_out_start(&co, cen, rc.out.staging);
+        wf_census_out_start(&co, cen, opt->no_census_files ? NULL : rc.out.staging);
     if (st == WF_OK && opt->debug_csv)
         st = open_debug(&rc, err);
     rc.want_snap = opt->snapshots || opt->debug_csv;
