@@ -2,7 +2,8 @@
 #
 #   make demo    install what is missing, build, run the built-in default job
 #   make test    install what is missing, build, run every test
-#   make         build build/wfsim and build/libwfsim.a only
+#   make         build build/wfsim, build/libwfsim.a and build/libwfsim.so
+#   make install [PREFIX=/usr/local] [DESTDIR=]   (and make uninstall)
 #
 # Sources are found by wildcard: a new .c file under src/<subsystem>/ joins
 # the library, a new tests/c/test_*.c joins the one C test runner.
@@ -16,7 +17,11 @@ BUILD    ?= build
 WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wvla -Werror
 # -ffp-contract=off: MODEL.md 0.2 forbids fused multiply-add in decisions.
-CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -ffp-contract=off -pthread $(OPT) $(WARN) \
+# -fPIC: the same objects make libwfsim.a and libwfsim.so; with
+# -fno-semantic-interposition the compiler still inlines and calls the
+# library's own functions directly (nothing is meant to interpose them).
+CFLAGS_ALL = -std=c11 -D_GNU_SOURCE -ffp-contract=off -fPIC -fno-semantic-interposition \
+             -pthread $(OPT) $(WARN) \
              $(SANITIZE) -Iinclude -Isrc/common -Isrc/parquet -Isrc/model \
              -Isrc/output -Isrc/engine -I$(BUILD)/gen -MMD -MP $(CFLAGS)
 LDLIBS_ALL = -lzstd -lyaml -lnettle -lm -pthread $(SANITIZE) $(LDLIBS)
@@ -37,13 +42,24 @@ BENCH_SRC = $(wildcard bench/*.c)
 BENCHES  = $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 
 PYTHON   = .venv/bin/python
+# The Python package (docs/python.md): built with CMake through
+# scikit-build-core and installed into .venv whenever a source changes.
+PKG_SRC  = pyproject.toml CMakeLists.txt $(shell find python -name '*.py' -o -name '*.pyi' \
+           -o -name '*.c' 2>/dev/null) $(LIB_SRC) $(wildcard src/*/*.h include/*.h) $(SEEDS)
 SCHEMA_GEN = dbt/macros/wfsim_schema.sql python/wfsim_schema.py
 # Replaces $@ by $@.tmp when they differ; an equal copy is only touched.
 SCHEMA_PUT = if cmp -s $@.tmp $@; then rm $@.tmp; touch $@; else mv $@.tmp $@; fi
 
-.PHONY: all deps venv test check check-c check-py demo bench clean
+# The library's version is WF_VERSION of include/wfsim.h; the shared
+# library's soname carries its major number (libwfsim.so.0 for 0.x.y).
+VERSION  = $(shell sed -n 's/^\#define WF_VERSION "\(.*\)"/\1/p' include/wfsim.h)
+SOMAJOR  = $(firstword $(subst ., ,$(VERSION)))
+SONAME   = libwfsim.so.$(SOMAJOR)
+SHLIB    = libwfsim.so.$(VERSION)
 
-all: $(BUILD)/wfsim $(BUILD)/libwfsim.a $(TOOLS) $(BENCHES) $(SCHEMA_GEN)
+.PHONY: all deps venv test check check-c check-py demo bench clean install uninstall python-package
+
+all: $(BUILD)/wfsim $(BUILD)/libwfsim.a $(BUILD)/$(SHLIB) $(TOOLS) $(BENCHES) $(SCHEMA_GEN)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -81,6 +97,20 @@ $(BUILD)/libwfsim.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
+# The shared library exports the functions declared in include/wfsim.h and
+# nothing else (a version script made from the header).
+$(BUILD)/wfsim.map: include/wfsim.h
+	@mkdir -p $(dir $@)
+	{ echo 'WFSIM_$(SOMAJOR) {'; echo '  global:'; \
+	  grep -v '^[ /*]' $< | grep -o '\bwf_[a-z0-9_]*(' | tr -d '(' | sed 's/.*/    &;/'; \
+	  echo '  local: *;'; echo '};'; } > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/$(SHLIB): $(LIB_OBJ) $(BUILD)/wfsim.map
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--version-script,$(BUILD)/wfsim.map \
+	    -Wl,--no-undefined $(LIB_OBJ) -o $@ $(LDLIBS_ALL)
+	ln -sf $(SHLIB) $(BUILD)/$(SONAME)
+	ln -sf $(SONAME) $(BUILD)/libwfsim.so
+
 $(BUILD)/wfsim: $(CLI_OBJ) $(BUILD)/libwfsim.a
 	$(CC) $(CFLAGS_ALL) $^ -o $@ $(LDLIBS_ALL)
 
@@ -107,13 +137,27 @@ venv: .venv/.installed
 check-c: $(BUILD)/wfsim_tests $(BUILD)/wfsim
 	$(BUILD)/wfsim_tests
 
-check-py: all
+# --no-build-isolation: scikit-build-core is pinned in requirements.txt, so
+# nothing is fetched; the CMake build folder (build/python/) is kept, so a
+# change recompiles only what changed.
+$(BUILD)/python-package.installed: $(PKG_SRC) .venv/.installed
+	@mkdir -p $(dir $@)
+	$(PYTHON) -m pip install -q --no-build-isolation --no-deps --disable-pip-version-check .
+	@touch $@
+
+python-package: $(BUILD)/python-package.installed
+
+check-py: all $(BUILD)/python-package.installed
 	WFSIM_BUILD=$(BUILD) $(PYTHON) -m pytest -q tests/py
 
 check: check-c check-py
 
+# The report tests drive headless Chromium (docs/report.md); it is large, so
+# only `make test` asks for it, not `make demo`.
+TEST_DEPS = chromium fonts-dejavu-core
+
 test:
-	@$(MAKE) --no-print-directory deps
+	@sh scripts/install-deps.sh $(TEST_DEPS)
 	@$(MAKE) --no-print-directory venv
 	@$(MAKE) --no-print-directory check
 
@@ -126,11 +170,64 @@ demo:
 bench:
 	@$(MAKE) --no-print-directory deps
 	@$(MAKE) --no-print-directory venv
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all python-package
 	@sh bench/run.sh
 
 clean:
 	rm -rf $(BUILD)
+
+# ---- installing (issue 12) ----
+# PREFIX/bin/wfsim, PREFIX/lib/libwfsim.{a,so*}, PREFIX/lib/pkgconfig/wfsim.pc,
+# PREFIX/include/wfsim.h, PREFIX/share/man/man1/wfsim.1, PREFIX/share/doc/wfsim/
+# (README.md and docs/*.md, the model's specification among them), and
+# PREFIX/share/wfsim/ (the dbt project, the helper scripts and requirements.txt)
+# that `wfsim run` and `wfsim parity` find beside the installed binary
+# (docs/install.md).
+# DESTDIR stages the whole tree elsewhere (for packaging); the paths inside
+# the files are those of PREFIX.
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+BINDIR     ?= $(PREFIX)/bin
+LIBDIR     ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+MANDIR     ?= $(PREFIX)/share/man
+DATADIR    ?= $(PREFIX)/share/wfsim
+DOCDIR     ?= $(PREFIX)/share/doc/wfsim
+DBT_FILES   = dbt/dbt_project.yml dbt/profiles.yml \
+              $(shell find dbt/macros dbt/models dbt/seeds dbt/tests -type f 2>/dev/null | sort)
+DATA_FILES  = $(DBT_FILES) $(wildcard scripts/*.py) $(wildcard python/*.py) $(wildcard python/wfsim/*.py) \
+              $(shell find python/wfsim/report -type f ! -name "*.pyc" 2>/dev/null) requirements.txt
+
+# wfsim.pc is written at install time: it names PREFIX's folders.
+install: $(BUILD)/wfsim $(BUILD)/libwfsim.a $(BUILD)/$(SHLIB)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
+	install -m 755 $(BUILD)/wfsim $(DESTDIR)$(BINDIR)/wfsim
+	install -m 644 $(BUILD)/libwfsim.a $(DESTDIR)$(LIBDIR)/libwfsim.a
+	install -m 755 $(BUILD)/$(SHLIB) $(DESTDIR)$(LIBDIR)/$(SHLIB)
+	ln -sf $(SHLIB) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libwfsim.so
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' 'includedir=$(INCLUDEDIR)' '' \
+	    'Name: wfsim' \
+	    'Description: workforce and retirement-plan event simulation (the wfsim engine)' \
+	    'Version: $(VERSION)' \
+	    'Cflags: -I$${includedir}' \
+	    'Libs: -L$${libdir} -lwfsim' \
+	    'Libs.private: -lzstd -lyaml -lnettle -lm -pthread' \
+	    > $(DESTDIR)$(LIBDIR)/pkgconfig/wfsim.pc
+	install -m 644 include/wfsim.h $(DESTDIR)$(INCLUDEDIR)/wfsim.h
+	install -m 644 man/wfsim.1 $(DESTDIR)$(MANDIR)/man1/wfsim.1
+	@for f in $(DATA_FILES); do \
+	    install -D -m 644 $$f $(DESTDIR)$(DATADIR)/$$f || exit 1; done
+	install -m 644 README.md $(wildcard docs/*.md) $(DESTDIR)$(DOCDIR)
+	@echo "wfsim: installed under $(DESTDIR)$(PREFIX) (runtime files in $(DATADIR))"
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/wfsim $(DESTDIR)$(LIBDIR)/libwfsim.a \
+	    $(DESTDIR)$(LIBDIR)/$(SHLIB) $(DESTDIR)$(LIBDIR)/$(SONAME) \
+	    $(DESTDIR)$(LIBDIR)/libwfsim.so $(DESTDIR)$(LIBDIR)/pkgconfig/wfsim.pc \
+	    $(DESTDIR)$(INCLUDEDIR)/wfsim.h $(DESTDIR)$(MANDIR)/man1/wfsim.1
+	rm -rf $(DESTDIR)$(DATADIR) $(DESTDIR)$(DOCDIR)
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 

@@ -1,10 +1,17 @@
 #!/bin/sh
 # `make bench`: the performance figures of issue 6 into bench/RESULTS.md,
-# then the ensemble's (issue 14) into bench/ENSEMBLE.md.
+# then the Python package against the command and the Polars peer
+# (bench/bench_python.py, issue 16) into bench/python_results.json, then
+# the ensemble's (issue 14) into bench/ENSEMBLE.md.
 # Not a test: the figures depend on the machine and on what else runs on it.
 # usage: bench/run.sh [--quick]   (build dir: $WFSIM_BUILD, else $BUILD, else build)
 # --quick: fewer repetitions and no 1,000,000-employee runs (a smoke run).
 set -eu
 cd "$(dirname "$0")/.."
 .venv/bin/python bench/bench.py "$@"
+if [ "${1:-}" = "--quick" ]; then
+    .venv/bin/python bench/bench_python.py --employees 20000 --years 5 --rounds 1
+else
+    .venv/bin/python bench/bench_python.py
+fi
 exec .venv/bin/python bench/bench_ensemble.py "$@"

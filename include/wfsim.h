@@ -167,7 +167,10 @@ typedef struct wf_run_options {
     int debug_csv;         /* also write OUT/debug/events.csv, snapshot.csv */
     wf_progress_fn progress; /* optional, called from the calling thread */
     void *progress_ctx;
-    FILE *report;          /* optional: the per-year table is printed here */
+    FILE *report;          /* optional: the per-year table (headcounts and
+                              the year's events, 75 columns) is printed here */
+    int report_by_type;    /* with report: also the events of each year by
+                              type (78 columns) */
     /* created_at of every event row: created_at_us (microseconds since
      * 1970-01-01 UTC) when created_at_set, else the wall clock at the
      * start of the run. The library reads no environment: the `wfsim`
@@ -190,6 +193,106 @@ typedef struct wf_run_options {
 wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
                         const wf_census *cen, const wf_run_options *opt,
                         wf_error *err);
+
+/* ---- in-memory runs and Arrow (docs/python.md) ---------------------------
+ *
+ * The Arrow C data interface and C stream interface, as the Arrow
+ * specification defines them (the ABI is fixed; the guards let a host that
+ * already has them, from arrow/c/abi.h or nanoarrow, include this header
+ * too). */
+#ifndef ARROW_C_DATA_INTERFACE
+#define ARROW_C_DATA_INTERFACE
+#define ARROW_FLAG_DICTIONARY_ORDERED 1
+#define ARROW_FLAG_NULLABLE 2
+#define ARROW_FLAG_MAP_KEYS_SORTED 4
+struct ArrowSchema {
+    const char *format;
+    const char *name;
+    const char *metadata;
+    int64_t flags;
+    int64_t n_children;
+    struct ArrowSchema **children;
+    struct ArrowSchema *dictionary;
+    void (*release)(struct ArrowSchema *);
+    void *private_data;
+};
+struct ArrowArray {
+    int64_t length;
+    int64_t null_count;
+    int64_t offset;
+    int64_t n_buffers;
+    int64_t n_children;
+    const void **buffers;
+    struct ArrowArray **children;
+    struct ArrowArray *dictionary;
+    void (*release)(struct ArrowArray *);
+    void *private_data;
+};
+#endif
+#ifndef ARROW_C_STREAM_INTERFACE
+#define ARROW_C_STREAM_INTERFACE
+struct ArrowArrayStream {
+    int (*get_schema)(struct ArrowArrayStream *, struct ArrowSchema *out);
+    int (*get_next)(struct ArrowArrayStream *, struct ArrowArray *out);
+    const char *(*get_last_error)(struct ArrowArrayStream *);
+    void (*release)(struct ArrowArrayStream *);
+    void *private_data;
+};
+#endif
+
+/* Loads a census from an Arrow stream of record batches holding the
+ * columns of MODEL.md 2.1 (names and aliases as in the CSV). Cells may be
+ * strings or typed (dates, timestamps, integers, decimals, floats,
+ * booleans, dictionary-encoded strings); each is judged by the CSV
+ * loader's rules on its text. Errors give `name` as the file, the 1-based
+ * data row as the line and the 1-based column position as the column. The
+ * stream is read to its end, not released (the caller owns it). */
+wf_status wf_census_load_arrow(struct ArrowArrayStream *stream, const char *name,
+                               const wf_config *cfg, const wf_tables *tab,
+                               wf_census **out, wf_error *err);
+
+/* Loads a configuration from YAML text in memory (name is the file in
+ * error messages). Otherwise as wf_config_load. */
+wf_status wf_config_parse(const char *name, const char *text, size_t len,
+                          wf_config **out, wf_error *err);
+
+typedef struct wf_result wf_result;
+
+typedef struct wf_memrun_options {
+    int threads;           /* 0: all cores */
+    int snapshots;         /* keep the workforce snapshot of every year */
+    int64_t created_at_us; /* the created_at column; < 0: the clock now */
+} wf_memrun_options;
+
+/* Simulates like wf_events_run but keeps every year's events (and
+ * snapshot) in memory. The result holds its own copy of everything it
+ * needs (the inputs may be freed once this returns). Thread-safe: runs
+ * with separate results may go on at once. */
+wf_status wf_run_memory(const wf_config *cfg, const wf_tables *tab,
+                        const wf_census *cen, const wf_memrun_options *opt,
+                        wf_result **out, wf_error *err);
+/* The events (MODEL.md 5.1, plus simulation_year) or the snapshot (5.2,
+ * plus simulation_year) as an Arrow stream, one record batch for each
+ * year (or up to 1,048,576 rows of it). The columns are built the first
+ * time they are asked for and kept: later streams and the arrays they
+ * hand out share them (no copy), and keep the result alive until they
+ * are released. Any number of streams, from any threads. Snapshot:
+ * WF_EUSAGE when the run kept none. */
+wf_status wf_result_events(wf_result *r, struct ArrowArrayStream *out, wf_error *err);
+wf_status wf_result_snapshot(wf_result *r, struct ArrowArrayStream *out, wf_error *err);
+int wf_result_has_snapshot(const wf_result *r);
+int64_t wf_result_event_count(const wf_result *r);
+/* generation_summary.json's text (MODEL.md 5.3), malloc'ed, caller frees;
+ * NULL when out of memory. */
+char *wf_result_summary_json(const wf_result *r);
+/* Writes the layout of wf_events_run (events, snapshot when kept, summary)
+ * into out_dir, replaced whole or not at all; the values are those of
+ * wf_events_run with the same inputs and created_at. */
+wf_status wf_result_write(wf_result *r, const char *out_dir, int threads,
+                          wf_error *err);
+/* Drops the caller's reference; the memory goes when the last stream or
+ * array using it is released too. NULL is fine. */
+void wf_result_free(wf_result *r);
 
 /* ---- ensembles: scenarios x seeds ---------------------------------------- */
 

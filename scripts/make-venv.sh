@@ -1,6 +1,8 @@
 #!/bin/sh
 # Creates .venv from the pinned requirements.txt (dbt, DuckDB, pyarrow,
-# Polars, pytest). Re-run by make whenever requirements.txt changes.
+# Polars, pandas, pytest, scikit-build-core) and installs the wfsim Python
+# package (docs/python.md) into it. Re-run by make whenever requirements.txt
+# changes; `make check` reinstalls the package when its sources change.
 set -eu
 py=${PYTHON3:-python3}
 if [ ! -x .venv/bin/python ]; then
@@ -16,4 +18,6 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "wfsim: installing pinned Python packages into .venv" >&2
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
+echo "wfsim: building and installing the wfsim Python package into .venv" >&2
+.venv/bin/python -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps .
 touch .venv/.installed

@@ -17,7 +17,10 @@ import sys
 
 import duckdb
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
+# python/ goes last: wfsim_schema is found there, while `import wfsim`
+# still finds the installed package (with its compiled engine), not the
+# source tree's copy of it.
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "python"))
 import wfsim_schema  # noqa: E402
 
 # Every column of src/common/wf_schema.h but created_at (a run's time stamp),

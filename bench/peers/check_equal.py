@@ -3,7 +3,7 @@
 usage: check_equal.py [--census F] [--config F ...] [--md5 METHOD] [--wfsim PATH]
 
 For each configuration (default: MODEL.md's defaults and the golden
-example's alt_config.yaml, on shared/vectors/golden/census.csv), runs the
+example's alt_config.yaml, on tests/vectors/golden/census.csv), runs the
 C engine (`wfsim events --snapshots`) and the Polars peer on the census and
 compares, with DuckDB EXCEPT ALL in both directions:
   - the events, every column of MODEL.md 5.1 except created_at, plus the
@@ -30,8 +30,7 @@ import pyarrow.parquet as pq
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-SHARED = os.path.join(os.path.dirname(ROOT), "shared")
-GOLDEN = os.path.join(SHARED, "vectors", "golden")
+GOLDEN = os.path.join(ROOT, "tests", "vectors", "golden")
 sys.path.insert(0, HERE)
 # The engine's Parquet schema as DuckDB reads it: one table, the tests' own.
 sys.path.insert(0, os.path.join(ROOT, "tests", "py"))

@@ -47,7 +47,10 @@ from decimal import Decimal, ROUND_HALF_UP
 
 import polars as pl
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+# python/ goes last: wfsim_schema is found there, while `import wfsim`
+# still finds the installed package (with its compiled engine), not the
+# source tree's copy of it.
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
 import wfsim_schema  # noqa: E402 (the lists of src/common/wf_schema.h)
 
 U32 = 4294967296.0

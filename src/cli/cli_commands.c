@@ -9,6 +9,7 @@ const cli_command cli_commands[] = {
     {"config", cmd_config},
     {"run", cmd_run},
     {"parity", cmd_parity},
+    {"report", cmd_report},
     {"ensemble", cmd_ensemble},
 };
 

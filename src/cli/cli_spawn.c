@@ -21,24 +21,6 @@
 
 extern char **environ;
 
-int cli_repo_path(const char *rel, char *buf, size_t size)
-{
-    char exe[PATH_MAX];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n <= 0)
-        return -1;
-    exe[n] = '\0';
-    /* BUILD/wfsim -> the repository is BUILD's parent. */
-    for (int up = 0; up < 2; up++) {
-        char *slash = strrchr(exe, '/');
-        if (!slash)
-            return -1;
-        *slash = '\0';
-    }
-    int len = snprintf(buf, size, "%s/%s", exe, rel);
-    return len < 0 || (size_t)len >= size ? -1 : 0;
-}
-
 int cli_spawn(char *const argv[], const char *log_path, int echo)
 {
     int fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);

@@ -30,7 +30,7 @@
 static const char help[] =
     "usage: wfsim ensemble --census FILE --scenario FILE [--scenario FILE ...]\n"
     "                      [--seeds N] [--seed S] [--start Y] [--end Y]\n"
-    "                      [--threads N] [--out DIR] [--events-only]\n"
+    "                      [--threads N] [--out DIR] [--events-only] [--no-report]\n"
     "                      [--skip-invalid-rows] [--quiet | --verbose]\n"
     "\n"
     "Runs every scenario with the same N seeds (common random numbers: with\n"
@@ -55,8 +55,11 @@ static const char help[] =
     "                    simulation_year=Y/*.parquet, wfsim.duckdb (the marts\n"
     "                    fct_replicate_metrics, fct_metric_distributions,\n"
     "                    fct_scenario_differences, fct_threshold_probabilities),\n"
-    "                    logs/, ensemble_summary.csv and run_summary.json\n"
-    "  --events-only     write DIR/events only (no dbt build)\n"
+    "                    logs/, ensemble_summary.csv, run_summary.json,\n"
+    "                    report.html and report.xlsx\n"
+    "  --events-only     write DIR/events only (no dbt build, no report)\n"
+    "  --no-report       do not write DIR/report.html and DIR/report.xlsx\n"
+    "                    (`wfsim report DIR`, docs/report.md)\n"
     "  --skip-invalid-rows\n"
     "                    leave out census rows that break a rule and list them\n"
     "                    in DIR/census/rejected_rows.csv (census.invalid_rows:\n"
@@ -78,7 +81,7 @@ typedef struct ens_args {
     int n;
     long seeds;
     const char *seed, *census, *out;
-    int events_only, skip_invalid;
+    int events_only, no_report, skip_invalid;
     cli_overrides ov;
 } ens_args;
 
@@ -148,6 +151,7 @@ static int parse_args(int argc, char **argv, ens_args *a, run_state *rs, long *t
         {"out", 0, CLI_TEXT, &a->out, NULL, 0, 0},
         {"events-only", 0, CLI_FLAG, &a->events_only, NULL, 0, 0},
         {"skip-invalid-rows", 0, CLI_FLAG, &a->skip_invalid, NULL, 0, 0},
+        {"no-report", 0, CLI_FLAG, &a->no_report, NULL, 0, 0},
         {"quiet", 'q', CLI_FLAG, &rs->quiet, NULL, 0, 0},
         {"verbose", 'v', CLI_FLAG, &rs->verbose, NULL, 0, 0},
         {NULL, 0, 0, NULL, NULL, 0, 0},
@@ -433,12 +437,21 @@ int cmd_ensemble(int argc, char **argv)
     if (!a.events_only && ((rc = cli_locate_dbt(&rs)) != 0 ||
                            (cli_mkdir_p(logs) != 0 && (rc = WF_EIO))))
         goto done;
+    cli_remove_report(rs.out);
     if ((rc = run_engine(&rs, &a, seed)) == 0 && !a.events_only) {
         rc = dbt_build(&rs, &a);
         if (rc == 0 && !rs.quiet)
             print_summary(&rs);
     }
     write_run_summary(&rs, &a, rc);
+    if (rc == 0 && !a.events_only && !a.no_report) {
+        rc = cli_write_report(rs.out, rs.quiet, rs.verbose);
+        if (rc != 0)
+            fprintf(stderr, "wfsim ensemble: the events and the database in %s are complete; "
+                            "only the report failed (`wfsim report %s` retries it)\n",
+                    rs.out, rs.out);
+        write_run_summary(&rs, &a, rc);
+    }
 done:
     for (int i = 0; i < loaded; i++)
         wf_config_free(a.cfg[i]);

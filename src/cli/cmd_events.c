@@ -14,16 +14,16 @@ static const char help[] =
     "                    [--plan ID] [--threads N] [--snapshots] [--debug-csv]\n"
     "                    [--skip-invalid-rows] [--quiet | --verbose]\n"
     "\n"
-    "Simulates every year of MODEL.md for the census and writes\n"
-    "  DIR/simulation_year=YYYY/part-00000.parquet   the events (MODEL.md 5.1)\n"
+    "Simulates every year of the model (docs/model.md) for the census and writes\n"
+    "  DIR/simulation_year=YYYY/part-00000.parquet   the events (model 5.1)\n"
     "  DIR/generation_summary.json                   per-year figures (5.3)\n"
     "  DIR/census.parquet                            the census as read (normalised)\n"
     "DIR is replaced as a whole only when everything was written: a failed run\n"
     "leaves an existing DIR as it was. A per-year table goes to stdout.\n"
     "\n"
-    "  --census FILE   census CSV (MODEL.md 2.1)\n"
+    "  --census FILE   census CSV (docs/model.md 2.1)\n"
     "  --out DIR       output folder (its parent must exist)\n"
-    "  --config FILE   YAML configuration (default: MODEL.md's defaults)\n"
+    "  --config FILE   YAML configuration (default: the model's defaults, 2.2)\n"
     "  --tables DIR    parameter tables (default: the built-in copies of dbt/seeds)\n"
     "  --start, --end, --seed, --scenario, --plan\n"
     "                  override simulation.start_year, end_year, random_seed,\n"
@@ -31,7 +31,7 @@ static const char help[] =
     "  --threads N     worker threads (default: $WFSIM_THREADS, then the\n"
     "                  configuration's performance.threads, then all cores);\n"
     "                  the output does not depend on it\n"
-    "  --snapshots     also write DIR/workforce_snapshot/ (MODEL.md 5.2)\n"
+    "  --snapshots     also write DIR/workforce_snapshot/ (model 5.2)\n"
     "  --debug-csv     also write DIR/debug/events.csv and snapshot.csv\n"
     "  --skip-invalid-rows\n"
     "                  leave out census rows that break a rule (every row of a\n"
@@ -40,7 +40,8 @@ static const char help[] =
     "                  by default a census with bad rows is refused, its errors\n"
     "                  listed (the first 100 rows' and the total)\n"
     "  --quiet         print nothing but errors\n"
-    "  --verbose       print each stage on stderr\n"
+    "  --verbose       print each stage on stderr, and the events of each year\n"
+    "                  by type after the per-year table\n"
     "\n"
     "created_at is the run's start time, or $SOURCE_DATE_EPOCH when set (then\n"
     "repeated runs give byte-identical files). $WFSIM_ZSTD_LEVEL (-7..-1 or\n"
@@ -61,8 +62,12 @@ static void on_progress(void *ctx, const char *stage, int year, double fraction)
     if (p->verbose)
         fprintf(stderr, "wfsim: %d %s (%d/%d, %.2f s)\n", year, stage, done,
                 p->years, cli_seconds() - p->t0);
-    else if (p->tty)
+    else if (p->tty && done < p->years)
         fprintf(stderr, "\rwfsim: %d %s (%d/%d)   ", year, stage, done, p->years);
+    else if (p->tty)
+        /* The last year is written: the per-year table comes next, on a
+         * clean line (stdout and stderr share the terminal). */
+        fputs("\r\033[K", stderr);
 }
 
 int cmd_events(int argc, char **argv)
@@ -129,6 +134,7 @@ int cmd_events(int argc, char **argv)
                 .progress = on_progress,
                 .progress_ctx = &ps,
                 .report = quiet ? NULL : stdout,
+                .report_by_type = verbose,
             };
             rc = cli_run_environment(&opt);
             if (rc == 0)

@@ -26,8 +26,8 @@ static const char help[] =
     "event type and the first differences. Exit status 0 when both modes agree\n"
     "exactly, 1 when anything differs.\n"
     "\n"
-    "  --census FILE   census CSV (MODEL.md 2.1)\n"
-    "  --config FILE   YAML configuration (default: MODEL.md's defaults)\n"
+    "  --census FILE   census CSV (docs/model.md 2.1)\n"
+    "  --config FILE   YAML configuration (default: the model's defaults, 2.2)\n"
     "  --seed S        override simulation.random_seed: with a scenario's file\n"
     "                  and a seed, checks that member of a `wfsim ensemble`\n"
     "                  (SQL mode still runs one replicate at a time)\n"
@@ -39,7 +39,11 @@ static const char help[] =
     "                  DIR/fast/events/rejected_rows.csv); both modes read the\n"
     "                  same accepted rows (census.invalid_rows: skip)\n"
     "  --quiet         print nothing but the verdict and errors\n"
-    "  --verbose       copy dbt's output to stderr\n";
+    "  --verbose       copy dbt's output to stderr\n"
+    "\n"
+    "dbt and Python come from wfsim's Python environment, found as for\n"
+    "`wfsim run` (see its --help); $WFSIM_PYTHON names the Python that runs\n"
+    "the comparison (it needs the duckdb module).\n";
 
 /* rs->out = base/sub, created. */
 static int sub_out(run_state *rs, const char *base, const char *sub)
@@ -55,19 +59,27 @@ static int sub_out(run_state *rs, const char *base, const char *sub)
     return cli_mkdir_p(logs) == 0 ? 0 : WF_EIO;
 }
 
-static int compare(const run_state *fast, const run_state *sql, const char *show)
+/* dbt, and the comparison's Python and script, found before anything
+ * runs or is created. */
+static int locate_compare(char *python, char *script)
 {
-    char python[PATH_MAX], script[PATH_MAX], a[PATH_MAX + 16], b[PATH_MAX + 16];
-    const char *env = getenv("WFSIM_PYTHON");
-    if (env && *env)
-        snprintf(python, sizeof python, "%s", env);
-    else if (cli_repo_path(".venv/bin/python", python, sizeof python) != 0 ||
-             access(python, X_OK) != 0)
-        snprintf(python, sizeof python, "python3");
-    if (cli_repo_path("scripts/parity_compare.py", script, sizeof script) != 0) {
-        fprintf(stderr, "wfsim parity: cannot locate scripts/parity_compare.py\n");
+    char dbt[PATH_MAX];
+    int rc = cli_find_tool(NULL, "dbt", "WFSIM_DBT", dbt, sizeof dbt);
+    if (rc != 0)
+        return rc;
+    if (cli_repo_path("scripts/parity_compare.py", script, PATH_MAX) != 0 ||
+        access(script, R_OK) != 0) {
+        fprintf(stderr, "wfsim parity: cannot locate scripts/parity_compare.py "
+                        "(reinstall wfsim)\n");
         return WF_EIO;
     }
+    return cli_find_tool("parity", "python", "WFSIM_PYTHON", python, PATH_MAX);
+}
+
+static int compare(const run_state *fast, const run_state *sql, const char *show,
+                   char *python, char *script)
+{
+    char a[PATH_MAX + 16], b[PATH_MAX + 16];
     snprintf(a, sizeof a, "%s/events", fast->out);
     snprintf(b, sizeof b, "%s/events", sql->out);
     fflush(stdout);
@@ -132,8 +144,10 @@ int cmd_parity(int argc, char **argv)
     sql.mode = 1;
     wf_tables *tab;
     wf_census *cen;
+    char python[PATH_MAX], script[PATH_MAX];
     snprintf(fast.out, sizeof fast.out, "%s/fast", out);   /* for messages */
-    if ((rc = cli_load_inputs(&fast, cfg, &tab, &cen)) != 0)
+    if ((rc = locate_compare(python, script)) != 0 ||
+        (rc = cli_load_inputs(&fast, cfg, &tab, &cen)) != 0)
         goto done;
     if ((rc = sub_out(&fast, out, "fast")) == 0 && (rc = cli_locate_dbt(&fast)) == 0)
         rc = cli_run_fast(&fast, cfg, tab, cen);
@@ -142,7 +156,7 @@ int cmd_parity(int argc, char **argv)
     wf_census_free(cen);
     wf_tables_free(tab);
     if (rc == 0)
-        rc = compare(&fast, &sql, show);
+        rc = compare(&fast, &sql, show, python, script);
 done:
     free(fast.config_json);
     wf_config_free(cfg);

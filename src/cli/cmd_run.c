@@ -30,7 +30,7 @@
 static const char help[] =
     "usage: wfsim run [--config FILE] [--census FILE | --employees N] [--out DIR]\n"
     "                 [--mode fast|sql] [--threads N] [--skip-invalid-rows]\n"
-    "                 [--quiet | --verbose]\n"
+    "                 [--no-report] [--quiet | --verbose]\n"
     "\n"
     "Runs the whole job and prints what the census load gave (rows read,\n"
     "employees loaded, rows rejected, the accepted rows' SHA-256) and a\n"
@@ -42,15 +42,16 @@ static const char help[] =
     "             (the reference implementation), exports DIR/events in the\n"
     "             engine's layout, then the same dbt build\n"
     "Both modes give the same events for the same inputs (`wfsim parity`).\n"
+    "At the end it writes DIR/report.html and DIR/report.xlsx (`wfsim report`).\n"
     "\n"
-    "  --config FILE   YAML configuration (MODEL.md 2.2); its `performance`\n"
+    "  --config FILE   YAML configuration (docs/model.md 2.2); its `performance`\n"
     "                  section may set event_generation_mode and threads\n"
     "  --census FILE   census CSV (default: a synthetic census of --employees\n"
     "                  employees, written to DIR/census.csv)\n"
     "  --employees N   size of the synthetic census (default 5000)\n"
     "  --out DIR       the run's folder (default: out); it holds events/,\n"
-    "                  wfsim.duckdb (dbt's database), logs/, metrics_summary.csv\n"
-    "                  and run_summary.json\n"
+    "                  wfsim.duckdb (dbt's database), logs/, metrics_summary.csv,\n"
+    "                  run_summary.json, report.html and report.xlsx\n"
     "  --mode M        fast or sql (default: the configuration's, else fast)\n"
     "  --threads N     engine threads (default: $WFSIM_THREADS, the\n"
     "                  configuration's, then all cores)\n"
@@ -59,10 +60,18 @@ static const char help[] =
     "                  DIR/events/rejected_rows.csv (census.invalid_rows: skip);\n"
     "                  both modes and dbt read the accepted rows, normalised, from\n"
     "                  DIR/events/census.parquet\n"
+    "  --no-report     do not write report.html and report.xlsx (a report left\n"
+    "                  by an earlier run into DIR is removed all the same)\n"
     "  --quiet         print nothing but errors\n"
-    "  --verbose       copy dbt's output to stderr\n"
+    "  --verbose       copy dbt's output to stderr, and print the events of\n"
+    "                  each year by type\n"
     "\n"
-    "dbt comes from the project's .venv (make venv); $WFSIM_DBT overrides it.\n";
+    "The summary is printed as tables of at most 100 columns.\n"
+    "dbt comes from wfsim's Python environment: $WFSIM_DBT, else\n"
+    "$WFSIM_VENV/bin/dbt, else the .venv of the source tree (make venv) or\n"
+    "PREFIX/share/wfsim/venv of an installed wfsim, else dbt on PATH. The dbt\n"
+    "project is the source tree's dbt/ or PREFIX/share/wfsim/dbt\n"
+    "($WFSIM_DBT_PROJECT overrides it).\n";
 
 static void say(const run_state *rs, const char *fmt, const char *arg)
 {
@@ -208,7 +217,8 @@ int cli_run_fast(run_state *rs, const wf_config *cfg, const wf_tables *tab,
     say(rs, "%s", "events (fast mode: the C engine)");
     double t = cli_seconds();
     wf_run_options opt = {.out_dir = events, .threads = rs->threads, .snapshots = 1,
-                          .report = rs->quiet ? NULL : stdout};
+                          .report = rs->quiet ? NULL : stdout,
+                          .report_by_type = rs->verbose};
     int rc = cli_run_environment(&opt);
     if (rc)
         return rc;
@@ -271,7 +281,13 @@ int cli_run_sql(run_state *rs, const wf_census *cen)
     return 0;
 }
 
-/* Prints OUT/metrics_summary.csv as an aligned table. */
+#define SUMMARY_MAX_COLS 32
+#define SUMMARY_MAX_ROWS 256
+#define SUMMARY_WIDTH 100
+
+/* Prints OUT/metrics_summary.csv as aligned tables no wider than 100
+ * columns: as many columns as fit in the first, the rest in further tables
+ * that repeat the year. */
 static void print_summary(const run_state *rs)
 {
     char path[PATH_MAX + 32];
@@ -281,15 +297,42 @@ static void print_summary(const run_state *rs)
         fprintf(stderr, "wfsim run: no %s to print\n", path);
         return;
     }
-    char line[4096];
-    while (fgets(line, sizeof line, f)) {
+    static char lines[SUMMARY_MAX_ROWS][1024];
+    static const char *cell[SUMMARY_MAX_ROWS][SUMMARY_MAX_COLS];
+    int width[SUMMARY_MAX_COLS] = {0}, n_rows = 0, n_cols = 0;
+    while (n_rows < SUMMARY_MAX_ROWS && fgets(lines[n_rows], sizeof lines[0], f)) {
+        char *line = lines[n_rows], *save = NULL;
         line[strcspn(line, "\r\n")] = '\0';
         int col = 0;
-        for (char *field = strtok(line, ","); field; field = strtok(NULL, ","), col++)
-            printf(col == 0 ? "%-6s" : " %13s", field);
-        putchar('\n');
+        for (char *field = strtok_r(line, ",", &save); field && col < SUMMARY_MAX_COLS;
+             field = strtok_r(NULL, ",", &save), col++) {
+            cell[n_rows][col] = field;
+            if ((int)strlen(field) > width[col])
+                width[col] = (int)strlen(field);
+        }
+        for (int c = col; c < SUMMARY_MAX_COLS; c++)
+            cell[n_rows][c] = "";
+        if (col > n_cols)
+            n_cols = col;
+        n_rows++;
     }
     fclose(f);
+    if (rs->mode == 0)
+        putchar('\n'); /* after the engine's per-year table */
+    for (int first = 1; first < n_cols;) {
+        int last = first, used = width[0] + 2 + width[first];
+        while (last + 1 < n_cols && used + 2 + width[last + 1] <= SUMMARY_WIDTH)
+            used += 2 + width[++last];
+        if (first > 1)
+            putchar('\n');
+        for (int r = 0; r < n_rows; r++) {
+            printf("%-*s", width[0], cell[r][0]);
+            for (int c = first; c <= last; c++)
+                printf("  %*s", width[c], cell[r][c]);
+            putchar('\n');
+        }
+        first = last + 1;
+    }
 }
 
 static void write_run_summary(const run_state *rs, int rc)
@@ -326,20 +369,20 @@ int cli_locate_dbt(run_state *rs)
     setenv("DBT_TARGET_PATH", path, 1);
     snprintf(path, sizeof path, "%s/logs", rs->out);
     setenv("DBT_LOG_PATH", path, 1);
-    const char *env = getenv("WFSIM_DBT");
-    if (env && *env)
-        snprintf(rs->dbt, sizeof rs->dbt, "%s", env);
-    else if (cli_repo_path(".venv/bin/dbt", rs->dbt, sizeof rs->dbt) != 0 ||
-             access(rs->dbt, X_OK) != 0)
-        snprintf(rs->dbt, sizeof rs->dbt, "dbt");
     const char *proj = getenv("WFSIM_DBT_PROJECT");
     if (proj && *proj)
         snprintf(rs->project, sizeof rs->project, "%s", proj);
     else if (cli_repo_path("dbt", rs->project, sizeof rs->project) != 0) {
-        fprintf(stderr, "wfsim run: cannot locate the dbt project (set WFSIM_DBT_PROJECT)\n");
+        fprintf(stderr, "wfsim: cannot locate the dbt project (set WFSIM_DBT_PROJECT)\n");
         return WF_EIO;
     }
-    return 0;
+    snprintf(path, sizeof path, "%s/dbt_project.yml", rs->project);
+    if (access(path, R_OK) != 0) {
+        fprintf(stderr, "wfsim: the dbt project is missing: no %s (reinstall wfsim, "
+                        "or set WFSIM_DBT_PROJECT)\n", path);
+        return WF_EIO;
+    }
+    return cli_find_tool(NULL, "dbt", "WFSIM_DBT", rs->dbt, sizeof rs->dbt);
 }
 
 int cmd_run(int argc, char **argv)
@@ -353,7 +396,7 @@ int cmd_run(int argc, char **argv)
     rs.mode = -1;
     const char *config = NULL, *census = NULL, *out = "out", *mode = NULL;
     long employees = 5000, threads = 0;
-    int skip_invalid = 0;
+    int skip_invalid = 0, no_report = 0;
     const cli_opt opts[] = {
         {"config", 0, CLI_TEXT, &config, NULL, 0, 0},
         {"census", 0, CLI_TEXT, &census, NULL, 0, 0},
@@ -364,6 +407,7 @@ int cmd_run(int argc, char **argv)
         {"skip-invalid-rows", 0, CLI_FLAG, &skip_invalid, NULL, 0, 0},
         {"quiet", 'q', CLI_FLAG, &rs.quiet, NULL, 0, 0},
         {"verbose", 'v', CLI_FLAG, &rs.verbose, NULL, 0, 0},
+        {"no-report", 0, CLI_FLAG, &no_report, NULL, 0, 0},
         {NULL, 0, 0, NULL, NULL, 0, 0},
     };
     int prc = cli_parse_options("run", help, opts, argc, argv);
@@ -400,6 +444,10 @@ int cmd_run(int argc, char **argv)
         if ((rc = cli_load_inputs(&rs, cfg, &tab, &cen)) != 0)
             goto done;
     }
+    /* dbt is looked for before OUT is made: a run that cannot start leaves
+     * nothing behind. */
+    if ((rc = cli_find_tool(NULL, "dbt", "WFSIM_DBT", rs.dbt, sizeof rs.dbt)) != 0)
+        goto done;
     if (cli_mkdir_p(out) != 0 || !realpath(out, rs.out)) {
         fprintf(stderr, "wfsim run: cannot create %s: %s\n", out, strerror(errno));
         rc = WF_EIO;
@@ -425,6 +473,7 @@ int cmd_run(int argc, char **argv)
     }
     cli_census_json(cen, rs.census_json, sizeof rs.census_json, rs.census_line,
                     sizeof rs.census_line);
+    cli_remove_report(rs.out);
     rc = rs.mode ? cli_run_sql(&rs, cen) : cli_run_fast(&rs, cfg, tab, cen);
     if (rc == 0) {
         static const char *const build[] = {"build", "--select", "+state", "metrics",
@@ -439,6 +488,18 @@ int cmd_run(int argc, char **argv)
         print_summary(&rs);
     }
     write_run_summary(&rs, rc);
+    if (rc == 0 && !no_report) {
+        /* The report reads run_summary.json; it is written again after, with
+         * the report's time. */
+        double t = cli_seconds();
+        rc = cli_write_report(rs.out, rs.quiet, rs.verbose);
+        record(&rs, "report", cli_seconds() - t);
+        if (rc != 0)
+            fprintf(stderr, "wfsim run: the events and the database in %s are complete; "
+                            "only the report failed (`wfsim report %s` retries it)\n",
+                    rs.out, rs.out);
+        write_run_summary(&rs, rc);
+    }
 done:
     wf_census_free(cen);
     wf_tables_free(tab);

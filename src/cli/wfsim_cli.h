@@ -109,21 +109,38 @@ int cli_load_tables(const char *dir, wf_tables **out);
 void cli_census_json(const wf_census *cen, char *buf, size_t size, char *line,
                      size_t line_size);
 
-/* The path of `rel` inside the repository the running binary was built in
- * (BUILD/wfsim -> REPO/rel). 0 on success. */
+/* The path of `rel` inside wfsim's data folder (cli_locate.c): PREFIX/share/
+ * wfsim for an installed wfsim, else the source tree the binary was built in
+ * (BUILD/wfsim -> REPO/rel). 0 on success (the file need not exist). */
 int cli_repo_path(const char *rel, char *buf, size_t size);
+/* Finds `tool` (dbt, python) of wfsim's Python environment: $env_var, then
+ * $WFSIM_VENV/bin, the data folder's venv, then PATH. 0 with the program's
+ * path in buf, else WF_ERUNTIME after a message (naming `command`) that says
+ * what is missing, where it was looked for and how to install it (command
+ * NULL: the message starts "wfsim:"). */
+int cli_find_tool(const char *command, const char *tool, const char *env_var,
+                  char *buf, size_t size);
 /* Runs argv (argv[0] looked up in PATH when it has no slash) with stdin from
  * /dev/null and stdout+stderr into log_path (also to stderr when echo).
  * Returns the exit status, 128+signal, or -1 when it could not start. */
 int cli_spawn(char *const argv[], const char *log_path, int echo);
 /* After a failed step: prints the log's error lines (or its tail). */
 void cli_show_failure(const char *log_path);
+/* Writes DIR/report.html and DIR/report.xlsx (python -m wfsim.report, its
+ * output in DIR/logs/report.log); `wfsim run` and `wfsim ensemble` call it
+ * at the end. 0 or an exit code, after a message. */
+int cli_write_report(const char *dir, int quiet, int verbose);
+/* Removes DIR/report.html and DIR/report.xlsx: a run or ensemble into a
+ * folder that holds an earlier report calls it before making anything, so
+ * that no report describes other data. */
+void cli_remove_report(const char *dir);
 
 int cmd_census(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_parity(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_ensemble(int argc, char **argv);
 
 #endif

@@ -44,9 +44,9 @@
 #include "wf_debug_csv.h"
 #include "wf_error.h"
 #include "wf_grow.h"
-#include "wf_json.h"
 #include "wf_outdir.h"
 #include "wf_sim.h"
+#include "wf_summary.h"
 #include "wf_table_writer.h"
 
 /* One year's output, owned copies of what the model will overwrite. */
@@ -392,109 +392,60 @@ static wf_status on_snapshot(void *ctx, const wf_snapshot_batch *b, wf_error *er
     return hand_over(rc);
 }
 
-static void json_year(wf_json *j, const wf_year_summary *s)
-{
-    wf_json_open(j, NULL, '{');
-    wf_json_int(j, "year", s->year);
-#define FIELD(name) wf_json_int(j, #name, s->name);
-    FIELD(N) FIELD(P) FIELD(X) FIELD(target) FIELD(R) FIELD(Q) FIELD(Te)
-    FIELD(net) FIELD(H) FIELD(Tnh) FIELD(R_actual) FIELD(Te_actual)
-    FIELD(H_actual) FIELD(Tnh_actual)
-#undef FIELD
-    wf_json_int(j, "experienced_termination_shortfall", s->te_shortfall);
-    wf_json_int(j, "nh_termination_shortfall", s->tnh_shortfall);
-    wf_json_int(j, "workforce_of_year", s->workforce_of_year);
-    wf_json_int(j, "year_end_headcount", s->year_end_headcount);
-    wf_json_int(j, "events", s->events);
-    wf_json_open(j, "events_by_type", '{');
-    for (int t = 0; t < WF_EV_COUNT; t++)
-        wf_json_int(j, wf_event_type_names[t], s->by_type[t]);
-    wf_json_close(j, '}');
-    wf_json_open(j, "events_by_category", '{');
-    for (int c = 0; c < WF_CAT_COUNT; c++)
-        wf_json_int(j, wf_event_category_names[c], s->by_category[c]);
-    wf_json_close(j, '}');
-    wf_json_close(j, '}');
-}
-
 static wf_status write_summary(run_ctx *rc, const wf_census *cen, const char *census_digest,
                                int threads, double wall, wf_error *err)
 {
-    const wf_config *cfg = rc->cfg;
-    char digest[65];
-    wf_config_digest(cfg, digest);
-    wf_json j;
-    wf_json_init(&j);
-    wf_json_open(&j, NULL, '{');
-    wf_json_str(&j, "engine_version", "wfsim " WF_VERSION);
-    wf_json_int(&j, "model_version", WF_MODEL_VERSION);
-    wf_json_str(&j, "census_path", wf_census_path(cen));
-    wf_json_int(&j, "census_employees", (int64_t)wf_census_count(cen));
-    wf_json_int(&j, "start_year", wf_config_start_year(cfg));
-    wf_json_int(&j, "end_year", wf_config_end_year(cfg));
-    wf_json_int(&j, "random_seed", wf_config_random_seed(cfg));
-    wf_json_str(&j, "scenario_id", wf_config_scenario_id(cfg));
-    wf_json_str(&j, "plan_design_id", wf_config_plan_design_id(cfg));
-    /* the census section: how the file was read, and what came of it */
     wf_census_info info;
     wf_census_get_info(cen, &info);
-    wf_json_str(&j, "census_invalid_rows", info.skip_mode ? "skip" : "strict");
-    wf_json_str(&j, "census_date_format", wf_config_census_date_format(cfg));
-    wf_json_int(&j, "census_rows_read", (int64_t)info.rows);
-    wf_json_int(&j, "census_rows_skipped", (int64_t)info.skipped);
-    wf_json_int(&j, "rejected_rows", (int64_t)info.rejected);
-    wf_json_str(&j, "census_sha256", census_digest);
-    wf_json_str(&j, "config_digest", digest);
-    char *canonical = wf_config_to_json(cfg);
-    wf_json_raw(&j, "config", canonical ? canonical : "null");
-    free(canonical);
-    wf_json_int(&j, "threads", threads);
-    wf_json_double(&j, "wall_time_s", wall);
-    wf_json_double(&j, "write_time_s", rc->write_seconds);
-    wf_json_int(&j, "total_events", rc->total_events);
-    wf_json_double(&j, "events_per_second", wall > 0 ? (double)rc->total_events / wall : 0);
-    wf_json_open(&j, "per_year", '[');
-    for (int i = 0; i < rc->n_years; i++)
-        json_year(&j, &rc->years[i]);
-    wf_json_close(&j, ']');
-    wf_json_close(&j, '}');
-    char *text = wf_json_finish(&j);
-    if (!text)
-        return wf_error_nomem(err, "summary");
-    char path[4400];
-    snprintf(path, sizeof path, "%s/generation_summary.json", rc->out.staging);
-    FILE *f = fopen(path, "w");
-    wf_status st = WF_OK;
-    if (!f || fputs(text, f) == EOF)
-        st = wf_error_errno(err, "write", "generation_summary.json");
-    if (f && fclose(f) != 0 && st == WF_OK)
-        st = wf_error_errno(err, "write", "generation_summary.json");
-    free(text);
-    return st;
+    wf_summary s = {
+        .cfg = rc->cfg,
+        .census_path = wf_census_path(cen),
+        .census_employees = (int64_t)wf_census_count(cen),
+        .census = &info,
+        .census_sha256 = census_digest,
+        .threads = threads,
+        .wall_s = wall,
+        .write_s = rc->write_seconds,
+        .total_events = rc->total_events,
+        .years = rc->years,
+        .n_years = rc->n_years,
+    };
+    return wf_summary_write(&s, rc->out.staging, err);
 }
 
-/* The per-year table of `wfsim events` and `make demo`. */
-static void print_report(FILE *f, const run_ctx *rc)
+/* The per-year tables of `wfsim events` and `make demo`: headcounts and the
+ * year's events, then (by_type) the events by type; each fits 80 columns. */
+static void print_report(FILE *f, const run_ctx *rc, int by_type)
 {
     static const int cols[] = {WF_EV_HIRE, WF_EV_TERMINATION, WF_EV_PROMOTION,
                                WF_EV_RAISE, WF_EV_ELIGIBILITY, WF_EV_ENROLLMENT,
                                WF_EV_ENROLLMENT_CHANGE, WF_EV_DEFERRAL_ESCALATION};
     static const char *const heads[] = {"hire", "term", "promo", "raise",
                                         "elig", "enrol", "change", "escal"};
-    fprintf(f, "%-6s %9s %8s %8s %9s %9s %9s |", "year", "start", "hires",
-            "terms", "end", "target", "shortfall");
-    for (size_t i = 0; i < sizeof heads / sizeof *heads; i++)
-        fprintf(f, " %8s", heads[i]);
-    fputc('\n', f);
+    enum { N_COLS = sizeof cols / sizeof *cols };
+    fprintf(f, "%-6s %9s %8s %8s %9s %9s %9s %10s\n", "year", "start", "hires",
+            "terms", "end", "target", "shortfall", "events");
     for (int y = 0; y < rc->n_years; y++) {
         const wf_year_summary *s = &rc->years[y];
-        fprintf(f, "%-6d %9lld %8lld %8lld %9lld %9lld %9lld |", s->year,
+        long long events = 0;
+        for (size_t i = 0; i < N_COLS; i++)
+            events += (long long)s->by_type[cols[i]];
+        fprintf(f, "%-6d %9lld %8lld %8lld %9lld %9lld %9lld %10lld\n", s->year,
                 (long long)s->N, (long long)s->H_actual,
                 (long long)(s->R_actual + s->Te_actual + s->Tnh_actual),
                 (long long)s->year_end_headcount, (long long)s->target,
-                (long long)(s->te_shortfall + s->tnh_shortfall));
-        for (size_t i = 0; i < sizeof cols / sizeof *cols; i++)
-            fprintf(f, " %8lld", (long long)s->by_type[cols[i]]);
+                (long long)(s->te_shortfall + s->tnh_shortfall), events);
+    }
+    if (!by_type)
+        return;
+    fprintf(f, "\n%-6s", "year");
+    for (size_t i = 0; i < N_COLS; i++)
+        fprintf(f, " %8s", heads[i]);
+    fputc('\n', f);
+    for (int y = 0; y < rc->n_years; y++) {
+        fprintf(f, "%-6d", rc->years[y].year);
+        for (size_t i = 0; i < N_COLS; i++)
+            fprintf(f, " %8lld", (long long)rc->years[y].by_type[cols[i]]);
         fputc('\n', f);
     }
 }
@@ -590,7 +541,7 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
     if (st != WF_OK)
         wf_outdir_abort(&rc.out);
     else if (opt->report)
-        print_report(opt->report, &rc);
+        print_report(opt->report, &rc, opt->report_by_type);
     wf_table_writer_free(rc.tables);
     free(rc.years);
     return st;

@@ -1,7 +1,9 @@
 /*
  * census.c - the census CSV of MODEL.md 2.1 (wf_census_load).
  *
- * The file is read whole by wf_csv and walked row by row. Columns are found
+ * The file is read whole by wf_csv and walked row by row (the rows of an
+ * Arrow table come the same way, as text, from census_arrow.c: one row
+ * loop, census_rows.h, judges both). Columns are found
  * through the configuration's census.columns mapping, else by name,
  * case-insensitively, through WF_CENSUS_COLUMNS (name, alias, required); a
  * recognised column twice, or a name beside its alias, is an error,
@@ -58,6 +60,7 @@
 #include "wf_model_int.h"
 #include "wf_rejects.h"
 #include "wf_sim.h"
+#include "census_rows.h"
 
 #define MAX_SALARY_CENTS 9007199254740991LL   /* 2^53 - 1 */
 #define BIG_CENSUS (4u << 20)     /* bytes from which arrays are sized up front */
@@ -118,6 +121,12 @@ typedef struct loader {
     size_t n_late;                 /* first rows of duplicated ids, refused late */
     size_t n_fields;               /* fields of a row (the header's) */
     bool drop_accepted;            /* some were accepted employees */
+    /* A source without a file (an Arrow table) in skip mode: every row's
+     * cells as text, NUL after each, so that the first row of a duplicated
+     * id can be written to rejected_rows.csv (entry_at's pos is the offset
+     * here, shifted as the file's). */
+    char *kept;
+    size_t kept_len, kept_cap;
 } loader;
 
 static wf_status field_error(const loader *l, const wf_csv_field *f, const char *col,
@@ -929,8 +938,48 @@ static wf_status plain_late(loader *l, const wf_csv *csv, size_t k, wf_csv_field
     return WF_OK;
 }
 
+/* A source without a file: a row's cells are kept as text (keep_fields). */
+static wf_status keep_fields(loader *l, const wf_csv_field *row, size_t n, size_t *pos,
+                             wf_error *err)
+{
+    size_t need = l->kept_len;
+    for (size_t c = 0; c < n; c++)
+        need += row[c].len + 1;
+    if (!wf_grow((void **)&l->kept, &l->kept_cap, need, 1))
+        return wf_error_nomem(err, "the census's kept rows");
+    *pos = l->kept_len << 1;
+    for (size_t c = 0; c < n; c++) {
+        memcpy(l->kept + l->kept_len, row[c].s, row[c].len);
+        l->kept_len += row[c].len;
+        l->kept[l->kept_len++] = '\0';
+    }
+    return WF_OK;
+}
+
+/* The first row of a duplicated id from a source without a file: its
+ * position is the row and the id's column number; in skip mode its cells
+ * come from the kept text. */
+static wf_status kept_late(loader *l, size_t k, wf_csv_field *f, wf_error *err)
+{
+    wf_reject *r = &l->rej.rows[k];
+    r->field_line = r->line;
+    r->column = l->col[WF_CC_ID] + 1;
+    if (!l->skip_mode || r->fields != WF_REJECT_NO_FIELDS)
+        return WF_OK;
+    char *s = l->kept + (r->pos >> 1);
+    for (size_t c = 0; c < l->n_fields; c++) {
+        size_t len = strlen(s);
+        f[c] = (wf_csv_field){s, len, r->line, (long)c + 1, false};
+        s += len + 1;
+    }
+    if (!wf_rejects_set_fields(&l->rej, k, f, l->n_fields))
+        return wf_error_nomem(err, "the census's refused rows");
+    return WF_OK;
+}
+
 /* The first rows of duplicated ids (rejects with column -1), read again:
- * from the reader's buffer when plain, else from the file. */
+ * from the reader's buffer when plain, else from the file; from the kept
+ * text when there is no file (csv NULL). */
 static wf_status find_late(loader *l, const wf_csv *csv, wf_error *err)
 {
     int fd = -1;
@@ -942,6 +991,10 @@ static wf_status find_late(loader *l, const wf_csv *csv, wf_error *err)
         const wf_reject *r = &l->rej.rows[k];
         if (r->column >= 0)
             continue;
+        if (!csv) {
+            st = kept_late(l, k, f, err);
+            continue;
+        }
         if (r->pos & 1) {
             st = plain_late(l, csv, k, f, err);
             continue;
@@ -977,13 +1030,13 @@ static wf_status refuse(const loader *l, wf_error *err)
     return wf_rejects_error(&l->rej, 0, l->path, err);
 }
 
-static wf_status read_rows(loader *l, wf_csv *csv, wf_error *err)
+static wf_status read_rows(loader *l, const wf_census_rows *src, wf_error *err)
 {
     wf_csv_field *row;
     size_t n;
+    long line;
     wf_status st;
-    while ((st = wf_csv_next(csv, &row, &n, err)) == WF_OK && n > 0) {
-        long line = wf_csv_record_line(csv);
+    while ((st = src->next(src->ctx, &row, &n, &line, err)) == WF_OK && n > 0) {
         const wf_csv_field *id = &row[l->col[WF_CC_ID]];
         size_t entry = 0;
         long dup;
@@ -1006,12 +1059,17 @@ static wf_status read_rows(loader *l, wf_csv *csv, wf_error *err)
             return st;
         if (row_st == WF_OK && !skip)
             row_st = read_employee(l, row, &l->emp[l->n_emp], &row_err);
-        size_t pos = wf_csv_record_offset(csv) << 1 | wf_csv_record_plain(csv);
+        size_t off = 0, pos = 0;
+        if (src->csv) {
+            off = wf_csv_record_offset(src->csv);
+            pos = off << 1 | wf_csv_record_plain(src->csv);
+        } else if (l->skip_mode && (st = keep_fields(l, row, n, &pos, err)) != WF_OK) {
+            return st;
+        }
         if ((st = add_id(l, id, line, pos, &entry, &dup, err)) != WF_OK)
             return st;
         if (dup >= 0)
-            st = reject_duplicate(l, row, n, line, wf_csv_record_offset(csv), id,
-                                  (size_t)dup, err);
+            st = reject_duplicate(l, row, n, line, off, id, (size_t)dup, err);
         else if (row_st != WF_OK)
             st = reject(l, row, n, line, &row_err, &entry, NULL, err);
         else if (!skip)
@@ -1043,6 +1101,30 @@ static wf_status settle_rows(loader *l, const wf_csv *csv, wf_error *err)
 }
 /* ---- public ------------------------------------------------------------------------ */
 
+/* The CSV file as a row source. */
+typedef struct csv_src {
+    wf_csv *csv;
+} csv_src;
+
+static wf_status csv_next(void *ctx, wf_csv_field **row, size_t *n, long *line,
+                          wf_error *err)
+{
+    csv_src *c = ctx;
+    wf_status st = wf_csv_next(c->csv, row, n, err);
+    *line = wf_csv_record_line(c->csv);
+    return st;
+}
+
+static void csv_sizes(void *ctx, size_t *rows, size_t *bytes)
+{
+    csv_src *c = ctx;
+    if (wf_csv_size(c->csv) >= BIG_CENSUS) {
+        /* each id and its NUL fit in the bytes of its field and delimiter */
+        *rows = wf_csv_records_left(c->csv);
+        *bytes = wf_csv_size(c->csv) + 1;
+    }
+}
+
 wf_status wf_census_load(const char *path, const wf_config *cfg, const wf_tables *tab,
                          wf_census **out, wf_error *err)
 {
@@ -1054,9 +1136,25 @@ wf_status wf_census_load_report(const char *path, const wf_config *cfg,
                                 wf_error *err)
 {
     *out = NULL;
+    csv_src c = {NULL};
+    wf_status st = wf_csv_open(path, &c.csv, err);
+    if (st == WF_OK) {
+        wf_census_rows src = {&c, csv_next, csv_sizes, c.csv};
+        st = wf_census_load_rows(path, path, &src, cfg, tab, report, out, err);
+    }
+    wf_csv_close(c.csv);
+    return st;
+}
+
+wf_status wf_census_load_rows(const char *name, const char *label,
+                              const wf_census_rows *src, const wf_config *cfg,
+                              const wf_tables *tab, FILE *report, wf_census **out,
+                              wf_error *err)
+{
+    *out = NULL;
     loader l;
     memset(&l, 0, sizeof l);
-    l.path = path;
+    l.path = name;
     l.tab = tab;
     l.cfg = cfg;
     l.skip_mode = cfg && cfg->census_skip;
@@ -1069,34 +1167,33 @@ wf_status wf_census_load_report(const char *path, const wf_config *cfg,
     wf_date_to_ymd(l.census_day, &l.census_y, &l.census_m, &l.census_d);
     wf_decimal_parse("0", 1, &l.zero);
     wf_decimal_parse("1", 1, &l.one);
-    wf_csv *csv = NULL;
     wf_census *cen = NULL;
     wf_csv_field *h;
     size_t n;
+    long hline;
     wf_status st = WF_OK;
     if (!tab && (st = wf_tables_load(NULL, &own_tab, err)) == WF_OK)
         l.tab = own_tab;
-    if (st == WF_OK)
-        st = wf_csv_open(path, &csv, err);
-    if (st == WF_OK && (st = wf_csv_next(csv, &h, &n, err)) == WF_OK && n == 0)
-        st = wf_error_set(err, WF_EINPUT, path, 1, 0, "empty file: expected a header row");
+    if (st == WF_OK && (st = src->next(src->ctx, &h, &n, &hline, err)) == WF_OK && n == 0)
+        st = wf_error_set(err, WF_EINPUT, name, 1, 0, "empty file: expected a header row");
     if (st == WF_OK)
         st = map_header(&l, h, n, err);
     l.n_fields = n;
     if (st == WF_OK && l.skip_mode && !wf_rejects_set_header(&l.rej, h, n))
         st = wf_error_nomem(err, "census header");
-    if (st == WF_OK && wf_csv_size(csv) >= BIG_CENSUS) {
-        /* each id and its NUL fit in the bytes of its field and delimiter */
-        reserve(&l, wf_csv_records_left(csv), wf_csv_size(csv) + 1);
-    }
+    size_t rows = 0, bytes = 0;
+    if (st == WF_OK && src->sizes)
+        src->sizes(src->ctx, &rows, &bytes);
+    if (rows)
+        reserve(&l, rows, bytes);
     if (st == WF_OK)
-        st = read_rows(&l, csv, err);
+        st = read_rows(&l, src, err);
     if (st == WF_OK)
-        st = settle_rows(&l, csv, err);
+        st = settle_rows(&l, src->csv, err);
     if (st == WF_OK && l.n_emp == 0)
-        st = wf_error_set(err, WF_EINPUT, path, 0, 0,
+        st = wf_error_set(err, WF_EINPUT, name, 0, 0,
                           "no active employee: a census needs at least one");
-    if (st == WF_OK && (!(cen = calloc(1, sizeof *cen)) || !(cen->path = strdup(path))))
+    if (st == WF_OK && (!(cen = calloc(1, sizeof *cen)) || !(cen->path = strdup(label))))
         st = wf_error_nomem(err, "census");
     if (st != WF_OK)
         goto done;
@@ -1118,10 +1215,10 @@ done:
     wf_tables_free(own_tab);
     if (cen)
         wf_census_free(cen);
-    wf_csv_close(csv);
     free(l.arena);
     free(l.entry_off);
     free(l.entry_at);
+    free(l.kept);
     free(l.slots);
     free(l.emp);
     free(l.emp_entry);

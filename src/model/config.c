@@ -967,11 +967,11 @@ static wf_status read_file(const char *path, unsigned char **buf, size_t *len,
     return WF_OK;
 }
 
-wf_status wf_config_load(const char *path, wf_config **out, wf_error *err)
+/* text[0..len) as the configuration named `name` (NULL text: defaults). */
+static wf_status parse_text(const char *name, const unsigned char *text, size_t len,
+                            wf_config **out, wf_error *err)
 {
     *out = NULL;
-    unsigned char *text = NULL;
-    size_t len = 0;
     load_ctx *cx = NULL;
     walker w;
     bool parser_ready = false;
@@ -983,15 +983,13 @@ wf_status wf_config_load(const char *path, wf_config **out, wf_error *err)
         goto done;
     }
     apply_defaults(cfg);
-    if (!path)
-        goto done;
-    if ((st = read_file(path, &text, &len, err)) != WF_OK)
+    if (!text)
         goto done;
     if (!(cx = calloc(1, sizeof *cx)) || !(parser_ready = yaml_parser_initialize(&w.parser))) {
         st = wf_error_nomem(err, "YAML parser");
         goto done;
     }
-    cx->file = path;
+    cx->file = name;
     w.cx = cx;
     w.cfg = cfg;
     w.err = err;
@@ -1007,13 +1005,36 @@ done:
     if (parser_ready)
         yaml_parser_delete(&w.parser);
     free(cx);
-    free(text);
     if (st != WF_OK) {
         free(cfg);
         return st;
     }
     *out = cfg;
     return WF_OK;
+}
+
+wf_status wf_config_load(const char *path, wf_config **out, wf_error *err)
+{
+    unsigned char *text = NULL;
+    size_t len = 0;
+    *out = NULL;
+    if (path) {
+        wf_status st = read_file(path, &text, &len, err);
+        if (st != WF_OK)
+            return st;
+    }
+    wf_status st = parse_text(path, text, len, out, err);
+    free(text);
+    return st;
+}
+
+wf_status wf_config_parse(const char *name, const char *text, size_t len,
+                          wf_config **out, wf_error *err)
+{
+    static const unsigned char empty[1] = "";
+    *out = NULL;
+    return parse_text(name ? name : "", text ? (const unsigned char *)text : empty, len,
+                      out, err);
 }
 
 /* Parses an override value as a one-scalar YAML document and sets it. */

@@ -1,7 +1,7 @@
 /*
  * wf_debug_csv.h - events and snapshots as plain CSV (`--debug-csv`).
  *
- * The format is the one of the golden example (shared/vectors/golden): a header row, then
+ * The format is the one of the golden example (tests/vectors/golden): a header row, then
  * one row per event (or snapshot row) with `simulation_year` first; money
  * with 2 decimals, deferral rates with 4, event_probability as the shortest
  * text that reads back to the same double, null as an empty field, dates

@@ -725,3 +725,37 @@ wf_status wf_table_writer_census(wf_table_writer *tw, const char *path,
 {
     return write_table(tw, path, census_specs, CE_COUNT, rows, n, fill_census, err);
 }
+
+bool wf_event_ids(const wf_event_batch *batch, const wf_event *ev, size_t n, char *hex)
+{
+    id_keys k;
+    if (!id_keys_init(&k, batch)) { /* not reached with loaded configurations */
+        for (size_t i = 0; i < n; i++) {
+            char one[33];
+            wf_event_id(batch, &ev[i], one);
+            memcpy(hex + 32 * i, one, 32);
+        }
+        return true;
+    }
+    char *keys = malloc(ID_GROUP * k.max_len);
+    if (!keys)
+        return false;
+    const char *msg[ID_GROUP];
+    size_t len[ID_GROUP];
+    uint32_t st[ID_GROUP][4];
+    char one[33];
+    for (size_t g = 0; g < n; g += ID_GROUP) {
+        size_t m = n - g < ID_GROUP ? n - g : ID_GROUP;
+        for (size_t j = 0; j < m; j++) {
+            msg[j] = keys + j * k.max_len;
+            len[j] = id_key(&k, batch, &ev[g + j], keys + j * k.max_len);
+        }
+        wf_md5_many(msg, len, m, st);
+        for (size_t j = 0; j < m; j++) {
+            wf_md5_hex(st[j], one);
+            memcpy(hex + 32 * (g + j), one, 32);
+        }
+    }
+    free(keys);
+    return true;
+}

@@ -24,6 +24,8 @@
 #ifndef WF_TABLE_WRITER_H
 #define WF_TABLE_WRITER_H
 
+#include <stdbool.h>
+
 #include "wf_events.h"
 #include "wfsim.h"
 
@@ -54,5 +56,9 @@ wf_status wf_table_writer_census(wf_table_writer *tw, const char *path,
 
 /* The lower-hex MD5 event_id of MODEL.md 5.1 into hex (33 bytes). */
 void wf_event_id(const wf_event_batch *batch, const wf_event *ev, char hex[33]);
+/* The event_ids of ev[0..n) (events of batch), 32 characters each, back
+ * to back into hex (32 * n bytes, no NUL), hashed many at a time. False
+ * when out of memory. */
+bool wf_event_ids(const wf_event_batch *batch, const wf_event *ev, size_t n, char *hex);
 
 #endif

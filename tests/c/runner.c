@@ -56,11 +56,11 @@ void wf_test_note(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
-const char *wf_test_shared(const char *relative)
+const char *wf_test_vector(const char *relative)
 {
     static char path[4096];
-    const char *dir = getenv("WF_SHARED_DIR");
-    snprintf(path, sizeof path, "%s/%s", dir ? dir : "../shared", relative);
+    const char *dir = getenv("WF_VECTORS_DIR");
+    snprintf(path, sizeof path, "%s/%s", dir ? dir : "tests/vectors", relative);
     return path;
 }
 

@@ -36,7 +36,7 @@ static wf_status run_two(wf_config *a, wf_config *b, char out[4096], wf_error *e
     wf_tables *tab = NULL;
     wf_census *cen = NULL;
     wf_error e = {0};
-    wf_status st = wf_model_test_load(NULL, "vectors/golden/census.csv", &cfg, &tab, &cen, &e);
+    wf_status st = wf_model_test_load(NULL, "golden/census.csv", &cfg, &tab, &cen, &e);
     if (st != WF_OK) {
         *err = e;
         return st;

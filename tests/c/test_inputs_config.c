@@ -381,7 +381,7 @@ TEST(inputs_config_json_alt_and_digest)
 {
     wf_config *cfg = NULL;
     wf_error err = {0};
-    ASSERT_EQ(wf_config_load(wf_test_shared("vectors/golden/alt_config.yaml"), &cfg, &err),
+    ASSERT_EQ(wf_config_load(wf_test_vector("golden/alt_config.yaml"), &cfg, &err),
               WF_OK);
     char *json = wf_config_to_json(cfg);
     ASSERT_STREQ(json,

@@ -72,8 +72,8 @@ TEST(inputs_fuzz_census_and_config)
     uint64_t seed = wf_test_seed(20261124);
     wf_test_note("seed %llu", (unsigned long long)seed);
     size_t clen = 0, ylen = 0;
-    char *census = slurp(wf_test_shared("vectors/golden/census.csv"), &clen);
-    char *yaml = slurp(wf_test_shared("vectors/golden/alt_config.yaml"), &ylen);
+    char *census = slurp(wf_test_vector("golden/census.csv"), &clen);
+    char *yaml = slurp(wf_test_vector("golden/alt_config.yaml"), &ylen);
     ASSERT_TRUE(census && yaml);
     char *buf = malloc(1 << 20);
     const char *dir = wf_test_tmpdir();

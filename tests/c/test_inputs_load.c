@@ -66,7 +66,7 @@ TEST(inputs_config_golden_alt)
 {
     wf_error err = {0};
     wf_config *c = NULL;
-    ASSERT_EQ(wf_config_load(wf_test_shared("vectors/golden/alt_config.yaml"), &c, &err),
+    ASSERT_EQ(wf_config_load(wf_test_vector("golden/alt_config.yaml"), &c, &err),
               WF_OK);
     ASSERT_EQ(c->start_year, 2025);
     ASSERT_EQ(c->end_year, 2027);
@@ -199,7 +199,7 @@ TEST(inputs_census_golden)
     wf_census *cen = NULL;
     ASSERT_EQ(wf_config_load(NULL, &c, &err), WF_OK);
     ASSERT_EQ(wf_tables_load(NULL, &t, &err), WF_OK);
-    wf_status st = wf_census_load(wf_test_shared("vectors/golden/census.csv"), c, t, &cen,
+    wf_status st = wf_census_load(wf_test_vector("golden/census.csv"), c, t, &cen,
                                   &err);
     char msg[2048];
     wf_error_format(&err, msg, sizeof msg);

@@ -58,7 +58,7 @@ TEST(model_debug_csv_event_row)
     ASSERT_EQ(wf_debug_csv_close(w, &err), WF_OK);
     char *text = wf_test_slurp(path, NULL);
     ASSERT_TRUE(text != NULL);
-    /* The first row of shared/vectors/golden/default/events.csv. */
+    /* The first row of tests/vectors/golden/default/events.csv. */
     const char *row1 =
         "2025,0aec9dd230f2e123a776be99cae3a4d2,default,default,12345,EMP_000001,"
         "raise,merit,2025-04-01,1,3,,135910.03,130682.72,,,57,9,<25,<2,0.9\n";

@@ -1,5 +1,5 @@
 /*
- * test_model_golden.c - the worked example of shared/vectors/golden.
+ * test_model_golden.c - the worked example of tests/vectors/golden.
  *
  * The default and the alternative configuration are simulated on the
  * golden census, written through wf_debug_csv, and compared byte for byte
@@ -67,7 +67,7 @@ static void run_golden(const char *name, const char *config)
     snprintf(dir, sizeof dir, "%s", wf_test_tmpdir());
     snprintf(ev, sizeof ev, "%s/events.csv", dir);
     snprintf(sn, sizeof sn, "%s/snapshot.csv", dir);
-    ASSERT_EQ(wf_model_test_load(config, "vectors/golden/census.csv", &cfg, &tab,
+    ASSERT_EQ(wf_model_test_load(config, "golden/census.csv", &cfg, &tab,
                                  &cen, &err), WF_OK);
     ASSERT_EQ(wf_debug_csv_open(ev, sn, &g.csv, &err), WF_OK);
     wf_sim_sink sink = {&g, on_year, on_events, on_snapshot, NULL};
@@ -78,15 +78,15 @@ static void run_golden(const char *name, const char *config)
     ASSERT_EQ(st, WF_OK);
     ASSERT_EQ(st2, WF_OK);
 
-    snprintf(want, sizeof want, "vectors/golden/%s/events.csv", name);
+    snprintf(want, sizeof want, "golden/%s/events.csv", name);
     snprintf(what, sizeof what, "%s events", name);
-    ASSERT_TRUE(wf_model_test_same_file(ev, wf_test_shared(want), what));
-    snprintf(want, sizeof want, "vectors/golden/%s/snapshot.csv", name);
+    ASSERT_TRUE(wf_model_test_same_file(ev, wf_test_vector(want), what));
+    snprintf(want, sizeof want, "golden/%s/snapshot.csv", name);
     snprintf(what, sizeof what, "%s snapshot", name);
-    ASSERT_TRUE(wf_model_test_same_file(sn, wf_test_shared(want), what));
+    ASSERT_TRUE(wf_model_test_same_file(sn, wf_test_vector(want), what));
 
-    snprintf(want, sizeof want, "vectors/golden/%s/summary.json", name);
-    char *json = wf_test_slurp(wf_test_shared(want), NULL);
+    snprintf(want, sizeof want, "golden/%s/summary.json", name);
+    char *json = wf_test_slurp(wf_test_vector(want), NULL);
     ASSERT_TRUE(json != NULL);
     const char *p = strstr(json, "\"per_year\"");
     int years = 0;
@@ -128,5 +128,5 @@ TEST(model_golden_default)
 
 TEST(model_golden_alt)
 {
-    run_golden("alt", wf_test_shared("vectors/golden/alt_config.yaml"));
+    run_golden("alt", wf_test_vector("golden/alt_config.yaml"));
 }

@@ -1,6 +1,6 @@
 /*
- * test_model_rng.c - keyed draws (rng.h) against shared/vectors/rng.csv and
- * workforce needs (needs.h) against shared/vectors/workforce_needs.csv,
+ * test_model_rng.c - keyed draws (rng.h) against tests/vectors/rng.csv and
+ * workforce needs (needs.h) against tests/vectors/workforce_needs.csv,
  * plus hand-computed needs for a shrinking and an empty workforce.
  */
 #include "wf_test.h"
@@ -43,7 +43,7 @@ static void chomp(char *s)
 
 TEST(model_rng_vectors)
 {
-    FILE *fp = fopen(wf_test_shared("vectors/rng.csv"), "r");
+    FILE *fp = fopen(wf_test_vector("rng.csv"), "r");
     char line[512];
     int rows = 0;
     ASSERT_TRUE(fp != NULL);
@@ -108,7 +108,7 @@ TEST(model_rng_pick_bounds)
 
 TEST(model_needs_vectors)
 {
-    FILE *fp = fopen(wf_test_shared("vectors/workforce_needs.csv"), "r");
+    FILE *fp = fopen(wf_test_vector("workforce_needs.csv"), "r");
     char line[512];
     int rows = 0;
     ASSERT_TRUE(fp != NULL);

@@ -699,7 +699,7 @@ TEST(model_draw_tally_matches_decisions)
     wf_tables *tab = NULL;
     wf_census *cen = NULL;
     wf_error err = {0};
-    ASSERT_EQ(wf_model_test_load(NULL, "vectors/golden/census.csv", &cfg, &tab,
+    ASSERT_EQ(wf_model_test_load(NULL, "golden/census.csv", &cfg, &tab,
                                  &cen, &err), WF_OK);
     int years = cfg->end_year - cfg->start_year + 1;
     ASSERT_TRUE(years >= 2 && years <= 32);

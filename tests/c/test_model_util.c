@@ -22,7 +22,7 @@ wf_status wf_model_test_load(const char *config, const char *census_rel,
     if (config)
         snprintf(cpath, sizeof cpath, "%s", config);
     snprintf(census, sizeof census, "%s",
-             census_rel[0] == '/' ? census_rel : wf_test_shared(census_rel));
+             census_rel[0] == '/' ? census_rel : wf_test_vector(census_rel));
     st = wf_config_load(config ? cpath : NULL, cfg, err);
     if (st == WF_OK)
         st = wf_tables_load(NULL, tab, err);

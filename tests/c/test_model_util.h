@@ -13,7 +13,7 @@
 #include "wf_sim.h"
 
 /* Loads config (NULL: defaults; else a path), the built-in tables and the
- * census at shared/<census_rel> (or an absolute path). */
+ * census at tests/vectors/<census_rel> (or an absolute path). */
 wf_status wf_model_test_load(const char *config, const char *census_rel,
                              wf_config **cfg, wf_tables **tab, wf_census **cen,
                              wf_error *err);

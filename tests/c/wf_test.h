@@ -20,8 +20,9 @@ void wf_test_register(const char *name, const char *file, wf_test_fn fn);
 void wf_test_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void wf_test_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Path of a file under ../shared (or $WF_SHARED_DIR): static buffer. */
-const char *wf_test_shared(const char *relative);
+/* Path of a test vector, tests/vectors/<relative> (the runner runs from the
+ * repository root; $WF_VECTORS_DIR names another folder). Static buffer. */
+const char *wf_test_vector(const char *relative);
 /* A fresh empty directory for this test (under $TMPDIR); static buffer. */
 const char *wf_test_tmpdir(void);
 /* A whole file, NUL-terminated, malloc'ed (NULL if it cannot be read);

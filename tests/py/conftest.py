@@ -1,6 +1,8 @@
 """Shared fixtures for the Python tests: where the repo, the build and the
-shared vectors are. WFSIM_BUILD names the build directory (default: build),
-WF_SHARED_DIR the shared folder (default: ../shared)."""
+test vectors are. WFSIM_BUILD names the build directory (default: build).
+The vectors are the repository's own copies in tests/vectors/ (the model's
+keyed draws, workforce needs and worked example); test_vectors.py checks
+them against ../shared/vectors when that folder exists."""
 import os
 import pathlib
 
@@ -8,7 +10,7 @@ import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BUILD = ROOT / os.environ.get("WFSIM_BUILD", "build")
-SHARED = pathlib.Path(os.environ.get("WF_SHARED_DIR", ROOT.parent / "shared")).resolve()
+VECTORS = ROOT / "tests" / "vectors"
 
 
 @pytest.fixture(scope="session")
@@ -22,8 +24,8 @@ def build():
 
 
 @pytest.fixture(scope="session")
-def shared():
-    return SHARED
+def vectors():
+    return VECTORS
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,10 @@ import os
 import subprocess
 import sys
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
+# python/ goes last: wfsim_schema is found there, while `import wfsim`
+# still finds the installed package (with its compiled engine), not the
+# source tree's copy of it.
+sys.path.append(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "python"))
 import wfsim_schema  # noqa: E402
 
 # The column lists and types are src/common/wf_schema.h's (python/wfsim_schema.py).

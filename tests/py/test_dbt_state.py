@@ -1,6 +1,6 @@
 """The dbt project's state, metrics and data tests (dbt/models/state,
 dbt/models/metrics, dbt/tests), run on the golden example of
-shared/vectors/golden: the events and snapshot CSVs are written as the
+tests/vectors/golden: the events and snapshot CSVs are written as the
 engine's Hive-partitioned Parquet (MODEL.md 5.1/5.2 types), then
 `dbt build --select +state metrics` runs every model and data test.
 
@@ -50,7 +50,7 @@ SNAPSHOT_COLUMNS = """
     enrollment_source, ever_opted_out::BOOLEAN AS ever_opted_out
 """
 
-# docs/config.md canonical form of shared/vectors/golden/alt_config.yaml.
+# docs/config.md canonical form of tests/vectors/golden/alt_config.yaml.
 ALT_CONFIG = {
     "simulation": {"start_year": 2025, "end_year": 2027, "random_seed": 31337,
                    "scenario_id": "golden-alt", "plan_design_id": "plan.A"},
@@ -119,26 +119,26 @@ def run_dbt(work, command, out, census, select, snapshot=True, config=None, extr
 
 
 @pytest.fixture(scope="session")
-def golden_default(tmp_path_factory, shared):
+def golden_default(tmp_path_factory, vectors):
     """The full build on the golden default run, with engine snapshot and summary."""
     tmp = tmp_path_factory.mktemp("dbt_default")
     out = tmp / "out"
-    write_engine_output(shared / "vectors/golden/default", out)
-    rc, results, log = run_dbt(tmp / "run", "build", out, shared / "vectors/golden/census.csv",
+    write_engine_output(vectors / "golden/default", out)
+    rc, results, log = run_dbt(tmp / "run", "build", out, vectors / "golden/census.csv",
                                ["+state", "metrics"], extra_vars={"summary_csv": str(tmp / "summary.csv")})
     return {"rc": rc, "results": results, "log": log, "db": tmp / "run" / "wfsim.duckdb", "out": out,
             "summary_csv": tmp / "summary.csv"}
 
 
 @pytest.fixture(scope="session")
-def golden_alt(tmp_path_factory, shared):
+def golden_alt(tmp_path_factory, vectors):
     """The alt configuration, given as wfsim_config, without generation_summary.json,
     and without an engine snapshot although snapshot_path names its folder (as
     `wfsim run` does when the engine wrote none)."""
     tmp = tmp_path_factory.mktemp("dbt_alt")
     out = tmp / "out"
-    write_engine_output(shared / "vectors/golden/alt", out, snapshot=False, summary=False)
-    rc, results, log = run_dbt(tmp / "run", "build", out, shared / "vectors/golden/census.csv",
+    write_engine_output(vectors / "golden/alt", out, snapshot=False, summary=False)
+    rc, results, log = run_dbt(tmp / "run", "build", out, vectors / "golden/census.csv",
                                ["+state", "metrics"], config=ALT_CONFIG)
     return {"rc": rc, "results": results, "log": log, "db": tmp / "run" / "wfsim.duckdb", "out": out}
 
@@ -178,21 +178,21 @@ def test_build_passes_on_golden_default(golden_default):
         assert results.get(name) in ("success", "pass"), name
 
 
-def test_snapshot_equals_golden_snapshot_csv(golden_default, shared):
+def test_snapshot_equals_golden_snapshot_csv(golden_default, vectors):
     only_gold, only_dbt = snapshot_difference(golden_default["db"],
-                                              shared / "vectors/golden/default/snapshot.csv")
+                                              vectors / "golden/default/snapshot.csv")
     assert only_gold == [] and only_dbt == []
     assert query(golden_default["db"], "select count(*) from main.fct_workforce_snapshot")[0][0] == 392
 
 
-def test_alt_configuration_without_summary(golden_alt, shared):
+def test_alt_configuration_without_summary(golden_alt, vectors):
     assert golden_alt["rc"] == 0, golden_alt["log"][-4000:]
     bad = {k: v for k, v in golden_alt["results"].items() if v not in ("success", "pass")}
     assert not bad, bad
-    only_gold, only_dbt = snapshot_difference(golden_alt["db"], shared / "vectors/golden/alt/snapshot.csv")
+    only_gold, only_dbt = snapshot_difference(golden_alt["db"], vectors / "golden/alt/snapshot.csv")
     assert only_gold == [] and only_dbt == []
     # targets and quotas recomputed by dbt equal the reference's figures
-    summary = json.loads((shared / "vectors/golden/alt/summary.json").read_text())
+    summary = json.loads((vectors / "golden/alt/summary.json").read_text())
     rows = query(golden_alt["db"],
                  "select simulation_year, figures_source, start_headcount, target, hire_quota, te_quota,"
                  " new_hire_termination_quota from main.int_workforce_needs order by 1")
@@ -202,8 +202,8 @@ def test_alt_configuration_without_summary(golden_alt, shared):
         assert (r[2], r[3], r[4], r[5], r[6]) == (y["N"], y["target"], y["H"], y["Te"], y["Tnh"])
 
 
-def test_headcount_metrics_agree_with_summary(golden_default, shared):
-    summary = json.loads((shared / "vectors/golden/default/summary.json").read_text())
+def test_headcount_metrics_agree_with_summary(golden_default, vectors):
+    summary = json.loads((vectors / "golden/default/summary.json").read_text())
     rows = query(golden_default["db"],
                  "select simulation_year, start_headcount, hires, end_headcount, target, figures_source,"
                  " retirements from main.metrics_workforce_by_year order by 1")
@@ -241,17 +241,17 @@ def _years(birth, day):
     return day.year - birth.year - ((birth.month, birth.day) > (day.month, day.day))
 
 
-def test_prorated_pay_and_contributions_by_hand(golden_default, shared):
+def test_prorated_pay_and_contributions_by_hand(golden_default, vectors):
     """EMP_000002 in 2025 from the golden files alone: salary segments
     around the merit raise, the 401(a)(17) and 402(g) limits, the match."""
     census = query(golden_default["db"],
                    f"select birth_date, salary::DOUBLE, deferral_rate::DOUBLE from read_csv("
-                   f"'{shared}/vectors/golden/census.csv', all_varchar=true) where employee_id = 'EMP_000002'")
+                   f"'{vectors}/golden/census.csv', all_varchar=true) where employee_id = 'EMP_000002'")
     birth, salary0, rate = census[0]
     birth = datetime.date.fromisoformat(str(birth))
     events = query(golden_default["db"],
                    f"select event_date, compensation_amount::DOUBLE, event_type from read_csv("
-                   f"'{shared}/vectors/golden/default/events.csv', all_varchar=true)"
+                   f"'{vectors}/golden/default/events.csv', all_varchar=true)"
                    f" where employee_id = 'EMP_000002' and simulation_year = '2025' order by event_sequence::INT")
     assert [e[2] for e in events] == ["raise"]          # one salary change, no deferral change
     change = datetime.date.fromisoformat(str(events[0][0]))
@@ -292,14 +292,14 @@ def test_leaver_is_prorated_to_termination(golden_default):
         assert status in ("retirement", "experienced_termination", "new_hire_termination")
 
 
-def _tamper(shared, tmp, sql_new_rows):
+def _tamper(vectors, tmp, sql_new_rows):
     """Golden default output plus one extra Parquet file holding `sql_new_rows`
     (a query over the golden events, already typed)."""
     out = tmp / "out"
-    write_engine_output(shared / "vectors/golden/default", out)
+    write_engine_output(vectors / "golden/default", out)
     con = duckdb.connect()
     con.execute(f"CREATE VIEW ev AS SELECT {EVENT_COLUMNS} FROM read_csv("
-                f"'{shared}/vectors/golden/default/events.csv', all_varchar=true)")
+                f"'{vectors}/golden/default/events.csv', all_varchar=true)")
     rows = con.execute(f"SELECT DISTINCT simulation_year FROM ({sql_new_rows})").fetchall()
     year = rows[0][0]
     con.execute(f"COPY (SELECT * EXCLUDE (simulation_year) FROM ({sql_new_rows}))"
@@ -308,16 +308,16 @@ def _tamper(shared, tmp, sql_new_rows):
     return out
 
 
-def test_duplicated_event_fails_uniqueness(tmp_path, shared, golden_default):
-    out = _tamper(shared, tmp_path, "SELECT * FROM ev WHERE employee_id = 'EMP_000001'"
+def test_duplicated_event_fails_uniqueness(tmp_path, vectors, golden_default):
+    out = _tamper(vectors, tmp_path, "SELECT * FROM ev WHERE employee_id = 'EMP_000001'"
                                     " AND simulation_year = '2025' AND event_sequence = 1")
-    rc, results, log = run_dbt(tmp_path / "run", "build", out, shared / "vectors/golden/census.csv", ["+state"])
+    rc, results, log = run_dbt(tmp_path / "run", "build", out, vectors / "golden/census.csv", ["+state"])
     assert rc != 0
     assert results.get("unique_stg_wfsim__events_event_id") == "fail", log[-3000:]
     assert golden_default["results"]["unique_stg_wfsim__events_event_id"] == "pass"
 
 
-def test_event_after_termination_fails(tmp_path, shared, golden_default):
+def test_event_after_termination_fails(tmp_path, vectors, golden_default):
     # EMP_000003 leaves on 2025-07-12 (experienced termination); give them a
     # merit raise the next spring, in the 2026 partition with its own id.
     new_row = ("SELECT * REPLACE (2026 AS simulation_year,"
@@ -325,8 +325,8 @@ def test_event_after_termination_fails(tmp_path, shared, golden_default):
                " DATE '2026-04-01' AS event_date, 1 AS event_sequence)"
                " FROM ev WHERE employee_id = 'EMP_000003' AND event_type = 'raise'"
                " AND simulation_year = 2025")
-    out = _tamper(shared, tmp_path, new_row)
-    rc, results, log = run_dbt(tmp_path / "run", "build", out, shared / "vectors/golden/census.csv", ["+state"])
+    out = _tamper(vectors, tmp_path, new_row)
+    rc, results, log = run_dbt(tmp_path / "run", "build", out, vectors / "golden/census.csv", ["+state"])
     assert rc != 0
     assert results.get("assert_no_events_after_termination") == "fail", log[-3000:]
     assert golden_default["results"]["assert_no_events_after_termination"] == "pass"
@@ -338,9 +338,9 @@ def test_event_after_termination_fails(tmp_path, shared, golden_default):
     assert results.get("assert_event_ids_follow_definition") == "pass"
 
 
-def test_changed_engine_snapshot_fails_comparison(tmp_path, shared):
+def test_changed_engine_snapshot_fails_comparison(tmp_path, vectors):
     out = tmp_path / "out"
-    write_engine_output(shared / "vectors/golden/default", out)
+    write_engine_output(vectors / "golden/default", out)
     part = out / "workforce_snapshot" / "simulation_year=2027"
     files = list(part.glob("*.parquet"))
     assert len(files) == 1
@@ -350,14 +350,14 @@ def test_changed_engine_snapshot_fails_comparison(tmp_path, shared):
                 f" TO '{tmp_path}/changed.parquet' (FORMAT parquet)")
     con.close()
     shutil.move(str(tmp_path / "changed.parquet"), str(files[0]))
-    rc, results, log = run_dbt(tmp_path / "run", "build", out, shared / "vectors/golden/census.csv", ["+state"])
+    rc, results, log = run_dbt(tmp_path / "run", "build", out, vectors / "golden/census.csv", ["+state"])
     assert rc != 0
     assert results.get("assert_snapshot_matches_engine") == "fail", log[-3000:]
     failed = {k for k, v in results.items() if v in ("fail", "error")}
     assert failed == {"assert_snapshot_matches_engine"}
 
 
-def test_census_aliases_skips_and_derived_level(tmp_path, shared):
+def test_census_aliases_skips_and_derived_level(tmp_path, vectors):
     """MODEL.md 2.1 through stg_wfsim__census: alias names in any case,
     rows with a termination date or a false `active` skipped, level
     derived from the salary when the column is absent, exact rounding."""
@@ -371,7 +371,7 @@ def test_census_aliases_skips_and_derived_level(tmp_path, shared):
         "B1,1970-01-01,2000-01-01,70000,2020-01-01,true,0.05,gone\n"
         "B2,1971-01-01,2001-01-01,70000,,No,0.05,inactive\n")
     out = tmp_path / "out"
-    write_engine_output(shared / "vectors/golden/default", out, snapshot=False, summary=False)
+    write_engine_output(vectors / "golden/default", out, snapshot=False, summary=False)
     rc, results, log = run_dbt(tmp_path / "run", "build", out, census, ["+stg_wfsim__census"], snapshot=False,
                                extra=["--indirect-selection", "cautious"])
     assert rc == 0, log[-3000:]
@@ -385,19 +385,19 @@ def test_census_aliases_skips_and_derived_level(tmp_path, shared):
     ]
 
 
-def test_census_with_name_and_alias_is_refused(tmp_path, shared):
+def test_census_with_name_and_alias_is_refused(tmp_path, vectors):
     census = tmp_path / "census.csv"
     census.write_text("employee_id,birth_date,hire_date,salary,Employee_Gross_Compensation\n"
                       "A1,1980-01-01,2010-05-05,50000,50000\n")
     out = tmp_path / "out"
-    write_engine_output(shared / "vectors/golden/default", out, snapshot=False, summary=False)
+    write_engine_output(vectors / "golden/default", out, snapshot=False, summary=False)
     rc, _results, log = run_dbt(tmp_path / "run", "build", out, census, ["+stg_wfsim__census"], snapshot=False,
                                extra=["--indirect-selection", "cautious"])
     assert rc != 0
     assert "census.csv: line 1: the census names column 'salary' more than once" in log
 
 
-def test_misdated_event_and_escalation_above_cap_fail(tmp_path, shared, golden_default):
+def test_misdated_event_and_escalation_above_cap_fail(tmp_path, vectors, golden_default):
     """Two more broken rows in the 2025 partition: a raise dated in 2026
     (wrong partition) and an escalation to 25 % (above the 10 % cap)."""
     new_rows = (
@@ -408,8 +408,8 @@ def test_misdated_event_and_escalation_above_cap_fail(tmp_path, shared, golden_d
         " 'auto_escalation' AS event_category, DATE '2025-12-31' AS event_date, 8 AS event_sequence,"
         " 0.25::DECIMAL(9,4) AS employee_deferral_rate, 0.0851::DECIMAL(9,4) AS prev_employee_deferral_rate)"
         " FROM ev WHERE employee_id = 'EMP_000002' AND event_type = 'raise' AND simulation_year = 2025")
-    out = _tamper(shared, tmp_path, new_rows)
-    rc, results, log = run_dbt(tmp_path / "run", "build", out, shared / "vectors/golden/census.csv", ["+state"])
+    out = _tamper(vectors, tmp_path, new_rows)
+    rc, results, log = run_dbt(tmp_path / "run", "build", out, vectors / "golden/census.csv", ["+state"])
     assert rc != 0
     for name in ["assert_event_dates_in_partition_year", "assert_deferral_rates_within_bounds"]:
         assert results.get(name) == "fail", (name, log[-3000:])
@@ -431,12 +431,12 @@ def test_plan_limits_published_then_projected(golden_default):
     assert expected[-1][2] == 8500          # 8,000 x 1.025^3 = 8,615: the step is reached
 
 
-def test_state_models_need_the_engines_configuration(tmp_path, shared):
+def test_state_models_need_the_engines_configuration(tmp_path, vectors):
     """The state models keep no copy of the configuration's defaults: without
     wfsim_config (here given empty) they stop and name the var and the key."""
     out = tmp_path / "out"
-    write_engine_output(shared / "vectors/golden/default", out)
-    rc, results, log = run_dbt(tmp_path / "run", "run", out, shared / "vectors/golden/census.csv",
+    write_engine_output(vectors / "golden/default", out)
+    rc, results, log = run_dbt(tmp_path / "run", "run", out, vectors / "golden/census.csv",
                                ["int_simulation_years"], config="")
     assert rc != 0
     assert "wfsim_config" in log and "simulation.start_year" in log, log[-3000:]

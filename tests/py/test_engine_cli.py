@@ -7,7 +7,7 @@ import pytest
 
 from engine_util import run_wfsim, tree_bytes
 
-COMMANDS = ["census", "events", "config", "run", "parity"]
+COMMANDS = ["census", "events", "config", "run", "parity", "report"]
 
 
 def test_main_help_lists_every_command(wfsim):
@@ -30,10 +30,10 @@ def test_unknown_command_and_option_are_usage_errors(wfsim):
 
 
 @pytest.fixture
-def previous_output(wfsim, shared, tmp_path):
+def previous_output(wfsim, vectors, tmp_path):
     """An OUT folder holding a complete earlier run."""
     out = tmp_path / "out"
-    run_wfsim(wfsim, "events", "--census", shared / "vectors/golden/census.csv",
+    run_wfsim(wfsim, "events", "--census", vectors / "golden/census.csv",
               "--out", out, "--quiet")
     return out, tree_bytes(out)
 
@@ -77,16 +77,16 @@ def test_bad_input_leaves_output_untouched(wfsim, tmp_path, previous_output,
     assert_untouched(out, before)
 
 
-def test_missing_output_parent_is_a_file_error(wfsim, shared, tmp_path):
-    proc = run_wfsim(wfsim, "events", "--census", shared / "vectors/golden/census.csv",
+def test_missing_output_parent_is_a_file_error(wfsim, vectors, tmp_path):
+    proc = run_wfsim(wfsim, "events", "--census", vectors / "golden/census.csv",
                      "--out", tmp_path / "no/such/dir", check=False)
     assert proc.returncode == 3
     assert "does not exist" in proc.stderr
 
 
-def test_successful_run_replaces_output_whole(wfsim, shared, previous_output):
+def test_successful_run_replaces_output_whole(wfsim, vectors, previous_output):
     out, before = previous_output
-    run_wfsim(wfsim, "events", "--census", shared / "vectors/golden/census.csv",
+    run_wfsim(wfsim, "events", "--census", vectors / "golden/census.csv",
               "--out", out, "--quiet", "--start", 2026, "--end", 2027)
     after = tree_bytes(out)
     assert sorted(p for p in after if p.endswith(".parquet")) == [
@@ -95,18 +95,18 @@ def test_successful_run_replaces_output_whole(wfsim, shared, previous_output):
     assert json.loads(after["generation_summary.json"])["start_year"] == 2026
 
 
-def test_stale_staging_directories_are_cleaned(wfsim, shared, tmp_path):
+def test_stale_staging_directories_are_cleaned(wfsim, vectors, tmp_path):
     stale = tmp_path / ".out.wfsim-tmp-999999999-dead"
     stale.mkdir()
     (stale / "partial.parquet").write_bytes(b"PAR1")
-    run_wfsim(wfsim, "events", "--census", shared / "vectors/golden/census.csv",
+    run_wfsim(wfsim, "events", "--census", vectors / "golden/census.csv",
               "--out", tmp_path / "out", "--quiet")
     assert not stale.exists()
     assert (tmp_path / "out/generation_summary.json").exists()
 
 
-def test_per_year_table_on_stdout(wfsim, shared, tmp_path):
-    proc = run_wfsim(wfsim, "events", "--census", shared / "vectors/golden/census.csv",
+def test_per_year_table_on_stdout(wfsim, vectors, tmp_path):
+    proc = run_wfsim(wfsim, "events", "--census", vectors / "golden/census.csv",
                      "--out", tmp_path / "out")
     lines = proc.stdout.splitlines()
     assert lines[0].split()[:6] == ["year", "start", "hires", "terms", "end", "target"]
@@ -123,23 +123,23 @@ def test_census_generator_is_deterministic(wfsim, tmp_path):
     assert len(a.read_text().splitlines()) == 501
 
 
-def test_config_prints_canonical_json(wfsim, shared):
-    proc = run_wfsim(wfsim, "config", "--config", shared / "vectors/golden/alt_config.yaml")
+def test_config_prints_canonical_json(wfsim, vectors):
+    proc = run_wfsim(wfsim, "config", "--config", vectors / "golden/alt_config.yaml")
     cfg = json.loads(proc.stdout)
     assert cfg["simulation"]["random_seed"] == 31337
     assert cfg["workforce"]["termination_rate_ppm"] == 150000
     assert cfg["auto_escalation"]["scope"] == "all_enrolled"
-    digest = run_wfsim(wfsim, "config", "--config", shared / "vectors/golden/alt_config.yaml",
+    digest = run_wfsim(wfsim, "config", "--config", vectors / "golden/alt_config.yaml",
                        "--digest").stdout.strip()
     import hashlib
     assert digest == hashlib.sha256(proc.stdout.strip().encode()).hexdigest()
 
 
-def test_progress_line_only_on_a_terminal(wfsim, shared, tmp_path):
+def test_progress_line_only_on_a_terminal(wfsim, vectors, tmp_path):
     import pty
     import subprocess
     master, slave = pty.openpty()
-    proc = subprocess.run([wfsim, "events", "--census", str(shared / "vectors/golden/census.csv"),
+    proc = subprocess.run([wfsim, "events", "--census", str(vectors / "golden/census.csv"),
                            "--out", str(tmp_path / "tty")], stdout=subprocess.PIPE,
                           stderr=slave, timeout=120)
     os.close(slave)
@@ -154,14 +154,68 @@ def test_progress_line_only_on_a_terminal(wfsim, shared, tmp_path):
         seen += chunk
     os.close(master)
     assert proc.returncode == 0
-    assert b"\rwfsim: 2029 events written (5/5)" in seen
-    piped = run_wfsim(wfsim, "events", "--census", shared / "vectors/golden/census.csv",
+    assert b"\rwfsim: 2028 events written (4/5)" in seen
+    assert seen.endswith(b"\r\x1b[K")  # the last year erases the line
+    piped = run_wfsim(wfsim, "events", "--census", vectors / "golden/census.csv",
                       "--out", tmp_path / "pipe")
     assert piped.stderr == ""
-    quiet = run_wfsim(wfsim, "events", "--census", shared / "vectors/golden/census.csv",
+    quiet = run_wfsim(wfsim, "events", "--census", vectors / "golden/census.csv",
                       "--out", tmp_path / "quiet", "--quiet")
     assert quiet.stdout == quiet.stderr == ""
-    verbose = run_wfsim(wfsim, "events", "--census", shared / "vectors/golden/census.csv",
+    verbose = run_wfsim(wfsim, "events", "--census", vectors / "golden/census.csv",
                         "--out", tmp_path / "verbose", "--verbose")
     assert "wfsim: census loaded: 60 active employees" in verbose.stderr
     assert "wfsim: 2027 events written (3/5" in verbose.stderr
+
+
+def test_progress_line_cleared_before_the_table(wfsim, vectors, tmp_path):
+    """stdout and stderr on one terminal: the last progress line is erased
+    (carriage return, erase to end of line) before the per-year table, so
+    the table's header starts a clean line."""
+    import pty
+    import subprocess
+    master, slave = pty.openpty()
+    proc = subprocess.run([wfsim, "events", "--census", str(vectors / "golden/census.csv"),
+                           "--out", str(tmp_path / "tty")], stdout=slave, stderr=slave,
+                          timeout=120)
+    os.close(slave)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert proc.returncode == 0
+    text = seen.decode()
+    assert "\rwfsim: 2028 events written (4/5)" in text
+    before_header = text[:text.index("year ")]
+    assert before_header.endswith("\r\x1b[K"), repr(before_header[-80:])
+    assert "(5/5)" not in text  # the last year's line would be erased at once
+
+
+def test_per_year_tables_fit_100_columns(wfsim, vectors, tmp_path):
+    plain = run_wfsim(wfsim, "events", "--census", vectors / "golden/census.csv",
+                      "--out", tmp_path / "plain")
+    lines = plain.stdout.splitlines()
+    assert lines[0].split() == ["year", "start", "hires", "terms", "end", "target",
+                                "shortfall", "events"]
+    assert len(lines) == 6 and max(len(line) for line in lines) <= 100
+    summary = json.loads((tmp_path / "plain/generation_summary.json").read_text())
+    for line, year in zip(lines[1:], summary["per_year"]):
+        assert int(line.split()[-1]) == sum(year["events_by_type"].values())
+    verbose = run_wfsim(wfsim, "events", "--census", vectors / "golden/census.csv",
+                        "--out", tmp_path / "verbose", "--verbose")
+    tables = verbose.stdout.split("\n\n")
+    assert len(tables) == 2 and tables[0] == plain.stdout.rstrip("\n")
+    by_type = tables[1].splitlines()
+    assert by_type[0].split() == ["year", "hire", "term", "promo", "raise", "elig", "enrol",
+                                  "change", "escal"]
+    assert max(len(line) for line in verbose.stdout.splitlines()) <= 100
+    first = summary["per_year"][0]["events_by_type"]
+    assert [int(v) for v in by_type[1].split()[1:]] == [
+        first[t] for t in ["hire", "termination", "promotion", "raise", "eligibility",
+                           "enrollment", "enrollment_change", "deferral_escalation"]]

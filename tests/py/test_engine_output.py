@@ -17,16 +17,16 @@ GOLDEN_FIGURES = ("N", "P", "X", "target", "R", "Q", "Te", "net", "H", "Tnh")
 
 
 @pytest.fixture(scope="module", params=["default", "alt"])
-def golden_run(request, wfsim, shared, tmp_path_factory):
+def golden_run(request, wfsim, vectors, tmp_path_factory):
     """The golden census run through the CLI with the golden configuration."""
     name = request.param
     out = tmp_path_factory.mktemp(f"golden_{name}") / "out"
-    args = ["events", "--census", shared / "vectors/golden/census.csv", "--out", out,
+    args = ["events", "--census", vectors / "golden/census.csv", "--out", out,
             "--snapshots", "--debug-csv", "--quiet"]
     if name == "alt":
-        args += ["--config", shared / "vectors/golden/alt_config.yaml"]
+        args += ["--config", vectors / "golden/alt_config.yaml"]
     run_wfsim(wfsim, *args)
-    return name, out, shared / "vectors/golden" / name
+    return name, out, vectors / "golden" / name
 
 
 def test_golden_events_and_snapshot_byte_for_byte(golden_run):
@@ -183,8 +183,8 @@ def test_row_groups_even_and_identical_for_any_thread_count(wfsim, tmp_path):
         assert ids == [line.rstrip("\n").split(",")[at] for line in f]
 
 
-def test_threads_from_environment(wfsim, shared, tmp_path):
+def test_threads_from_environment(wfsim, vectors, tmp_path):
     out = tmp_path / "out"
-    run_wfsim(wfsim, "events", "--census", shared / "vectors/golden/census.csv",
+    run_wfsim(wfsim, "events", "--census", vectors / "golden/census.csv",
               "--out", out, "--quiet", env={"WFSIM_THREADS": "3"})
     assert json.loads((out / "generation_summary.json").read_text())["threads"] == 3

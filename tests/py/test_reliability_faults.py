@@ -64,8 +64,8 @@ def big_census(wfsim, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def small_census(shared):
-    return shared / "vectors/golden/census.csv"
+def small_census(vectors):
+    return vectors / "golden/census.csv"
 
 
 # ---- SIGKILL ------------------------------------------------------------------

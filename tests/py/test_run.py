@@ -5,6 +5,7 @@ import json
 import os
 import stat
 
+import openpyxl
 import pytest
 
 from engine_util import run_wfsim, tree_bytes
@@ -33,6 +34,7 @@ def runs(wfsim, census, tmp_path_factory):
 
 
 def summary_table(stdout):
+    """The summary's lines (from its first header to the end)."""
     lines = stdout.splitlines()
     start = max(i for i, line in enumerate(lines) if line.split()[:2] == ["year", "start_hc"])
     return lines[start:]
@@ -41,7 +43,18 @@ def summary_table(stdout):
 def test_both_modes_print_the_same_summary_table(runs):
     _out, fast, sql = runs
     table = summary_table(fast.stdout)
-    assert [line.split()[0] for line in table[1:]] == ["2025", "2026", "2027"]
+    # Tables of at most 100 columns, separated by a blank line, each with
+    # the years down its first column; together they hold every metric.
+    tables = "\n".join(table).split("\n\n")
+    assert len(tables) >= 2
+    heads = []
+    for t in tables:
+        rows = t.splitlines()
+        assert [line.split()[0] for line in rows] == ["year", "2025", "2026", "2027"]
+        heads += rows[0].split()[1:]
+    assert {"start_hc", "end_hc", "turnover", "participation", "er_cost"} <= set(heads)
+    assert len(heads) == len(set(heads))
+    assert max(len(line) for line in fast.stdout.splitlines()) <= 100
     assert table == summary_table(sql.stdout)
 
 
@@ -52,11 +65,11 @@ def test_stage_timings_in_run_summary(runs):
     assert fast["mode"] == "fast" and sql["mode"] == "sql"
     assert fast["status"] == sql["status"] == 0
     assert [s["stage"] for s in fast["stages"]] == [
-        "events", "dbt build (state, metrics, data tests)"]
+        "events", "dbt build (state, metrics, data tests)", "report"]
     sql_stages = [s["stage"] for s in sql["stages"]]
     assert sql_stages[0].startswith("dbt seed")
     assert sql_stages[1:4] == [f"events {y} (SQL mode)" for y in (2025, 2026, 2027)]
-    assert sql_stages[-1] == "dbt build (state, metrics, data tests)"
+    assert sql_stages[-2:] == ["dbt build (state, metrics, data tests)", "report"]
     assert all(s["seconds"] > 0 for s in fast["stages"] + sql["stages"])
 
 
@@ -74,6 +87,49 @@ def test_both_modes_write_the_engine_layout(runs):
         assert sorted(p.name for p in events.glob("simulation_year=*")) == [
             "simulation_year=2025", "simulation_year=2026", "simulation_year=2027"]
         assert list(events.glob("workforce_snapshot/simulation_year=2027/*.parquet"))
+
+
+def test_both_modes_write_the_same_report_numbers(runs):
+    """The report is written at the end of either mode, and the workbook's
+    metrics (By year) are the same numbers in both."""
+    out, fast, _sql = runs
+    assert "wfsim report: wrote" in fast.stderr
+    by_year = []
+    for mode in ("fast", "sql"):
+        assert (out / mode / "report.html").stat().st_size > 10000
+        book = openpyxl.load_workbook(out / mode / "report.xlsx")
+        rows = [list(r) for r in book["By year"].iter_rows(values_only=True)]
+        # Where the 4.1 figures came from differs by mode, not the figures.
+        src = rows[0].index("figures_source")
+        by_year.append([r[:src] + r[src + 1:] for r in rows])
+    assert len(by_year[0]) == 4 and by_year[0][0] == by_year[1][0]
+    # Counts and money equal exactly; a DOUBLE aggregate (an average of
+    # rates) may differ in its last bit with DuckDB's summation order.
+    for fast_row, sql_row in zip(by_year[0][1:], by_year[1][1:]):
+        for name, a, b in zip(by_year[0][0], fast_row, sql_row):
+            if isinstance(a, float) and isinstance(b, float):
+                assert a == pytest.approx(b, rel=1e-12, abs=0), name
+            else:
+                assert a == b, name
+
+
+def test_failed_report_step_keeps_the_run(wfsim, census, tmp_path):
+    """A report step that fails: exit 5, the events and the database stay,
+    run_summary.json says so, and no report file is left."""
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\necho 'Traceback: report exploded' >&2\nexit 1\n")
+    fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "report.html").write_text("from an earlier run")
+    proc = run_wfsim(wfsim, "run", "--config", census / "sim.yaml", "--census",
+                     census / "census.csv", "--out", out, "--quiet",
+                     env={"WFSIM_PYTHON": str(fake)}, check=False)
+    assert proc.returncode == 5
+    assert "report exploded" in proc.stderr and "only the report failed" in proc.stderr
+    assert (out / "wfsim.duckdb").exists() and list(out.glob("events/simulation_year=*"))
+    assert json.loads((out / "run_summary.json").read_text())["status"] == 5
+    assert not (out / "report.html").exists() and not (out / "report.xlsx").exists()
 
 
 @pytest.fixture

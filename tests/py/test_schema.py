@@ -58,9 +58,9 @@ def test_python_lists_are_consistent():
 
 
 @pytest.fixture(scope="module")
-def engine_out(wfsim, shared, tmp_path_factory):
+def engine_out(wfsim, vectors, tmp_path_factory):
     out = tmp_path_factory.mktemp("schema") / "out"
-    run_wfsim(wfsim, "events", "--census", shared / "vectors/golden/census.csv",
+    run_wfsim(wfsim, "events", "--census", vectors / "golden/census.csv",
               "--start", "2025", "--end", "2027", "--out", out, "--snapshots",
               "--debug-csv", "--quiet")
     return out

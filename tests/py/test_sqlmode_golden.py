@@ -1,5 +1,5 @@
 """SQL mode (dbt models under dbt/models/sql_mode) against the golden worked
-example of shared/vectors/golden: the default configuration for 2025-2029
+example of tests/vectors/golden: the default configuration for 2025-2029
 and alt_config.yaml for 2025-2027, run year by year as the runner does, then
 compared with events.csv and snapshot.csv value for value in both
 directions, with summary.json's normative per-year figures, and exported to
@@ -21,7 +21,7 @@ DBT_DIR = ROOT / "dbt"
 DBT = pathlib.Path(sys.executable).with_name("dbt")
 
 # The effective configurations in the canonical form of docs/config.md,
-# written by hand: the defaults, and shared/vectors/golden/alt_config.yaml.
+# written by hand: the defaults, and tests/vectors/golden/alt_config.yaml.
 DEFAULT_CONFIG = {
     "simulation": {"start_year": 2025, "end_year": 2029, "random_seed": 12345,
                    "scenario_id": "default", "plan_design_id": "default"},
@@ -126,12 +126,12 @@ def run_sql_mode(db, work, config, census):
 
 
 @pytest.fixture(scope="module", params=["default", "alt"])
-def golden_run(request, shared, tmp_path_factory):
+def golden_run(request, vectors, tmp_path_factory):
     name = request.param
     work = tmp_path_factory.mktemp(f"sqlmode_{name}")
     db = work / "sqlmode.duckdb"
-    run_sql_mode(db, work, CONFIGS[name], shared / "vectors" / "golden" / "census.csv")
-    return {"name": name, "db": db, "work": work, "gold": shared / "vectors" / "golden" / name,
+    run_sql_mode(db, work, CONFIGS[name], vectors / "golden" / "census.csv")
+    return {"name": name, "db": db, "work": work, "gold": vectors / "golden" / name,
             "config": CONFIGS[name]}
 
 

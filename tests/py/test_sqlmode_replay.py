@@ -37,10 +37,10 @@ def years_between(a, b):
 
 
 @pytest.fixture(scope="module")
-def edge_run(shared, tmp_path_factory):
+def edge_run(vectors, tmp_path_factory):
     work = tmp_path_factory.mktemp("sqlmode_edge")
     db = work / "edge.duckdb"
-    census = shared / "vectors" / "golden" / "census.csv"
+    census = vectors / "golden" / "census.csv"
     run_sql_mode(db, work, EDGE, census)
     with duckdb.connect(str(db), read_only=True) as con:
         cols = [r[0] for r in con.sql("DESCRIBE sqlmode_events").fetchall()]

@@ -14,8 +14,8 @@ def _vars(config, year, census):
     return {"wfsim_config": config, "simulation_year": year, "census_path": str(census)}
 
 
-def test_missing_config_var_is_an_error(tmp_path, shared):
-    census = shared / "vectors" / "golden" / "census.csv"
+def test_missing_config_var_is_an_error(tmp_path, vectors):
+    census = vectors / "golden" / "census.csv"
     db = tmp_path / "e.duckdb"
     seed_db(db, tmp_path)
     proc = run_dbt(["run", "--select", "sql_mode"], db, tmp_path,
@@ -29,8 +29,8 @@ def test_missing_config_var_is_an_error(tmp_path, shared):
     assert "workforce.retirement_age" in proc.stdout
 
 
-def test_years_in_order_and_rerun_replaces_later_years(tmp_path, shared):
-    census = shared / "vectors" / "golden" / "census.csv"
+def test_years_in_order_and_rerun_replaces_later_years(tmp_path, vectors):
+    census = vectors / "golden" / "census.csv"
     db = tmp_path / "r.duckdb"
     seed_db(db, tmp_path)
     proc = run_dbt(["run", "--select", "sql_mode"], db, tmp_path, _vars(ALT_CONFIG, 2026, census), check=False)

@@ -1,6 +1,6 @@
 """dbt unit tests of SQL mode's macros (dbt/models/sql_mode/sqlmode_unit_tests.yml):
-the keyed draws against every row of shared/vectors/rng.csv, the workforce
-needs against every row of shared/vectors/workforce_needs.csv, exact decimal
+the keyed draws against every row of tests/vectors/rng.csv, the workforce
+needs against every row of tests/vectors/workforce_needs.csv, exact decimal
 conversion and the date rules. Run through `dbt build` on the probe models,
 in a DuckDB file of this session."""
 import re
@@ -22,15 +22,15 @@ def test_dbt_unit_tests_pass(tmp_path):
     ]
 
 
-def test_unit_tests_hold_every_vector_row(root, shared):
+def test_unit_tests_hold_every_vector_row(root, vectors):
     """The copied rows are complete: every key of rng.csv and every row of
     workforce_needs.csv appears in the unit tests' expectations."""
     text = (root / "dbt" / "models" / "sql_mode" / "sqlmode_unit_tests.yml").read_text()
-    rng = (shared / "vectors" / "rng.csv").read_text().splitlines()[1:]
+    rng = (vectors / "rng.csv").read_text().splitlines()[1:]
     for line in rng:
         x = line.rsplit(",", 4)
         assert f"x: {x[1]}, u: {x[2]}, pick_365: {x[3]}, pick_1000: {x[4]}}}" in text, line
-    needs = (shared / "vectors" / "workforce_needs.csv").read_text().splitlines()[1:]
+    needs = (vectors / "workforce_needs.csv").read_text().splitlines()[1:]
     for line in needs:
         v = line.split(",")
         expect = (f"{{n: {v[0]}, p: {v[1]}, r: {v[2]}, target: {v[6]}, q: {v[7]}, te: {v[8]}, "

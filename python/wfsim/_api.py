@@ -1,0 +1,370 @@
+"""The wfsim Python API: the engine one call away from a notebook.
+
+Everything here loads the compiled engine (``wfsim._engine``); the package's
+``__init__`` imports this module only when one of its names is first used,
+so pure-Python subpackages (``wfsim.report``) work without the extension.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import pathlib
+import re
+import shutil
+import tempfile
+from typing import Any, Mapping, Optional, Union
+
+from . import _engine
+from .errors import UsageError, from_engine
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+__all__ = ["Config", "Result", "Table", "ensemble", "load_config", "simulate",
+           "synthetic_census"]
+
+
+def _call(fn, *args, **kw):
+    """Calls the engine, turning its errors into wfsim's exceptions."""
+    try:
+        return fn(*args, **kw)
+    except _engine.Error as e:
+        raise from_engine(e.args) from None
+
+
+# ---- configuration ----------------------------------------------------------
+
+_PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _yaml_scalar(v: Any, where: str) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v)  # a JSON string is a YAML double-quoted scalar
+    raise TypeError(f"configuration {where}: {type(v).__name__} is not a scalar "
+                    "(expected a number, string, boolean or None)")
+
+
+def _yaml_key(k: Any, where: str) -> str:
+    if not isinstance(k, str):
+        raise TypeError(f"configuration {where}: keys are strings, not {type(k).__name__}")
+    return k if _PLAIN_KEY.match(k) else json.dumps(k)
+
+
+def _yaml_text(d: Mapping[str, Any]) -> str:
+    """A dict shaped like the YAML file (sections of keys) as YAML text."""
+    lines = []
+    for section, body in d.items():
+        sec = _yaml_key(section, "top level")
+        if isinstance(body, Mapping):
+            lines.append(f"{sec}:")
+            if not body:
+                lines[-1] += " {}"
+            for key, value in body.items():
+                where = f"{section}.{key}"
+                lines.append(f"  {_yaml_key(key, section)}: {_yaml_scalar(value, where)}")
+        else:
+            lines.append(f"{sec}: {_yaml_scalar(body, section)}")
+    return "\n".join(lines) + "\n"
+
+
+class Config:
+    """A checked configuration (MODEL.md 2.2): made by :func:`load_config`.
+
+    ``to_dict()`` gives the effective configuration, every default filled
+    in, as the canonical JSON of docs/config.md.
+    """
+
+    __slots__ = ("_path", "_name", "_text", "_json", "threads")
+
+    def __init__(self, path: Optional[str], name: Optional[str], text: Optional[str]) -> None:
+        self._path, self._name, self._text = path, name, text
+        self._json, self.threads = _call(_engine.config_json, path, name, text, [])
+
+    def to_dict(self) -> dict:
+        """The effective configuration (canonical JSON, as a dict)."""
+        return json.loads(self._json)
+
+    def __repr__(self) -> str:
+        src = self._path or self._name or "defaults"
+        return f"<wfsim.Config from {src}>"
+
+
+def load_config(path_or_dict: Union[PathLike, Mapping[str, Any], None] = None) -> Config:
+    """Loads and checks a configuration.
+
+    ``path_or_dict`` is the path of a YAML file, a dict shaped like that
+    file (``{"simulation": {"start_year": 2026}, ...}``), or None for every
+    default of MODEL.md. A bad key or value raises :class:`wfsim.InputError`
+    whose ``key`` names it (and, for a file, ``path``, ``line``, ``column``).
+    """
+    if path_or_dict is None:
+        return Config(None, None, None)
+    if isinstance(path_or_dict, Config):
+        return path_or_dict
+    if isinstance(path_or_dict, Mapping):
+        return Config(None, "<config dict>", _yaml_text(path_or_dict))
+    if isinstance(path_or_dict, (str, os.PathLike)):
+        return Config(os.fspath(path_or_dict), None, None)
+    raise TypeError("config: expected a path, a dict or None, not "
+                    f"{type(path_or_dict).__name__}")
+
+
+# ---- results -------------------------------------------------------------------
+
+
+class Table:
+    """One table of a run as Arrow: pass it to any Arrow consumer.
+
+    ``pa.table(t)``, ``pl.DataFrame(t)``, ``duckdb.sql("from t")`` and the
+    like read it through the Arrow PyCapsule interface (``__arrow_c_stream__``)
+    without copying: the arrays point into the run's memory, which they
+    keep alive. A table can be read any number of times, from any thread.
+    Its columns are those of the Parquet files of ``wfsim events`` (MODEL.md
+    5.1 or 5.2, the same types) plus ``simulation_year``.
+    """
+
+    __slots__ = ("_result", "_which")
+
+    def __init__(self, result: Any, which: str) -> None:
+        self._result, self._which = result, which
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """A PyCapsule ``arrow_array_stream`` of the table, one record batch
+        per year (or per 1,048,576 rows of a year). ``requested_schema`` is
+        not honoured: the table comes in its own schema."""
+        return _call(self._result.stream, self._which)
+
+    def to_pyarrow(self):
+        """A ``pyarrow.Table`` (imports pyarrow)."""
+        import pyarrow as pa
+        return pa.table(self)
+
+    def to_polars(self):
+        """A ``polars.DataFrame`` (imports polars)."""
+        import polars as pl
+        return pl.DataFrame(self)
+
+    def to_pandas(self):
+        """A ``pandas.DataFrame``, through pyarrow (decimals as Decimal)."""
+        return self.to_pyarrow().to_pandas()
+
+    def __repr__(self) -> str:
+        return f"<wfsim.Table {self._which}>"
+
+
+class Result:
+    """What :func:`simulate` returns: the events, the snapshot (when asked
+    for), the summary, and the Parquet files on request."""
+
+    __slots__ = ("_r",)
+
+    def __init__(self, engine_result: Any) -> None:
+        self._r = engine_result
+
+    @property
+    def events(self) -> Table:
+        """The events of every year (MODEL.md 5.1, plus simulation_year)."""
+        return Table(self._r, "events")
+
+    @property
+    def snapshot(self) -> Table:
+        """The workforce snapshot of every year (MODEL.md 5.2, plus
+        simulation_year); only for ``simulate(..., snapshots=True)``."""
+        if not self._r.has_snapshot:
+            raise UsageError("this run kept no snapshot: call simulate(..., snapshots=True)")
+        return Table(self._r, "snapshot")
+
+    @property
+    def summary(self) -> dict:
+        """generation_summary.json (MODEL.md 5.3) as a dict."""
+        return json.loads(self._r.summary_json())
+
+    @property
+    def event_count(self) -> int:
+        """The number of events over all years."""
+        return self._r.event_count
+
+    def write_parquet(self, out: PathLike, *, threads: Optional[int] = None) -> pathlib.Path:
+        """Writes the layout of ``wfsim events`` (MODEL.md 5.1: one Parquet
+        file per year, the snapshot when kept, generation_summary.json) into
+        the folder ``out``, which is replaced whole or not at all. The values
+        are those ``wfsim events`` writes for the same inputs."""
+        _call(self._r.write_parquet, os.fspath(out), int(threads or 0))
+        return pathlib.Path(out)
+
+    def __repr__(self) -> str:
+        s = json.loads(self._r.summary_json())
+        return (f"<wfsim.Result {s['start_year']}-{s['end_year']}, "
+                f"{s['census_employees']} employees, {s['total_events']} events>")
+
+
+# ---- simulate ---------------------------------------------------------------------
+
+
+def _census_arg(census: Any) -> Any:
+    if isinstance(census, (str, os.PathLike)):
+        return os.fspath(census)
+    if hasattr(census, "__arrow_c_stream__"):
+        return census.__arrow_c_stream__()
+    raise TypeError("census: expected a path or a table with __arrow_c_stream__ "
+                    f"(pyarrow, Polars, pandas), not {type(census).__name__}")
+
+
+def _override(key: str, value: Any, kind: type) -> tuple:
+    if isinstance(value, bool) or not isinstance(value, kind):
+        raise TypeError(f"{key}: expected {kind.__name__}, not {type(value).__name__}")
+    return (key, json.dumps(value) if kind is str else str(value))
+
+
+def _created_at_us() -> int:
+    """created_at: $SOURCE_DATE_EPOCH when set (as ``wfsim events``), else
+    the clock when the run starts (-1)."""
+    sde = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if sde.isdigit() and int(sde) < 253402300800:
+        return int(sde) * 1_000_000
+    return -1
+
+
+def simulate(census: Any, config: Union[Config, PathLike, Mapping[str, Any], None] = None, *,
+             start: Optional[int] = None, end: Optional[int] = None,
+             seed: Optional[int] = None, scenario: Optional[str] = None,
+             plan: Optional[str] = None, threads: Optional[int] = None,
+             snapshots: bool = False, tables: Optional[PathLike] = None,
+             skip_invalid_rows: bool = False) -> Result:
+    """Simulates every year of MODEL.md in memory and returns a :class:`Result`.
+
+    census
+        A census CSV path, or any table with ``__arrow_c_stream__`` (a
+        pyarrow Table, a Polars or pandas DataFrame) holding the census
+        columns of MODEL.md 2.1. The CSV's rules apply to either; errors
+        name the row (``line``) and the column.
+    config
+        A YAML path, a dict shaped like the file, a :class:`Config`, or None
+        (every default).
+    start, end, seed, scenario, plan
+        Override simulation.start_year, end_year, random_seed, scenario_id,
+        plan_design_id, as ``wfsim events --start ...`` does.
+    threads
+        Worker threads (default: the configuration's performance.threads,
+        else all cores); the results do not depend on it.
+    snapshots
+        Also keep the workforce snapshot of every year (``Result.snapshot``).
+    tables
+        A folder of parameter tables (default: the built-in copies of
+        dbt/seeds).
+    skip_invalid_rows
+        Leave out census rows that break a rule instead of refusing the
+        census (``census.invalid_rows: skip``, as ``--skip-invalid-rows``);
+        ``Result.summary`` records ``rejected_rows``, ``census_rows_read``
+        and ``census_sha256`` (docs/inputs.md).
+
+    The engine runs with the GIL released; calls from several threads at
+    once are safe. Bad input raises :class:`wfsim.InputError`; other
+    failures :class:`wfsim.FileError`, :class:`wfsim.OutOfMemoryError`,
+    :class:`wfsim.ModelError`.
+    """
+    cfg = load_config(config)
+    overrides = []
+    for key, value, kind in (("simulation.start_year", start, int),
+                             ("simulation.end_year", end, int),
+                             ("simulation.random_seed", seed, int),
+                             ("simulation.scenario_id", scenario, str),
+                             ("simulation.plan_design_id", plan, str)):
+        if value is not None:
+            overrides.append(_override(key, value, kind))
+    if not isinstance(skip_invalid_rows, bool):
+        raise TypeError("skip_invalid_rows: expected bool, "
+                        f"not {type(skip_invalid_rows).__name__}")
+    if skip_invalid_rows:
+        overrides.append(("census.invalid_rows", "skip"))
+    if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
+                                or not 1 <= threads <= 1024):
+        raise ValueError("threads: expected an integer from 1 to 1024")
+    r = _call(_engine.simulate, _census_arg(census), cfg._path, cfg._name, cfg._text,
+              overrides, os.fspath(tables) if tables is not None else None,
+              threads=threads or 0, snapshots=bool(snapshots),
+              created_at_us=_created_at_us())
+    return Result(r)
+
+
+# ---- ensembles ----------------------------------------------------------------------
+
+
+def ensemble(census: Any, scenarios: Any, seeds: int = 1, out: PathLike = "ens", *,
+             first_seed: Optional[int] = None, start: Optional[int] = None,
+             end: Optional[int] = None, threads: Optional[int] = None,
+             tables: Optional[PathLike] = None) -> pathlib.Path:
+    """Runs every scenario with the same ``seeds`` seeds (common random
+    numbers) in one process, as ``wfsim ensemble --events-only`` does, and
+    returns the folder ``out`` (replaced whole or not at all)::
+
+        out/scenario_id=S/plan_design_id=P/random_seed=R/simulation_year=Y/part-00000.parquet
+        out/scenario_id=S/plan_design_id=P/random_seed=R/generation_summary.json
+        out/ensemble_summary.json
+
+    census
+        As for :func:`simulate` (a path or an Arrow table).
+    scenarios
+        Configurations (paths, dicts or :class:`Config`); the first is the
+        baseline; their scenario_id values must differ. One configuration
+        alone may be given without a list.
+    seeds, first_seed
+        The seeds are first_seed .. first_seed + seeds - 1 (default: the
+        baseline's random_seed onward).
+    start, end
+        Override every scenario's simulation.start_year and end_year.
+
+    The state, metrics and ensemble marts are dbt's (``wfsim ensemble``
+    without ``--events-only``); read the events with DuckDB or Polars
+    (``read_parquet('out/**/*.parquet', hive_partitioning=true)``).
+    """
+    if isinstance(scenarios, (str, os.PathLike, Mapping, Config)):
+        scenarios = [scenarios]
+    cfgs = [load_config(c) for c in scenarios]
+    if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
+        raise ValueError("seeds: expected a positive integer")
+    overrides = [_override(k, v, int) for k, v in (("simulation.start_year", start),
+                                                    ("simulation.end_year", end))
+                 if v is not None]
+    if first_seed is None:
+        first_seed = cfgs[0].to_dict()["simulation"]["random_seed"]
+    _call(_engine.ensemble, _census_arg(census), [(c._path, c._name, c._text) for c in cfgs],
+          overrides, int(first_seed), seeds, os.fspath(out),
+          os.fspath(tables) if tables is not None else None, threads=int(threads or 0),
+          created_at_us=_created_at_us())
+    return pathlib.Path(out)
+
+
+# ---- synthetic census -------------------------------------------------------------
+
+_temp_dir: Optional[str] = None
+
+
+def _scratch() -> str:
+    """A folder for censuses written without a path, removed at exit."""
+    global _temp_dir
+    if _temp_dir is None:
+        _temp_dir = tempfile.mkdtemp(prefix="wfsim-")
+        atexit.register(shutil.rmtree, _temp_dir, True)
+    return _temp_dir
+
+
+def synthetic_census(n: int, seed: int = 1, *, start_year: int = 2025,
+                     path: Optional[PathLike] = None) -> pathlib.Path:
+    """Writes a deterministic synthetic census of ``n`` employees (as of
+    December 31 of ``start_year - 1``) as CSV, like ``wfsim census``, and
+    returns its path: ``path``, or a file in a temporary folder removed
+    when Python exits."""
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError("n: expected a positive integer")
+    if path is None:
+        path = os.path.join(_scratch(), f"census-{n}-{seed}-{start_year}.csv")
+    _call(_engine.generate_census, os.fspath(path), n, seed, start_year)
+    return pathlib.Path(path)
