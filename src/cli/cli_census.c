@@ -94,8 +94,8 @@ void cli_census_json(const wf_census *cen, char *buf, size_t size, char *line,
              info.skip_mode ? "skip" : "strict", info.rows, info.employees, info.skipped,
              info.rejected, digest);
     snprintf(line, line_size,
-             "census: %s rows read, %s employees loaded, %s rows rejected; "
-             "accepted rows SHA-256 %s",
+             "census: %s rows read, %s employees loaded, %s rows rejected\n"
+             "census: accepted rows SHA-256 %s",
              grouped(info.rows, a), grouped(info.employees, b), grouped(info.rejected, c),
              digest);
 }

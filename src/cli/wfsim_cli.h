@@ -105,7 +105,7 @@ int cli_load_census(const char *path, const wf_config *cfg, const wf_tables *tab
  * rows is refused listing them. 0, or the exit code after the errors. */
 int cli_load_tables(const char *dir, wf_tables **out);
 /* What the load did (rows, rejected rows, the accepted rows' SHA-256): as
- * a JSON object into buf, and as one line for people into line. */
+ * a JSON object into buf, and as two lines for people into line (each under 100 columns). */
 void cli_census_json(const wf_census *cen, char *buf, size_t size, char *line,
                      size_t line_size);
 

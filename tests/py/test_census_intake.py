@@ -138,8 +138,8 @@ def test_run_reads_the_accepted_rows_in_dbt(wfsim, dirty, tmp_path):
     assert summary["census"]["employees"] == 117
     digest = digest_of(tmp_path / "run/events/census.parquet")
     assert summary["census"]["sha256"] == digest
-    assert (f"census: 124 rows read, 117 employees loaded, 7 rows rejected; "
-            f"accepted rows SHA-256 {digest}\n") in proc.stdout
+    assert (f"census: 124 rows read, 117 employees loaded, 7 rows rejected\n"
+            f"census: accepted rows SHA-256 {digest}\n") in proc.stdout
     assert "census: 117 employees loaded, 7 rows rejected (" in proc.stderr
     con = duckdb.connect(str(tmp_path / "run/wfsim.duckdb"), read_only=True)
     n, dup = con.execute("select count(*), count(*) filter (where employee_id in "
