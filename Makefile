@@ -240,11 +240,13 @@ uninstall:
 #                           new inputs kept in BUILD/fuzz-work/TARGET
 #   make fuzz-merge         minimizes corpus + fuzz-work into the corpus
 #                           (a set cover of the edges: a few dozen files)
+#   make fuzz-parity MINUTES=N  random configurations and censuses through
+#                           both modes and the parity gate (tests/py/randconfig.py)
 #   make test-sanitize      the C tests, the corpora and a CLI run under
 #                           ASan+UBSan; the C tests (threaded ones included)
 #                           and a 4-thread `wfsim events` under TSan
 
-FUZZ_TARGETS  = census config parquet
+FUZZ_TARGETS  = census config parquet tables
 FUZZ_SECONDS ?= 120
 FUZZ_CC      ?= clang
 FUZZ_BUILD    = $(BUILD)/fuzz-clang
@@ -256,7 +258,7 @@ SAN_ENV       = ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
                 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 
-.PHONY: check-fuzz-replay fuzz fuzz-build fuzz-merge test-sanitize
+.PHONY: check-fuzz-replay fuzz fuzz-build fuzz-merge test-sanitize asan-wfsim fuzz-parity
 .SECONDARY: $(patsubst %.c,$(BUILD)/obj/%.o,$(wildcard tests/fuzz/*.c))
 
 # One source, two builds: replay_TARGET (any compiler, replay_main.c) and
@@ -306,6 +308,19 @@ fuzz-merge: fuzz-build
 	    rm -f tests/fuzz/corpus/$$t/*; cp $(BUILD)/fuzz-merge/$$t/* tests/fuzz/corpus/$$t/; \
 	    echo "$$t: $$(ls tests/fuzz/corpus/$$t | wc -l) corpus files"; \
 	done
+
+# The ASan+UBSan wfsim alone: tests/py/test_parity_random.py runs each
+# random case's engine under it.
+asan-wfsim:
+	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) OPT="-O1 -g" SANITIZE="$(ASAN_FLAGS)" \
+	    $(ASAN_BUILD)/wfsim
+
+# Random-configuration parity (tests/py/randconfig.py): cases from SEED
+# (default: the clock) until MINUTES have passed; stops at the first case
+# where the modes disagree and prints its seed and files.
+MINUTES ?= 10
+fuzz-parity: all asan-wfsim
+	$(PYTHON) tests/py/randconfig.py --build $(BUILD) --minutes $(MINUTES) $(if $(SEED),--seed $(SEED))
 
 test-sanitize:
 	@$(MAKE) --no-print-directory BUILD=$(ASAN_BUILD) OPT="-O1 -g" SANITIZE="$(ASAN_FLAGS)" \

@@ -58,6 +58,21 @@ typedef struct wf_config wf_config;
 /* Loads a YAML configuration; path NULL gives every default of MODEL.md.
  * On success *out is owned by the caller (wf_config_free). */
 wf_status wf_config_load(const char *path, wf_config **out, wf_error *err);
+/* A command-line override: the dotted key, the text given, and how the
+ * user gave it (an option name such as "--start", for messages; NULL:
+ * "an override"). */
+typedef struct wf_config_override {
+    const char *key, *value, *origin;
+} wf_config_override;
+
+/* wf_config_load, then the overrides in order, then the cross-key rules
+ * once on the final values (1900 <= start_year <= end_year <= 2200, ...).
+ * An override's value is the text given, not YAML: an id is the text
+ * itself, checked by the id rule; integers and seeds are plain digits;
+ * other keys are typed as a plain YAML scalar. Errors name the override's
+ * origin, or the file's line and key. */
+wf_status wf_config_load_with(const char *path, const wf_config_override *ov, size_t n_ov,
+                              wf_config **out, wf_error *err);
 /* Sets one key from text, as if written in the YAML file ("simulation.
  * start_year", "2026"), then re-checks the cross-key rules. */
 wf_status wf_config_set(wf_config *cfg, const char *key, const char *value,
@@ -69,6 +84,10 @@ wf_config *wf_config_copy(const wf_config *cfg);
 /* The effective configuration in the canonical JSON of docs/config.md,
  * malloc'ed, caller frees. Its SHA-256 is the configuration digest. */
 char *wf_config_to_json(const wf_config *cfg);
+/* The `plan_design` section as one JSON object {"match_formula":"tiers",
+ * ...} (docs/config.md), malloc'ed, caller frees; not part of the
+ * canonical JSON nor the digest (the events do not depend on it). */
+char *wf_config_plan_design_json(const wf_config *cfg);
 /* Lower-hex SHA-256 of wf_config_to_json into hex (65 bytes). */
 void wf_config_digest(const wf_config *cfg, char hex[65]);
 int wf_config_start_year(const wf_config *cfg);

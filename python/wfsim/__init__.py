@@ -8,11 +8,14 @@ See ``help(wfsim.simulate)`` and docs/python.md. ``wfsim.report`` turns a
 run or ensemble folder into report.html and report.xlsx (docs/report.md).
 The compiled engine is loaded when one of its names is first used, so
 pure-Python parts of the package (``wfsim.errors``, ``wfsim.report``, run
-from the source tree by ``wfsim report``) import without it.
+from the source tree by ``wfsim report``, and ``wfsim.cluster``, the
+Dask driver of ``wfsim ensemble --cluster``) import without it.
+``wfsim.ensemble(..., client=dask_client)`` runs on a cluster (docs/scaling.md).
 """
 
 from __future__ import annotations
 
+from .cluster import EnsembleError
 from .errors import (FileError, InputError, ModelError, OutOfMemoryError, UsageError,
                      WfsimError)
 
@@ -22,7 +25,7 @@ _API = ("Config", "Result", "Table", "ensemble", "load_config", "simulate",
         "synthetic_census")
 
 __all__ = ["WfsimError", "InputError", "FileError", "OutOfMemoryError", "ModelError",
-           "UsageError", *_API]
+           "UsageError", "EnsembleError", *_API]
 
 
 def __getattr__(name: str):

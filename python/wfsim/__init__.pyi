@@ -1,7 +1,7 @@
 # Type stubs of the wfsim package (the names __getattr__ loads lazily).
 import os
 from pathlib import Path
-from typing import Any, Mapping, Optional, Union
+from typing import Any, Mapping, Optional, Sequence, Union
 
 from .errors import (FileError as FileError, InputError as InputError,
                      ModelError as ModelError, OutOfMemoryError as OutOfMemoryError,
@@ -42,6 +42,12 @@ def simulate(census: Any, config: Union[Config, _PathLike, Mapping[str, Any], No
 def ensemble(census: Any, scenarios: Any, seeds: int = ..., out: _PathLike = ..., *,
              first_seed: Optional[int] = ..., start: Optional[int] = ...,
              end: Optional[int] = ..., threads: Optional[int] = ...,
-             tables: Optional[_PathLike] = ...) -> Path: ...
+             tables: Optional[_PathLike] = ..., client: Any = ...,
+             batch_size: Optional[int] = ...) -> Path: ...
 def synthetic_census(n: int, seed: int = ..., *, start_year: int = ...,
                      path: Optional[_PathLike] = ...) -> Path: ...
+
+class EnsembleError(Exception):
+    message: str
+    status: int
+

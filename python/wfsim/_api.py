@@ -300,7 +300,8 @@ def simulate(census: Any, config: Union[Config, PathLike, Mapping[str, Any], Non
 def ensemble(census: Any, scenarios: Any, seeds: int = 1, out: PathLike = "ens", *,
              first_seed: Optional[int] = None, start: Optional[int] = None,
              end: Optional[int] = None, threads: Optional[int] = None,
-             tables: Optional[PathLike] = None) -> pathlib.Path:
+             tables: Optional[PathLike] = None, client: Any = None,
+             batch_size: Optional[int] = None) -> pathlib.Path:
     """Runs every scenario with the same ``seeds`` seeds (common random
     numbers) in one process, as ``wfsim ensemble --events-only`` does, and
     returns the folder ``out`` (replaced whole or not at all)::
@@ -324,7 +325,23 @@ def ensemble(census: Any, scenarios: Any, seeds: int = 1, out: PathLike = "ens",
     The state, metrics and ensemble marts are dbt's (``wfsim ensemble``
     without ``--events-only``); read the events with DuckDB or Polars
     (``read_parquet('out/**/*.parquet', hive_partitioning=true)``).
+
+    client
+        A ``distributed.Client``: the replicates run instead as batches of
+        ``batch_size`` seeds on that Dask cluster, as ``wfsim ensemble
+        --cluster`` does, engine and dbt build included (docs/scaling.md);
+        census and scenarios must then be paths every worker sees, and
+        ``out`` is the whole ensemble folder (events/, wfsim.duckdb with the
+        marts). Failures raise :class:`wfsim.EnsembleError`.
     """
+    if client is not None:
+        from .cluster import ensemble as on_cluster
+        if tables is not None:
+            raise ValueError("tables: not with client (the cluster runs the built-in tables)")
+        done = on_cluster(census, scenarios, seeds=seeds, seed=first_seed, start=start,
+                          end=end, out=out, client=client, batch_size=batch_size,
+                          threads=threads)
+        return pathlib.Path(done["out"])
     if isinstance(scenarios, (str, os.PathLike, Mapping, Config)):
         scenarios = [scenarios]
     cfgs = [load_config(c) for c in scenarios]

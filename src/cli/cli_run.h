@@ -19,6 +19,7 @@ typedef struct run_state {
     char census_line[256];             /* the same, printed after the summary */
     char dbt[PATH_MAX], project[PATH_MAX];
     char *config_json;
+    char *plan_design_json;    /* the plan_design section, or NULL (none) */
     int quiet, verbose, mode, threads;
     int start_year, end_year;
     const char *stage_name[MAX_STAGES];

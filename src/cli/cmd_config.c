@@ -8,27 +8,29 @@
 
 static const char help[] =
     "usage: wfsim config [--config FILE] [--start Y] [--end Y] [--seed S]\n"
-    "                    [--scenario ID] [--plan ID] [--digest]\n"
+    "                    [--scenario ID] [--plan ID] [--digest | --plan-design]\n"
     "\n"
     "Loads and checks a YAML configuration (docs/model.md 2.2; every key optional)\n"
     "and prints the effective configuration as one line of canonical JSON\n"
     "(docs/config.md), which is what SQL mode receives. Errors name the key.\n"
     "\n"
     "  --config FILE   the YAML file (default: every default of the model)\n"
-    "  --start, --end, --seed, --scenario, --plan\n"
-    "                  override simulation.start_year, end_year, random_seed,\n"
-    "                  scenario_id, plan_design_id\n"
-    "  --digest        print the SHA-256 of the canonical JSON instead\n";
+    CLI_OVERRIDE_HELP
+    "  --digest        print the SHA-256 of the canonical JSON instead\n"
+    "  --plan-design   print the plan_design section as one line of JSON\n"
+    "                  instead (what the dbt plan models receive; not part of\n"
+    "                  the canonical JSON: the events do not depend on it)\n";
 
 int cmd_config(int argc, char **argv)
 {
     const char *path = NULL;
     cli_overrides ov = {0};
-    int digest = 0;
+    int digest = 0, plan_design = 0;
     const cli_opt opts[] = {
         {"config", 0, CLI_TEXT, &path, NULL, 0, 0},
         CLI_SIMULATION_OVERRIDES(&ov),
         {"digest", 0, CLI_FLAG, &digest, NULL, 0, 0},
+        {"plan-design", 0, CLI_FLAG, &plan_design, NULL, 0, 0},
         {NULL, 0, 0, NULL, NULL, 0, 0},
     };
     int prc = cli_parse_options("config", help, opts, argc, argv);
@@ -43,7 +45,7 @@ int cmd_config(int argc, char **argv)
         wf_config_digest(cfg, hex);
         printf("%s\n", hex);
     } else {
-        char *json = wf_config_to_json(cfg);
+        char *json = plan_design ? wf_config_plan_design_json(cfg) : wf_config_to_json(cfg);
         if (!json) {
             wf_config_free(cfg);
             fprintf(stderr, "wfsim: out of memory\n");

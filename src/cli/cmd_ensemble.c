@@ -32,6 +32,8 @@ static const char help[] =
     "                      [--seeds N] [--seed S] [--start Y] [--end Y]\n"
     "                      [--threads N] [--out DIR] [--events-only] [--no-report]\n"
     "                      [--skip-invalid-rows] [--quiet | --verbose]\n"
+    "                      [--cluster tcp://HOST:PORT [--batch-size N]]\n"
+    "                      [--check | --from-metrics FILE]\n"
     "\n"
     "Runs every scenario with the same N seeds (common random numbers: with\n"
     "one seed, two scenarios differ only by their parameters), all replicates\n"
@@ -65,6 +67,22 @@ static const char help[] =
     "                    in DIR/census/rejected_rows.csv (census.invalid_rows:\n"
     "                    skip); every replicate and dbt read the accepted rows,\n"
     "                    normalised, from DIR/census/census.parquet\n"
+    "  --cluster ADDR    run the replicates on a Dask cluster (its scheduler's\n"
+    "                    address): batches of seeds as Dask tasks, each running\n"
+    "                    this command on a worker into DIR; DIR, the census,\n"
+    "                    the scenario files and wfsim must be on a file system\n"
+    "                    every worker sees (docs/scaling.md); the marts equal a\n"
+    "                    local run's (no report yet). $WFSIM_CLUSTER_TIMEOUT\n"
+    "                    (s, default 30) bounds the wait for the scheduler;\n"
+    "                    exit 3 when it cannot be reached\n"
+    "  --batch-size N    seeds per Dask task (default: from the workforce size,\n"
+    "                    docs/scaling.md); the result does not depend on it\n"
+    "  --check           check the census and scenarios, print `first_seed S`,\n"
+    "                    `start_year Y`, `end_year Y`, `scenarios N` (one a\n"
+    "                    line) and write nothing\n"
+    "  --from-metrics F  build the ensemble marts from F (Parquet rows of\n"
+    "                    fct_replicate_metrics, as a cluster run's batches\n"
+    "                    write them) instead of from events\n"
     "  --quiet           print nothing but errors\n"
     "  --verbose         copy dbt's output to stderr\n"
     "\n"
@@ -81,7 +99,9 @@ typedef struct ens_args {
     int n;
     long seeds;
     const char *seed, *census, *out;
-    int events_only, no_report, skip_invalid;
+    int events_only, no_report, check, skip_invalid;
+    const char *cluster, *from_metrics;
+    long batch_size;
     cli_overrides ov;
 } ens_args;
 
@@ -152,6 +172,10 @@ static int parse_args(int argc, char **argv, ens_args *a, run_state *rs, long *t
         {"events-only", 0, CLI_FLAG, &a->events_only, NULL, 0, 0},
         {"skip-invalid-rows", 0, CLI_FLAG, &a->skip_invalid, NULL, 0, 0},
         {"no-report", 0, CLI_FLAG, &a->no_report, NULL, 0, 0},
+        {"cluster", 0, CLI_TEXT, &a->cluster, NULL, 0, 0},
+        {"batch-size", 0, CLI_LONG, &a->batch_size, NULL, 1, 1000000},
+        {"check", 0, CLI_FLAG, &a->check, NULL, 0, 0},
+        {"from-metrics", 0, CLI_TEXT, &a->from_metrics, NULL, 0, 0},
         {"quiet", 'q', CLI_FLAG, &rs->quiet, NULL, 0, 0},
         {"verbose", 'v', CLI_FLAG, &rs->verbose, NULL, 0, 0},
         {NULL, 0, 0, NULL, NULL, 0, 0},
@@ -160,11 +184,16 @@ static int parse_args(int argc, char **argv, ens_args *a, run_state *rs, long *t
     if (rc)
         return rc;
     if (a->skip_invalid)
-        cli_override(&a->ov, "census.invalid_rows", "skip");
+        cli_override(&a->ov, "census.invalid_rows", "skip", "skip-invalid-rows");
     a->file = a->files.item;
     a->n = a->files.n;
     if (!a->census || a->n == 0)
         return cli_usage("ensemble", "%s", "--census and at least one --scenario are required");
+    if (a->batch_size && !a->cluster)
+        return cli_usage("ensemble", "%s", "--batch-size goes with --cluster");
+    if (a->cluster && (a->check || a->from_metrics || a->events_only))
+        return cli_usage("ensemble", "%s",
+                         "--cluster does not go with --check, --from-metrics or --events-only");
     return 0;
 }
 
@@ -258,11 +287,26 @@ static char *ensemble_vars(const run_state *rs, const ens_args *a)
     s = append(s, &cap, ", \"ensemble_summary_csv\": ");
     snprintf(path, sizeof path, "%s/ensemble_summary.csv", rs->out);
     s = append_str(s, &cap, path);
+    if (a->from_metrics) {
+        s = append(s, &cap, ", \"replicate_metrics_path\": ");
+        s = append_str(s, &cap, a->from_metrics);
+    }
     snprintf(buf, sizeof buf, ", \"expected_seeds\": %ld", a->seeds);
     s = append(s, &cap, buf);
     s = append(s, &cap, ", \"wfsim_scenarios\": [");
     for (int i = 0; i < a->n; i++) {
         char *json = wf_config_to_json(a->cfg[i]);
+        if (!json) {
+            free(s);
+            return NULL;
+        }
+        s = append(s, &cap, i ? ", " : "");
+        s = append(s, &cap, json);
+        free(json);
+    }
+    s = append(s, &cap, "], \"wfsim_plan_designs\": [");
+    for (int i = 0; i < a->n; i++) {
+        char *json = wf_config_plan_design_json(a->cfg[i]);
         if (!json) {
             free(s);
             return NULL;
@@ -286,9 +330,13 @@ static int dbt_build(run_state *rs, const ens_args *a)
         fprintf(stderr, "wfsim ensemble: out of memory\n");
         return WF_ENOMEM;
     }
-    char *argv[] = {rs->dbt, "build", "--select", "+state", "metrics", "ensemble",
-                    "--project-dir", rs->project, "--profiles-dir", rs->project,
-                    "--vars", vars, NULL};
+    char *all[] = {rs->dbt, "build", "--select", "+state", "metrics", "ensemble",
+                   "--project-dir", rs->project, "--profiles-dir", rs->project,
+                   "--vars", vars, NULL};
+    /* from the batches' metrics: the ensemble marts and their tests only */
+    char *marts[] = {rs->dbt, "build", "--select", "ensemble", "--project-dir", rs->project,
+                     "--profiles-dir", rs->project, "--vars", vars, NULL};
+    char **argv = a->from_metrics ? marts : all;
     char log[PATH_MAX + 64];
     snprintf(log, sizeof log, "%s/logs/dbt_build.log", rs->out);
     say(rs, "%s", "dbt build (state, metrics, ensemble marts, data tests)");
@@ -300,8 +348,9 @@ static int dbt_build(run_state *rs, const ens_args *a)
     if (rc != 0) {
         fprintf(stderr, "wfsim ensemble: dbt build failed (dbt exit status %d):\n", rc);
         cli_show_failure(log);
-        fprintf(stderr, "wfsim ensemble: the events in %s/events are complete and were "
-                        "kept; only the dbt step failed\n", rs->out);
+        if (!a->from_metrics)
+            fprintf(stderr, "wfsim ensemble: the events in %s/events are complete and were "
+                            "kept; only the dbt step failed\n", rs->out);
         return WF_ERUNTIME;
     }
     return 0;
@@ -348,6 +397,55 @@ static void write_run_summary(const run_state *rs, const ens_args *a, int rc)
                 rs->stage_label[i], rs->stage_seconds[i]);
     fprintf(f, "\n  ],\n  \"total_seconds\": %.3f\n}\n", cli_seconds() - rs->t0);
     fclose(f);
+}
+
+/* ---- on a Dask cluster -------------------------------------------------------- */
+
+/* Hands the whole command line to the Python driver (python/wfsim/cluster.py,
+ * run by the repository's .venv or $WFSIM_PYTHON), which checks the inputs
+ * with --check, runs the batches on the cluster and the marts with
+ * --from-metrics. It replaces this process; returns only when it cannot. */
+static int run_on_cluster(int argc, char **argv)
+{
+    char python[PATH_MAX], pypath[PATH_MAX + 1024], self[PATH_MAX];
+    const char *env = getenv("WFSIM_PYTHON");
+    if (env && *env)
+        snprintf(python, sizeof python, "%s", env);
+    else if (cli_repo_path(".venv/bin/python", python, sizeof python) != 0 ||
+             access(python, X_OK) != 0)
+        snprintf(python, sizeof python, "python3");
+    if (cli_repo_path("python", pypath, PATH_MAX) != 0) {
+        fprintf(stderr, "wfsim ensemble: cannot locate the repository's python folder\n");
+        return WF_EIO;
+    }
+    const char *old = getenv("PYTHONPATH");
+    if (old && *old) {
+        size_t n = strlen(pypath);
+        snprintf(pypath + n, sizeof pypath - n, ":%s", old);
+    }
+    setenv("PYTHONPATH", pypath, 1);
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = '\0';
+        setenv("WFSIM_BIN", self, 1);
+    }
+    char **args = calloc((size_t)argc + 4, sizeof *args);
+    if (!args) {
+        fprintf(stderr, "wfsim ensemble: out of memory\n");
+        return WF_ENOMEM;
+    }
+    int k = 0;
+    args[k++] = python;
+    args[k++] = "-c";
+    args[k++] = "import sys; from wfsim.cluster import main; sys.exit(main(sys.argv[1:]))";
+    for (int i = 1; i < argc; i++)
+        args[k++] = argv[i];
+    args[k] = NULL;
+    fflush(NULL);
+    execvp(python, args);
+    fprintf(stderr, "wfsim ensemble: cannot run %s: %s\n", python, strerror(errno));
+    free(args);
+    return WF_EIO;
 }
 
 /* ---- the command -------------------------------------------------------------- */
@@ -406,6 +504,8 @@ int cmd_ensemble(int argc, char **argv)
     int rc = parse_args(argc, argv, &a, &rs, &threads);
     if (rc)
         return rc == CLI_HELP_SHOWN ? 0 : rc;
+    if (a.cluster)
+        return run_on_cluster(argc, argv);
     int loaded = 0;
     for (; loaded < a.n; loaded++)
         if ((rc = cli_load_config(a.file[loaded], &a.ov, &a.cfg[loaded])) != 0)
@@ -427,6 +527,16 @@ int cmd_ensemble(int argc, char **argv)
         rc = WF_EIO;
         goto done;
     }
+    if (a.check) {
+        wf_tables *tab = NULL;
+        wf_census *cen = NULL;
+        if ((rc = cli_load_inputs(&rs, a.cfg[0], &tab, &cen)) == 0)
+            printf("first_seed %lld\nstart_year %d\nend_year %d\nscenarios %d\n",
+                   (long long)seed, rs.start_year, rs.end_year, a.n);
+        wf_census_free(cen);
+        wf_tables_free(tab);
+        goto done;
+    }
     if (cli_mkdir_p(a.out) != 0 || !realpath(a.out, rs.out)) {
         fprintf(stderr, "wfsim ensemble: cannot create %s: %s\n", a.out, strerror(errno));
         rc = WF_EIO;
@@ -438,7 +548,7 @@ int cmd_ensemble(int argc, char **argv)
                            (cli_mkdir_p(logs) != 0 && (rc = WF_EIO))))
         goto done;
     cli_remove_report(rs.out);
-    if ((rc = run_engine(&rs, &a, seed)) == 0 && !a.events_only) {
+    if ((rc = a.from_metrics ? 0 : run_engine(&rs, &a, seed)) == 0 && !a.events_only) {
         rc = dbt_build(&rs, &a);
         if (rc == 0 && !rs.quiet)
             print_summary(&rs);

@@ -25,9 +25,7 @@ static const char help[] =
     "  --out DIR       output folder (its parent must exist)\n"
     "  --config FILE   YAML configuration (default: the model's defaults, 2.2)\n"
     "  --tables DIR    parameter tables (default: the built-in copies of dbt/seeds)\n"
-    "  --start, --end, --seed, --scenario, --plan\n"
-    "                  override simulation.start_year, end_year, random_seed,\n"
-    "                  scenario_id, plan_design_id of the configuration\n"
+    CLI_OVERRIDE_HELP
     "  --threads N     worker threads (default: $WFSIM_THREADS, then the\n"
     "                  configuration's performance.threads, then all cores);\n"
     "                  the output does not depend on it\n"
@@ -94,7 +92,7 @@ int cmd_events(int argc, char **argv)
     if (prc)
         return prc == CLI_HELP_SHOWN ? 0 : prc;
     if (skip_invalid)
-        cli_override(&ov, "census.invalid_rows", "skip");
+        cli_override(&ov, "census.invalid_rows", "skip", "skip-invalid-rows");
     if (!census || !out)
         return cli_usage("events", "%s", "--census and --out are required");
 

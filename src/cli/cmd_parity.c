@@ -15,9 +15,9 @@
 #include "cli_run.h"
 
 static const char help[] =
-    "usage: wfsim parity --census FILE [--config FILE] [--seed S] [--out DIR]\n"
-    "                    [--show N] [--threads N] [--skip-invalid-rows]\n"
-    "                    [--quiet | --verbose]\n"
+    "usage: wfsim parity --census FILE [--config FILE] [--out DIR] [--show N]\n"
+    "                    [--start Y] [--end Y] [--seed S] [--scenario ID] [--plan ID]\n"
+    "                    [--threads N] [--skip-invalid-rows] [--quiet | --verbose]\n"
     "\n"
     "The parity gate: runs fast mode (the C engine) and SQL mode (dbt on DuckDB)\n"
     "on the same census and configuration, into DIR/fast and DIR/sql, and\n"
@@ -28,10 +28,10 @@ static const char help[] =
     "\n"
     "  --census FILE   census CSV (docs/model.md 2.1)\n"
     "  --config FILE   YAML configuration (default: the model's defaults, 2.2)\n"
-    "  --seed S        override simulation.random_seed: with a scenario's file\n"
-    "                  and a seed, checks that member of a `wfsim ensemble`\n"
-    "                  (SQL mode still runs one replicate at a time)\n"
     "  --out DIR       working folder (default: parity-out)\n"
+    CLI_OVERRIDE_HELP
+    "                  (a scenario's file with --seed S checks that member of\n"
+    "                  a `wfsim ensemble`; SQL mode runs one replicate at a time)\n"
     "  --show N        differing rows shown per side (default 10)\n"
     "  --threads N     engine threads\n"
     "  --skip-invalid-rows\n"
@@ -103,16 +103,16 @@ int cmd_parity(int argc, char **argv)
     memset(&fast, 0, sizeof fast);
     const char *config = NULL, *census = NULL, *out = "parity-out";
     long threads = 0, shown = 10;
-    cli_overrides ov = {0};
     int rc = 0, skip_invalid = 0;
+    cli_overrides ov = {0};
     const cli_opt opts[] = {
         {"config", 0, CLI_TEXT, &config, NULL, 0, 0},
         {"census", 0, CLI_TEXT, &census, NULL, 0, 0},
         {"out", 0, CLI_TEXT, &out, NULL, 0, 0},
         {"show", 0, CLI_LONG, &shown, NULL, 0, 100000},
-        {"seed", 0, CLI_OVERRIDE, &ov, "simulation.random_seed", 0, 0},
         {"threads", 0, CLI_LONG, &threads, NULL, 1, 1024},
         {"skip-invalid-rows", 0, CLI_FLAG, &skip_invalid, NULL, 0, 0},
+        CLI_SIMULATION_OVERRIDES(&ov),
         {"quiet", 'q', CLI_FLAG, &fast.quiet, NULL, 0, 0},
         {"verbose", 'v', CLI_FLAG, &fast.verbose, NULL, 0, 0},
         {NULL, 0, 0, NULL, NULL, 0, 0},
@@ -121,7 +121,7 @@ int cmd_parity(int argc, char **argv)
     if (rc)
         return rc == CLI_HELP_SHOWN ? 0 : rc;
     if (skip_invalid)
-        cli_override(&ov, "census.invalid_rows", "skip");
+        cli_override(&ov, "census.invalid_rows", "skip", "skip-invalid-rows");
     char show[24];
     snprintf(show, sizeof show, "%ld", shown);
     if (!census)
@@ -135,6 +135,7 @@ int cmd_parity(int argc, char **argv)
     fast.start_year = wf_config_start_year(cfg);
     fast.end_year = wf_config_end_year(cfg);
     fast.config_json = wf_config_to_json(cfg);
+    fast.plan_design_json = wf_config_plan_design_json(cfg);
     if (!realpath(census, fast.census)) {
         fprintf(stderr, "wfsim: %s: cannot open the census\n", census);
         rc = WF_EIO;
@@ -159,6 +160,7 @@ int cmd_parity(int argc, char **argv)
         rc = compare(&fast, &sql, show, python, script);
 done:
     free(fast.config_json);
+    free(fast.plan_design_json);
     wf_config_free(cfg);
     return rc;
 }

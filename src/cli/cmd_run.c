@@ -29,6 +29,7 @@
 
 static const char help[] =
     "usage: wfsim run [--config FILE] [--census FILE | --employees N] [--out DIR]\n"
+    "                 [--start Y] [--end Y] [--seed S] [--scenario ID] [--plan ID]\n"
     "                 [--mode fast|sql] [--threads N] [--skip-invalid-rows]\n"
     "                 [--no-report] [--quiet | --verbose]\n"
     "\n"
@@ -52,6 +53,7 @@ static const char help[] =
     "  --out DIR       the run's folder (default: out); it holds events/,\n"
     "                  wfsim.duckdb (dbt's database), logs/, metrics_summary.csv,\n"
     "                  run_summary.json, report.html and report.xlsx\n"
+    CLI_OVERRIDE_HELP
     "  --mode M        fast or sql (default: the configuration's, else fast)\n"
     "  --threads N     engine threads (default: $WFSIM_THREADS, the\n"
     "                  configuration's, then all cores)\n"
@@ -109,7 +111,8 @@ void cli_json_str(char *buf, size_t size, const char *s)
 /* The --vars JSON for every dbt step (year < 0: no simulation_year). */
 static char *dbt_vars(const run_state *rs, int year)
 {
-    size_t size = strlen(rs->config_json) + 6 * PATH_MAX + 256;
+    size_t size = strlen(rs->config_json) + 6 * PATH_MAX + 256 +
+                  (rs->plan_design_json ? strlen(rs->plan_design_json) + 32 : 0);
     char *v = malloc(size);
     if (!v)
         return NULL;
@@ -132,6 +135,9 @@ static char *dbt_vars(const run_state *rs, int year)
     size_t n = strlen(v);
     if (year >= 0)
         n += (size_t)snprintf(v + n, size - n, ", \"simulation_year\": %d", year);
+    if (rs->plan_design_json)
+        n += (size_t)snprintf(v + n, size - n, ", \"wfsim_plan_design\": %s",
+                              rs->plan_design_json);
     snprintf(v + n, size - n, ", \"wfsim_config\": %s}", rs->config_json);
     return v;
 }
@@ -405,6 +411,7 @@ int cmd_run(int argc, char **argv)
         {"mode", 0, CLI_TEXT, &mode, NULL, 0, 0},
         {"threads", 0, CLI_LONG, &threads, NULL, 1, 1024},
         {"skip-invalid-rows", 0, CLI_FLAG, &skip_invalid, NULL, 0, 0},
+        CLI_SIMULATION_OVERRIDES(&ov),
         {"quiet", 'q', CLI_FLAG, &rs.quiet, NULL, 0, 0},
         {"verbose", 'v', CLI_FLAG, &rs.verbose, NULL, 0, 0},
         {"no-report", 0, CLI_FLAG, &no_report, NULL, 0, 0},
@@ -414,7 +421,7 @@ int cmd_run(int argc, char **argv)
     if (prc)
         return prc == CLI_HELP_SHOWN ? 0 : prc;
     if (skip_invalid)
-        cli_override(&ov, "census.invalid_rows", "skip");
+        cli_override(&ov, "census.invalid_rows", "skip", "skip-invalid-rows");
     if (mode && strcmp(mode, "fast") && strcmp(mode, "sql"))
         return cli_usage("run", "--mode takes fast or sql, not '%s'", mode);
     if (mode)
@@ -431,6 +438,7 @@ int cmd_run(int argc, char **argv)
     rs.start_year = wf_config_start_year(cfg);
     rs.end_year = wf_config_end_year(cfg);
     rs.config_json = wf_config_to_json(cfg);
+    rs.plan_design_json = wf_config_plan_design_json(cfg);
     /* A given census is checked by the engine's loader before anything is
      * created, so bad input stops the run with file, line and column and
      * leaves no trace; both modes go through this check. */
@@ -504,6 +512,7 @@ done:
     wf_census_free(cen);
     wf_tables_free(tab);
     free(rs.config_json);
+    free(rs.plan_design_json);
     wf_config_free(cfg);
     return rc;
 }

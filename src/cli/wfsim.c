@@ -173,7 +173,7 @@ int cli_parse_options(const char *command, const char *help, const cli_opt *opts
         case CLI_TEXT: *(const char **)o->dest = optarg; break;
         case CLI_FLAG: *(int *)o->dest = 1; break;
         case CLI_LONG: rc = cli_parse_long(command, o->name, optarg, o->min, o->max, o->dest); break;
-        case CLI_OVERRIDE: cli_override(o->dest, o->key, optarg); break;
+        case CLI_OVERRIDE: cli_override(o->dest, o->key, optarg, o->name); break;
         case CLI_LIST: {
             cli_list *l = o->dest;
             if (l->n == (int)(sizeof l->item / sizeof l->item[0]))
@@ -191,26 +191,35 @@ int cli_parse_options(const char *command, const char *help, const cli_opt *opts
     return 0;
 }
 
-void cli_override(cli_overrides *ov, const char *key, const char *value)
+void cli_override(cli_overrides *ov, const char *key, const char *value,
+                  const char *name)
 {
-    if (ov->n < (int)(sizeof ov->key / sizeof ov->key[0])) {
-        ov->key[ov->n] = key;
-        ov->value[ov->n] = value;
-        ov->n++;
+    int j = 0;
+    while (j < ov->n && strcmp(ov->item[j].key, key) != 0)
+        j++;
+    if (j == (int)(sizeof ov->item / sizeof ov->item[0]))
+        abort(); /* more keys than the tables of the commands hold */
+    /* A repeated option replaces the earlier one and counts as the later
+     * override (the one a broken cross-key rule names). */
+    for (; j + 1 < ov->n; j++) {
+        ov->item[j] = ov->item[j + 1];
+        memcpy(ov->origin[j], ov->origin[j + 1], sizeof ov->origin[j]);
     }
+    if (j == ov->n)
+        ov->n++;
+    snprintf(ov->origin[j], sizeof ov->origin[j], "--%s", name);
+    for (int i = 0; i < ov->n; i++)
+        ov->item[i].origin = ov->origin[i];
+    ov->item[j].key = key;
+    ov->item[j].value = value;
 }
 
 int cli_load_config(const char *path, const cli_overrides *ov, wf_config **out)
 {
     wf_error err = {0};
     wf_config *cfg = NULL;
-    wf_status st = wf_config_load(path, &cfg, &err);
-    for (int i = 0; st == WF_OK && i < ov->n; i++)
-        st = wf_config_set(cfg, ov->key[i], ov->value[i], &err);
-    if (st != WF_OK) {
-        wf_config_free(cfg);
+    if (wf_config_load_with(path, ov->item, (size_t)ov->n, &cfg, &err) != WF_OK)
         return cli_fail(&err);
-    }
     *out = cfg;
     return 0;
 }

@@ -40,10 +40,12 @@ int cli_choose_threads(const char *command, long flag, const wf_config *cfg,
  * status 2). 0 or the exit status. */
 int cli_run_environment(wf_run_options *opt);
 
-/* Configuration keys set from the command line (--start, --seed, ...). */
+/* Configuration keys set from the command line (--start, --seed, ...),
+ * in the order given; a repeated option replaces its earlier entry. */
 typedef struct cli_overrides {
     int n;
-    const char *key[16], *value[16];
+    wf_config_override item[8];   /* at most one per key */
+    char origin[8][40];           /* "--start": item[i].origin points here */
 } cli_overrides;
 
 /* The options of one command, as a table that cli_parse_options reads:
@@ -80,6 +82,19 @@ typedef struct cli_opt {
     {"scenario", 0, CLI_OVERRIDE, (ov), "simulation.scenario_id", 0, 0},     \
     {"plan", 0, CLI_OVERRIDE, (ov), "simulation.plan_design_id", 0, 0}
 
+/* Their help lines, the same in every command that takes them. */
+#define CLI_OVERRIDE_HELP                                                          \
+    "  --start Y, --end Y\n"                                                    \
+    "                  override simulation.start_year, end_year (plain digits);\n"\
+    "                  every override is applied first, then 1900 <= start <=\n"  \
+    "                  end <= 2200 is checked on the result\n"                     \
+    "  --seed S        override simulation.random_seed (plain digits,\n"          \
+    "                  0..9223372036854775807)\n"                                  \
+    "  --scenario ID, --plan ID\n"                                               \
+    "                  override simulation.scenario_id, plan_design_id; the id\n" \
+    "                  is the text given (`--scenario 123` is \"123\"): 1-64\n"   \
+    "                  characters from A-Z a-z 0-9 _ . -\n"
+
 #define CLI_HELP_SHOWN (-1)
 
 /* Parses argv[1..argc) (argv[0] is the command name) against opts (at
@@ -90,9 +105,13 @@ typedef struct cli_opt {
 int cli_parse_options(const char *command, const char *help, const cli_opt *opts,
                       int argc, char **argv);
 
-void cli_override(cli_overrides *ov, const char *key, const char *value);
-/* Loads path (NULL: defaults) and applies the overrides in order; on error
- * prints it and returns the exit code, else 0. */
+/* Records key = value, given as option `name` (without "--"). */
+void cli_override(cli_overrides *ov, const char *key, const char *value,
+                  const char *name);
+/* Loads path (NULL: defaults), applies the overrides in order and checks
+ * the configuration's cross-key rules once on the result
+ * (wf_config_load_with); on error prints it and returns the exit code,
+ * else 0. */
 int cli_load_config(const char *path, const cli_overrides *ov, wf_config **out);
 
 /* Loads the census under cfg's census section with the tables; strict

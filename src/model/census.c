@@ -62,7 +62,7 @@
 #include "wf_sim.h"
 #include "census_rows.h"
 
-#define MAX_SALARY_CENTS 9007199254740991LL   /* 2^53 - 1 */
+#define MAX_SALARY_CENTS WF_SALARY_MAX_CENTS
 #define BIG_CENSUS (4u << 20)     /* bytes from which arrays are sized up front */
 
 #define N_COLS WF_CC_COUNT

@@ -20,9 +20,15 @@
  * on the stored value (the ppm or bp integer, or the double), so
  * `0.9999996` is refused for [0, 1) in ppm and `1.0000000000000001` for
  * [0, 1] as a double. Cross-key rules (start_year <= end_year, promotion
- * date <= merit date, promotion_raise_mean - spread >= 0) run after the
- * whole file, and again after every wf_config_set; a value not written in
- * this file or override is taken as the shortest decimal of its double.
+ * date <= merit date, 0 <= promotion_raise_mean - spread <= 2^53 - 2) run
+ * once on the final values: after the whole file and every command-line
+ * override (wf_config_load_with), and again after each wf_config_set; a
+ * value not written in this file or override is taken as the shortest
+ * decimal of its double.
+ *
+ * A command-line override is text, not YAML: an id is exactly the text
+ * given (`--scenario 123` is the id "123", `--scenario '"q"'` is refused by
+ * the id rule), an integer or seed plain digits.
  */
 #include <assert.h>
 #include <math.h>
@@ -56,6 +62,13 @@ typedef enum kind {
     K_SCOPE,  /* wf_esc_scope */
     K_MODE,   /* performance mode: fast | sql */
     K_LIMIT,  /* a threshold: double from a decimal, or null (NaN) */
+    K_MONEY,  /* plan_design dollars: double from a decimal, or null (NaN) */
+    K_MFORM,  /* plan_design match formula (text, one of MATCH_FORMULAS) */
+    K_TIERS,  /* plan_design "up_to:rate, ..." (text) */
+    K_STEPS,  /* plan_design "min:rate, ..." by years of service or age (text) */
+    K_VEST,   /* plan_design vesting schedule (text) */
+    K_FPOL,   /* plan_design forfeiture policy (text) */
+    K_NDTM,   /* plan_design ADP/ACP testing method (text) */
     K_ROWS,   /* census.invalid_rows: strict | skip */
     K_DATEFMT,/* census.date_format: one of wf_date_format_names */
     K_COLMAP  /* census.columns: a mapping model column -> header, or null */
@@ -124,7 +137,49 @@ typedef enum kind {
     X(census, date_format, K_DATEFMT, census_date_format, NULL, 0, NULL, 0,      \
       "YYYY-MM-DD")                                                              \
     X(census, columns, K_COLMAP, census_columns, NULL, 0, NULL, 0, "null")       \
+    WF_PLAN_DESIGN_KEYS(X)                                                        \
     WF_THRESHOLD_KEYS(X)
+
+/* The `plan_design` section (docs/config.md): read by the dbt plan models
+ * only, never by the events, so it is not part of the canonical JSON nor
+ * of the digest; wf_config_plan_design_json gives it to dbt. The defaults
+ * are the plan of the former seed tables (100 % of the first 3 % deferred,
+ * 50 % of the next 2 %, no core, immediate vesting). */
+#define WF_PLAN_DESIGN_KEYS(X)                                                    \
+    X(plan_design, match_formula, K_MFORM, pd_match_formula, NULL, 0, NULL, 0,    \
+      "tiers")                                                                    \
+    X(plan_design, match_tiers, K_TIERS, pd_match_tiers, NULL, 0, NULL, 0,        \
+      "0.03:1.0, 0.05:0.5")                                                       \
+    X(plan_design, match_service_years, K_INT, pd_match_service_years, "0", 0,    \
+      "60", 0, "0")                                                               \
+    X(plan_design, match_service_tiers, K_TIERS, pd_match_service_tiers, NULL, 0, \
+      NULL, 0, "")                                                                \
+    X(plan_design, match_max_dollars, K_MONEY, pd_match_max_dollars, "0", 0,      \
+      NULL, 0, "null")                                                            \
+    X(plan_design, match_true_up, K_BOOL, pd_match_true_up, NULL, 0, NULL, 0,     \
+      "false")                                                                    \
+    X(plan_design, match_min_service_years, K_INT, pd_match_min_service, "0", 0,  \
+      "60", 0, "0")                                                               \
+    X(plan_design, match_active_at_year_end, K_BOOL, pd_match_active_ye, NULL, 0, \
+      NULL, 0, "false")                                                           \
+    X(plan_design, core_rate, K_DBL, pd_core_rate, "0", 0, "1", 0, "0.0")        \
+    X(plan_design, core_by_service, K_STEPS, pd_core_by_service, NULL, 0, NULL,   \
+      0, "")                                                                      \
+    X(plan_design, core_by_age, K_STEPS, pd_core_by_age, NULL, 0, NULL, 0, "")    \
+    X(plan_design, core_min_service_years, K_INT, pd_core_min_service, "0", 0,    \
+      "60", 0, "0")                                                               \
+    X(plan_design, core_active_at_year_end, K_BOOL, pd_core_active_ye, NULL, 0,   \
+      NULL, 0, "false")                                                           \
+    X(plan_design, vesting_match, K_VEST, pd_vesting_match, NULL, 0, NULL, 0,     \
+      "immediate")                                                                \
+    X(plan_design, vesting_core, K_VEST, pd_vesting_core, NULL, 0, NULL, 0,       \
+      "immediate")                                                                \
+    X(plan_design, forfeiture_policy, K_FPOL, pd_forfeiture_policy, NULL, 0,      \
+      NULL, 0, "offset_next_year")                                                \
+    X(plan_design, hce_top_paid_group, K_BOOL, pd_hce_top_paid_group, NULL, 0,    \
+      NULL, 0, "false")                                                           \
+    X(plan_design, ndt_method, K_NDTM, pd_ndt_method, NULL, 0, NULL, 0,           \
+      "prior_year")
 
 /* The `thresholds` section (the ensemble's, not the model's): one optional
  * threshold per metric of fct_replicate_metrics (docs/config.md). */
@@ -157,7 +212,8 @@ enum { WF_CONFIG_KEYS(KEY_ENUM) N_KEYS };
 
 static const char *const sections[] = {
     "simulation", "workforce", "compensation", "eligibility", "auto_enrollment",
-    "voluntary_enrollment", "auto_escalation", "performance", "thresholds", "census"};
+    "voluntary_enrollment", "auto_escalation", "performance", "plan_design",
+    "thresholds", "census"};
 
 #define WF_DF_NAME(e, text) text,
 const char *const wf_date_format_names[WF_DF_COUNT] = {WF_DATE_FORMATS(WF_DF_NAME)};
@@ -167,7 +223,7 @@ const char *const wf_date_format_names[WF_DF_COUNT] = {WF_DATE_FORMATS(WF_DF_NAM
 static bool runner_section(const char *section)
 {
     return strcmp(section, "performance") == 0 || strcmp(section, "census") == 0 ||
-           strcmp(section, "thresholds") == 0;
+           strcmp(section, "thresholds") == 0 || strcmp(section, "plan_design") == 0;
 }
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
 
@@ -329,6 +385,10 @@ typedef struct load_ctx {
     bool written[N_KEYS];
     long line[N_KEYS], column[N_KEYS];
     wf_decimal dec[N_KEYS];    /* written decimals of K_DBL keys */
+    /* Keys set by wf_config_load_with's overrides: how the user gave them
+     * ("--start"), and the override's position + 1 (0: not overridden). */
+    const char *origin[N_KEYS];
+    int override_no[N_KEYS];
 } load_ctx;
 
 static bool parse_md(const char *s, size_t len, wf_md *out)
@@ -353,7 +413,7 @@ static wf_status want(load_ctx *cx, const key_def *k, const scalar *v, ytype t,
                      type_name(t, v->quoted), show(v, b),
                      v->quoted && t == Y_STR && k->kind != K_ID && k->kind != K_MD &&
                              k->kind != K_DATE && k->kind != K_SCOPE && k->kind != K_MODE &&
-                             k->kind != K_ROWS && k->kind != K_DATEFMT && k->kind != K_COLMAP
+                             k->kind < K_MFORM
                          ? "; remove the quotes"
                          : "");
 }
@@ -394,7 +454,7 @@ static wf_status set_number(load_ctx *cx, wf_config *cfg, const key_def *k,
     if (!decimal_in_range(k, &d))
         return out_of_range(cx, k, v, "", err);
     char *field = (char *)cfg + k->offset;
-    if (k->kind == K_DBL || k->kind == K_LIMIT) {
+    if (k->kind == K_DBL || k->kind == K_LIMIT || k->kind == K_MONEY) {
         double x;
         if (!wf_decimal_to_double(&d, &x) || !double_in_range(k, x))
             return out_of_range(cx, k, v, " (as a double)", err);
@@ -413,6 +473,172 @@ static wf_status set_number(load_ctx *cx, wf_config *cfg, const key_def *k,
         *(int64_t *)(void *)field = x;
     else
         *(int32_t *)(void *)field = (int32_t)x;
+    return WF_OK;
+}
+
+/* ---- plan_design texts ---------------------------------------------------- */
+
+static const char *const match_formulas[] = {
+    "none", "tiers", "stretch", "safe_harbor_basic", "safe_harbor_enhanced",
+    "qaca_safe_harbor"};
+
+/* Checks a "a:b, c:d" list: a strictly ascending, each a in [a_low, a_high]
+ * (a_int: whole numbers), each b a rate in [0, 10]; empty text is an empty
+ * list. On a problem writes why to msg and returns false. */
+static bool check_pairs(const char *s, size_t len, bool a_int, double a_low,
+                        double a_high, bool a_low_open, char *msg, size_t size)
+{
+    size_t i = 0;
+    double prev = -1;
+    int n = 0;
+    while (i < len) {
+        while (i < len && s[i] == ' ')
+            i++;
+        size_t a0 = i;
+        while (i < len && s[i] != ':' && s[i] != ',')
+            i++;
+        if (i >= len || s[i] != ':') {
+            snprintf(msg, size, "pair %d: expected A:RATE", n + 1);
+            return false;
+        }
+        size_t a1 = i++;
+        size_t b0 = i;
+        while (i < len && s[i] != ',')
+            i++;
+        size_t b1 = i;
+        while (b1 > b0 && s[b1 - 1] == ' ')
+            b1--;
+        while (b0 < b1 && s[b0] == ' ')
+            b0++;
+        if (i < len)
+            i++;                                    /* the comma */
+        wf_decimal da, db;
+        double a, b;
+        if ((a_int && !wf_decimal_is_digits(s + a0, a1 - a0)) ||
+            !wf_decimal_parse(s + a0, a1 - a0, &da) || !wf_decimal_to_double(&da, &a) ||
+            !wf_decimal_parse(s + b0, b1 - b0, &db) || !wf_decimal_to_double(&db, &b)) {
+            snprintf(msg, size, "pair %d: expected A:RATE with decimal numbers", n + 1);
+            return false;
+        }
+        if (a < a_low || (a_low_open && a == a_low) || a > a_high) {
+            snprintf(msg, size, "pair %d: %g is out of range", n + 1, a);
+            return false;
+        }
+        if (a <= prev) {
+            snprintf(msg, size, "pair %d: %g is not above the previous pair's", n + 1, a);
+            return false;
+        }
+        if (b < 0 || b > 10) {
+            snprintf(msg, size, "pair %d: rate %g is out of range [0, 10]", n + 1, b);
+            return false;
+        }
+        prev = a;
+        n++;
+    }
+    return true;
+}
+
+/* immediate | cliff_N (N 1..10) | graded_N (N 2..10) | a list of percentages
+ * "0, 20, 40, 60, 80, 100" by completed years (non-decreasing, 0..100,
+ * ending at 100). */
+static bool check_vesting(const char *s, size_t len, char *msg, size_t size)
+{
+    if (len == 9 && memcmp(s, "immediate", 9) == 0)
+        return true;
+    for (int g = 0; g < 2; g++) {
+        const char *pre = g ? "graded_" : "cliff_";
+        size_t pl = strlen(pre);
+        if (len > pl && memcmp(s, pre, pl) == 0) {
+            if (!wf_decimal_is_digits(s + pl, len - pl) || len - pl > 2) {
+                snprintf(msg, size, "expected %sN with N a whole number of years", pre);
+                return false;
+            }
+            int n = atoi(s + pl);
+            if (n < (g ? 2 : 1) || n > 10) {
+                snprintf(msg, size, "%sN: N out of range [%d, 10]", pre, g ? 2 : 1);
+                return false;
+            }
+            return true;
+        }
+    }
+    size_t i = 0;
+    int prev = 0, n = 0;
+    while (i < len) {
+        while (i < len && s[i] == ' ')
+            i++;
+        size_t a0 = i;
+        while (i < len && s[i] != ',' && s[i] != ' ')
+            i++;
+        size_t a1 = i;
+        while (i < len && (s[i] == ' ' || s[i] == ','))
+            i++;
+        if (a1 == a0 || !wf_decimal_is_digits(s + a0, a1 - a0) || a1 - a0 > 3) {
+            snprintf(msg, size, "expected immediate, cliff_N, graded_N or a list of "
+                                "whole percentages by completed years");
+            return false;
+        }
+        int p = atoi(s + a0);
+        if (p > 100 || p < prev) {
+            snprintf(msg, size, "percentage %d (year %d) must be in [%d, 100]", p, n, prev);
+            return false;
+        }
+        prev = p;
+        n++;
+    }
+    if (prev != 100 || n > 20) {
+        snprintf(msg, size, "a vesting list must reach 100 within 20 years");
+        return false;
+    }
+    return true;
+}
+
+static wf_status set_plan_text(load_ctx *cx, wf_config *cfg, const key_def *k,
+                               const scalar *v, ytype t, wf_error *err)
+{
+    char *field = (char *)cfg + k->offset;
+    char b[80], msg[160] = "";
+    bool ok = false;
+    if (t == Y_NULL && (k->kind == K_TIERS || k->kind == K_STEPS)) {
+        field[0] = '\0';
+        return WF_OK;
+    }
+    if (t != Y_STR || v->len > WF_PD_TEXT_MAX)
+        return want(cx, k, v, t, "a string (at most 96 characters)", err);
+    switch (k->kind) {
+    case K_MFORM:
+        for (size_t i = 0; i < sizeof match_formulas / sizeof match_formulas[0]; i++)
+            ok |= text_is(v, match_formulas[i]);
+        if (!ok)
+            snprintf(msg, sizeof msg, "expected none, tiers, stretch, safe_harbor_basic, "
+                                      "safe_harbor_enhanced or qaca_safe_harbor");
+        break;
+    case K_TIERS:
+        ok = check_pairs(v->text, v->len, false, 0, 1, true, msg, sizeof msg);
+        break;
+    case K_STEPS:
+        ok = check_pairs(v->text, v->len, true, 0, 120, false, msg, sizeof msg);
+        break;
+    case K_VEST:
+        ok = check_vesting(v->text, v->len, msg, sizeof msg);
+        break;
+    case K_FPOL:
+        ok = text_is(v, "offset_next_year") || text_is(v, "pay_expenses");
+        if (!ok)
+            snprintf(msg, sizeof msg, "expected offset_next_year or pay_expenses");
+        break;
+    case K_NDTM:
+        ok = text_is(v, "prior_year") || text_is(v, "current_year");
+        if (!ok)
+            snprintf(msg, sizeof msg, "expected prior_year or current_year");
+        break;
+    default:
+        assert(0);
+    }
+    if (!ok)
+        return cfg_error(err, cx->file, k->dotted, v->line, v->column, "'%s': %s",
+                         show(v, b), msg);
+    memcpy(field, v->text, v->len);
+    field[v->len] = '\0';
     return WF_OK;
 }
 
@@ -495,6 +721,13 @@ static wf_status set_string(load_ctx *cx, wf_config *cfg, const key_def *k,
                              show(v, b));
         memset(cfg->census_columns, 0, sizeof cfg->census_columns);
         return WF_OK;
+    case K_MFORM:
+    case K_TIERS:
+    case K_STEPS:
+    case K_VEST:
+    case K_FPOL:
+    case K_NDTM:
+        return set_plan_text(cx, cfg, k, v, t, err);
     default:
         assert(0);
         return WF_EINPUT;
@@ -510,6 +743,7 @@ static wf_status set_key(load_ctx *cx, wf_config *cfg, const key_def *k,
     case K_SEED:
         return set_integer(cx, cfg, k, v, t, err);
     case K_LIMIT:
+    case K_MONEY:
         if (t == Y_NULL) {
             *(double *)(void *)((char *)cfg + k->offset) = NAN;
             return WF_OK;
@@ -549,27 +783,55 @@ static int md_cmp(wf_md a, wf_md b)
 }
 
 /* The key a broken two-key rule names: the one an override just set
- * (`blame`), else the only one of the two written in the file, else b. */
+ * (`blame`, for wf_config_set), else the one set by the later override,
+ * else the only one of the two written in the file, else b. */
 static int pick_blame(const load_ctx *cx, int blame, int a, int b)
 {
     if (blame == a || blame == b)
         return blame;
+    if (cx->override_no[a] || cx->override_no[b])
+        return cx->override_no[a] > cx->override_no[b] ? a : b;
     if (cx->written[a] && !cx->written[b])
         return a;
     return b;
 }
 
+/* Where key k's value came from, for a rule that an override broke. */
+static void origin_text(const load_ctx *cx, int k, char *buf, size_t size)
+{
+    if (cx->override_no[k])
+        snprintf(buf, size, "%.40s", cx->origin[k] ? cx->origin[k] : "an override");
+    else if (cx->written[k] && cx->file[0])
+        snprintf(buf, size, "%.80s line %ld", cx->file, cx->line[k]);
+    else
+        snprintf(buf, size, "the default");
+}
+
+/* A promotion multiplies a salary by 1 + r with r >= mean - spread, and a
+ * salary is at least 1 cent: past this every promotion of every salary
+ * would leave the model's range (MODEL.md 6: at most 2^53 - 1 cents). The
+ * test is the engine's own double arithmetic (u = 0, salary 1 cent); for
+ * doubles above 2^52, which are whole numbers, round(x) > 2^53 - 1 exactly
+ * when x > 2^53 - 1. */
+static bool promotion_overflow_certain(const wf_config *cfg)
+{
+    double rate = cfg->promotion_raise_mean + cfg->promotion_raise_spread * (2.0 * 0.0 - 1.0);
+    return 1.0 * (1.0 + rate) > (double)WF_SALARY_MAX_CENTS;
+}
+
+/* The cross-key rules, on the final values (after the file and every
+ * override). a and b are the keys a broken rule involves, k the one named. */
 static wf_status cross_check(const load_ctx *cx, const wf_config *cfg, int blame,
                              wf_error *err)
 {
-    int k = -1;
-    char msg[256] = "";
+    int k = -1, a = -1, b = -1;
+    char msg[768] = "";
     if (cfg->start_year > cfg->end_year) {
-        k = pick_blame(cx, blame, KEY_simulation_start_year, KEY_simulation_end_year);
+        a = KEY_simulation_start_year, b = KEY_simulation_end_year;
         snprintf(msg, sizeof msg, "end_year %d is before start_year %d",
                  cfg->end_year, cfg->start_year);
     } else if (md_cmp(cfg->promotion_date, cfg->merit_date) > 0) {
-        k = pick_blame(cx, blame, KEY_compensation_promotion_date, KEY_compensation_merit_date);
+        a = KEY_compensation_promotion_date, b = KEY_compensation_merit_date;
         snprintf(msg, sizeof msg, "promotion_date %02d-%02d is after merit_date %02d-%02d",
                  cfg->promotion_date.month, cfg->promotion_date.day,
                  cfg->merit_date.month, cfg->merit_date.day);
@@ -580,16 +842,37 @@ static wf_status cross_check(const load_ctx *cx, const wf_config *cfg, int blame
         value_decimal(cx, cfg, KEY_compensation_promotion_raise_spread, &s, bs);
         if (wf_decimal_cmp(&m, &s) < 0 ||
             !(cfg->promotion_raise_mean - cfg->promotion_raise_spread >= 0)) {
-            k = pick_blame(cx, blame, KEY_compensation_promotion_raise_spread,
-                           KEY_compensation_promotion_raise_mean);
+            a = KEY_compensation_promotion_raise_spread;
+            b = KEY_compensation_promotion_raise_mean;
             snprintf(msg, sizeof msg,
                      "promotion_raise_mean - promotion_raise_spread must be >= 0 "
                      "(mean %.17g, spread %.17g)",
                      cfg->promotion_raise_mean, cfg->promotion_raise_spread);
+        } else if (promotion_overflow_certain(cfg)) {
+            a = KEY_compensation_promotion_raise_spread;
+            b = KEY_compensation_promotion_raise_mean;
+            snprintf(msg, sizeof msg,
+                     "promotion_raise_mean - promotion_raise_spread must be at most "
+                     "9007199254740990 (mean %.17g, spread %.17g): beyond it every "
+                     "promotion of every salary would exceed the largest salary, "
+                     "2^53 - 1 cents",
+                     cfg->promotion_raise_mean, cfg->promotion_raise_spread);
         }
     }
-    if (k < 0)
+    if (a < 0)
         return WF_OK;
+    k = pick_blame(cx, blame, a, b);
+    if (cx->override_no[a] || cx->override_no[b]) {
+        char oa[128], ob[128];
+        size_t n = strlen(msg);
+        origin_text(cx, a, oa, sizeof oa);
+        origin_text(cx, b, ob, sizeof ob);
+        if (n < sizeof msg)
+            snprintf(msg + n, sizeof msg - n, " (%.40s from %s, %.40s from %s)",
+                     keys[a].name, oa, keys[b].name, ob);
+    }
+    if (cx->override_no[k])
+        return cfg_error(err, "", keys[k].dotted, 0, 0, "%s", msg);
     return cfg_error(err, cx->file, keys[k].dotted, cx->line[k], cx->column[k],
                      "%s", msg);
 }
@@ -612,18 +895,24 @@ static int find_section(const char *name)
     return -1;
 }
 
-/* Levenshtein distance of two short strings (capped at 127 characters). */
-static int edit_distance(const char *a, const char *b)
+/* Levenshtein distance of two short strings (capped at 127 characters),
+ * or `limit` when it is >= limit: the rows stop as soon as every entry
+ * reaches the limit, so a long misspelt key costs little against the keys
+ * it cannot match (the fuzzers spent most of their time here). */
+static int edit_distance(const char *a, const char *b, int limit)
 {
     int la = (int)strlen(a), lb = (int)strlen(b);
     if (la > 127) la = 127;
     if (lb > 127) lb = 127;
+    if (la - lb >= limit || lb - la >= limit)
+        return limit;
     int row[128];
     for (int j = 0; j <= lb; j++)
         row[j] = j;
     for (int i = 1; i <= la; i++) {
         int diag = row[0];
         row[0] = i;
+        int low = row[0];
         for (int j = 1; j <= lb; j++) {
             int up = row[j];
             int best = diag + (a[i - 1] != b[j - 1]);
@@ -631,19 +920,24 @@ static int edit_distance(const char *a, const char *b)
             if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
             row[j] = best;
             diag = up;
+            if (best < low)
+                low = best;
         }
+        if (low >= limit)
+            return limit;
     }
-    return row[lb];
+    return row[lb] < limit ? row[lb] : limit;
 }
 
-/* The valid dotted key nearest to `dotted` (a section when want_section). */
+/* The valid dotted key nearest to `dotted` (a section when want_section).
+ * Ties go to the first in table order. */
 static const char *nearest(const char *dotted, bool want_section)
 {
     const char *best = NULL;
     int best_d = 1 << 30;
     if (want_section) {
         for (size_t i = 0; i < N_SECTIONS; i++) {
-            int d = edit_distance(dotted, sections[i]);
+            int d = edit_distance(dotted, sections[i], best_d);
             if (d < best_d)
                 best_d = d, best = sections[i];
         }
@@ -651,13 +945,16 @@ static const char *nearest(const char *dotted, bool want_section)
     }
     const char *dot = strchr(dotted, '.');
     for (int i = 0; i < N_KEYS; i++) {
-        int d = edit_distance(dotted, keys[i].dotted);
-        int dn = edit_distance(dotted, keys[i].name) + 1;  /* section left out */
-        if (dn < d)
-            d = dn;
         /* the right name in the wrong section is the likeliest slip */
-        if (dot && strcmp(dot + 1, keys[i].name) == 0)
-            d = 0;
+        if (dot && strcmp(dot + 1, keys[i].name) == 0) {
+            if (best_d > 0)
+                best_d = 0, best = keys[i].dotted;
+            continue;
+        }
+        int d = edit_distance(dotted, keys[i].dotted, best_d);
+        int dn = edit_distance(dotted, keys[i].name, (d < best_d ? d : best_d) - 1) + 1;
+        if (dn < d)
+            d = dn;  /* section left out */
         if (d < best_d)
             best_d = d, best = keys[i].dotted;
     }
@@ -967,36 +1264,86 @@ static wf_status read_file(const char *path, unsigned char **buf, size_t *len,
     return WF_OK;
 }
 
-/* text[0..len) as the configuration named `name` (NULL text: defaults). */
+/* Sets key `ov->key` from the command-line text `ov->value`: an id is the
+ * text itself (checked by the id rule), anything else is typed as a plain
+ * YAML scalar would be, without YAML's syntax (no quotes, comments or
+ * flow values), so an integer or seed must be plain digits. */
+static wf_status apply_override(load_ctx *cx, wf_config *cfg, const wf_config_override *ov,
+                                int no, wf_error *err)
+{
+    char section[128];
+    const char *dot = ov->key ? strchr(ov->key, '.') : NULL;
+    int k = -1;
+    if (dot && (size_t)(dot - ov->key) < sizeof section) {
+        snprintf(section, sizeof section, "%.*s", (int)(dot - ov->key), ov->key);
+        k = find_key(section, dot + 1);
+    }
+    if (k < 0)
+        return cfg_error(err, "", ov->key, 0, 0, "unknown key '%s'; did you mean '%s'?",
+                         ov->key ? ov->key : "", nearest(ov->key ? ov->key : "", false));
+    const char *value = ov->value ? ov->value : "";
+    scalar v = {value, strlen(value), keys[k].kind == K_ID, 0, 0};
+    const char *file = cx->file;
+    cx->file = "";
+    wf_status st;
+    if ((keys[k].kind == K_INT || keys[k].kind == K_SEED) &&
+        !wf_decimal_is_digits(v.text, v.len)) {
+        char b[80];
+        st = cfg_error(err, "", keys[k].dotted, 0, 0, "expected plain digits 0-9, got '%s'",
+                       show(&v, b));
+    } else {
+        st = set_key(cx, cfg, &keys[k], &v, err);
+    }
+    cx->file = file;
+    if (st != WF_OK) {
+        size_t n = strlen(err->message);
+        snprintf(err->message + n, sizeof err->message - n, " (given as %s)",
+                 ov->origin ? ov->origin : "an override");
+        return st;
+    }
+    cx->written[k] = true;
+    cx->line[k] = cx->column[k] = 0;
+    cx->origin[k] = ov->origin;
+    cx->override_no[k] = no + 1;
+    return WF_OK;
+}
+
+/* text[0..len) as the configuration named `name` (NULL text: the
+ * defaults), then the overrides in order, then the cross-key rules once on
+ * the final values. */
 static wf_status parse_text(const char *name, const unsigned char *text, size_t len,
+                            const wf_config_override *ov, size_t n_ov,
                             wf_config **out, wf_error *err)
 {
     *out = NULL;
-    load_ctx *cx = NULL;
     walker w;
     bool parser_ready = false;
     memset(&w, 0, sizeof w);
     wf_status st = WF_OK;
     wf_config *cfg = malloc(sizeof *cfg);
-    if (!cfg) {
+    load_ctx *cx = calloc(1, sizeof *cx);
+    if (!cfg || !cx) {
         st = wf_error_nomem(err, "configuration");
         goto done;
     }
     apply_defaults(cfg);
-    if (!text)
-        goto done;
-    if (!(cx = calloc(1, sizeof *cx)) || !(parser_ready = yaml_parser_initialize(&w.parser))) {
-        st = wf_error_nomem(err, "YAML parser");
-        goto done;
+    cx->file = name ? name : "";
+    if (text) {
+        if (!(parser_ready = yaml_parser_initialize(&w.parser))) {
+            st = wf_error_nomem(err, "YAML parser");
+            goto done;
+        }
+        w.cx = cx;
+        w.cfg = cfg;
+        w.err = err;
+        w.text = text;
+        w.len = len;
+        yaml_parser_set_input_string(&w.parser, text, len);
+        if ((st = walk_stream(&w)) != WF_OK)
+            goto done;
     }
-    cx->file = name;
-    w.cx = cx;
-    w.cfg = cfg;
-    w.err = err;
-    w.text = text;
-    w.len = len;
-    yaml_parser_set_input_string(&w.parser, text, len);
-    st = walk_stream(&w);
+    for (size_t i = 0; i < n_ov && st == WF_OK; i++)
+        st = apply_override(cx, cfg, &ov[i], (int)i, err);
     if (st == WF_OK)
         st = cross_check(cx, cfg, -1, err);
 done:
@@ -1013,7 +1360,8 @@ done:
     return WF_OK;
 }
 
-wf_status wf_config_load(const char *path, wf_config **out, wf_error *err)
+wf_status wf_config_load_with(const char *path, const wf_config_override *ov, size_t n_ov,
+                              wf_config **out, wf_error *err)
 {
     unsigned char *text = NULL;
     size_t len = 0;
@@ -1023,9 +1371,14 @@ wf_status wf_config_load(const char *path, wf_config **out, wf_error *err)
         if (st != WF_OK)
             return st;
     }
-    wf_status st = parse_text(path, text, len, out, err);
+    wf_status st = parse_text(path, text, len, ov, n_ov, out, err);
     free(text);
     return st;
+}
+
+wf_status wf_config_load(const char *path, wf_config **out, wf_error *err)
+{
+    return wf_config_load_with(path, NULL, 0, out, err);
 }
 
 wf_status wf_config_parse(const char *name, const char *text, size_t len,
@@ -1034,7 +1387,7 @@ wf_status wf_config_parse(const char *name, const char *text, size_t len,
     static const unsigned char empty[1] = "";
     *out = NULL;
     return parse_text(name ? name : "", text ? (const unsigned char *)text : empty, len,
-                      out, err);
+                      NULL, 0, out, err);
 }
 
 /* Parses an override value as a one-scalar YAML document and sets it. */
@@ -1104,7 +1457,7 @@ wf_config *wf_config_copy(const wf_config *cfg)
 {
     wf_config *copy = malloc(sizeof *copy);
     if (copy)
-        *copy = *cfg;
+        *copy = *cfg; /* a flat struct: ids are arrays, nothing is shared */
     return copy;
 }
 
@@ -1217,6 +1570,20 @@ static size_t json_value(const wf_config *cfg, const key_def *k, char *p)
                                                        ? "all_enrolled" : "auto_enrolled");
     case K_MODE:
         return n + (size_t)sprintf(p + n, "\"%s\"", cfg->perf_mode ? "sql" : "fast");
+    case K_MONEY: {
+        double x = *(const double *)(const void *)field;
+        if (isnan(x))
+            return n + (size_t)sprintf(p + n, "null");
+        wf_fmt_double(x, true, tmp);
+        return n + (size_t)sprintf(p + n, "%s", tmp);
+    }
+    case K_MFORM:
+    case K_TIERS:
+    case K_STEPS:
+    case K_VEST:
+    case K_FPOL:
+    case K_NDTM:
+        return n + (size_t)sprintf(p + n, "\"%s\"", field);  /* checked characters */
     case K_LIMIT:
         break;  /* never part of the canonical form */
     case K_ROWS:
@@ -1237,7 +1604,7 @@ char *wf_config_to_json(const wf_config *cfg)
     buf[n++] = '{';
     for (int i = 0; i < N_KEYS; i++) {
         const key_def *k = &keys[i];
-        if (runner_section(k->section))
+        if (runner_section(k->section) || k->kind == K_LIMIT)
             continue;
         if (!open || strcmp(open, k->section) != 0) {
             if (open)
@@ -1250,6 +1617,25 @@ char *wf_config_to_json(const wf_config *cfg)
         n += json_value(cfg, k, buf + n);
     }
     buf[n++] = '}';
+    buf[n++] = '}';
+    buf[n] = '\0';
+    return buf;
+}
+
+char *wf_config_plan_design_json(const wf_config *cfg)
+{
+    char *buf = malloc(4096);   /* 17 keys of at most ~130 characters */
+    if (!buf)
+        return NULL;
+    size_t n = 0;
+    buf[n++] = '{';
+    for (int i = 0; i < N_KEYS; i++) {
+        if (strcmp(keys[i].section, "plan_design") != 0)
+            continue;
+        if (n > 1)
+            buf[n++] = ',';
+        n += json_value(cfg, &keys[i], buf + n);
+    }
     buf[n++] = '}';
     buf[n] = '\0';
     return buf;

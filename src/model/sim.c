@@ -38,6 +38,7 @@
  * only the rows and buffers of their own chunk, and everything serial runs
  * in row order, so results do not depend on the thread count.
  */
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -477,8 +478,11 @@ static void phase_h(void *arg, size_t k)
         double f = t->levels[l].new_hire_percentile +
                    cfg->new_hire_salary_spread * (2.0 * wf_rng_u(x[j - b]) - 1.0);
         f = f < 0.0 ? 0.0 : f > 1.0 ? 1.0 : f;
-        h->salary[j] = wf_sim_llround((double)c->band_min[l] +
-                               (double)(c->band_max[l] - c->band_min[l]) * f);
+        double sal = (double)c->band_min[l] + (double)(c->band_max[l] - c->band_min[l]) * f;
+        /* In [min, max] of band(y), which end_year checked against the
+         * largest salary: a hire's salary always fits. */
+        assert(wf_sim_salary_fits(sal));
+        h->salary[j] = wf_sim_llround(sal);
     }
     /* New-hire termination keys; non-candidates (hired on December 31)
      * rank last. */
@@ -779,10 +783,24 @@ static wf_status year_end(sim *s, wf_error *err)
     if (!wf_grow((void **)&s->keep, &s->keep_cap, s->rows.n, sizeof *s->keep))
         return wf_error_nomem(err, "workforce");
     wf_sim_rows_keep(&s->rows, s->keep, s->threads);
+    if (s->ctx.year >= s->cfg->end_year)
+        return WF_OK;                   /* no band(end_year + 1) */
+    /* band(y + 1); a band past the largest salary refuses the run, before
+     * a hire's salary or a merit test can use it. */
     double g = 1.0 + s->cfg->salary_structure_growth;
     for (int l = 0; l < s->tab->n_levels; l++) {
-        s->ctx.band_min[l] = llround((double)s->ctx.band_min[l] * g);
-        s->ctx.band_max[l] = llround((double)s->ctx.band_max[l] * g);
+        double lo = (double)s->ctx.band_min[l] * g, hi = (double)s->ctx.band_max[l] * g;
+        if (!wf_sim_salary_fits(lo) || !wf_sim_salary_fits(hi)) {
+            char who[64];
+            snprintf(who, sizeof who, "salary band of level %d", s->tab->levels[l].id);
+            char msg[512];
+            wf_sim_salary_refusal(msg, sizeof msg, who, s->ctx.year + 1,
+                                  "salary structure growth",
+                                  wf_sim_salary_fits(lo) ? hi : lo);
+            return wf_error_set(err, WF_ERUNTIME, NULL, 0, 0, "%s", msg);
+        }
+        s->ctx.band_min[l] = wf_sim_llround(lo);
+        s->ctx.band_max[l] = wf_sim_llround(hi);
     }
     return WF_OK;
 }

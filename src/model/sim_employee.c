@@ -507,7 +507,27 @@ static bool escalation_due(const wf_sim_ctx *ctx, size_t i, int32_t d)
            !r->esc_opt_out[i];
 }
 
-/* 4.6: applies merit or COLA; false when the salary does not change. */
+/* A salary step's result round(x), or false after failing the chunk with
+ * the model's refusal when it would exceed the largest salary (MODEL.md 6:
+ * 2^53 - 1 cents). The state is left as it was. */
+static bool salary_step(const wf_sim_ctx *ctx, wf_sim_chunk *ch, size_t i,
+                        const char *step, double x, int64_t *out)
+{
+    if (!wf_sim_salary_fits(x)) {
+        if (ch->status == WF_OK) {
+            ch->status = WF_ERUNTIME;
+            char who[WF_ID_MAX + 16];
+            snprintf(who, sizeof who, "employee %s", ctx->rows->id[i]);
+            wf_sim_salary_refusal(ch->message, sizeof ch->message, who, ctx->year, step, x);
+        }
+        return false;
+    }
+    *out = wf_sim_llround(x);
+    return true;
+}
+
+/* 4.6: applies merit or COLA; false when the salary does not change (or
+ * the run is refused). */
 static bool apply_raise(const wf_sim_ctx *ctx, wf_sim_chunk *ch, size_t i,
                         cand *c, int64_t *prev)
 {
@@ -519,7 +539,10 @@ static bool apply_raise(const wf_sim_ctx *ctx, wf_sim_chunk *ch, size_t i,
         wf_rng_u(draw_pre(ch, i, WF_STREAM_MERIT)) < cfg->merit_probability)
         m = ctx->tab->levels[lv - 1].merit_rate;
     double factor = (1.0 + m) + cfg->cola_rate;
-    int64_t s = wf_sim_llround((double)r->salary[i] * factor);
+    int64_t s;
+    if (!salary_step(ctx, ch, i, m > 0.0 ? "merit raise" : "cost-of-living raise",
+                     (double)r->salary[i] * factor, &s))
+        return false;
     if (s == r->salary[i])
         return false;
     *prev = r->salary[i];
@@ -568,10 +591,13 @@ static bool apply(const wf_sim_ctx *ctx, wf_sim_chunk *ch, size_t i,
         double u = wf_rng_u(draw_pre(ch, i, WF_STREAM_PROMOTION_RAISE));
         double rate = cfg->promotion_raise_mean +
                       cfg->promotion_raise_spread * (2.0 * u - 1.0);
+        int64_t s;
+        if (!salary_step(ctx, ch, i, "promotion", (double)r->salary[i] * (1.0 + rate), &s))
+            return false;
         ev->prev_level = r->level[i];
         ev->prev_comp_cents = r->salary[i];
         r->level[i]++;
-        r->salary[i] = wf_sim_llround((double)r->salary[i] * (1.0 + rate));
+        r->salary[i] = s;
         return true;
     }
     case WF_EV_RAISE:
@@ -602,8 +628,11 @@ static bool emit(const wf_sim_ctx *ctx, emp_year *e, wf_sim_chunk *out)
         ev->deferral_bp = WF_NULL_I32;
         ev->prev_deferral_bp = WF_NULL_I32;
         ev->prev_level = 0;
-        if (!apply(ctx, out, i, e->term, c, ev))
+        if (!apply(ctx, out, i, e->term, c, ev)) {
+            if (out->status != WF_OK)
+                return true;        /* refused: the caller stops the chunk */
             continue;
+        }
         int md = ctx->md_of_doy[c->date - ctx->jan1];
         int age = wf_sim_years(ctx->year, md, r->birth_y[i], r->birth_md[i]);
         int ten = r->hire[i] > c->date ? 0
@@ -641,6 +670,14 @@ static void snapshot_row(const wf_sim_ctx *ctx, size_t i, int32_t term)
     s->active = term == WF_DATE_NULL;
     s->enrolled = r->enrolled[i];
     s->ever_opted_out = r->opted_out[i];
+}
+
+void wf_sim_salary_refusal(char *buf, size_t size, const char *who, int year,
+                           const char *step, double x)
+{
+    snprintf(buf, size,
+             "%s, year %d, %s: %.17g cents would exceed the model's largest salary, "
+             "2^53 - 1 cents (90071992547409.91 dollars)", who, year, step, x);
 }
 
 static void fail(wf_sim_chunk *c, wf_status st, const char *msg)
@@ -704,6 +741,8 @@ void wf_sim_employees(const wf_sim_ctx *ctx, size_t begin, size_t end,
             fail(c, WF_ENOMEM, "out of memory (event buffer)");
             return;
         }
+        if (c->status != WF_OK)
+            return;
         if (pend != WF_DATE_NULL && e.term == WF_DATE_NULL) {
             r->pend_opt_day[i] = pend;
             r->pend_opt_prob[i] = b->opt_out;

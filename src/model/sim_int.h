@@ -199,6 +199,20 @@ static inline int64_t wf_sim_llround(double x)
     return t + (f >= 0.5) - (f <= -0.5);
 }
 
+/* Does round(x) fit the model's salaries (at most WF_SALARY_MAX_CENTS)?
+ * Doubles from 2^52 up are whole numbers, so round(x) > 2^53 - 1 exactly
+ * when x > 2^53 - 1; NaN does not fit. Every salary computation asks this
+ * before rounding, which keeps llround defined. */
+static inline bool wf_sim_salary_fits(double x)
+{
+    return x <= (double)WF_SALARY_MAX_CENTS;
+}
+
+/* The refusal of a salary step whose result would not fit ("employee E,
+ * year Y, promotion: ..."), into buf. */
+void wf_sim_salary_refusal(char *buf, size_t size, const char *who, int year,
+                           const char *step, double x);
+
 /* Ages and tenures index the band tables through 0..WF_SIM_LUT-1. */
 static inline int wf_sim_clamp_lut(int v)
 {

@@ -425,3 +425,125 @@ TEST(inputs_config_json_alt_and_digest)
     free(json);
     wf_config_free(cfg);
 }
+
+/* Issue 20: every override is applied first, the cross-key rules run once
+ * on the final values, and a broken rule names the override that broke it. */
+TEST(inputs_config_load_with_checks_final_values)
+{
+    wf_config *cfg = NULL;
+    wf_error err = {0};
+    const wf_config_override both[] = {
+        {"simulation.start_year", "2030", "--start"},
+        {"simulation.end_year", "2030", "--end"},
+    };
+    ASSERT_EQ(wf_config_load_with(NULL, both, 2, &cfg, &err), WF_OK);
+    ASSERT_EQ(wf_config_start_year(cfg), 2030);
+    ASSERT_EQ(wf_config_end_year(cfg), 2030);
+    wf_config_free(cfg);
+
+    /* a file with end_year 2020, overridden to 2019..2020 */
+    char path[4200];
+    /* (alone it is refused: start_year defaults to 2025) */
+    ASSERT_EQ(load_yaml("simulation:\n  end_year: 2020\n", &cfg, &err, path), WF_EINPUT);
+    memset(&err, 0, sizeof err);
+    const wf_config_override earlier[] = {
+        {"simulation.start_year", "2019", "--start"},
+        {"simulation.end_year", "2020", "--end"},
+    };
+    ASSERT_EQ(wf_config_load_with(path, earlier, 2, &cfg, &err), WF_OK);
+    ASSERT_EQ(wf_config_start_year(cfg), 2019);
+    wf_config_free(cfg);
+
+    /* --start past the file's end_year: named as the option's key, the
+     * message says where each value came from */
+    const wf_config_override late[] = {{"simulation.start_year", "2021", "--start"}};
+    ASSERT_EQ(wf_config_load_with(path, late, 1, &cfg, &err), WF_EINPUT);
+    ASSERT_TRUE(cfg == NULL);
+    ASSERT_STREQ(err.key, "simulation.start_year");
+    ASSERT_STREQ(err.file, "");
+    ASSERT_CONTAINS(err.message, "end_year 2020 is before start_year 2021");
+    ASSERT_CONTAINS(err.message, "start_year from --start");
+    ASSERT_CONTAINS(err.message, "config.yaml line 2");
+    remove_file(path);
+
+    /* two overrides that disagree: the later one is named */
+    memset(&err, 0, sizeof err);
+    const wf_config_override crossed[] = {
+        {"simulation.end_year", "2026", "--end"},
+        {"simulation.start_year", "2027", "--start"},
+    };
+    ASSERT_EQ(wf_config_load_with(NULL, crossed, 2, &cfg, &err), WF_EINPUT);
+    ASSERT_STREQ(err.key, "simulation.start_year");
+    ASSERT_CONTAINS(err.message, "end_year from --end");
+}
+
+TEST(inputs_config_load_with_ids_are_text)
+{
+    static const char *const ids[] = {"123", "true", "null", "1e5", "0x1F", "NH_1", "a.b-c_d"};
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        wf_config *cfg = NULL;
+        wf_error err = {0};
+        const wf_config_override ov[] = {
+            {"simulation.scenario_id", ids[i], "--scenario"},
+            {"simulation.plan_design_id", ids[i], "--plan"},
+        };
+        ASSERT_EQ(wf_config_load_with(NULL, ov, 2, &cfg, &err), WF_OK);
+        ASSERT_STREQ(cfg->scenario_id, ids[i]);
+        ASSERT_STREQ(cfg->plan_design_id, ids[i]);
+        wf_config_free(cfg);
+    }
+    static const char *const bad[] = {"\"q\"", "'q'", "", "a b", "x\n", "q # c"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        wf_config *cfg = NULL;
+        wf_error err = {0};
+        const wf_config_override ov[] = {{"simulation.scenario_id", bad[i], "--scenario"}};
+        ASSERT_EQ(wf_config_load_with(NULL, ov, 1, &cfg, &err), WF_EINPUT);
+        ASSERT_STREQ(err.key, "simulation.scenario_id");
+        ASSERT_CONTAINS(err.message, "is not a valid id");
+        ASSERT_CONTAINS(err.message, "(given as --scenario)");
+    }
+}
+
+TEST(inputs_config_load_with_seeds_are_digits)
+{
+    wf_config *cfg = NULL;
+    wf_error err = {0};
+    const wf_config_override big[] = {{"simulation.random_seed", "9223372036854775807", "--seed"}};
+    ASSERT_EQ(wf_config_load_with(NULL, big, 1, &cfg, &err), WF_OK);
+    ASSERT_EQ(cfg->random_seed, INT64_MAX);
+    wf_config_free(cfg);
+    static const char *const bad[] = {"0x1F", "1e5", "+5", " 5", "5 ", "-1", "", "5.0",
+                                      "9223372036854775808"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&err, 0, sizeof err);
+        const wf_config_override ov[] = {{"simulation.random_seed", bad[i], "--seed"}};
+        ASSERT_EQ(wf_config_load_with(NULL, ov, 1, &cfg, &err), WF_EINPUT);
+        ASSERT_STREQ(err.key, "simulation.random_seed");
+        ASSERT_CONTAINS(err.message, "(given as --seed)");
+    }
+}
+
+/* The bound that makes promotion overflow certain for every salary. */
+TEST(inputs_config_promotion_raise_bound)
+{
+    wf_config *cfg = NULL;
+    wf_error err = {0};
+    char path[4200];
+    ASSERT_EQ(load_yaml("compensation:\n  promotion_raise_mean: 9007199254740990\n",
+                        &cfg, &err, path), WF_OK);
+    wf_config_free(cfg);
+    ASSERT_EQ(load_yaml("compensation:\n  promotion_raise_mean: 9007199254740992\n"
+                        "  promotion_raise_spread: 1\n", &cfg, &err, path), WF_EINPUT);
+    ASSERT_STREQ(err.key, "compensation.promotion_raise_mean");
+    ASSERT_CONTAINS(err.message, "at most 9007199254740990");
+    memset(&err, 0, sizeof err);
+    ASSERT_EQ(load_yaml("compensation:\n  promotion_raise_mean: 1e30\n", &cfg, &err, path),
+              WF_EINPUT);
+    ASSERT_EQ(err.line, 2);
+    memset(&err, 0, sizeof err);
+    /* a spread that keeps small raises possible is accepted */
+    ASSERT_EQ(load_yaml("compensation:\n  promotion_raise_mean: 1e30\n"
+                        "  promotion_raise_spread: 1e30\n", &cfg, &err, path), WF_OK);
+    wf_config_free(cfg);
+    remove_file(path);
+}

@@ -7,7 +7,11 @@
  * canonical JSON and the same digest when loaded a second time. An input
  * starting with '!' is an override instead: "!KEY\nVALUE" applied with
  * wf_config_set to the defaults; on refusal the configuration must be left
- * exactly as it was (same digest), and a refusal names the key.
+ * exactly as it was (same digest), and a refusal names the key. An input
+ * starting with '@' is a command line's overrides: lines "KEY=VALUE" (at
+ * most 8) for wf_config_load_with on the defaults; the answer is WF_OK or
+ * WF_EINPUT, an accepted result keeps start_year <= end_year and holds each
+ * id exactly as the last override of its key gave it.
  */
 #include <string.h>
 #include <unistd.h>
@@ -41,6 +45,54 @@ static void fuzz_override(const uint8_t *data, size_t size)
         FUZZ_CHECK(err.message[0] != '\0');
     }
     FUZZ_CHECK(wf_config_start_year(cfg) <= wf_config_end_year(cfg));
+    wf_config_free(cfg);
+}
+
+static void fuzz_overrides(const uint8_t *data, size_t size)
+{
+    char text[4096];
+    size_t n = size - 1 < sizeof text - 1 ? size - 1 : sizeof text - 1;
+    memcpy(text, data + 1, n);
+    text[n] = '\0';
+    wf_config_override ov[8];
+    size_t k = 0;
+    for (char *line = text, *next; line && k < 8; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        char *eq = strchr(line, '=');
+        if (!eq)
+            continue;
+        *eq = '\0';
+        ov[k] = (wf_config_override){line, eq + 1, k % 2 ? "--option" : NULL};
+        k++;
+    }
+    wf_error err = {0};
+    wf_config *cfg = NULL;
+    wf_status st = wf_config_load_with(NULL, ov, k, &cfg, &err);
+    FUZZ_CHECK(st == WF_OK || st == WF_EINPUT);
+    if (st != WF_OK) {
+        FUZZ_CHECK(cfg == NULL && err.message[0] != '\0' && err.file[0] == '\0');
+        return;
+    }
+    FUZZ_CHECK(wf_config_start_year(cfg) <= wf_config_end_year(cfg));
+    char *json = wf_config_to_json(cfg);
+    FUZZ_CHECK(json != NULL);
+    for (size_t i = 0; i < k; i++) {
+        const char *key = ov[i].key;
+        if (strcmp(key, "simulation.scenario_id") && strcmp(key, "simulation.plan_design_id"))
+            continue;
+        size_t last = i;
+        for (size_t j = i + 1; j < k; j++)
+            if (!strcmp(ov[j].key, key))
+                last = j;
+        if (last != i)
+            continue;
+        char want[4200];
+        snprintf(want, sizeof want, "\"%s\":\"%s\"", strchr(key, '.') + 1, ov[i].value);
+        FUZZ_CHECK(strstr(json, want) != NULL);
+    }
+    free(json);
     wf_config_free(cfg);
 }
 
@@ -81,6 +133,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size > 0 && data[0] == '!')
         fuzz_override(data, size);
+    else if (size > 0 && data[0] == '@')
+        fuzz_overrides(data, size);
     else
         fuzz_file(data, size);
     return 0;

@@ -116,8 +116,11 @@ def test_both_modes_write_the_same_report_numbers(runs):
 def test_failed_report_step_keeps_the_run(wfsim, census, tmp_path):
     """A report step that fails: exit 5, the events and the database stay,
     run_summary.json says so, and no report file is left."""
+    # A Python that passes wfsim's look-up (it can import duckdb) but whose
+    # report step fails.
     fake = tmp_path / "python"
-    fake.write_text("#!/bin/sh\necho 'Traceback: report exploded' >&2\nexit 1\n")
+    fake.write_text('#!/bin/sh\nif [ "$1" = -c ]; then exit 0; fi\n'
+                    "echo 'Traceback: report exploded' >&2\nexit 1\n")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     out = tmp_path / "out"
     out.mkdir()

@@ -6,6 +6,15 @@
   participants (DOUBLE). Contributions and employer cost sum every
   employee-year (leavers too), after the IRS limits (docs/dbt.md).
   Enrollment activity is counted from the events.
+
+  Plan design: forfeitures are the year's (leavers' unvested money);
+  under forfeiture_policy offset_next_year they reduce the next year's
+  employer contributions (forfeitures_applied = the lesser of the year
+  before's forfeitures and this year's match + core; what is left over
+  is not carried further), so net_employer_cost = employer_cost -
+  forfeitures_applied; under pay_expenses they pay plan expenses and
+  net_employer_cost = employer_cost. hce_headcount counts the year's HCEs
+  (int_employee_year_plan).
 -#}
 with st as (
     select * from {{ ref('fct_workforce_snapshot') }}
@@ -45,7 +54,9 @@ by_year as (
         sum(employer_core)                                                                    as employer_core,
         sum(employer_cost)                                                                    as employer_cost,
         sum(plan_compensation)                                                                as plan_compensation,
-        count(*) filter (where is_at_deferral_limit)                                          as employees_at_deferral_limit
+        count(*) filter (where is_at_deferral_limit)                                          as employees_at_deferral_limit,
+        sum(forfeitures)                                                                      as forfeitures,
+        count(*) filter (where is_hce)                                                        as hce_headcount
     from st
     group by {{ state_rep() }}, simulation_year
 )
@@ -66,9 +77,23 @@ select
     b.plan_compensation,
     b.employer_cost::DOUBLE / nullif(b.plan_compensation, 0)::DOUBLE        as employer_cost_rate,
     b.employees_at_deferral_limit,
+    b.forfeitures,
+    b.forfeitures_applied::DECIMAL(38, 2)                                   as forfeitures_applied,
+    (b.employer_cost - b.forfeitures_applied)::DECIMAL(38, 2)               as net_employer_cost,
+    b.hce_headcount,
     coalesce(e.auto_enrollments, 0)                                         as auto_enrollments,
     coalesce(e.voluntary_enrollments, 0)                                    as voluntary_enrollments,
     coalesce(e.opt_outs, 0)                                                 as opt_outs,
     coalesce(e.escalations, 0)                                              as escalations
-from by_year as b
+from (
+    select
+        y.*,
+        case when d.forfeiture_policy = 'offset_next_year'
+             then least(y.employer_cost,
+                        coalesce(lag(y.forfeitures) over (partition by {{ state_rep('y') }}
+                                                          order by y.simulation_year), 0))
+             else 0 end                                                     as forfeitures_applied
+    from by_year as y
+    join {{ ref('int_replicate_plan_design') }} as d using ({{ state_rep() }})
+) as b
 left join ev as e using ({{ state_rep() }}, simulation_year)

@@ -56,7 +56,7 @@
 {%- endif -%}
 {%- set col = {} -%}
 {%- for c in ['employee_id', 'birth_date', 'hire_date', 'salary', 'termination_date', 'active', 'level_id', 'deferral_rate', 'auto_escalation_opt_out'] -%}
-  {%- if c in found -%}{%- do col.update({c: "nullif(trim(\"" ~ found[c] ~ "\"), '')"}) -%}
+  {%- if c in found -%}{%- do col.update({c: "nullif(trim(\"" ~ found[c] ~ "\", ' ' || chr(9)), '')"}) -%}
   {%- else -%}{%- do col.update({c: "CAST(NULL AS VARCHAR)"}) -%}{%- endif -%}
 {%- endfor -%}
 {%- set errp = "error('census " ~ qpath ~ ", line ' || CAST(line AS VARCHAR) || ': ' || " -%}

@@ -6,7 +6,9 @@
     For start_year S(y) is the census (sqlmode_census). For a later year it
     is read from sqlmode_state, the year-end state that the run for y - 1
     stored (looked up by name, not ref(), because sqlmode_state is built
-    from this model); a missing year y - 1 is an error. -#}
+    from this model); a year y - 1 that was not run (no row of it in
+    sqlmode_needs) is an error. A year may leave nobody in the workforce;
+    the next year then starts empty, as in the engine. -#}
 {{ config(materialized='table') }}
 {%- set census = ref('sqlmode_census') -%}
 {%- set y = sqlmode_year() -%}
@@ -18,9 +20,12 @@
   {%- if state is none -%}
     {{ exceptions.raise_compiler_error("SQL mode: no sqlmode_state to start year " ~ y ~ " from; run year " ~ (y - 1) ~ " first") }}
   {%- endif -%}
-  {%- set n = run_query("SELECT count(*) FROM " ~ state ~ " WHERE simulation_year = " ~ (y - 1)).columns[0].values()[0] -%}
+  {#- sqlmode_needs has one row for every year run, even one that left
+      nobody in the workforce (then sqlmode_state has no row of it) -#}
+  {%- set needs = adapter.get_relation(database=this.database, schema=this.schema, identifier='sqlmode_needs') -%}
+  {%- set n = 0 if needs is none else run_query("SELECT count(*) FROM " ~ needs ~ " WHERE simulation_year = " ~ (y - 1)).columns[0].values()[0] -%}
   {%- if n == 0 -%}
-    {{ exceptions.raise_compiler_error("SQL mode: sqlmode_state has no year " ~ (y - 1) ~ "; run the years in order from start_year") }}
+    {{ exceptions.raise_compiler_error("SQL mode: year " ~ (y - 1) ~ " has not been run; run the years in order from start_year") }}
   {%- endif -%}
 {%- endif -%}
 {%- set jan1 = "make_date(" ~ y ~ ", 1, 1)" -%}

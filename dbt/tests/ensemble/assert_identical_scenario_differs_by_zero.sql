@@ -1,12 +1,16 @@
 -- A scenario whose configuration equals the baseline's but for its
--- scenario_id (var wfsim_scenarios) gets the same draws from the same
+-- scenario_id (var wfsim_scenarios), with the same plan design
+-- (wfsim_plan_designs, macros/plan_design.sql), gets the same draws from the same
 -- seeds (MODEL.md 0.1): every metric of every seed and year equals the
 -- baseline's exactly, so every paired difference is 0. Returns each
 -- value that differs (or is missing on one side).
 {%- set scenarios = state_scenarios() %}
 {%- set twins = [] %}
+{%- set designs = {} %}
+{%- for key, d in plan_designs() %}{% do designs.update({key: d}) %}{% endfor %}
 {%- if scenarios | length > 1 %}
   {%- set base = scenarios[0] %}
+  {%- set base_design = designs.get(base['simulation']['scenario_id'], designs['*']) %}
   {%- for s in scenarios[1:] %}
     {%- set same = [] %}
     {%- for section, values in s.items() %}
@@ -16,6 +20,9 @@
         {%- endif %}
       {%- endfor %}
     {%- endfor %}
+    {%- if designs.get(s['simulation']['scenario_id'], designs['*']) != base_design %}
+      {%- do same.append(false) %}
+    {%- endif %}
     {%- if same | length == 0 and s | length == base | length %}
       {%- do twins.append(s['simulation']['scenario_id']) %}
     {%- endif %}

@@ -1,55 +1,65 @@
 {#-
-  Prorated pay and plan contributions per employee-year, in cents.
+  Prorated pay and plan contributions per employee-year, in cents, under
+  the replicate's plan design (int_replicate_plan_design, docs/config.md
+  section plan_design; the default design is today's plan).
 
+  service, age          = completed years from the hire date / birth date
+                          on the as-of date (December 31, or the
+                          termination date); hours are not modelled;
   prorated compensation = sum over segments of salary * days / days_in_year;
   plan compensation     = min(prorated, 401(a)(17) limit);
   employee contributions= sum of salary * deferral * days / days_in_year,
                           scaled by plan/prorated compensation when the
                           401(a)(17) limit binds, then capped at the 402(g)
-                          limit plus the catch-up when the employee is at
-                          least catch_up_age on December 31 (IRS: attains
-                          50 in the calendar year);
-  employer match        = per segment, pay times the tiered match rate of
-                          the segment's deferral rate (seeds/plan/
-                          employer_match_tiers.csv), scaled like the
-                          contributions and by contributions/uncapped when
-                          the 402(g) cap binds (match follows the deferrals
-                          actually made);
-  employer core         = core rate times the pay of segments on or after
-                          elig(e) (all pay when requires_eligibility is
-                          false), scaled by the 401(a)(17) ratio.
+                          limit plus the catch-up: the ages 60-63 catch-up
+                          for an employee aged 60 to 63 on December 31,
+                          else the age-50 one from catch_up_age (IRS:
+                          attains the age in the calendar year);
+  employer match        = per pay period (each pay segment): pay times the
+                          formula's tiered rate of the segment's deferral
+                          rate, scaled like the contributions and by
+                          contributions/uncapped when the 402(g) cap binds;
+                          with true_up: plan compensation times the tiered
+                          rate of the year's effective deferral rate
+                          (contributions / plan compensation). The service
+                          tiers replace the formula's from
+                          match_service_years of service. Then capped at
+                          match_max_dollars, and 0 without
+                          match_min_service_years of service or, when
+                          match_active_at_year_end, for a leaver;
+  employer core         = core rate (flat, or the service / age step
+                          reached) times the pay of segments on or after
+                          elig(e), scaled by the 401(a)(17) ratio; 0
+                          without core_min_service_years or, when
+                          core_active_at_year_end, for a leaver;
+  415(c)                = employee contributions other than catch-up plus
+                          match plus core stay within the lesser of the
+                          415(c) dollar limit and plan compensation: any
+                          excess comes off the core first, then the match.
   Sums are exact integers (HUGEINT); each result is rounded half away from
   zero once, at the end.
 -#}
 with seg as (
-    select * from {{ ref('int_pay_segments') }}
+    select s.*, d.design_key
+    from {{ ref('int_pay_segments') }} as s
+    join {{ ref('int_replicate_plan_design') }} as d using ({{ state_rep() }})
 ),
 
 tiers as (
-    select
-        (deferral_from * 10000)::BIGINT     as from_bp,
-        (deferral_to * 10000)::BIGINT       as to_bp,
-        (match_rate * 10000)::BIGINT        as rate_bp
-    from {{ ref('employer_match_tiers') }}
+    select * from {{ ref('int_plan_design_tiers') }}
 ),
 
 match_rates as (
-    -- match per unit of pay for each deferral rate in use, in 1e-8 units
+    -- match per unit of pay for each deferral rate in use and tier set, in 1e-8 units
     select
+        d.design_key,
+        t.tier_set,
         d.deferral_bp,
         coalesce(sum(t.rate_bp * greatest(0, least(d.deferral_bp, t.to_bp) - t.from_bp)), 0)::BIGINT
             as match_rate_e8
-    from (select distinct deferral_bp from seg) as d
-    cross join tiers as t
-    group by d.deferral_bp
-),
-
-core as (
-    select
-        (core_contribution_rate * 10000)::BIGINT    as core_bp,
-        requires_eligibility
-    from {{ ref('employer_core_contribution') }}
-    limit 1
+    from (select distinct design_key, deferral_bp from seg) as d
+    join tiers as t using (design_key)
+    group by d.design_key, t.tier_set, d.deferral_bp
 ),
 
 sums as (
@@ -57,15 +67,20 @@ sums as (
         {{ state_rep('s') }},
         s.employee_id,
         s.simulation_year,
+        min(s.design_key)                                                           as design_key,
         min(s.days_in_year)                                                         as days_in_year,
         (sum(s.days))::INTEGER                                                        as days_employed,
         (sum(s.days) filter (where s.deferral_bp > 0))::INTEGER                       as days_deferring,
         sum(s.salary_cents::HUGEINT * s.days)                                       as pay_cent_days,
         sum(s.salary_cents::HUGEINT * s.days) filter (where s.is_eligible)          as eligible_pay_cent_days,
         sum(s.salary_cents::HUGEINT * s.days * s.deferral_bp)                       as deferral_cent_days_bp,
-        sum(s.salary_cents::HUGEINT * s.days * coalesce(m.match_rate_e8, 0))        as match_cent_days_e8
+        sum(s.salary_cents::HUGEINT * s.days * coalesce(mb.match_rate_e8, 0))       as match_cent_days_e8,
+        sum(s.salary_cents::HUGEINT * s.days * coalesce(ms.match_rate_e8, 0))       as service_match_cent_days_e8
     from seg as s
-    left join match_rates as m using (deferral_bp)
+    left join match_rates as mb
+      on mb.design_key = s.design_key and mb.deferral_bp = s.deferral_bp and mb.tier_set = 'base'
+    left join match_rates as ms
+      on ms.design_key = s.design_key and ms.deferral_bp = s.deferral_bp and ms.tier_set = 'service'
     group by {{ state_rep('s') }}, s.employee_id, s.simulation_year
 ),
 
@@ -74,13 +89,16 @@ amounts as (
         {{ state_rep('x') }},
         x.employee_id,
         x.simulation_year,
+        x.design_key,
         x.days_employed,
         coalesce(x.days_deferring, 0)                                               as days_deferring,
         round(x.pay_cent_days::DOUBLE / x.days_in_year::DOUBLE)::BIGINT             as prorated_cents,
         round(coalesce(x.eligible_pay_cent_days, 0)::DOUBLE / x.days_in_year::DOUBLE)::BIGINT
                                                                                     as eligible_cents,
         x.deferral_cent_days_bp::DOUBLE / (x.days_in_year::DOUBLE * 10000::DOUBLE)  as deferral_cents_raw,
-        x.match_cent_days_e8::DOUBLE / (x.days_in_year::DOUBLE * 100000000::DOUBLE) as match_cents_raw
+        x.match_cent_days_e8::DOUBLE / (x.days_in_year::DOUBLE * 100000000::DOUBLE) as base_match_cents_raw,
+        x.service_match_cent_days_e8::DOUBLE / (x.days_in_year::DOUBLE * 100000000::DOUBLE)
+                                                                                    as service_match_cents_raw
     from sums as x
 ),
 
@@ -88,11 +106,22 @@ limited as (
     select
         a.*,
         st.birth_date,
+        st.hire_date,
+        st.termination_date,
+        {{ sqlmode_years('st.hire_date', 'coalesce(st.termination_date, st.year_end)') }} as service_years,
+        {{ sqlmode_years('st.birth_date', 'coalesce(st.termination_date, st.year_end)') }} as age_as_of,
+        {{ sqlmode_years('st.birth_date', 'st.year_end') }}                        as age_at_year_end,
         l.elective_deferral_limit,
-        l.catch_up_limit,
+        l.annual_additions_limit,
         l.compensation_limit,
         l.basis                                                                     as limits_basis,
         {{ sqlmode_years('st.birth_date', 'st.year_end') }} >= l.catch_up_age    as is_catch_up_eligible,
+        case when {{ sqlmode_years('st.birth_date', 'st.year_end') }}
+                  between l.super_catch_up_min_age and l.super_catch_up_max_age
+             then l.super_catch_up_limit
+             when {{ sqlmode_years('st.birth_date', 'st.year_end') }} >= l.catch_up_age
+             then l.catch_up_limit
+             else 0 end                                                             as catch_up_dollars,
         least(a.prorated_cents, l.compensation_limit * 100)                         as plan_cents,
         case when a.prorated_cents > l.compensation_limit * 100
              then (l.compensation_limit * 100)::DOUBLE / a.prorated_cents::DOUBLE
@@ -102,13 +131,97 @@ limited as (
     join {{ ref('int_plan_limits') }} as l using (simulation_year)
 ),
 
+designed as (
+    select
+        x.*,
+        d.match_true_up,
+        d.match_max_dollars,
+        d.match_service_years > 0 and x.service_years >= d.match_service_years
+            and exists (select 1 from tiers as t where t.design_key = x.design_key and t.tier_set = 'service')
+                                                                                    as uses_service_tiers,
+        x.service_years >= d.match_min_service_years
+            and not (d.match_active_at_year_end and x.termination_date is not null) as match_allowed,
+        x.service_years >= d.core_min_service_years
+            and not (d.core_active_at_year_end and x.termination_date is not null)  as core_allowed,
+        coalesce(
+            (select max_by(c.rate_bp, c.min_value) from {{ ref('int_plan_design_core_steps') }} as c
+              where c.design_key = x.design_key and c.basis = 'service' and c.min_value <= x.service_years),
+            case when exists (select 1 from {{ ref('int_plan_design_core_steps') }} as c
+                               where c.design_key = x.design_key and c.basis = 'service') then 0 end,
+            (select max_by(c.rate_bp, c.min_value) from {{ ref('int_plan_design_core_steps') }} as c
+              where c.design_key = x.design_key and c.basis = 'age' and c.min_value <= x.age_as_of),
+            case when exists (select 1 from {{ ref('int_plan_design_core_steps') }} as c
+                               where c.design_key = x.design_key and c.basis = 'age') then 0 end,
+            round(d.core_rate * 10000)::BIGINT)                                     as core_bp
+    from limited as x
+    join {{ ref('int_replicate_plan_design') }} as d using ({{ state_rep() }})
+),
+
 capped as (
     select
         *,
-        (elective_deferral_limit + case when is_catch_up_eligible then catch_up_limit else 0 end) * 100
-                                                                                    as deferral_limit_cents,
+        (elective_deferral_limit + catch_up_dollars) * 100                          as deferral_limit_cents,
         round(deferral_cents_raw * comp_limit_ratio)::BIGINT                        as uncapped_contribution_cents
-    from limited
+    from designed
+),
+
+contributed as (
+    select
+        *,
+        least(uncapped_contribution_cents, deferral_limit_cents)                    as contribution_cents
+    from capped
+),
+
+true_up as (
+    -- the tiered rate of the year's effective deferral rate, per unit of pay (1e-8)
+    select
+        {{ state_rep('c') }},
+        c.employee_id,
+        c.simulation_year,
+        coalesce(sum(t.rate_bp::DOUBLE * greatest(0::DOUBLE,
+            least(c.contribution_cents::DOUBLE * 10000::DOUBLE / nullif(c.plan_cents, 0)::DOUBLE,
+                  t.to_bp::DOUBLE) - t.from_bp::DOUBLE)), 0::DOUBLE)               as true_up_rate_e8
+    from contributed as c
+    join tiers as t
+      on t.design_key = c.design_key
+     and t.tier_set = case when c.uses_service_tiers then 'service' else 'base' end
+    where c.match_true_up
+    group by {{ state_rep('c') }}, c.employee_id, c.simulation_year
+),
+
+matched as (
+    select
+        c.*,
+        case when not c.match_allowed then 0::BIGINT
+             else least(
+                 round(case
+                     when c.match_true_up
+                         then coalesce(u.true_up_rate_e8, 0) * c.plan_cents::DOUBLE / 100000000::DOUBLE
+                     else (case when c.uses_service_tiers then c.service_match_cents_raw
+                                else c.base_match_cents_raw end)
+                          * c.comp_limit_ratio
+                          * case when c.uncapped_contribution_cents > c.deferral_limit_cents
+                                 then c.deferral_limit_cents::DOUBLE / c.uncapped_contribution_cents::DOUBLE
+                                 else 1::DOUBLE end
+                     end)::BIGINT,
+                 coalesce((c.match_max_dollars * 100)::BIGINT, 9223372036854775807::BIGINT))
+        end                                                                         as match_cents_formula,
+        case when not c.core_allowed then 0::BIGINT
+             else round(c.core_bp::DOUBLE / 10000::DOUBLE
+                        * c.eligible_cents::DOUBLE * c.comp_limit_ratio)::BIGINT
+        end                                                                         as core_cents_formula,
+        greatest(0, c.contribution_cents - c.elective_deferral_limit * 100)         as catch_up_cents,
+        least(c.annual_additions_limit * 100, c.plan_cents)                         as additions_limit_cents
+    from contributed as c
+    left join true_up as u using ({{ state_rep() }}, employee_id, simulation_year)
+),
+
+excess as (
+    select
+        *,
+        greatest(0, contribution_cents - catch_up_cents + match_cents_formula + core_cents_formula
+                    - additions_limit_cents)                                        as excess_cents
+    from matched
 )
 
 select
@@ -119,19 +232,23 @@ select
     c.days_deferring,
     c.is_catch_up_eligible,
     c.limits_basis,
+    c.service_years,
     (c.prorated_cents / 100)::DECIMAL(18, 2)                                        as prorated_compensation,
     (c.plan_cents / 100)::DECIMAL(18, 2)                                            as plan_compensation,
     (c.deferral_limit_cents / 100)::DECIMAL(18, 2)                                  as deferral_limit,
+    (c.catch_up_dollars)::DECIMAL(18, 2)                                            as catch_up_limit,
     (c.uncapped_contribution_cents / 100)::DECIMAL(18, 2)                           as uncapped_employee_contributions,
-    (least(c.uncapped_contribution_cents, c.deferral_limit_cents) / 100)::DECIMAL(18, 2)
-                                                                                    as employee_contributions,
+    (c.contribution_cents / 100)::DECIMAL(18, 2)                                    as employee_contributions,
+    (c.catch_up_cents / 100)::DECIMAL(18, 2)                                        as catch_up_contributions,
     c.uncapped_contribution_cents > c.deferral_limit_cents                          as is_at_deferral_limit,
-    (round(c.match_cents_raw * c.comp_limit_ratio
-           * case when c.uncapped_contribution_cents > c.deferral_limit_cents
-                  then c.deferral_limit_cents::DOUBLE / c.uncapped_contribution_cents::DOUBLE
-                  else 1::DOUBLE end)::BIGINT / 100)::DECIMAL(18, 2)                as employer_match,
-    (round(co.core_bp::DOUBLE / 10000::DOUBLE
-           * (case when co.requires_eligibility then c.eligible_cents else c.prorated_cents end)::DOUBLE
-           * c.comp_limit_ratio)::BIGINT / 100)::DECIMAL(18, 2)                     as employer_core
-from capped as c
-cross join core as co
+    c.uses_service_tiers,
+    ((c.match_cents_formula - least(c.match_cents_formula, greatest(0, c.excess_cents - c.core_cents_formula))) / 100)::DECIMAL(18, 2)
+                                                                                    as employer_match,
+    ((c.core_cents_formula - least(c.core_cents_formula, c.excess_cents)) / 100)::DECIMAL(18, 2)
+                                                                                    as employer_core,
+    (c.additions_limit_cents / 100)::DECIMAL(18, 2)                                 as annual_additions_limit,
+    ((c.contribution_cents - c.catch_up_cents + c.match_cents_formula + c.core_cents_formula
+      - least(c.excess_cents, c.match_cents_formula + c.core_cents_formula)) / 100)::DECIMAL(18, 2)
+                                                                                    as annual_additions,
+    c.excess_cents > 0                                                              as is_at_annual_additions_limit
+from excess as c

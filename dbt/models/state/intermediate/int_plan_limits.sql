@@ -1,21 +1,31 @@
 {#-
   IRS limits for every simulation year, whole dollars. Published years come
-  from seeds/plan/plan_limits.csv. A year after the last published one is
-  an ASSUMPTION: the last published value grown by plan_limit_growth_rate
-  a year (compounded, unrounded), each year's result rounded down to a
-  multiple of plan_limit_rounding_dollars (basis 'projected'). A year
-  before the first published one takes the first published values (basis
+  from seeds/plan/plan_limits.csv (with their source notice). A year after
+  the last published one is an ASSUMPTION: the last published value grown
+  by plan_limit_growth_rate a year (compounded, unrounded), each year's
+  result rounded down to a multiple of plan_limit_rounding_dollars (basis
+  'projected'); every dollar limit is projected so. A year before the
+  first published one takes the first published values (basis
   'first_published').
+
+  hce_lookback_threshold is the HCE threshold of the year before (the
+  look-back year whose compensation decides who is an HCE this year),
+  with the same rules for that year.
 -#}
 {%- set growth = var('plan_limit_growth_rate') -%}
 {%- set step = var('plan_limit_rounding_dollars') -%}
+{%- set dollars = ['elective_deferral_limit', 'catch_up_limit', 'compensation_limit',
+                   'super_catch_up_limit', 'annual_additions_limit', 'hce_threshold'] -%}
 with recursive published as (
     select
-        plan_year::INTEGER              as plan_year,
-        elective_deferral_limit::BIGINT as elective_deferral_limit,
-        catch_up_limit::BIGINT          as catch_up_limit,
-        compensation_limit::BIGINT      as compensation_limit,
-        catch_up_age::INTEGER           as catch_up_age
+        plan_year::INTEGER                  as plan_year,
+        {%- for c in dollars %}
+        {{ c }}::BIGINT                     as {{ c }},
+        {%- endfor %}
+        catch_up_age::INTEGER               as catch_up_age,
+        super_catch_up_min_age::INTEGER     as super_catch_up_min_age,
+        super_catch_up_max_age::INTEGER     as super_catch_up_max_age,
+        source::VARCHAR                     as source
     from {{ ref('plan_limits') }}
 ),
 
@@ -28,10 +38,12 @@ projected as (
     -- rounds down each year's result, so small steps accumulate)
     select
         plan_year,
-        elective_deferral_limit::DOUBLE     as edl_raw,
-        catch_up_limit::DOUBLE              as cul_raw,
-        compensation_limit::DOUBLE          as cl_raw,
-        catch_up_age
+        {%- for c in dollars %}
+        {{ c }}::DOUBLE                     as {{ c }}_raw,
+        {%- endfor %}
+        catch_up_age,
+        super_catch_up_min_age,
+        super_catch_up_max_age
     from published
     where plan_year = (select max(plan_year) from published)
 
@@ -39,10 +51,12 @@ projected as (
 
     select
         plan_year + 1,
-        edl_raw * (1 + {{ growth }}::DOUBLE),
-        cul_raw * (1 + {{ growth }}::DOUBLE),
-        cl_raw * (1 + {{ growth }}::DOUBLE),
-        catch_up_age
+        {%- for c in dollars %}
+        {{ c }}_raw * (1 + {{ growth }}::DOUBLE),
+        {%- endfor %}
+        catch_up_age,
+        super_catch_up_min_age,
+        super_catch_up_max_age
     from projected
     where plan_year < (select max(simulation_year) from years)
 ),
@@ -50,10 +64,13 @@ projected as (
 projected_rounded as (
     select
         plan_year,
-        (floor(edl_raw / {{ step }}) * {{ step }})::BIGINT    as elective_deferral_limit,
-        (floor(cul_raw / {{ step }}) * {{ step }})::BIGINT    as catch_up_limit,
-        (floor(cl_raw / {{ step }}) * {{ step }})::BIGINT     as compensation_limit,
-        catch_up_age
+        {%- for c in dollars %}
+        (floor({{ c }}_raw / {{ step }}) * {{ step }})::BIGINT      as {{ c }},
+        {%- endfor %}
+        catch_up_age,
+        super_catch_up_min_age,
+        super_catch_up_max_age,
+        'projection (vars plan_limit_growth_rate, plan_limit_rounding_dollars)' as source
     from projected
     where plan_year > (select max(plan_year) from published)
 ),
@@ -62,15 +79,24 @@ all_years as (
     select *, 'published' as basis from published
     union all
     select *, 'projected' as basis from projected_rounded
+),
+
+first_published as (
+    select * from published order by plan_year limit 1
 )
 
 select
     y.simulation_year,
-    coalesce(a.elective_deferral_limit, f.elective_deferral_limit)  as elective_deferral_limit,
-    coalesce(a.catch_up_limit, f.catch_up_limit)                    as catch_up_limit,
-    coalesce(a.compensation_limit, f.compensation_limit)            as compensation_limit,
+    {%- for c in dollars %}
+    coalesce(a.{{ c }}, f.{{ c }})                                  as {{ c }},
+    {%- endfor %}
     coalesce(a.catch_up_age, f.catch_up_age)                        as catch_up_age,
-    coalesce(a.basis, 'first_published')                            as basis
+    coalesce(a.super_catch_up_min_age, f.super_catch_up_min_age)    as super_catch_up_min_age,
+    coalesce(a.super_catch_up_max_age, f.super_catch_up_max_age)    as super_catch_up_max_age,
+    coalesce(p.hce_threshold, f.hce_threshold)                      as hce_lookback_threshold,
+    coalesce(a.basis, 'first_published')                            as basis,
+    coalesce(a.source, f.source)                                    as source
 from years as y
 left join all_years as a on a.plan_year = y.simulation_year
-cross join (select * from published order by plan_year limit 1) as f
+left join all_years as p on p.plan_year = y.simulation_year - 1
+cross join first_published as f

@@ -11,8 +11,9 @@
   - age, tenure: completed years on the as-of date (December 31, or the
     termination date), with their bands from the age_bands / tenure_bands
     seeds;
-  - prorated pay and contributions for the year (int_employee_year_contributions,
-    docs/dbt.md).
+  - prorated pay and contributions for the year under the replicate's
+    plan design (int_employee_year_contributions), then vesting,
+    forfeitures and HCE status (int_employee_year_plan; docs/dbt.md).
 -#}
 with st as (
     select * from {{ ref('int_employee_year_end_state') }}
@@ -80,11 +81,31 @@ select
     c.employer_match,
     c.employer_core,
     c.employer_match + c.employer_core              as employer_cost,
-    c.limits_basis
+    c.limits_basis,
+    -- plan design (docs/dbt.md "Plan design")
+    c.service_years,
+    c.catch_up_limit,
+    c.catch_up_contributions,
+    c.uses_service_tiers,
+    c.annual_additions,
+    c.annual_additions_limit,
+    c.is_at_annual_additions_limit,
+    p.match_vested_pct,
+    p.core_vested_pct,
+    p.cumulative_employer_match,
+    p.cumulative_employer_core,
+    p.forfeited_match,
+    p.forfeited_core,
+    p.forfeited_match + p.forfeited_core            as forfeitures,
+    p.prior_year_compensation,
+    p.is_top_paid_group,
+    p.is_hce
 from ages as a
 left join age_bands as ab
   on a.age >= ab.min_value and a.age < ab.max_value
 left join tenure_bands as tb
   on a.tenure >= tb.min_value and a.tenure < tb.max_value
 left join {{ ref('int_employee_year_contributions') }} as c
+  using ({{ state_rep() }}, employee_id, simulation_year)
+left join {{ ref('int_employee_year_plan') }} as p
   using ({{ state_rep() }}, employee_id, simulation_year)
