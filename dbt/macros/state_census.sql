@@ -1,7 +1,9 @@
 {#-
-  Reading the census (MODEL.md 2.1) for the state models. The engine has
-  already validated the file (it refuses a bad census before writing
-  anything), so this reader only maps the columns: names match
+  Reading the census (MODEL.md 2.1) for the state models. `wfsim run`
+  passes the engine's normalised census (OUT/census.parquet: the accepted
+  rows, typed, docs/inputs.md), read as it is. A census CSV is read too,
+  for dbt used on its own; the engine has already validated it (it refuses
+  a bad census before writing anything), so this reader only maps the columns: names match
   case-insensitively, each with its PlanWise-style alias, and the optional
   columns may be absent. The header is looked at when the model compiles.
 -#}
@@ -14,6 +16,11 @@
   {% endif %}
   {{ return(p) }}
 {% endmacro %}
+
+{#- Is path the engine's normalised census (OUT/census.parquet)? -#}
+{% macro state_census_is_normalised(path) -%}
+  {{ return((path | string).endswith('.parquet')) }}
+{%- endmacro %}
 
 {#- The read_csv call of the census, every column as text. -#}
 {% macro state_census_read(path) -%}

@@ -236,7 +236,8 @@ def simulate(census: Any, config: Union[Config, PathLike, Mapping[str, Any], Non
              start: Optional[int] = None, end: Optional[int] = None,
              seed: Optional[int] = None, scenario: Optional[str] = None,
              plan: Optional[str] = None, threads: Optional[int] = None,
-             snapshots: bool = False, tables: Optional[PathLike] = None) -> Result:
+             snapshots: bool = False, tables: Optional[PathLike] = None,
+             skip_invalid_rows: bool = False) -> Result:
     """Simulates every year of MODEL.md in memory and returns a :class:`Result`.
 
     census
@@ -258,6 +259,11 @@ def simulate(census: Any, config: Union[Config, PathLike, Mapping[str, Any], Non
     tables
         A folder of parameter tables (default: the built-in copies of
         dbt/seeds).
+    skip_invalid_rows
+        Leave out census rows that break a rule instead of refusing the
+        census (``census.invalid_rows: skip``, as ``--skip-invalid-rows``);
+        ``Result.summary`` records ``rejected_rows``, ``census_rows_read``
+        and ``census_sha256`` (docs/inputs.md).
 
     The engine runs with the GIL released; calls from several threads at
     once are safe. Bad input raises :class:`wfsim.InputError`; other
@@ -273,6 +279,11 @@ def simulate(census: Any, config: Union[Config, PathLike, Mapping[str, Any], Non
                              ("simulation.plan_design_id", plan, str)):
         if value is not None:
             overrides.append(_override(key, value, kind))
+    if not isinstance(skip_invalid_rows, bool):
+        raise TypeError("skip_invalid_rows: expected bool, "
+                        f"not {type(skip_invalid_rows).__name__}")
+    if skip_invalid_rows:
+        overrides.append(("census.invalid_rows", "skip"))
     if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
                                 or not 1 <= threads <= 1024):
         raise ValueError("threads: expected an integer from 1 to 1024")

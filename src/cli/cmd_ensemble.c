@@ -31,7 +31,7 @@ static const char help[] =
     "usage: wfsim ensemble --census FILE --scenario FILE [--scenario FILE ...]\n"
     "                      [--seeds N] [--seed S] [--start Y] [--end Y]\n"
     "                      [--threads N] [--out DIR] [--events-only] [--no-report]\n"
-    "                      [--quiet | --verbose]\n"
+    "                      [--skip-invalid-rows] [--quiet | --verbose]\n"
     "                      [--cluster tcp://HOST:PORT [--batch-size N]]\n"
     "                      [--check | --from-metrics FILE]\n"
     "\n"
@@ -62,6 +62,11 @@ static const char help[] =
     "  --events-only     write DIR/events only (no dbt build, no report)\n"
     "  --no-report       do not write DIR/report.html and DIR/report.xlsx\n"
     "                    (`wfsim report DIR`, docs/report.md)\n"
+    "  --skip-invalid-rows\n"
+    "                    leave out census rows that break a rule and list them\n"
+    "                    in DIR/census/rejected_rows.csv (census.invalid_rows:\n"
+    "                    skip); every replicate and dbt read the accepted rows,\n"
+    "                    normalised, from DIR/census/census.parquet\n"
     "  --cluster ADDR    run the replicates on a Dask cluster (its scheduler's\n"
     "                    address): batches of seeds as Dask tasks, each running\n"
     "                    this command on a worker into DIR; DIR, the census,\n"
@@ -94,7 +99,7 @@ typedef struct ens_args {
     int n;
     long seeds;
     const char *seed, *census, *out;
-    int events_only, no_report, check;
+    int events_only, no_report, check, skip_invalid;
     const char *cluster, *from_metrics;
     long batch_size;
     cli_overrides ov;
@@ -165,6 +170,7 @@ static int parse_args(int argc, char **argv, ens_args *a, run_state *rs, long *t
         {"threads", 0, CLI_LONG, threads, NULL, 1, 1024},
         {"out", 0, CLI_TEXT, &a->out, NULL, 0, 0},
         {"events-only", 0, CLI_FLAG, &a->events_only, NULL, 0, 0},
+        {"skip-invalid-rows", 0, CLI_FLAG, &a->skip_invalid, NULL, 0, 0},
         {"no-report", 0, CLI_FLAG, &a->no_report, NULL, 0, 0},
         {"cluster", 0, CLI_TEXT, &a->cluster, NULL, 0, 0},
         {"batch-size", 0, CLI_LONG, &a->batch_size, NULL, 1, 1000000},
@@ -177,6 +183,8 @@ static int parse_args(int argc, char **argv, ens_args *a, run_state *rs, long *t
     int rc = cli_parse_options("ensemble", help, opts, argc, argv);
     if (rc)
         return rc;
+    if (a->skip_invalid)
+        cli_override(&a->ov, "census.invalid_rows", "skip", "skip-invalid-rows");
     a->file = a->files.item;
     a->n = a->files.n;
     if (!a->census || a->n == 0)
@@ -275,7 +283,7 @@ static char *ensemble_vars(const run_state *rs, const ens_args *a)
     s = append_str(s, &cap, path);
     s = append(s, &cap, ", \"events_glob\": \"scenario_id=*/plan_design_id=*/random_seed=*/"
                         "simulation_year=*/*.parquet\", \"snapshot_path\": \"\", \"census_path\": ");
-    s = append_str(s, &cap, rs->census);
+    s = append_str(s, &cap, rs->census_input[0] ? rs->census_input : rs->census);
     s = append(s, &cap, ", \"ensemble_summary_csv\": ");
     snprintf(path, sizeof path, "%s/ensemble_summary.csv", rs->out);
     s = append_str(s, &cap, path);
@@ -449,6 +457,13 @@ static int run_engine(run_state *rs, const ens_args *a, int64_t seed)
     int rc = cli_load_inputs(rs, a->cfg[0], &tab, &cen);
     if (rc)
         return rc;
+    char census_dir[PATH_MAX + 16];     /* what dbt reads: the accepted rows */
+    snprintf(census_dir, sizeof census_dir, "%s/census", rs->out);
+    if ((rc = cli_write_census(rs, cen, census_dir)) != 0) {
+        wf_census_free(cen);
+        wf_tables_free(tab);
+        return rc;
+    }
     char events[PATH_MAX + 16];
     snprintf(events, sizeof events, "%s/events", rs->out);
     char what[96];

@@ -128,6 +128,16 @@ typedef struct wf_snapshot_batch {
     const char *const *emp_ids;
 } wf_snapshot_batch;
 
+/* One employee of the normalised census (OUT/census.parquet, docs/inputs.md):
+ * the model's values as the loader accepted them. */
+typedef struct wf_census_row {
+    const char *id;
+    int32_t birth_day, hire_day;   /* day numbers */
+    int64_t salary_cents;
+    int32_t level, deferral_bp;
+    bool level_from_salary, esc_opt_out;
+} wf_census_row;
+
 /* The figures of one simulation year (MODEL.md 4.1 and 5.3). */
 typedef struct wf_year_summary {
     int year;

@@ -158,6 +158,19 @@
     X(enrollment_source, STRING, 1, 1, 1, OWN, _)                          \
     X(ever_opted_out, BOOL, 0, 0, 1, FIELD, ever_opted_out)
 
+/* The normalised census, OUT/census.parquet (docs/inputs.md), in file
+ * order; same fields, `member` naming a field of wf_census_row. SQL mode
+ * and the dbt state models read it by these names. */
+#define WF_NORMALISED_CENSUS_COLUMNS(X)                                    \
+    X(employee_id, STRING, 0, 0, 1, OWN, _)                                \
+    X(birth_date, DATE, 0, 0, 1, FIELD, birth_day)                         \
+    X(hire_date, DATE, 0, 0, 1, FIELD, hire_day)                           \
+    X(salary, MONEY, 0, 0, 1, FIELD, salary_cents)                         \
+    X(level_id, INT32, 0, 0, 1, FIELD, level)                              \
+    X(level_from_salary, BOOL, 0, 0, 1, FIELD, level_from_salary)          \
+    X(deferral_rate, RATE, 0, 0, 1, FIELD, deferral_bp)                    \
+    X(auto_escalation_opt_out, BOOL, 0, 0, 1, FIELD, esc_opt_out)
+
 /*
  * The per-year figures of generation_summary.json (MODEL.md 4.1, 5.3),
  * int64 each, in file order after "year": F(member, "json key") (F, not

@@ -111,6 +111,7 @@ static wf_status run_replicate(ens_ctx *ec, int i, wf_error *err)
         ro.created_at_us = ec->created_at_us;
         ro.progress = NULL;
         ro.report = NULL;
+        ro.no_census_files = 1;      /* written once, beside the replicates */
         st = wf_events_run(cfg, ec->tab, ec->cen, &ro, err);
     }
     wf_config_free(cfg);

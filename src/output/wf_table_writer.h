@@ -50,6 +50,10 @@ wf_status wf_table_writer_events(wf_table_writer *tw, const char *path,
 wf_status wf_table_writer_snapshot(wf_table_writer *tw, const char *path,
                                    const wf_snapshot_batch *batch, wf_error *err);
 
+/* The normalised census: rows[0..n) in their order, one file. */
+wf_status wf_table_writer_census(wf_table_writer *tw, const char *path,
+                                 const wf_census_row *rows, size_t n, wf_error *err);
+
 /* The lower-hex MD5 event_id of MODEL.md 5.1 into hex (33 bytes). */
 void wf_event_id(const wf_event_batch *batch, const wf_event *ev, char hex[33]);
 /* The event_ids of ev[0..n) (events of batch), 32 characters each, back

@@ -90,6 +90,7 @@ def test_successful_run_replaces_output_whole(wfsim, vectors, previous_output):
               "--out", out, "--quiet", "--start", 2026, "--end", 2027)
     after = tree_bytes(out)
     assert sorted(p for p in after if p.endswith(".parquet")) == [
+        "census.parquet",
         "simulation_year=2026/part-00000.parquet", "simulation_year=2027/part-00000.parquet"]
     assert json.loads(after["generation_summary.json"])["start_year"] == 2026
 
