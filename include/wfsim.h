@@ -1,7 +1,7 @@
 /*
  * wfsim.h - the public interface of the wfsim engine.
  *
- * wfsim simulates the workforce event model of MODEL.md: it reads a census,
+ * wfsim simulates the workforce event model of docs/model.md: it reads a census,
  * a configuration and parameter tables, simulates every year in one pass and
  * writes the events as Hive-partitioned Parquet. A host program (the `wfsim`
  * command-line tool is one) needs only this header:
@@ -51,11 +51,11 @@ typedef struct wf_error {
  * buf, always NUL-terminated. */
 void wf_error_format(const wf_error *err, char *buf, size_t size);
 
-/* ---- configuration (MODEL.md 2.2) --------------------------------------- */
+/* ---- configuration (docs/model.md 2.2) --------------------------------------- */
 
 typedef struct wf_config wf_config;
 
-/* Loads a YAML configuration; path NULL gives every default of MODEL.md.
+/* Loads a YAML configuration; path NULL gives every default of docs/model.md.
  * On success *out is owned by the caller (wf_config_free). */
 wf_status wf_config_load(const char *path, wf_config **out, wf_error *err);
 /* A command-line override: the dotted key, the text given, and how the
@@ -105,7 +105,7 @@ int wf_config_threads(const wf_config *cfg);
 int wf_config_thresholds(const wf_config *cfg, const char **metric,
                          double *value, int max);
 
-/* ---- parameter tables (MODEL.md 2.3) ------------------------------------ */
+/* ---- parameter tables (docs/model.md 2.3) ------------------------------------ */
 
 typedef struct wf_tables wf_tables;
 
@@ -121,7 +121,7 @@ wf_status wf_tables_load_report(const char *dir, FILE *report, wf_tables **out,
                                 wf_error *err);
 void wf_tables_free(wf_tables *tab);
 
-/* ---- census (MODEL.md 2.1) ---------------------------------------------- */
+/* ---- census (docs/model.md 2.1) ---------------------------------------------- */
 
 typedef struct wf_census wf_census;
 
@@ -182,7 +182,7 @@ typedef void (*wf_progress_fn)(void *ctx, const char *stage, int year,
 typedef struct wf_run_options {
     const char *out_dir;   /* OUT: replaced as a whole when the run succeeds */
     int threads;           /* 0: all cores */
-    int snapshots;         /* write OUT/workforce_snapshot/ (MODEL.md 5.2) */
+    int snapshots;         /* write OUT/workforce_snapshot/ (docs/model.md 5.2) */
     int debug_csv;         /* also write OUT/debug/events.csv, snapshot.csv */
     wf_progress_fn progress; /* optional, called from the calling thread */
     void *progress_ctx;
@@ -206,7 +206,7 @@ typedef struct wf_run_options {
     int no_census_files;
 } wf_run_options;
 
-/* Simulates start_year..end_year and writes OUT (MODEL.md 5). OUT is written
+/* Simulates start_year..end_year and writes OUT (docs/model.md 5). OUT is written
  * into a temporary directory beside it and renamed into place at the end;
  * on failure an existing OUT is left as it was. */
 wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
@@ -260,7 +260,7 @@ struct ArrowArrayStream {
 #endif
 
 /* Loads a census from an Arrow stream of record batches holding the
- * columns of MODEL.md 2.1 (names and aliases as in the CSV). Cells may be
+ * columns of docs/model.md 2.1 (names and aliases as in the CSV). Cells may be
  * strings or typed (dates, timestamps, integers, decimals, floats,
  * booleans, dictionary-encoded strings); each is judged by the CSV
  * loader's rules on its text. Errors give `name` as the file, the 1-based
@@ -290,7 +290,7 @@ typedef struct wf_memrun_options {
 wf_status wf_run_memory(const wf_config *cfg, const wf_tables *tab,
                         const wf_census *cen, const wf_memrun_options *opt,
                         wf_result **out, wf_error *err);
-/* The events (MODEL.md 5.1, plus simulation_year) or the snapshot (5.2,
+/* The events (docs/model.md 5.1, plus simulation_year) or the snapshot (5.2,
  * plus simulation_year) as an Arrow stream, one record batch for each
  * year (or up to 1,048,576 rows of it). The columns are built the first
  * time they are asked for and kept: later streams and the arrays they
@@ -301,7 +301,7 @@ wf_status wf_result_events(wf_result *r, struct ArrowArrayStream *out, wf_error 
 wf_status wf_result_snapshot(wf_result *r, struct ArrowArrayStream *out, wf_error *err);
 int wf_result_has_snapshot(const wf_result *r);
 int64_t wf_result_event_count(const wf_result *r);
-/* generation_summary.json's text (MODEL.md 5.3), malloc'ed, caller frees;
+/* generation_summary.json's text (docs/model.md 5.3), malloc'ed, caller frees;
  * NULL when out of memory. */
 char *wf_result_summary_json(const wf_result *r);
 /* Writes the layout of wf_events_run (events, snapshot when kept, summary)

@@ -1,5 +1,5 @@
 {#-
-  Reading the census (MODEL.md 2.1) for the state models. `wfsim run`
+  Reading the census (docs/model.md 2.1) for the state models. `wfsim run`
   passes the engine's normalised census (OUT/census.parquet: the accepted
   rows, typed, docs/inputs.md), read as it is. A census CSV is read too,
   for dbt used on its own; the engine has already validated it (it refuses
@@ -29,7 +29,7 @@
 {%- endmacro %}
 
 {#- Map canonical column -> the file's column name, or none when absent.
-    A file with both a name and its alias is an error, as in MODEL.md 2.1. -#}
+    A file with both a name and its alias is an error, as in docs/model.md 2.1. -#}
 {% macro state_census_columns(path) %}
   {% set wanted = {
       "employee_id": ["employee_id"],

@@ -3,7 +3,7 @@
  *
  * Every scenario (a configuration file; the first is the baseline) runs
  * with the same seeds, so the paired differences between scenarios carry
- * no sampling noise of their own (common random numbers, MODEL.md 0.1).
+ * no sampling noise of their own (common random numbers, docs/model.md 0.1).
  * The engine writes every replicate into DIR/events in one process
  * (wf_ensemble_run), then one `dbt build` makes the state, the metrics,
  * the ensemble marts (models/ensemble/) and runs every data test over all
@@ -41,8 +41,8 @@ static const char help[] =
     "scenario and year the median and P10-P90 of the key metrics, the median\n"
     "paired difference to the baseline and sd_unpaired / sd_paired.\n"
     "\n"
-    "  --census FILE     census CSV (MODEL.md 2.1), loaded once\n"
-    "  --scenario FILE   a YAML configuration (MODEL.md 2.2); repeat it; the\n"
+    "  --census FILE     census CSV (docs/model.md 2.1), loaded once\n"
+    "  --scenario FILE   a YAML configuration (docs/model.md 2.2); repeat it; the\n"
     "                    first is the baseline; scenario_id values must differ\n"
     "  --seeds N         seeds per scenario (default 1)\n"
     "  --seed S          the first seed (default: the baseline's random_seed);\n"

@@ -1,7 +1,7 @@
 /*
  * cmd_run.c - `wfsim run`: the whole job in one command.
  *
- * Fast mode: the engine writes OUT/events (MODEL.md 5), then one `dbt build`
+ * Fast mode: the engine writes OUT/events (docs/model.md 5), then one `dbt build`
  * makes the state, the metrics and runs every data test on it.
  * SQL mode: `dbt seed`, then one `dbt run` of models/sql_mode per year (each
  * year reads the state the previous one left), an export of SQL mode's

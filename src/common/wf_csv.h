@@ -1,7 +1,7 @@
 /*
  * wf_csv.h - an RFC 4180 reader that knows where every field came from.
  *
- * The census and the parameter tables are CSV (MODEL.md 2.1, 2.3, 6). The
+ * The census and the parameter tables are CSV (docs/model.md 2.1, 2.3, 6). The
  * reader takes the whole file into one buffer (read in large blocks) and
  * splits records in place: each field becomes a NUL-terminated slice of
  * that buffer, quotes unescaped, blanks (space, tab) around unquoted values

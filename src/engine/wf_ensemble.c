@@ -4,7 +4,7 @@
  *
  * A replicate is one scenario's configuration with random_seed set to one
  * of the seeds. Because every draw is keyed by (seed, employee, year,
- * stream) (MODEL.md 1), two scenarios run with the same seed give the same
+ * stream) (docs/model.md 1), two scenarios run with the same seed give the same
  * draws to the same employee: their difference is the effect of their
  * parameters, not noise (common random numbers). Nothing here changes the
  * model; this file only decides which replicates run where.

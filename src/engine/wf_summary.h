@@ -1,5 +1,5 @@
 /*
- * wf_summary.h - generation_summary.json (MODEL.md 5.3), for both runs.
+ * wf_summary.h - generation_summary.json (docs/model.md 5.3), for both runs.
  *
  * wf_events_run writes it beside the Parquet files; the in-memory run
  * (wf_memrun.c) hands its text to the host and writes it with the files

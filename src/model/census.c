@@ -1,5 +1,5 @@
 /*
- * census.c - the census CSV of MODEL.md 2.1 (wf_census_load).
+ * census.c - the census CSV of docs/model.md 2.1 (wf_census_load).
  *
  * The file is read whole by wf_csv and walked row by row (the rows of an
  * Arrow table come the same way, as text, from census_arrow.c: one row
@@ -434,7 +434,7 @@ append:;
 
 /* ---- cells ---------------------------------------------------------------------- */
 
-/* 1 true, 0 false, -1 not a boolean (MODEL.md 2.1's spellings, any case). */
+/* 1 true, 0 false, -1 not a boolean (docs/model.md 2.1's spellings, any case). */
 static int parse_bool(const char *s)
 {
     static const char *const yes[] = {"true", "t", "yes", "y", "1"};

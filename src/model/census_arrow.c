@@ -2,7 +2,7 @@
  * census_arrow.c - a census from an Arrow stream (wf_census_load_arrow).
  *
  * A notebook holds its census as a table (pyarrow, Polars, pandas), and
- * hands it over through the Arrow C stream interface. The rules of MODEL.md
+ * hands it over through the Arrow C stream interface. The rules of docs/model.md
  * 2.1 must be the CSV loader's, word for word, so this file does not check
  * a single cell: it turns each cell into the text a CSV export of the table
  * would hold and feeds census.c's row loop (census_rows.h), which judges

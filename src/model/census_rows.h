@@ -2,7 +2,7 @@
  * census_rows.h - the census loader's rows, from wherever they come.
  *
  * census.c checks a census row by row, each cell as text, so that every
- * rule of MODEL.md 2.1 is written once. Its rows come from a source: the
+ * rule of docs/model.md 2.1 is written once. Its rows come from a source: the
  * CSV reader (wf_census_load) or an Arrow stream (census_arrow.c, which
  * turns each cell into the text a CSV export would hold). A source hands
  * out the header first, then one record at a time, with the position

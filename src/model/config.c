@@ -1,5 +1,5 @@
 /*
- * config.c - the YAML configuration of MODEL.md 2.2 (wf_config_* of wfsim.h).
+ * config.c - the YAML configuration of docs/model.md 2.2 (wf_config_* of wfsim.h).
  *
  * Every key lives once, in the WF_CONFIG_KEYS table below: its section, its
  * kind (how the scalar is typed and stored), its range and its default as
@@ -12,7 +12,7 @@
  * and style (libyaml reports both, but resolves nothing): a quoted scalar
  * is a string; a plain one is null (``, `~`, `null`), a boolean
  * (`true`/`false` in its three spellings), an integer, a float, or else a
- * string. On top of the schema, MODEL.md 6 narrows integers to plain
+ * string. On top of the schema, docs/model.md 6 narrows integers to plain
  * digits and numbers to its decimal grammar. Explicit tags, aliases and
  * several documents are refused rather than half supported.
  *
@@ -809,7 +809,7 @@ static void origin_text(const load_ctx *cx, int k, char *buf, size_t size)
 
 /* A promotion multiplies a salary by 1 + r with r >= mean - spread, and a
  * salary is at least 1 cent: past this every promotion of every salary
- * would leave the model's range (MODEL.md 6: at most 2^53 - 1 cents). The
+ * would leave the model's range (docs/model.md 6: at most 2^53 - 1 cents). The
  * test is the engine's own double arithmetic (u = 0, salary 1 cent); for
  * doubles above 2^52, which are whole numbers, round(x) > 2^53 - 1 exactly
  * when x > 2^53 - 1. */

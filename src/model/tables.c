@@ -1,5 +1,5 @@
 /*
- * tables.c - the parameter tables of MODEL.md 2.3 (wf_tables_load).
+ * tables.c - the parameter tables of docs/model.md 2.3 (wf_tables_load).
  *
  * Eight CSV files, named as the dbt seeds are (levels.csv, age_bands.csv,
  * ...), read from a directory or from the copies the build embedded
@@ -13,7 +13,7 @@
  * and name the line of the row that breaks them, or, for a missing row,
  * the file and the row that is missing.
  *
- * Numbers follow MODEL.md 6: whole numbers (ids, ages, bounds, dollars)
+ * Numbers follow docs/model.md 6: whole numbers (ids, ages, bounds, dollars)
  * are plain digits; rates are exact decimals checked as written and again
  * as the double or the ppm / bp integer they become.
  */

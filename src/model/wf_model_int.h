@@ -4,9 +4,9 @@
  * The opaque handles of wfsim.h (wf_config, wf_tables, wf_census) are
  * defined here, for the files of the model subsystem only. Loaders
  * (config.c, tables.c, census.c) turn text into these structs once, in the
- * units MODEL.md 0.2 prescribes: money in cents, deferral rates in basis
+ * units docs/model.md 0.2 prescribes: money in cents, deferral rates in basis
  * points, workforce rates and weights in ppm, dates as day numbers
- * (wf_date.h). After loading, every value has passed its rule of MODEL.md
+ * (wf_date.h). After loading, every value has passed its rule of docs/model.md
  * 2 and 6, so the simulation never re-checks input.
  */
 #ifndef WF_MODEL_INT_H
@@ -21,7 +21,7 @@
 
 #define WF_ID_MAX 64     /* employee, scenario and plan ids: 1..64 chars */
 
-/* The id rule of employee, scenario and plan ids (MODEL.md 2.1, 2.2):
+/* The id rule of employee, scenario and plan ids (docs/model.md 2.1, 2.2):
  * 1..WF_ID_MAX characters from A-Z a-z 0-9 _ . - (one table, in census.c:
  * a load per character on the census's hot path). */
 extern const bool wf_id_chars[256];
@@ -31,7 +31,7 @@ static inline bool wf_id_char(unsigned char c)
 }
 bool wf_id_valid(const char *s, size_t len);
 #define WF_LABEL_MAX 63  /* band and segment labels */
-/* The largest salary of the model, in cents (MODEL.md 6: 2^53 - 1, so that
+/* The largest salary of the model, in cents (docs/model.md 6: 2^53 - 1, so that
  * every salary is exact as a double). */
 #define WF_SALARY_MAX_CENTS 9007199254740991LL
 
@@ -39,7 +39,7 @@ typedef struct wf_md {   /* a month-day such as promotion_date "02-01" */
     int month, day;
 } wf_md;
 
-/* The census columns of MODEL.md 2.1, X(enum, name, alias or NULL,
+/* The census columns of docs/model.md 2.1, X(enum, name, alias or NULL,
  * required): census.c finds them in the header, config.c takes them as
  * the keys of `census.columns`. */
 #define WF_CENSUS_COLUMNS(X)                                             \

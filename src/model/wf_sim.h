@@ -1,5 +1,5 @@
 /*
- * wf_sim.h - the simulation driver (MODEL.md 4).
+ * wf_sim.h - the simulation driver (docs/model.md 4).
  *
  * wf_sim_run simulates start_year..end_year of a loaded configuration,
  * tables and census, and hands each year's results to a sink, in year

@@ -239,7 +239,7 @@ static bool band_codes(worker *wk, int k, const char *const *labels, unsigned ma
 
 /* ---- event ids ---------------------------------------------------------------- */
 
-/* The event_id key "scenario|plan|seed|employee_id|year|type" (MODEL.md
+/* The event_id key "scenario|plan|seed|employee_id|year|type" (docs/model.md
  * 5.1) in three parts: the batch's constant head "scenario|plan|seed|",
  * the employee id, and "|year|type". */
 typedef struct id_keys {

@@ -1,5 +1,5 @@
 /*
- * test_inputs_census.c - the census loader (MODEL.md 2.1 and 6) and the
+ * test_inputs_census.c - the census loader (docs/model.md 2.1 and 6) and the
  * synthetic census generator. Each rule gets a malformed file written into
  * a fresh temporary directory, and the test asserts WF_EINPUT with the
  * exact line and column (characters, 1-based) and a phrase of the message.

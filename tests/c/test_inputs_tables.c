@@ -1,6 +1,6 @@
 /*
- * test_inputs_tables.c - the parameter tables (MODEL.md 2.3 and the
- * "Tables" and "Smaller points" of MODEL.md 6). Each case copies the
+ * test_inputs_tables.c - the parameter tables (docs/model.md 2.3 and the
+ * "Tables" and "Smaller points" of docs/model.md 6). Each case copies the
  * shipped tables into a fresh directory, replaces one file with a broken
  * version, and asserts WF_EINPUT naming that file, the line and column
  * (0 when the rule concerns a whole row or a missing one) and the rule.

@@ -1,11 +1,11 @@
-{#- The census of MODEL.md 2.1, read from var census_path, as the starting
+{#- The census of docs/model.md 2.1, read from var census_path, as the starting
     workforce S(start_year) with its plan state.
 
     `wfsim run` and `wfsim parity` pass the engine loader's normalised
     census (OUT/census.parquet, docs/inputs.md): exactly the accepted
     employees, typed, column mapping and date format applied, rejected rows
     left out. It is read as it is, checked once more against the rules of
-    MODEL.md 2.1 (a broken one stops with error() naming the employee) and
+    docs/model.md 2.1 (a broken one stops with error() naming the employee) and
     for the level derived from the salary (level_from_salary), which SQL
     mode derives again on its own.
 
@@ -14,7 +14,7 @@
     loader and stops with error() naming the file, the data row (line =
     row + 1 when no field spans lines) and the column of the first broken
     rule it meets. Column names match case-insensitively, with the aliases
-    of MODEL.md 2.1. Rows with a termination date or a false `active` are
+    of docs/model.md 2.1. Rows with a termination date or a false `active` are
     skipped. -#}
 {{ config(materialized='table') }}
 {%- set path = var('census_path', none) if execute else 'census.csv' -%}
@@ -82,7 +82,7 @@ checked as (
                 then error('census ' || '{{ qpath }}' || ': employee ' || employee_id || ': salary, deferral_rate or level_id out of range')
                 when hire_date > {{ census_date }} or hire_date < {{ sqlmode_add_years('birth_date', 14) }}
                   or {{ sqlmode_age('birth_date', census_date) }} not between 14 and 100
-                then error('census ' || '{{ qpath }}' || ': employee ' || employee_id || ': birth_date or hire_date breaks MODEL.md 2.1')
+                then error('census ' || '{{ qpath }}' || ': employee ' || employee_id || ': birth_date or hire_date breaks docs/model.md 2.1')
                 when level_from_salary and level_id <> level_derived
                 then error('census ' || '{{ qpath }}' || ': employee ' || employee_id || ': level ' || CAST(level_id AS VARCHAR) || ' is not the level derived from the salary (' || CAST(level_derived AS VARCHAR) || ')')
                 else true end as ok

@@ -1,5 +1,5 @@
 {#-
-  The active census rows (MODEL.md 2.1) with their exact values: a row
+  The active census rows (docs/model.md 2.1) with their exact values: a row
   with any termination_date, or with a false `active`, is skipped; salary
   rounded to cents and deferral rate to basis points, half away from zero
   (DuckDB's text-to-DECIMAL cast); level_id derived from the salary when
