@@ -239,6 +239,24 @@ static char *append_str(char *s, size_t *cap, const char *text)
     return append(s, cap, buf);
 }
 
+/* Appends json_of(cfg) of every scenario, comma-separated; NULL (s freed)
+ * when one of them is out of memory. */
+static char *append_json_each(char *s, size_t *cap, const ens_args *a,
+                              char *(*json_of)(const wf_config *))
+{
+    for (int i = 0; i < a->n && s; i++) {
+        char *json = json_of(a->cfg[i]);
+        if (!json) {
+            free(s);
+            return NULL;
+        }
+        s = append(s, cap, i ? ", " : "");
+        s = append(s, cap, json);
+        free(json);
+    }
+    return s;
+}
+
 /* Thresholds of scenario i: its own, else the baseline's, as
  * {"metric": value, ...}. */
 static char *append_thresholds(char *s, size_t *cap, const ens_args *a, int i)
@@ -294,27 +312,9 @@ static char *ensemble_vars(const run_state *rs, const ens_args *a)
     snprintf(buf, sizeof buf, ", \"expected_seeds\": %ld", a->seeds);
     s = append(s, &cap, buf);
     s = append(s, &cap, ", \"wfsim_scenarios\": [");
-    for (int i = 0; i < a->n; i++) {
-        char *json = wf_config_to_json(a->cfg[i]);
-        if (!json) {
-            free(s);
-            return NULL;
-        }
-        s = append(s, &cap, i ? ", " : "");
-        s = append(s, &cap, json);
-        free(json);
-    }
+    s = append_json_each(s, &cap, a, wf_config_to_json);
     s = append(s, &cap, "], \"wfsim_plan_designs\": [");
-    for (int i = 0; i < a->n; i++) {
-        char *json = wf_config_plan_design_json(a->cfg[i]);
-        if (!json) {
-            free(s);
-            return NULL;
-        }
-        s = append(s, &cap, i ? ", " : "");
-        s = append(s, &cap, json);
-        free(json);
-    }
+    s = append_json_each(s, &cap, a, wf_config_plan_design_json);
     s = append(s, &cap, "], \"wfsim_thresholds\": [");
     for (int i = 0; i < a->n; i++) {
         s = append(s, &cap, i ? ", " : "");
