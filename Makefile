@@ -16,7 +16,7 @@ BUILD    ?= build
 
 WARN     = -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wvla -Werror
-# -ffp-contract=off: MODEL.md 0.2 forbids fused multiply-add in decisions.
+# -ffp-contract=off: docs/model.md 0.2 forbids fused multiply-add in decisions.
 # -fPIC: the same objects make libwfsim.a and libwfsim.so; with
 # -fno-semantic-interposition the compiler still inlines and calls the
 # library's own functions directly (nothing is meant to interpose them).

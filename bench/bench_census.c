@@ -2,6 +2,7 @@
  * bench_census.c - how long wf_census_load takes.
  *
  *     bench_census [--sort] FILE [TIMES]     (default 11 times)
+ *     bench_census --dirty FILE [TIMES]
  *
  * Loads the census FILE (as `wfsim census` writes it) TIMES times with the
  * built-in parameter tables and the default configuration, after one
@@ -11,6 +12,14 @@
  * before timing. With --sort, each timed load is followed by the id sort
  * the simulation does first (sim.c's load_census: qsort_r by strcmp),
  * timed on its own, so both serial steps before the years start are seen.
+ *
+ * With --dirty (issue 13), a copy of FILE is written beside it with one row
+ * in a hundred broken (a hire date in month 13, or every 500th row a
+ * duplicate of the row before it, so both kinds of refusal are paid for),
+ * and loads of the clean FILE in strict mode alternate with loads of the
+ * copy in skip mode (census.invalid_rows: skip), TIMES each. It prints
+ * both medians and the ratio of the rates in rows per second: skip mode on
+ * the dirty file should keep at least 90% of the clean file's rate.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,6 +71,94 @@ static double sort_ids(const wf_census *cen)
     return t;
 }
 
+/* FILE's copy with 1% of its rows broken; returns the rows broken. */
+static long write_dirty(const char *path, const char *dirty)
+{
+    FILE *in = fopen(path, "rb"), *out = fopen(dirty, "wb");
+    if (!in || !out) {
+        fprintf(stderr, "bench_census: cannot open %s or %s\n", path, dirty);
+        exit(1);
+    }
+    char line[4096], prev[4096] = "";
+    long row = -1, broken = 0;
+    while (fgets(line, sizeof line, in)) {
+        row++;
+        if (row > 0 && row % 500 == 0 && prev[0]) {
+            fputs(prev, out);              /* the previous row's id again */
+            broken++;
+        } else if (row > 0 && row % 100 == 0) {
+            char *c1 = strchr(line, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
+            if (c2 && strlen(c2) > 8)
+                memcpy(c2 + 6, "13", 2);   /* ",YYYY-13-DD": no such month */
+            broken++;
+        }
+        fputs(line, out);
+        snprintf(prev, sizeof prev, "%s", line);
+    }
+    fclose(in);
+    if (fclose(out) != 0) {
+        fprintf(stderr, "bench_census: cannot write %s\n", dirty);
+        exit(1);
+    }
+    return broken;
+}
+
+static double timed_load(const char *path, const wf_config *cfg, const wf_tables *tab,
+                         size_t *rows)
+{
+    wf_census *cen = NULL;
+    wf_error err = {0};
+    double t0 = clock_s(CLOCK_MONOTONIC);
+    if (wf_census_load(path, cfg, tab, &cen, &err) != WF_OK) {
+        fprintf(stderr, "bench_census: %s:%ld: %s\n", path, err.line, err.message);
+        exit(1);
+    }
+    double t = clock_s(CLOCK_MONOTONIC) - t0;
+    wf_census_info info;
+    wf_census_get_info(cen, &info);
+    *rows = info.rows;
+    wf_census_free(cen);
+    return t;
+}
+
+static int dirty_compare(const char *path, int times, const wf_tables *tab)
+{
+    char dirty[4200];
+    snprintf(dirty, sizeof dirty, "%s.dirty.csv", path);
+    long broken = write_dirty(path, dirty);
+    wf_config *strict = NULL, *skip = NULL;
+    wf_error err = {0};
+    if (wf_config_load(NULL, &strict, &err) != WF_OK || wf_config_load(NULL, &skip, &err) != WF_OK ||
+        wf_config_set(skip, "census.invalid_rows", "skip", &err) != WF_OK) {
+        fprintf(stderr, "bench_census: %s\n", err.message);
+        return 1;
+    }
+    double *a = malloc((size_t)times * sizeof *a), *b = malloc((size_t)times * sizeof *b);
+    size_t rows_a = 0, rows_b = 0;
+    if (!a || !b)
+        return 1;
+    timed_load(path, strict, tab, &rows_a);         /* warm-up of both files */
+    timed_load(dirty, skip, tab, &rows_b);
+    for (int i = 0; i < times; i++) {
+        a[i] = timed_load(path, strict, tab, &rows_a);
+        b[i] = timed_load(dirty, skip, tab, &rows_b);
+    }
+    qsort(a, (size_t)times, sizeof *a, cmp_double);
+    qsort(b, (size_t)times, sizeof *b, cmp_double);
+    double ra = (double)rows_a / a[times / 2], rb = (double)rows_b / b[times / 2];
+    printf("bench_census --dirty: %zu rows clean (strict), %zu rows with %ld broken (skip), "
+           "%d loads each\n", rows_a, rows_b, broken, times);
+    printf("  clean, strict  median %.5f s  %.2f M rows/s\n", a[times / 2], ra / 1e6);
+    printf("  dirty, skip    median %.5f s  %.2f M rows/s\n", b[times / 2], rb / 1e6);
+    printf("  skip-mode rate / clean rate: %.3f (target >= 0.90)\n", rb / ra);
+    free(a);
+    free(b);
+    wf_config_free(strict);
+    wf_config_free(skip);
+    remove(dirty);
+    return 0;
+}
+
 static int load(const char *path, const wf_tables *tab, size_t *n)
 {
     wf_census *cen = NULL;
@@ -78,16 +175,21 @@ static int load(const char *path, const wf_tables *tab, size_t *n)
 int main(int argc, char **argv)
 {
     int a = 1;
-    bool with_sort = false;
+    bool with_sort = false, dirty = false;
     if (a < argc && !strcmp(argv[a], "--sort")) {
         with_sort = true;
         a++;
+    } else if (a < argc && !strcmp(argv[a], "--dirty")) {
+        dirty = true;
+        a++;
     }
     if (a >= argc || !strcmp(argv[a], "--help") || !strcmp(argv[a], "-h")) {
-        printf("usage: bench_census [--sort] FILE [TIMES]\n"
+        printf("usage: bench_census [--sort | --dirty] FILE [TIMES]\n"
                "Loads the census FILE TIMES times (default 11) after one warm-up load\n"
                "and prints median, min and max seconds (wall and CPU) per load;\n"
-               "--sort also times the simulation's id sort of the loaded census.\n");
+               "--sort also times the simulation's id sort of the loaded census;\n"
+               "--dirty compares FILE (strict) with a copy with 1%% of its rows broken\n"
+               "(skip mode) and prints the ratio of their rows per second.\n");
         return a < argc ? 0 : 64;
     }
     const char *path = argv[a];
@@ -99,6 +201,11 @@ int main(int argc, char **argv)
     if (wf_tables_load(NULL, &tab, &err) != WF_OK) {
         fprintf(stderr, "bench_census: %s\n", err.message);
         return 1;
+    }
+    if (dirty) {
+        int rc = dirty_compare(path, times, tab);
+        wf_tables_free(tab);
+        return rc;
     }
     size_t n = 0;
     if (load(path, tab, &n) != 0)

@@ -16,7 +16,7 @@
  *    hires' streams, so the keys have the run's lengths and block counts),
  *    hashed by wf_rng_x_batch - the best MD5 this CPU has (wf_md5_lanes) -
  *    split evenly over THREADS threads; nothing else is done. Also the
- *    event-id floor: one MD5 per event of the run, keyed like MODEL.md 5.1.
+ *    event-id floor: one MD5 per event of the run, keyed like docs/model.md 5.1.
  *
  * Prints one line of key=value pairs; times are medians of REPEATS runs
  * (wall clock and CPU time of the process). Not a test: figures depend on

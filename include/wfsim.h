@@ -1,7 +1,7 @@
 /*
  * wfsim.h - the public interface of the wfsim engine.
  *
- * wfsim simulates the workforce event model of MODEL.md: it reads a census,
+ * wfsim simulates the workforce event model of docs/model.md: it reads a census,
  * a configuration and parameter tables, simulates every year in one pass and
  * writes the events as Hive-partitioned Parquet. A host program (the `wfsim`
  * command-line tool is one) needs only this header:
@@ -51,11 +51,11 @@ typedef struct wf_error {
  * buf, always NUL-terminated. */
 void wf_error_format(const wf_error *err, char *buf, size_t size);
 
-/* ---- configuration (MODEL.md 2.2) --------------------------------------- */
+/* ---- configuration (docs/model.md 2.2) --------------------------------------- */
 
 typedef struct wf_config wf_config;
 
-/* Loads a YAML configuration; path NULL gives every default of MODEL.md.
+/* Loads a YAML configuration; path NULL gives every default of docs/model.md.
  * On success *out is owned by the caller (wf_config_free). */
 wf_status wf_config_load(const char *path, wf_config **out, wf_error *err);
 /* A command-line override: the dotted key, the text given, and how the
@@ -105,23 +105,68 @@ int wf_config_threads(const wf_config *cfg);
 int wf_config_thresholds(const wf_config *cfg, const char **metric,
                          double *value, int max);
 
-/* ---- parameter tables (MODEL.md 2.3) ------------------------------------ */
+/* ---- parameter tables (docs/model.md 2.3) ------------------------------------ */
 
 typedef struct wf_tables wf_tables;
 
 /* Loads the tables from dir (files named as in dbt/seeds/), or the built-in
  * copies of the shipped defaults when dir is NULL. */
 wf_status wf_tables_load(const char *dir, wf_tables **out, wf_error *err);
+/* The same; every row of a table is read, and a table with bad rows is
+ * refused listing them to report when it is not NULL (as
+ * wf_census_load_report does): the first 100 rows' errors, then the total
+ * when above one. Rules over a whole table (tiling, missing rows) are
+ * checked once its rows are clean. */
+wf_status wf_tables_load_report(const char *dir, FILE *report, wf_tables **out,
+                                wf_error *err);
 void wf_tables_free(wf_tables *tab);
 
-/* ---- census (MODEL.md 2.1) ---------------------------------------------- */
+/* ---- census (docs/model.md 2.1) ---------------------------------------------- */
 
 typedef struct wf_census wf_census;
 
+/* Loads the census under the configuration's `census` section (column
+ * mapping, date format, invalid_rows; cfg NULL: the defaults). Every row
+ * is read: a row breaking a rule of its own cells (or sharing a
+ * duplicated employee_id: every such row) is refused, and reading goes
+ * on. Strict (the default): a file with any refused row is refused,
+ * err naming the first. Skip: those rows are left out and kept for
+ * wf_census_write; a census with no active employee left is refused.
+ * Problems of the file as a whole (header, CSV syntax, encoding, a field
+ * count) stop at once. docs/inputs.md has the rules and the messages. */
 wf_status wf_census_load(const char *path, const wf_config *cfg,
                          const wf_tables *tab, wf_census **out, wf_error *err);
+/* The same; when a strict load is refused for row errors and report is
+ * not NULL, the errors of the first 100 refused rows are printed there,
+ * one a line in file order ("file:line:column: message"), then the total
+ * ("... and 164 more; 264 rows with errors in all") when above one. */
+wf_status wf_census_load_report(const char *path, const wf_config *cfg,
+                                const wf_tables *tab, FILE *report,
+                                wf_census **out, wf_error *err);
 size_t wf_census_count(const wf_census *cen);
 void wf_census_free(wf_census *cen);
+
+/* What a load did. */
+typedef struct wf_census_info {
+    size_t rows;       /* data rows of the file */
+    size_t employees;  /* active employees loaded (wf_census_count) */
+    size_t skipped;    /* rows without error that are not active employees */
+    size_t rejected;   /* rows rejected (skip mode; 0 in strict mode) */
+    int skip_mode;     /* census.invalid_rows was skip */
+} wf_census_info;
+void wf_census_get_info(const wf_census *cen, wf_census_info *info);
+/* Lower-hex SHA-256 of the accepted census into hex (65 bytes): of the
+ * normalised rows of the loaded employees in file order, each written as
+ * "employee_id,birth_date,hire_date,salary,level_id,deferral_rate,
+ * auto_escalation_opt_out\n" (dates YYYY-MM-DD, salary with 2 decimals,
+ * deferral rate with 4, the level in effect, true/false) - the text of
+ * OUT/census.parquet's rows (docs/inputs.md). */
+void wf_census_digest(const wf_census *cen, char hex[65]);
+/* Writes DIR/census.parquet (the loaded employees, normalised: what both
+ * modes and the dbt models read) and, when the census was read in skip
+ * mode, DIR/rejected_rows.csv, each to a temporary name and renamed.
+ * DIR must exist. */
+wf_status wf_census_write(const wf_census *cen, const char *dir, wf_error *err);
 
 /* Writes a deterministic synthetic census of n employees as of December 31
  * of start_year - 1 to path (written to a temporary file, then renamed). */
@@ -137,7 +182,7 @@ typedef void (*wf_progress_fn)(void *ctx, const char *stage, int year,
 typedef struct wf_run_options {
     const char *out_dir;   /* OUT: replaced as a whole when the run succeeds */
     int threads;           /* 0: all cores */
-    int snapshots;         /* write OUT/workforce_snapshot/ (MODEL.md 5.2) */
+    int snapshots;         /* write OUT/workforce_snapshot/ (docs/model.md 5.2) */
     int debug_csv;         /* also write OUT/debug/events.csv, snapshot.csv */
     wf_progress_fn progress; /* optional, called from the calling thread */
     void *progress_ctx;
@@ -155,9 +200,13 @@ typedef struct wf_run_options {
      * (zstd's fast levels) or 1..19 (other bytes, the same values; any
      * other value is WF_EINPUT). The tool sets it from $WFSIM_ZSTD_LEVEL. */
     int zstd_level;
+    /* Leave OUT/census.parquet and OUT/rejected_rows.csv out (an ensemble
+     * writes the census once for all its replicates); the summary still
+     * records the census and its digest. */
+    int no_census_files;
 } wf_run_options;
 
-/* Simulates start_year..end_year and writes OUT (MODEL.md 5). OUT is written
+/* Simulates start_year..end_year and writes OUT (docs/model.md 5). OUT is written
  * into a temporary directory beside it and renamed into place at the end;
  * on failure an existing OUT is left as it was. */
 wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
@@ -211,7 +260,7 @@ struct ArrowArrayStream {
 #endif
 
 /* Loads a census from an Arrow stream of record batches holding the
- * columns of MODEL.md 2.1 (names and aliases as in the CSV). Cells may be
+ * columns of docs/model.md 2.1 (names and aliases as in the CSV). Cells may be
  * strings or typed (dates, timestamps, integers, decimals, floats,
  * booleans, dictionary-encoded strings); each is judged by the CSV
  * loader's rules on its text. Errors give `name` as the file, the 1-based
@@ -241,7 +290,7 @@ typedef struct wf_memrun_options {
 wf_status wf_run_memory(const wf_config *cfg, const wf_tables *tab,
                         const wf_census *cen, const wf_memrun_options *opt,
                         wf_result **out, wf_error *err);
-/* The events (MODEL.md 5.1, plus simulation_year) or the snapshot (5.2,
+/* The events (docs/model.md 5.1, plus simulation_year) or the snapshot (5.2,
  * plus simulation_year) as an Arrow stream, one record batch for each
  * year (or up to 1,048,576 rows of it). The columns are built the first
  * time they are asked for and kept: later streams and the arrays they
@@ -252,7 +301,7 @@ wf_status wf_result_events(wf_result *r, struct ArrowArrayStream *out, wf_error 
 wf_status wf_result_snapshot(wf_result *r, struct ArrowArrayStream *out, wf_error *err);
 int wf_result_has_snapshot(const wf_result *r);
 int64_t wf_result_event_count(const wf_result *r);
-/* generation_summary.json's text (MODEL.md 5.3), malloc'ed, caller frees;
+/* generation_summary.json's text (docs/model.md 5.3), malloc'ed, caller frees;
  * NULL when out of memory. */
 char *wf_result_summary_json(const wf_result *r);
 /* Writes the layout of wf_events_run (events, snapshot when kept, summary)

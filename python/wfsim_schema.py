@@ -61,7 +61,7 @@ EMPLOYMENT_STATUSES = (
     "terminated",
 )
 
-# random streams (MODEL.md 1)
+# random streams (docs/model.md 1)
 STREAMS = (
     "retirement",
     "termination",

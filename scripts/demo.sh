@@ -1,6 +1,6 @@
 #!/bin/sh
 # `make demo`: the built-in default job. A synthetic census of 5,000
-# employees, five years (2025-2029) of MODEL.md's defaults in fast mode, the
+# employees, five years (2025-2029) of docs/model.md's defaults in fast mode, the
 # events as Parquet, then dbt's state, metrics and data tests, a summary, and
 # the report (report.html, report.xlsx).
 # Everything lands in demo-out/ (WFSIM_DEMO_OUT overrides).

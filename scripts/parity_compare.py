@@ -2,7 +2,7 @@
 
 usage: parity_compare.py FAST_EVENTS SQL_EVENTS [--show N]
 
-Both folders have the engine's layout (MODEL.md 5): FOLDER/simulation_year=Y/
+Both folders have the engine's layout (docs/model.md 5): FOLDER/simulation_year=Y/
 *.parquet events and FOLDER/workforce_snapshot/simulation_year=Y/*.parquet.
 Every column of src/common/wf_schema.h but created_at is compared, in both directions, with DuckDB's
 EXCEPT ALL (so duplicates count). Prints, per year and event type, the rows

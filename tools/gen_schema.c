@@ -55,7 +55,7 @@ static const list lists[] = {
      "snapshot enrollment_source values (null not listed)"},
     {"employment_statuses", employment_statuses, COUNT(employment_statuses),
      "snapshot employment_status values"},
-    {"streams", streams, COUNT(streams), "random streams (MODEL.md 1)"},
+    {"streams", streams, COUNT(streams), "random streams (docs/model.md 1)"},
     {"summary_fields", summary_fields, COUNT(summary_fields),
      "per-year int64 fields of generation_summary.json, after \"year\""},
 };

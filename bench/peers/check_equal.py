@@ -2,11 +2,11 @@
 
 usage: check_equal.py [--census F] [--config F ...] [--md5 METHOD] [--wfsim PATH]
 
-For each configuration (default: MODEL.md's defaults and the golden
+For each configuration (default: docs/model.md's defaults and the golden
 example's alt_config.yaml, on tests/vectors/golden/census.csv), runs the
 C engine (`wfsim events --snapshots`) and the Polars peer on the census and
 compares, with DuckDB EXCEPT ALL in both directions:
-  - the events, every column of MODEL.md 5.1 except created_at, plus the
+  - the events, every column of docs/model.md 5.1 except created_at, plus the
     partition year (money and rates as exact DECIMAL, probabilities as
     DOUBLE), engine against peer;
   - the workforce snapshots, engine against peer;

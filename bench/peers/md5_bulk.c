@@ -4,8 +4,8 @@
  * key column to one of these functions through ctypes: the Arrow offsets
  * buffer (int32 or int64), the data buffer, and an output buffer. Each key
  * is hashed with libnettle's MD5; wfp_md5_x stores the first four digest
- * bytes read big-endian (MODEL.md 1), wfp_md5_hex the 32 lower-hex
- * characters of the digest (event ids, MODEL.md 5.1; wfp_hex_offsets makes
+ * bytes read big-endian (docs/model.md 1), wfp_md5_hex the 32 lower-hex
+ * characters of the digest (event ids, docs/model.md 5.1; wfp_hex_offsets makes
  * the matching offsets buffer). No Python runs per
  * key. `flags` bit 0 says the offsets are 64-bit; the remaining bits hold
  * the array's element offset into the offsets buffer.

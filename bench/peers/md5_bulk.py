@@ -1,4 +1,4 @@
-"""Keyed MD5 draws for a whole column at once (MODEL.md 1), three ways.
+"""Keyed MD5 draws for a whole column at once (docs/model.md 1), three ways.
 
 The Polars peer of the benchmark needs, for every decision, the first four
 bytes of MD5("{seed}|{entity}|{year}|{stream}") of many keys, and the full

@@ -1,4 +1,4 @@
-"""The workforce model of MODEL.md (sections 1-4 and 6) in Polars expressions.
+"""The workforce model of docs/model.md (sections 1-4 and 6) in Polars expressions.
 
 This is the benchmark's peer implementation: the approach the original plan
 proposed (a dataframe library, set-based), written to be as fast as Polars
@@ -14,18 +14,18 @@ handful of whole-column Polars operations over the workforce:
 - Values "for the year" (age, tenure, bands, segments, hazards, elig(e))
   are expressions; lookups in the small parameter tables are when/then
   chains or `replace_strict` maps built once.
-- Keyed draws (MODEL.md 1) are computed only for the rows whose decision
+- Keyed draws (docs/model.md 1) are computed only for the rows whose decision
   needs them: the keys are built with `concat_str`, and the MD5 of the
   whole key column is taken in one call (md5_bulk.py: `c-bulk`,
   `polars-expr` or `hashlib`; the method is reported with the result).
 - Rankings (4.2, 4.5) are sorts on (key, employee_id); Polars compares
-  strings bytewise, which is MODEL.md 0.3's tie order.
+  strings bytewise, which is docs/model.md 0.3's tie order.
 - Chronology (0.4) follows the same reading as docs/sqlmode.md: "active on
   d" is tested against the exit date drawn in 4.2 / 4.5, and the plan state
   on a day is the January 1 state changed by the (at most one) enrollment
   and (at most one) opt-out dated before it.
 - Events are assembled per type, concatenated, numbered by (date, type) per
-  employee, and typed as in MODEL.md 5.1.
+  employee, and typed as in docs/model.md 5.1.
 
 Public entry points: `load_inputs(...)` and `simulate(inputs, hasher)`,
 `write_events(...)`, `write_snapshots(...)`.
@@ -72,7 +72,7 @@ def _read_table(path: str) -> list[dict]:
 
 @dataclass
 class Tables:
-    """The parameter tables of MODEL.md 2.3, typed."""
+    """The parameter tables of docs/model.md 2.3, typed."""
     levels: list[dict]
     age_bands: list[tuple]        # (label, lo, hi)
     tenure_bands: list[tuple]
@@ -154,7 +154,7 @@ def _units_expr(col: pl.Expr, scale: int) -> pl.Expr:
 
 
 def load_census(path: str, cfg: dict, tables: Tables) -> pl.DataFrame:
-    """S(start_year): the active census rows with their plan state (MODEL.md 2.1)."""
+    """S(start_year): the active census rows with their plan state (docs/model.md 2.1)."""
     raw = pl.read_csv(path, infer_schema=False, encoding="utf8")
     ren = {}
     for c in raw.columns:
@@ -226,7 +226,7 @@ def _md(d: pl.Expr) -> pl.Expr:
 
 
 def years_between(frm: pl.Expr, d: pl.Expr) -> pl.Expr:
-    """Completed years from `frm` to `d` (MODEL.md 3); 0 when frm > d."""
+    """Completed years from `frm` to `d` (docs/model.md 3); 0 when frm > d."""
     y = d.dt.year().cast(pl.Int32) - frm.dt.year().cast(pl.Int32) - (_md(frm) > _md(d)).cast(pl.Int32)
     return pl.when(frm > d).then(pl.lit(0, pl.Int32)).otherwise(y)
 
@@ -295,7 +295,7 @@ class Sim:
 
     # keyed draws -------------------------------------------------------
     def x_of(self, ids: pl.Series, stream: str, y: int) -> pl.Series:
-        """x(e, y, stream) for every id of `ids` (MODEL.md 1), one bulk MD5 call."""
+        """x(e, y, stream) for every id of `ids` (docs/model.md 1), one bulk MD5 call."""
         keys = ids.to_frame("id").select(pl.concat_str([pl.lit("%d|" % self.seed), pl.col("id"),
                                                         pl.lit("|%d|%s" % (y, stream))]).alias("k")).to_series()
         with self.stage("md5"):
@@ -385,7 +385,7 @@ class Sim:
         diy = (dec31 - jan1).days + 1
         top_level = max(l["level_id"] for l in t.levels)
 
-        # values for the year (MODEL.md 3) --------------------------------
+        # values for the year (docs/model.md 3) --------------------------------
         s = s.with_columns(
             self.elig().alias("elig_date"),
             years_between(pl.col("birth_date"), pl.lit(jan1)).alias("age_y"),
@@ -745,7 +745,7 @@ def rate(bp: pl.Expr) -> pl.Expr:
 
 
 def workforce_needs(n, p, r, g, te, tnh) -> dict:
-    """MODEL.md 4.1 in Python integers (exact)."""
+    """docs/model.md 4.1 in Python integers (exact)."""
     x = n - p
     target = (n * (1_000_000 + g) + 500_000) // 1_000_000
     q = (x * te + p * tnh) // 1_000_000

@@ -1,5 +1,5 @@
 {#-
-  Keyed draws of MODEL.md section 1, as SQL expressions.
+  Keyed draws of docs/model.md section 1, as SQL expressions.
 
   Every random number of the model is a pure function of the text key
   "{seed}|{entity}|{year}|{stream}": x is the first four bytes of the MD5 of

@@ -1,7 +1,7 @@
 {#-
   dbt run-operation sqlmode_export --args '{events_dir: DIR, snapshot_dir: DIR}'
 
-  Writes SQL mode's results as the engine writes its own (MODEL.md 5.1 and
+  Writes SQL mode's results as the engine writes its own (docs/model.md 5.1 and
   5.2): Hive-partitioned Parquet by simulation_year (the partition column
   is not stored in the files), ZSTD, rows sorted by (employee_id,
   event_sequence) for events and by employee_id for the snapshot, so the

@@ -1,6 +1,6 @@
 {#-
   Helpers of SQL mode (docs/sqlmode.md): configuration access, exact
-  decimal-to-integer conversion, the date rules of MODEL.md section 3 and
+  decimal-to-integer conversion, the date rules of docs/model.md section 3 and
   the output formats of section 5.
 
   SQL mode has no defaults of its own. The effective configuration arrives
@@ -77,18 +77,18 @@
            THEN 1 ELSE 0 END) END)::INTEGER
 {%- endmacro %}
 
-{#- age(e, d): completed years since the birth date (MODEL.md 3). -#}
+{#- age(e, d): completed years since the birth date (docs/model.md 3). -#}
 {% macro sqlmode_age(birth, d) -%}
 {{ sqlmode_years(birth, d) }}
 {%- endmacro %}
 
-{#- The eligibility date elig(e) of MODEL.md 3. -#}
+{#- The eligibility date elig(e) of docs/model.md 3. -#}
 {% macro sqlmode_elig(birth, hire) -%}
 greatest(({{ hire }}) + ({{ sqlmode_lit('eligibility', 'waiting_period_days', 'int') }})::INTEGER,
          {{ sqlmode_add_years(birth, sqlmode_lit('eligibility', 'minimum_age', 'int')) }})
 {%- endmacro %}
 
-{#- Is `t` decimal text as MODEL.md 6 allows (optional sign, digits with an
+{#- Is `t` decimal text as docs/model.md 6 allows (optional sign, digits with an
     optional fraction, optional exponent)? -#}
 {% macro sqlmode_is_decimal(t) -%}
 (regexp_full_match(trim({{ t }}), '[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?'))
@@ -110,7 +110,7 @@ CASE WHEN {{ sqlmode_is_decimal(t) }} THEN list_transform([regexp_extract(trim({
             * (substr(wf_r.d, 1, wf_r.p)::HUGEINT + CASE WHEN substr(wf_r.d, wf_r.p + 1, 1) >= '5' THEN 1 ELSE 0 END))[1])[1])[1] END
 {%- endmacro %}
 
-{#- Exact output formats of MODEL.md 5.1: cents as DECIMAL(18,2), basis
+{#- Exact output formats of docs/model.md 5.1: cents as DECIMAL(18,2), basis
     points as DECIMAL(9,4), built from text so no rounding can occur. -#}
 {% macro sqlmode_money(cents) -%}
 (CASE WHEN ({{ cents }}) IS NULL THEN NULL ELSE
@@ -135,13 +135,13 @@ CASE WHEN {{ sqlmode_is_decimal(t) }} THEN list_transform([regexp_extract(trim({
 {{ wfsim_check_stream(stream) }}{{ wf_rng_pick(seed, entity, "'" ~ y ~ "'", stream, n) }}
 {%- endmacro %}
 
-{#- "Active on day d" (MODEL.md 3) for a row with hire_date and exit_date
+{#- "Active on day d" (docs/model.md 3) for a row with hire_date and exit_date
     (the termination date, null when none) of the year's workforce. -#}
 {% macro sqlmode_active(d) -%}
 (hire_date <= ({{ d }}) and (exit_date is null or exit_date > ({{ d }})))
 {%- endmacro %}
 
-{#- Workforce needs of MODEL.md 4.1, integers only: a SELECT over relation
+{#- Workforce needs of docs/model.md 4.1, integers only: a SELECT over relation
     `rel` holding columns n, p, r (counts) and g, te, tnh (ppm), giving
     n, p, x, r, target, q, te_final, net, h, tnh_final per row. -#}
 {% macro sqlmode_needs_calc(rel) -%}

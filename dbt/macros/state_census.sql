@@ -1,7 +1,9 @@
 {#-
-  Reading the census (MODEL.md 2.1) for the state models. The engine has
-  already validated the file (it refuses a bad census before writing
-  anything), so this reader only maps the columns: names match
+  Reading the census (docs/model.md 2.1) for the state models. `wfsim run`
+  passes the engine's normalised census (OUT/census.parquet: the accepted
+  rows, typed, docs/inputs.md), read as it is. A census CSV is read too,
+  for dbt used on its own; the engine has already validated it (it refuses
+  a bad census before writing anything), so this reader only maps the columns: names match
   case-insensitively, each with its PlanWise-style alias, and the optional
   columns may be absent. The header is looked at when the model compiles.
 -#}
@@ -15,6 +17,11 @@
   {{ return(p) }}
 {% endmacro %}
 
+{#- Is path the engine's normalised census (OUT/census.parquet)? -#}
+{% macro state_census_is_normalised(path) -%}
+  {{ return((path | string).endswith('.parquet')) }}
+{%- endmacro %}
+
 {#- The read_csv call of the census, every column as text. -#}
 {% macro state_census_read(path) -%}
   read_csv({{ state_sql_string(path) }}, header = true, all_varchar = true,
@@ -22,7 +29,7 @@
 {%- endmacro %}
 
 {#- Map canonical column -> the file's column name, or none when absent.
-    A file with both a name and its alias is an error, as in MODEL.md 2.1. -#}
+    A file with both a name and its alias is an error, as in docs/model.md 2.1. -#}
 {% macro state_census_columns(path) %}
   {% set wanted = {
       "employee_id": ["employee_id"],

@@ -48,7 +48,7 @@
   {{ return(types.index(name) + 1) }}
 {%- endmacro %}
 
-{#- The rank of the event type held by SQL expression t (MODEL.md 5.1:
+{#- The rank of the event type held by SQL expression t (docs/model.md 5.1:
     events of one employee on one day are numbered in this order). -#}
 {% macro wfsim_type_rank(t) -%}
 (CASE {{ t }}

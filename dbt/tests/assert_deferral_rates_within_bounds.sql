@@ -2,7 +2,7 @@
 -- enrollment, enrollment_change and escalation; an escalation raises the
 -- rate and never above the escalation cap of the configuration. (The cap
 -- bounds escalations only: a census or voluntary rate may sit above it,
--- as MODEL.md's tables allow.) Reads the events only, so it runs even
+-- as docs/model.md's tables allow.) Reads the events only, so it runs even
 -- when other tests on the events fail. The cap is the event's scenario's.
 select 'event' as what, scenario_id, random_seed, employee_id, simulation_year,
        employee_deferral_rate as rate, prev_employee_deferral_rate as prev_rate

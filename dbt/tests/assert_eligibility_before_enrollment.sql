@@ -1,5 +1,5 @@
 -- No plan enrollment (auto or voluntary) before the eligibility date;
--- only census members may be enrolled before elig(e) (MODEL.md 2.1).
+-- only census members may be enrolled before elig(e) (docs/model.md 2.1).
 -- An eligibility event, when there is one, is dated elig(e) and comes
 -- before any enrollment of that day.
 with elig_events as (

@@ -1,4 +1,4 @@
--- MODEL.md 5.1: event_id is the lower-hex MD5 of
+-- docs/model.md 5.1: event_id is the lower-hex MD5 of
 -- "{scenario_id}|{plan_design_id}|{seed}|{employee_id}|{y}|{event_type}",
 -- y being the event's partition year.
 select simulation_year, employee_id, event_type, event_id

@@ -1,5 +1,5 @@
 -- event_sequence numbers an employee's events of a year 1..n, in date
--- order (MODEL.md 5.1).
+-- order (docs/model.md 5.1).
 select {{ state_rep() }}, employee_id, simulation_year, event_sequence, event_date
 from {{ ref('stg_wfsim__events') }}
 qualify event_sequence <> row_number() over (

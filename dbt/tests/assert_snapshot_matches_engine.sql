@@ -1,6 +1,6 @@
 -- When the engine wrote its own snapshot (var snapshot_path), the state
 -- rebuilt here from census + events equals it, row for row and column for
--- column (MODEL.md 5.2). Each differing row is returned with its side.
+-- column (docs/model.md 5.2). Each differing row is returned with its side.
 -- depends_on: {{ ref('fct_workforce_snapshot') }}, {{ ref('stg_wfsim__engine_snapshot') }}
 {% set cols = ['simulation_year', 'employee_id', 'employment_status', 'birth_date',
                 'hire_date', 'termination_date', 'level_id', 'salary',

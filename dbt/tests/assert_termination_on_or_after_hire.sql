@@ -1,5 +1,5 @@
 -- No termination before the hire date; a new hire's termination comes at
--- least one day after the hire (MODEL.md 4.5), and at most one termination
+-- least one day after the hire (docs/model.md 4.5), and at most one termination
 -- per employee.
 with t as (
     select {{ state_rep() }}, employee_id, count(*) as terminations, min(event_date) as first_termination,

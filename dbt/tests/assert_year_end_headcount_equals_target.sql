@@ -1,4 +1,4 @@
--- MODEL.md 4.1: with every quota met, the year ends at `target` exactly.
+-- docs/model.md 4.1: with every quota met, the year ends at `target` exactly.
 -- target is the engine's (generation_summary.json) when present, else
 -- recomputed from N and the growth rate (int_workforce_needs).
 select simulation_year, end_headcount, target, figures_source

@@ -37,7 +37,8 @@ def simulate(census: Any, config: Union[Config, _PathLike, Mapping[str, Any], No
              start: Optional[int] = ..., end: Optional[int] = ..., seed: Optional[int] = ...,
              scenario: Optional[str] = ..., plan: Optional[str] = ...,
              threads: Optional[int] = ..., snapshots: bool = ...,
-             tables: Optional[_PathLike] = ...) -> Result: ...
+             tables: Optional[_PathLike] = ...,
+             skip_invalid_rows: bool = ...) -> Result: ...
 def ensemble(census: Any, scenarios: Any, seeds: int = ..., out: _PathLike = ..., *,
              first_seed: Optional[int] = ..., start: Optional[int] = ...,
              end: Optional[int] = ..., threads: Optional[int] = ...,

@@ -75,7 +75,7 @@ def _yaml_text(d: Mapping[str, Any]) -> str:
 
 
 class Config:
-    """A checked configuration (MODEL.md 2.2): made by :func:`load_config`.
+    """A checked configuration (docs/model.md 2.2): made by :func:`load_config`.
 
     ``to_dict()`` gives the effective configuration, every default filled
     in, as the canonical JSON of docs/config.md.
@@ -101,7 +101,7 @@ def load_config(path_or_dict: Union[PathLike, Mapping[str, Any], None] = None) -
 
     ``path_or_dict`` is the path of a YAML file, a dict shaped like that
     file (``{"simulation": {"start_year": 2026}, ...}``), or None for every
-    default of MODEL.md. A bad key or value raises :class:`wfsim.InputError`
+    default of docs/model.md. A bad key or value raises :class:`wfsim.InputError`
     whose ``key`` names it (and, for a file, ``path``, ``line``, ``column``).
     """
     if path_or_dict is None:
@@ -126,7 +126,7 @@ class Table:
     like read it through the Arrow PyCapsule interface (``__arrow_c_stream__``)
     without copying: the arrays point into the run's memory, which they
     keep alive. A table can be read any number of times, from any thread.
-    Its columns are those of the Parquet files of ``wfsim events`` (MODEL.md
+    Its columns are those of the Parquet files of ``wfsim events`` (docs/model.md
     5.1 or 5.2, the same types) plus ``simulation_year``.
     """
 
@@ -170,12 +170,12 @@ class Result:
 
     @property
     def events(self) -> Table:
-        """The events of every year (MODEL.md 5.1, plus simulation_year)."""
+        """The events of every year (docs/model.md 5.1, plus simulation_year)."""
         return Table(self._r, "events")
 
     @property
     def snapshot(self) -> Table:
-        """The workforce snapshot of every year (MODEL.md 5.2, plus
+        """The workforce snapshot of every year (docs/model.md 5.2, plus
         simulation_year); only for ``simulate(..., snapshots=True)``."""
         if not self._r.has_snapshot:
             raise UsageError("this run kept no snapshot: call simulate(..., snapshots=True)")
@@ -183,7 +183,7 @@ class Result:
 
     @property
     def summary(self) -> dict:
-        """generation_summary.json (MODEL.md 5.3) as a dict."""
+        """generation_summary.json (docs/model.md 5.3) as a dict."""
         return json.loads(self._r.summary_json())
 
     @property
@@ -192,7 +192,7 @@ class Result:
         return self._r.event_count
 
     def write_parquet(self, out: PathLike, *, threads: Optional[int] = None) -> pathlib.Path:
-        """Writes the layout of ``wfsim events`` (MODEL.md 5.1: one Parquet
+        """Writes the layout of ``wfsim events`` (docs/model.md 5.1: one Parquet
         file per year, the snapshot when kept, generation_summary.json) into
         the folder ``out``, which is replaced whole or not at all. The values
         are those ``wfsim events`` writes for the same inputs."""
@@ -236,13 +236,14 @@ def simulate(census: Any, config: Union[Config, PathLike, Mapping[str, Any], Non
              start: Optional[int] = None, end: Optional[int] = None,
              seed: Optional[int] = None, scenario: Optional[str] = None,
              plan: Optional[str] = None, threads: Optional[int] = None,
-             snapshots: bool = False, tables: Optional[PathLike] = None) -> Result:
-    """Simulates every year of MODEL.md in memory and returns a :class:`Result`.
+             snapshots: bool = False, tables: Optional[PathLike] = None,
+             skip_invalid_rows: bool = False) -> Result:
+    """Simulates every year of docs/model.md in memory and returns a :class:`Result`.
 
     census
         A census CSV path, or any table with ``__arrow_c_stream__`` (a
         pyarrow Table, a Polars or pandas DataFrame) holding the census
-        columns of MODEL.md 2.1. The CSV's rules apply to either; errors
+        columns of docs/model.md 2.1. The CSV's rules apply to either; errors
         name the row (``line``) and the column.
     config
         A YAML path, a dict shaped like the file, a :class:`Config`, or None
@@ -258,6 +259,11 @@ def simulate(census: Any, config: Union[Config, PathLike, Mapping[str, Any], Non
     tables
         A folder of parameter tables (default: the built-in copies of
         dbt/seeds).
+    skip_invalid_rows
+        Leave out census rows that break a rule instead of refusing the
+        census (``census.invalid_rows: skip``, as ``--skip-invalid-rows``);
+        ``Result.summary`` records ``rejected_rows``, ``census_rows_read``
+        and ``census_sha256`` (docs/inputs.md).
 
     The engine runs with the GIL released; calls from several threads at
     once are safe. Bad input raises :class:`wfsim.InputError`; other
@@ -273,6 +279,11 @@ def simulate(census: Any, config: Union[Config, PathLike, Mapping[str, Any], Non
                              ("simulation.plan_design_id", plan, str)):
         if value is not None:
             overrides.append(_override(key, value, kind))
+    if not isinstance(skip_invalid_rows, bool):
+        raise TypeError("skip_invalid_rows: expected bool, "
+                        f"not {type(skip_invalid_rows).__name__}")
+    if skip_invalid_rows:
+        overrides.append(("census.invalid_rows", "skip"))
     if threads is not None and (isinstance(threads, bool) or not isinstance(threads, int)
                                 or not 1 <= threads <= 1024):
         raise ValueError("threads: expected an integer from 1 to 1024")

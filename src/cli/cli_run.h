@@ -14,6 +14,9 @@
 typedef struct run_state {
     char out[PATH_MAX];        /* absolute */
     char census[PATH_MAX + 16];
+    char census_input[PATH_MAX + 64];  /* the normalised census dbt reads */
+    char census_json[512];             /* what the load did (run_summary.json) */
+    char census_line[256];             /* the same, printed after the summary */
     char dbt[PATH_MAX], project[PATH_MAX];
     char *config_json;
     char *plan_design_json;    /* the plan_design section, or NULL (none) */
@@ -40,13 +43,21 @@ int cli_locate_dbt(run_state *rs);
 int cli_dbt_spawn(const run_state *rs, const char *const *args, const char *cli_vars,
                   const char *run_vars, const char *snapshot, const char *log);
 /* Loads the built-in tables and, when cen is not NULL, rs->census (checking
- * every rule); 0, or prints the error and returns its exit code. */
+ * every rule, under cfg's census section; skip mode's rejected rows go to
+ * rs->out/events/rejected_rows.csv); 0, or prints the errors and returns
+ * the exit code. */
 int cli_load_inputs(const run_state *rs, const wf_config *cfg, wf_tables **tab,
                     wf_census **cen);
 /* The engine into rs->out/events (with snapshots). 0 or an exit code. */
 int cli_run_fast(run_state *rs, const wf_config *cfg, const wf_tables *tab,
                  const wf_census *cen);
-/* SQL mode through dbt, exported into rs->out/events. 0 or an exit code. */
-int cli_run_sql(run_state *rs);
+/* The census files (census.parquet, and rejected_rows.csv in skip mode)
+ * into dir (created); rs->census_input then names its census.parquet,
+ * which dbt reads as census_path. 0 or an exit code. */
+int cli_write_census(run_state *rs, const wf_census *cen, const char *dir);
+/* SQL mode through dbt, exported into rs->out/events, reading the census
+ * cen as the engine's normalised census (written to rs->out/census/ and
+ * beside the exported events). 0 or an exit code. */
+int cli_run_sql(run_state *rs, const wf_census *cen);
 
 #endif

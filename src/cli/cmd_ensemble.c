@@ -3,7 +3,7 @@
  *
  * Every scenario (a configuration file; the first is the baseline) runs
  * with the same seeds, so the paired differences between scenarios carry
- * no sampling noise of their own (common random numbers, MODEL.md 0.1).
+ * no sampling noise of their own (common random numbers, docs/model.md 0.1).
  * The engine writes every replicate into DIR/events in one process
  * (wf_ensemble_run), then one `dbt build` makes the state, the metrics,
  * the ensemble marts (models/ensemble/) and runs every data test over all
@@ -31,7 +31,7 @@ static const char help[] =
     "usage: wfsim ensemble --census FILE --scenario FILE [--scenario FILE ...]\n"
     "                      [--seeds N] [--seed S] [--start Y] [--end Y]\n"
     "                      [--threads N] [--out DIR] [--events-only] [--no-report]\n"
-    "                      [--quiet | --verbose]\n"
+    "                      [--skip-invalid-rows] [--quiet | --verbose]\n"
     "                      [--cluster tcp://HOST:PORT [--batch-size N]]\n"
     "                      [--check | --from-metrics FILE]\n"
     "\n"
@@ -41,8 +41,8 @@ static const char help[] =
     "scenario and year the median and P10-P90 of the key metrics, the median\n"
     "paired difference to the baseline and sd_unpaired / sd_paired.\n"
     "\n"
-    "  --census FILE     census CSV (MODEL.md 2.1), loaded once\n"
-    "  --scenario FILE   a YAML configuration (MODEL.md 2.2); repeat it; the\n"
+    "  --census FILE     census CSV (docs/model.md 2.1), loaded once\n"
+    "  --scenario FILE   a YAML configuration (docs/model.md 2.2); repeat it; the\n"
     "                    first is the baseline; scenario_id values must differ\n"
     "  --seeds N         seeds per scenario (default 1)\n"
     "  --seed S          the first seed (default: the baseline's random_seed);\n"
@@ -62,6 +62,11 @@ static const char help[] =
     "  --events-only     write DIR/events only (no dbt build, no report)\n"
     "  --no-report       do not write DIR/report.html and DIR/report.xlsx\n"
     "                    (`wfsim report DIR`, docs/report.md)\n"
+    "  --skip-invalid-rows\n"
+    "                    leave out census rows that break a rule and list them\n"
+    "                    in DIR/census/rejected_rows.csv (census.invalid_rows:\n"
+    "                    skip); every replicate and dbt read the accepted rows,\n"
+    "                    normalised, from DIR/census/census.parquet\n"
     "  --cluster ADDR    run the replicates on a Dask cluster (its scheduler's\n"
     "                    address): batches of seeds as Dask tasks, each running\n"
     "                    this command on a worker into DIR; DIR, the census,\n"
@@ -94,7 +99,7 @@ typedef struct ens_args {
     int n;
     long seeds;
     const char *seed, *census, *out;
-    int events_only, no_report, check;
+    int events_only, no_report, check, skip_invalid;
     const char *cluster, *from_metrics;
     long batch_size;
     cli_overrides ov;
@@ -165,6 +170,7 @@ static int parse_args(int argc, char **argv, ens_args *a, run_state *rs, long *t
         {"threads", 0, CLI_LONG, threads, NULL, 1, 1024},
         {"out", 0, CLI_TEXT, &a->out, NULL, 0, 0},
         {"events-only", 0, CLI_FLAG, &a->events_only, NULL, 0, 0},
+        {"skip-invalid-rows", 0, CLI_FLAG, &a->skip_invalid, NULL, 0, 0},
         {"no-report", 0, CLI_FLAG, &a->no_report, NULL, 0, 0},
         {"cluster", 0, CLI_TEXT, &a->cluster, NULL, 0, 0},
         {"batch-size", 0, CLI_LONG, &a->batch_size, NULL, 1, 1000000},
@@ -177,6 +183,8 @@ static int parse_args(int argc, char **argv, ens_args *a, run_state *rs, long *t
     int rc = cli_parse_options("ensemble", help, opts, argc, argv);
     if (rc)
         return rc;
+    if (a->skip_invalid)
+        cli_override(&a->ov, "census.invalid_rows", "skip", "skip-invalid-rows");
     a->file = a->files.item;
     a->n = a->files.n;
     if (!a->census || a->n == 0)
@@ -231,6 +239,24 @@ static char *append_str(char *s, size_t *cap, const char *text)
     return append(s, cap, buf);
 }
 
+/* Appends json_of(cfg) of every scenario, comma-separated; NULL (s freed)
+ * when one of them is out of memory. */
+static char *append_json_each(char *s, size_t *cap, const ens_args *a,
+                              char *(*json_of)(const wf_config *))
+{
+    for (int i = 0; i < a->n && s; i++) {
+        char *json = json_of(a->cfg[i]);
+        if (!json) {
+            free(s);
+            return NULL;
+        }
+        s = append(s, cap, i ? ", " : "");
+        s = append(s, cap, json);
+        free(json);
+    }
+    return s;
+}
+
 /* Thresholds of scenario i: its own, else the baseline's, as
  * {"metric": value, ...}. */
 static char *append_thresholds(char *s, size_t *cap, const ens_args *a, int i)
@@ -275,7 +301,7 @@ static char *ensemble_vars(const run_state *rs, const ens_args *a)
     s = append_str(s, &cap, path);
     s = append(s, &cap, ", \"events_glob\": \"scenario_id=*/plan_design_id=*/random_seed=*/"
                         "simulation_year=*/*.parquet\", \"snapshot_path\": \"\", \"census_path\": ");
-    s = append_str(s, &cap, rs->census);
+    s = append_str(s, &cap, rs->census_input[0] ? rs->census_input : rs->census);
     s = append(s, &cap, ", \"ensemble_summary_csv\": ");
     snprintf(path, sizeof path, "%s/ensemble_summary.csv", rs->out);
     s = append_str(s, &cap, path);
@@ -286,27 +312,9 @@ static char *ensemble_vars(const run_state *rs, const ens_args *a)
     snprintf(buf, sizeof buf, ", \"expected_seeds\": %ld", a->seeds);
     s = append(s, &cap, buf);
     s = append(s, &cap, ", \"wfsim_scenarios\": [");
-    for (int i = 0; i < a->n; i++) {
-        char *json = wf_config_to_json(a->cfg[i]);
-        if (!json) {
-            free(s);
-            return NULL;
-        }
-        s = append(s, &cap, i ? ", " : "");
-        s = append(s, &cap, json);
-        free(json);
-    }
+    s = append_json_each(s, &cap, a, wf_config_to_json);
     s = append(s, &cap, "], \"wfsim_plan_designs\": [");
-    for (int i = 0; i < a->n; i++) {
-        char *json = wf_config_plan_design_json(a->cfg[i]);
-        if (!json) {
-            free(s);
-            return NULL;
-        }
-        s = append(s, &cap, i ? ", " : "");
-        s = append(s, &cap, json);
-        free(json);
-    }
+    s = append_json_each(s, &cap, a, wf_config_plan_design_json);
     s = append(s, &cap, "], \"wfsim_thresholds\": [");
     for (int i = 0; i < a->n; i++) {
         s = append(s, &cap, i ? ", " : "");
@@ -452,6 +460,13 @@ static int run_engine(run_state *rs, const ens_args *a, int64_t seed)
     int rc = cli_load_inputs(rs, a->cfg[0], &tab, &cen);
     if (rc)
         return rc;
+    char census_dir[PATH_MAX + 16];     /* what dbt reads: the accepted rows */
+    snprintf(census_dir, sizeof census_dir, "%s/census", rs->out);
+    if ((rc = cli_write_census(rs, cen, census_dir)) != 0) {
+        wf_census_free(cen);
+        wf_tables_free(tab);
+        return rc;
+    }
     char events[PATH_MAX + 16];
     snprintf(events, sizeof events, "%s/events", rs->out);
     char what[96];

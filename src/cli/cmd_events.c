@@ -12,11 +12,12 @@ static const char help[] =
     "usage: wfsim events --census FILE --out DIR [--config FILE] [--tables DIR]\n"
     "                    [--start Y] [--end Y] [--seed S] [--scenario ID]\n"
     "                    [--plan ID] [--threads N] [--snapshots] [--debug-csv]\n"
-    "                    [--quiet | --verbose]\n"
+    "                    [--skip-invalid-rows] [--quiet | --verbose]\n"
     "\n"
     "Simulates every year of the model (docs/model.md) for the census and writes\n"
     "  DIR/simulation_year=YYYY/part-00000.parquet   the events (model 5.1)\n"
     "  DIR/generation_summary.json                   per-year figures (5.3)\n"
+    "  DIR/census.parquet                            the census as read (normalised)\n"
     "DIR is replaced as a whole only when everything was written: a failed run\n"
     "leaves an existing DIR as it was. A per-year table goes to stdout.\n"
     "\n"
@@ -30,6 +31,12 @@ static const char help[] =
     "                  the output does not depend on it\n"
     "  --snapshots     also write DIR/workforce_snapshot/ (model 5.2)\n"
     "  --debug-csv     also write DIR/debug/events.csv and snapshot.csv\n"
+    "  --skip-invalid-rows\n"
+    "                  leave out census rows that break a rule (every row of a\n"
+    "                  duplicated employee_id among them) and list them in\n"
+    "                  DIR/rejected_rows.csv, as census.invalid_rows: skip does;\n"
+    "                  by default a census with bad rows is refused, its errors\n"
+    "                  listed (the first 100 rows' and the total)\n"
     "  --quiet         print nothing but errors\n"
     "  --verbose       print each stage on stderr, and the events of each year\n"
     "                  by type after the per-year table\n"
@@ -66,7 +73,7 @@ int cmd_events(int argc, char **argv)
     const char *census = NULL, *config = NULL, *tables = NULL, *out = NULL;
     cli_overrides ov = {0};
     long threads = 0;
-    int snapshots = 0, debug_csv = 0, quiet = 0, verbose = 0;
+    int snapshots = 0, debug_csv = 0, quiet = 0, verbose = 0, skip_invalid = 0;
     const cli_opt opts[] = {
         {"census", 0, CLI_TEXT, &census, NULL, 0, 0},
         {"config", 0, CLI_TEXT, &config, NULL, 0, 0},
@@ -76,6 +83,7 @@ int cmd_events(int argc, char **argv)
         {"threads", 0, CLI_LONG, &threads, NULL, 1, 1024},
         {"snapshots", 0, CLI_FLAG, &snapshots, NULL, 0, 0},
         {"debug-csv", 0, CLI_FLAG, &debug_csv, NULL, 0, 0},
+        {"skip-invalid-rows", 0, CLI_FLAG, &skip_invalid, NULL, 0, 0},
         {"quiet", 'q', CLI_FLAG, &quiet, NULL, 0, 0},
         {"verbose", 'v', CLI_FLAG, &verbose, NULL, 0, 0},
         {NULL, 0, 0, NULL, NULL, 0, 0},
@@ -83,6 +91,8 @@ int cmd_events(int argc, char **argv)
     int prc = cli_parse_options("events", help, opts, argc, argv);
     if (prc)
         return prc == CLI_HELP_SHOWN ? 0 : prc;
+    if (skip_invalid)
+        cli_override(&ov, "census.invalid_rows", "skip", "skip-invalid-rows");
     if (!census || !out)
         return cli_usage("events", "%s", "--census and --out are required");
 
@@ -104,9 +114,12 @@ int cmd_events(int argc, char **argv)
     };
     wf_status st = WF_OK;
     if (rc == 0) {
-        st = wf_tables_load(tables, &tab, &err);
-        if (st == WF_OK)
-            st = wf_census_load(census, cfg, tab, &cen, &err);
+        if ((rc = cli_load_tables(tables, &tab)) != 0)
+            goto done;
+        char rejects[4200];
+        snprintf(rejects, sizeof rejects, "%s/rejected_rows.csv", out);
+        if (st == WF_OK && (rc = cli_load_census(census, cfg, tab, rejects, quiet, &cen)) != 0)
+            goto done;
         if (st == WF_OK && ps.verbose)
             fprintf(stderr, "wfsim: census loaded: %zu active employees (%.2f s)\n",
                     wf_census_count(cen), cli_seconds() - ps.t0);
@@ -132,6 +145,7 @@ int cmd_events(int argc, char **argv)
         if (rc == 0 && ps.verbose)
             fprintf(stderr, "wfsim: wrote %s (%.2f s)\n", out, cli_seconds() - ps.t0);
     }
+done:
     wf_census_free(cen);
     wf_tables_free(tab);
     wf_config_free(cfg);

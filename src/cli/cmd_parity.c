@@ -17,7 +17,7 @@
 static const char help[] =
     "usage: wfsim parity --census FILE [--config FILE] [--out DIR] [--show N]\n"
     "                    [--start Y] [--end Y] [--seed S] [--scenario ID] [--plan ID]\n"
-    "                    [--threads N] [--quiet | --verbose]\n"
+    "                    [--threads N] [--skip-invalid-rows] [--quiet | --verbose]\n"
     "\n"
     "The parity gate: runs fast mode (the C engine) and SQL mode (dbt on DuckDB)\n"
     "on the same census and configuration, into DIR/fast and DIR/sql, and\n"
@@ -34,6 +34,10 @@ static const char help[] =
     "                  a `wfsim ensemble`; SQL mode runs one replicate at a time)\n"
     "  --show N        differing rows shown per side (default 10)\n"
     "  --threads N     engine threads\n"
+    "  --skip-invalid-rows\n"
+    "                  leave out census rows that break a rule (listed in\n"
+    "                  DIR/fast/events/rejected_rows.csv); both modes read the\n"
+    "                  same accepted rows (census.invalid_rows: skip)\n"
     "  --quiet         print nothing but the verdict and errors\n"
     "  --verbose       copy dbt's output to stderr\n"
     "\n"
@@ -99,7 +103,7 @@ int cmd_parity(int argc, char **argv)
     memset(&fast, 0, sizeof fast);
     const char *config = NULL, *census = NULL, *out = "parity-out";
     long threads = 0, shown = 10;
-    int rc = 0;
+    int rc = 0, skip_invalid = 0;
     cli_overrides ov = {0};
     const cli_opt opts[] = {
         {"config", 0, CLI_TEXT, &config, NULL, 0, 0},
@@ -107,6 +111,7 @@ int cmd_parity(int argc, char **argv)
         {"out", 0, CLI_TEXT, &out, NULL, 0, 0},
         {"show", 0, CLI_LONG, &shown, NULL, 0, 100000},
         {"threads", 0, CLI_LONG, &threads, NULL, 1, 1024},
+        {"skip-invalid-rows", 0, CLI_FLAG, &skip_invalid, NULL, 0, 0},
         CLI_SIMULATION_OVERRIDES(&ov),
         {"quiet", 'q', CLI_FLAG, &fast.quiet, NULL, 0, 0},
         {"verbose", 'v', CLI_FLAG, &fast.verbose, NULL, 0, 0},
@@ -115,6 +120,8 @@ int cmd_parity(int argc, char **argv)
     rc = cli_parse_options("parity", help, opts, argc, argv);
     if (rc)
         return rc == CLI_HELP_SHOWN ? 0 : rc;
+    if (skip_invalid)
+        cli_override(&ov, "census.invalid_rows", "skip", "skip-invalid-rows");
     char show[24];
     snprintf(show, sizeof show, "%ld", shown);
     if (!census)
@@ -139,15 +146,16 @@ int cmd_parity(int argc, char **argv)
     wf_tables *tab;
     wf_census *cen;
     char python[PATH_MAX], script[PATH_MAX];
+    snprintf(fast.out, sizeof fast.out, "%s/fast", out);   /* for messages */
     if ((rc = locate_compare(python, script)) != 0 ||
         (rc = cli_load_inputs(&fast, cfg, &tab, &cen)) != 0)
         goto done;
     if ((rc = sub_out(&fast, out, "fast")) == 0 && (rc = cli_locate_dbt(&fast)) == 0)
         rc = cli_run_fast(&fast, cfg, tab, cen);
+    if (rc == 0 && (rc = sub_out(&sql, out, "sql")) == 0 && (rc = cli_locate_dbt(&sql)) == 0)
+        rc = cli_run_sql(&sql, cen);
     wf_census_free(cen);
     wf_tables_free(tab);
-    if (rc == 0 && (rc = sub_out(&sql, out, "sql")) == 0 && (rc = cli_locate_dbt(&sql)) == 0)
-        rc = cli_run_sql(&sql);
     if (rc == 0)
         rc = compare(&fast, &sql, show, python, script);
 done:

@@ -1,7 +1,7 @@
 /*
  * cmd_run.c - `wfsim run`: the whole job in one command.
  *
- * Fast mode: the engine writes OUT/events (MODEL.md 5), then one `dbt build`
+ * Fast mode: the engine writes OUT/events (docs/model.md 5), then one `dbt build`
  * makes the state, the metrics and runs every data test on it.
  * SQL mode: `dbt seed`, then one `dbt run` of models/sql_mode per year (each
  * year reads the state the previous one left), an export of SQL mode's
@@ -30,10 +30,12 @@
 static const char help[] =
     "usage: wfsim run [--config FILE] [--census FILE | --employees N] [--out DIR]\n"
     "                 [--start Y] [--end Y] [--seed S] [--scenario ID] [--plan ID]\n"
-    "                 [--mode fast|sql] [--threads N] [--no-report]\n"
-    "                 [--quiet | --verbose]\n"
+    "                 [--mode fast|sql] [--threads N] [--skip-invalid-rows]\n"
+    "                 [--no-report] [--quiet | --verbose]\n"
     "\n"
-    "Runs the whole job and prints a summary table per year:\n"
+    "Runs the whole job and prints what the census load gave (rows read,\n"
+    "employees loaded, rows rejected, the accepted rows' SHA-256) and a\n"
+    "summary table per year:\n"
     "  fast mode  the C engine simulates every year in one pass and writes\n"
     "             DIR/events; then one dbt build makes the workforce state,\n"
     "             the plan metrics and runs every data test\n"
@@ -55,6 +57,11 @@ static const char help[] =
     "  --mode M        fast or sql (default: the configuration's, else fast)\n"
     "  --threads N     engine threads (default: $WFSIM_THREADS, the\n"
     "                  configuration's, then all cores)\n"
+    "  --skip-invalid-rows\n"
+    "                  leave out census rows that break a rule and list them in\n"
+    "                  DIR/events/rejected_rows.csv (census.invalid_rows: skip);\n"
+    "                  both modes and dbt read the accepted rows, normalised, from\n"
+    "                  DIR/events/census.parquet\n"
     "  --no-report     do not write report.html and report.xlsx (a report left\n"
     "                  by an earlier run into DIR is removed all the same)\n"
     "  --quiet         print nothing but errors\n"
@@ -124,7 +131,7 @@ static char *dbt_vars(const run_state *rs, int year)
     struct stat st;
     cli_json_str(v, size, stat(path, &st) == 0 ? path : "");
     strcat(v, ", \"census_path\": ");
-    cli_json_str(v, size, rs->census);
+    cli_json_str(v, size, rs->census_input);
     strcat(v, ", \"summary_csv\": ");
     snprintf(path, sizeof path, "%s/metrics_summary.csv", rs->out);
     cli_json_str(v, size, path);
@@ -300,13 +307,19 @@ int cli_load_inputs(const run_state *rs, const wf_config *cfg, wf_tables **tab,
     wf_error err = {0};
     *tab = NULL;
     wf_status st = wf_tables_load(NULL, tab, &err);
-    if (st == WF_OK && cen)
-        st = wf_census_load(rs->census, cfg, *tab, cen, &err);
-    if (st == WF_OK)
+    if (st != WF_OK)
+        return cli_fail(&err);
+    if (!cen)
         return 0;
-    wf_tables_free(*tab);
-    *tab = NULL;
-    return cli_fail(&err);
+    char rejects[PATH_MAX + 64];
+    snprintf(rejects, sizeof rejects, "%s/events/rejected_rows.csv",
+             rs->out[0] ? rs->out : "OUT");
+    int rc = cli_load_census(rs->census, cfg, *tab, rejects, rs->quiet, cen);
+    if (rc != 0) {
+        wf_tables_free(*tab);
+        *tab = NULL;
+    }
+    return rc;
 }
 
 int cli_run_fast(run_state *rs, const wf_config *cfg, const wf_tables *tab,
@@ -315,6 +328,7 @@ int cli_run_fast(run_state *rs, const wf_config *cfg, const wf_tables *tab,
     wf_error err = {0};
     char events[PATH_MAX + 16];
     snprintf(events, sizeof events, "%s/events", rs->out);
+    snprintf(rs->census_input, sizeof rs->census_input, "%s/census.parquet", events);
     say(rs, "%s", "events (fast mode: the C engine)");
     double t = cli_seconds();
     wf_run_options opt = {.out_dir = events, .threads = rs->threads, .snapshots = 1,
@@ -328,10 +342,27 @@ int cli_run_fast(run_state *rs, const wf_config *cfg, const wf_tables *tab,
     return st == WF_OK ? 0 : cli_fail(&err);
 }
 
-int cli_run_sql(run_state *rs)
+int cli_write_census(run_state *rs, const wf_census *cen, const char *dir)
+{
+    wf_error err = {0};
+    if (cli_mkdir_p(dir) != 0) {
+        fprintf(stderr, "wfsim: cannot create %s\n", dir);
+        return WF_EIO;
+    }
+    if (wf_census_write(cen, dir, &err) != WF_OK)
+        return cli_fail(&err);
+    snprintf(rs->census_input, sizeof rs->census_input, "%s/census.parquet", dir);
+    return 0;
+}
+
+int cli_run_sql(run_state *rs, const wf_census *cen)
 {
     static const char *const seed[] = {"seed", NULL};
-    int rc = dbt_step(rs, "dbt seed (parameter tables)", "sql_seed", -1, seed);
+    char input[PATH_MAX + 16];
+    snprintf(input, sizeof input, "%s/census", rs->out);
+    int rc = cli_write_census(rs, cen, input);
+    if (rc == 0)
+        rc = dbt_step(rs, "dbt seed (parameter tables)", "sql_seed", -1, seed);
     for (int y = rs->start_year; rc == 0 && y <= rs->end_year; y++) {
         static const char *const run[] = {"run", "--select", "sql_mode", NULL};
         char label[48], log[32];
@@ -354,10 +385,15 @@ int cli_run_sql(run_state *rs)
     strcat(args, "}");
     const char *const export[] = {"run-operation", "sqlmode_export", "--args", args, NULL};
     rc = dbt_step(rs, "export SQL mode events", "sql_export", -1, export);
+    if (rc == 0)       /* OUT/events holds the census it came from, as in fast mode */
+        rc = cli_write_census(rs, cen, staging);
     if (rc != 0)
         return rc;
     wf_error err = {0};
-    return wf_dir_replace(staging, final, &err) == WF_OK ? 0 : cli_fail(&err);
+    if (wf_dir_replace(staging, final, &err) != WF_OK)
+        return cli_fail(&err);
+    snprintf(rs->census_input, sizeof rs->census_input, "%s/census.parquet", final);
+    return 0;
 }
 
 #define SUMMARY_MAX_COLS 32
@@ -427,7 +463,8 @@ static void write_run_summary(const run_state *rs, int rc)
     for (int i = 0; i < rs->n_stages; i++)
         fprintf(f, "%s\n    {\"stage\": \"%s\", \"seconds\": %.3f}", i ? "," : "",
                 rs->stage_label[i], rs->stage_seconds[i]);
-    fprintf(f, "\n  ],\n  \"total_seconds\": %.3f\n}\n", cli_seconds() - rs->t0);
+    fprintf(f, "\n  ],\n  \"census\": %s,\n  \"total_seconds\": %.3f\n}\n",
+            rs->census_json[0] ? rs->census_json : "null", cli_seconds() - rs->t0);
     fclose(f);
 }
 
@@ -473,6 +510,7 @@ int cli_locate_dbt(run_state *rs)
 int cmd_run(int argc, char **argv)
 {
     static run_state rs;
+    cli_overrides ov = {0};
     memset(&rs, 0, sizeof rs);
     wf_tables *tab = NULL;
     wf_census *cen = NULL;
@@ -480,8 +518,7 @@ int cmd_run(int argc, char **argv)
     rs.mode = -1;
     const char *config = NULL, *census = NULL, *out = "out", *mode = NULL;
     long employees = 5000, threads = 0;
-    int no_report = 0;
-    cli_overrides ov = {0};
+    int skip_invalid = 0, no_report = 0;
     const cli_opt opts[] = {
         {"config", 0, CLI_TEXT, &config, NULL, 0, 0},
         {"census", 0, CLI_TEXT, &census, NULL, 0, 0},
@@ -489,6 +526,7 @@ int cmd_run(int argc, char **argv)
         {"out", 0, CLI_TEXT, &out, NULL, 0, 0},
         {"mode", 0, CLI_TEXT, &mode, NULL, 0, 0},
         {"threads", 0, CLI_LONG, &threads, NULL, 1, 1024},
+        {"skip-invalid-rows", 0, CLI_FLAG, &skip_invalid, NULL, 0, 0},
         CLI_SIMULATION_OVERRIDES(&ov),
         {"quiet", 'q', CLI_FLAG, &rs.quiet, NULL, 0, 0},
         {"verbose", 'v', CLI_FLAG, &rs.verbose, NULL, 0, 0},
@@ -498,6 +536,8 @@ int cmd_run(int argc, char **argv)
     int prc = cli_parse_options("run", help, opts, argc, argv);
     if (prc)
         return prc == CLI_HELP_SHOWN ? 0 : prc;
+    if (skip_invalid)
+        cli_override(&ov, "census.invalid_rows", "skip", "skip-invalid-rows");
     if (mode && strcmp(mode, "fast") && strcmp(mode, "sql"))
         return cli_usage("run", "--mode takes fast or sql, not '%s'", mode);
     if (mode)
@@ -518,6 +558,7 @@ int cmd_run(int argc, char **argv)
     /* A given census is checked by the engine's loader before anything is
      * created, so bad input stops the run with file, line and column and
      * leaves no trace; both modes go through this check. */
+    snprintf(rs.out, sizeof rs.out, "%s", out);   /* for messages until made absolute */
     if (census) {
         if (!realpath(census, rs.census)) {
             fprintf(stderr, "wfsim: %s: cannot open: %s\n", census, strerror(errno));
@@ -554,8 +595,10 @@ int cmd_run(int argc, char **argv)
         if ((rc = cli_load_inputs(&rs, cfg, &tab, &cen)) != 0)
             goto done;
     }
+    cli_census_json(cen, rs.census_json, sizeof rs.census_json, rs.census_line,
+                    sizeof rs.census_line);
     cli_remove_report(rs.out);
-    rc = rs.mode ? cli_run_sql(&rs) : cli_run_fast(&rs, cfg, tab, cen);
+    rc = rs.mode ? cli_run_sql(&rs, cen) : cli_run_fast(&rs, cfg, tab, cen);
     if (rc == 0) {
         static const char *const build[] = {"build", "--select", "+state", "metrics",
                                             "ensemble", NULL};
@@ -564,8 +607,10 @@ int cmd_run(int argc, char **argv)
             fprintf(stderr, "wfsim run: the events in %s/events are complete and were "
                             "kept; only the dbt step above failed\n", rs.out);
     }
-    if (rc == 0 && !rs.quiet)
+    if (rc == 0 && !rs.quiet) {
+        printf("%s\n", rs.census_line);
         print_summary(&rs);
+    }
     write_run_summary(&rs, rc);
     if (rc == 0 && !no_report) {
         /* The report reads run_summary.json; it is written again after, with

@@ -114,6 +114,20 @@ void cli_override(cli_overrides *ov, const char *key, const char *value,
  * else 0. */
 int cli_load_config(const char *path, const cli_overrides *ov, wf_config **out);
 
+/* Loads the census under cfg's census section with the tables; strict
+ * mode's refusal lists every bad row (the first 100 and the total), skip
+ * mode prints "census: N employees loaded, M rows rejected (rejects_path)"
+ * unless quiet. 0, or the exit code after printing the errors. */
+int cli_load_census(const char *path, const wf_config *cfg, const wf_tables *tab,
+                    const char *rejects_path, int quiet, wf_census **out);
+/* Loads the parameter tables of dir (NULL: built-in); a table with bad
+ * rows is refused listing them. 0, or the exit code after the errors. */
+int cli_load_tables(const char *dir, wf_tables **out);
+/* What the load did (rows, rejected rows, the accepted rows' SHA-256): as
+ * a JSON object into buf, and as two lines for people into line (each under 100 columns). */
+void cli_census_json(const wf_census *cen, char *buf, size_t size, char *line,
+                     size_t line_size);
+
 /* The path of `rel` inside wfsim's data folder (cli_locate.c): PREFIX/share/
  * wfsim for an installed wfsim, else the source tree the binary was built in
  * (BUILD/wfsim -> REPO/rel). 0 on success (the file need not exist). */

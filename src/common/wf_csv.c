@@ -39,6 +39,8 @@ struct wf_csv {
     size_t size, pos;
     long line, col;     /* position of buf[pos] */
     long record_line;
+    size_t record_pos;  /* byte offset where that record starts */
+    bool record_plain;  /* it was split by scan_fast */
     size_t expected;    /* header's field count; 0 before the header */
     wf_csv_field *fields;
     size_t cap;
@@ -217,6 +219,29 @@ long wf_csv_record_line(const wf_csv *c)
     return c->record_line;
 }
 
+size_t wf_csv_record_offset(const wf_csv *c)
+{
+    return c->record_pos;
+}
+
+bool wf_csv_record_plain(const wf_csv *c)
+{
+    return c->record_plain;
+}
+
+void wf_csv_plain_fields(const wf_csv *c, size_t pos, long line, wf_csv_field *out,
+                         size_t n)
+{
+    char *p = c->buf + pos;
+    long col = 1;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(p);
+        out[i] = (wf_csv_field){p, len, line, col, false};
+        col += (long)len + 1;
+        p += len + 1;
+    }
+}
+
 const char *wf_csv_name(const wf_csv *c)
 {
     return c->name;
@@ -393,6 +418,8 @@ static wf_status scan_record(wf_csv *c, size_t *n, wf_error *err)
 {
     size_t nf = 0;
     c->record_line = c->line;
+    c->record_pos = c->pos;
+    c->record_plain = false;
     for (;;) {
         long start_col = c->col;
         while (c->pos < c->size && (c->buf[c->pos] == ' ' || c->buf[c->pos] == '\t')) {
@@ -522,6 +549,8 @@ static bool scan_fast(wf_csv *c, size_t *n)
     for (size_t i = 0; i < nf; i++)
         c->fields[i].s[c->fields[i].len] = '\0';
     c->record_line = c->line;
+    c->record_pos = c->pos;
+    c->record_plain = true;
     c->pos = pos;
     c->col = lf ? 1 : col;
     c->line += lf;

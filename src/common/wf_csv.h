@@ -1,7 +1,7 @@
 /*
  * wf_csv.h - an RFC 4180 reader that knows where every field came from.
  *
- * The census and the parameter tables are CSV (MODEL.md 2.1, 2.3, 6). The
+ * The census and the parameter tables are CSV (docs/model.md 2.1, 2.3, 6). The
  * reader takes the whole file into one buffer (read in large blocks) and
  * splits records in place: each field becomes a NUL-terminated slice of
  * that buffer, quotes unescaped, blanks (space, tab) around unquoted values
@@ -51,6 +51,19 @@ wf_status wf_csv_next(wf_csv *c, wf_csv_field **fields, size_t *n,
                       wf_error *err);
 /* Line on which the last record returned starts. */
 long wf_csv_record_line(const wf_csv *c);
+/* Byte offset in the input at which the last record returned starts (a
+ * line start), for finding it again later. */
+size_t wf_csv_record_offset(const wf_csv *c);
+/* Whether the last record returned was plain: ASCII fields without quotes
+ * or blanks on one line, split in place (the common record). The fields of
+ * a plain record stay in the reader's buffer, one NUL-terminated after the
+ * other from its offset on, until the reader is closed. */
+bool wf_csv_record_plain(const wf_csv *c);
+/* The n fields of the plain record returned earlier at offset pos, which
+ * starts on line `line`, into out[0..n) (columns counted as in a plain
+ * record: bytes). */
+void wf_csv_plain_fields(const wf_csv *c, size_t pos, long line, wf_csv_field *out,
+                         size_t n);
 /* The name given at open (the path). */
 const char *wf_csv_name(const wf_csv *c);
 /* Bytes of input (for sizing estimates). */

@@ -1,5 +1,5 @@
 /*
- * wf_date.h - civil dates as whole days (MODEL.md 3).
+ * wf_date.h - civil dates as whole days (docs/model.md 3).
  *
  * A date is an int32_t count of days since 1970-01-01 (the Parquet DATE
  * encoding), proleptic Gregorian. All functions are pure and thread-safe.
@@ -28,7 +28,7 @@ int32_t wf_date_add_years_ymd(int year, int month, int dom, int n);
 /* The last day e with wf_date_add_years(e, n) <= d, so that
  * "wf_date_add_years(x, n) <= d" is "x <= e" for every day x. */
 int32_t wf_date_last_years_before(int32_t d, int n);
-/* Completed years from `from` to `d` (MODEL.md 3), negative if d < from. */
+/* Completed years from `from` to `d` (docs/model.md 3), negative if d < from. */
 int wf_years_between(int32_t from, int32_t d);
 /* Strict "YYYY-MM-DD" (exactly 10 characters, a real date, year 0001-9999).
  * Returns false for anything else. */

@@ -1,12 +1,12 @@
 /*
- * wf_decimal.h - decimal text read exactly (MODEL.md 0.2 and 6).
+ * wf_decimal.h - decimal text read exactly (docs/model.md 0.2 and 6).
  *
- * Input files write rates, weights and money as decimal text. MODEL.md
+ * Input files write rates, weights and money as decimal text. docs/model.md
  * wants their exact decimal value: a ppm or bp rate, or a salary in cents,
  * is the written value scaled and rounded half away from zero, never a
  * double on the way; a double is the correctly rounded nearest double.
  *
- * The grammar (MODEL.md 6, "Numbers in files"):
+ * The grammar (docs/model.md 6, "Numbers in files"):
  *
  *     number   = [ "+" | "-" ] mantissa [ exponent ]
  *     mantissa = digits [ "." [ digits ] ] | "." digits
@@ -63,7 +63,7 @@ int wf_decimal_cmp(const wf_decimal *a, const wf_decimal *b);
 /* Exact comparison of d with the integer v. */
 int wf_decimal_cmp_int(const wf_decimal *d, int64_t v);
 
-/* A range rule of an input value (MODEL.md 2): bounds written as decimal
+/* A range rule of an input value (docs/model.md 2): bounds written as decimal
  * text (NULL: unbounded), each open (excluded) or closed. The one rule for
  * the configuration's keys and the parameter tables' cells. */
 typedef struct wf_decimal_range {

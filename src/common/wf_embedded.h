@@ -1,7 +1,7 @@
 /*
  * wf_embedded.h - files compiled into the binary.
  *
- * The parameter tables of MODEL.md 2.3 exist once in the repository, as the
+ * The parameter tables of docs/model.md 2.3 exist once in the repository, as the
  * dbt seeds (the CSV files in dbt/seeds). The build turns each of them into a byte
  * array (tools/embed.c), so the engine's built-in defaults are exactly the
  * files dbt loads. Lookup is by base name, e.g. "levels.csv".

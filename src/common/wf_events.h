@@ -10,7 +10,7 @@
  * enums, the names, the Parquet columns and the dbt and Python copies come
  * from one list.
  *
- * The type order is the tie order of event_sequence (MODEL.md 5.1):
+ * The type order is the tie order of event_sequence (docs/model.md 5.1):
  * events of one employee on one date are numbered in this order.
  */
 #ifndef WF_EVENTS_H
@@ -77,7 +77,7 @@ extern const char *const wf_employment_status_names[WF_STATUS_COUNT];
 #define WF_FIELD_NULL_DOUBLE(v) ((v) != (v))  /* NaN */
 #define WF_FIELD_NULL_BOOL(v) ((void)(v), false)
 
-/* One event (MODEL.md 5.1). The event_id is not stored: writers compute it
+/* One event (docs/model.md 5.1). The event_id is not stored: writers compute it
  * from (scenario, plan, seed, employee_id, year of event_date, type). */
 typedef struct wf_event {
     uint32_t emp;               /* index into the batch's emp_ids */
@@ -108,7 +108,7 @@ typedef struct wf_event_batch {
     int64_t random_seed;
 } wf_event_batch;
 
-/* One row of the workforce snapshot (MODEL.md 5.2). */
+/* One row of the workforce snapshot (docs/model.md 5.2). */
 typedef struct wf_snapshot_row {
     uint32_t emp;               /* index into the batch's emp_ids */
     int32_t birth_day, hire_day;
@@ -128,7 +128,17 @@ typedef struct wf_snapshot_batch {
     const char *const *emp_ids;
 } wf_snapshot_batch;
 
-/* The figures of one simulation year (MODEL.md 4.1 and 5.3). */
+/* One employee of the normalised census (OUT/census.parquet, docs/inputs.md):
+ * the model's values as the loader accepted them. */
+typedef struct wf_census_row {
+    const char *id;
+    int32_t birth_day, hire_day;   /* day numbers */
+    int64_t salary_cents;
+    int32_t level, deferral_bp;
+    bool level_from_salary, esc_opt_out;
+} wf_census_row;
+
+/* The figures of one simulation year (docs/model.md 4.1 and 5.3). */
 typedef struct wf_year_summary {
     int year;
     /* N, P, X, target, R, Q, Te, net, H, Tnh; R_actual .. Tnh_actual;

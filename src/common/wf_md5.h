@@ -1,6 +1,6 @@
 /*
  * wf_md5.h - MD5 (RFC 1321) for the short texts of the model: the keys of
- * the draws (MODEL.md 1) and the event ids (MODEL.md 5.1).
+ * the draws (docs/model.md 1) and the event ids (docs/model.md 5.1).
  *
  * Both hash millions of keys of a few dozen bytes, so the cost is the
  * compression function, not buffering. wf_md5 hashes one message of any

@@ -24,7 +24,7 @@
  * generator, a host program, can include it without the library.
  *
  * Order matters: the event types' order is the tie order of
- * event_sequence (MODEL.md 5.1; the rank is the position from 1), and
+ * event_sequence (docs/model.md 5.1; the rank is the position from 1), and
  * the columns' order is the order of the Parquet files and the debug CSV.
  * Adding a type or a column here renumbers and re-lists every generated
  * copy at once; docs/architecture.md says which hand-written files follow.
@@ -70,7 +70,7 @@
     X(ACTIVE, "active")           \
     X(TERMINATED, "terminated")
 
-/* Random streams (MODEL.md 1): X(NAME, "text"), the text is the key's
+/* Random streams (docs/model.md 1): X(NAME, "text"), the text is the key's
  * last part. */
 #define WF_STREAMS(X)                                           \
     X(RETIREMENT, "retirement")                                 \
@@ -108,7 +108,7 @@
 #define WF_KIND_TIMESTAMP(X) X(TIMESTAMP, INT64, TIMESTAMP_MICROS, 0, 0, "TIMESTAMP")
 
 /*
- * Event columns (MODEL.md 5.1), in file order:
+ * Event columns (docs/model.md 5.1), in file order:
  * X(name, KIND, nullable, dictionary, compared, how, member).
  * dictionary: a low-cardinality label the writer dictionary-codes.
  * compared: 1 for a value of the model, which the parity gate compares
@@ -142,7 +142,7 @@
     X(event_probability, DOUBLE, 1, 0, 1, FIELD, probability)              \
     X(created_at, TIMESTAMP, 0, 0, 0, OWN, _)
 
-/* Snapshot columns (MODEL.md 5.2), in file order; same fields, `member`
+/* Snapshot columns (docs/model.md 5.2), in file order; same fields, `member`
  * naming a field of wf_snapshot_row. */
 #define WF_SNAPSHOT_COLUMNS(X)                                             \
     X(employee_id, STRING, 0, 0, 1, OWN, _)                                \
@@ -158,8 +158,21 @@
     X(enrollment_source, STRING, 1, 1, 1, OWN, _)                          \
     X(ever_opted_out, BOOL, 0, 0, 1, FIELD, ever_opted_out)
 
+/* The normalised census, OUT/census.parquet (docs/inputs.md), in file
+ * order; same fields, `member` naming a field of wf_census_row. SQL mode
+ * and the dbt state models read it by these names. */
+#define WF_NORMALISED_CENSUS_COLUMNS(X)                                    \
+    X(employee_id, STRING, 0, 0, 1, OWN, _)                                \
+    X(birth_date, DATE, 0, 0, 1, FIELD, birth_day)                         \
+    X(hire_date, DATE, 0, 0, 1, FIELD, hire_day)                           \
+    X(salary, MONEY, 0, 0, 1, FIELD, salary_cents)                         \
+    X(level_id, INT32, 0, 0, 1, FIELD, level)                              \
+    X(level_from_salary, BOOL, 0, 0, 1, FIELD, level_from_salary)          \
+    X(deferral_rate, RATE, 0, 0, 1, FIELD, deferral_bp)                    \
+    X(auto_escalation_opt_out, BOOL, 0, 0, 1, FIELD, esc_opt_out)
+
 /*
- * The per-year figures of generation_summary.json (MODEL.md 4.1, 5.3),
+ * The per-year figures of generation_summary.json (docs/model.md 4.1, 5.3),
  * int64 each, in file order after "year": F(member, "json key") (F, not
  * X: one member is named X). The
  * member is the field of wf_year_summary; events_by_type and

@@ -4,7 +4,7 @@
  *
  * A replicate is one scenario's configuration with random_seed set to one
  * of the seeds. Because every draw is keyed by (seed, employee, year,
- * stream) (MODEL.md 1), two scenarios run with the same seed give the same
+ * stream) (docs/model.md 1), two scenarios run with the same seed give the same
  * draws to the same employee: their difference is the effect of their
  * parameters, not noise (common random numbers). Nothing here changes the
  * model; this file only decides which replicates run where.
@@ -111,6 +111,7 @@ static wf_status run_replicate(ens_ctx *ec, int i, wf_error *err)
         ro.created_at_us = ec->created_at_us;
         ro.progress = NULL;
         ro.report = NULL;
+        ro.no_census_files = 1;      /* written once, beside the replicates */
         st = wf_events_run(cfg, ec->tab, ec->cen, &ro, err);
     }
     wf_config_free(cfg);

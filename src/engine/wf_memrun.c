@@ -55,6 +55,8 @@ struct wf_result {
     wf_config *cfg;                 /* a copy: scenario and plan ids live here */
     char *census_path;
     int64_t census_employees;
+    wf_census_info census_info;    /* the census section of the summary */
+    char census_sha256[65];
     int threads;
     bool snapshots;
     int64_t created_at_us;
@@ -288,6 +290,8 @@ wf_status wf_run_memory(const wf_config *cfg, const wf_tables *tab,
     r->snapshots = opt && opt->snapshots;
     r->created_at_us = opt && opt->created_at_us >= 0 ? opt->created_at_us : wall_clock_us();
     r->census_employees = (int64_t)wf_census_count(cen);
+    wf_census_get_info(cen, &r->census_info);
+    wf_census_digest(cen, r->census_sha256);
     r->n_years = wf_config_end_year(cfg) - wf_config_start_year(cfg) + 1;
     r->census_path = strdup(wf_census_path(cen));
     r->summary = calloc((size_t)r->n_years, sizeof *r->summary);
@@ -325,6 +329,8 @@ static wf_summary summary_of(const wf_result *r, double write_s)
         .cfg = r->cfg,
         .census_path = r->census_path,
         .census_employees = r->census_employees,
+        .census = &r->census_info,
+        .census_sha256 = r->census_sha256,
         .threads = r->threads,
         .wall_s = r->wall_s + write_s,
         .write_s = write_s,

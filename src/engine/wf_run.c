@@ -9,6 +9,8 @@
  *     OUT/workforce_snapshot/simulation_year=YYYY/...        --snapshots (5.2)
  *     OUT/debug/events.csv, OUT/debug/snapshot.csv           --debug-csv
  *     OUT/generation_summary.json                            summary (5.3)
+ *     OUT/census.parquet, OUT/rejected_rows.csv              the census read
+ *                                                            (wf_census_out.h)
  *
  * all inside a staging directory that replaces OUT only when everything was
  * written (wf_outdir.h). A year's events are written as soon as the model
@@ -38,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "wf_census_out.h"
 #include "wf_debug_csv.h"
 #include "wf_error.h"
 #include "wf_grow.h"
@@ -389,13 +392,17 @@ static wf_status on_snapshot(void *ctx, const wf_snapshot_batch *b, wf_error *er
     return hand_over(rc);
 }
 
-static wf_status write_summary(run_ctx *rc, const wf_census *cen, int threads,
-                               double wall, wf_error *err)
+static wf_status write_summary(run_ctx *rc, const wf_census *cen, const char *census_digest,
+                               int threads, double wall, wf_error *err)
 {
+    wf_census_info info;
+    wf_census_get_info(cen, &info);
     wf_summary s = {
         .cfg = rc->cfg,
         .census_path = wf_census_path(cen),
         .census_employees = (int64_t)wf_census_count(cen),
+        .census = &info,
+        .census_sha256 = census_digest,
         .threads = threads,
         .wall_s = wall,
         .write_s = rc->write_seconds,
@@ -500,6 +507,11 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
         return wf_error_nomem(err, "year summaries");
     }
     wf_status st = wf_outdir_begin(&rc.out, opt->out_dir, err);
+    /* The census files and digest, beside the simulation. */
+    wf_census_out co;
+    bool census_started = st == WF_OK;
+    if (census_started)
+        wf_census_out_start(&co, cen, opt->no_census_files ? NULL : rc.out.staging);
     if (st == WF_OK && opt->debug_csv)
         st = open_debug(&rc, err);
     rc.want_snap = opt->snapshots || opt->debug_csv;
@@ -517,8 +529,13 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
     wf_status cst = wf_debug_csv_close(rc.debug, err);
     if (st == WF_OK)
         st = cst;
+    if (census_started && wf_census_out_finish(&co) != WF_OK && st == WF_OK) {
+        if (err && err->status == WF_OK)
+            *err = co.err;
+        st = co.status;
+    }
     if (st == WF_OK)
-        st = write_summary(&rc, cen, threads, now_seconds() - t0, err);
+        st = write_summary(&rc, cen, co.digest, threads, now_seconds() - t0, err);
     if (st == WF_OK)
         st = wf_outdir_commit(&rc.out, err);
     if (st != WF_OK)

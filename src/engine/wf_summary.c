@@ -44,6 +44,16 @@ char *wf_summary_json(const wf_summary *s)
     wf_json_int(&j, "random_seed", wf_config_random_seed(cfg));
     wf_json_str(&j, "scenario_id", wf_config_scenario_id(cfg));
     wf_json_str(&j, "plan_design_id", wf_config_plan_design_id(cfg));
+    if (s->census) {
+        /* the census section: how the file was read, and what came of it */
+        const wf_census_info info = *s->census;
+        wf_json_str(&j, "census_invalid_rows", info.skip_mode ? "skip" : "strict");
+        wf_json_str(&j, "census_date_format", wf_config_census_date_format(cfg));
+        wf_json_int(&j, "census_rows_read", (int64_t)info.rows);
+        wf_json_int(&j, "census_rows_skipped", (int64_t)info.skipped);
+        wf_json_int(&j, "rejected_rows", (int64_t)info.rejected);
+        wf_json_str(&j, "census_sha256", s->census_sha256 ? s->census_sha256 : "");
+    }
     wf_json_str(&j, "config_digest", digest);
     char *canonical = wf_config_to_json(cfg);
     wf_json_raw(&j, "config", canonical ? canonical : "null");

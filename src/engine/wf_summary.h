@@ -1,5 +1,5 @@
 /*
- * wf_summary.h - generation_summary.json (MODEL.md 5.3), for both runs.
+ * wf_summary.h - generation_summary.json (docs/model.md 5.3), for both runs.
  *
  * wf_events_run writes it beside the Parquet files; the in-memory run
  * (wf_memrun.c) hands its text to the host and writes it with the files
@@ -15,6 +15,12 @@ typedef struct wf_summary {
     const wf_config *cfg;
     const char *census_path;
     int64_t census_employees;
+    /* The census section when census is not NULL: how it was read
+     * (census.invalid_rows, census.date_format), rows read, skipped and
+     * rejected, and census_sha256, the accepted rows' SHA-256
+     * (wf_census_digest). */
+    const wf_census_info *census;
+    const char *census_sha256;
     int threads;
     double wall_s, write_s;
     int64_t total_events;

@@ -1,14 +1,25 @@
 /*
- * census.c - the census CSV of MODEL.md 2.1 (wf_census_load).
+ * census.c - the census CSV of docs/model.md 2.1 (wf_census_load).
  *
  * The file is read whole by wf_csv and walked row by row (the rows of an
  * Arrow table come the same way, as text, from census_arrow.c: one row
  * loop, census_rows.h, judges both). Columns are found
- * by name, case-insensitively, through the CENSUS_COLS table (name, alias,
- * required); a recognised column twice, or a name beside its alias, is an
- * error, unknown columns are ignored. Each row is checked where it stands
- * so every error carries the file, the line and the column (characters,
- * as wf_csv.h defines them) of the offending cell and what was expected.
+ * through the configuration's census.columns mapping, else by name,
+ * case-insensitively, through WF_CENSUS_COLUMNS (name, alias, required); a
+ * recognised column twice, or a name beside its alias, is an error,
+ * unknown columns are ignored. Each row is checked where it stands so
+ * every error carries the file, the line and the column (characters, as
+ * wf_csv.h defines them) of the offending cell and what was expected.
+ *
+ * Every row is read, even after a bad one (docs/inputs.md "Every error at
+ * once"): a row's first error is kept in a wf_rejects list and the row is
+ * left out. Every row of a duplicated id is refused; the first one was
+ * read long before the second showed up, so its reason is replaced (a
+ * duplicate outranks a bad cell) and its position and fields are found
+ * again at the end from the byte offset kept with each id (settle_rows).
+ * Then strict mode refuses the file with the list, and skip mode keeps the
+ * list for OUT/rejected_rows.csv. Problems of the file as a whole (header,
+ * CSV syntax, encoding, field count) stop at once, as before.
  *
  * Rows with a termination date, or with a false `active`, are skipped
  * after their employee_id alone is checked (valid and unique). Everything
@@ -36,33 +47,26 @@
 #include <string.h>
 #include <strings.h>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <nettle/sha2.h>
+
 #include "wf_csv.h"
 #include "wf_date.h"
 #include "wf_decimal.h"
 #include "wf_error.h"
 #include "wf_grow.h"
 #include "wf_model_int.h"
+#include "wf_rejects.h"
 #include "wf_sim.h"
 #include "census_rows.h"
 
 #define MAX_SALARY_CENTS WF_SALARY_MAX_CENTS
 #define BIG_CENSUS (4u << 20)     /* bytes from which arrays are sized up front */
 
-/* X(enum, name, alias or NULL, required) */
-#define CENSUS_COLS(X)                                                   \
-    X(C_ID, "employee_id", NULL, true)                                   \
-    X(C_BIRTH, "birth_date", "employee_birth_date", true)                \
-    X(C_HIRE, "hire_date", "employee_hire_date", true)                   \
-    X(C_SALARY, "salary", "employee_gross_compensation", true)           \
-    X(C_TERM, "termination_date", "employee_termination_date", false)    \
-    X(C_ACTIVE, "active", NULL, false)                                   \
-    X(C_LEVEL, "level_id", NULL, false)                                  \
-    X(C_DEFERRAL, "deferral_rate", "employee_deferral_rate", false)      \
-    X(C_ESC, "auto_escalation_opt_out", NULL, false)
-
-#define COL_ENUM(e, name, alias, req) e,
-enum { CENSUS_COLS(COL_ENUM) N_COLS };
-#undef COL_ENUM
+#define N_COLS WF_CC_COUNT
+#define ROWS_SHOWN 100            /* strict mode lists this many rows' errors */
 
 typedef struct col_def {
     const char *name, *alias;
@@ -70,13 +74,24 @@ typedef struct col_def {
 } col_def;
 
 #define COL_ROW(e, name, alias, req) {name, alias, req},
-static const col_def cols[N_COLS] = {CENSUS_COLS(COL_ROW)};
+static const col_def cols[N_COLS] = {WF_CENSUS_COLUMNS(COL_ROW)};
 #undef COL_ROW
+
+/* Where an entry's row starts: its first line and its byte offset in the
+ * file (to read it again, see find_late). */
+typedef struct entry_where {
+    long line;
+    size_t pos;                    /* << 1, | 1 when the record was plain */
+} entry_where;
 
 /* Everything one load needs; freed in one place. */
 typedef struct loader {
     const char *path;
     const wf_tables *tab;
+    const wf_config *cfg;          /* NULL: the defaults */
+    bool skip_mode;                /* census.invalid_rows: skip */
+    wf_date_format_id date_format;
+    FILE *report;                  /* strict mode's list of row errors, or NULL */
     int32_t census_day;            /* C */
     int census_y, census_m, census_d;
     wf_decimal zero, one;          /* bounds of deferral_rate */
@@ -86,7 +101,7 @@ typedef struct loader {
     char *arena;
     size_t arena_len, arena_cap;
     size_t *entry_off;
-    long *entry_line;
+    entry_where *entry_at;         /* each entry's row: line and byte offset */
     size_t n_entries, entries_cap;
     bool unsorted;                 /* an id came below its predecessor */
     size_t n_sorted;               /* then: entries [0, n_sorted) ascend */
@@ -96,6 +111,22 @@ typedef struct loader {
     wf_census_employee *emp;
     size_t *emp_entry;
     size_t n_emp, emp_cap;
+    /* counts, and the rows refused (both modes collect them) */
+    size_t n_rows, n_skipped;
+    wf_rejects rej;
+    /* Only once a row is refused: entry -> its reject + 1 (0: none), set
+     * for [0, n_marked); so a duplicate can reach an earlier row. */
+    uint32_t *entry_reject;
+    size_t n_marked, marked_cap;
+    size_t n_late;                 /* first rows of duplicated ids, refused late */
+    size_t n_fields;               /* fields of a row (the header's) */
+    bool drop_accepted;            /* some were accepted employees */
+    /* A source without a file (an Arrow table) in skip mode: every row's
+     * cells as text, NUL after each, so that the first row of a duplicated
+     * id can be written to rejected_rows.csv (entry_at's pos is the offset
+     * here, shifted as the file's). */
+    char *kept;
+    size_t kept_len, kept_cap;
 } loader;
 
 static wf_status field_error(const loader *l, const wf_csv_field *f, const char *col,
@@ -108,27 +139,70 @@ static wf_status field_error(const loader *l, const wf_csv_field *f, const char 
 
 /* ---- header ---------------------------------------------------------------- */
 
-static wf_status map_header(loader *l, const wf_csv_field *h, size_t n, wf_error *err)
+/* census.columns: each mapped column is the header of that name (case-
+ * insensitive), which no other column may then claim by its own name. */
+static wf_status map_configured(loader *l, const wf_csv_field *h, size_t n, bool *claimed,
+                                wf_error *err)
 {
-    for (int c = 0; c < N_COLS; c++)
-        l->col[c] = -1;
-    for (size_t i = 0; i < n; i++) {
-        for (int c = 0; c < N_COLS; c++) {
-            bool is_name = strcasecmp(h[i].s, cols[c].name) == 0;
-            bool is_alias = cols[c].alias && strcasecmp(h[i].s, cols[c].alias) == 0;
-            if (!is_name && !is_alias)
+    for (int c = 0; c < N_COLS; c++) {
+        const char *want = l->cfg ? l->cfg->census_columns[c] : "";
+        if (!want[0])
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            if (strcasecmp(h[i].s, want) != 0)
                 continue;
-            if (l->col[c] >= 0 && l->by_alias[c] != is_alias)
-                return wf_error_set(err, WF_EINPUT, l->path, h[i].line, h[i].column,
-                                    "both '%s' and its alias '%s' are present; keep one",
-                                    cols[c].name, cols[c].alias);
             if (l->col[c] >= 0)
                 return wf_error_set(err, WF_EINPUT, l->path, h[i].line, h[i].column,
                                     "column '%s' appears twice", h[i].s);
             l->col[c] = (long)i;
+            claimed[i] = true;
+        }
+        if (l->col[c] < 0) {
+            wf_error_set(err, WF_EINPUT, l->path, h[0].line, 0,
+                         "the census has no column '%s' (census.columns maps %s to it)",
+                         want, cols[c].name);
+            if (err && !err->key[0])
+                snprintf(err->key, sizeof err->key, "census.columns.%s", cols[c].name);
+            return WF_EINPUT;
+        }
+    }
+    return WF_OK;
+}
+
+static wf_status map_header(loader *l, const wf_csv_field *h, size_t n, wf_error *err)
+{
+    for (int c = 0; c < N_COLS; c++)
+        l->col[c] = -1;
+    bool *claimed = calloc(n, sizeof *claimed);
+    if (!claimed)
+        return wf_error_nomem(err, "census header");
+    wf_status st = map_configured(l, h, n, claimed, err);
+    for (size_t i = 0; st == WF_OK && i < n; i++) {
+        for (int c = 0; !claimed[i] && c < N_COLS; c++) {
+            if (l->cfg && l->cfg->census_columns[c][0])
+                continue;
+            bool is_name = strcasecmp(h[i].s, cols[c].name) == 0;
+            bool is_alias = cols[c].alias && strcasecmp(h[i].s, cols[c].alias) == 0;
+            if (!is_name && !is_alias)
+                continue;
+            if (l->col[c] >= 0 && l->by_alias[c] != is_alias) {
+                st = wf_error_set(err, WF_EINPUT, l->path, h[i].line, h[i].column,
+                                  "both '%s' and its alias '%s' are present; keep one",
+                                  cols[c].name, cols[c].alias);
+                break;
+            }
+            if (l->col[c] >= 0) {
+                st = wf_error_set(err, WF_EINPUT, l->path, h[i].line, h[i].column,
+                                  "column '%s' appears twice", h[i].s);
+                break;
+            }
+            l->col[c] = (long)i;
             l->by_alias[c] = is_alias;
         }
     }
+    free(claimed);
+    if (st != WF_OK)
+        return st;
     for (int c = 0; c < N_COLS; c++)
         if (cols[c].required && l->col[c] < 0) {
             char alias[96] = "";
@@ -195,13 +269,6 @@ static long find_sorted(const loader *l, const char *s)
     return -1;
 }
 
-static wf_status duplicate(const loader *l, const wf_csv_field *f, size_t first,
-                           wf_error *err)
-{
-    return wf_error_set(err, WF_EINPUT, l->path, f->line, f->column,
-                        "employee_id: duplicate '%s' (first on line %ld)", f->s,
-                        l->entry_line[first]);
-}
 
 /* A-Z a-z 0-9 _ . - as a table: one load a character. */
 const bool wf_id_chars[256] = {
@@ -243,7 +310,7 @@ static void reserve(loader *l, size_t rows, size_t id_bytes)
 {
     char *arena = malloc(id_bytes);
     size_t *off = malloc(rows * sizeof *off), *emp_entry = malloc(rows * sizeof *emp_entry);
-    long *line = malloc(rows * sizeof *line);
+    entry_where *line = malloc(rows * sizeof *line);
     wf_census_employee *emp = malloc(rows * sizeof *emp);
     if (!arena || !off || !emp_entry || !line || !emp) {
         free(arena);
@@ -261,7 +328,7 @@ static void reserve(loader *l, size_t rows, size_t id_bytes)
     l->arena = arena;
     l->arena_cap = id_bytes;
     l->entry_off = off;
-    l->entry_line = line;
+    l->entry_at = line;
     l->entries_cap = rows;
     l->emp = emp;
     l->emp_entry = emp_entry;
@@ -295,20 +362,24 @@ static void prefetch_id(const loader *l, const wf_csv_field *f)
         __builtin_prefetch(&l->slots[hash_id(f->s, f->len) & (l->n_slots - 1)]);
 }
 
-/* Records the checked id cell, unless it is a duplicate; *entry gets its
- * entry number. */
-static wf_status add_id(loader *l, const wf_csv_field *f, long line, size_t *entry,
-                        wf_error *err)
+/* Records the checked id cell and sets *entry to its entry number, unless
+ * the id is taken: then *dup is the entry of its first row (else -1) and
+ * nothing is recorded. Errors: memory, too many rows. */
+static wf_status add_id(loader *l, const wf_csv_field *f, long line, size_t pos,
+                        size_t *entry, long *dup, wf_error *err)
 {
     wf_status st;
     size_t i = 0;
     uint64_t tag = 0;
+    *dup = -1;
     if (!l->unsorted && l->n_entries > 0) {
         /* Ascending so far: unique exactly when above the previous id. */
         size_t last = l->n_entries - 1;
         int c = strcmp(f->s, l->arena + l->entry_off[last]);
-        if (c == 0)
-            return duplicate(l, f, last, err);
+        if (c == 0) {
+            *dup = (long)last;
+            return WF_OK;
+        }
         if (c < 0) {
             l->unsorted = true;
             l->n_sorted = l->n_entries;
@@ -319,8 +390,10 @@ static wf_status add_id(loader *l, const wf_csv_field *f, long line, size_t *ent
     /* From the first id out of order on: a binary search of the ascending
      * prefix (often nearly the whole file), a hash set for the rest. */
     long e = find_sorted(l, f->s);
-    if (e >= 0)
-        return duplicate(l, f, (size_t)e, err);
+    if (e >= 0) {
+        *dup = e;
+        return WF_OK;
+    }
     if ((l->n_entries - l->n_sorted + 1) * 2 > l->n_slots && (st = rehash(l, err)) != WF_OK)
         return st;
     uint64_t h = hash_id(f->s, f->len);
@@ -329,8 +402,10 @@ static wf_status add_id(loader *l, const wf_csv_field *f, long line, size_t *ent
         if ((l->slots[i] & 0xFFFFFFFF00000000ULL) != tag)
             continue;
         size_t other = (size_t)(l->slots[i] & 0xFFFFFFFFu) - 1;
-        if (memcmp(l->arena + l->entry_off[other], f->s, f->len + 1) == 0)
-            return duplicate(l, f, other, err);
+        if (memcmp(l->arena + l->entry_off[other], f->s, f->len + 1) == 0) {
+            *dup = (long)other;
+            return WF_OK;
+        }
     }
 append:;
     size_t old_cap = l->entries_cap;
@@ -339,17 +414,17 @@ append:;
         (st = grow_buf((void **)&l->entry_off, &l->entries_cap, l->n_entries + 1,
                        sizeof(size_t), err)) != WF_OK)
         return st;
-    if (l->entries_cap != old_cap) {     /* entry_line follows entry_off */
-        long *nl = realloc(l->entry_line, l->entries_cap * sizeof *nl);
+    if (l->entries_cap != old_cap) {     /* entry_at follows entry_off */
+        entry_where *nl = realloc(l->entry_at, l->entries_cap * sizeof *nl);
         if (!nl)
             return wf_error_nomem(err, "census");
-        l->entry_line = nl;
+        l->entry_at = nl;
     }
     if (l->n_entries >= UINT32_MAX - 1)
         return wf_error_set(err, WF_EINPUT, l->path, line, 0, "too many rows");
     memcpy(l->arena + l->arena_len, f->s, f->len + 1);
     l->entry_off[l->n_entries] = l->arena_len;
-    l->entry_line[l->n_entries] = line;
+    l->entry_at[l->n_entries] = (entry_where){line, pos};
     l->arena_len += f->len + 1;
     if (l->slots)
         l->slots[i] = tag | (uint64_t)(l->n_entries + 1);
@@ -359,7 +434,7 @@ append:;
 
 /* ---- cells ---------------------------------------------------------------------- */
 
-/* 1 true, 0 false, -1 not a boolean (MODEL.md 2.1's spellings, any case). */
+/* 1 true, 0 false, -1 not a boolean (docs/model.md 2.1's spellings, any case). */
 static int parse_bool(const char *s)
 {
     static const char *const yes[] = {"true", "t", "yes", "y", "1"};
@@ -500,11 +575,68 @@ static bool fast_level(const loader *l, const wf_csv_field *f, int32_t *level)
 
 /* ---- general paths ---------------------------------------------------------------- */
 
+/* 1 or 2 digits (a month or a day written with a separator after it). */
+static bool small_number(const char *s, size_t len, int *v)
+{
+    if (len < 1 || len > 2 || digit_at(s, 0) > 9 || (len == 2 && digit_at(s, 1) > 9))
+        return false;
+    *v = (int)(len == 2 ? digit_at(s, 0) * 10 + digit_at(s, 1) : digit_at(s, 0));
+    return true;
+}
+
+/* The census.date_format other than YYYY-MM-DD. YYYYMMDD is 8 digits;
+ * the others are day or month of 1-2 digits and a 4-digit year, with the
+ * format's separator. Never guessed: a value that does not fit the
+ * format, or names no real date, is refused. */
+static bool parse_formatted(wf_date_format_id fmt, const char *s, size_t len, ymd *out)
+{
+    int y = 0, m = 0, d = 0;
+    if (fmt == WF_DF_COMPACT) {
+        if (len != 8)
+            return false;
+        for (size_t i = 0; i < 8; i++)
+            if (digit_at(s, i) > 9)
+                return false;
+        y = (int)(digit_at(s, 0) * 1000 + digit_at(s, 1) * 100 + digit_at(s, 2) * 10 +
+                  digit_at(s, 3));
+        m = (int)(digit_at(s, 4) * 10 + digit_at(s, 5));
+        d = (int)(digit_at(s, 6) * 10 + digit_at(s, 7));
+    } else {
+        char sep = fmt == WF_DF_DOTTED ? '.' : '/';
+        const char *a = memchr(s, sep, len);
+        const char *b = a ? memchr(a + 1, sep, len - (size_t)(a + 1 - s)) : NULL;
+        if (!a || !b)
+            return false;
+        int first, second;
+        size_t ylen = len - (size_t)(b + 1 - s);
+        if (!small_number(s, (size_t)(a - s), &first) ||
+            !small_number(a + 1, (size_t)(b - a - 1), &second) || ylen != 4)
+            return false;
+        for (size_t i = 0; i < 4; i++)
+            if (digit_at(b + 1, i) > 9)
+                return false;
+        y = (int)(digit_at(b + 1, 0) * 1000 + digit_at(b + 1, 1) * 100 +
+                  digit_at(b + 1, 2) * 10 + digit_at(b + 1, 3));
+        m = fmt == WF_DF_US ? first : second;
+        d = fmt == WF_DF_US ? second : first;
+    }
+    if (y < 1 || m < 1 || m > 12 || d < 1 || d > wf_days_in_month(y, m))
+        return false;
+    *out = (ymd){y, m, d};
+    return true;
+}
+
 static wf_status cell_date(const loader *l, const wf_csv_field *f, const char *col,
                            int32_t *day, ymd *date, wf_error *err)
 {
-    if (!parse_ymd(f->s, f->len, date))
-        return field_error(l, f, col, "'%.80s' is not a date YYYY-MM-DD", f->s, err);
+    bool ok = l->date_format == WF_DF_ISO ? parse_ymd(f->s, f->len, date)
+                                          : parse_formatted(l->date_format, f->s, f->len, date);
+    if (!ok) {
+        char what[160];
+        snprintf(what, sizeof what, "'%%.80s' is not a date %s",
+                 wf_date_format_names[l->date_format]);
+        return field_error(l, f, col, what, f->s, err);
+    }
     *day = wf_date_from_ymd(date->y, date->m, date->d);
     return WF_OK;
 }
@@ -583,13 +715,13 @@ static const wf_csv_field *opt(const loader *l, const wf_csv_field *row, int c)
 static wf_status read_employee(loader *l, const wf_csv_field *row,
                                wf_census_employee *e, wf_error *err)
 {
-    const wf_csv_field *fb = &row[l->col[C_BIRTH]], *fh = &row[l->col[C_HIRE]];
+    const wf_csv_field *fb = &row[l->col[WF_CC_BIRTH]], *fh = &row[l->col[WF_CC_HIRE]];
     const wf_csv_field *f;
     wf_status st;
     ymd b, h;
     if ((st = cell_date(l, fb, "birth_date", &e->birth_day, &b, err)) != WF_OK ||
         (st = cell_date(l, fh, "hire_date", &e->hire_day, &h, err)) != WF_OK ||
-        (st = cell_salary(l, &row[l->col[C_SALARY]], &e->salary_cents, err)) != WF_OK)
+        (st = cell_salary(l, &row[l->col[WF_CC_SALARY]], &e->salary_cents, err)) != WF_OK)
         return st;
     /* wf_years_between and wf_date_add_years on the parsed parts: the
      * dates are valid, so comparing (y, m, d) compares the days. */
@@ -609,16 +741,17 @@ static wf_status read_employee(loader *l, const wf_csv_field *row,
         return field_error(l, fh, "hire_date", "%s is before the 14th birthday", fh->s,
                            err);
     e->level = 0;
-    if ((f = opt(l, row, C_LEVEL)) && (st = cell_level(l, f, &e->level, err)) != WF_OK)
+    if ((f = opt(l, row, WF_CC_LEVEL)) && (st = cell_level(l, f, &e->level, err)) != WF_OK)
         return st;
+    e->level_from_salary = !f;
     if (!f)
         e->level = derive_level(l->tab, e->salary_cents);
     e->deferral_bp = 0;
-    if ((f = opt(l, row, C_DEFERRAL)) &&
+    if ((f = opt(l, row, WF_CC_DEFERRAL)) &&
         (st = cell_deferral(l, f, &e->deferral_bp, err)) != WF_OK)
         return st;
     e->esc_opt_out = false;
-    if ((f = opt(l, row, C_ESC))) {
+    if ((f = opt(l, row, WF_CC_ESC))) {
         int yes = cell_bool(f);
         if (yes < 0)
             return field_error(l, f, "auto_escalation_opt_out",
@@ -634,8 +767,8 @@ static wf_status read_employee(loader *l, const wf_csv_field *row,
 static wf_status is_skipped(const loader *l, const wf_csv_field *row, bool *skip,
                             wf_error *err)
 {
-    *skip = opt(l, row, C_TERM) != NULL;
-    const wf_csv_field *f = opt(l, row, C_ACTIVE);
+    *skip = opt(l, row, WF_CC_TERM) != NULL;
+    const wf_csv_field *f = opt(l, row, WF_CC_ACTIVE);
     if (*skip || !f)
         return WF_OK;
     int b = cell_bool(f);
@@ -662,6 +795,241 @@ static wf_status room_for_one(loader *l, wf_error *err)
     return WF_OK;
 }
 
+/* ---- refused rows ---------------------------------------------------------------
+ * Both modes collect every refused row (one reason a row: its first broken
+ * rule in the order of checks, a duplicated id before anything else) and
+ * go on reading; strict mode then refuses the file listing them, skip
+ * mode leaves them out and keeps them for OUT/rejected_rows.csv. Nothing
+ * of this runs for a clean file but the test of one status per row. */
+
+static uint32_t reject_of(const loader *l, size_t entry)
+{
+    return entry < l->n_marked ? l->entry_reject[entry] : 0;
+}
+
+/* Remembers that entry's row is refused as reject r. */
+static bool mark_entry(loader *l, size_t entry, size_t r)
+{
+    if (entry >= l->n_marked) {
+        if (!wf_grow((void **)&l->entry_reject, &l->marked_cap, entry + 1,
+                     sizeof *l->entry_reject))
+            return false;
+        memset(l->entry_reject + l->n_marked, 0,
+               (entry + 1 - l->n_marked) * sizeof *l->entry_reject);
+        l->n_marked = entry + 1;
+    }
+    l->entry_reject[entry] = (uint32_t)(r + 1);
+    return true;
+}
+
+/* Records row (n fields, first line `line`) as refused for why; entry is
+ * its id's entry when the id was recorded, else NULL. */
+static wf_status reject(loader *l, const wf_csv_field *row, size_t n, long line,
+                        const wf_error *why, const size_t *entry, size_t *index,
+                        wf_error *err)
+{
+    size_t i;
+    if (!wf_rejects_add(&l->rej, line, why->line, why->column, why->message, &i) ||
+        (l->skip_mode && row && !wf_rejects_set_fields(&l->rej, i, row, n)) ||
+        (entry && !mark_entry(l, *entry, i)))
+        return wf_error_nomem(err, "the census's refused rows");
+    if (index)
+        *index = i;
+    return WF_OK;
+}
+
+/* Row `line` repeats the id of entry `first`: this row is refused, and so
+ * is the first row of the id (nothing says which is right). That row was
+ * read long ago: its reason becomes the duplicate, and its column (and,
+ * in skip mode, its fields) are found again after the pass (find_late). */
+static wf_status reject_duplicate(loader *l, const wf_csv_field *row, size_t n, long line,
+                                  size_t pos, const wf_csv_field *id, size_t first,
+                                  wf_error *err)
+{
+    wf_error why;
+    why.status = WF_OK;
+    wf_error_set(&why, WF_EINPUT, l->path, id->line, id->column,
+                 "employee_id: duplicate '%s' (first on line %ld)", id->s,
+                 l->entry_at[first].line);
+    size_t i;
+    wf_status st = reject(l, row, n, line, &why, NULL, &i, err);
+    if (st != WF_OK)
+        return st;
+    l->rej.rows[i].duplicate = true;
+    char reason[256];
+    snprintf(reason, sizeof reason, "employee_id: duplicate '%s' (again on line %ld)",
+             id->s, line);
+    uint32_t r = reject_of(l, first);
+    if (r && l->rej.rows[r - 1].duplicate)
+        return WF_OK;                      /* a third row of the id */
+    if (r) {
+        if (!wf_rejects_set_reason(&l->rej, r - 1, reason))
+            return wf_error_nomem(err, "the census's refused rows");
+    } else {
+        why.status = WF_OK;
+        wf_error_set(&why, WF_EINPUT, l->path, l->entry_at[first].line, 0, "%s", reason);
+        if ((st = reject(l, NULL, 0, l->entry_at[first].line, &why, &first, &i, err)) != WF_OK)
+            return st;
+        r = (uint32_t)(i + 1);
+        l->drop_accepted = true;           /* it may have been accepted */
+    }
+    /* The first row lies between its offset and the next row with an id
+     * (entries come in file order), or this row when none came between. */
+    wf_reject *fr = &l->rej.rows[r - 1];
+    fr->duplicate = true;
+    fr->column = -1;                       /* to be found again */
+    fr->pos = l->entry_at[first].pos;      /* offset << 1 | plain */
+    fr->end = first + 1 < l->n_entries ? l->entry_at[first + 1].pos >> 1 : pos;
+    l->n_late++;
+    return WF_OK;
+}
+
+/* Reads the first row of a duplicated id again, from the bytes of the
+ * file that hold it: the id cell's position and, in skip mode, the fields.
+ * Those bytes are whole records, so the first one is the row. */
+static wf_status read_late(loader *l, int fd, size_t k, wf_error *err)
+{
+    wf_reject *r = &l->rej.rows[k];
+    size_t at = r->pos >> 1, len = r->end - at, got = 0;
+    char *buf = malloc(len ? len : 1);
+    if (!buf)
+        return wf_error_nomem(err, "census row");
+    while (got < len) {
+        ssize_t n = pread(fd, buf + got, len - got, (off_t)(at + got));
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    wf_csv *csv = NULL;
+    wf_csv_field *row;
+    size_t n = 0;
+    wf_error ignored = {0};
+    wf_status st = WF_OK;
+    if (got == len && wf_csv_open_mem(l->path, buf, len, &csv, &ignored) == WF_OK &&
+        wf_csv_next(csv, &row, &n, &ignored) == WF_OK && l->col[WF_CC_ID] < (long)n &&
+        n == l->n_fields) {
+        const wf_csv_field *id = &row[l->col[WF_CC_ID]];
+        r->field_line = r->line + id->line - 1;
+        r->column = id->column;
+        if (l->skip_mode && r->fields == WF_REJECT_NO_FIELDS &&
+            !wf_rejects_set_fields(&l->rej, k, row, n))
+            st = wf_error_nomem(err, "the census's refused rows");
+    } else {
+        st = wf_error_set(err, WF_EIO, l->path, r->line, 0,
+                          "the file changed while it was read");
+    }
+    wf_csv_close(csv);
+    free(buf);
+    return st;
+}
+
+/* A plain record (wf_csv_record_plain) is still whole in the reader's
+ * buffer: its fields are taken from there. */
+static wf_status plain_late(loader *l, const wf_csv *csv, size_t k, wf_csv_field *f,
+                            wf_error *err)
+{
+    wf_reject *r = &l->rej.rows[k];
+    wf_csv_plain_fields(csv, r->pos >> 1, r->line, f, l->n_fields);
+    r->field_line = r->line;
+    r->column = f[l->col[WF_CC_ID]].column;
+    if (l->skip_mode && r->fields == WF_REJECT_NO_FIELDS &&
+        !wf_rejects_set_fields(&l->rej, k, f, l->n_fields))
+        return wf_error_nomem(err, "the census's refused rows");
+    return WF_OK;
+}
+
+/* A source without a file: a row's cells are kept as text (keep_fields). */
+static wf_status keep_fields(loader *l, const wf_csv_field *row, size_t n, size_t *pos,
+                             wf_error *err)
+{
+    size_t need = l->kept_len;
+    for (size_t c = 0; c < n; c++)
+        need += row[c].len + 1;
+    if (!wf_grow((void **)&l->kept, &l->kept_cap, need, 1))
+        return wf_error_nomem(err, "the census's kept rows");
+    *pos = l->kept_len << 1;
+    for (size_t c = 0; c < n; c++) {
+        memcpy(l->kept + l->kept_len, row[c].s, row[c].len);
+        l->kept_len += row[c].len;
+        l->kept[l->kept_len++] = '\0';
+    }
+    return WF_OK;
+}
+
+/* The first row of a duplicated id from a source without a file: its
+ * position is the row and the id's column number; in skip mode its cells
+ * come from the kept text. */
+static wf_status kept_late(loader *l, size_t k, wf_csv_field *f, wf_error *err)
+{
+    wf_reject *r = &l->rej.rows[k];
+    r->field_line = r->line;
+    r->column = l->col[WF_CC_ID] + 1;
+    if (!l->skip_mode || r->fields != WF_REJECT_NO_FIELDS)
+        return WF_OK;
+    char *s = l->kept + (r->pos >> 1);
+    for (size_t c = 0; c < l->n_fields; c++) {
+        size_t len = strlen(s);
+        f[c] = (wf_csv_field){s, len, r->line, (long)c + 1, false};
+        s += len + 1;
+    }
+    if (!wf_rejects_set_fields(&l->rej, k, f, l->n_fields))
+        return wf_error_nomem(err, "the census's refused rows");
+    return WF_OK;
+}
+
+/* The first rows of duplicated ids (rejects with column -1), read again:
+ * from the reader's buffer when plain, else from the file; from the kept
+ * text when there is no file (csv NULL). */
+static wf_status find_late(loader *l, const wf_csv *csv, wf_error *err)
+{
+    int fd = -1;
+    wf_status st = WF_OK;
+    wf_csv_field *f = malloc(l->n_fields * sizeof *f);
+    if (!f)
+        return wf_error_nomem(err, "census row");
+    for (size_t k = 0; st == WF_OK && k < l->rej.n; k++) {
+        const wf_reject *r = &l->rej.rows[k];
+        if (r->column >= 0)
+            continue;
+        if (!csv) {
+            st = kept_late(l, k, f, err);
+            continue;
+        }
+        if (r->pos & 1) {
+            st = plain_late(l, csv, k, f, err);
+            continue;
+        }
+        if (fd < 0 && (fd = open(l->path, O_RDONLY | O_CLOEXEC)) < 0)
+            st = wf_error_errno(err, "open", l->path);
+        else
+            st = read_late(l, fd, k, err);
+    }
+    if (fd >= 0)
+        close(fd);
+    free(f);
+    return st;
+}
+
+/* Drops the accepted employees whose row was refused late. */
+static void drop_refused(loader *l)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < l->n_emp; i++)
+        if (!reject_of(l, l->emp_entry[i])) {
+            l->emp[w] = l->emp[i];
+            l->emp_entry[w++] = l->emp_entry[i];
+        }
+    l->n_emp = w;
+}
+
+/* Strict mode's refusal: the first ROWS_SHOWN rows' errors to l->report,
+ * then the total; err gets the first. */
+static wf_status refuse(const loader *l, wf_error *err)
+{
+    wf_rejects_report(l->report, l->path, &l->rej, ROWS_SHOWN);
+    return wf_rejects_error(&l->rej, 0, l->path, err);
+}
+
 static wf_status read_rows(loader *l, const wf_census_rows *src, wf_error *err)
 {
     wf_csv_field *row;
@@ -669,33 +1037,66 @@ static wf_status read_rows(loader *l, const wf_census_rows *src, wf_error *err)
     long line;
     wf_status st;
     while ((st = src->next(src->ctx, &row, &n, &line, err)) == WF_OK && n > 0) {
-        const wf_csv_field *id = &row[l->col[C_ID]];
+        const wf_csv_field *id = &row[l->col[WF_CC_ID]];
         size_t entry = 0;
+        long dup;
         bool skip = false;
-        if ((st = check_id(l, id, err)) != WF_OK)
-            return st;
+        wf_error row_err;
+        row_err.status = WF_OK;    /* all wf_error_set looks at */
+        l->n_rows++;
+        if (check_id(l, id, &row_err) != WF_OK) {
+            if ((st = reject(l, row, n, line, &row_err, NULL, NULL, err)) != WF_OK)
+                return st;
+            continue;
+        }
         prefetch_id(l, id);
         /* The row is read before its id is looked up, but a duplicate id
          * is what the row is refused for even when a later cell is bad
          * too: the row's error is held apart (errors are sticky) and only
-         * passed on when the id is new. */
-        wf_error row_err;
-        row_err.status = WF_OK;    /* all wf_error_set looks at */
+         * counts when the id is new. */
         wf_status row_st = is_skipped(l, row, &skip, &row_err);
         if (row_st == WF_OK && !skip && (st = room_for_one(l, err)) != WF_OK)
             return st;
         if (row_st == WF_OK && !skip)
             row_st = read_employee(l, row, &l->emp[l->n_emp], &row_err);
-        if ((st = add_id(l, id, line, &entry, err)) != WF_OK)
+        size_t off = 0, pos = 0;
+        if (src->csv) {
+            off = wf_csv_record_offset(src->csv);
+            pos = off << 1 | wf_csv_record_plain(src->csv);
+        } else if (l->skip_mode && (st = keep_fields(l, row, n, &pos, err)) != WF_OK) {
             return st;
-        if (row_st != WF_OK) {
-            if (err && err->status == WF_OK)
-                *err = row_err;
-            return row_st;
         }
-        if (!skip)
+        if ((st = add_id(l, id, line, pos, &entry, &dup, err)) != WF_OK)
+            return st;
+        if (dup >= 0)
+            st = reject_duplicate(l, row, n, line, off, id, (size_t)dup, err);
+        else if (row_st != WF_OK)
+            st = reject(l, row, n, line, &row_err, &entry, NULL, err);
+        else if (!skip)
             l->emp_entry[l->n_emp++] = entry;
+        else
+            l->n_skipped++;
+        if (st != WF_OK)
+            return st;
     }
+    return st;
+}
+
+/* After the pass: the late rows found again, refused employees dropped,
+ * then strict mode refuses a file with any refused row. */
+static wf_status settle_rows(loader *l, const wf_csv *csv, wf_error *err)
+{
+    wf_rejects_sort(&l->rej);
+    wf_status st = l->n_late ? find_late(l, csv, err) : WF_OK;
+    if (st == WF_OK && l->drop_accepted)
+        drop_refused(l);
+    if (st == WF_OK && l->rej.n && !l->skip_mode)
+        return refuse(l, err);
+    if (st == WF_OK && l->n_emp == 0 && l->rej.n)
+        return wf_error_set(err, WF_EINPUT, l->path, 0, 0,
+                            "no active employee left once %zu of %zu rows were "
+                            "rejected: a census needs at least one",
+                            l->rej.n, l->n_rows);
     return st;
 }
 /* ---- public ------------------------------------------------------------------------ */
@@ -727,12 +1128,19 @@ static void csv_sizes(void *ctx, size_t *rows, size_t *bytes)
 wf_status wf_census_load(const char *path, const wf_config *cfg, const wf_tables *tab,
                          wf_census **out, wf_error *err)
 {
+    return wf_census_load_report(path, cfg, tab, NULL, out, err);
+}
+
+wf_status wf_census_load_report(const char *path, const wf_config *cfg,
+                                const wf_tables *tab, FILE *report, wf_census **out,
+                                wf_error *err)
+{
     *out = NULL;
     csv_src c = {NULL};
     wf_status st = wf_csv_open(path, &c.csv, err);
     if (st == WF_OK) {
-        wf_census_rows src = {&c, csv_next, csv_sizes};
-        st = wf_census_load_rows(path, path, &src, cfg, tab, out, err);
+        wf_census_rows src = {&c, csv_next, csv_sizes, c.csv};
+        st = wf_census_load_rows(path, path, &src, cfg, tab, report, out, err);
     }
     wf_csv_close(c.csv);
     return st;
@@ -740,13 +1148,19 @@ wf_status wf_census_load(const char *path, const wf_config *cfg, const wf_tables
 
 wf_status wf_census_load_rows(const char *name, const char *label,
                               const wf_census_rows *src, const wf_config *cfg,
-                              const wf_tables *tab, wf_census **out, wf_error *err)
+                              const wf_tables *tab, FILE *report, wf_census **out,
+                              wf_error *err)
 {
     *out = NULL;
     loader l;
     memset(&l, 0, sizeof l);
     l.path = name;
     l.tab = tab;
+    l.cfg = cfg;
+    l.skip_mode = cfg && cfg->census_skip;
+    l.date_format = cfg ? cfg->census_date_format : WF_DF_ISO;
+    l.report = report;
+    wf_rejects_init(&l.rej);
     wf_tables *own_tab = NULL;
     int start_year = cfg ? cfg->start_year : 2025;
     l.census_day = wf_date_from_ymd(start_year - 1, 12, 31);
@@ -764,6 +1178,9 @@ wf_status wf_census_load_rows(const char *name, const char *label,
         st = wf_error_set(err, WF_EINPUT, name, 1, 0, "empty file: expected a header row");
     if (st == WF_OK)
         st = map_header(&l, h, n, err);
+    l.n_fields = n;
+    if (st == WF_OK && l.skip_mode && !wf_rejects_set_header(&l.rej, h, n))
+        st = wf_error_nomem(err, "census header");
     size_t rows = 0, bytes = 0;
     if (st == WF_OK && src->sizes)
         src->sizes(src->ctx, &rows, &bytes);
@@ -771,6 +1188,8 @@ wf_status wf_census_load_rows(const char *name, const char *label,
         reserve(&l, rows, bytes);
     if (st == WF_OK)
         st = read_rows(&l, src, err);
+    if (st == WF_OK)
+        st = settle_rows(&l, src->csv, err);
     if (st == WF_OK && l.n_emp == 0)
         st = wf_error_set(err, WF_EINPUT, name, 0, 0,
                           "no active employee: a census needs at least one");
@@ -783,6 +1202,11 @@ wf_status wf_census_load_rows(const char *name, const char *label,
     cen->n = l.n_emp;
     cen->emp = l.emp;
     cen->id_arena = l.arena;
+    cen->rows = l.n_rows;
+    cen->skipped = l.n_skipped;
+    cen->skip_mode = l.skip_mode;
+    cen->rej = l.rej;
+    wf_rejects_init(&l.rej);
     l.emp = NULL;
     l.arena = NULL;
     *out = cen;
@@ -793,10 +1217,13 @@ done:
         wf_census_free(cen);
     free(l.arena);
     free(l.entry_off);
-    free(l.entry_line);
+    free(l.entry_at);
+    free(l.kept);
     free(l.slots);
     free(l.emp);
     free(l.emp_entry);
+    free(l.entry_reject);
+    wf_rejects_free(&l.rej);
     return st;
 }
 
@@ -817,5 +1244,111 @@ void wf_census_free(wf_census *cen)
     free(cen->path);
     free(cen->emp);
     free(cen->id_arena);
+    wf_rejects_free(&cen->rej);
     free(cen);
+}
+
+void wf_census_get_info(const wf_census *cen, wf_census_info *info)
+{
+    *info = (wf_census_info){
+        .rows = cen->rows,
+        .employees = cen->n,
+        .skipped = cen->skipped,
+        .rejected = cen->rej.n,
+        .skip_mode = cen->skip_mode,
+    };
+}
+
+/* ---- the digest of the accepted rows ------------------------------------------------ */
+
+/* Unsigned v in decimal at p; returns the end. */
+static char *put_u64(char *p, uint64_t v)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (n)
+        *p++ = tmp[--n];
+    return p;
+}
+
+/* v / 10^scale with exactly `scale` decimals (v >= 0). */
+static char *put_fixed(char *p, int64_t v, int scale)
+{
+    uint64_t unit = scale == 2 ? 100 : 10000;
+    p = put_u64(p, (uint64_t)v / unit);
+    *p++ = '.';
+    uint64_t f = (uint64_t)v % unit;
+    for (uint64_t d = unit / 10; d; d /= 10) {
+        *p++ = (char)('0' + f / d);
+        f %= d;
+    }
+    return p;
+}
+
+/* One employee's normalised row, as the digest reads it (wfsim.h). */
+static size_t digest_row(const wf_census_employee *e, char *p0)
+{
+    char *p = p0;
+    size_t n = strlen(e->id);
+    memcpy(p, e->id, n);
+    p += n;
+    *p++ = ',';
+    wf_date_format(e->birth_day, p);
+    p += 10;
+    *p++ = ',';
+    wf_date_format(e->hire_day, p);
+    p += 10;
+    *p++ = ',';
+    p = put_fixed(p, e->salary_cents, 2);
+    *p++ = ',';
+    p = put_u64(p, (uint64_t)e->level);
+    *p++ = ',';
+    p = put_fixed(p, e->deferral_bp, 4);
+    *p++ = ',';
+    n = e->esc_opt_out ? 4 : 5;
+    memcpy(p, e->esc_opt_out ? "true" : "false", n);
+    p += n;
+    *p++ = '\n';
+    return (size_t)(p - p0);
+}
+
+void wf_census_digest(const wf_census *cen, char hex[65])
+{
+    enum { ROW_MAX = WF_ID_MAX + 96, BUF = 1 << 16 };
+    char buf[BUF];
+    size_t len = 0;
+    struct sha256_ctx ctx;
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    for (size_t i = 0; i < cen->n; i++) {
+        if (len + ROW_MAX > sizeof buf) {
+            sha256_update(&ctx, len, (const uint8_t *)buf);
+            len = 0;
+        }
+        len += digest_row(&cen->emp[i], buf + len);
+    }
+    sha256_update(&ctx, len, (const uint8_t *)buf);
+    sha256_digest(&ctx, sizeof d, d);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+        sprintf(hex + 2 * i, "%02x", d[i]);
+    hex[64] = '\0';
+}
+
+void wf_census_normalised(const wf_census *cen, wf_census_row *out)
+{
+    for (size_t i = 0; i < cen->n; i++) {
+        const wf_census_employee *e = &cen->emp[i];
+        out[i] = (wf_census_row){e->id, e->birth_day, e->hire_day, e->salary_cents,
+                                 e->level, e->deferral_bp, e->level_from_salary,
+                                 e->esc_opt_out};
+    }
+}
+
+const wf_rejects *wf_census_rejects(const wf_census *cen)
+{
+    return &cen->rej;
 }

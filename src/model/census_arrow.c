@@ -2,11 +2,11 @@
  * census_arrow.c - a census from an Arrow stream (wf_census_load_arrow).
  *
  * A notebook holds its census as a table (pyarrow, Polars, pandas), and
- * hands it over through the Arrow C stream interface. The rules of MODEL.md
+ * hands it over through the Arrow C stream interface. The rules of docs/model.md
  * 2.1 must be the CSV loader's, word for word, so this file does not check
  * a single cell: it turns each cell into the text a CSV export of the table
  * would hold and feeds census.c's row loop (census_rows.h), which judges
- * it. Dates become YYYY-MM-DD, integers and decimals their digits, floats
+ * it. Dates become text in census.date_format (YYYY-MM-DD by default), integers and decimals their digits, floats
  * the shortest text that reads back to the same double, booleans
  * true/false, nulls (and float NaN, pandas' null) an empty cell.
  *
@@ -66,6 +66,7 @@ typedef struct arrow_src {
     char *text;                 /* this row's cells, NUL-separated */
     size_t text_cap, text_len;
     size_t *cell_off;
+    wf_date_format_id date_format; /* census.date_format: typed dates are written in it */
 } arrow_src;
 
 /* ---- schema --------------------------------------------------------------- */
@@ -213,8 +214,18 @@ static bool put_date(arrow_src *a, int64_t day)
     /* 0001-01-01 .. 9999-12-31; outside, text the date rule refuses */
     if (day < -719162 || day > 2932896)
         snprintf(buf, sizeof buf, "day %" PRId64, day);
-    else
-        wf_date_format((int32_t)day, buf);
+    else {
+        /* in the census's date_format, which the row checks then read */
+        int y, m, d;
+        wf_date_to_ymd((int32_t)day, &y, &m, &d);
+        switch (a->date_format) {
+        case WF_DF_US: snprintf(buf, sizeof buf, "%02d/%02d/%04d", m, d, y); break;
+        case WF_DF_EU: snprintf(buf, sizeof buf, "%02d/%02d/%04d", d, m, y); break;
+        case WF_DF_COMPACT: snprintf(buf, sizeof buf, "%04d%02d%02d", y, m, d); break;
+        case WF_DF_DOTTED: snprintf(buf, sizeof buf, "%02d.%02d.%04d", d, m, y); break;
+        default: wf_date_format((int32_t)day, buf); break;
+        }
+    }
     return put(a, buf, strlen(buf));
 }
 
@@ -473,12 +484,13 @@ wf_status wf_census_load_arrow(struct ArrowArrayStream *stream, const char *name
                                wf_census **out, wf_error *err)
 {
     *out = NULL;
-    arrow_src a = {.stream = stream, .name = name ? name : ""};
+    arrow_src a = {.stream = stream, .name = name ? name : "",
+                   .date_format = cfg ? cfg->census_date_format : WF_DF_ISO};
     wf_status st = read_schema(&a, err);
     if (st == WF_OK) {
-        wf_census_rows src = {&a, arrow_next, NULL};
+        wf_census_rows src = {&a, arrow_next, NULL, NULL};
         st = wf_census_load_rows(a.name, a.name[0] ? a.name : "(arrow table)", &src, cfg,
-                                 tab, out, err);
+                                 tab, NULL, out, err);
     }
     if (a.batch.release)
         a.batch.release(&a.batch);

@@ -2,7 +2,7 @@
  * census_gen.c - a deterministic synthetic census (wf_census_generate).
  *
  * Benchmarks and tests need censuses of any size that look like a real
- * workforce and pass every rule of MODEL.md 2.1. Like the model itself,
+ * workforce and pass every rule of docs/model.md 2.1. Like the model itself,
  * the generator uses keyed draws instead of a sequential generator: the
  * attributes of employee i are functions of MD5("{seed}|{i}|{block}") for
  * three named blocks ("person", "pay", "plan"), each giving four 32-bit

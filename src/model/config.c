@@ -1,5 +1,5 @@
 /*
- * config.c - the YAML configuration of MODEL.md 2.2 (wf_config_* of wfsim.h).
+ * config.c - the YAML configuration of docs/model.md 2.2 (wf_config_* of wfsim.h).
  *
  * Every key lives once, in the WF_CONFIG_KEYS table below: its section, its
  * kind (how the scalar is typed and stored), its range and its default as
@@ -12,7 +12,7 @@
  * and style (libyaml reports both, but resolves nothing): a quoted scalar
  * is a string; a plain one is null (``, `~`, `null`), a boolean
  * (`true`/`false` in its three spellings), an integer, a float, or else a
- * string. On top of the schema, MODEL.md 6 narrows integers to plain
+ * string. On top of the schema, docs/model.md 6 narrows integers to plain
  * digits and numbers to its decimal grammar. Explicit tags, aliases and
  * several documents are refused rather than half supported.
  *
@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <yaml.h>
 
 #include <nettle/sha2.h>
@@ -67,7 +68,10 @@ typedef enum kind {
     K_STEPS,  /* plan_design "min:rate, ..." by years of service or age (text) */
     K_VEST,   /* plan_design vesting schedule (text) */
     K_FPOL,   /* plan_design forfeiture policy (text) */
-    K_NDTM    /* plan_design ADP/ACP testing method (text) */
+    K_NDTM,   /* plan_design ADP/ACP testing method (text) */
+    K_ROWS,   /* census.invalid_rows: strict | skip */
+    K_DATEFMT,/* census.date_format: one of wf_date_format_names */
+    K_COLMAP  /* census.columns: a mapping model column -> header, or null */
 } kind;
 
 /* X(section, key, kind, field, low, low_open, high, high_open, default):
@@ -129,6 +133,10 @@ typedef enum kind {
       0, "01-01")                                                                 \
     X(performance, event_generation_mode, K_MODE, perf_mode, NULL, 0, NULL, 0, "fast") \
     X(performance, threads, K_INT, perf_threads, "0", 0, "4096", 0, "0")         \
+    X(census, invalid_rows, K_ROWS, census_skip, NULL, 0, NULL, 0, "strict")     \
+    X(census, date_format, K_DATEFMT, census_date_format, NULL, 0, NULL, 0,      \
+      "YYYY-MM-DD")                                                              \
+    X(census, columns, K_COLMAP, census_columns, NULL, 0, NULL, 0, "null")       \
     WF_PLAN_DESIGN_KEYS(X)                                                        \
     WF_THRESHOLD_KEYS(X)
 
@@ -205,7 +213,18 @@ enum { WF_CONFIG_KEYS(KEY_ENUM) N_KEYS };
 static const char *const sections[] = {
     "simulation", "workforce", "compensation", "eligibility", "auto_enrollment",
     "voluntary_enrollment", "auto_escalation", "performance", "plan_design",
-    "thresholds"};
+    "thresholds", "census"};
+
+#define WF_DF_NAME(e, text) text,
+const char *const wf_date_format_names[WF_DF_COUNT] = {WF_DATE_FORMATS(WF_DF_NAME)};
+#undef WF_DF_NAME
+
+/* The sections that belong to the runner: not in the canonical JSON. */
+static bool runner_section(const char *section)
+{
+    return strcmp(section, "performance") == 0 || strcmp(section, "census") == 0 ||
+           strcmp(section, "thresholds") == 0 || strcmp(section, "plan_design") == 0;
+}
 #define N_SECTIONS (sizeof sections / sizeof sections[0])
 
 /* ---- scalars and their core-schema type --------------------------------- */
@@ -676,6 +695,32 @@ static wf_status set_string(load_ctx *cx, wf_config *cfg, const key_def *k,
             return cfg_error(err, cx->file, k->dotted, v->line, v->column,
                              "expected fast or sql, got '%s'", show(v, b));
         return WF_OK;
+    case K_ROWS:
+        if (t == Y_STR && (text_is(v, "strict") || text_is(v, "skip")))
+            cfg->census_skip = text_is(v, "skip");
+        else
+            return cfg_error(err, cx->file, k->dotted, v->line, v->column,
+                             "expected strict or skip, got '%s'", show(v, b));
+        return WF_OK;
+    case K_DATEFMT:
+        for (int f = 0; t == Y_STR && f < WF_DF_COUNT; f++)
+            if (text_is(v, wf_date_format_names[f])) {
+                cfg->census_date_format = (wf_date_format_id)f;
+                return WF_OK;
+            }
+        return cfg_error(err, cx->file, k->dotted, v->line, v->column,
+                         "expected YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY, YYYYMMDD or "
+                         "DD.MM.YYYY, got '%s'", show(v, b));
+    case K_COLMAP:
+        /* a scalar here: only null (no mapping); the mapping itself is
+         * read by walk_columns */
+        if (t != Y_NULL)
+            return cfg_error(err, cx->file, k->dotted, v->line, v->column,
+                             "expected a mapping of census columns to the file's "
+                             "headers (employee_id: \"Employee Number\", ...), got '%s'",
+                             show(v, b));
+        memset(cfg->census_columns, 0, sizeof cfg->census_columns);
+        return WF_OK;
     case K_MFORM:
     case K_TIERS:
     case K_STEPS:
@@ -764,7 +809,7 @@ static void origin_text(const load_ctx *cx, int k, char *buf, size_t size)
 
 /* A promotion multiplies a salary by 1 + r with r >= mean - spread, and a
  * salary is at least 1 cent: past this every promotion of every salary
- * would leave the model's range (MODEL.md 6: at most 2^53 - 1 cents). The
+ * would leave the model's range (docs/model.md 6: at most 2^53 - 1 cents). The
  * test is the engine's own double arithmetic (u = 0, salary 1 cent); for
  * doubles above 2^52, which are whole numbers, round(x) > 2^53 - 1 exactly
  * when x > 2^53 - 1. */
@@ -990,6 +1035,62 @@ static wf_status ev_scalar(walker *w, const char *key, const char *what, scalar 
     return WF_OK;
 }
 
+/* census.columns: model column -> the file's header, each a string of
+ * 1..WF_HEADER_MAX bytes; a column or a header named twice is an error. */
+static wf_status walk_columns(walker *w)
+{
+    static const char *const names[WF_CC_COUNT] = {
+#define CC_NAME(e, name, alias, req) name,
+        WF_CENSUS_COLUMNS(CC_NAME)
+#undef CC_NAME
+    };
+    char (*map)[WF_HEADER_MAX + 1] = w->cfg->census_columns;
+    long at[WF_CC_COUNT] = {0};
+    char dotted[256], b[80];
+    memset(map, 0, sizeof w->cfg->census_columns);
+    for (;;) {
+        wf_status st = next_event(w);
+        if (st != WF_OK)
+            return st;
+        if (w->ev.type == YAML_MAPPING_END_EVENT)
+            return WF_OK;
+        scalar kv, v;
+        if ((st = ev_scalar(w, "census.columns.?", "a census column", &kv)) != WF_OK)
+            return st;
+        snprintf(dotted, sizeof dotted, "census.columns.%.*s",
+                 (int)(kv.len > 100 ? 100 : kv.len), kv.text);
+        int c = 0;
+        while (c < WF_CC_COUNT && !text_is(&kv, names[c]))
+            c++;
+        if (c == WF_CC_COUNT || resolve(&kv) != Y_STR)
+            return cfg_error(w->err, w->cx->file, dotted, kv.line, kv.column,
+                             "'%s' is not a census column (employee_id, birth_date, "
+                             "hire_date, salary, termination_date, active, level_id, "
+                             "deferral_rate, auto_escalation_opt_out)", show(&kv, b));
+        if (at[c])
+            return cfg_error(w->err, w->cx->file, dotted, kv.line, kv.column,
+                             "column '%s' is mapped twice (first at line %ld)", names[c],
+                             at[c]);
+        at[c] = kv.line ? kv.line : 1;
+        if ((st = next_event(w)) != WF_OK ||
+            (st = ev_scalar(w, dotted, "a header name", &v)) != WF_OK)
+            return st;
+        if (resolve(&v) != Y_STR || v.len == 0 || v.len > WF_HEADER_MAX ||
+            memchr(v.text, '\0', v.len))
+            return cfg_error(w->err, w->cx->file, dotted, v.line, v.column,
+                             "expected the census header's name as a string of 1-%d "
+                             "bytes (quote it), got '%s'", WF_HEADER_MAX, show(&v, b));
+        for (int o = 0; o < WF_CC_COUNT; o++)
+            if (map[o][0] && strlen(map[o]) == v.len &&
+                strncasecmp(map[o], v.text, v.len) == 0)
+                return cfg_error(w->err, w->cx->file, dotted, v.line, v.column,
+                                 "header '%s' is already mapped to %s", show(&v, b),
+                                 names[o]);
+        memcpy(map[c], v.text, v.len);
+        map[c][v.len] = '\0';
+    }
+}
+
 static wf_status walk_section(walker *w, const char *section)
 {
     char dotted[256];
@@ -1021,6 +1122,11 @@ static wf_status walk_section(walker *w, const char *section)
         w->cx->column[k] = kv.column;
         if ((st = next_event(w)) != WF_OK)
             return st;
+        if (keys[k].kind == K_COLMAP && w->ev.type == YAML_MAPPING_START_EVENT) {
+            if ((st = walk_columns(w)) != WF_OK)
+                return st;
+            continue;
+        }
         scalar v;
         if ((st = ev_scalar(w, keys[k].dotted, "a scalar value", &v)) != WF_OK)
             return st;
@@ -1410,6 +1516,11 @@ int wf_config_end_year(const wf_config *cfg)
     return cfg->end_year;
 }
 
+const char *wf_config_census_date_format(const wf_config *cfg)
+{
+    return wf_date_format_names[cfg->census_date_format];
+}
+
 int wf_config_mode(const wf_config *cfg)
 {
     return cfg->perf_mode;
@@ -1475,6 +1586,10 @@ static size_t json_value(const wf_config *cfg, const key_def *k, char *p)
         return n + (size_t)sprintf(p + n, "\"%s\"", field);  /* checked characters */
     case K_LIMIT:
         break;  /* never part of the canonical form */
+    case K_ROWS:
+    case K_DATEFMT:
+    case K_COLMAP:
+        break;                   /* runner keys: never in the canonical JSON */
     }
     return n;
 }
@@ -1489,8 +1604,7 @@ char *wf_config_to_json(const wf_config *cfg)
     buf[n++] = '{';
     for (int i = 0; i < N_KEYS; i++) {
         const key_def *k = &keys[i];
-        if (strcmp(k->section, "performance") == 0 || k->kind == K_LIMIT ||
-            strcmp(k->section, "plan_design") == 0)
+        if (runner_section(k->section) || k->kind == K_LIMIT)
             continue;
         if (!open || strcmp(open, k->section) != 0) {
             if (open)

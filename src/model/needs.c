@@ -1,5 +1,5 @@
 /*
- * needs.c - workforce needs (MODEL.md 4.1).
+ * needs.c - workforce needs (docs/model.md 4.1).
  *
  * The formulas are evaluated exactly as written, in __int128 so that
  * N * (1e6 + g) and net * 1e6 cannot overflow whatever the growth rate.

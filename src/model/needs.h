@@ -1,5 +1,5 @@
 /*
- * needs.h - workforce needs of one year (MODEL.md 4.1), in integers.
+ * needs.h - workforce needs of one year (docs/model.md 4.1), in integers.
  *
  * From the start-of-year headcount N, last year's hires P, this year's
  * retirements R and the ppm rates, computes the growth target, expected

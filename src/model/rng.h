@@ -1,5 +1,5 @@
 /*
- * rng.h - keyed draws (MODEL.md 1).
+ * rng.h - keyed draws (docs/model.md 1).
  *
  * Every random number of the model is a pure function of the text key
  * "{seed}|{entity}|{year}|{stream}": x is the first four bytes of the key's

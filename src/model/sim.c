@@ -1,5 +1,5 @@
 /*
- * sim.c - the year loop of MODEL.md 4 (wf_sim_run).
+ * sim.c - the year loop of docs/model.md 4 (wf_sim_run).
  *
  * Each year runs these phases over the workforce rows (sim_int.h), which
  * are kept in employee_id order:
@@ -16,7 +16,7 @@
  *                 to the sink with the summary and the snapshot; the rows
  *                 of those who left are dropped; bands grow.
  *
- * The model's steps (MODEL.md 4) and where each is:
+ * The model's steps (docs/model.md 4) and where each is:
  *
  *   4.1  retirements          retirements (phase A), workforce needs in
  *                             needs.c (wf_needs_compute)
@@ -93,7 +93,7 @@ static int32_t md_day(int year, wf_md md)
     return wf_date_from_ymd(year, md.month, md.day);
 }
 
-/* MODEL.md 4.7: eligible from the later of hire + waiting period and the
+/* docs/model.md 4.7: eligible from the later of hire + waiting period and the
  * day the minimum age is reached (adult: that day, computed by the
  * caller from whichever calendar fields it has). */
 static int32_t eligibility_day(const wf_config *cfg, int32_t hire, int32_t adult)
@@ -339,7 +339,7 @@ static void retirements(sim *s, wf_sim_chunk *ch, size_t n)
         }
 }
 
-/* Phase A for chunk k: the year's ages and tenures (MODEL.md 3), P,
+/* Phase A for chunk k: the year's ages and tenures (docs/model.md 3), P,
  * retirements (4.1) and the termination keys (4.2). */
 static void phase_a(void *arg, size_t k)
 {
@@ -392,7 +392,7 @@ static int64_t experienced_terminations(sim *s, int64_t te, int64_t R)
 
 /* ---- hires ------------------------------------------------------------------ */
 
-/* Hires per level by largest remainder (MODEL.md 4.4), into q. */
+/* Hires per level by largest remainder (docs/model.md 4.4), into q. */
 static void hire_levels(const wf_tables *t, int64_t H, int64_t *q)
 {
     __extension__ typedef __int128 i128;
@@ -426,7 +426,7 @@ static void hire_draws(sim *s, size_t k, wf_stream st, size_t b, size_t n,
     s->chunks[k].used[st] += n;
 }
 
-/* The hires' attributes (MODEL.md 4.4), one stream at a time so that each
+/* The hires' attributes (docs/model.md 4.4), one stream at a time so that each
  * stream's draws are one batch. */
 static void phase_h(void *arg, size_t k)
 {
@@ -524,7 +524,7 @@ static int format_hire_no(char *p, int64_t v)
     return n;
 }
 
-/* The hires' ids "NH_{year}_{nnnnnn}" (MODEL.md 4.4), numbered 1..H in
+/* The hires' ids "NH_{year}_{nnnnnn}" (docs/model.md 4.4), numbered 1..H in
  * level order, and perm, their id order. The prefix is formatted once and
  * the number by hand: snprintf for each of a year's ~260,000 hires (at
  * 1,000,000 employees) was 4% of the simulation. */

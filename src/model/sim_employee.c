@@ -1,12 +1,12 @@
 /*
- * sim_employee.c - one employee's year: MODEL.md 4.2 to 4.9, per row.
+ * sim_employee.c - one employee's year: docs/model.md 4.2 to 4.9, per row.
  *
  * By the time this runs, the global steps are done: every row of the
  * workforce of the year knows whether and why it terminates this year
  * (term_cat), hires are merged in, and band(year) is known. What is left is
  * local to one employee, so rows are processed in parallel chunks.
  *
- * Steps and where they are (MODEL.md 4; sim.c has the global steps):
+ * Steps and where they are (docs/model.md 4; sim.c has the global steps):
  *   1    keyed draws      pre_draws / draw_pre, behind one "who may draw"
  *                         predicate per step and stream
  *   4.2, 4.5 dates        leaves_experienced, leaves_as_new_hire,
@@ -20,10 +20,10 @@
  *   4.10 year-end state   the walk (emit) and snapshot_row
  *
  * For each employee the candidate events of the year are listed with their
- * dates first. Decisions that MODEL.md takes on the state at January 1
+ * dates first. Decisions that docs/model.md takes on the state at January 1
  * (auto-enrollment, voluntary enrollment, conversion) and the draws of
  * promotion are made while listing. The list is then sorted by (date, type)
- * - the event_sequence order of MODEL.md 5.1 - and walked in that order,
+ * - the event_sequence order of docs/model.md 5.1 - and walked in that order,
  * which applies the chronology rule (0.4): each event sees the state after
  * the events before it. Conditions that depend on that state (the merit
  * cap after a promotion, escalation after an opt-out or an enrollment, an
@@ -89,7 +89,7 @@ add(emp_year *e, int32_t date, wf_event_type type, wf_event_category cat,
     c->source = WF_SRC_NONE;
 }
 
-/* ---- draws computed ahead (MODEL.md 1) ------------------------------------
+/* ---- draws computed ahead (docs/model.md 1) ------------------------------------
  *
  * Every draw of phase B is computed for the whole chunk up front in
  * batches (the multi-lane MD5) by pre_draws, for the rows that the step's
@@ -508,7 +508,7 @@ static bool escalation_due(const wf_sim_ctx *ctx, size_t i, int32_t d)
 }
 
 /* A salary step's result round(x), or false after failing the chunk with
- * the model's refusal when it would exceed the largest salary (MODEL.md 6:
+ * the model's refusal when it would exceed the largest salary (docs/model.md 6:
  * 2^53 - 1 cents). The state is left as it was. */
 static bool salary_step(const wf_sim_ctx *ctx, wf_sim_chunk *ch, size_t i,
                         const char *step, double x, int64_t *out)
@@ -688,7 +688,7 @@ static void fail(wf_sim_chunk *c, wf_status st, const char *msg)
     }
 }
 
-/* Segments of the year (MODEL.md 3): age for the year, salary at January 1
+/* Segments of the year (docs/model.md 3): age for the year, salary at January 1
  * or at hire. Refuses a salary at or above the top income segment. */
 static const wf_behaviour *segments(const wf_sim_ctx *ctx, size_t i,
                                     wf_sim_chunk *c)

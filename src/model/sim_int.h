@@ -4,14 +4,14 @@
  * The workforce is a struct of arrays (wf_sim_rows), one row per employee,
  * kept sorted by employee_id (bytewise) at all times: the census is sorted
  * once, and each year's hires are merged in. Because the rows are in id
- * order, a row's index is its rank among equal keys (MODEL.md 0.3), the
+ * order, a row's index is its rank among equal keys (docs/model.md 0.3), the
  * year's events come out already sorted by employee, and the snapshot is
  * the rows in order. Memory grows with the workforce: terminated rows are
  * dropped at year end, and a year's events live only until the sink has
  * seen them.
  *
  * Per-year fields (term_*, is_hire, age_y, ten_y) are reset at the start of
- * every year. Everything else is the carried state of MODEL.md 4.10.
+ * every year. Everything else is the carried state of docs/model.md 4.10.
  */
 #ifndef WF_SIM_INT_H
 #define WF_SIM_INT_H
@@ -34,10 +34,10 @@
 
 /* A month-day as the rows keep it (birth_md, hire_md, md_of_doy). */
 #define WF_SIM_MD(month, day) ((month) * 32 + (day))
-/* January 1: ages and tenures for the year are taken on it (MODEL.md 3). */
+/* January 1: ages and tenures for the year are taken on it (docs/model.md 3). */
 #define WF_SIM_MD_JAN1 WF_SIM_MD(1, 1)
 
-/* MODEL.md 4.3: promotion candidates are younger than this, whatever the
+/* docs/model.md 4.3: promotion candidates are younger than this, whatever the
  * configured retirement age. */
 #define WF_SIM_PROMOTION_AGE_LIMIT 65
 
@@ -153,7 +153,7 @@ void wf_sim_rows_free(wf_sim_rows *r);
 /* Fills the calendar caches (birth_y ... hire_md) of row i from its
  * birth and hire days. */
 void wf_sim_rows_cache_dates(wf_sim_rows *r, size_t i);
-/* Completed years (MODEL.md 3) on a day of `year` whose month * 32 + day
+/* Completed years (docs/model.md 3) on a day of `year` whose month * 32 + day
  * is md, from a date of calendar year fy and month-day fmd. */
 static inline int wf_sim_years(int year, int md, int fy, int fmd)
 {

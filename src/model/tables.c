@@ -1,5 +1,5 @@
 /*
- * tables.c - the parameter tables of MODEL.md 2.3 (wf_tables_load).
+ * tables.c - the parameter tables of docs/model.md 2.3 (wf_tables_load).
  *
  * Eight CSV files, named as the dbt seeds are (levels.csv, age_bands.csv,
  * ...), read from a directory or from the copies the build embedded
@@ -13,7 +13,7 @@
  * and name the line of the row that breaks them, or, for a missing row,
  * the file and the row that is missing.
  *
- * Numbers follow MODEL.md 6: whole numbers (ids, ages, bounds, dollars)
+ * Numbers follow docs/model.md 6: whole numbers (ids, ages, bounds, dollars)
  * are plain digits; rates are exact decimals checked as written and again
  * as the double or the ppm / bp integer they become.
  */
@@ -27,12 +27,21 @@
 #include "wf_embedded.h"
 #include "wf_error.h"
 #include "wf_model_int.h"
+#include "wf_rejects.h"
 #include "wf_sim.h"
 
 #define MAX_COLS 9
 #define MAX_ROWS 100000              /* a parameter table is small */
 #define MAX_DOLLARS 90071992547409LL /* (2^53 - 1) cents, in whole dollars */
 #define BAND_END 999
+#define ROWS_SHOWN 100
+
+/* Where the tables come from, and where a table's row errors are listed
+ * (wf_tables_load_report). */
+typedef struct source {
+    const char *dir;                 /* NULL: the built-in copies */
+    FILE *report;
+} source;
 
 typedef struct reader {
     wf_csv *csv;
@@ -42,6 +51,9 @@ typedef struct reader {
     size_t idx[MAX_COLS];            /* header position of names[i] */
     wf_csv_field *row;               /* current row */
     long line;
+    bool in_row;                     /* an error now is the row's */
+    FILE *report;
+    wf_rejects errs;                 /* the rows refused so far */
 } reader;
 
 /* A range on a decimal cell: the rule of wf_decimal.h. */
@@ -52,12 +64,15 @@ static const range R_NONNEG = {"0", false, NULL, false};  /* >= 0 */
 static const range R_UNIT = {"0", false, "1", false};     /* [0, 1] */
 static const range R_BP = {"0", true, "1", false};        /* (0, 1] */
 
-static wf_status open_reader(reader *r, const char *dir, const char *base,
+static wf_status open_reader(reader *r, const source *src, const char *base,
                              const char *const *names, int ncols, wf_error *err)
 {
+    const char *dir = src->dir;
     memset(r, 0, sizeof *r);
     r->names = names;
     r->ncols = ncols;
+    r->report = src->report;
+    wf_rejects_init(&r->errs);
     wf_status st;
     if (dir) {
         snprintf(r->file, sizeof r->file, "%s/%s", dir, base);
@@ -109,6 +124,46 @@ static wf_status next_row(reader *r, bool *more, long *count, wf_error *err)
                                 "more than %d rows", MAX_ROWS);
     }
     return st;
+}
+
+/* The loop over a table's rows, reading every row: an error of the row
+ * just read (a cell, or a rule of the row) is noted and reading goes on
+ * with the next row; any other error stops. False at the end of the rows
+ * or on such an error (then *st says which). */
+static bool next_ok(reader *r, wf_status *st, bool *more, long *count, wf_error *err)
+{
+    if (*st == WF_EINPUT && r->in_row && err) {
+        size_t at;
+        if (!wf_rejects_add(&r->errs, r->line, err->line, err->column, err->message, &at)) {
+            err->status = WF_OK;
+            *st = wf_error_nomem(err, "table errors");
+            return false;
+        }
+        err->status = WF_OK;
+        *st = WF_OK;
+    }
+    r->in_row = false;
+    if (*st != WF_OK)
+        return false;
+    *st = next_row(r, more, count, err);
+    r->in_row = *st == WF_OK && *more;
+    return r->in_row;
+}
+
+/* After the loop: a table with refused rows is refused, listing them
+ * (wf_rejects_report); the rules over the whole table are not checked. */
+static wf_status rows_done(reader *r, wf_status st, wf_error *err)
+{
+    if (st != WF_OK || r->errs.n == 0)
+        return st;
+    wf_rejects_report(r->report, r->file, &r->errs, ROWS_SHOWN);
+    return wf_rejects_error(&r->errs, 0, r->file, err);
+}
+
+static void close_reader(reader *r)
+{
+    wf_csv_close(r->csv);
+    wf_rejects_free(&r->errs);
 }
 
 static wf_csv_field *cell(const reader *r, int c)
@@ -227,7 +282,7 @@ static int cmp_band_row(const void *a, const void *b)
 
 /* Reads label/min/max rows; sorted rows must tile [0, end) (end 0: up to
  * the last maximum). *lines gets each sorted row's line (caller frees). */
-static wf_status load_bands(const char *dir, const char *base, const char *const *names,
+static wf_status load_bands(const source *src, const char *base, const char *const *names,
                             int64_t max_value, int64_t end, wf_band **out, long **lines,
                             int *count, wf_error *err)
 {
@@ -236,22 +291,22 @@ static wf_status load_bands(const char *dir, const char *base, const char *const
     int n = 0, cap = 0;
     long total = 0;
     bool more = false;
-    wf_status st = open_reader(&r, dir, base, names, 3, err);
-    while (st == WF_OK && (st = next_row(&r, &more, &total, err)) == WF_OK && more) {
+    wf_status st = open_reader(&r, src, base, names, 3, err);
+    while (next_ok(&r, &st, &more, &total, err)) {
         if ((st = grow((void **)&rows, &cap, n, sizeof *rows, err)) != WF_OK)
-            break;
+            continue;
         band_row *b = &rows[n];
         memset(b, 0, sizeof *b);
         b->line = r.line;
         if ((st = cell_label(&r, 0, b->b.label, err)) != WF_OK ||
             (st = cell_whole(&r, 1, 0, max_value, &b->b.min, err)) != WF_OK ||
             (st = cell_whole(&r, 2, 0, max_value, &b->b.max, err)) != WF_OK)
-            break;
+            continue;
         if (b->b.min >= b->b.max) {
             st = wf_error_set(err, WF_EINPUT, r.file, r.line, cell(&r, 2)->column,
                               "%s %lld must be above %s %lld", names[2],
                               (long long)b->b.max, names[1], (long long)b->b.min);
-            break;
+            continue;
         }
         for (int i = 0; i < n && st == WF_OK; i++)
             if (strcmp(rows[i].b.label, b->b.label) == 0)
@@ -259,9 +314,10 @@ static wf_status load_bands(const char *dir, const char *base, const char *const
                                   "duplicate %s '%s' (first on line %ld)", names[0],
                                   b->b.label, rows[i].line);
         if (st != WF_OK)
-            break;
+            continue;
         n++;
     }
+    st = rows_done(&r, st, err);
     if (st == WF_OK && n == 0)
         st = wf_error_set(err, WF_EINPUT, r.file, 0, 0, "no rows");
     if (st == WF_OK) {
@@ -296,7 +352,7 @@ static wf_status load_bands(const char *dir, const char *base, const char *const
         *count = n;
     }
     free(rows);
-    wf_csv_close(r.csv);
+    close_reader(&r);
     return st;
 }
 
@@ -392,20 +448,21 @@ static wf_status check_levels(const char *file, level_row *rows, int n, wf_error
     return WF_OK;
 }
 
-static wf_status load_levels(wf_tables *t, const char *dir, wf_error *err)
+static wf_status load_levels(wf_tables *t, const source *src, wf_error *err)
 {
     reader r;
     level_row *rows = NULL;
     int n = 0, cap = 0;
     long total = 0;
     bool more = false;
-    wf_status st = open_reader(&r, dir, "levels.csv", level_cols, 9, err);
-    while (st == WF_OK && (st = next_row(&r, &more, &total, err)) == WF_OK && more) {
+    wf_status st = open_reader(&r, src, "levels.csv", level_cols, 9, err);
+    while (next_ok(&r, &st, &more, &total, err)) {
         if ((st = grow((void **)&rows, &cap, n, sizeof *rows, err)) != WF_OK ||
             (st = read_level(&r, &rows[n], err)) != WF_OK)
-            break;
+            continue;
         n++;
     }
+    st = rows_done(&r, st, err);
     if (st == WF_OK && n == 0)
         st = wf_error_set(err, WF_EINPUT, r.file, 0, 0, "no levels");
     if (st == WF_OK)
@@ -417,7 +474,7 @@ static wf_status load_levels(wf_tables *t, const char *dir, wf_error *err)
     if (st == WF_OK)
         t->n_levels = n;
     free(rows);
-    wf_csv_close(r.csv);
+    close_reader(&r);
     return st;
 }
 
@@ -426,7 +483,7 @@ static wf_status load_levels(wf_tables *t, const char *dir, wf_error *err)
 static const char *const hazard_cols[] = {"hazard", "dimension", "band_label",
                                           "multiplier"};
 
-static wf_status load_hazards(wf_tables *t, const char *dir, long *const band_lines[2],
+static wf_status load_hazards(wf_tables *t, const source *src, long *const band_lines[2],
                               wf_error *err)
 {
     reader r;
@@ -437,39 +494,40 @@ static wf_status load_hazards(wf_tables *t, const char *dir, long *const band_li
     const wf_band *bands[2] = {t->age_bands, t->tenure_bands};
     int nb[2] = {t->n_age_bands, t->n_tenure_bands};
     long *seen[2][2] = {{NULL, NULL}, {NULL, NULL}};
-    wf_status st = open_reader(&r, dir, "hazard_multipliers.csv", hazard_cols, 4, err);
+    wf_status st = open_reader(&r, src, "hazard_multipliers.csv", hazard_cols, 4, err);
     for (int h = 0; h < 2 && st == WF_OK; h++)
         for (int d = 0; d < 2 && st == WF_OK; d++)
             if (!(seen[h][d] = calloc((size_t)nb[d], sizeof(long))))
                 st = wf_error_nomem(err, "hazard multipliers");
-    while (st == WF_OK && (st = next_row(&r, &more, &total, err)) == WF_OK && more) {
+    while (next_ok(&r, &st, &more, &total, err)) {
         const char *hz = cell(&r, 0)->s, *dim = cell(&r, 1)->s;
         int h = strcmp(hz, "termination") == 0 ? 0 : strcmp(hz, "promotion") == 0 ? 1 : -1;
         int d = strcmp(dim, "age") == 0 ? 0 : strcmp(dim, "tenure") == 0 ? 1 : -1;
         if (h < 0) {
             st = cell_error(&r, 0, "termination or promotion", err);
-            break;
+            continue;
         }
         if (d < 0) {
             st = cell_error(&r, 1, "age or tenure", err);
-            break;
+            continue;
         }
         int b = find_band(bands[d], nb[d], cell(&r, 2)->s);
         if (b < 0) {
             st = cell_error(&r, 2, d == 0 ? "a band_label of age_bands.csv"
                                           : "a band_label of tenure_bands.csv", err);
-            break;
+            continue;
         }
         if (seen[h][d][b]) {
             st = wf_error_set(err, WF_EINPUT, r.file, r.line, 0,
                               "duplicate row for (%s, %s, %s); first on line %ld",
                               hz, dim, bands[d][b].label, seen[h][d][b]);
-            break;
+            continue;
         }
         seen[h][d][b] = r.line;
         if ((st = cell_double(&r, 3, &R_POS, &mult[h][d][b], err)) != WF_OK)
-            break;
+            continue;
     }
+    st = rows_done(&r, st, err);
     static const char *const hn[2] = {"termination", "promotion"};
     static const char *const dn[2] = {"age", "tenure"};
     for (int h = 0; h < 2 && st == WF_OK; h++)
@@ -484,7 +542,7 @@ static wf_status load_hazards(wf_tables *t, const char *dir, long *const band_li
     for (int h = 0; h < 2; h++)
         for (int d = 0; d < 2; d++)
             free(seen[h][d]);
-    wf_csv_close(r.csv);
+    close_reader(&r);
     return st;
 }
 
@@ -504,7 +562,7 @@ static int cmp_age_row(const void *a, const void *b)
     return x->age - y->age;
 }
 
-static wf_status load_hire_ages(wf_tables *t, const char *dir, wf_error *err)
+static wf_status load_hire_ages(wf_tables *t, const source *src, wf_error *err)
 {
     static const range weight = {"0", false, "2147.483648", false};
     reader r;
@@ -512,13 +570,13 @@ static wf_status load_hire_ages(wf_tables *t, const char *dir, wf_error *err)
     int n = 0, cap = 0;
     long total = 0;
     bool more = false;
-    wf_status st = open_reader(&r, dir, "new_hire_ages.csv", age_cols, 2, err);
-    while (st == WF_OK && (st = next_row(&r, &more, &total, err)) == WF_OK && more) {
+    wf_status st = open_reader(&r, src, "new_hire_ages.csv", age_cols, 2, err);
+    while (next_ok(&r, &st, &more, &total, err)) {
         int64_t age;
         if ((st = grow((void **)&rows, &cap, n, sizeof *rows, err)) != WF_OK ||
             (st = cell_whole(&r, 0, 14, 100, &age, err)) != WF_OK ||
             (st = cell_scaled(&r, 1, 6, &weight, &rows[n].ppm, err)) != WF_OK)
-            break;
+            continue;
         rows[n].age = (int32_t)age;
         rows[n].line = r.line;
         for (int i = 0; i < n && st == WF_OK; i++)
@@ -527,9 +585,10 @@ static wf_status load_hire_ages(wf_tables *t, const char *dir, wf_error *err)
                                   "duplicate age %d (first on line %ld)", (int)age,
                                   rows[i].line);
         if (st != WF_OK)
-            break;
+            continue;
         n++;
     }
+    st = rows_done(&r, st, err);
     if (st == WF_OK && n == 0)
         st = wf_error_set(err, WF_EINPUT, r.file, 0, 0, "no rows");
     if (st == WF_OK) {
@@ -554,7 +613,7 @@ static wf_status load_hire_ages(wf_tables *t, const char *dir, wf_error *err)
         t->hire_age_total_ppm = sum;
     }
     free(rows);
-    wf_csv_close(r.csv);
+    close_reader(&r);
     return st;
 }
 
@@ -564,7 +623,7 @@ static const char *const beh_cols[] = {"age_segment", "income_segment",
                                        "voluntary_probability", "conversion_probability",
                                        "voluntary_deferral_rate", "opt_out_probability"};
 
-static wf_status load_behaviour(wf_tables *t, const char *dir, wf_error *err)
+static wf_status load_behaviour(wf_tables *t, const source *src, wf_error *err)
 {
     reader r;
     long total = 0;
@@ -576,24 +635,24 @@ static wf_status load_behaviour(wf_tables *t, const char *dir, wf_error *err)
         free(seen);
         return wf_error_nomem(err, "enrollment behaviour");
     }
-    wf_status st = open_reader(&r, dir, "enrollment_behaviour.csv", beh_cols, 6, err);
-    while (st == WF_OK && (st = next_row(&r, &more, &total, err)) == WF_OK && more) {
+    wf_status st = open_reader(&r, src, "enrollment_behaviour.csv", beh_cols, 6, err);
+    while (next_ok(&r, &st, &more, &total, err)) {
         int a = find_band(t->age_segments, na, cell(&r, 0)->s);
         int i = find_band(t->income_segments, ni, cell(&r, 1)->s);
         if (a < 0) {
             st = cell_error(&r, 0, "an age_segment of age_segments.csv", err);
-            break;
+            continue;
         }
         if (i < 0) {
             st = cell_error(&r, 1, "an income_segment of income_segments.csv", err);
-            break;
+            continue;
         }
         if (seen[a * ni + i]) {
             st = wf_error_set(err, WF_EINPUT, r.file, r.line, 0,
                               "duplicate row for (%s, %s); first on line %ld",
                               t->age_segments[a].label, t->income_segments[i].label,
                               seen[a * ni + i]);
-            break;
+            continue;
         }
         seen[a * ni + i] = r.line;
         wf_behaviour *b = &t->behaviour[a * ni + i];
@@ -602,9 +661,10 @@ static wf_status load_behaviour(wf_tables *t, const char *dir, wf_error *err)
             (st = cell_double(&r, 3, &R_UNIT, &b->conversion, err)) != WF_OK ||
             (st = cell_scaled(&r, 4, 4, &R_BP, &bp, err)) != WF_OK ||
             (st = cell_double(&r, 5, &R_UNIT, &b->opt_out, err)) != WF_OK)
-            break;
+            continue;
         b->deferral_bp = (int32_t)bp;
     }
+    st = rows_done(&r, st, err);
     for (int a = 0; a < na && st == WF_OK; a++)
         for (int i = 0; i < ni && st == WF_OK; i++)
             if (!seen[a * ni + i])
@@ -613,7 +673,7 @@ static wf_status load_behaviour(wf_tables *t, const char *dir, wf_error *err)
                                   "'%s': every pair needs one",
                                   t->age_segments[a].label, t->income_segments[i].label);
     free(seen);
-    wf_csv_close(r.csv);
+    close_reader(&r);
     return st;
 }
 
@@ -637,34 +697,41 @@ static wf_status alloc_mults(wf_tables *t, wf_error *err)
 
 wf_status wf_tables_load(const char *dir, wf_tables **out, wf_error *err)
 {
+    return wf_tables_load_report(dir, NULL, out, err);
+}
+
+wf_status wf_tables_load_report(const char *dir, FILE *report, wf_tables **out,
+                                wf_error *err)
+{
     *out = NULL;
+    const source src = {dir, report};
     wf_tables *t = calloc(1, sizeof *t);
     long *age_lines = NULL, *tenure_lines = NULL, *seg_lines = NULL, *inc_lines = NULL;
     if (!t)
         return wf_error_nomem(err, "parameter tables");
-    wf_status st = load_levels(t, dir, err);
+    wf_status st = load_levels(t, &src, err);
     if (st == WF_OK)
-        st = load_bands(dir, "age_bands.csv", age_band_cols, BAND_END, BAND_END,
+        st = load_bands(&src, "age_bands.csv", age_band_cols, BAND_END, BAND_END,
                         &t->age_bands, &age_lines, &t->n_age_bands, err);
     if (st == WF_OK)
-        st = load_bands(dir, "tenure_bands.csv", age_band_cols, BAND_END, BAND_END,
+        st = load_bands(&src, "tenure_bands.csv", age_band_cols, BAND_END, BAND_END,
                         &t->tenure_bands, &tenure_lines, &t->n_tenure_bands, err);
     if (st == WF_OK)
         st = alloc_mults(t, err);
     if (st == WF_OK) {
         long *const lines[2] = {age_lines, tenure_lines};
-        st = load_hazards(t, dir, lines, err);
+        st = load_hazards(t, &src, lines, err);
     }
     if (st == WF_OK)
-        st = load_hire_ages(t, dir, err);
+        st = load_hire_ages(t, &src, err);
     if (st == WF_OK)
-        st = load_bands(dir, "age_segments.csv", age_seg_cols, BAND_END, BAND_END,
+        st = load_bands(&src, "age_segments.csv", age_seg_cols, BAND_END, BAND_END,
                         &t->age_segments, &seg_lines, &t->n_age_segments, err);
     if (st == WF_OK)
-        st = load_bands(dir, "income_segments.csv", income_cols, MAX_DOLLARS, 0,
+        st = load_bands(&src, "income_segments.csv", income_cols, MAX_DOLLARS, 0,
                         &t->income_segments, &inc_lines, &t->n_income_segments, err);
     if (st == WF_OK)
-        st = load_behaviour(t, dir, err);
+        st = load_behaviour(t, &src, err);
     free(age_lines);
     free(tenure_lines);
     free(seg_lines);

@@ -4,9 +4,9 @@
  * The opaque handles of wfsim.h (wf_config, wf_tables, wf_census) are
  * defined here, for the files of the model subsystem only. Loaders
  * (config.c, tables.c, census.c) turn text into these structs once, in the
- * units MODEL.md 0.2 prescribes: money in cents, deferral rates in basis
+ * units docs/model.md 0.2 prescribes: money in cents, deferral rates in basis
  * points, workforce rates and weights in ppm, dates as day numbers
- * (wf_date.h). After loading, every value has passed its rule of MODEL.md
+ * (wf_date.h). After loading, every value has passed its rule of docs/model.md
  * 2 and 6, so the simulation never re-checks input.
  */
 #ifndef WF_MODEL_INT_H
@@ -16,11 +16,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "wf_rejects.h"
 #include "wfsim.h"
 
 #define WF_ID_MAX 64     /* employee, scenario and plan ids: 1..64 chars */
 
-/* The id rule of employee, scenario and plan ids (MODEL.md 2.1, 2.2):
+/* The id rule of employee, scenario and plan ids (docs/model.md 2.1, 2.2):
  * 1..WF_ID_MAX characters from A-Z a-z 0-9 _ . - (one table, in census.c:
  * a load per character on the census's hot path). */
 extern const bool wf_id_chars[256];
@@ -30,13 +31,47 @@ static inline bool wf_id_char(unsigned char c)
 }
 bool wf_id_valid(const char *s, size_t len);
 #define WF_LABEL_MAX 63  /* band and segment labels */
-/* The largest salary of the model, in cents (MODEL.md 6: 2^53 - 1, so that
+/* The largest salary of the model, in cents (docs/model.md 6: 2^53 - 1, so that
  * every salary is exact as a double). */
 #define WF_SALARY_MAX_CENTS 9007199254740991LL
 
 typedef struct wf_md {   /* a month-day such as promotion_date "02-01" */
     int month, day;
 } wf_md;
+
+/* The census columns of docs/model.md 2.1, X(enum, name, alias or NULL,
+ * required): census.c finds them in the header, config.c takes them as
+ * the keys of `census.columns`. */
+#define WF_CENSUS_COLUMNS(X)                                             \
+    X(WF_CC_ID, "employee_id", NULL, true)                               \
+    X(WF_CC_BIRTH, "birth_date", "employee_birth_date", true)            \
+    X(WF_CC_HIRE, "hire_date", "employee_hire_date", true)               \
+    X(WF_CC_SALARY, "salary", "employee_gross_compensation", true)       \
+    X(WF_CC_TERM, "termination_date", "employee_termination_date", false)\
+    X(WF_CC_ACTIVE, "active", NULL, false)                               \
+    X(WF_CC_LEVEL, "level_id", NULL, false)                              \
+    X(WF_CC_DEFERRAL, "deferral_rate", "employee_deferral_rate", false)  \
+    X(WF_CC_ESC, "auto_escalation_opt_out", NULL, false)
+
+#define WF_CC_ENUM(e, name, alias, req) e,
+enum { WF_CENSUS_COLUMNS(WF_CC_ENUM) WF_CC_COUNT };
+#undef WF_CC_ENUM
+
+#define WF_HEADER_MAX 127  /* a header named by census.columns, in bytes */
+
+/* census.date_format: how every date cell of the census is written. */
+#define WF_DATE_FORMATS(X)                \
+    X(WF_DF_ISO, "YYYY-MM-DD")            \
+    X(WF_DF_US, "MM/DD/YYYY")             \
+    X(WF_DF_EU, "DD/MM/YYYY")             \
+    X(WF_DF_COMPACT, "YYYYMMDD")          \
+    X(WF_DF_DOTTED, "DD.MM.YYYY")
+
+#define WF_DF_ENUM(e, text) e,
+typedef enum wf_date_format_id { WF_DATE_FORMATS(WF_DF_ENUM) WF_DF_COUNT } wf_date_format_id;
+#undef WF_DF_ENUM
+
+extern const char *const wf_date_format_names[WF_DF_COUNT];
 
 typedef enum wf_esc_scope {
     WF_ESC_AUTO_ENROLLED = 0,
@@ -93,6 +128,10 @@ struct wf_config {
     double thr_participation_rate, thr_avg_deferral_rate;
     double thr_employee_contributions, thr_employer_match, thr_employer_core;
     double thr_employer_cost;
+    /* census: the runner's too (how the census file is read) */
+    bool census_skip;            /* invalid_rows: skip (else strict) */
+    wf_date_format_id census_date_format;
+    char census_columns[WF_CC_COUNT][WF_HEADER_MAX + 1]; /* "" = by name */
 };
 
 /* hire_date_cutoff resolved (January 1 of start_year when not set). */
@@ -145,6 +184,7 @@ typedef struct wf_census_employee {
     int32_t level;               /* 1..n_levels (derived when absent) */
     int32_t deferral_bp;         /* 0..10000; > 0 means enrolled at C */
     bool esc_opt_out;            /* auto_escalation_opt_out */
+    bool level_from_salary;      /* level derived, not written in the file */
 } wf_census_employee;
 
 struct wf_census {
@@ -152,6 +192,10 @@ struct wf_census {
     size_t n;                    /* active employees only, in file order */
     wf_census_employee *emp;
     char *id_arena;              /* owns every emp[i].id */
+    size_t rows;                 /* data rows of the file */
+    size_t skipped;              /* rows without error not active */
+    bool skip_mode;              /* read with census.invalid_rows: skip */
+    wf_rejects rej;              /* the rows rejected (skip mode), in file order */
 };
 
 /* Index of the band holding v (bands tile [0, 999)); v < 0 or >= 999

@@ -1,5 +1,5 @@
 /*
- * wf_sim.h - the simulation driver (MODEL.md 4).
+ * wf_sim.h - the simulation driver (docs/model.md 4).
  *
  * wf_sim_run simulates start_year..end_year of a loaded configuration,
  * tables and census, and hands each year's results to a sink, in year
@@ -19,6 +19,7 @@
 #include <stdbool.h>
 
 #include "wf_events.h"
+#include "wf_rejects.h"
 #include "wfsim.h"
 
 /* What the engine reads of the loaded inputs (the simulation years are
@@ -29,6 +30,12 @@ const char *wf_config_plan_design_id(const wf_config *cfg);
 int wf_tables_age_band_count(const wf_tables *tab);
 int wf_tables_tenure_band_count(const wf_tables *tab);
 const char *wf_census_path(const wf_census *cen);
+/* census.date_format as written ("MM/DD/YYYY"). */
+const char *wf_config_census_date_format(const wf_config *cfg);
+/* The loaded employees, normalised, into out[0..wf_census_count). */
+void wf_census_normalised(const wf_census *cen, wf_census_row *out);
+/* The rows skip mode rejected, in file order (none in strict mode). */
+const wf_rejects *wf_census_rejects(const wf_census *cen);
 
 typedef struct wf_sim_sink {
     void *ctx;

@@ -3,7 +3,7 @@
  *
  * The in-memory run (src/engine/wf_memrun.c) keeps every year as Arrow
  * record batches and hands them out through the Arrow C data interface
- * (include/wfsim.h). This writer builds the columns of MODEL.md 5.1 and
+ * (include/wfsim.h). This writer builds the columns of docs/model.md 5.1 and
  * 5.2, plus simulation_year (the Parquet layout's Hive partition), in
  * Arrow's layout: strings as utf8 (int32 offsets), money as
  * decimal128(18,2) and rates as decimal128(9,4) on the model's integer

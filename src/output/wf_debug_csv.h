@@ -44,7 +44,7 @@ bool wf_debug_csv_event_rows(FILE *fp, const wf_event_batch *b);
 bool wf_debug_csv_snapshot_header(FILE *fp);
 bool wf_debug_csv_snapshot_rows(FILE *fp, const wf_snapshot_batch *b);
 
-/* Lower-hex MD5 event_id of MODEL.md 5.1 into hex (33 bytes). */
+/* Lower-hex MD5 event_id of docs/model.md 5.1 into hex (33 bytes). */
 void wf_debug_csv_event_id(const wf_event_batch *b, const wf_event *ev,
                            char hex[33]);
 

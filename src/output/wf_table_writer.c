@@ -59,11 +59,14 @@
 
 static const pq_column_spec event_specs[] = {WF_EVENT_COLUMNS(SPEC)};
 static const pq_column_spec snapshot_specs[] = {WF_SNAPSHOT_COLUMNS(SPEC)};
+static const pq_column_spec census_specs[] = {WF_NORMALISED_CENSUS_COLUMNS(SPEC)};
 
 #define EV_ENUM(name, ...) EC_##name,
 #define SN_ENUM(name, ...) SC_##name,
+#define CE_ENUM(name, ...) CE_##name,
 enum { WF_EVENT_COLUMNS(EV_ENUM) EC_COUNT };
 enum { WF_SNAPSHOT_COLUMNS(SN_ENUM) SC_COUNT };
+enum { WF_NORMALISED_CENSUS_COLUMNS(CE_ENUM) CE_COUNT };
 
 #define MAX_COLS ((int)EC_COUNT > (int)SC_COUNT ? (int)EC_COUNT : (int)SC_COUNT)
 
@@ -236,7 +239,7 @@ static bool band_codes(worker *wk, int k, const char *const *labels, unsigned ma
 
 /* ---- event ids ---------------------------------------------------------------- */
 
-/* The event_id key "scenario|plan|seed|employee_id|year|type" (MODEL.md
+/* The event_id key "scenario|plan|seed|employee_id|year|type" (docs/model.md
  * 5.1) in three parts: the batch's constant head "scenario|plan|seed|",
  * the employee id, and "|year|type". */
 typedef struct id_keys {
@@ -478,6 +481,29 @@ static bool fill_snapshot(worker *wk, const void *file, size_t first, size_t n)
     return true;
 }
 
+static bool fill_census(worker *wk, const void *file, size_t first, size_t n)
+{
+    const wf_census_row *rows = (const wf_census_row *)file + first;
+    if (!prepare(wk, census_specs, CE_COUNT, n))
+        return false;
+    colbuf *emp = &wk->col[CE_employee_id];
+    emp->offs[0] = 0;
+    for (size_t r = 0; r < n; r++) {
+        const wf_census_row *c = &rows[r];
+        if (!put_str(emp, r, c->id, strlen(c->id)))
+            return false;
+        VALS(CE_birth_date, int32_t)[r] = c->birth_day;
+        VALS(CE_hire_date, int32_t)[r] = c->hire_day;
+        VALS(CE_salary, int64_t)[r] = c->salary_cents;
+        VALS(CE_level_id, int32_t)[r] = c->level;
+        VALS(CE_level_from_salary, uint8_t)[r] = c->level_from_salary;
+        VALS(CE_deferral_rate, int32_t)[r] = c->deferral_bp;
+        VALS(CE_auto_escalation_opt_out, uint8_t)[r] = c->esc_opt_out;
+    }
+    wk->data[CE_employee_id].bytes = (const uint8_t *)emp->bytes;
+    return true;
+}
+
 #undef VALS
 
 /* ---- files: row groups over workers ----------------------------------------- */
@@ -692,6 +718,12 @@ wf_status wf_table_writer_snapshot(wf_table_writer *tw, const char *path,
                          fill_snapshot, err);
     snapshot_file_free(&f);
     return st;
+}
+
+wf_status wf_table_writer_census(wf_table_writer *tw, const char *path,
+                                 const wf_census_row *rows, size_t n, wf_error *err)
+{
+    return write_table(tw, path, census_specs, CE_COUNT, rows, n, fill_census, err);
 }
 
 bool wf_event_ids(const wf_event_batch *batch, const wf_event *ev, size_t n, char *hex)

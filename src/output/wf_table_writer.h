@@ -1,7 +1,7 @@
 /*
  * wf_table_writer.h - event and snapshot batches to Parquet files.
  *
- * The columns of MODEL.md 5.1 (events) and 5.2 (workforce snapshot) are
+ * The columns of docs/model.md 5.1 (events) and 5.2 (workforce snapshot) are
  * X-macro tables in wf_table_writer.c: the Parquet schema, the column order
  * and the conversion from wf_event / wf_snapshot_row come from them.
  *
@@ -50,7 +50,11 @@ wf_status wf_table_writer_events(wf_table_writer *tw, const char *path,
 wf_status wf_table_writer_snapshot(wf_table_writer *tw, const char *path,
                                    const wf_snapshot_batch *batch, wf_error *err);
 
-/* The lower-hex MD5 event_id of MODEL.md 5.1 into hex (33 bytes). */
+/* The normalised census: rows[0..n) in their order, one file. */
+wf_status wf_table_writer_census(wf_table_writer *tw, const char *path,
+                                 const wf_census_row *rows, size_t n, wf_error *err);
+
+/* The lower-hex MD5 event_id of docs/model.md 5.1 into hex (33 bytes). */
 void wf_event_id(const wf_event_batch *batch, const wf_event *ev, char hex[33]);
 /* The event_ids of ev[0..n) (events of batch), 32 characters each, back
  * to back into hex (32 * n bytes, no NUL), hashed many at a time. False

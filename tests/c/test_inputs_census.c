@@ -1,5 +1,5 @@
 /*
- * test_inputs_census.c - the census loader (MODEL.md 2.1 and 6) and the
+ * test_inputs_census.c - the census loader (docs/model.md 2.1 and 6) and the
  * synthetic census generator. Each rule gets a malformed file written into
  * a fresh temporary directory, and the test asserts WF_EINPUT with the
  * exact line and column (characters, 1-based) and a phrase of the message.
@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+#include <nettle/sha2.h>
 
 #include "wf_test.h"
 
@@ -21,29 +23,59 @@ typedef struct loaded {
     wf_error err;
     wf_census *cen;
     char path[4200];
+    char *report;              /* strict mode's list of row errors */
+    size_t report_len;
 } loaded;
 
-/* Writes text into a fresh directory and loads it with defaults. */
-static void load_text(const char *text, loaded *out)
+/* Writes text into a fresh directory and loads it with the configuration
+ * yaml (NULL: defaults). */
+static void load_text_cfg(const char *text, const char *yaml, loaded *out)
 {
     memset(out, 0, sizeof *out);
     snprintf(out->path, sizeof out->path, "%s/census.csv", wf_test_tmpdir());
     FILE *f = fopen(out->path, "wb");
     fwrite(text, 1, strlen(text), f);
     fclose(f);
+    char cfg_path[4300];
+    snprintf(cfg_path, sizeof cfg_path, "%s.yaml", out->path);
+    if (yaml) {
+        f = fopen(cfg_path, "wb");
+        fputs(yaml, f);
+        fclose(f);
+    }
     wf_config *cfg = NULL;
     wf_tables *tab = NULL;
     wf_error e = {0};
-    if (wf_config_load(NULL, &cfg, &e) != WF_OK || wf_tables_load(NULL, &tab, &e) != WF_OK)
+    if (wf_config_load(yaml ? cfg_path : NULL, &cfg, &e) != WF_OK ||
+        wf_tables_load(NULL, &tab, &e) != WF_OK)
         abort();
-    out->st = wf_census_load(out->path, cfg, tab, &out->cen, &out->err);
+    unlink(cfg_path);
+    FILE *rep = open_memstream(&out->report, &out->report_len);
+    out->st = wf_census_load_report(out->path, cfg, tab, rep, &out->cen, &out->err);
+    fclose(rep);
     wf_tables_free(tab);
     wf_config_free(cfg);
+}
+
+/* The message strict mode reported for the row error at `line`, or "". */
+static const char *row_error(const loaded *l, long line)
+{
+    char at[64];
+    snprintf(at, sizeof at, "census.csv:%ld:", line);
+    const char *p = strstr(l->report, at);
+    return p ? p + strlen(at) : "";
+}
+
+/* Writes text into a fresh directory and loads it with defaults. */
+static void load_text(const char *text, loaded *out)
+{
+    load_text_cfg(text, NULL, out);
 }
 
 static void done(loaded *l)
 {
     wf_census_free(l->cen);
+    free(l->report);
     unlink(l->path);
     char *slash = strrchr(l->path, '/');
     *slash = '\0';
@@ -65,7 +97,7 @@ static const bad_case bad_cases[] = {
        "1980-01-01,2010-01-01,50000\n", 2, 1, "1-64 characters"},
     {H "NH_1,1980-01-01,2010-01-01,50000\n", 2, 1, "reserved for new hires"},
     {H "E1,1980-01-01,2010-01-01,50000\nE2,1980-01-01,2010-01-01,50000\n"
-       "E1,1980-01-01,2010-01-01,50000\n", 4, 1, "duplicate 'E1' (first on line 2)"},
+       "E1,1980-01-01,2010-01-01,50000\n", 2, 1, "duplicate 'E1' (again on line 4)"},
     /* dates */
     {H "E1,1980-02-30,2010-01-01,50000\n", 2, 4, "birth_date: '1980-02-30' is not a date"},
     {H "E1,1980-01-01,2010/01/01,50000\n", 2, 15, "hire_date: '2010/01/01' is not a date"},
@@ -110,7 +142,8 @@ static const bad_case bad_cases[] = {
     {"employee_id,birth_date,hire_date,salary,termination_date\n"
      "E 1,x,y,z,2020-01-01\nE2,1980-01-01,2010-01-01,50000,\n", 2, 1, "employee_id"},
     {"employee_id,birth_date,hire_date,salary,termination_date\n"
-     "E1,x,y,z,2020-01-01\nE1,1980-01-01,2010-01-01,50000,\n", 3, 1, "duplicate 'E1'"},
+     "E1,x,y,z,2020-01-01\nE1,1980-01-01,2010-01-01,50000,\n", 2, 1,
+     "duplicate 'E1' (again on line 3)"},
     /* header */
     {"employee_id,birth_date,hire_date\nE1,1980-01-01,2010-01-01\n", 1, 0,
      "missing required column 'salary' (or its alias 'employee_gross_compensation')"},
@@ -349,8 +382,9 @@ TEST(inputs_census_duplicate_ids_any_order)
         char want[80];
         snprintf(want, sizeof want, "duplicate 'E00017' (first on line %ld)", first);
         ASSERT_EQ(l.st, WF_EINPUT);
-        ASSERT_EQ(l.err.line, 5002);
-        ASSERT_CONTAINS(l.err.message, want);
+        ASSERT_EQ(l.err.line, first);     /* every row of the id, the first first */
+        ASSERT_CONTAINS(l.err.message, "duplicate 'E00017' (again on line 5002)");
+        ASSERT_CONTAINS(row_error(&l, 5002), want);
         done(&l);
     }
     free(text);
@@ -474,10 +508,15 @@ TEST(inputs_census_duplicate_ids_after_an_ascending_prefix)
             ASSERT_EQ(l.st, WF_OK);
             ASSERT_EQ(wf_census_count(l.cen), 2005);
         } else {
+            /* the row's own reason; the first row of a duplicated id is
+             * refused too, so it comes first */
             ASSERT_EQ(l.st, WF_EINPUT);
-            ASSERT_EQ(l.err.line, cases[c].line);
-            ASSERT_EQ(l.err.column, strstr(cases[c].want, "birth") ? 4 : 1);
-            ASSERT_CONTAINS(l.err.message, cases[c].want);
+            char at[32];
+            snprintf(at, sizeof at, "%d: ", strstr(cases[c].want, "birth") ? 4 : 1);
+            ASSERT_TRUE(strncmp(row_error(&l, cases[c].line), at, strlen(at)) == 0);
+            ASSERT_CONTAINS(row_error(&l, cases[c].line), cases[c].want);
+            if (strstr(cases[c].want, "duplicate"))
+                ASSERT_CONTAINS(l.err.message, "(again on line");
         }
         done(&l);
     }
@@ -527,13 +566,254 @@ TEST(inputs_census_big_file_fast_and_general_paths_agree)
     fclose(f);
     wf_census *c = NULL;
     ASSERT_EQ(wf_census_load(lf, NULL, tab, &c, &err), WF_EINPUT);
-    ASSERT_EQ(err.line, 90002);
-    ASSERT_CONTAINS(err.message, "(first on line 2)");
+    ASSERT_EQ(err.line, 2);
+    ASSERT_CONTAINS(err.message, "(again on line 90002)");
     wf_census_free(a);
     wf_census_free(b);
     wf_tables_free(tab);
     free(t);
     unlink(lf);
     unlink(crlf);
+    rmdir(dir);
+}
+
+/* ---- every error at once, skip mode, column mapping, date formats ---------- */
+
+/* Strict mode reads on after a bad row: 250 bad rows among good ones are
+ * listed, the first 100 in file order, then the total; err is the first. */
+TEST(inputs_census_strict_lists_every_bad_row)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *text = malloc(cap);
+    n += (size_t)snprintf(text, cap, H);
+    for (int i = 0; i < 500; i++)
+        n += (size_t)snprintf(text + n, cap - n, "E%03d,1980-01-01,%s,50000\n", i,
+                              i % 2 ? "2010-13-01" : "2010-01-01");
+    loaded l;
+    load_text(text, &l);
+    ASSERT_EQ(l.st, WF_EINPUT);
+    ASSERT_EQ(l.err.line, 3);
+    ASSERT_EQ(l.err.column, 17);
+    size_t lines = 0;
+    for (const char *p = l.report; (p = strchr(p, '\n')); p++)
+        lines++;
+    ASSERT_EQ(lines, 101);
+    ASSERT_CONTAINS(row_error(&l, 3), "17: hire_date: '2010-13-01' is not a date YYYY-MM-DD");
+    ASSERT_CONTAINS(row_error(&l, 201), "hire_date");       /* the 100th bad row */
+    ASSERT_STREQ(row_error(&l, 203), "");                   /* the 101st: not shown */
+    ASSERT_CONTAINS(l.report, "\n... and 150 more; 250 rows with errors in all\n");
+    done(&l);
+    free(text);
+}
+
+#define SKIP "census:\n  invalid_rows: skip\n"
+
+/* Skip mode: exactly the bad rows are left out, every row of a duplicated
+ * id among them (the first too, found again with its fields), the rest
+ * load as a clean file would; rejects carry line, column, reason, fields. */
+TEST(inputs_census_skip_mode_rejects_exactly_the_bad_rows)
+{
+    const char *text =
+        "employee_id,birth_date,hire_date,salary,termination_date\n"
+        "E1,1980-01-01,2010-01-01,50000,\n"          /* 2: duplicated later */
+        "E2,1980-01-01,2010-13-01,50000,\n"          /* 3: bad hire date */
+        "E3,1980-01-01,2010-01-01,\"1,000\",\n"      /* 4: bad salary */
+        "E4,1980-01-01,2010-01-01,50000,\n"          /* 5: fine */
+        "E1,1980-01-01,2010-01-01,60000,\n"          /* 6: duplicate of 2 */
+        "E 5,1980-01-01,2010-01-01,50000,\n"         /* 7: bad id */
+        "E6,x,y,z,2020-01-01\n"                      /* 8: terminated: skipped */
+        "E1,1980-01-01,2010-01-01,70000,\n"          /* 9: third E1 */
+        "E3,1980-01-01,2010-01-01,50000,\n"          /* 10: duplicate of a bad row */
+        "E7,1980-01-01,2010-01-01,50000,\n";         /* 11: fine */
+    loaded l;
+    load_text_cfg(text, SKIP, &l);
+    ASSERT_STREQ(l.err.message, "");
+    ASSERT_EQ(l.st, WF_OK);
+    ASSERT_EQ(wf_census_count(l.cen), 2);
+    ASSERT_STREQ(l.cen->emp[0].id, "E4");
+    ASSERT_STREQ(l.cen->emp[1].id, "E7");
+    wf_census_info info;
+    wf_census_get_info(l.cen, &info);
+    ASSERT_EQ(info.rows, 10);
+    ASSERT_EQ(info.skipped, 1);
+    ASSERT_EQ(info.rejected, 7);
+    ASSERT_EQ(info.skip_mode, 1);
+    static const struct { long line, column; const char *reason, *salary; } want[] = {
+        {2, 1, "employee_id: duplicate 'E1' (again on line 6)", "50000"},
+        {3, 15, "hire_date: '2010-13-01' is not a date YYYY-MM-DD", "50000"},
+        {4, 1, "employee_id: duplicate 'E3' (again on line 10)", "1,000"},
+        {6, 1, "employee_id: duplicate 'E1' (first on line 2)", "60000"},
+        {7, 1, "employee_id: 'E 5' holds a character outside", "50000"},
+        {9, 1, "employee_id: duplicate 'E1' (first on line 2)", "70000"},
+        {10, 1, "employee_id: duplicate 'E3' (first on line 4)", "50000"},
+    };
+    const wf_rejects *r = &l.cen->rej;
+    ASSERT_EQ(r->n, 7);
+    ASSERT_EQ(r->n_fields, 5);
+    for (size_t i = 0; i < r->n; i++) {
+        ASSERT_EQ(r->rows[i].line, want[i].line);
+        ASSERT_EQ(r->rows[i].column, want[i].column);
+        ASSERT_CONTAINS(wf_rejects_reason(r, i), want[i].reason);
+        const char *f = wf_rejects_fields(r, i);
+        ASSERT_TRUE(f != NULL);
+        for (int k = 0; k < 3; k++)
+            f += strlen(f) + 1;
+        ASSERT_STREQ(f, want[i].salary);
+    }
+    done(&l);
+    /* the same rows removed by hand load to the same employees */
+    load_text(H "E4,1980-01-01,2010-01-01,50000\nE7,1980-01-01,2010-01-01,50000\n", &l);
+    ASSERT_EQ(l.st, WF_OK);
+    ASSERT_EQ(wf_census_count(l.cen), 2);
+    char a[65];
+    wf_census_digest(l.cen, a);
+    done(&l);
+    load_text_cfg(text, SKIP, &l);
+    char b[65];
+    wf_census_digest(l.cen, b);
+    ASSERT_STREQ(a, b);
+    done(&l);
+    /* nothing left: refused */
+    load_text_cfg(H "E1,1980-01-01,2010-13-01,50000\n", SKIP, &l);
+    ASSERT_EQ(l.st, WF_EINPUT);
+    ASSERT_CONTAINS(l.err.message, "no active employee left once 1 of 1 rows were rejected");
+    done(&l);
+    /* problems of the file as a whole still stop at once */
+    load_text_cfg(H "E1,1980-01-01,2010-01-01,50000\nE2,\"1980\n", SKIP, &l);
+    ASSERT_EQ(l.st, WF_EINPUT);
+    ASSERT_CONTAINS(l.err.message, "unterminated quoted field");
+    done(&l);
+}
+
+/* The digest is SHA-256 of the normalised rows (wfsim.h), here computed
+ * by hand for one employee. */
+TEST(inputs_census_digest_is_of_the_normalised_rows)
+{
+    loaded l;
+    load_text("employee_id,birth_date,hire_date,salary,deferral_rate,auto_escalation_opt_out\n"
+              "E1,1980-01-01,2010-01-01,5e4,.06,Y\n", &l);
+    ASSERT_EQ(l.st, WF_OK);
+    char hex[65], want[65];
+    wf_census_digest(l.cen, hex);
+    static const char row[] = "E1,1980-01-01,2010-01-01,50000.00,1,0.0600,true\n";
+    struct sha256_ctx ctx;
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, sizeof row - 1, (const uint8_t *)row);
+    sha256_digest(&ctx, sizeof d, d);
+    for (int i = 0; i < SHA256_DIGEST_SIZE; i++)
+        sprintf(want + 2 * i, "%02x", d[i]);
+    ASSERT_STREQ(hex, want);
+    done(&l);
+}
+
+/* census.columns and census.date_format: an export's headers and US dates
+ * load to the employees of the canonical file; a value that does not fit
+ * the format is a row error, never guessed. */
+TEST(inputs_census_column_mapping_and_date_formats)
+{
+    static const char *const canon =
+        H "E1,1980-02-29,2010-01-31,50000\nE2,1975-12-01,2001-07-04,62000.5\n";
+    static const char *const cfg =
+        "census:\n  date_format: MM/DD/YYYY\n  columns:\n"
+        "    employee_id: Employee Number\n    birth_date: Date of Birth\n"
+        "    hire_date: Hire Dt\n    salary: \"Annual Base Salary\"\n";
+    loaded a, b;
+    load_text(canon, &a);
+    load_text_cfg("Employee Number,Date of Birth,Hire Dt,Annual Base Salary,salary\n"
+                  "E1,02/29/1980,1/31/2010,50000,x\nE2,12/01/1975,07/04/2001,62000.5,y\n",
+                  cfg, &b);
+    ASSERT_STREQ(b.err.message, "");
+    ASSERT_EQ(b.st, WF_OK);
+    char da[65], db[65];
+    wf_census_digest(a.cen, da);
+    wf_census_digest(b.cen, db);
+    ASSERT_STREQ(da, db);
+    done(&a);
+    done(&b);
+    static const struct { const char *fmt, *date; bool ok; } dates[] = {
+        {"MM/DD/YYYY", "13/01/2010", false}, {"MM/DD/YYYY", "01/13/2010", true},
+        {"MM/DD/YYYY", "02/30/2010", false}, {"MM/DD/YYYY", "2010-01-01", false},
+        {"DD/MM/YYYY", "13/01/2010", true},  {"DD/MM/YYYY", "01/13/2010", false},
+        {"YYYYMMDD", "20100131", true},      {"YYYYMMDD", "2010131", false},
+        {"DD.MM.YYYY", "31.1.2010", true},   {"DD.MM.YYYY", "31/01/2010", false},
+        {"DD.MM.YYYY", "31.01.10", false},   {"YYYY-MM-DD", "01/31/2010", false},
+    };
+    for (size_t i = 0; i < sizeof dates / sizeof *dates; i++) {
+        char text[256], yaml[128];
+        snprintf(text, sizeof text, H "E1,%s,%s,50000\n",
+                 strcmp(dates[i].fmt, "YYYYMMDD") == 0 ? "19800101"
+                 : dates[i].fmt[0] == 'D' ? (dates[i].fmt[2] == '.' ? "01.01.1980" : "01/01/1980")
+                 : dates[i].fmt[0] == 'M' ? "01/01/1980" : "1980-01-01",
+                 dates[i].date);
+        snprintf(yaml, sizeof yaml, "census:\n  date_format: %s\n", dates[i].fmt);
+        load_text_cfg(text, yaml, &a);
+        if (dates[i].ok != (a.st == WF_OK))
+            wf_test_fail(__FILE__, __LINE__, "%s %s: status %d (%s)", dates[i].fmt,
+                         dates[i].date, (int)a.st, a.err.message);
+        if (!dates[i].ok) {
+            char want[80];
+            snprintf(want, sizeof want, "hire_date: '%s' is not a date %s", dates[i].date,
+                     dates[i].fmt);
+            ASSERT_CONTAINS(a.err.message, want);
+        }
+        done(&a);
+    }
+    /* a mapping that names a header the file lacks names the key */
+    load_text_cfg(H "E1,1980-01-01,2010-01-01,50000\n",
+                  "census:\n  columns:\n    salary: Annual Base Salary\n", &a);
+    ASSERT_EQ(a.st, WF_EINPUT);
+    ASSERT_STREQ(a.err.key, "census.columns.salary");
+    ASSERT_EQ(a.err.line, 1);
+    ASSERT_CONTAINS(a.err.message, "no column 'Annual Base Salary'");
+    done(&a);
+}
+
+/* The census section belongs to the runner: it changes neither the
+ * canonical JSON nor the digest; its own keys are checked. */
+TEST(inputs_config_census_section)
+{
+    const char *dir = wf_test_tmpdir();
+    char path[4200];
+    snprintf(path, sizeof path, "%s/c.yaml", dir);
+    static const struct { const char *yaml, *key, *needle; } bad[] = {
+        {"census:\n  invalid_rows: lenient\n", "census.invalid_rows", "expected strict or skip"},
+        {"census:\n  date_format: M/D/Y\n", "census.date_format", "expected YYYY-MM-DD"},
+        {"census:\n  columns:\n    salry: Pay\n", "census.columns.salry", "not a census column"},
+        {"census:\n  columns:\n    salary: Pay\n    hire_date: pay\n", "census.columns.hire_date",
+         "already mapped to salary"},
+        {"census:\n  columns:\n    salary: 12\n", "census.columns.salary", "quote it"},
+        {"census:\n  columns: Pay\n", "census.columns", "expected a mapping"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        FILE *f = fopen(path, "w");
+        fputs(bad[i].yaml, f);
+        fclose(f);
+        wf_config *cfg = NULL;
+        wf_error err = {0};
+        ASSERT_EQ(wf_config_load(path, &cfg, &err), WF_EINPUT);
+        ASSERT_STREQ(err.key, bad[i].key);
+        ASSERT_CONTAINS(err.message, bad[i].needle);
+    }
+    FILE *f = fopen(path, "w");
+    fputs("census:\n  invalid_rows: skip\n  date_format: DD.MM.YYYY\n"
+          "  columns: {salary: Pay}\n", f);
+    fclose(f);
+    wf_config *a = NULL, *b = NULL;
+    wf_error err = {0};
+    ASSERT_EQ(wf_config_load(path, &a, &err), WF_OK);
+    ASSERT_EQ(wf_config_load(NULL, &b, &err), WF_OK);
+    ASSERT_TRUE(a->census_skip);
+    ASSERT_EQ(a->census_date_format, WF_DF_DOTTED);
+    ASSERT_STREQ(a->census_columns[WF_CC_SALARY], "Pay");
+    char da[65], db[65];
+    wf_config_digest(a, da);
+    wf_config_digest(b, db);
+    ASSERT_STREQ(da, db);
+    ASSERT_EQ(wf_config_set(b, "census.invalid_rows", "skip", &err), WF_OK);
+    ASSERT_TRUE(b->census_skip);
+    wf_config_free(a);
+    wf_config_free(b);
+    unlink(path);
     rmdir(dir);
 }

@@ -1,6 +1,6 @@
 /*
- * test_inputs_config.c - the YAML configuration (MODEL.md 2.2 and the
- * "Configuration typing" of MODEL.md 6): every rule with a malformed file
+ * test_inputs_config.c - the YAML configuration (docs/model.md 2.2 and the
+ * "Configuration typing" of docs/model.md 6): every rule with a malformed file
  * whose error must name the key, line and column; YAML 1.2 core-schema
  * typing; command-line overrides (wf_config_set); the canonical JSON and
  * its digest.

@@ -1,7 +1,7 @@
 /*
  * test_inputs_csv.c - the CSV reader (wf_csv.h) and exact decimals
  * (wf_decimal.h): RFC 4180 quoting, line ends, byte-order mark, blanks,
- * every refusal of MODEL.md 6 with its line and column, and the decimal
+ * every refusal of docs/model.md 6 with its line and column, and the decimal
  * grammar, rounding half away from zero, overflow and exact comparison.
  */
 #include <math.h>

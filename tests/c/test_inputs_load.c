@@ -1,6 +1,6 @@
 /*
  * test_inputs_load.c - the loaders on well-formed input: the shipped
- * defaults (configuration and tables equal MODEL.md 2.2 and 2.3), the
+ * defaults (configuration and tables equal docs/model.md 2.2 and 2.3), the
  * golden census and alt configuration, and the canonical JSON of
  * docs/config.md.
  */

@@ -1,6 +1,6 @@
 /*
- * test_inputs_tables.c - the parameter tables (MODEL.md 2.3 and the
- * "Tables" and "Smaller points" of MODEL.md 6). Each case copies the
+ * test_inputs_tables.c - the parameter tables (docs/model.md 2.3 and the
+ * "Tables" and "Smaller points" of docs/model.md 6). Each case copies the
  * shipped tables into a fresh directory, replaces one file with a broken
  * version, and asserts WF_EINPUT naming that file, the line and column
  * (0 when the rule concerns a whole row or a missing one) and the rule.
@@ -286,5 +286,32 @@ TEST(inputs_tables_missing_file)
     wf_error err = {0};
     ASSERT_EQ(wf_tables_load(dir, &t, &err), WF_EIO);
     ASSERT_STREQ(err.file, path);
+    remove_dir(dir);
+}
+
+/* Every bad row of a table at once: both bad rows of levels.csv are
+ * listed, in file order, with the total; err is the first; the rules over
+ * the whole table (ids 1..n) are not checked while rows are bad. */
+TEST(inputs_tables_list_every_bad_row)
+{
+    const char *dir = table_dir("levels.csv", LEVELS
+                                "1,Staff,50000,85000,0.14,-0.10,0.025,0.25,0.70\n" L2
+                                "3,SrMgr,100000,165000,0.09,0.05,0.030,1.35,0.10\n");
+    char *listing = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&listing, &len);
+    wf_tables *tab = NULL;
+    wf_error err = {0};
+    ASSERT_EQ(wf_tables_load_report(dir, f, &tab, &err), WF_EINPUT);
+    fclose(f);
+    ASSERT_EQ(err.line, 2);
+    ASSERT_EQ(err.column, 26);
+    ASSERT_CONTAINS(err.message, "promotion_base");
+    ASSERT_CONTAINS(listing, "levels.csv:2:26: promotion_base: '-0.10'");
+    ASSERT_CONTAINS(listing, "levels.csv:4:");
+    ASSERT_CONTAINS(listing, "new_hire_percentile: '1.35'");
+    ASSERT_CONTAINS(listing, "\n2 rows with errors in all\n");
+    ASSERT_TRUE(strstr(listing, "levels.csv:2:") < strstr(listing, "levels.csv:4:"));
+    free(listing);
     remove_dir(dir);
 }

@@ -1,12 +1,12 @@
 /*
- * test_model_steps.c - one step of MODEL.md 4 at a time, on tiny censuses
+ * test_model_steps.c - one step of docs/model.md 4 at a time, on tiny censuses
  * built in the test.
  *
  * Each test starts from a quiet configuration (no growth, no separations,
  * no raises, no promotions, no enrollment behaviour) and switches on the
  * step it looks at, often with a probability of 0 or 1 so the outcome is
  * fixed. Where a draw decides, the test computes the draw itself from the
- * key of MODEL.md 1 and works out the expected event from the formula.
+ * key of docs/model.md 1 and works out the expected event from the formula.
  */
 #include "wf_test.h"
 

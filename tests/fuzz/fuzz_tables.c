@@ -1,5 +1,5 @@
 /*
- * fuzz_tables.c - fuzz target: the parameter tables (MODEL.md 2.3), and the
+ * fuzz_tables.c - fuzz target: the parameter tables (docs/model.md 2.3), and the
  * model run on whatever tables the loader accepts.
  *
  * Input: byte 0 picks one of the table files (modulo their number), the

@@ -1,7 +1,7 @@
 """The dbt project's state, metrics and data tests (dbt/models/state,
 dbt/models/metrics, dbt/tests), run on the golden example of
 tests/vectors/golden: the events and snapshot CSVs are written as the
-engine's Hive-partitioned Parquet (MODEL.md 5.1/5.2 types), then
+engine's Hive-partitioned Parquet (docs/model.md 5.1/5.2 types), then
 `dbt build --select +state metrics` runs every model and data test.
 
 Checks: the whole build passes; the snapshot dbt rebuilds from census +
@@ -358,7 +358,7 @@ def test_changed_engine_snapshot_fails_comparison(tmp_path, vectors):
 
 
 def test_census_aliases_skips_and_derived_level(tmp_path, vectors):
-    """MODEL.md 2.1 through stg_wfsim__census: alias names in any case,
+    """docs/model.md 2.1 through stg_wfsim__census: alias names in any case,
     rows with a termination date or a false `active` skipped, level
     derived from the salary when the column is absent, exact rounding."""
     census = tmp_path / "census.csv"

@@ -90,6 +90,7 @@ def test_successful_run_replaces_output_whole(wfsim, vectors, previous_output):
               "--out", out, "--quiet", "--start", 2026, "--end", 2027)
     after = tree_bytes(out)
     assert sorted(p for p in after if p.endswith(".parquet")) == [
+        "census.parquet",
         "simulation_year=2026/part-00000.parquet", "simulation_year=2027/part-00000.parquet"]
     assert json.loads(after["generation_summary.json"])["start_year"] == 2026
 
@@ -134,13 +135,17 @@ def test_config_prints_canonical_json(wfsim, vectors):
     assert digest == hashlib.sha256(proc.stdout.strip().encode()).hexdigest()
 
 
-def test_progress_line_only_on_a_terminal(wfsim, vectors, tmp_path):
+def events_on_a_terminal(wfsim, vectors, tmp_path, stdout_too):
+    """`wfsim events` on the golden census with stderr (and stdout when
+    stdout_too) on a pseudo-terminal; returns the process and the bytes the
+    terminal received."""
     import pty
     import subprocess
     master, slave = pty.openpty()
     proc = subprocess.run([wfsim, "events", "--census", str(vectors / "golden/census.csv"),
-                           "--out", str(tmp_path / "tty")], stdout=subprocess.PIPE,
-                          stderr=slave, timeout=120)
+                           "--out", str(tmp_path / "tty")],
+                          stdout=slave if stdout_too else subprocess.PIPE, stderr=slave,
+                          timeout=120)
     os.close(slave)
     seen = b""
     while True:
@@ -152,6 +157,11 @@ def test_progress_line_only_on_a_terminal(wfsim, vectors, tmp_path):
             break
         seen += chunk
     os.close(master)
+    return proc, seen
+
+
+def test_progress_line_only_on_a_terminal(wfsim, vectors, tmp_path):
+    proc, seen = events_on_a_terminal(wfsim, vectors, tmp_path, stdout_too=False)
     assert proc.returncode == 0
     assert b"\rwfsim: 2028 events written (4/5)" in seen
     assert seen.endswith(b"\r\x1b[K")  # the last year erases the line
@@ -171,23 +181,7 @@ def test_progress_line_cleared_before_the_table(wfsim, vectors, tmp_path):
     """stdout and stderr on one terminal: the last progress line is erased
     (carriage return, erase to end of line) before the per-year table, so
     the table's header starts a clean line."""
-    import pty
-    import subprocess
-    master, slave = pty.openpty()
-    proc = subprocess.run([wfsim, "events", "--census", str(vectors / "golden/census.csv"),
-                           "--out", str(tmp_path / "tty")], stdout=slave, stderr=slave,
-                          timeout=120)
-    os.close(slave)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(master, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    os.close(master)
+    proc, seen = events_on_a_terminal(wfsim, vectors, tmp_path, stdout_too=True)
     assert proc.returncode == 0
     text = seen.decode()
     assert "\rwfsim: 2028 events written (4/5)" in text

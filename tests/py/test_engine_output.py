@@ -1,5 +1,5 @@
 """The engine's output read back by independent readers (DuckDB, pyarrow,
-Polars): the golden example reproduced, schema and types of MODEL.md 5.1 and
+Polars): the golden example reproduced, schema and types of docs/model.md 5.1 and
 5.2, every Parquet value equal to the engine's own CSV dump, partition
 pruning, and byte-identical output for any thread count."""
 import json

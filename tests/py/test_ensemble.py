@@ -72,7 +72,11 @@ def query(db, sql):
 
 
 def parquet_files(path):
-    return {k: v for k, v in tree_bytes(path).items() if k.endswith(".parquet")}
+    """The event and snapshot Parquet files under path (not census.parquet,
+    which `wfsim events` writes beside them and an ensemble once, in
+    OUT/census/)."""
+    return {k: v for k, v in tree_bytes(path).items()
+            if k.endswith(".parquet") and k != "census.parquet"}
 
 
 def test_one_read_parquet_reads_every_replicate(ens):

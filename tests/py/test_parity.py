@@ -13,7 +13,7 @@ import pytest
 
 from engine_util import run_wfsim
 
-# Differs from MODEL.md's defaults in every section and nearly every key.
+# Differs from docs/model.md's defaults in every section and nearly every key.
 CUSTOM_CONFIG = """\
 simulation:
   start_year: 2026

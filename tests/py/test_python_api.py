@@ -98,7 +98,10 @@ def test_events_and_snapshot_equal_wfsim_events(census, alt_config, cli_out):
 def test_write_parquet_gives_the_files_of_wfsim_events(tmp_path, census, alt_config, cli_out):
     r = api_run(census, alt_config)
     out = r.write_parquet(tmp_path / "api")
-    files = sorted(p.relative_to(cli_out) for p in cli_out.rglob("*.parquet"))
+    # the command also writes census.parquet (the census as read, issue 13);
+    # write_parquet writes the run's events and snapshots (docs/python.md)
+    files = sorted(p.relative_to(cli_out) for p in cli_out.rglob("*.parquet")
+                   if p.name != "census.parquet")
     assert len(files) == 10  # 5 years of events and of snapshots
     assert sorted(p.relative_to(out) for p in out.rglob("*.parquet")) == files
     for f in files:
@@ -425,3 +428,51 @@ def test_synthetic_census_is_the_cli_census(tmp_path, cli):
     assert api.read_bytes() == made.read_bytes()
     temp = wfsim.synthetic_census(20, 3)
     assert temp.exists() and temp.read_text().count("\n") == 21
+
+
+def test_skip_invalid_rows_on_a_table(census, alt_config):
+    # census intake (issue 13) with a table: a too-young birth date on row 3
+    # and row 7 repeating row 5's id; every row of the id is rejected
+    t = pacsv.read_csv(census, convert_options=pacsv.ConvertOptions(column_types={
+        "birth_date": pa.date32(), "hire_date": pa.date32()}))
+    births = t.column("birth_date").to_pylist()
+    births[2] = births[2].replace(year=2020)
+    ids = t.column("employee_id").to_pylist()
+    ids[6] = ids[4]
+    bad = t.set_column(t.column_names.index("birth_date"), "birth_date",
+                       pa.array(births, pa.date32()))
+    bad = bad.set_column(0, "employee_id", pa.array(ids, pa.string()))
+    with pytest.raises(wfsim.InputError) as e:
+        wfsim.simulate(bad, alt_config)
+    assert (e.value.path, e.value.line, e.value.column) == ("census", 3, 2)
+    skipped = api_run(bad, alt_config, snapshots=False, skip_invalid_rows=True)
+    keep = [i for i in range(t.num_rows) if i not in (2, 4, 6)]
+    clean = api_run(t.take(keep), alt_config, snapshots=False)
+    s, c = skipped.summary, clean.summary
+    assert (s["census_invalid_rows"], s["rejected_rows"], s["census_rows_read"]) == \
+        ("skip", 3, t.num_rows)
+    assert (c["census_invalid_rows"], c["rejected_rows"], c["census_rows_read"]) == \
+        ("strict", 0, t.num_rows - 3)
+    assert s["census_employees"] == c["census_employees"] == t.num_rows - 3
+    assert s["census_sha256"] == c["census_sha256"]
+    assert len(s["census_sha256"]) == 64
+    a, b = pa.table(skipped.events), pa.table(clean.events)
+    assert a.num_rows > 0
+    assert a.drop_columns(["created_at"]).equals(b.drop_columns(["created_at"]))
+    with pytest.raises(TypeError, match="skip_invalid_rows"):
+        wfsim.simulate(bad, alt_config, skip_invalid_rows="yes")
+
+
+def test_typed_dates_follow_census_date_format(census):
+    # a typed date column is written in census.date_format before the row
+    # checks read it; text dates must be in that format
+    typed = pacsv.read_csv(census, convert_options=pacsv.ConvertOptions(column_types={
+        "birth_date": pa.date32(), "hire_date": pa.date32()}))
+    base = pa.table(wfsim.simulate(census, None, end=2027).events)
+    eu = wfsim.simulate(typed, {"census": {"date_format": "DD.MM.YYYY"}}, end=2027)
+    got = pa.table(eu.events)
+    assert eu.summary["census_date_format"] == "DD.MM.YYYY"
+    assert got.drop_columns(["created_at"]).equals(base.drop_columns(["created_at"]))
+    with pytest.raises(wfsim.InputError, match="is not a date DD.MM.YYYY") as e:
+        wfsim.simulate(census, {"census": {"date_format": "DD.MM.YYYY"}}, end=2027)
+    assert (e.value.line, e.value.column) == (2, 12)  # the CSV: characters

@@ -19,6 +19,7 @@ census.
 The runs happen in a scratch folder with relative file names, so the
 messages name "census.csv", "sim.yaml" and "tables/levels.csv".
 """
+import csv
 import json
 import os
 import shutil
@@ -77,11 +78,11 @@ BAD = [
          census(row(level_id="9"))),
     case("level-not-plain-digits", "census.csv:2:32", ["level_id", "'1.0'", "not a level"],
          census(row(level_id="1.0"))),
-    case("duplicate-employee-id", "census.csv:3:1",
-         ["employee_id", "duplicate 'E1'", "first on line 2"],
+    case("duplicate-employee-id", "census.csv:2:1",
+         ["employee_id", "duplicate 'E1'", "again on line 3", "first on line 2"],
          census(ROW1, ROW1)),
-    case("duplicate-employee-id-unsorted", "census.csv:4:1",
-         ["duplicate 'E2'", "first on line 2"],
+    case("duplicate-employee-id-unsorted", "census.csv:2:1",
+         ["duplicate 'E2'", "again on line 4", "first on line 2"],
          census(ROW2, ROW1, ROW2)),
     case("employee-id-with-space", "census.csv:2:1",
          ["employee_id", "'E 1'", "A-Z a-z 0-9 _ . -"], census(row(employee_id="E 1"))),
@@ -319,12 +320,43 @@ def previous_tree(wfsim, tmp_path_factory):
     return work / "out"
 
 
+# The skip-mode column of the table: the census lines `--skip-invalid-rows`
+# rejects for each case whose problem is one of a row's own cells (after a
+# good row is added, so something is left to load). Every other census
+# case is a problem of the file as a whole and is refused in skip mode too,
+# with the same message. Strict mode lists every rejected row, then the
+# total when there are several.
+SKIP_REJECTS = {
+    "unknown-level": [2], "level-not-plain-digits": [2],
+    "duplicate-employee-id": [2, 3], "duplicate-employee-id-unsorted": [2, 4],
+    "employee-id-with-space": [2], "employee-id-reserved-prefix": [2],
+    "date-february-30": [2], "date-month-13": [2], "date-without-dashes": [2],
+    "date-empty": [2], "date-with-slashes": [2], "hire-before-14th-birthday": [2],
+    "hire-after-census-date": [2], "age-above-100": [2], "salary-zero": [2],
+    "salary-negative": [2], "salary-rounds-to-zero-cents": [2],
+    "salary-non-numeric": [2], "salary-1e400": [2], "salary-thousands-separator": [2],
+    "deferral-rate-above-1": [2], "deferral-rate-negative": [2],
+    "deferral-rate-percent": [2], "boolean-maybe": [2], "line-of-10-MB": [2],
+    "line-count-after-quoted-line-breaks": [5],
+    "column-counts-characters-not-bytes": [2],
+}
+GOOD_ROW = {"employee_id": "E9", "birth_date": "1970-03-03", "hire_date": "2001-04-04",
+            "salary": "61000", "level_id": "2", "deferral_rate": "0.03"}
+
+
+def error_lines(request):
+    """Lines strict mode prints for the case: one per rejected row, plus the
+    total when there are several."""
+    n = len(SKIP_REJECTS.get(request.node.callspec.id, [2]))
+    return n if n == 1 else n + 1
+
+
 def test_enough_bad_inputs():
     assert len(BAD) >= 40
 
 
 @pytest.mark.parametrize("census_text,config,tables,args,where,parts", BAD)
-def test_bad_input_is_refused_with_its_place(wfsim, root, tmp_path, previous_tree,
+def test_bad_input_is_refused_with_its_place(wfsim, root, tmp_path, previous_tree, request,
                                              census_text, config, tables, args,
                                              where, parts):
     extra = write_inputs(tmp_path, root / "dbt/seeds", census_text, config, tables) + args
@@ -338,7 +370,7 @@ def test_bad_input_is_refused_with_its_place(wfsim, root, tmp_path, previous_tre
         err = proc.stderr.decode("utf-8", "replace")
         assert proc.returncode == 2, err
         assert err.startswith(f"wfsim: {where}: "), err[:500]
-        assert err.count("\n") == 1 and err.endswith("\n"), err[:500]
+        assert err.count("\n") == error_lines(request) and err.endswith("\n"), err[:500]
         for part in parts:
             assert part in err, err[:500]
         if previous is None:
@@ -383,7 +415,7 @@ RUN_CASES = [p for p in BAD if not p.values[2] and not p.values[3]]
 
 
 @pytest.mark.parametrize("census_text,config,tables,args,where,parts", RUN_CASES)
-def test_run_command_refuses_bad_input(wfsim, root, tmp_path, previous_tree,
+def test_run_command_refuses_bad_input(wfsim, root, tmp_path, previous_tree, request,
                                        census_text, config, tables, args, where, parts):
     extra = write_inputs(tmp_path, root / "dbt/seeds", census_text, config, tables)
     if where.startswith("census.csv"):
@@ -401,7 +433,7 @@ def test_run_command_refuses_bad_input(wfsim, root, tmp_path, previous_tree,
         err = proc.stderr.decode("utf-8", "replace")
         assert proc.returncode == 2, err
         assert err.startswith(f"wfsim: {where}: "), err[:500]
-        assert err.count("\n") == 1, err[:500]
+        assert err.count("\n") == error_lines(request), err[:500]
         for part in parts:
             assert part in err, err[:500]
         if previous is None:
@@ -412,3 +444,69 @@ def test_run_command_refuses_bad_input(wfsim, root, tmp_path, previous_tree,
         if out.exists():
             assert staging_leftovers(out) == []
             assert not (out / "wfsim.duckdb").exists()
+
+
+CENSUS_CASES = [p for p in BAD if not p.values[1] and not p.values[2] and not p.values[3]]
+
+
+def with_good_row(census_text):
+    """The census with a valid row E9 appended (its cells by header name)."""
+    header = census_text.split("\n", 1)[0]
+    good = ",".join(GOOD_ROW.get(name, "") for name in header.split(","))
+    return census_text + good + "\n"
+
+
+def without_lines(census_text, lines):
+    """The census with the physical lines `lines` (1-based) removed by hand."""
+    kept = [t for i, t in enumerate(census_text.split("\n"), 1) if i not in lines]
+    return "\n".join(kept)
+
+
+def event_files(out):
+    return {k: v for k, v in tree_bytes(out).items() if k.startswith("simulation_year=")}
+
+
+@pytest.mark.parametrize("census_text,config,tables,args,where,parts", CENSUS_CASES)
+def test_skip_mode_rejects_exactly_the_bad_rows(wfsim, tmp_path, request, census_text,
+                                                config, tables, args, where, parts):
+    cid = request.node.callspec.id
+    if cid not in SKIP_REJECTS:
+        # a problem of the file as a whole: refused as in strict mode
+        (tmp_path / "census.csv").write_bytes(census_text.encode("utf-8", "surrogateescape"))
+        proc = run_events(wfsim, tmp_path, "--out", "out", "--skip-invalid-rows")
+        err = proc.stderr.decode("utf-8", "replace")
+        assert proc.returncode == 2, err
+        assert err.startswith(f"wfsim: {where}: "), err[:500]
+        assert not (tmp_path / "out").exists()
+        return
+    text = with_good_row(census_text)
+    (tmp_path / "census.csv").write_bytes(text.encode("utf-8", "surrogateescape"))
+    proc = run_events(wfsim, tmp_path, "--out", "skip", "--end", "2026", "--skip-invalid-rows")
+    err = proc.stderr.decode("utf-8", "replace")
+    assert proc.returncode == 0, err[:500]
+    assert err == ""                       # --quiet: not even the census line
+    csv.field_size_limit(1 << 30)
+    with open(tmp_path / "skip/rejected_rows.csv", newline="",
+              encoding="utf-8", errors="surrogateescape") as fh:
+        rejected = list(csv.DictReader(fh))
+    assert [int(r["line"]) for r in rejected] == SKIP_REJECTS[cid]
+    first = rejected[0]                    # where strict mode points first
+    assert where == f"census.csv:{first['line']}:{first['column']}"
+    reasons = "\n".join(r["reason"] for r in rejected)   # strict mode's words
+    for part in parts:
+        assert part in reasons, reasons[:500]
+    for r in rejected:                     # the row comes back as written
+        assert r["employee_id"] in text
+    summary = json.loads((tmp_path / "skip/generation_summary.json").read_text())
+    assert summary["rejected_rows"] == len(SKIP_REJECTS[cid])
+    # the same events as a strict run on the census without those rows
+    by_hand = tmp_path / "by_hand"
+    by_hand.mkdir()
+    (by_hand / "census.csv").write_bytes(
+        without_lines(text, SKIP_REJECTS[cid]).encode("utf-8", "surrogateescape"))
+    proc = run_events(wfsim, by_hand, "--out", "strict", "--end", "2026")
+    assert proc.returncode == 0, proc.stderr.decode("utf-8", "replace")[:500]
+    assert event_files(by_hand / "strict") == event_files(tmp_path / "skip")
+    strict = json.loads((by_hand / "strict/generation_summary.json").read_text())
+    assert strict["census_sha256"] == summary["census_sha256"]
+    assert strict["rejected_rows"] == 0

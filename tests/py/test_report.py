@@ -222,7 +222,7 @@ def test_html_says_what_was_run(page, run):
     assert "2025-2027" in facts and "11" in facts and "fast mode" in facts
     scen = parse_tables(page)["scenarios"]["rows"]
     assert scen[0][0] == "auto8" and re.fullmatch(r"[0-9a-f]{64}", scen[0][2])
-    # The one parameter the configuration changed, against MODEL.md's defaults.
+    # The one parameter the configuration changed, against docs/model.md's defaults.
     assert re.search(r"auto_enrollment\.default_deferral_rate_bp\s*:\s*800\s*\(baseline 600\)", text)
     assert "simulation.end_year" in text  # 2027 instead of the default 2029
     assert "workforce.termination_rate_ppm" not in text

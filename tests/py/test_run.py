@@ -173,7 +173,9 @@ def test_failed_dbt_step_stops_and_keeps_events(wfsim, census, tmp_path, failing
     assert "Failure in test assert_no_events_after_termination" in proc.stderr
     assert "events in" in proc.stderr and "were kept" in proc.stderr
     events = tree_bytes(tmp_path / "out/events")
-    assert sum(name.endswith(".parquet") for name in events) == 6  # 3 years + 3 snapshots
+    # 3 years + 3 snapshots + the census as read
+    assert sum(name.endswith(".parquet") for name in events) == 7
+    assert "census.parquet" in events
     assert json.loads((tmp_path / "out/run_summary.json").read_text())["status"] == 5
 
 

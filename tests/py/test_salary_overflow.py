@@ -1,6 +1,6 @@
 """Salary arithmetic past its range (issue 20): a promotion, a merit or
 cost-of-living raise, or the growth of a salary band whose result would
-exceed the model's largest salary (2^53 - 1 cents, MODEL.md 6) stops the
+exceed the model's largest salary (2^53 - 1 cents, docs/model.md 6) stops the
 run as a model refusal, exit 5, naming the employee (or band), the year and
 the step, in both modes; nothing is written in its place. A configuration
 that makes the overflow certain for every salary is refused up front."""

@@ -71,7 +71,7 @@ SNAPSHOT_COLUMNS = [
     "enrollment_source", "ever_opted_out",
 ]
 # Types of the golden CSV columns that the sniffer could get wrong; money and
-# rates as the exact DECIMALs of MODEL.md 5.1, probabilities as DOUBLE
+# rates as the exact DECIMALs of docs/model.md 5.1, probabilities as DOUBLE
 # (shortest round-trip text reads back to the same double).
 GOLD_EVENT_TYPES = {
     "event_id": "VARCHAR", "scenario_id": "VARCHAR", "plan_design_id": "VARCHAR",
@@ -204,7 +204,7 @@ def test_needs_match_summary(golden_run):
 def test_year_outcomes_match_summary(golden_run):
     """What each year did (actual counts, shortfalls, headcounts); these
     fields of summary.json are the reference implementation's, not
-    normative, but MODEL.md 5.3 asks for them and they must agree."""
+    normative, but docs/model.md 5.3 asks for them and they must agree."""
     summary = json.loads((golden_run["gold"] / "summary.json").read_text())
     keys = ["R_actual", "Te_actual", "experienced_termination_shortfall", "Tnh_actual",
             "nh_termination_shortfall", "H_actual", "workforce_of_year", "year_end_headcount"]

@@ -6,7 +6,7 @@ Python from the census, one employee at a time in event_sequence order, and
 every event must agree with the state the replay holds (previous level,
 compensation and deferral, enrollment rules, MD5 event ids, partitions,
 ages), and the replayed year-end state must equal sqlmode_snapshot
-(MODEL.md 5.2: the state rebuilt from census and events equals it)."""
+(docs/model.md 5.2: the state rebuilt from census and events equals it)."""
 import copy
 import csv
 import datetime

@@ -6,7 +6,7 @@
   promotions_out - retirements - experienced_terminations -
   new_hire_terminations (test assert_level_flow_balances). Every level of
   the levels seed appears every year, zero when empty. year_target is the
-  year's headcount target (MODEL.md 4.1 sets it for the whole workforce,
+  year's headcount target (docs/model.md 4.1 sets it for the whole workforce,
   not per level), repeated on each level's row.
 -#}
 with st as (

@@ -1,12 +1,21 @@
-{#- The census of MODEL.md 2.1, read from var census_path, as the starting
+{#- The census of docs/model.md 2.1, read from var census_path, as the starting
     workforce S(start_year) with its plan state.
 
-    The C engine's loader is the validating reader; this model applies the
-    same rules so that SQL mode can run on its own, and stops with error()
-    naming the file, the data row (line = row + 1 when no field spans
-    lines) and the column of the first broken rule it meets. Column names
-    match case-insensitively, with the aliases of MODEL.md 2.1. Rows with a
-    termination date or a false `active` are skipped. -#}
+    `wfsim run` and `wfsim parity` pass the engine loader's normalised
+    census (OUT/census.parquet, docs/inputs.md): exactly the accepted
+    employees, typed, column mapping and date format applied, rejected rows
+    left out. It is read as it is, checked once more against the rules of
+    docs/model.md 2.1 (a broken one stops with error() naming the employee) and
+    for the level derived from the salary (level_from_salary), which SQL
+    mode derives again on its own.
+
+    Any other path is a census CSV read on its own, for SQL mode without
+    the engine: this model then applies the same rules as the engine's
+    loader and stops with error() naming the file, the data row (line =
+    row + 1 when no field spans lines) and the column of the first broken
+    rule it meets. Column names match case-insensitively, with the aliases
+    of docs/model.md 2.1. Rows with a termination date or a false `active` are
+    skipped. -#}
 {{ config(materialized='table') }}
 {%- set path = wfsim_var('census_path') if execute else 'census.csv' -%}
 {%- if execute and not path -%}
@@ -20,8 +29,9 @@
                  'active': 'active', 'level_id': 'level_id',
                  'deferral_rate': 'deferral_rate', 'employee_deferral_rate': 'deferral_rate',
                  'auto_escalation_opt_out': 'auto_escalation_opt_out'} -%}
+{%- set is_parquet = (path | string).endswith('.parquet') -%}
 {%- set found = {} -%}
-{%- if execute -%}
+{%- if execute and not is_parquet -%}
   {%- set hdr = run_query("SELECT column_name FROM (DESCRIBE SELECT * FROM read_csv('" ~ qpath ~ "', all_varchar = true, header = true, delim = ',', quote = '\"', escape = '\"'))") -%}
   {%- set raw_hdr = run_query("SELECT * FROM read_csv('" ~ qpath ~ "', all_varchar = true, header = false, delim = ',', quote = '\"', escape = '\"') LIMIT 1") -%}
   {%- set written = raw_hdr.rows[0].values() if raw_hdr.rows | length > 0 else [] -%}
@@ -53,6 +63,43 @@
 {%- set census_date = "make_date(" ~ (sqlmode_cfg('simulation', 'start_year') | int - 1) ~ ", 12, 31)" -%}
 {%- set truthy = "('true', 't', 'yes', 'y', '1')" -%}
 {%- set falsy = "('false', 'f', 'no', 'n', '0')" -%}
+{%- set levels = ref('sqlmode_p_levels') -%}
+
+{%- if is_parquet %}
+with normalised as (
+    select * from read_parquet('{{ qpath }}')
+),
+derived as (
+    select n.*,
+           coalesce((select min(l.level_id) from {{ levels }} l where n.salary * 100 < l.max_dollars * 100),
+                    (select max(l.level_id) from {{ levels }} l)) as level_derived
+    from normalised n
+),
+checked as (
+    select *,
+           case when salary <= 0 or deferral_rate < 0 or deferral_rate > 1
+                  or level_id not in (select level_id from {{ levels }})
+                then error('census ' || '{{ qpath }}' || ': employee ' || employee_id || ': salary, deferral_rate or level_id out of range')
+                when hire_date > {{ census_date }} or hire_date < {{ sqlmode_add_years('birth_date', 14) }}
+                  or {{ sqlmode_age('birth_date', census_date) }} not between 14 and 100
+                then error('census ' || '{{ qpath }}' || ': employee ' || employee_id || ': birth_date or hire_date breaks docs/model.md 2.1')
+                when level_from_salary and level_id <> level_derived
+                then error('census ' || '{{ qpath }}' || ': employee ' || employee_id || ': level ' || CAST(level_id AS VARCHAR) || ' is not the level derived from the salary (' || CAST(level_derived AS VARCHAR) || ')')
+                else true end as ok
+    from derived
+)
+select employee_id, birth_date, hire_date,
+       level_id::INTEGER as level_id,
+       (salary * 100)::BIGINT as salary_cents,
+       (deferral_rate * 10000)::BIGINT as deferral_bp,
+       deferral_rate > 0 as enrolled,
+       case when deferral_rate > 0 then {{ census_date }} end as enrollment_date,
+       case when deferral_rate > 0 then 'census' end as enrollment_source,
+       false as ever_opted_out,
+       auto_escalation_opt_out
+from checked
+where ok
+{%- else %}
 
 with raw as (
     select row_number() over () + 1 as wf_census_line, *
@@ -145,3 +192,4 @@ select c.employee_id, c.birth_date, c.hire_date,
        c.auto_escalation_opt_out
 from checked c
 where c.ok
+{%- endif %}

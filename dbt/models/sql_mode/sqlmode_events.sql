@@ -1,4 +1,4 @@
-{#- All years' events of SQL mode (MODEL.md 5.1 columns and types, plus
+{#- All years' events of SQL mode (docs/model.md 5.1 columns and types, plus
     simulation_year; created_at is left out; the list is wf_schema.h's). Incremental: each run adds
     the year it computed, after deleting that year and any later one, so a
     rerun from any year replaces what followed it. -#}

@@ -1,4 +1,4 @@
-{#- The workforce needs of MODEL.md 4.1 for every year computed (the
+{#- The workforce needs of docs/model.md 4.1 for every year computed (the
     normative per-year figures of generation_summary.json), with what the
     year then did: retirements, experienced and new-hire terminations
     actually made, their shortfalls against the quotas (fewer candidates

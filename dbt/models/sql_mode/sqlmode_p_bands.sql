@@ -1,11 +1,11 @@
-{#- Salary bands by year in cents (MODEL.md 3): band(start_year) = the
+{#- Salary bands by year in cents (docs/model.md 3): band(start_year) = the
     levels table times 100; band(y+1) = round(band(y) * (1 + growth)),
     minimum and maximum separately, each year from the previous year's
     rounded value. One row per (simulation_year, level_id).
 
     The recursion runs on DOUBLE (every band is a whole number below 2^53,
     exact as a double) and stops at a band past the largest salary, 2^53 - 1
-    cents (MODEL.md 6); such a band refuses the run with error(), naming
+    cents (docs/model.md 6); such a band refuses the run with error(), naming
     the first one by (year, level), as the engine does when it grows the
     bands, instead of a BIGINT cast failing on a value it cannot hold. -#}
 {{ config(materialized='view') }}

@@ -1,4 +1,4 @@
-{#- Enrollment behaviour (MODEL.md 2.3) with the bounds of its age and
+{#- Enrollment behaviour (docs/model.md 2.3) with the bounds of its age and
     income segments: probabilities as DOUBLEs, the voluntary deferral in bp
     (exact), income bounds in cents. -#}
 {{ config(materialized='view') }}

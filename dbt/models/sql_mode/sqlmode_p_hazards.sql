@@ -1,4 +1,4 @@
-{#- Hazard multipliers (MODEL.md 2.3) as DOUBLEs, with the band bounds of
+{#- Hazard multipliers (docs/model.md 2.3) as DOUBLEs, with the band bounds of
     their dimension, so a lookup is one join on (hazard, dimension, value). -#}
 {{ config(materialized='view') }}
 select h.hazard, h.dimension, h.band_label,

@@ -1,4 +1,4 @@
-{#- New-hire ages (MODEL.md 2.3) with weights in ppm, accumulated in
+{#- New-hire ages (docs/model.md 2.3) with weights in ppm, accumulated in
     ascending age: an age is drawn when its cumulative weight is the first
     one above pick(total). -#}
 {{ config(materialized='view') }}

@@ -1,4 +1,4 @@
-{#- Levels of MODEL.md 2.3, typed: rates as correctly rounded DOUBLEs of
+{#- Levels of docs/model.md 2.3, typed: rates as correctly rounded DOUBLEs of
     the written decimal, new_hire_mix in ppm (exact), bounds in dollars. -#}
 {{ config(materialized='view') }}
 select

@@ -1,4 +1,4 @@
-{#- The workforce snapshot of MODEL.md 5.2 for every year computed, with
+{#- The workforce snapshot of docs/model.md 5.2 for every year computed, with
     its column names and types plus simulation_year. -#}
 {{ config(materialized='view') }}
 select simulation_year, employee_id, employment_status, birth_date, hire_date, termination_date,

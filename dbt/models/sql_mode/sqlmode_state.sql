@@ -1,5 +1,5 @@
 {#- Year-end state of every employee of each year's workforce: the
-    snapshot columns of MODEL.md 5.2 in engine units (cents, bp) plus what
+    snapshot columns of docs/model.md 5.2 in engine units (cents, bp) plus what
     the next year needs (opt-out dated in y + 1, escalation opt-out). The
     run for y + 1 reads S(y + 1) from here. Incremental like
     sqlmode_events. -#}

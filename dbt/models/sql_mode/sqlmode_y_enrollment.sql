@@ -1,4 +1,4 @@
-{#- MODEL.md 4.8 enrollment, on the state at January 1: auto-enrollment
+{#- docs/model.md 4.8 enrollment, on the state at January 1: auto-enrollment
     and its opt-out draw, the voluntary decision (voluntary enrollment on
     the eligibility day in the year, or conversion on the enrollment date
     for those eligible before; written once, as voluntary_kind), and the

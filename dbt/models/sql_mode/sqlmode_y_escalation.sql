@@ -1,4 +1,4 @@
-{#- MODEL.md 4.9 deferral escalation: the plan state on the effective date
+{#- docs/model.md 4.9 deferral escalation: the plan state on the effective date
     E, after the events dated before E and the enrollment / opt-out dated
     E (they come first on that day), and whether the escalation is due.
     C: sim_employee.c list_escalation, escalation_due. -#}

@@ -1,4 +1,4 @@
-{#- The events of the simulation year (MODEL.md 5.1), built from
+{#- The events of the simulation year (docs/model.md 5.1), built from
     sqlmode_y_people: one row per event, with the level and salary in
     effect after it (a promotion or raise dated before it, or on the same
     day with an earlier type, counts), age and tenure on its date, and

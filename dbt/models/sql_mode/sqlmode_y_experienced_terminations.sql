@@ -1,4 +1,4 @@
-{#- MODEL.md 4.2 (experienced terminations), with the exits decided
+{#- docs/model.md 4.2 (experienced terminations), with the exits decided
     elsewhere joined in: the workforce of the simulation year, one row per
     employee (S(y) and the year's hires), with who leaves and why.
     Retirements (4.1) and the exit day come from sqlmode_y_start, Te from

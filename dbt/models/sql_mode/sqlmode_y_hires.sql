@@ -1,4 +1,4 @@
-{#- The hires of the simulation year (MODEL.md 4.4) and the new-hire
+{#- The hires of the simulation year (docs/model.md 4.4) and the new-hire
     terminations among them (4.5): one row per hire NH_{y}_{s}. -#}
 {{ config(materialized='table') }}
 {%- set y = sqlmode_year() -%}

@@ -1,4 +1,4 @@
-{#- Workforce needs of MODEL.md 4.1 for the simulation year, integers only
+{#- Workforce needs of docs/model.md 4.1 for the simulation year, integers only
     (HUGEINT, macro sqlmode_needs_calc): one row with N, P, X, target, R,
     Q, Te, net, H, Tnh. -#}
 {{ config(materialized='table') }}

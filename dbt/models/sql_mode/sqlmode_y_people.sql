@@ -1,5 +1,5 @@
-{#- MODEL.md 4.10 year end: the workforce of the simulation year, one wide
-    row per employee, with every decision of MODEL.md 4.2-4.9 (from the
+{#- docs/model.md 4.10 year end: the workforce of the simulation year, one wide
+    row per employee, with every decision of docs/model.md 4.2-4.9 (from the
     step models below, one per step, named as in the C engine) and the
     resulting year-end state.
 
@@ -11,7 +11,7 @@
       4.9                              sqlmode_y_escalation
 
     The step models are ephemeral: each is a CTE of this one.
-    Chronology (MODEL.md 0.4) is resolved per employee from dates: each
+    Chronology (docs/model.md 0.4) is resolved per employee from dates: each
     decision tests "active on d" against the exit date, and the plan state
     on a day is the January 1 state changed by the (at most one) enrollment
     event and the (at most one) opt-out dated before it, or on it with an

@@ -1,4 +1,4 @@
-{#- MODEL.md 4.3 promotions: who may draw (a candidate active on the
+{#- docs/model.md 4.3 promotions: who may draw (a candidate active on the
     promotion date), the draw, and the level and salary after a promotion
     (NULL, with promo_over, when it would exceed the largest salary).
     C: sim_employee.c promotion_may_draw, promoted, list_promotion,
@@ -9,7 +9,7 @@
 {%- set pdate = sqlmode_md(y, 'compensation', 'promotion_date') -%}
 {#- candidates are younger than this, whatever the retirement age -#}
 {%- set promotion_age_limit = 65 -%}
-{%- set top = "9007199254740991::DOUBLE" -%}  {#- the largest salary, cents (MODEL.md 6) -#}
+{%- set top = "9007199254740991::DOUBLE" -%}  {#- the largest salary, cents (docs/model.md 6) -#}
 
 with promo as (
     select w.*,

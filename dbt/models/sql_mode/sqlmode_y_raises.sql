@@ -1,4 +1,4 @@
-{#- MODEL.md 4.6 merit and cost of living: who may draw (everyone but the
+{#- docs/model.md 4.6 merit and cost of living: who may draw (everyone but the
     year's hires, active on the merit date), the merit rate m (0 without a
     merit: the draw missed, or the salary after a promotion is at the
     band's top) and the salary after the raise; a promotion or raise past
@@ -8,7 +8,7 @@
 {%- set y = sqlmode_year() -%}
 {%- set seed = "'" ~ sqlmode_cfg('simulation', 'random_seed') ~ "'" -%}
 {%- set mdate = sqlmode_md(y, 'compensation', 'merit_date') -%}
-{%- set top = "9007199254740991::DOUBLE" -%}  {#- the largest salary, cents (MODEL.md 6) -#}
+{%- set top = "9007199254740991::DOUBLE" -%}  {#- the largest salary, cents (docs/model.md 6) -#}
 
 with merit as (
     select p.*,

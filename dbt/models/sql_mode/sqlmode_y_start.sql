@@ -1,7 +1,7 @@
 {#- S(y): the employees active at January 1 of the simulation year, with
-    their carried state and the values "for the year" (MODEL.md 3): age,
+    their carried state and the values "for the year" (docs/model.md 3): age,
     tenure, bands, segments, hazards, eligibility date, and the retirement
-    decision and exit day of MODEL.md 4.1 / 4.2.
+    decision and exit day of docs/model.md 4.1 / 4.2.
 
     For start_year S(y) is the census (sqlmode_census). For a later year it
     is read from sqlmode_state, the year-end state that the run for y - 1

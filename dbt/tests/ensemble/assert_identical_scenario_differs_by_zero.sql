@@ -1,7 +1,7 @@
 -- A scenario whose configuration equals the baseline's but for its
 -- scenario_id (var wfsim_scenarios), with the same plan design
 -- (wfsim_plan_designs, macros/plan_design.sql), gets the same draws from the same
--- seeds (MODEL.md 0.1): every metric of every seed and year equals the
+-- seeds (docs/model.md 0.1): every metric of every seed and year equals the
 -- baseline's exactly, so every paired difference is 0. Returns each
 -- value that differs (or is missing on one side).
 -- The scenarios come from WFSIM_DBT_RUN_VARS, read only when the test runs

@@ -130,7 +130,7 @@ def run_facts(d: RunData, defaults: dict | None, version: str | None) -> dict:
     scen = d.scenarios()
     baseline_cfg = scen[0]["config"] if len(scen) > 1 else defaults
     baseline_name = ("the baseline scenario" if len(scen) > 1
-                     else "MODEL.md's defaults" if defaults else None)
+                     else "docs/model.md's defaults" if defaults else None)
     for i, s in enumerate(scen):
         s["differences"] = (config_differences(s["config"], baseline_cfg)
                             if baseline_cfg is not None and (i > 0 or len(scen) == 1) else [])

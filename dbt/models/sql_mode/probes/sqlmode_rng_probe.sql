@@ -1,4 +1,4 @@
-{#- The keyed draw of MODEL.md 1 for each input key: x, u, pick(365),
+{#- The keyed draw of docs/model.md 1 for each input key: x, u, pick(365),
     pick(1000) (macros wf_rng_*_key of macros/rng.sql). -#}
 {{ config(materialized='view') }}
 select key,

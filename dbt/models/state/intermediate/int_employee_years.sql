@@ -1,5 +1,5 @@
 {#-
-  The workforce of each year (MODEL.md 3): S(y) plus the hires of y. An
+  The workforce of each year (docs/model.md 3): S(y) plus the hires of y. An
   employee is in it from the first year (start year for the census, hire
   year for a hire) through the year of the termination (a termination on
   January 1 still counts: 5.2) or the last simulation year. One row per

@@ -1,9 +1,9 @@
 {#-
   One row per employee who was ever in the workforce: the active census
   rows and every hire event. A hire's birth date is not in its events; it
-  is rebuilt from the hire event (date, age at hire, seed) with MODEL.md
+  is rebuilt from the hire event (date, age at hire, seed) with docs/model.md
   4.4's keyed draw: add_years(hire_date, -age) - pick(id, y,
-  hire_birth_day, 365) days. elig(e) follows MODEL.md 3 with the
+  hire_birth_day, 365) days. elig(e) follows docs/model.md 3 with the
   eligibility settings of the replicate's scenario (int_replicates).
   Keyed by replicate and employee: the census is in every replicate.
 -#}

@@ -1,13 +1,13 @@
 {#-
   Event sourcing: each employee's state after every change, in the order
-  the changes take effect (MODEL.md 0.4: date, then event_sequence). The
+  the changes take effect (docs/model.md 0.4: date, then event_sequence). The
   census is the first change (dated C, sequence 0). state_key orders the
   changes of one employee as one integer (day number * 100 + sequence), so
   later models find "the state on day d" with an ASOF join. Every column is
   carried forward with window functions over the employee's changes: one
   sort, linear in the events.
 
-  What an event changes: every event restates level and salary (MODEL.md
+  What an event changes: every event restates level and salary (docs/model.md
   5.1: in effect after the event); enrollment sets enrolled, deferral,
   source (auto / voluntary) and enrollment date; enrollment_change sets
   deferral and enrolled = (deferral > 0), and an opt-out sets

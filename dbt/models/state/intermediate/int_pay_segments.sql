@@ -5,7 +5,7 @@
   it carries the state after that date's last event and ends the day
   before the next segment, or on the day before the termination (the
   termination day is not worked: an employee terminated on d is not active
-  on d, MODEL.md 3), or on December 31. days = its length in days.
+  on d, docs/model.md 3), or on December 31. days = its length in days.
   Eligibility events are boundaries too, so `is_eligible` (segment start
   on or after elig(e)) splits pay exactly.
 -#}

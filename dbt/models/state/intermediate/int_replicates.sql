@@ -1,7 +1,7 @@
 {#-
   One row per replicate (scenario_id, plan_design_id, random_seed) found
   in the events, with the few settings of its scenario that the state
-  models need (MODEL.md 2.2): from its entry in the var wfsim_scenarios
+  models need (docs/model.md 2.2): from its entry in the var wfsim_scenarios
   (matched by scenario_id), else from wfsim_config, else the defaults.
   is_baseline marks the baseline scenario (state_baseline_id: the first
   of wfsim_scenarios; with none given, the smallest scenario_id).

@@ -1,5 +1,5 @@
 {#-
-  MODEL.md 4.1 per year: what the state shows (N, P, X, hires, retirements,
+  docs/model.md 4.1 per year: what the state shows (N, P, X, hires, retirements,
   terminations, year-end headcount) next to what the model asked for
   (target, Q, Te, net, H, Tnh). The asked-for figures come from the
   engine's generation_summary.json when there is one (figures_source

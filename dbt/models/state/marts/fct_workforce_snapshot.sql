@@ -1,7 +1,7 @@
 {#-
   The workforce of each year, one row per replicate (scenario_id,
   plan_design_id, random_seed), employee and year, rebuilt from
-  the census and the events alone (event sourcing). The columns of MODEL.md
+  the census and the events alone (event sourcing). The columns of docs/model.md
   5.2 come first, with its types and meanings, and equal the engine's own
   snapshot (test assert_snapshot_matches_engine), after the replicate
   key; then the derived ones:

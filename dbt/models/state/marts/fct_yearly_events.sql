@@ -1,5 +1,5 @@
 {#-
-  Every event of every year, typed as MODEL.md 5.1, with the attributes of
+  Every event of every year, typed as docs/model.md 5.1, with the attributes of
   the employee a user filters on: where the employee came from (census or
   a hire of which year), birth and hire dates, eligibility date, and the
   census level, salary and deferral rate of census employees.

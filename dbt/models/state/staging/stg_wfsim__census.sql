@@ -1,12 +1,28 @@
 {#-
-  The active census rows (MODEL.md 2.1) with their exact values: a row
+  The active census rows (docs/model.md 2.1) with their exact values: a row
   with any termination_date, or with a false `active`, is skipped; salary
   rounded to cents and deferral rate to basis points, half away from zero
   (DuckDB's text-to-DECIMAL cast); level_id derived from the salary when
   the cell or the column is missing (the lowest level whose maximum is
   above the salary, else the top level).
+
+  When census_path is the engine's normalised census (a .parquet file:
+  what `wfsim run` passes, docs/inputs.md), these values are already in
+  it, for exactly the accepted rows, and are read as they are.
 -#}
 {%- set path = state_census_path() -%}
+{%- if state_census_is_normalised(path) %}
+select
+    employee_id,
+    birth_date,
+    hire_date,
+    salary,
+    level_id,
+    deferral_rate,
+    deferral_rate > 0          as is_enrolled,
+    auto_escalation_opt_out
+from read_parquet({{ state_sql_string(path) }})
+{%- else %}
 {%- set cols = state_census_columns(path) -%}
 with raw as (
     select
@@ -71,3 +87,4 @@ select
     t.auto_escalation_opt_out
 from typed as t
 left join derived_level as d using (employee_id)
+{%- endif %}

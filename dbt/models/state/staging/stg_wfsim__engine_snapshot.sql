@@ -1,5 +1,5 @@
 {#-
-  The engine's own workforce snapshot (MODEL.md 5.2), typed, when the run
+  The engine's own workforce snapshot (docs/model.md 5.2), typed, when the run
   wrote one (var snapshot_path names a folder holding snapshot
   partitions); otherwise an empty relation of the same shape, so the
   comparison test has nothing to compare. The columns and types are

@@ -1,5 +1,5 @@
 {#-
-  The engine's events with the MODEL.md 5.1 types made explicit (a writer
+  The engine's events with the docs/model.md 5.1 types made explicit (a writer
   that stored a narrower integer or another decimal scale reads the same),
   plus simulation_year from the partition folder. The columns and types
   are wf_schema.h's (dbt/macros/wfsim_lists.sql). Nothing is dropped or

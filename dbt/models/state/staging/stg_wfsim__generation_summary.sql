@@ -1,5 +1,5 @@
 {#-
-  The MODEL.md 4.1 figures per year from the engine's
+  The docs/model.md 4.1 figures per year from the engine's
   generation_summary.json (5.3), when there is one: var summary_path, or
   OUT/generation_summary.json when that file exists, or every replicate's
   of an ensemble (a glob; each file names its scenario_id,
