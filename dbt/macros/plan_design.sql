@@ -29,7 +29,7 @@
 
 {#- A var that is a dict/list or its JSON text; none when absent or ''. -#}
 {% macro plan_json_var(name) %}
-  {% set v = var(name, none) %}
+  {% set v = wfsim_var(name) %}
   {% if v is string and v | trim != '' %}{% set v = fromjson(v) %}
   {% elif v is string %}{% set v = none %}{% endif %}
   {{ return(v) }}

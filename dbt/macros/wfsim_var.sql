@@ -13,12 +13,17 @@
   such --vars; dbt_project.yml's defaults, such as events_path's, must give
   way); without the environment variable, `dbt build --vars '{...}'` by hand
   works as before. An empty var ('', the default of the path vars) counts
-  as not given. The sources (models/state/staging/_sources.yml), rendered
+  as not given. Inside a unit test the environment is not read: its vars
+  (dbt's `overrides`) are all it sees. The sources (models/state/staging/_sources.yml), rendered
   while dbt parses, read $WFSIM_DBT_EVENTS and $WFSIM_DBT_SNAPSHOT instead.
 -#}
 {% macro wfsim_var(name, default=none) %}
   {% set v = none %}
-  {% if execute %}
+  {#- A unit test states its inputs in full (its overrides are vars): the
+      run's values must not leak into it. -#}
+  {% set in_unit_test = model is defined and model is not none
+                        and model.resource_type == 'unit_test' %}
+  {% if execute and not in_unit_test %}
     {% set text = env_var('WFSIM_DBT_RUN_VARS', '') | trim %}
     {% if text != '' %}
       {% set run_vars = fromjson(text) %}

@@ -16,14 +16,18 @@
  * failed step stops the run with dbt's error lines and exit status 5, and
  * says which outputs are complete.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <nettle/sha2.h>
 
 #include "cli_run.h"
 
@@ -215,25 +219,128 @@ static void copy_whole(const char *src, const char *dst)
         remove(tmp);
 }
 
+/* ---- unit tests once per project -------------------------------------------
+ *
+ * dbt's unit tests (models/plan/_plan_unit_tests.yml) check the models' SQL
+ * on rows they state in full: their outcome depends on the project's files
+ * and dbt, never on a run's events, census or configuration (wfsim_var
+ * reads no run value inside a unit test). They were a third of a small
+ * build's node time, paid again by every run. So a `dbt build` runs them
+ * when the project has changed since they last passed with the same
+ * selection, and excludes them (--exclude-resource-type unit_test)
+ * otherwise; the stamp of a pass is a file named by the digest of the
+ * project's files and the step's arguments, beside the saved parse. */
+
+/* Adds the SHA-256 of (relative path, NUL, contents) of every file under
+ * dir into the four 64-bit sums (an order-free digest of the tree). dbt's
+ * own folders (target, logs, dbt_packages), hidden files and databases are
+ * left out. -1 when a file cannot be read. */
+static int digest_tree(const char *root, const char *rel, uint64_t sum[4])
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s%s%s", root, *rel ? "/" : "", rel);
+    DIR *d = opendir(dir);
+    if (!d)
+        return -1;
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        const char *n = e->d_name;
+        size_t len = strlen(n);
+        if (n[0] == '.' || (!*rel && (!strcmp(n, "target") || !strcmp(n, "logs") ||
+                                      !strcmp(n, "dbt_packages"))) ||
+            (len > 7 && strstr(n, ".duckdb")))
+            continue;
+        char sub[PATH_MAX], path[PATH_MAX * 2];
+        snprintf(sub, sizeof sub, "%s%s%s", rel, *rel ? "/" : "", n);
+        snprintf(path, sizeof path, "%s/%s", root, sub);
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            rc = -1;
+        } else if (S_ISDIR(st.st_mode)) {
+            rc = digest_tree(root, sub, sum);
+        } else if (S_ISREG(st.st_mode)) {
+            FILE *f = fopen(path, "rb");
+            if (!f) {
+                rc = -1;
+                break;
+            }
+            struct sha256_ctx ctx;
+            sha256_init(&ctx);
+            sha256_update(&ctx, strlen(sub) + 1, (const uint8_t *)sub);
+            uint8_t buf[1 << 14];
+            size_t got;
+            while ((got = fread(buf, 1, sizeof buf, f)) > 0)
+                sha256_update(&ctx, got, buf);
+            if (ferror(f))
+                rc = -1;
+            fclose(f);
+            uint8_t h[SHA256_DIGEST_SIZE];
+            sha256_digest(&ctx, sizeof h, h);
+            for (int i = 0; i < 4; i++) {
+                uint64_t w;
+                memcpy(&w, h + 8 * i, 8);
+                sum[i] += w;
+            }
+        }
+    }
+    closedir(d);
+    return rc;
+}
+
+/* The stamp file of the project's unit tests passed with args into buf
+ * (cache is the saved parse's path, which names the cache folder); -1 when
+ * the project cannot be read. */
+static int unit_stamp_path(const run_state *rs, const char *cache, const char *const *args,
+                           char *buf, size_t size)
+{
+    uint64_t sum[4] = {0, 0, 0, 0};
+    if (digest_tree(rs->project, "", sum) != 0)
+        return -1;
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    for (const char *const *a = args; *a; a++)
+        sha256_update(&ctx, strlen(*a) + 1, (const uint8_t *)*a);
+    uint8_t h[SHA256_DIGEST_SIZE];
+    sha256_digest(&ctx, sizeof h, h);
+    for (int i = 0; i < 4; i++) {
+        uint64_t w;
+        memcpy(&w, h + 8 * i, 8);
+        sum[i] += w;
+    }
+    const char *slash = strrchr(cache, '/');
+    int n = snprintf(buf, size, "%.*s/unit_tests_passed-%016llx%016llx",
+                     (int)(slash - cache), cache, (unsigned long long)sum[0],
+                     (unsigned long long)sum[1]);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
 int cli_dbt_spawn(const run_state *rs, const char *const *args, const char *cli_vars,
                   const char *run_vars, const char *snapshot, const char *log)
 {
     char *argv[40];
     int n = 0;
     argv[n++] = (char *)rs->dbt;
-    for (; *args && n < 30; args++)
-        argv[n++] = (char *)*args;
+    for (const char *const *a = args; *a && n < 30; a++)
+        argv[n++] = (char *)*a;
     argv[n++] = "--project-dir";
     argv[n++] = (char *)rs->project;
     argv[n++] = "--profiles-dir";
     argv[n++] = (char *)rs->project;
     argv[n++] = "--vars";
     argv[n++] = (char *)cli_vars;
-    argv[n] = NULL;
-    char cache[PATH_MAX], saved[PATH_MAX + 64];
+    char cache[PATH_MAX], saved[PATH_MAX + 64], stamp[PATH_MAX + 64];
     int cached = parse_cache_path(rs, cache, sizeof cache) == 0;
-    snprintf(saved, sizeof saved, "%s/dbt_target/partial_parse.msgpack", rs->out);
     struct stat st;
+    int stamped = cached && !strcmp(args[0], "build") &&
+                  unit_stamp_path(rs, cache, args, stamp, sizeof stamp) == 0;
+    int units_passed = stamped && stat(stamp, &st) == 0;
+    if (units_passed) {
+        argv[n++] = "--exclude-resource-type";
+        argv[n++] = "unit_test";
+    }
+    argv[n] = NULL;
+    snprintf(saved, sizeof saved, "%s/dbt_target/partial_parse.msgpack", rs->out);
     if (cached && stat(saved, &st) != 0) {
         snprintf(saved, sizeof saved, "%s/dbt_target", rs->out);
         if (cli_mkdir_p(saved) == 0) {
@@ -255,6 +362,11 @@ int cli_dbt_spawn(const run_state *rs, const char *const *args, const char *cli_
     unsetenv("WFSIM_DBT_SNAPSHOT");
     if (rc == 0 && cached)
         copy_whole(saved, cache);
+    if (rc == 0 && stamped && !units_passed) {
+        FILE *f = fopen(stamp, "w");
+        if (f)
+            fclose(f);
+    }
     return rc;
 }
 
