@@ -416,6 +416,25 @@ def test_misdated_event_and_escalation_above_cap_fail(tmp_path, vectors, golden_
         assert golden_default["results"][name] == "pass"
 
 
+def test_column_checks_fail_on_null_and_unknown_value(tmp_path, vectors, golden_default):
+    """wf_column_checks (one scan for a model's not_null and accepted_values
+    checks, issue 19) fails on a NULL level and an unknown category, and its
+    rows name exactly the broken checks with their row counts."""
+    new_rows = ("SELECT * REPLACE (md5('null level') AS event_id, NULL::INTEGER AS level_id,"
+                " 'moonlighting' AS event_category, 7 AS event_sequence)"
+                " FROM ev WHERE employee_id = 'EMP_000001' AND event_type = 'raise'"
+                " AND simulation_year = 2025")
+    out = _tamper(vectors, tmp_path, new_rows)
+    rc, results, log = run_dbt(tmp_path / "run", "build", out, vectors / "golden/census.csv", ["+state"])
+    assert rc != 0
+    name = next(k for k in results if k.startswith("wf_column_checks_stg_wfsim__events"))
+    assert results[name] == "fail", log[-3000:]
+    assert golden_default["results"][name] == "pass"
+    compiled = next((tmp_path / "run" / "target" / "compiled").rglob(name + ".sql")).read_text()
+    assert query(tmp_path / "run" / "wfsim.duckdb", compiled + " order by check_name") == [
+        ("accepted_values(event_category)", 1), ("not_null(level_id)", 1)]
+
+
 def test_plan_limits_published_then_projected(golden_default):
     """2025 and 2026 as published; later years 2.5 % a year compounded from
     2026, each rounded down to $500 (the labelled assumption)."""
