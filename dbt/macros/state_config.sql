@@ -108,3 +108,25 @@
   {% endif %}
   {{ return('') }}
 {% endmacro %}
+
+{#- The engine's Parquet output as a relation for the staging models:
+    which = 'events' (var events_path, files events_glob, default
+    simulation_year=*/*.parquet) or 'workforce_snapshot' (var
+    snapshot_path). While models execute, the folder comes from wfsim_var,
+    so the runner's $WFSIM_DBT_RUN_VARS names it and the parsed project
+    (with the sources of _sources.yml, rendered at parse time) is the same
+    in every run: dbt's saved parse then serves a run into a new folder
+    without parsing anything (issue 19). At parse time, the source itself,
+    so dbt records the dependency. -#}
+{% macro state_engine_parquet(which) %}
+  {% if not execute %}{{ return(source('wfsim', which)) }}{% endif %}
+  {% if which == 'events' %}
+    {% set files = state_path_var('events_path') ~ '/'
+                   ~ wfsim_var('events_glob', 'simulation_year=*/*.parquet') %}
+    {% set opts = ", hive_partitioning = true, hive_types = {'simulation_year': INTEGER}, hive_types_autocast = false" %}
+  {% else %}
+    {% set files = state_path_var('snapshot_path') ~ '/simulation_year=*/*.parquet' %}
+    {% set opts = ", hive_partitioning = true, hive_types = {'simulation_year': INTEGER}" %}
+  {% endif %}
+  {{ return("read_parquet(" ~ state_sql_string(files) ~ opts ~ ")") }}
+{% endmacro %}

@@ -14,8 +14,9 @@
   way); without the environment variable, `dbt build --vars '{...}'` by hand
   works as before. An empty var ('', the default of the path vars) counts
   as not given. Inside a unit test the environment is not read: its vars
-  (dbt's `overrides`) are all it sees. The sources (models/state/staging/_sources.yml), rendered
-  while dbt parses, read $WFSIM_DBT_EVENTS and $WFSIM_DBT_SNAPSHOT instead.
+  (dbt's `overrides`) are all it sees. The staging models read the events and snapshot folders
+  through it too (macro state_engine_parquet), not through the sources,
+  which dbt renders while it parses.
 -#}
 {% macro wfsim_var(name, default=none) %}
   {% set v = none %}

@@ -36,12 +36,12 @@ int cli_mkdir_p(const char *path);
  * points dbt's database (WFSIM_DBT_DB) at rs->out/wfsim.duckdb. */
 int cli_locate_dbt(run_state *rs);
 /* Runs `dbt ARGS... --project-dir --profiles-dir --vars CLI_VARS` inside
- * rs->out, with RUN_VARS (a JSON object) in $WFSIM_DBT_RUN_VARS, rs->out/events
- * in $WFSIM_DBT_EVENTS, snapshot (NULL: none) in $WFSIM_DBT_SNAPSHOT and dbt's
- * saved parse restored from and saved to the project's cache (see
- * cmd_run.c); output into log. dbt's exit status, or -1. */
+ * rs->out, with RUN_VARS (a JSON object) in $WFSIM_DBT_RUN_VARS and dbt's
+ * saved parse restored from and saved to the project's cache; a build
+ * leaves out the unit tests once they passed on the same project files
+ * (see cmd_run.c); output into log. dbt's exit status, or -1. */
 int cli_dbt_spawn(const run_state *rs, const char *const *args, const char *cli_vars,
-                  const char *run_vars, const char *snapshot, const char *log);
+                  const char *run_vars, const char *log);
 /* Loads the built-in tables and, when cen is not NULL, rs->census (checking
  * every rule, under cfg's census section; skip mode's rejected rows go to
  * rs->out/events/rejected_rows.csv); 0, or prints the errors and returns

@@ -344,7 +344,7 @@ static int dbt_build(run_state *rs, const ens_args *a)
     snprintf(log, sizeof log, "%s/logs/dbt_build.log", rs->out);
     say(rs, "%s", "dbt build (state, metrics, ensemble marts, data tests)");
     double t = cli_seconds();
-    int rc = cli_dbt_spawn(rs, args, cli_vars, vars, NULL, log);
+    int rc = cli_dbt_spawn(rs, args, cli_vars, vars, log);
     rs->stage_seconds[rs->n_stages] = cli_seconds() - t;
     snprintf(rs->stage_label[rs->n_stages++], sizeof rs->stage_label[0], "dbt build");
     free(vars);

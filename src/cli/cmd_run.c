@@ -159,12 +159,12 @@ static char *dbt_vars(const run_state *rs, int year)
  * nothing that changes, and everything that differs between runs (the
  * configuration, the census, the SQL mode year, absolute paths) goes in
  * $WFSIM_DBT_RUN_VARS, which the models read only while they execute
- * (macros/wfsim_var.sql), but for the events and snapshot folders, which
- * the source definitions read from $WFSIM_DBT_EVENTS and
- * $WFSIM_DBT_SNAPSHOT while dbt parses (dbt re-parses that one file and the
- * staging models when they change). The saved parse is copied from a per-project cache
- * before a step and back after a step that succeeded; dbt itself checks it
- * against the project's files and re-parses what changed. */
+ * (macros/wfsim_var.sql), the events and snapshot folders included (the
+ * staging models read them at execution, macro state_engine_parquet), so
+ * the parsed project is the same in every run. The saved parse is copied
+ * from a per-project cache before a step and back after a step that
+ * succeeded; dbt itself checks it against the project's files and
+ * re-parses what changed. */
 
 /* The cache file of the saved parse for this project and dbt, or -1 when
  * caching is off ($WFSIM_DBT_CACHE=off) or there is no place for it. */
@@ -316,7 +316,7 @@ static int unit_stamp_path(const run_state *rs, const char *cache, const char *c
 }
 
 int cli_dbt_spawn(const run_state *rs, const char *const *args, const char *cli_vars,
-                  const char *run_vars, const char *snapshot, const char *log)
+                  const char *run_vars, const char *log)
 {
     char *argv[40];
     int n = 0;
@@ -348,18 +348,9 @@ int cli_dbt_spawn(const run_state *rs, const char *const *args, const char *cli_
             copy_whole(cache, saved);
         }
     }
-    /* The sources read these while dbt parses (a change re-parses only the
-     * sources file and the staging models); absolute, so the views in
-     * OUT/wfsim.duckdb work from anywhere. */
-    char events[PATH_MAX + 16];
-    snprintf(events, sizeof events, "%s/events", rs->out);
-    setenv("WFSIM_DBT_EVENTS", events, 1);
-    setenv("WFSIM_DBT_SNAPSHOT", snapshot ? snapshot : "", 1);
     setenv("WFSIM_DBT_RUN_VARS", run_vars, 1);
     int rc = cli_spawn_in(argv, log, rs->verbose, rs->out);
     unsetenv("WFSIM_DBT_RUN_VARS");
-    unsetenv("WFSIM_DBT_EVENTS");
-    unsetenv("WFSIM_DBT_SNAPSHOT");
     if (rc == 0 && cached)
         copy_whole(saved, cache);
     if (rc == 0 && stamped && !units_passed) {
@@ -386,9 +377,7 @@ static int dbt_step(run_state *rs, const char *label, const char *log_name,
     snprintf(log, sizeof log, "%s/logs/%s.log", rs->out, log_name);
     say(rs, "%s", label);
     double t = cli_seconds();
-    char snapshot[PATH_MAX + 32];
-    snprintf(snapshot, sizeof snapshot, "%s/events/workforce_snapshot", rs->out);
-    int rc = cli_dbt_spawn(rs, args, run_cli_vars, vars, snapshot, log);
+    int rc = cli_dbt_spawn(rs, args, run_cli_vars, vars, log);
     record(rs, label, cli_seconds() - t);
     free(vars);
     if (rc != 0) {

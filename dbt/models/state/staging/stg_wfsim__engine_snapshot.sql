@@ -11,7 +11,7 @@
 select
     simulation_year::INTEGER as simulation_year,
     {{ wfsim_typed_columns('snapshot') }}
-from {{ source('wfsim', 'workforce_snapshot') }}
+from {{ state_engine_parquet('workforce_snapshot') }}
 {%- else %}
 select
     NULL::INTEGER as simulation_year,

@@ -4,8 +4,10 @@
   plus simulation_year from the partition folder. The columns and types
   are wf_schema.h's (dbt/macros/wfsim_lists.sql). Nothing is dropped or
   repaired here: the data tests look at exactly what the engine wrote.
+  The folder is read at execution (macro state_engine_parquet).
 -#}
+-- depends_on: {{ source('wfsim', 'events') }}
 select
     simulation_year::INTEGER as simulation_year,
     {{ wfsim_typed_columns('event') }}
-from {{ source('wfsim', 'events') }}
+from {{ state_engine_parquet('events') }}
