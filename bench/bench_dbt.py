@@ -1,18 +1,21 @@
 """Where `wfsim run`'s dbt build spends its time (issue 19), run by
 `make bench` after the ensemble benchmarks.
 
-Runs `wfsim run` (fast mode) at E employees x Y years into a fresh folder
-(dbt parses the project from scratch), then R times into one other folder
-(the first of them parses, the later ones start from dbt's saved parse),
-and reports per run (whether dbt parsed in full is in dbt.json):
-the engine's events stage, dbt's start-up (process start to the parse),
-its parse, its nodes (dbt's own "Finished running ... in S seconds"), the
-rest (writing run_results and manifest, exit), and the CPU time of the dbt
-children (wait4's rusage, which load does not inflate the way it inflates
-wall time). From the last run's target/run_results.json: the slowest nodes
-and the sums of model and data test times. Each run's marts are compared
-with the first run's (bench/dbt_marts_equal.py: the cache must not change
-a value).
+Runs `wfsim run` (fast mode) at E employees x Y years once to fill dbt's
+caches (the saved parse, the unit tests' pass), then R times side by side
+each way, every run into a new folder as a user runs it: with
+WFSIM_DBT_CACHE=off (dbt parses the whole project and runs every unit test,
+as before issue 19) and with the cache (the saved parse serves the run,
+the unit tests passed already). It reports per run (whether dbt parsed in
+full is in dbt.json): the engine's events stage, dbt's start-up (process
+start to the parse), its parse, its nodes (dbt's own "Finished running ...
+in S seconds"), the rest (writing run_results and manifest, exit), the
+number of nodes, and the CPU time of the dbt children (wait4's rusage,
+which load does not inflate the way it inflates wall time); the medians of
+each way and their ratio. From the last cached run's
+target/run_results.json: the slowest nodes and the sums of model and data
+test times. Each run's marts are compared with the first run's
+(bench/dbt_marts_equal.py: the caches must not change a value).
 
 Not a test: the figures depend on the machine and its load. Writes
 bench/DBT.md and bench/dbt.json.
@@ -126,13 +129,19 @@ def main() -> None:
             f.write(f"simulation:\n  start_year: 2025\n  end_year: {2024 + a.years}\n")
         env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000",
                    WFSIM_DBT_CACHE=os.path.join(work, "cache"))
+        off = dict(env, WFSIM_DBT_CACHE="off")
+        plan = [("run0", "first run (caches filled)", env)]
+        for i in range(a.repeat):
+            plan += [(f"off{i}", "new OUT, WFSIM_DBT_CACHE=off", off),
+                     (f"on{i}", "new OUT, caches warm", env)]
         runs = []
-        for i in range(1 + a.repeat):
-            out = os.path.join(work, "run0" if i == 0 else "run1")
-            r = one_run(out, census, config, env)
-            r["label"] = ("fresh OUT" if i < 2 else "same OUT again") + \
-                (" (full parse)" if r["full_parse"] else " (saved parse)")
-            if i > 0:
+        for name, label, run_env in plan:
+            out = os.path.join(work, name)
+            r = one_run(out, census, config, run_env)
+            r["name"] = name
+            r["label"] = label + (" (full parse)" if r["full_parse"] else " (saved parse)")
+            r["nodes_run"] = len(node_times(out)[0])
+            if name != "run0":
                 eq = subprocess.run([PY, os.path.join(ROOT, "bench", "dbt_marts_equal.py"),
                                      os.path.join(work, "run0"), out],
                                     capture_output=True, text=True)
@@ -140,13 +149,16 @@ def main() -> None:
                     sys.exit(f"marts of {out} differ from the first run's:\n{eq.stdout}")
                 r["marts_equal_first"] = True
             runs.append(r)
-        rows, models, tests = node_times(os.path.join(work, "run1" if a.repeat else "run0"))
-        cached = runs[2:] or runs[1:] or runs
-        med = {k: statistics.median(r[k] for r in cached)
-               for k in ("wall", "events", "dbt_wall", "startup", "parse", "nodes", "rest",
-                         "cpu_children")}
+        last_on = [r for r in runs if r["name"].startswith("on")] or runs
+        rows, models, tests = node_times(os.path.join(work, last_on[-1]["name"]))
+        keys = ("wall", "events", "dbt_wall", "startup", "parse", "nodes", "rest", "cpu_children")
+        groups = {g: [r for r in runs if r["name"].startswith(g)] or runs for g in ("off", "on")}
+        med = {g: {k: statistics.median(r[k] for r in rs) for k in keys}
+               for g, rs in groups.items()}
+        ratio = {k: med["off"][k] / med["on"][k] if med["on"][k] else None for k in keys}
         result = {"employees": a.employees, "years": a.years, "runs": runs,
-                  "median_cached": med, "sum_model_seconds": models,
+                  "median_cache_off": med["off"], "median_cache_on": med["on"],
+                  "ratio_off_over_on": ratio, "sum_model_seconds": models,
                   "sum_test_seconds": tests, "slowest_nodes": rows[:15],
                   "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
         with open(os.path.join(ROOT, "bench", "dbt.json"), "w") as f:
@@ -155,20 +167,28 @@ def main() -> None:
             f.write(f"# `wfsim run` {a.employees:,} x {a.years}: where the dbt build's time goes\n\n"
                     f"Measured {result['when']} by bench/bench_dbt.py (seconds; wall times "
                     "depend on the machine's load, the children's CPU time less so).\n\n"
-                    "| run | wall | events | dbt | start-up | parse | nodes | rest | dbt CPU |\n"
+                    "| run | wall | events | dbt | start-up | parse | nodes (count) | rest | dbt CPU |\n"
                     "|---|---|---|---|---|---|---|---|---|\n")
             for r in runs:
                 f.write(f"| {r['label']} | {r['wall']:.2f} | {r['events']:.2f} | "
                         f"{r['dbt_wall']:.2f} | {r['startup']:.2f} | {r['parse']:.2f} | "
-                        f"{r['nodes']:.2f} | {r['rest']:.2f} | {r['cpu_children']:.2f} |\n")
+                        f"{r['nodes']:.2f} ({r['nodes_run']}) | {r['rest']:.2f} | "
+                        f"{r['cpu_children']:.2f} |\n")
+            for g, label in (("off", "median, cache off"), ("on", "median, caches warm")):
+                m = med[g]
+                f.write(f"| **{label}** | {m['wall']:.2f} | {m['events']:.2f} | "
+                        f"{m['dbt_wall']:.2f} | {m['startup']:.2f} | {m['parse']:.2f} | "
+                        f"{m['nodes']:.2f} | {m['rest']:.2f} | {m['cpu_children']:.2f} |\n")
+            f.write("| **off / on** | " + " | ".join(
+                f"{ratio[k]:.2f}" if ratio[k] else "-" for k in keys) + " |\n")
             f.write(f"\nSums over the last run's nodes: models {models:.2f} s, data tests "
                     f"{tests:.2f} s (dbt runs two at a time).\n\nSlowest nodes:\n\n"
                     "| node | seconds |\n|---|---|\n")
             for u, t in rows[:15]:
                 f.write(f"| `{u}` | {t:.3f} |\n")
-        print(f"bench_dbt: {a.employees} x {a.years}: first run {runs[0]['wall']:.2f} s "
-              f"(parse {runs[0]['parse']:.2f} s), repeated median {med['wall']:.2f} s "
-              f"(parse {med['parse']:.2f} s); bench/DBT.md")
+        print(f"bench_dbt: {a.employees} x {a.years}: new OUT, cache off {med['off']['wall']:.2f} s "
+              f"(parse {med['off']['parse']:.2f} s), caches warm {med['on']['wall']:.2f} s "
+              f"(parse {med['on']['parse']:.2f} s); bench/DBT.md")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
