@@ -75,21 +75,37 @@ def test_stage_timings_in_run_summary(runs):
 
 
 def test_dbt_parse_is_reused_between_steps(runs):
-    """The first dbt step with an empty cache parses from scratch; SQL mode's
-    later steps (other years, the export, the build) start from the saved
-    parse (issue 19): the year and the configuration no longer reach dbt's
-    --vars."""
+    """The first dbt step with an empty cache parses from scratch; every
+    later step starts from the saved parse (issue 19), SQL mode's first
+    step into its new OUT included: the year, the configuration and the
+    folders no longer reach what dbt parses."""
     out, _fast, _sql = runs
     first = (out / "fast/logs/dbt_build.log").read_text()
     assert "Unable to do partial parsing because saved manifest not found" in first
     later = [out / "sql/logs" / f"{n}.log" for n in
-             ("sql_year_2025", "sql_year_2026", "sql_year_2027", "sql_export", "dbt_build")]
+             ("sql_seed", "sql_year_2025", "sql_year_2026", "sql_year_2027", "sql_export",
+              "dbt_build")]
     for log in later:
         text = log.read_text()
         assert "Found " in text and "Unable to do partial parsing" not in text, log.name
     assert list((out / "dbt_cache").glob("dbt-*/partial_parse.msgpack"))
     # dbt's database stays in each run's folder
     assert (out / "fast/wfsim.duckdb").is_file() and (out / "sql/wfsim.duckdb").is_file()
+
+
+def test_unit_tests_run_once_per_project(runs):
+    """The first build runs dbt's unit tests (all pass); the SQL mode run's
+    build, same project files and selection, leaves them out (issue 19)."""
+    out, _fast, _sql = runs
+
+    def unit_results(run):
+        results = json.loads((out / run / "dbt_target/run_results.json").read_text())["results"]
+        return [r["status"] for r in results if r["unique_id"].startswith("unit_test.")]
+
+    first = unit_results("fast")
+    assert len(first) >= 20 and set(first) == {"pass"}
+    assert unit_results("sql") == []
+    assert len(list((out / "dbt_cache").glob("dbt-*/unit_tests_passed-*"))) == 1
 
 
 def test_progress_per_stage_on_stderr(runs):
