@@ -6,7 +6,10 @@
   aggregate), or, in a year without events, the end state of the year
   before (carried with a window over the employee's years). January 1 of
   y: the end state of y-1, or the census row in the start year; NULL for
-  a hire's first year. Linear: one aggregate, one join, one window.
+  a hire's first year. Both are last_value(... ignore nulls) over the
+  employee's years, one frame ending at the year and one at the year
+  before, so DuckDB computes them in one sort (a lag over the first used
+  to cost a second one). Linear: one aggregate, one join, one window.
 -#}
 with ey as (
     select * from {{ ref('int_employee_years') }}
@@ -47,28 +50,22 @@ census_state as (
     where event_type = 'census'
 ),
 
-filled as (
+with_start as (
     select
         ey.*,
         last_value(l.st ignore nulls) over (
             partition by {{ state_rep('ey') }}, ey.employee_id order by ey.simulation_year
             rows between unbounded preceding and current row)      as end_st,
-        c.st                                                        as census_st
+        case when ey.is_new_hire then NULL
+             else coalesce(
+                 last_value(l.st ignore nulls) over (
+                     partition by {{ state_rep('ey') }}, ey.employee_id order by ey.simulation_year
+                     rows between unbounded preceding and 1 preceding),
+                 c.st)
+        end                                                         as start_st
     from ey
     left join last_of_year as l using ({{ state_rep() }}, employee_id, simulation_year)
     left join census_state as c using ({{ state_rep() }}, employee_id)
-),
-
-with_start as (
-    select
-        *,
-        case when is_new_hire then NULL
-             else coalesce(
-                 lag(end_st) over (partition by {{ state_rep() }}, employee_id
-                                   order by simulation_year),
-                 census_st)
-        end                                                         as start_st
-    from filled
 )
 
 select

@@ -30,12 +30,31 @@ ages as (
     from st
 ),
 
+-- The bands by value: one row per (whole) age and tenure that occurs,
+-- with the band holding it (min <= v < max), so that each band is found
+-- by an equality join (a hash table) instead of a range join (which sorts
+-- every employee-year). Only the values between the smallest and the
+-- largest that occur are listed, whatever the bands' bounds.
+seen as (
+    select min(age) as age_lo, max(age) as age_hi,
+           min(tenure) as tenure_lo, max(tenure) as tenure_hi
+    from ages
+),
+
 age_bands as (
-    select * from {{ ref('stg_wfsim__age_bands') }}
+    select b.band_label,
+           unnest(range(greatest(b.min_value, s.age_lo), least(b.max_value, s.age_hi + 1)))
+                                                    as age
+    from {{ ref('stg_wfsim__age_bands') }} as b
+    cross join seen as s
 ),
 
 tenure_bands as (
-    select * from {{ ref('stg_wfsim__tenure_bands') }}
+    select b.band_label,
+           unnest(range(greatest(b.min_value, s.tenure_lo), least(b.max_value, s.tenure_hi + 1)))
+                                                    as tenure
+    from {{ ref('stg_wfsim__tenure_bands') }} as b
+    cross join seen as s
 )
 
 select
@@ -102,9 +121,9 @@ select
     p.is_hce
 from ages as a
 left join age_bands as ab
-  on a.age >= ab.min_value and a.age < ab.max_value
+  on ab.age = a.age
 left join tenure_bands as tb
-  on a.tenure >= tb.min_value and a.tenure < tb.max_value
+  on tb.tenure = a.tenure
 left join {{ ref('int_employee_year_contributions') }} as c
   using ({{ state_rep() }}, employee_id, simulation_year)
 left join {{ ref('int_employee_year_plan') }} as p
