@@ -42,6 +42,13 @@ int cli_locate_dbt(run_state *rs);
  * (see cmd_run.c); output into log. dbt's exit status, or -1. */
 int cli_dbt_spawn(const run_state *rs, const char *const *args, const char *cli_vars,
                   const char *run_vars, const char *log);
+/* Opens a Python process (scripts/dbt_steps.py) that runs the following
+ * cli_dbt_spawn steps in turn with dbt's programmatic entry point, so they
+ * share one start-up; -1 (steps run as `dbt` processes) when there is no
+ * such Python or $WFSIM_DBT_INPROCESS is 0. cli_dbt_server_stop ends it
+ * (before anything else opens the database). */
+int cli_dbt_server_start(const run_state *rs);
+void cli_dbt_server_stop(void);
 /* Loads the built-in tables and, when cen is not NULL, rs->census (checking
  * every rule, under cfg's census section; skip mode's rejected rows go to
  * rs->out/events/rejected_rows.csv); 0, or prints the errors and returns
@@ -57,7 +64,9 @@ int cli_run_fast(run_state *rs, const wf_config *cfg, const wf_tables *tab,
 int cli_write_census(run_state *rs, const wf_census *cen, const char *dir);
 /* SQL mode through dbt, exported into rs->out/events, reading the census
  * cen as the engine's normalised census (written to rs->out/census/ and
- * beside the exported events). 0 or an exit code. */
+ * beside the exported events); its steps go through cli_dbt_server_start's
+ * process, which the caller stops after any further dbt step. 0 or an exit
+ * code. */
 int cli_run_sql(run_state *rs, const wf_census *cen);
 
 #endif

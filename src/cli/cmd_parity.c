@@ -154,6 +154,7 @@ int cmd_parity(int argc, char **argv)
         rc = cli_run_fast(&fast, cfg, tab, cen);
     if (rc == 0 && (rc = sub_out(&sql, out, "sql")) == 0 && (rc = cli_locate_dbt(&sql)) == 0)
         rc = cli_run_sql(&sql, cen);
+    cli_dbt_server_stop();
     wf_census_free(cen);
     wf_tables_free(tab);
     if (rc == 0)

@@ -18,12 +18,16 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -315,6 +319,157 @@ static int unit_stamp_path(const run_state *rs, const char *cache, const char *c
     return n < 0 || (size_t)n >= size ? -1 : 0;
 }
 
+/* ---- several steps in one dbt process -----------------------------------------
+ *
+ * SQL mode's 1 + years + 2 dbt steps each paid Python's start-up and dbt's
+ * imports as separate processes. While a server is open, cli_dbt_spawn
+ * hands each step to scripts/dbt_steps.py instead, one Python process
+ * running every step in turn with dbt's programmatic entry point (the same
+ * command line, log and exit status as the `dbt` command). The server's
+ * Python is the one dbt's own script names on its first line, so it sees
+ * the same dbt; without one (or with $WFSIM_DBT_INPROCESS=0) every step is
+ * a `dbt` process as before. */
+
+static struct {
+    pid_t pid;
+    FILE *req, *rep;
+    struct sigaction old_pipe;
+} server;
+
+/* The Python of dbt's console script (its "#!" line), or -1. */
+static int dbt_python(const char *dbt, char *buf, size_t size)
+{
+    FILE *f = fopen(dbt, "r");
+    if (!f)
+        return -1;
+    char line[PATH_MAX + 8];
+    int ok = fgets(line, sizeof line, f) != NULL && !strncmp(line, "#!", 2);
+    fclose(f);
+    if (!ok)
+        return -1;
+    char *p = line + 2;
+    p += strspn(p, " \t");
+    p[strcspn(p, " \t\r\n")] = '\0';
+    const char *base = strrchr(p, '/');
+    if (*p != '/' || !strstr(base ? base : p, "python") || access(p, X_OK) != 0)
+        return -1;
+    int n = snprintf(buf, size, "%s", p);
+    return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+int cli_dbt_server_start(const run_state *rs)
+{
+    const char *env = getenv("WFSIM_DBT_INPROCESS");
+    char python[PATH_MAX], script[PATH_MAX];
+    if ((env && !strcmp(env, "0")) || server.pid > 0 ||
+        dbt_python(rs->dbt, python, sizeof python) != 0 ||
+        cli_repo_path("scripts/dbt_steps.py", script, sizeof script) != 0 ||
+        access(script, R_OK) != 0)
+        return -1;
+    int req[2], rep[2];
+    if (pipe2(req, O_CLOEXEC) != 0)
+        return -1;
+    if (pipe2(rep, O_CLOEXEC) != 0) {
+        close(req[0]);
+        close(req[1]);
+        return -1;
+    }
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, req[0], STDIN_FILENO);
+    posix_spawn_file_actions_adddup2(&fa, rep[1], 3);
+    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addchdir_np(&fa, rs->out);
+    char *argv[] = {python, script, NULL};
+    int rc = posix_spawn(&server.pid, python, &fa, NULL, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(req[0]);
+    close(rep[1]);
+    if (rc != 0) {
+        server.pid = 0;
+        close(req[1]);
+        close(rep[0]);
+        return -1;
+    }
+    server.req = fdopen(req[1], "w");
+    server.rep = fdopen(rep[0], "r");
+    /* a server that died must fail the step, not end wfsim with SIGPIPE */
+    struct sigaction ign = {0};
+    ign.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &ign, &server.old_pipe);
+    if (!server.req || !server.rep) {
+        cli_dbt_server_stop();
+        return -1;
+    }
+    return 0;
+}
+
+void cli_dbt_server_stop(void)
+{
+    if (server.pid <= 0)
+        return;
+    if (server.req)
+        fclose(server.req);
+    if (server.rep)
+        fclose(server.rep);
+    int status;
+    while (waitpid(server.pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    sigaction(SIGPIPE, &server.old_pipe, NULL);
+    memset(&server, 0, sizeof server);
+}
+
+/* s as a JSON string. */
+static void put_json(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '"' || c == '\\')
+            fprintf(f, "\\%c", c);
+        else if (c < 0x20)
+            fprintf(f, "\\u%04x", c);
+        else
+            fputc(c, f);
+    }
+    fputc('"', f);
+}
+
+/* One step through the server: argv[1..] as dbt's arguments. dbt's exit
+ * status, or -1 when the server is gone (it is then stopped). */
+static int server_step(const run_state *rs, char *const *argv, const char *run_vars,
+                       const char *log)
+{
+    FILE *f = server.req;
+    fputs("{\"log\": ", f);
+    put_json(f, log);
+    fputs(", \"run_vars\": ", f);
+    put_json(f, run_vars);
+    fputs(", \"args\": [", f);
+    for (int i = 1; argv[i]; i++) {
+        fputs(i > 1 ? ", " : "", f);
+        put_json(f, argv[i]);
+    }
+    fputs("]}\n", f);
+    char line[32];
+    if (fflush(f) != 0 || !fgets(line, sizeof line, server.rep)) {
+        fprintf(stderr, "wfsim: the dbt step server stopped (see %s)\n", log);
+        cli_dbt_server_stop();
+        return -1;
+    }
+    if (rs->verbose) {          /* what `dbt` would have echoed */
+        FILE *in = fopen(log, "r");
+        char buf[4096];
+        size_t n;
+        while (in && (n = fread(buf, 1, sizeof buf, in)) > 0)
+            fwrite(buf, 1, n, stderr);
+        if (in)
+            fclose(in);
+    }
+    return atoi(line);
+}
+
 int cli_dbt_spawn(const run_state *rs, const char *const *args, const char *cli_vars,
                   const char *run_vars, const char *log)
 {
@@ -348,9 +503,14 @@ int cli_dbt_spawn(const run_state *rs, const char *const *args, const char *cli_
             copy_whole(cache, saved);
         }
     }
-    setenv("WFSIM_DBT_RUN_VARS", run_vars, 1);
-    int rc = cli_spawn_in(argv, log, rs->verbose, rs->out);
-    unsetenv("WFSIM_DBT_RUN_VARS");
+    int rc;
+    if (server.pid > 0) {
+        rc = server_step(rs, argv, run_vars, log);
+    } else {
+        setenv("WFSIM_DBT_RUN_VARS", run_vars, 1);
+        rc = cli_spawn_in(argv, log, rs->verbose, rs->out);
+        unsetenv("WFSIM_DBT_RUN_VARS");
+    }
     if (rc == 0 && cached)
         copy_whole(saved, cache);
     if (rc == 0 && stamped && !units_passed) {
@@ -462,6 +622,10 @@ int cli_run_sql(run_state *rs, const wf_census *cen)
     char input[PATH_MAX + 16];
     snprintf(input, sizeof input, "%s/census", rs->out);
     int rc = cli_write_census(rs, cen, input);
+    /* the steps below (and the caller's build) share one dbt process when
+     * they can; the caller stops it */
+    if (rc == 0)
+        cli_dbt_server_start(rs);
     if (rc == 0)
         rc = dbt_step(rs, "dbt seed (parameter tables)", "sql_seed", -1, seed);
     for (int y = rs->start_year; rc == 0 && y <= rs->end_year; y++) {
@@ -704,6 +868,7 @@ int cmd_run(int argc, char **argv)
         static const char *const build[] = {"build", "--select", "+state", "metrics",
                                             "ensemble", NULL};
         rc = dbt_step(&rs, "dbt build (state, metrics, data tests)", "dbt_build", -1, build);
+        cli_dbt_server_stop();      /* SQL mode's steps are done */
         if (rc != 0)
             fprintf(stderr, "wfsim run: the events in %s/events are complete and were "
                             "kept; only the dbt step above failed\n", rs.out);
@@ -726,6 +891,7 @@ int cmd_run(int argc, char **argv)
         write_run_summary(&rs, rc);
     }
 done:
+    cli_dbt_server_stop();
     wf_census_free(cen);
     wf_tables_free(tab);
     free(rs.config_json);

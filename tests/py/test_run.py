@@ -108,6 +108,21 @@ def test_unit_tests_run_once_per_project(runs):
     assert len(list((out / "dbt_cache").glob("dbt-*/unit_tests_passed-*"))) == 1
 
 
+def test_sql_mode_steps_share_one_dbt_process(runs):
+    """SQL mode's dbt steps and its build run in one Python process
+    (scripts/dbt_steps.py, issue 19); fast mode's single build is a `dbt`
+    process of its own."""
+    out, _fast, _sql = runs
+    pids = set()
+    for name in ("sql_seed", "sql_year_2025", "sql_year_2026", "sql_year_2027", "sql_export",
+                 "dbt_build"):
+        first = (out / "sql/logs" / f"{name}.log").read_text().splitlines()[0]
+        assert first.startswith("wfsim: dbt step in process "), (name, first)
+        pids.add(first.split()[-1])
+    assert len(pids) == 1
+    assert "wfsim: dbt step in process" not in (out / "fast/logs/dbt_build.log").read_text()
+
+
 def test_progress_per_stage_on_stderr(runs):
     _out, fast, sql = runs
     assert "wfsim run: events (fast mode" in fast.stderr
