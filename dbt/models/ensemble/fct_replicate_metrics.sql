@@ -15,7 +15,7 @@
   the rows are read from it instead: the driver builds the distributions
   from the metrics the batches computed, without their events.
 -#}
-{%- set from_file = var('replicate_metrics_path', '') %}
+{%- set from_file = wfsim_var('replicate_metrics_path', '') %}
 {%- if from_file %}
 select * from read_parquet({{ state_sql_string(from_file) }})
 {%- else %}

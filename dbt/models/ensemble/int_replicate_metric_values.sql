@@ -8,7 +8,7 @@
   events and so no int_replicates: is_baseline compares with the baseline's
   id (state_baseline_id, the first of wfsim_scenarios).
 -#}
-{%- set from_file = var('replicate_metrics_path', '') %}
+{%- set from_file = wfsim_var('replicate_metrics_path', '') %}
 select
     {{ state_rep('v') }},
     v.simulation_year,
