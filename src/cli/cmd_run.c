@@ -83,8 +83,11 @@ static const char help[] =
     "project is the source tree's dbt/ or PREFIX/share/wfsim/dbt\n"
     "($WFSIM_DBT_PROJECT overrides it).\n"
     "dbt runs inside DIR and reuses its last parse of the project, cached in\n"
-    "$WFSIM_DBT_CACHE (default $XDG_CACHE_HOME/wfsim, else ~/.cache/wfsim;\n"
-    "WFSIM_DBT_CACHE=off parses from scratch every time).\n";
+    "$WFSIM_DBT_CACHE (default $XDG_CACHE_HOME/wfsim, else ~/.cache/wfsim),\n"
+    "where it also notes that dbt's unit tests passed on the project's files:\n"
+    "later builds leave them out until those files change (WFSIM_DBT_CACHE=off\n"
+    "parses from scratch and runs them every time). SQL mode's dbt steps share\n"
+    "one Python process ($WFSIM_DBT_INPROCESS=0: a dbt process a step).\n";
 
 static void say(const run_state *rs, const char *fmt, const char *arg)
 {
