@@ -335,15 +335,15 @@ static PyObject *py_ensemble(PyObject *mod, PyObject *args, PyObject *kw)
 {
     (void)mod;
     static char *kwlist[] = {"census", "scenarios", "overrides", "first_seed", "n_seeds",
-                             "out", "tables", "threads", "created_at_us", NULL};
+                             "out", "tables", "threads", "created_at_us", "census_dir", NULL};
     PyObject *census, *scenarios, *overrides, *out_obj;
     long long first_seed, created_at = -1;
     int n_seeds, threads = 0;
-    const char *tables = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOOLiO&z|iL", kwlist, &census, &scenarios,
+    const char *tables = NULL, *census_dir = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOOLiO&z|iLz", kwlist, &census, &scenarios,
                                      &overrides, &first_seed, &n_seeds,
                                      PyUnicode_FSConverter, &out_obj, &tables, &threads,
-                                     &created_at))
+                                     &created_at, &census_dir))
         return NULL;
     inputs in[MAX_SCENARIOS];
     int n = PyList_Check(scenarios) ? (int)PyList_GET_SIZE(scenarios) : -1;
@@ -379,6 +379,10 @@ static PyObject *py_ensemble(PyObject *mod, PyObject *args, PyObject *kw)
         st = wf_tables_load(tables, &tab, &err);
     if (st == WF_OK)
         st = census_load(&cin, cfg[0], tab, &cen, &err);
+    /* the accepted census, normalised (and the rejected rows in skip mode),
+     * where `wfsim ensemble` writes them: what its dbt build reads */
+    if (st == WF_OK && census_dir)
+        st = wf_census_write(cen, census_dir, &err);
     if (st == WF_OK) {
         wf_ensemble_options opt = {
             .out_dir = out,
@@ -437,7 +441,7 @@ static PyMethodDef engine_methods[] = {
      "config_json(path, name, text, overrides) -> (canonical JSON, threads)"},
     {"ensemble", (PyCFunction)(void (*)(void))py_ensemble, METH_VARARGS | METH_KEYWORDS,
      "ensemble(census, scenarios, overrides, first_seed, n_seeds, out, tables, "
-     "threads=0, created_at_us=-1)"},
+     "threads=0, created_at_us=-1, census_dir=None)"},
     {"generate_census", py_generate_census, METH_VARARGS,
      "generate_census(path, n, seed, start_year)"},
     {NULL, NULL, 0, NULL},
