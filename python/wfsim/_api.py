@@ -198,6 +198,19 @@ class Result:
         return Table(self._r, "snapshot")
 
     @property
+    def rejected_rows(self) -> Table:
+        """The census rows skip mode left out (``skip_invalid_rows=True`` or
+        ``census.invalid_rows: skip``; else :class:`UsageError`), with the
+        columns of OUT/rejected_rows.csv: ``line`` and ``column`` (int64),
+        ``reason``, then the census's own columns as read (strings; a
+        table census's cells as the text the rules judged). Rows in census
+        order; no rows when none was rejected."""
+        if self.summary.get("census_invalid_rows") != "skip":
+            raise UsageError("this run did not skip invalid rows: call "
+                             "simulate(..., skip_invalid_rows=True)")
+        return Table(self._r, "rejected")
+
+    @property
     def summary(self) -> dict:
         """generation_summary.json (docs/model.md 5.3) as a dict."""
         return json.loads(self._r.summary_json())
@@ -544,7 +557,6 @@ def ensemble(census: Any, scenarios: Any, seeds: int = 1, out: PathLike = "ens",
         return Ensemble(done["out"], done["first_seed"], seeds, batch_size=done["batch_size"],
                         batches=done["batches"], skip_invalid_rows=skip_invalid_rows)
     command = None if events_only else find_wfsim(os.fspath(wfsim) if wfsim else None)
-    (out / "census").mkdir(parents=True, exist_ok=True)
     _call(_engine.ensemble, _census_arg(census), [(c._path, c._name, c._text) for c in cfgs],
           overrides, int(first_seed), seeds, os.fspath(out / "events"),
           os.fspath(tables) if tables is not None else None, threads=int(threads or 0),

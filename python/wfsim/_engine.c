@@ -24,9 +24,12 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "wfsim.h"
 
@@ -77,15 +80,18 @@ static PyObject *result_stream(ResultObject *self, PyObject *args)
     const char *which;
     if (!PyArg_ParseTuple(args, "s", &which))
         return NULL;
-    bool events = strcmp(which, "events") == 0;
-    if (!events && strcmp(which, "snapshot") != 0)
+    wf_status (*open)(wf_result *, struct ArrowArrayStream *, wf_error *) =
+        !strcmp(which, "events")     ? wf_result_events
+        : !strcmp(which, "snapshot") ? wf_result_snapshot
+        : !strcmp(which, "rejected") ? wf_result_rejected_rows
+                                     : NULL;
+    if (!open)
         return PyErr_Format(PyExc_ValueError, "no table '%s'", which);
     struct ArrowArrayStream *s = calloc(1, sizeof *s);
     if (!s)
         return PyErr_NoMemory();
     wf_error err = {0};
-    wf_status st = events ? wf_result_events(self->r, s, &err)
-                          : wf_result_snapshot(self->r, s, &err);
+    wf_status st = open(self->r, s, &err);
     if (st != WF_OK) {
         free(s);
         return raise_error(&err);
@@ -141,7 +147,7 @@ static PyObject *result_get_has_snapshot(ResultObject *self, void *closure)
 
 static PyMethodDef result_methods[] = {
     {"stream", (PyCFunction)result_stream, METH_VARARGS,
-     "stream('events' | 'snapshot') -> PyCapsule 'arrow_array_stream'"},
+     "stream('events' | 'snapshot' | 'rejected') -> PyCapsule 'arrow_array_stream'"},
     {"summary_json", (PyCFunction)result_summary_json, METH_NOARGS,
      "generation_summary.json's text"},
     {"write_parquet", (PyCFunction)result_write_parquet, METH_VARARGS,
@@ -379,10 +385,6 @@ static PyObject *py_ensemble(PyObject *mod, PyObject *args, PyObject *kw)
         st = wf_tables_load(tables, &tab, &err);
     if (st == WF_OK)
         st = census_load(&cin, cfg[0], tab, &cen, &err);
-    /* the accepted census, normalised (and the rejected rows in skip mode),
-     * where `wfsim ensemble` writes them: what its dbt build reads */
-    if (st == WF_OK && census_dir)
-        st = wf_census_write(cen, census_dir, &err);
     if (st == WF_OK) {
         wf_ensemble_options opt = {
             .out_dir = out,
@@ -393,6 +395,18 @@ static PyObject *py_ensemble(PyObject *mod, PyObject *args, PyObject *kw)
             .threads = threads > 0 ? threads : wf_config_threads(cfg[0]),
         };
         st = wf_ensemble_run((const wf_config *const *)cfg, n, tab, cen, &opt, &err);
+    }
+    /* then the accepted census, normalised (and the rejected rows in skip
+     * mode), where `wfsim ensemble` writes them: what its dbt build reads */
+    if (st == WF_OK && census_dir) {
+        if (mkdir(census_dir, 0777) != 0 && errno != EEXIST) {
+            st = err.status = WF_EIO;
+            snprintf(err.file, sizeof err.file, "%s", census_dir);
+            snprintf(err.message, sizeof err.message, "cannot create the folder: %s",
+                     strerror(errno));
+        } else {
+            st = wf_census_write(cen, census_dir, &err);
+        }
     }
     census_release(&cin);
     wf_census_free(cen);
