@@ -381,7 +381,7 @@ class Ensemble:
             raise UsageError(f"{self.database}: no database (an events-only ensemble?)")
         con = duckdb.connect(str(self.database), read_only=True)
         try:
-            return con.sql(f"select * from main.{name} order by all").fetch_arrow_table()
+            return con.sql(f"select * from main.{name} order by all").to_arrow_table()
         finally:
             con.close()
 
@@ -557,10 +557,18 @@ def ensemble(census: Any, scenarios: Any, seeds: int = 1, out: PathLike = "ens",
         return Ensemble(done["out"], done["first_seed"], seeds, batch_size=done["batch_size"],
                         batches=done["batches"], skip_invalid_rows=skip_invalid_rows)
     command = None if events_only else find_wfsim(os.fspath(wfsim) if wfsim else None)
-    _call(_engine.ensemble, _census_arg(census), [(c._path, c._name, c._text) for c in cfgs],
-          overrides, int(first_seed), seeds, os.fspath(out / "events"),
-          os.fspath(tables) if tables is not None else None, threads=int(threads or 0),
-          created_at_us=_created_at_us(), census_dir=os.fspath(out / "census"))
+    fresh = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        _call(_engine.ensemble, _census_arg(census),
+              [(c._path, c._name, c._text) for c in cfgs], overrides, int(first_seed), seeds,
+              os.fspath(out / "events"), os.fspath(tables) if tables is not None else None,
+              threads=int(threads or 0), created_at_us=_created_at_us(),
+              census_dir=os.fspath(out / "census"))
+    except BaseException:
+        if fresh:  # refused (scenarios that do not go together, a bad census): no folder
+            shutil.rmtree(out, ignore_errors=True)
+        raise
     if not events_only:
         with tempfile.TemporaryDirectory(prefix="wfsim-scenarios-") as folder:
             args = [command, "ensemble", "--census", os.fspath(out / "census" / "census.parquet"),
