@@ -58,6 +58,9 @@ REPORT_MODELS = ["metrics_workforce_by_year", "metrics_compensation_by_year",
                  "fct_workforce_snapshot", "fct_yearly_events"]
 PER_EMPLOYEE = ["fct_workforce_snapshot", "fct_yearly_events"]
 
+#: the driver's variables a batch's wfsim gets (docs/install.md, docs/scaling.md)
+FORWARDED_ENV = ["WFSIM_VENV", "WFSIM_DBT", "WFSIM_PYTHON", "WFSIM_ZSTD_LEVEL"]
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
@@ -388,6 +391,10 @@ def _ensemble_on(client, wfsim, base_args, census, seeds, seed, out, batch_size,
     open(os.path.join(stage, "batches", ".live"), "w").close()
     # one created_at for every event of the ensemble, as in a local run
     env = {"SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or str(int(time.time()))}
+    # where the driver's wfsim finds its Python environment (dbt, DuckDB),
+    # the batches' wfsim finds it too (the same paths on the shared file
+    # system), whatever environment the workers were started with
+    env.update({k: os.environ[k] for k in FORWARDED_ENV if os.environ.get(k)})
     # the workers need not have this module installed
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
     token = uuid.uuid4().hex[:12]
