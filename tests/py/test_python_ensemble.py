@@ -238,3 +238,18 @@ def test_simulate_rejected_rows_equal_the_rejects_file(cli, inputs, tmp_path):
     assert empty.num_rows == 0 and empty.column_names == header
     with pytest.raises(wfsim.UsageError):  # strict mode keeps no rejects
         wfsim.simulate(inputs / "census.csv", start=2025, end=2025).rejected_rows  # noqa: B018
+
+
+def test_from_events_needs_the_events_and_the_census(cli, inputs, tmp_path):
+    """`wfsim ensemble --from-events` (what wfsim.ensemble runs after the
+    engine) refuses a folder without the engine's files, naming the file."""
+    out = tmp_path / "empty"
+    out.mkdir()
+    args = ["ensemble", "--census", inputs / "census.csv", "--scenario", inputs / "base.yaml",
+            "--out", out, "--from-events"]
+    proc = run_wfsim(cli, *args, check=False)
+    assert proc.returncode == 3, proc.stderr
+    assert f"{out}/events/ensemble_summary.json" in proc.stderr
+    assert not (out / "wfsim.duckdb").exists()
+    proc = run_wfsim(cli, *args, "--cluster", "tcp://127.0.0.1:1", check=False)
+    assert proc.returncode == 64 and "--from-events" in proc.stderr
