@@ -11,9 +11,12 @@ earlier attempt left, so no replicate is missing or twice there. The driver
 then moves every replicate's events into `STAGE/events` (the local run's
 Hive layout), writes the merged metrics (ordered by replicate and year) and
 runs `wfsim ensemble --from-metrics` to build the distributions,
-differences, threshold probabilities and summary as a local run does;
-finally STAGE replaces the output folder whole. Anything failing before
-that leaves the output folder as it was. docs/scaling.md tells the rest.
+differences, threshold probabilities and summary as a local run does, and
+puts the rows of the models the report reads (REPORT_MODELS, written by
+each batch) into the ensemble's database; then STAGE replaces the output
+folder whole, and `wfsim report` writes the report as a local run ends.
+Anything failing before the rename leaves the output folder as it was.
+docs/scaling.md tells the rest.
 
 The CLI (`wfsim ensemble ... --cluster ADDR`) execs Python to run `main` here
 with its own arguments; Python callers use `wfsim.ensemble(..., client=client)`
