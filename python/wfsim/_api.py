@@ -57,20 +57,44 @@ def _yaml_key(k: Any, where: str) -> str:
     return k if _PLAIN_KEY.match(k) else json.dumps(k)
 
 
+def _yaml_value(v: Any, where: str, indent: str) -> list:
+    """Block YAML lines for a value under a key: [" scalar"] on the key's
+    line, or the nested mapping's or list's lines (the plan_design section
+    nests lists of mappings, docs/config.md)."""
+    if isinstance(v, Mapping):
+        if not v:
+            return [" {}"]
+        out = [""]
+        for key, value in v.items():
+            sub = f"{where}.{key}"
+            lines = _yaml_value(value, sub, indent + "  ")
+            out.append(f"{indent}{_yaml_key(key, where)}:{lines[0]}")
+            out.extend(lines[1:])
+        return out
+    if isinstance(v, (list, tuple)):
+        if not v:
+            return [" []"]
+        out = [""]
+        for i, item in enumerate(v):
+            lines = _yaml_value(item, f"{where}[{i}]", indent + "  ")
+            if lines[0]:
+                out.append(f"{indent}-{lines[0]}")
+            else:  # a mapping or list: its lines below the dash
+                out.append(f"{indent}-")
+            out.extend(lines[1:])
+        return out
+    return [" " + _yaml_scalar(v, where)]
+
+
 def _yaml_text(d: Mapping[str, Any]) -> str:
-    """A dict shaped like the YAML file (sections of keys) as YAML text."""
+    """A dict shaped like the YAML file (sections of keys; plan_design's
+    nested mappings and lists too) as YAML text."""
     lines = []
     for section, body in d.items():
         sec = _yaml_key(section, "top level")
-        if isinstance(body, Mapping):
-            lines.append(f"{sec}:")
-            if not body:
-                lines[-1] += " {}"
-            for key, value in body.items():
-                where = f"{section}.{key}"
-                lines.append(f"  {_yaml_key(key, section)}: {_yaml_scalar(value, where)}")
-        else:
-            lines.append(f"{sec}: {_yaml_scalar(body, section)}")
+        first, *rest = _yaml_value(body, section, "  ")
+        lines.append(f"{sec}:{first}")
+        lines.extend(rest)
     return "\n".join(lines) + "\n"
 
 
