@@ -69,8 +69,8 @@ simple("plan_match_tiers_at_and_above_edges",
        "Tiers 100 % of the first 3 % + 50 % of the next 2 % on $100,000: deferring 2 %, 3 % (edge), 4 %, 5 % (edge), 6 % gives $2,000, $3,000, $3,500, $4,000, $4,000.",
        "tiers", T_DEF, [("A", 200, 2000.0), ("B", 300, 3000.0), ("C", 400, 3500.0), ("D", 500, 4000.0), ("E", 600, 4000.0)])
 simple("plan_match_safe_harbor_basic",
-       "Safe harbor basic (100 % of 3 % + 50 % of 2 %) on $100,000: 3 % gives $3,000, 5 % $4,000, 8 % $4,000.",
-       "safe_harbor_basic", T_DEF, [("A", 300, 3000.0), ("B", 500, 4000.0), ("C", 800, 4000.0)], is_safe_harbor=True)
+       "Safe harbor basic (100 % of 3 % + 50 % of 2 %) on $100,000: 3 % (edge) gives $3,000, 4 % $3,500, 5 % (edge) $4,000, 8 % $4,000.",
+       "safe_harbor_basic", T_DEF, [("A", 300, 3000.0), ("D", 400, 3500.0), ("B", 500, 4000.0), ("C", 800, 4000.0)], is_safe_harbor=True)
 simple("plan_match_safe_harbor_enhanced",
        "Safe harbor enhanced (100 % of the first 4 %) on $100,000: 4 % (edge) gives $4,000, 5 % $4,000, 2 % $2,000.",
        "safe_harbor_enhanced", [(400, 10000)], [("A", 400, 4000.0), ("B", 500, 4000.0), ("C", 200, 2000.0)], is_safe_harbor=True)
@@ -171,7 +171,7 @@ def vest_rows(source, pcts):
     return [{"design_key": "*", "source": source, "years": y, "vested_pct": p} for y, p in enumerate(pcts)]
 cliff3 = [0, 0, 0, 1, 1, 1, 1]
 graded6 = [0, 0, 0.2, 0.4, 0.6, 0.8, 1]
-leavers = [("S1", 1), ("S2", 2), ("S3", 3), ("S5", 5), ("S6", 6)]
+leavers = [("S1", 1), ("S2", 2), ("S3", 3), ("S4", 4), ("S5", 5), ("S6", 6)]
 contribs = [rep(employee_id=e, simulation_year=2026, service_years=s, employer_match=1000, employer_core=1000,
                 prorated_compensation=50000) for e, s in leavers] + \
            [rep(employee_id="ACT", simulation_year=2026, service_years=2, employer_match=1000, employer_core=1000,
@@ -186,7 +186,7 @@ for e, s in leavers:
                 "forfeited_match": float(m), "forfeited_core": float(c)})
 exp.append({"employee_id": "ACT", "match_vested_pct": 0, "core_vested_pct": 0.2, "forfeited_match": 0.0, "forfeited_core": 0.0})
 tests.append(plan_test("plan_vesting_leavers_before_and_after_each_step",
-    "Match cliff_3, core graded_6, $1,000 of each: leavers with 1, 2, 3, 5 and 6 years forfeit the match 1000, 1000, 0, 0, 0 and the core 1000, 800, 600, 200, 0; an active employee forfeits nothing.",
+    "Match cliff_3, core graded_6, $1,000 of each: leavers with 1, 2, 3, 4, 5 and 6 years forfeit the match 1000, 1000, 0, 0, 0, 0 and the core 1000, 800, 600, 400, 200, 0; an active employee forfeits nothing.",
     design(vesting_match="cliff_3", vesting_core="graded_6"), contribs, sts,
     vest_rows("match", cliff3) + vest_rows("core", graded6), exp))
 
