@@ -407,8 +407,8 @@ static wf_status read_match(reader *r, const cfg_node *n, wf_plan_design *pd)
     if (st == WF_OK && f[2])
         st = read_bands(r, "plan_design.match.by_service", f[2], pd);
     if (st == WF_OK && f[3] && !is_null(f[3]))
-        st = get_number(r, "plan_design.match.max_dollars", f[3], "0", false, NULL,
-                        &pd->match_max_dollars);
+        st = get_number(r, "plan_design.match.max_dollars", f[3], "0", false, "1000000000",
+                        &pd->match_max_dollars);   /* dbt holds it as DECIMAL(18, 2) */
     if (st == WF_OK && f[4])
         st = get_bool(r, "plan_design.match.true_up", f[4], &pd->match_true_up);
     snprintf(sub, sizeof sub, "%s.requires", base);

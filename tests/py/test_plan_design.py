@@ -87,6 +87,7 @@ TIERS2 = "    tiers:\n      - {up_to: 0.03, rate: 1.0}\n"
      "plan_design.match.requires.min_service_years", 3, 35),
     (PD + "  match:\n    true_up: yes\n", "plan_design.match.true_up", 3, 14),
     (PD + "  match:\n    max_dollars: -5\n", "plan_design.match.max_dollars", 3, 18),
+    (PD + "  match:\n    max_dollars: 1e12\n", "plan_design.match.max_dollars", 3, 18),
     # both core.by_service and core.by_age
     (PD + "  core:\n    by_service: [{min_years: 1, rate: 0.01}]\n    by_age: [{min_age: 50, rate: 0.02}]\n",
      "plan_design.core.by_age", 4, 13),
