@@ -16,6 +16,9 @@ import subprocess
 import duckdb
 import pytest
 
+# at import, as test_python_api does: the installed package (with its
+# engine), before test_report puts the source tree's python/ first
+import wfsim as wf
 from engine_util import run_wfsim
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -153,8 +156,7 @@ def test_the_issues_example_reads_back_as_written(wfsim, tmp_path):
 def test_python_dict_config_takes_the_nested_shape(wfsim, tmp_path):
     """wfsim.load_config(dict) with the plan design as nested dicts and lists:
     accepted when right, refused naming the key path when wrong."""
-    import wfsim as w
-    cfg = w.load_config({"simulation": {"start_year": 2025, "end_year": 2026},
+    cfg = wf.load_config({"simulation": {"start_year": 2025, "end_year": 2026},
                          "plan_design": {"match": {"formula": "stretch",
                                                    "tiers": [{"up_to": 0.06, "rate": 0.5}],
                                                    "by_service": [{"min_years": 5, "tiers": [
@@ -172,8 +174,8 @@ def test_python_dict_config_takes_the_nested_shape(wfsim, tmp_path):
     assert pd["match"]["by_service"][0]["min_years"] == 5
     assert pd["vesting"]["core"] == [0, 0, 50, 100]
     assert pd["core"]["by_service"] == [{"min_years": 3, "rate": 0.02}]
-    with pytest.raises(w.InputError) as e:
-        w.load_config({"plan_design": {"match": {"tiers": [{"up_to": 0.05, "rate": 1.0},
+    with pytest.raises(wf.InputError) as e:
+        wf.load_config({"plan_design": {"match": {"tiers": [{"up_to": 0.05, "rate": 1.0},
                                                            {"up_to": 0.03, "rate": 1.0}]}}})
     assert e.value.key == "plan_design.match.tiers[1].up_to"
 
