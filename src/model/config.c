@@ -26,6 +26,11 @@
  * value not written in this file or override is taken as the shortest
  * decimal of its double.
  *
+ * The plan_design section is nested (lists of mappings) where every other
+ * section is flat: it is copied into a node tree (config_int.h) and read
+ * by plan_design.c against its own shape, with the same scalar typing and
+ * errors. It has no keys in the table, so no override reaches it.
+ *
  * A command-line override is text, not YAML: an id is exactly the text
  * given (`--scenario 123` is the id "123", `--scenario '"q"'` is refused by
  * the id rule), an integer or seed plain digits.
