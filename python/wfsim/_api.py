@@ -59,34 +59,44 @@ def _yaml_key(k: Any, where: str) -> str:
     return k if _PLAIN_KEY.match(k) else json.dumps(k)
 
 
-def _yaml_lines(value: Any, indent: int, where: str, lines: list) -> None:
-    """The block YAML of a mapping or list (nested as deep as it goes) into lines."""
-    pad = "  " * indent
-    items = value.items() if isinstance(value, Mapping) else enumerate(value)
-    for k, v in items:
-        here = f"{where}.{k}" if where else str(k)
-        head = pad + (f"{_yaml_key(k, where or 'top level')}:" if isinstance(value, Mapping)
-                      else "-")
-        if isinstance(v, Mapping) and v:
-            lines.append(head)
-            _yaml_lines(v, indent + 1, here, lines)
-        elif isinstance(v, (list, tuple)) and v:
-            lines.append(head)
-            _yaml_lines(v, indent + 1, here, lines)
-        elif isinstance(v, Mapping):
-            lines.append(head + " {}")
-        elif isinstance(v, (list, tuple)):
-            lines.append(head + " []")
-        else:
-            lines.append(f"{head} {_yaml_scalar(v, here)}")
+def _yaml_value(v: Any, where: str, indent: str) -> list:
+    """Block YAML lines for a value under a key: [" scalar"] on the key's
+    line, or the nested mapping's or list's lines (the plan_design section
+    nests lists of mappings, docs/config.md)."""
+    if isinstance(v, Mapping):
+        if not v:
+            return [" {}"]
+        out = [""]
+        for key, value in v.items():
+            sub = f"{where}.{key}"
+            lines = _yaml_value(value, sub, indent + "  ")
+            out.append(f"{indent}{_yaml_key(key, where)}:{lines[0]}")
+            out.extend(lines[1:])
+        return out
+    if isinstance(v, (list, tuple)):
+        if not v:
+            return [" []"]
+        out = [""]
+        for i, item in enumerate(v):
+            lines = _yaml_value(item, f"{where}[{i}]", indent + "  ")
+            if lines[0]:
+                out.append(f"{indent}-{lines[0]}")
+            else:  # a mapping or list: its lines below the dash
+                out.append(f"{indent}-")
+            out.extend(lines[1:])
+        return out
+    return [" " + _yaml_scalar(v, where)]
 
 
 def _yaml_text(d: Mapping[str, Any]) -> str:
-    """A dict shaped like the YAML file (sections of keys, and nested
-    mappings and lists where a section has them, as plan_design may) as
-    YAML text."""
-    lines: list = []
-    _yaml_lines(d, 0, "", lines)
+    """A dict shaped like the YAML file (sections of keys; plan_design's
+    nested mappings and lists too) as YAML text."""
+    lines = []
+    for section, body in d.items():
+        sec = _yaml_key(section, "top level")
+        first, *rest = _yaml_value(body, section, "  ")
+        lines.append(f"{sec}:{first}")
+        lines.extend(rest)
     return "\n".join(lines) + "\n"
 
 
