@@ -24,7 +24,7 @@ BASE = "simulation:\n  scenario_id: base\n  start_year: 2025\n  end_year: 2026\n
 # the second scenario as a dict: another deferral default and another plan design
 RICH = {"simulation": {"scenario_id": "rich", "plan_design_id": "rich_core", **YEARS},
         "auto_enrollment": {"default_deferral_rate": 0.08},
-        "plan_design": {"core_rate": 0.03}, "thresholds": {"employer_cost": 700000}}
+        "plan_design": {"core": {"rate": 0.03}}, "thresholds": {"employer_cost": 700000}}
 EXACT = ["fct_replicate_metrics", "fct_threshold_probabilities", "ensemble_summary"]
 ROUNDED = ["fct_metric_distributions", "fct_scenario_differences"]
 SEEDS = 2
@@ -172,9 +172,9 @@ def test_events_only_and_bad_scenarios_write_nothing_else(cli, inputs, tmp_path)
         e.replicate_metrics  # noqa: B018 - no database
     with pytest.raises(wfsim.InputError) as err:  # a bad key of a dict scenario
         wfsim.ensemble(inputs / "census.csv", [inputs / "base.yaml",
-                                               {"plan_design": {"core_rat": 0.03}}],
+                                               {"plan_design": {"core": {"rat": 0.03}}}],
                        out=tmp_path / "bad", wfsim=cli)
-    assert err.value.key == "plan_design.core_rat"
+    assert err.value.key == "plan_design.core.rat"
     with pytest.raises(wfsim.InputError):  # the same scenario_id twice
         wfsim.ensemble(inputs / "census.csv", [inputs / "base.yaml", inputs / "base.yaml"],
                        out=tmp_path / "dup", wfsim=cli)
