@@ -55,7 +55,8 @@ KEYS = ["scenario_id", "plan_design_id", "random_seed", "simulation_year"]
 #: only (the replicate the report's single-run sections show); the others
 #: (the census, the years, the parameter tables) are the first batch's.
 REPORT_MODELS = ["metrics_workforce_by_year", "metrics_compensation_by_year",
-                 "metrics_plan_by_year", "metrics_headcount_by_level", "metrics_summary",
+                 "metrics_plan_by_year", "fct_ndt_results", "metrics_headcount_by_level",
+                 "metrics_summary",
                  "int_replicates", "int_simulation_years", "stg_wfsim__census",
                  "stg_wfsim__levels", "stg_wfsim__age_bands", "stg_wfsim__tenure_bands",
                  "fct_workforce_snapshot", "fct_yearly_events"]
