@@ -175,42 +175,101 @@ void wf_md5_hex(const uint32_t state[4], char hex[33])
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
 #define WF_MD5_SIMD 1
 
-/* NAME(blk, nb, out): L messages of nb blocks each, message l at
- * blk + l * nb * 64, into out[l]. */
-#define DEFINE_LANES(NAME, TARGET, L)                                          \
-    __attribute__((target(TARGET))) static void NAME(const uint8_t *blk,       \
-                                                     int nb,                   \
-                                                     uint32_t (*out)[4])       \
-    {                                                                          \
-        typedef uint32_t vec __attribute__((vector_size(4 * (L))));            \
-        vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0,           \
-            d = (vec){0} + D0;                                                 \
-        for (int j = 0; j < nb; j++) {                                         \
-            uint32_t t[16][L] __attribute__((aligned(64)));                    \
-            vec m[16];                                                         \
-            for (int l = 0; l < (L); l++) {                                    \
-                const uint8_t *p = blk + ((size_t)l * (size_t)nb + (size_t)j) * 64; \
-                for (int w = 0; w < 16; w++)                                   \
-                    t[w][l] = le32(p + 4 * w);                                 \
-            }                                                                  \
-            memcpy(m, t, sizeof m);                                            \
-            vec a0 = a, b0 = b, c0 = c, d0 = d;                                \
-            MD5_STEPS;                                                         \
-            a += a0;                                                           \
-            b += b0;                                                           \
-            c += c0;                                                           \
-            d += d0;                                                           \
-        }                                                                      \
-        for (int l = 0; l < (L); l++) {                                        \
-            out[l][0] = a[l];                                                  \
-            out[l][1] = b[l];                                                  \
-            out[l][2] = c[l];                                                  \
-            out[l][3] = d[l];                                                  \
-        }                                                                      \
-    }
+#include <immintrin.h>
 
-DEFINE_LANES(lanes8, "avx2", 8)
-DEFINE_LANES(lanes16, "avx512f", 16)
+/* The lane functions: L messages of nb blocks each, block j of message l
+ * at blk + l * stride + j * 64, into st[w][l] (state word w of lane l).
+ * Each block's 16 words are loaded as whole vectors (one per message) and
+ * transposed in registers into the 16 message-word vectors m[0..15] of
+ * the compression (word w of every lane): no byte is staged twice. */
+
+/* The rounds over L lanes, from vectors m[16] of message words. */
+#define LANES_ROUNDS(vec)                                                      \
+    vec a0 = a, b0 = b, c0 = c, d0 = d;                                        \
+    MD5_STEPS;                                                                 \
+    a += a0;                                                                   \
+    b += b0;                                                                   \
+    c += c0;                                                                   \
+    d += d0
+
+__attribute__((target("avx2"))) static void lanes8(const uint8_t *blk, size_t stride,
+                                                    int nb, uint32_t st[4][8])
+{
+    typedef uint32_t vec __attribute__((vector_size(32)));
+    vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
+    for (int j = 0; j < nb; j++) {
+        vec m[16];
+        /* two 8 x 8 transposes: words 0-7 of the 8 messages, then 8-15 */
+        for (int h = 0; h < 2; h++) {
+            __m256i r[8], t[8], u[8];
+            for (int l = 0; l < 8; l++)
+                r[l] = _mm256_loadu_si256((const __m256i *)(const void *)(
+                    blk + (size_t)l * stride + (size_t)j * 64 + (size_t)h * 32));
+            for (int i = 0; i < 4; i++) {
+                t[2 * i] = _mm256_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+                t[2 * i + 1] = _mm256_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+            }
+            /* u[4i + k], 128-bit half q: word 4q + k of messages 4i..4i+3 */
+            for (int i = 0; i < 2; i++) {
+                u[4 * i] = _mm256_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+                u[4 * i + 1] = _mm256_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+                u[4 * i + 2] = _mm256_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+                u[4 * i + 3] = _mm256_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+            }
+            for (int k = 0; k < 4; k++) {
+                m[8 * h + k] = (vec)_mm256_permute2x128_si256(u[k], u[4 + k], 0x20);
+                m[8 * h + 4 + k] = (vec)_mm256_permute2x128_si256(u[k], u[4 + k], 0x31);
+            }
+        }
+        LANES_ROUNDS(vec);
+    }
+    memcpy(st[0], &a, sizeof a);
+    memcpy(st[1], &b, sizeof b);
+    memcpy(st[2], &c, sizeof c);
+    memcpy(st[3], &d, sizeof d);
+}
+
+__attribute__((target("avx512f"))) static void lanes16(const uint8_t *blk,
+                                                        size_t stride, int nb,
+                                                        uint32_t st[4][16])
+{
+    typedef uint32_t vec __attribute__((vector_size(64)));
+    vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
+    for (int j = 0; j < nb; j++) {
+        __m512i r[16], t[16], u[16];
+        vec m[16];
+        for (int l = 0; l < 16; l++)
+            r[l] = _mm512_loadu_si512((const void *)(blk + (size_t)l * stride +
+                                                     (size_t)j * 64));
+        for (int i = 0; i < 8; i++) {
+            t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+            t[2 * i + 1] = _mm512_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+        }
+        /* u[4i + k], 128-bit quarter q: word 4q + k of messages 4i..4i+3 */
+        for (int i = 0; i < 4; i++) {
+            u[4 * i] = _mm512_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+            u[4 * i + 1] = _mm512_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+            u[4 * i + 2] = _mm512_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+            u[4 * i + 3] = _mm512_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+        }
+        /* word 4q + k: quarter q of u[k], u[4 + k], u[8 + k], u[12 + k] */
+        for (int k = 0; k < 4; k++) {
+            __m512i c0 = _mm512_shuffle_i32x4(u[k], u[4 + k], 0x44);
+            __m512i c1 = _mm512_shuffle_i32x4(u[k], u[4 + k], 0xee);
+            __m512i d0 = _mm512_shuffle_i32x4(u[8 + k], u[12 + k], 0x44);
+            __m512i d1 = _mm512_shuffle_i32x4(u[8 + k], u[12 + k], 0xee);
+            m[k] = (vec)_mm512_shuffle_i32x4(c0, d0, 0x88);
+            m[4 + k] = (vec)_mm512_shuffle_i32x4(c0, d0, 0xdd);
+            m[8 + k] = (vec)_mm512_shuffle_i32x4(c1, d1, 0x88);
+            m[12 + k] = (vec)_mm512_shuffle_i32x4(c1, d1, 0xdd);
+        }
+        LANES_ROUNDS(vec);
+    }
+    memcpy(st[0], &a, sizeof a);
+    memcpy(st[1], &b, sizeof b);
+    memcpy(st[2], &c, sizeof c);
+    memcpy(st[3], &d, sizeof d);
+}
 #endif
 
 static int g_lanes; /* 0 until chosen */
@@ -254,24 +313,36 @@ typedef struct group {
     int n;
 } group;
 
+/* One lane compression of `lanes` messages (see lanes8, lanes16). */
+static void lanes_run(int lanes, const uint8_t *blk, size_t stride, int nb,
+                      uint32_t st[4][WF_MD5_LANES_MAX])
+{
+#ifdef WF_MD5_SIMD
+    if (lanes == 16) {
+        lanes16(blk, stride, nb, st);
+    } else {
+        uint32_t s8[4][8];
+        lanes8(blk, stride, nb, s8);
+        for (int w = 0; w < 4; w++)
+            memcpy(st[w], s8[w], sizeof s8[w]);
+    }
+#else
+    (void)lanes, (void)blk, (void)stride, (void)nb, (void)st;
+#endif
+}
+
 static void run_group(group *g, int nb, int lanes, uint32_t (*state)[4])
 {
-    uint32_t out[WF_MD5_LANES_MAX][4];
+    uint32_t st[4][WF_MD5_LANES_MAX];
     if (g->n == 0)
         return;
     if (g->n < lanes) /* defined bytes in the unused lanes */
         memset(g->blk + (size_t)g->n * (size_t)nb * 64, 0,
                (size_t)(lanes - g->n) * (size_t)nb * 64);
-#ifdef WF_MD5_SIMD
-    if (lanes == 16)
-        lanes16(g->blk, nb, out);
-    else
-        lanes8(g->blk, nb, out);
-#else
-    (void)out;
-#endif
+    lanes_run(lanes, g->blk, (size_t)nb * 64, nb, st);
     for (int l = 0; l < g->n; l++)
-        memcpy(state[g->who[l]], out[l], sizeof out[l]);
+        for (int w = 0; w < 4; w++)
+            state[g->who[l]][w] = st[w][l];
     g->n = 0;
 }
 
@@ -311,4 +382,60 @@ void wf_md5_many(const char *const *msg, const size_t *len, size_t n,
     }
     run_group(&g[0], 1, lanes, state);
     run_group(&g[1], 2, lanes, state);
+}
+
+/* ---- padded single blocks --------------------------------------------------- */
+
+static inline uint32_t bswap32(uint32_t a)
+{
+    return (a & 0xffu) << 24 | (a & 0xff00u) << 8 | (a >> 8 & 0xff00u) | a >> 24;
+}
+
+/* n (at most 16) blocks through the lanes, or one by one (lanes 1). The
+ * lane path reads whole lanes: blocks past n are read from blk, whose
+ * room the caller guarantees (see wf_md5_blocks). */
+static void blocks_group(int lanes, const uint8_t *blk, size_t n,
+                         uint32_t st[4][WF_MD5_LANES_MAX])
+{
+    if (lanes == 1) {
+        for (size_t l = 0; l < n; l++) {
+            uint32_t s1[4] = {A0, B0, C0, D0};
+            compress(s1, blk + 64 * l);
+            for (int w = 0; w < 4; w++)
+                st[w][l] = s1[w];
+        }
+        return;
+    }
+    uint8_t tail[WF_MD5_LANES_MAX * 64];
+    if (n < (size_t)lanes) { /* a short last group: the rest zero blocks */
+        memcpy(tail, blk, n * 64);
+        memset(tail + n * 64, 0, ((size_t)lanes - n) * 64);
+        blk = tail;
+    }
+    lanes_run(lanes, blk, 64, 1, st);
+}
+
+void wf_md5_blocks(const uint8_t *blocks, size_t n, uint32_t (*state)[4])
+{
+    int lanes = wf_md5_lanes();
+    uint32_t st[4][WF_MD5_LANES_MAX];
+    for (size_t g = 0; g < n; g += (size_t)lanes) {
+        size_t m = n - g < (size_t)lanes ? n - g : (size_t)lanes;
+        blocks_group(lanes, blocks + 64 * g, m, st);
+        for (size_t l = 0; l < m; l++)
+            for (int w = 0; w < 4; w++)
+                state[g + l][w] = st[w][l];
+    }
+}
+
+void wf_md5_blocks_x(const uint8_t *blocks, size_t n, uint32_t *x)
+{
+    int lanes = wf_md5_lanes();
+    uint32_t st[4][WF_MD5_LANES_MAX];
+    for (size_t g = 0; g < n; g += (size_t)lanes) {
+        size_t m = n - g < (size_t)lanes ? n - g : (size_t)lanes;
+        blocks_group(lanes, blocks + 64 * g, m, st);
+        for (size_t l = 0; l < m; l++)
+            x[g + l] = bswap32(st[0][l]);
+    }
 }

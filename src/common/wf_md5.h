@@ -34,6 +34,16 @@ void wf_md5(const void *msg, size_t len, uint32_t state[4]);
 void wf_md5_many(const char *const *msg, const size_t *len, size_t n,
                  uint32_t (*state)[4]);
 
+/* Messages already padded to one 64-byte block each (the message, 0x80,
+ * zeros, the bit length little-endian in bytes 56..63), block k at
+ * blocks + 64 * k: state[k] = their MD5, or (wf_md5_blocks_x) x[k] = the
+ * model's x of it (wf_md5_x). Whole lane groups are hashed straight from
+ * `blocks`, a short last group from a copy, so nothing past block n - 1
+ * is read. The draws' kernel: keys are built in place (rng.c) and the
+ * blocks are transposed in registers. */
+void wf_md5_blocks(const uint8_t *blocks, size_t n, uint32_t (*state)[4]);
+void wf_md5_blocks_x(const uint8_t *blocks, size_t n, uint32_t *x);
+
 /* The first four digest bytes read big-endian (the model's x). */
 static inline uint32_t wf_md5_x(const uint32_t state[4])
 {
