@@ -38,6 +38,27 @@ void wf_rng_stream_init(wf_rng_stream *s, int64_t seed, int year,
     assert(t > 0 && (size_t)t < sizeof s->tail);
     s->head_len = (unsigned char)h;
     s->tail_len = (unsigned char)t;
+    memset(s->pad, 0, sizeof s->pad);
+    memcpy(s->pad, s->tail, (size_t)t);
+    s->pad[t] = 0x80;
+}
+
+/* The longest "{seed}|{entity}" a key block takes (a one-block key has
+ * at most 55 bytes, and every tail has more than one). Whether a draw's
+ * whole key fits is decided per stream, in wf_rng_x_keys. */
+#define KEY_PREFIX_MAX 54
+
+void wf_rng_key_init(wf_rng_key *k, const wf_rng_stream *s, const char *entity,
+                     size_t len)
+{
+    assert(len <= WF_RNG_ENTITY_MAX);
+    memset(k->b, 0, sizeof k->b);
+    size_t p = s->head_len + len;
+    if (p > KEY_PREFIX_MAX)
+        return; /* byte 63 stays 0 */
+    memcpy(k->b, s->head, s->head_len);
+    memcpy(k->b + s->head_len, entity, len);
+    k->b[63] = (uint8_t)p;
 }
 
 uint32_t wf_rng_key_x_nettle(const char *key, size_t len)
@@ -97,5 +118,40 @@ void wf_rng_x_batch(const wf_rng_stream *s, const char *const *ids,
         wf_md5_many(msg, klen, m, st);
         for (size_t k = 0; k < m; k++)
             out[g + k] = wf_md5_x(st[k]);
+    }
+}
+
+/* Keys of wf_rng_x_keys are built GROUP at a time into one array of
+ * padded blocks, with a block of room after the last: a key's tail (48
+ * bytes from its prefix's end) may reach into the next block, which is
+ * written after it. */
+void wf_rng_x_keys(const wf_rng_stream *s, const wf_rng_key *keys,
+                   const char *const *ids, const uint8_t *lens,
+                   const uint32_t *idx, size_t n, uint32_t *out)
+{
+    uint8_t blk[(GROUP + 1) * 64] __attribute__((aligned(64)));
+    uint32_t slow[GROUP]; /* positions in the group keyed from the text */
+    const size_t tail = s->tail_len;
+    for (size_t g = 0; g < n; g += GROUP) {
+        size_t m = n - g < GROUP ? n - g : GROUP, ns = 0;
+        for (size_t k = 0; k < m; k++) {
+            size_t j = idx ? idx[g + k] : g + k;
+            uint8_t *b = blk + 64 * k;
+            memcpy(b, keys[j].b, 64);
+            size_t p = b[63];
+            if (p == 0 || p + tail > 55) { /* not one block: see below */
+                slow[ns++] = (uint32_t)k;
+                p = 0;
+            }
+            memcpy(b + p, s->pad, sizeof s->pad);
+            uint64_t bits = (uint64_t)(p + tail) * 8;
+            for (int i = 0; i < 8; i++)
+                b[56 + i] = (uint8_t)(bits >> (8 * i));
+        }
+        wf_md5_blocks_x(blk, m, out + g);
+        for (size_t q = 0; q < ns; q++) {
+            size_t k = slow[q], j = idx ? idx[g + k] : g + k;
+            out[g + k] = wf_rng_x(s, ids[j], lens ? lens[j] : strlen(ids[j]));
+        }
     }
 }

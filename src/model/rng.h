@@ -37,13 +37,40 @@ typedef struct wf_rng_stream {
     char head[24];          /* "{seed}|" */
     char tail[48];          /* "|{year}|{stream}" */
     unsigned char head_len, tail_len;
+    uint8_t pad[48];        /* the tail, MD5's 0x80, zeros: what a draw
+                               writes after an entity's key block */
 } wf_rng_stream;
+
+/* An entity's key block: "{seed}|{entity}" at the start of a zeroed
+ * 64-byte MD5 block and its length in byte 63, built once per entity
+ * (wf_rng_key_init). A draw copies the block and writes over it only the
+ * stream's "|{year}|{stream}", the 0x80 byte and the bit length (MD5's
+ * padding; bytes 56..63), so the key is hashed as one block without being
+ * assembled. Length 0 in byte 63: "{seed}|{entity}" is longer than 54 bytes.
+ * A draw whose whole key is longer than 55 bytes (one block) is keyed from
+ * the entity text instead, with the same result. */
+typedef struct wf_rng_key {
+    uint8_t b[64];
+} wf_rng_key;
 
 /* Longest entity the key buffers accept (employee ids are at most 64). */
 #define WF_RNG_ENTITY_MAX 64
 
 void wf_rng_stream_init(wf_rng_stream *s, int64_t seed, int year,
                         wf_stream stream);
+
+/* The key block of entity (len bytes, at most WF_RNG_ENTITY_MAX) for the
+ * seed of s (any stream and year of that seed). */
+void wf_rng_key_init(wf_rng_key *k, const wf_rng_stream *s, const char *entity,
+                     size_t len);
+
+/* x for n entities of one stream, from their key blocks: out[k] = wf_rng_x(s,
+ * ids[j], lens[j]) with j = idx[k], or j = k when idx is NULL. keys[j] must
+ * be wf_rng_key_init(a stream of s's seed, ids[j], lens[j]); ids and lens serve the
+ * keys longer than one block. Thread-safe; no allocation. */
+void wf_rng_x_keys(const wf_rng_stream *s, const wf_rng_key *keys,
+                   const char *const *ids, const uint8_t *lens,
+                   const uint32_t *idx, size_t n, uint32_t *out);
 
 /* x of an arbitrary key text (used by the test vectors). */
 uint32_t wf_rng_key_x(const char *key, size_t len);
