@@ -24,9 +24,12 @@
 #define G(x, y, z) (((x) & (z)) | ((y) & ~(z)))
 #define H(x, y, z) ((x) ^ (y) ^ (z))
 #define I(x, y, z) ((y) ^ ((x) | ~(z)))
+/* a + m + t first: only f(b, c, d), the rotation and + b wait for the
+ * previous step (the chain of dependent instructions per step). */
 #define STEP(f, a, b, c, d, k, t, s)                       \
     do {                                                   \
-        (a) += f((b), (c), (d)) + m[k] + (t);              \
+        (a) += m[k] + (t);                                 \
+        (a) += f((b), (c), (d));                           \
         (a) = ((a) << (s) | (a) >> (32 - (s))) + (b);      \
     } while (0)
 
@@ -200,22 +203,27 @@ __attribute__((target("avx2"))) static void lanes8(const uint8_t *blk, size_t st
     for (int j = 0; j < nb; j++) {
         vec m[16];
         /* two 8 x 8 transposes: words 0-7 of the 8 messages, then 8-15 */
+        _Pragma("GCC unroll 16")
         for (int h = 0; h < 2; h++) {
             __m256i r[8], t[8], u[8];
+            _Pragma("GCC unroll 16")
             for (int l = 0; l < 8; l++)
                 r[l] = _mm256_loadu_si256((const __m256i *)(const void *)(
                     blk + (size_t)l * stride + (size_t)j * 64 + (size_t)h * 32));
+            _Pragma("GCC unroll 16")
             for (int i = 0; i < 4; i++) {
                 t[2 * i] = _mm256_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
                 t[2 * i + 1] = _mm256_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
             }
             /* u[4i + k], 128-bit half q: word 4q + k of messages 4i..4i+3 */
+            _Pragma("GCC unroll 16")
             for (int i = 0; i < 2; i++) {
                 u[4 * i] = _mm256_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
                 u[4 * i + 1] = _mm256_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
                 u[4 * i + 2] = _mm256_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
                 u[4 * i + 3] = _mm256_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
             }
+            _Pragma("GCC unroll 16")
             for (int k = 0; k < 4; k++) {
                 m[8 * h + k] = (vec)_mm256_permute2x128_si256(u[k], u[4 + k], 0x20);
                 m[8 * h + 4 + k] = (vec)_mm256_permute2x128_si256(u[k], u[4 + k], 0x31);
@@ -229,40 +237,53 @@ __attribute__((target("avx2"))) static void lanes8(const uint8_t *blk, size_t st
     memcpy(st[3], &d, sizeof d);
 }
 
+typedef uint32_t vec16 __attribute__((vector_size(64)));
+
+/* The 16 message-word vectors of one block of 16 messages (message l's
+ * block at blk + l * stride), transposed in registers. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+transpose16(const uint8_t *blk, size_t stride, vec16 m[16])
+{
+    __m512i r[16], t[16], u[16];
+    _Pragma("GCC unroll 16")
+    for (int l = 0; l < 16; l++)
+        r[l] = _mm512_loadu_si512((const void *)(blk + (size_t)l * stride));
+    _Pragma("GCC unroll 16")
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+    }
+    /* u[4i + k], 128-bit quarter q: word 4q + k of messages 4i..4i+3 */
+    _Pragma("GCC unroll 16")
+    for (int i = 0; i < 4; i++) {
+        u[4 * i] = _mm512_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 1] = _mm512_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 2] = _mm512_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+        u[4 * i + 3] = _mm512_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+    }
+    /* word 4q + k: quarter q of u[k], u[4 + k], u[8 + k], u[12 + k] */
+    _Pragma("GCC unroll 16")
+    for (int k = 0; k < 4; k++) {
+        __m512i c0 = _mm512_shuffle_i32x4(u[k], u[4 + k], 0x44);
+        __m512i c1 = _mm512_shuffle_i32x4(u[k], u[4 + k], 0xee);
+        __m512i d0 = _mm512_shuffle_i32x4(u[8 + k], u[12 + k], 0x44);
+        __m512i d1 = _mm512_shuffle_i32x4(u[8 + k], u[12 + k], 0xee);
+        m[k] = (vec16)_mm512_shuffle_i32x4(c0, d0, 0x88);
+        m[4 + k] = (vec16)_mm512_shuffle_i32x4(c0, d0, 0xdd);
+        m[8 + k] = (vec16)_mm512_shuffle_i32x4(c1, d1, 0x88);
+        m[12 + k] = (vec16)_mm512_shuffle_i32x4(c1, d1, 0xdd);
+    }
+}
+
 __attribute__((target("avx512f"))) static void lanes16(const uint8_t *blk,
                                                         size_t stride, int nb,
                                                         uint32_t st[4][16])
 {
-    typedef uint32_t vec __attribute__((vector_size(64)));
+    typedef vec16 vec;
     vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
     for (int j = 0; j < nb; j++) {
-        __m512i r[16], t[16], u[16];
         vec m[16];
-        for (int l = 0; l < 16; l++)
-            r[l] = _mm512_loadu_si512((const void *)(blk + (size_t)l * stride +
-                                                     (size_t)j * 64));
-        for (int i = 0; i < 8; i++) {
-            t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
-            t[2 * i + 1] = _mm512_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
-        }
-        /* u[4i + k], 128-bit quarter q: word 4q + k of messages 4i..4i+3 */
-        for (int i = 0; i < 4; i++) {
-            u[4 * i] = _mm512_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
-            u[4 * i + 1] = _mm512_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
-            u[4 * i + 2] = _mm512_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
-            u[4 * i + 3] = _mm512_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
-        }
-        /* word 4q + k: quarter q of u[k], u[4 + k], u[8 + k], u[12 + k] */
-        for (int k = 0; k < 4; k++) {
-            __m512i c0 = _mm512_shuffle_i32x4(u[k], u[4 + k], 0x44);
-            __m512i c1 = _mm512_shuffle_i32x4(u[k], u[4 + k], 0xee);
-            __m512i d0 = _mm512_shuffle_i32x4(u[8 + k], u[12 + k], 0x44);
-            __m512i d1 = _mm512_shuffle_i32x4(u[8 + k], u[12 + k], 0xee);
-            m[k] = (vec)_mm512_shuffle_i32x4(c0, d0, 0x88);
-            m[4 + k] = (vec)_mm512_shuffle_i32x4(c0, d0, 0xdd);
-            m[8 + k] = (vec)_mm512_shuffle_i32x4(c1, d1, 0x88);
-            m[12 + k] = (vec)_mm512_shuffle_i32x4(c1, d1, 0xdd);
-        }
+        transpose16(blk + (size_t)j * 64, stride, m);
         LANES_ROUNDS(vec);
     }
     memcpy(st[0], &a, sizeof a);
@@ -270,6 +291,44 @@ __attribute__((target("avx512f"))) static void lanes16(const uint8_t *blk,
     memcpy(st[2], &c, sizeof c);
     memcpy(st[3], &d, sizeof d);
 }
+
+/* 32 single blocks (64 bytes apart) as two independent 16-lane
+ * compressions whose steps alternate: one compression's steps depend on
+ * each other, two keep the vector units busy while either waits. Only
+ * the A words (the model's x) are returned: a[0..31]. */
+#undef STEP
+#define STEP(f, a, b, c, d, k, t, s)                                  \
+    do {                                                              \
+        (a) += m[k] + (t);                                            \
+        a##_2 += m_2[k] + (t);                                        \
+        (a) += f((b), (c), (d));                                      \
+        a##_2 += f(b##_2, c##_2, d##_2);                              \
+        (a) = ((a) << (s) | (a) >> (32 - (s))) + (b);                 \
+        a##_2 = (a##_2 << (s) | a##_2 >> (32 - (s))) + b##_2;         \
+    } while (0)
+
+__attribute__((target("avx512f"))) static void lanes16x2_a(const uint8_t *blk,
+                                                            uint32_t out[32])
+{
+    typedef vec16 vec;
+    vec m[16], m_2[16];
+    transpose16(blk, 64, m);
+    transpose16(blk + 16 * 64, 64, m_2);
+    vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
+    vec a_2 = a, b_2 = b, c_2 = c, d_2 = d;
+    MD5_STEPS;
+    a += A0;
+    a_2 += A0;
+    memcpy(out, &a, sizeof a);
+    memcpy(out + 16, &a_2, sizeof a_2);
+}
+#undef STEP
+#define STEP(f, a, b, c, d, k, t, s)                       \
+    do {                                                   \
+        (a) += m[k] + (t);                                 \
+        (a) += f((b), (c), (d));                           \
+        (a) = ((a) << (s) | (a) >> (32 - (s))) + (b);      \
+    } while (0)
 #endif
 
 static int g_lanes; /* 0 until chosen */
@@ -432,7 +491,17 @@ void wf_md5_blocks_x(const uint8_t *blocks, size_t n, uint32_t *x)
 {
     int lanes = wf_md5_lanes();
     uint32_t st[4][WF_MD5_LANES_MAX];
-    for (size_t g = 0; g < n; g += (size_t)lanes) {
+    size_t g = 0;
+#ifdef WF_MD5_SIMD
+    if (lanes == 16)
+        for (; n - g >= 32; g += 32) {
+            uint32_t a[32];
+            lanes16x2_a(blocks + 64 * g, a);
+            for (int l = 0; l < 32; l++)
+                x[g + (size_t)l] = bswap32(a[l]);
+        }
+#endif
+    for (; g < n; g += (size_t)lanes) {
         size_t m = n - g < (size_t)lanes ? n - g : (size_t)lanes;
         blocks_group(lanes, blocks + 64 * g, m, st);
         for (size_t l = 0; l < m; l++)
