@@ -180,11 +180,15 @@ void wf_md5_hex(const uint32_t state[4], char hex[33])
 
 #include <immintrin.h>
 
-/* The lane functions: L messages of nb blocks each, block j of message l
- * at blk + l * stride + j * 64, into st[w][l] (state word w of lane l).
- * Each block's 16 words are loaded as whole vectors (one per message) and
- * transposed in registers into the 16 message-word vectors m[0..15] of
- * the compression (word w of every lane): no byte is staged twice. */
+/* The lane functions hash L messages at once. Each block's 16 words are
+ * loaded as whole vectors, one or two per message, and transposed in
+ * registers into the 16 message-word vectors m[0..15] of the compression
+ * (word w of every lane). lanes8 / lanes16: messages of nb blocks, block j
+ * of message l at blk + l * stride + j * 64, into st[w][l] (state word w
+ * of lane l). The *x2 forms hash two sets of single blocks, each block the
+ * XOR of two 64-byte blocks (see wf_md5_xor_x), with the steps of the two
+ * compressions interleaved: one compression's steps wait on each other,
+ * two keep the vector units busy; they return the A words only. */
 
 /* The rounds over L lanes, from vectors m[16] of message words. */
 #define LANES_ROUNDS(vec)                                                      \
@@ -195,59 +199,51 @@ void wf_md5_hex(const uint32_t state[4], char hex[33])
     c += c0;                                                                   \
     d += d0
 
-__attribute__((target("avx2"))) static void lanes8(const uint8_t *blk, size_t stride,
-                                                    int nb, uint32_t st[4][8])
-{
-    typedef uint32_t vec __attribute__((vector_size(32)));
-    vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
-    for (int j = 0; j < nb; j++) {
-        vec m[16];
-        /* two 8 x 8 transposes: words 0-7 of the 8 messages, then 8-15 */
-        _Pragma("GCC unroll 16")
-        for (int h = 0; h < 2; h++) {
-            __m256i r[8], t[8], u[8];
-            _Pragma("GCC unroll 16")
-            for (int l = 0; l < 8; l++)
-                r[l] = _mm256_loadu_si256((const __m256i *)(const void *)(
-                    blk + (size_t)l * stride + (size_t)j * 64 + (size_t)h * 32));
-            _Pragma("GCC unroll 16")
-            for (int i = 0; i < 4; i++) {
-                t[2 * i] = _mm256_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
-                t[2 * i + 1] = _mm256_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
-            }
-            /* u[4i + k], 128-bit half q: word 4q + k of messages 4i..4i+3 */
-            _Pragma("GCC unroll 16")
-            for (int i = 0; i < 2; i++) {
-                u[4 * i] = _mm256_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
-                u[4 * i + 1] = _mm256_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
-                u[4 * i + 2] = _mm256_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
-                u[4 * i + 3] = _mm256_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
-            }
-            _Pragma("GCC unroll 16")
-            for (int k = 0; k < 4; k++) {
-                m[8 * h + k] = (vec)_mm256_permute2x128_si256(u[k], u[4 + k], 0x20);
-                m[8 * h + 4 + k] = (vec)_mm256_permute2x128_si256(u[k], u[4 + k], 0x31);
-            }
-        }
-        LANES_ROUNDS(vec);
-    }
-    memcpy(st[0], &a, sizeof a);
-    memcpy(st[1], &b, sizeof b);
-    memcpy(st[2], &c, sizeof c);
-    memcpy(st[3], &d, sizeof d);
-}
+/* One step on two sets of variables (x and x##_2) at once. */
+#define STEP2(f, a, b, c, d, k, t, s)                                          \
+    do {                                                                       \
+        (a) += m[k] + (t);                                                     \
+        a##_2 += m_2[k] + (t);                                                 \
+        (a) += f((b), (c), (d));                                               \
+        a##_2 += f(b##_2, c##_2, d##_2);                                       \
+        (a) = ((a) << (s) | (a) >> (32 - (s))) + (b);                          \
+        a##_2 = (a##_2 << (s) | a##_2 >> (32 - (s))) + b##_2;                  \
+    } while (0)
 
+typedef uint32_t vec8 __attribute__((vector_size(32)));
 typedef uint32_t vec16 __attribute__((vector_size(64)));
 
-/* The 16 message-word vectors of one block of 16 messages (message l's
- * block at blk + l * stride), transposed in registers. */
-__attribute__((target("avx512f"), always_inline)) static inline void
-transpose16(const uint8_t *blk, size_t stride, vec16 m[16])
+/* AVX2: rows r[0..7] (words 0-7 of 8 messages, or words 8-15) into
+ * m[0..7] of those words. */
+__attribute__((target("avx2"), always_inline)) static inline void
+transpose8(const __m256i r[8], vec8 m[8])
 {
-    __m512i r[16], t[16], u[16];
-    _Pragma("GCC unroll 16")
-    for (int l = 0; l < 16; l++)
-        r[l] = _mm512_loadu_si512((const void *)(blk + (size_t)l * stride));
+    __m256i t[8], u[8];
+    _Pragma("GCC unroll 8")
+    for (int i = 0; i < 4; i++) {
+        t[2 * i] = _mm256_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm256_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+    }
+    /* u[4i + k], 128-bit half q: word 4q + k of messages 4i..4i+3 */
+    _Pragma("GCC unroll 8")
+    for (int i = 0; i < 2; i++) {
+        u[4 * i] = _mm256_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 1] = _mm256_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 2] = _mm256_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+        u[4 * i + 3] = _mm256_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+    }
+    _Pragma("GCC unroll 8")
+    for (int k = 0; k < 4; k++) {
+        m[k] = (vec8)_mm256_permute2x128_si256(u[k], u[4 + k], 0x20);
+        m[4 + k] = (vec8)_mm256_permute2x128_si256(u[k], u[4 + k], 0x31);
+    }
+}
+
+/* AVX-512: rows r[0..15] (the 16 words of 16 messages) into m[0..15]. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+transpose16(const __m512i r[16], vec16 m[16])
+{
+    __m512i t[16], u[16];
     _Pragma("GCC unroll 16")
     for (int i = 0; i < 8; i++) {
         t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
@@ -275,15 +271,22 @@ transpose16(const uint8_t *blk, size_t stride, vec16 m[16])
     }
 }
 
-__attribute__((target("avx512f"))) static void lanes16(const uint8_t *blk,
-                                                        size_t stride, int nb,
-                                                        uint32_t st[4][16])
+__attribute__((target("avx2"))) static void lanes8(const uint8_t *blk, size_t stride,
+                                                    int nb, uint32_t st[4][8])
 {
-    typedef vec16 vec;
+    typedef vec8 vec;
     vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
     for (int j = 0; j < nb; j++) {
         vec m[16];
-        transpose16(blk + (size_t)j * 64, stride, m);
+        _Pragma("GCC unroll 2")
+        for (int h = 0; h < 2; h++) {
+            __m256i r[8];
+            _Pragma("GCC unroll 8")
+            for (int l = 0; l < 8; l++)
+                r[l] = _mm256_loadu_si256((const __m256i *)(const void *)(
+                    blk + (size_t)l * stride + (size_t)j * 64 + (size_t)h * 32));
+            transpose8(r, m + 8 * h);
+        }
         LANES_ROUNDS(vec);
     }
     memcpy(st[0], &a, sizeof a);
@@ -292,28 +295,76 @@ __attribute__((target("avx512f"))) static void lanes16(const uint8_t *blk,
     memcpy(st[3], &d, sizeof d);
 }
 
-/* 32 single blocks (64 bytes apart) as two independent 16-lane
- * compressions whose steps alternate: one compression's steps depend on
- * each other, two keep the vector units busy while either waits. Only
- * the A words (the model's x) are returned: a[0..31]. */
-#undef STEP
-#define STEP(f, a, b, c, d, k, t, s)                                  \
-    do {                                                              \
-        (a) += m[k] + (t);                                            \
-        a##_2 += m_2[k] + (t);                                        \
-        (a) += f((b), (c), (d));                                      \
-        a##_2 += f(b##_2, c##_2, d##_2);                              \
-        (a) = ((a) << (s) | (a) >> (32 - (s))) + (b);                 \
-        a##_2 = (a##_2 << (s) | a##_2 >> (32 - (s))) + b##_2;         \
-    } while (0)
+__attribute__((target("avx512f"))) static void lanes16(const uint8_t *blk,
+                                                        size_t stride, int nb,
+                                                        uint32_t st[4][16])
+{
+    typedef vec16 vec;
+    vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
+    for (int j = 0; j < nb; j++) {
+        __m512i r[16];
+        vec m[16];
+        _Pragma("GCC unroll 16")
+        for (int l = 0; l < 16; l++)
+            r[l] = _mm512_loadu_si512((const void *)(blk + (size_t)l * stride +
+                                                     (size_t)j * 64));
+        transpose16(r, m);
+        LANES_ROUNDS(vec);
+    }
+    memcpy(st[0], &a, sizeof a);
+    memcpy(st[1], &b, sizeof b);
+    memcpy(st[2], &c, sizeof c);
+    memcpy(st[3], &d, sizeof d);
+}
 
-__attribute__((target("avx512f"))) static void lanes16x2_a(const uint8_t *blk,
-                                                            uint32_t out[32])
+#undef STEP
+#define STEP STEP2
+
+/* 2 x 8 messages: block l is x[l] ^ y[l]; out[l] = its A word. */
+__attribute__((target("avx2"))) static void lanes8x2(const uint8_t *const *x,
+                                                      const uint8_t *const *y,
+                                                      uint32_t out[16])
+{
+    typedef vec8 vec;
+    vec m[16], m_2[16];
+    _Pragma("GCC unroll 4")
+    for (int q = 0; q < 4; q++) { /* set q / 2, words 8 * (q % 2) .. */
+        __m256i r[8];
+        size_t h = (size_t)(q % 2) * 32;
+        _Pragma("GCC unroll 8")
+        for (int l = 0; l < 8; l++) {
+            int i = 8 * (q / 2) + l;
+            r[l] = _mm256_xor_si256(
+                _mm256_loadu_si256((const __m256i *)(const void *)(x[i] + h)),
+                _mm256_loadu_si256((const __m256i *)(const void *)(y[i] + h)));
+        }
+        transpose8(r, (q < 2 ? m : m_2) + 8 * (q % 2));
+    }
+    vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
+    vec a_2 = a, b_2 = b, c_2 = c, d_2 = d;
+    MD5_STEPS;
+    a += A0;
+    a_2 += A0;
+    memcpy(out, &a, sizeof a);
+    memcpy(out + 8, &a_2, sizeof a_2);
+}
+
+/* 2 x 16 messages: block l is x[l] ^ y[l]; out[l] = its A word. */
+__attribute__((target("avx512f"))) static void lanes16x2(const uint8_t *const *x,
+                                                          const uint8_t *const *y,
+                                                          uint32_t out[32])
 {
     typedef vec16 vec;
     vec m[16], m_2[16];
-    transpose16(blk, 64, m);
-    transpose16(blk + 16 * 64, 64, m_2);
+    _Pragma("GCC unroll 2")
+    for (int q = 0; q < 2; q++) {
+        __m512i r[16];
+        _Pragma("GCC unroll 16")
+        for (int l = 0; l < 16; l++)
+            r[l] = _mm512_xor_si512(_mm512_loadu_si512((const void *)x[16 * q + l]),
+                                    _mm512_loadu_si512((const void *)y[16 * q + l]));
+        transpose16(r, q ? m_2 : m);
+    }
     vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
     vec a_2 = a, b_2 = b, c_2 = c, d_2 = d;
     MD5_STEPS;
@@ -322,6 +373,7 @@ __attribute__((target("avx512f"))) static void lanes16x2_a(const uint8_t *blk,
     memcpy(out, &a, sizeof a);
     memcpy(out + 16, &a_2, sizeof a_2);
 }
+
 #undef STEP
 #define STEP(f, a, b, c, d, k, t, s)                       \
     do {                                                   \
@@ -443,68 +495,64 @@ void wf_md5_many(const char *const *msg, const size_t *len, size_t n,
     run_group(&g[1], 2, lanes, state);
 }
 
-/* ---- padded single blocks --------------------------------------------------- */
+/* ---- single blocks made of two halves ------------------------------------- */
 
 static inline uint32_t bswap32(uint32_t a)
 {
     return (a & 0xffu) << 24 | (a & 0xff00u) << 8 | (a >> 8 & 0xff00u) | a >> 24;
 }
 
-/* n (at most 16) blocks through the lanes, or one by one (lanes 1). The
- * lane path reads whole lanes: blocks past n are read from blk, whose
- * room the caller guarantees (see wf_md5_blocks). */
-static void blocks_group(int lanes, const uint8_t *blk, size_t n,
-                         uint32_t st[4][WF_MD5_LANES_MAX])
+/* The model's x of the block x ^ y, by the scalar compression. */
+static uint32_t xor_x_scalar(const uint8_t *x, const uint8_t *y)
 {
-    if (lanes == 1) {
-        for (size_t l = 0; l < n; l++) {
-            uint32_t s1[4] = {A0, B0, C0, D0};
-            compress(s1, blk + 64 * l);
-            for (int w = 0; w < 4; w++)
-                st[w][l] = s1[w];
-        }
-        return;
-    }
-    uint8_t tail[WF_MD5_LANES_MAX * 64];
-    if (n < (size_t)lanes) { /* a short last group: the rest zero blocks */
-        memcpy(tail, blk, n * 64);
-        memset(tail + n * 64, 0, ((size_t)lanes - n) * 64);
-        blk = tail;
-    }
-    lanes_run(lanes, blk, 64, 1, st);
+    uint8_t blk[64];
+    for (int i = 0; i < 64; i++)
+        blk[i] = x[i] ^ y[i];
+    uint32_t st[4] = {A0, B0, C0, D0};
+    compress(st, blk);
+    return bswap32(st[0]);
 }
 
-void wf_md5_blocks(const uint8_t *blocks, size_t n, uint32_t (*state)[4])
+void wf_md5_xor_x(const uint8_t *const *x, const uint8_t *const *y, size_t n,
+                  uint32_t *out)
 {
-    int lanes = wf_md5_lanes();
-    uint32_t st[4][WF_MD5_LANES_MAX];
-    for (size_t g = 0; g < n; g += (size_t)lanes) {
-        size_t m = n - g < (size_t)lanes ? n - g : (size_t)lanes;
-        blocks_group(lanes, blocks + 64 * g, m, st);
-        for (size_t l = 0; l < m; l++)
-            for (int w = 0; w < 4; w++)
-                state[g + l][w] = st[w][l];
-    }
-}
-
-void wf_md5_blocks_x(const uint8_t *blocks, size_t n, uint32_t *x)
-{
-    int lanes = wf_md5_lanes();
-    uint32_t st[4][WF_MD5_LANES_MAX];
-    size_t g = 0;
+    size_t k = 0;
 #ifdef WF_MD5_SIMD
+    static const uint8_t zero[64];
+    int lanes = wf_md5_lanes();
+    uint32_t a[32];
+    const uint8_t *px[32], *py[32];
     if (lanes == 16)
-        for (; n - g >= 32; g += 32) {
-            uint32_t a[32];
-            lanes16x2_a(blocks + 64 * g, a);
+        for (; n - k >= 32; k += 32) {
+            lanes16x2(x + k, y + k, a);
             for (int l = 0; l < 32; l++)
-                x[g + (size_t)l] = bswap32(a[l]);
+                out[k + (size_t)l] = bswap32(a[l]);
         }
-#endif
-    for (; g < n; g += (size_t)lanes) {
-        size_t m = n - g < (size_t)lanes ? n - g : (size_t)lanes;
-        blocks_group(lanes, blocks + 64 * g, m, st);
-        for (size_t l = 0; l < m; l++)
-            x[g + l] = bswap32(st[0][l]);
+    if (lanes >= 8) /* and what 16 lanes left over */
+        for (; n - k >= 16; k += 16) {
+            lanes8x2(x + k, y + k, a);
+            for (int l = 0; l < 16; l++)
+                out[k + (size_t)l] = bswap32(a[l]);
+        }
+    /* A short rest fills a lane group with zero blocks when that costs
+     * less than hashing it one by one (a group of 32 on 16 lanes takes
+     * about as long as 3 scalar blocks, a group of 16 on 8 lanes about 6). */
+    size_t r = n - k;
+    if (r && lanes >= 8 && r >= (lanes == 16 ? 3u : 6u)) {
+        size_t g = lanes == 16 && r > 16 ? 32 : 16;
+        for (size_t l = 0; l < g; l++) {
+            px[l] = l < r ? x[k + l] : zero;
+            py[l] = l < r ? y[k + l] : zero;
+        }
+        if (g == 32)
+            lanes16x2(px, py, a);
+        else
+            lanes8x2(px, py, a);
+        for (size_t l = 0; l < r; l++)
+            out[k + l] = bswap32(a[l]);
+        k = n;
     }
+#endif
+    for (; k < n; k++)
+        out[k] = xor_x_scalar(x[k], y[k]);
 }

@@ -34,15 +34,15 @@ void wf_md5(const void *msg, size_t len, uint32_t state[4]);
 void wf_md5_many(const char *const *msg, const size_t *len, size_t n,
                  uint32_t (*state)[4]);
 
-/* Messages already padded to one 64-byte block each (the message, 0x80,
- * zeros, the bit length little-endian in bytes 56..63), block k at
- * blocks + 64 * k: state[k] = their MD5, or (wf_md5_blocks_x) x[k] = the
- * model's x of it (wf_md5_x). Whole lane groups are hashed straight from
- * `blocks`, a short last group from a copy, so nothing past block n - 1
- * is read. The draws' kernel: keys are built in place (rng.c) and the
- * blocks are transposed in registers. */
-void wf_md5_blocks(const uint8_t *blocks, size_t n, uint32_t (*state)[4]);
-void wf_md5_blocks_x(const uint8_t *blocks, size_t n, uint32_t *x);
+/* The draws' kernel: out[k] = the model's x (wf_md5_x) of the MD5 of the
+ * one-block message whose padded 64-byte block (the message, 0x80, zeros,
+ * the bit length little-endian in bytes 56..63) is x[k] XOR y[k]. The
+ * draws keep each entity's key head as one block and each stream's tail,
+ * padding and length as another (rng.h), so a key is never assembled:
+ * both are loaded, XORed and transposed in registers. Groups of 32 (16
+ * lanes) or 16 (8 lanes) go through the SIMD lanes, the rest one by one. */
+void wf_md5_xor_x(const uint8_t *const *x, const uint8_t *const *y, size_t n,
+                  uint32_t *out);
 
 /* The first four digest bytes read big-endian (the model's x). */
 static inline uint32_t wf_md5_x(const uint32_t state[4])

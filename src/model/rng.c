@@ -38,9 +38,16 @@ void wf_rng_stream_init(wf_rng_stream *s, int64_t seed, int year,
     assert(t > 0 && (size_t)t < sizeof s->tail);
     s->head_len = (unsigned char)h;
     s->tail_len = (unsigned char)t;
-    memset(s->pad, 0, sizeof s->pad);
-    memcpy(s->pad, s->tail, (size_t)t);
-    s->pad[t] = 0x80;
+    memset(s->tail_blk, 0, sizeof s->tail_blk);
+    for (size_t p = 0; p + (size_t)t <= 55; p++) {
+        uint8_t *b = s->tail_blk[p];
+        memcpy(b + p, s->tail, (size_t)t);
+        b[p + (size_t)t] = 0x80;
+        uint64_t bits = (uint64_t)(p + (size_t)t) * 8;
+        for (int i = 0; i < 8; i++)
+            b[56 + i] = (uint8_t)(bits >> (8 * i));
+        b[63] ^= (uint8_t)p;
+    }
 }
 
 /* The longest "{seed}|{entity}" a key block takes (a one-block key has
@@ -121,34 +128,30 @@ void wf_rng_x_batch(const wf_rng_stream *s, const char *const *ids,
     }
 }
 
-/* Keys of wf_rng_x_keys are built GROUP at a time into one array of
- * padded blocks, with a block of room after the last: a key's tail (48
- * bytes from its prefix's end) may reach into the next block, which is
- * written after it. */
+/* wf_rng_x_keys: GROUP keys at a time, as pairs of blocks for
+ * wf_md5_xor_x; a key longer than one block hashes a zero block there and
+ * is keyed from its text after. */
 void wf_rng_x_keys(const wf_rng_stream *s, const wf_rng_key *keys,
                    const char *const *ids, const uint8_t *lens,
                    const uint32_t *idx, size_t n, uint32_t *out)
 {
-    uint8_t blk[(GROUP + 1) * 64] __attribute__((aligned(64)));
+    static const uint8_t zero[64];
+    const uint8_t *kb[GROUP], *tb[GROUP];
     uint32_t slow[GROUP]; /* positions in the group keyed from the text */
     const size_t tail = s->tail_len;
     for (size_t g = 0; g < n; g += GROUP) {
         size_t m = n - g < GROUP ? n - g : GROUP, ns = 0;
         for (size_t k = 0; k < m; k++) {
             size_t j = idx ? idx[g + k] : g + k;
-            uint8_t *b = blk + 64 * k;
-            memcpy(b, keys[j].b, 64);
-            size_t p = b[63];
-            if (p == 0 || p + tail > 55) { /* not one block: see below */
+            size_t p = keys[j].b[63];
+            kb[k] = keys[j].b;
+            tb[k] = s->tail_blk[p];
+            if (p == 0 || p + tail > 55) { /* not one block */
                 slow[ns++] = (uint32_t)k;
-                p = 0;
+                kb[k] = tb[k] = zero;
             }
-            memcpy(b + p, s->pad, sizeof s->pad);
-            uint64_t bits = (uint64_t)(p + tail) * 8;
-            for (int i = 0; i < 8; i++)
-                b[56 + i] = (uint8_t)(bits >> (8 * i));
         }
-        wf_md5_blocks_x(blk, m, out + g);
+        wf_md5_xor_x(kb, tb, m, out + g);
         for (size_t q = 0; q < ns; q++) {
             size_t k = slow[q], j = idx ? idx[g + k] : g + k;
             out[g + k] = wf_rng_x(s, ids[j], lens ? lens[j] : strlen(ids[j]));

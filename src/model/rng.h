@@ -37,16 +37,20 @@ typedef struct wf_rng_stream {
     char head[24];          /* "{seed}|" */
     char tail[48];          /* "|{year}|{stream}" */
     unsigned char head_len, tail_len;
-    uint8_t pad[48];        /* the tail, MD5's 0x80, zeros: what a draw
-                               writes after an entity's key block */
+    /* tail_blk[p]: the rest of a one-block key whose "{seed}|{entity}"
+     * has p bytes, to be XORed with that entity's key block (wf_rng_key):
+     * zeros, the tail at byte p, 0x80, zeros, the key's bit length in
+     * bytes 56..63, and p XORed into byte 63 (which cancels the length
+     * the key block keeps there). Set for p + tail_len <= 55. */
+    uint8_t tail_blk[56][64];
 } wf_rng_stream;
 
 /* An entity's key block: "{seed}|{entity}" at the start of a zeroed
- * 64-byte MD5 block and its length in byte 63, built once per entity
- * (wf_rng_key_init). A draw copies the block and writes over it only the
- * stream's "|{year}|{stream}", the 0x80 byte and the bit length (MD5's
- * padding; bytes 56..63), so the key is hashed as one block without being
- * assembled. Length 0 in byte 63: "{seed}|{entity}" is longer than 54 bytes.
+ * 64-byte MD5 block and its length p in byte 63, built once per entity
+ * (wf_rng_key_init). A draw's padded MD5 block is this block XORed with
+ * its stream's tail_blk[p] ("|{year}|{stream}", the 0x80 byte and the bit
+ * length), so a key is never assembled in memory: wf_md5_xor_x loads
+ * both, XORs and transposes them in registers. Length 0 in byte 63: "{seed}|{entity}" is longer than 54 bytes.
  * A draw whose whole key is longer than 55 bytes (one block) is keyed from
  * the entity text instead, with the same result. */
 typedef struct wf_rng_key {
