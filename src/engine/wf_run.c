@@ -44,6 +44,7 @@
 #include "wf_debug_csv.h"
 #include "wf_error.h"
 #include "wf_grow.h"
+#include "wf_md5.h"
 #include "wf_outdir.h"
 #include "wf_sim.h"
 #include "wf_summary.h"
@@ -496,6 +497,12 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
     wf_status zst = check_zstd_level(opt->zstd_level, err);
     if (zst != WF_OK)
         return zst;
+    if (opt->md5_lanes != 0 && opt->md5_lanes != 1 && opt->md5_lanes != 8 &&
+        opt->md5_lanes != 16)
+        return wf_error_set(err, WF_EINPUT, NULL, 0, 0,
+                            "MD5 lanes %d: expected 1, 8 or 16", opt->md5_lanes);
+    if (opt->md5_lanes)
+        wf_md5_set_lanes(opt->md5_lanes);
     wf_table_options topt = {.created_at_us = created_at_us(opt),
                              .threads = threads, .zstd_level = opt->zstd_level};
     rc.tables = wf_table_writer_new(&topt);
