@@ -217,7 +217,7 @@ int main(int argc, char **argv)
     /* 1. the draws of the run */
     uint64_t *counts = calloc((size_t)years * WF_STREAM_COUNT, sizeof *counts);
     counter cnt = {.first_year = cfg->start_year};
-    wf_sim_sink sink = {&cnt, NULL, on_events, NULL, counts};
+    wf_sim_sink sink = {&cnt, NULL, on_events, NULL, counts, NULL};
     if (wf_sim_run(cfg, tab, cen, 1, false, &sink, &err) != WF_OK)
         goto fail;
     uint64_t draws = 0;
@@ -228,7 +228,7 @@ int main(int argc, char **argv)
     double sim_wall[MAX_REPEATS], sim_cpu[MAX_REPEATS];
     for (int r = 0; r < repeats; r++) {
         counter c2 = {.first_year = cfg->start_year};
-        wf_sim_sink s2 = {&c2, NULL, on_events, NULL, NULL};
+        wf_sim_sink s2 = {&c2, NULL, on_events, NULL, NULL, NULL};
         double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID), t0 = clock_s(CLOCK_MONOTONIC);
         if (wf_sim_run(cfg, tab, cen, threads, false, &s2, &err) != WF_OK)
             goto fail;

@@ -729,6 +729,11 @@ static bool run_phase_b(sim *s, size_t nch)
      * the phase, so year_ev does not grow by steps, copying what it holds,
      * while the first year's chunks commit. More is grown as needed. */
     size_t cap = s->year_ev_cap;
+    if (cap < 2 * s->rows.n) { /* a fresh array: nothing in it to keep */
+        free(s->year_ev);
+        s->year_ev = NULL;
+        s->year_ev_cap = cap = 0;
+    }
     if (!wf_grow((void **)&s->year_ev, &s->year_ev_cap, 2 * s->rows.n,
                  sizeof *s->year_ev))
         return false;
@@ -776,6 +781,8 @@ static wf_status hand_over(sim *s, const wf_sim_sink *sink, wf_year_summary *sum
         st = sink->on_events(sink->ctx, &eb, err);
     if (st == WF_OK && want_snap && sink && sink->on_snapshot)
         st = sink->on_snapshot(sink->ctx, &sb, err);
+    if (st == WF_OK && sink && sink->swap_events)
+        sink->swap_events(sink->ctx, &s->year_ev, &s->year_ev_cap);
     if (st != WF_OK && err && err->status == WF_OK)
         wf_error_set(err, st, NULL, 0, 0, "the output sink failed in year %d",
                      s->ctx.year);
