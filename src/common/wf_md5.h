@@ -8,8 +8,11 @@
  * or two blocks (at most 119 bytes) are padded into lanes and compressed
  * 16 (AVX-512) or 8 (AVX2) at a time with one SIMD instruction stream,
  * chosen once at run time from what the CPU supports; longer messages and
- * CPUs without AVX2 take the scalar path. Every path gives the same digest
- * (tests/c/test_perf_md5.c checks them against nettle).
+ * CPUs without AVX2 take the scalar path. wf_md5_xor_x is the draws'
+ * kernel: one-block messages given as two 64-byte halves to XOR, two lane
+ * groups compressed at once. Blocks are loaded whole and transposed in
+ * registers. Every path gives the same digest (tests/c/test_perf_md5.c
+ * checks each level against nettle).
  *
  * Digests are returned as the four MD5 state words (A, B, C, D): the digest
  * bytes are those words in little-endian order, and the model's draw x is

@@ -2,8 +2,10 @@
  * rng.c - keyed draws: MD5 of the key text, first four bytes (see rng.h).
  *
  * The hashing is the project's MD5 (src/common/wf_md5.h): one key at a
- * time for wf_rng_x, and for wf_rng_x_batch GROUP keys at a time through
- * the multi-lane path (16 or 8 keys per SIMD compression). nettle's MD5
+ * time for wf_rng_x; for wf_rng_x_batch GROUP keys at a time through
+ * the multi-lane path (16 or 8 keys per SIMD compression); for
+ * wf_rng_x_keys GROUP pairs of blocks (the entity's key block and the
+ * stream's tail block for its length) through wf_md5_xor_x. nettle's MD5
  * stays as the oracle the tests compare with (wf_rng_key_x_nettle). Keys
  * are assembled on the stack, so a draw never allocates.
  */

@@ -6,11 +6,16 @@
  * MD5 read big-endian, u = x / 2^32 and pick(n) = (x * n) >> 32. There is no
  * generator state, so draws can be computed in any order, on any thread.
  *
- * The hashing sits behind two functions: wf_rng_x for one entity and
- * wf_rng_x_batch for many entities of one stream, which goes through the
- * multi-lane MD5 of src/common/wf_md5.h (8 or 16 keys per compression). A wf_rng_stream holds
- * the key's constant parts for one (seed, year, stream); it is immutable
- * after wf_rng_stream_init and may be shared between threads. Nothing here
+ * The hashing sits behind three functions: wf_rng_x for one entity,
+ * wf_rng_x_batch for many entities of one stream from their id texts
+ * (through wf_md5_many), and wf_rng_x_keys, the simulation's, for many
+ * entities from their key blocks (wf_rng_key, built once per entity): a
+ * key is then the XOR of the entity's block and the stream's tail block,
+ * hashed by wf_md5_xor_x (2 x 16 lanes AVX-512, 2 x 8 AVX2, or scalar)
+ * without being assembled. All give the same x for the same key text. A
+ * wf_rng_stream holds the key's constant parts for one (seed, year,
+ * stream); it is immutable after wf_rng_stream_init and may be shared
+ * between threads. Nothing here
  * counts draws or keeps any other state: the simulation tallies the draws
  * it uses (wf_sim_sink.draws), away from the hashing.
  */
