@@ -320,10 +320,10 @@ __attribute__((target("avx512f"))) static void lanes16(const uint8_t *blk,
 #undef STEP
 #define STEP STEP2
 
-/* 2 x 8 messages: block l is x[l] ^ y[l]; out[l] = its A word. */
+/* 2 x 8 messages: block l is x[l] ^ y[l]; out[w][l] = its state word w. */
 __attribute__((target("avx2"))) static void lanes8x2(const uint8_t *const *x,
                                                       const uint8_t *const *y,
-                                                      uint32_t out[16])
+                                                      uint32_t out[4][32])
 {
     typedef vec8 vec;
     vec m[16], m_2[16];
@@ -343,16 +343,22 @@ __attribute__((target("avx2"))) static void lanes8x2(const uint8_t *const *x,
     vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
     vec a_2 = a, b_2 = b, c_2 = c, d_2 = d;
     MD5_STEPS;
-    a += A0;
-    a_2 += A0;
-    memcpy(out, &a, sizeof a);
-    memcpy(out + 8, &a_2, sizeof a_2);
+    a += A0, b += B0, c += C0, d += D0;
+    a_2 += A0, b_2 += B0, c_2 += C0, d_2 += D0;
+    memcpy(out[0], &a, sizeof a);
+    memcpy(out[0] + 8, &a_2, sizeof a_2);
+    memcpy(out[1], &b, sizeof b);
+    memcpy(out[1] + 8, &b_2, sizeof b_2);
+    memcpy(out[2], &c, sizeof c);
+    memcpy(out[2] + 8, &c_2, sizeof c_2);
+    memcpy(out[3], &d, sizeof d);
+    memcpy(out[3] + 8, &d_2, sizeof d_2);
 }
 
-/* 2 x 16 messages: block l is x[l] ^ y[l]; out[l] = its A word. */
+/* 2 x 16 messages: block l is x[l] ^ y[l]; out[w][l] = its state word w. */
 __attribute__((target("avx512f"))) static void lanes16x2(const uint8_t *const *x,
                                                           const uint8_t *const *y,
-                                                          uint32_t out[32])
+                                                          uint32_t out[4][32])
 {
     typedef vec16 vec;
     vec m[16], m_2[16];
@@ -368,10 +374,16 @@ __attribute__((target("avx512f"))) static void lanes16x2(const uint8_t *const *x
     vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
     vec a_2 = a, b_2 = b, c_2 = c, d_2 = d;
     MD5_STEPS;
-    a += A0;
-    a_2 += A0;
-    memcpy(out, &a, sizeof a);
-    memcpy(out + 16, &a_2, sizeof a_2);
+    a += A0, b += B0, c += C0, d += D0;
+    a_2 += A0, b_2 += B0, c_2 += C0, d_2 += D0;
+    memcpy(out[0], &a, sizeof a);
+    memcpy(out[0] + 16, &a_2, sizeof a_2);
+    memcpy(out[1], &b, sizeof b);
+    memcpy(out[1] + 16, &b_2, sizeof b_2);
+    memcpy(out[2], &c, sizeof c);
+    memcpy(out[2] + 16, &c_2, sizeof c_2);
+    memcpy(out[3], &d, sizeof d);
+    memcpy(out[3] + 16, &d_2, sizeof d_2);
 }
 
 #undef STEP
@@ -502,37 +514,46 @@ static inline uint32_t bswap32(uint32_t a)
     return (a & 0xffu) << 24 | (a & 0xff00u) << 8 | (a >> 8 & 0xff00u) | a >> 24;
 }
 
-/* The model's x of the block x ^ y, by the scalar compression. */
-static uint32_t xor_x_scalar(const uint8_t *x, const uint8_t *y)
+/* The state of the block x ^ y, by the scalar compression. */
+static void xor_scalar(const uint8_t *x, const uint8_t *y, uint32_t st[4])
 {
     uint8_t blk[64];
     for (int i = 0; i < 64; i++)
         blk[i] = x[i] ^ y[i];
-    uint32_t st[4] = {A0, B0, C0, D0};
+    st[0] = A0, st[1] = B0, st[2] = C0, st[3] = D0;
     compress(st, blk);
-    return bswap32(st[0]);
 }
 
-void wf_md5_xor_x(const uint8_t *const *x, const uint8_t *const *y, size_t n,
-                  uint32_t *out)
+/* out[k] = the model's x (x_only) or, into state[k], the whole state of
+ * the block x[k] ^ y[k]. */
+static void xor_run(const uint8_t *const *x, const uint8_t *const *y, size_t n,
+                    uint32_t *out, uint32_t (*state)[4])
 {
     size_t k = 0;
+    uint32_t st[4][32];
+#define XOR_PUT(at, l)                                                         \
+    do {                                                                       \
+        if (out)                                                               \
+            out[at] = bswap32(st[0][l]);                                       \
+        else                                                                   \
+            for (int w_ = 0; w_ < 4; w_++)                                     \
+                state[at][w_] = st[w_][l];                                     \
+    } while (0)
 #ifdef WF_MD5_SIMD
     static const uint8_t zero[64];
     int lanes = wf_md5_lanes();
-    uint32_t a[32];
     const uint8_t *px[32], *py[32];
     if (lanes == 16)
         for (; n - k >= 32; k += 32) {
-            lanes16x2(x + k, y + k, a);
+            lanes16x2(x + k, y + k, st);
             for (int l = 0; l < 32; l++)
-                out[k + (size_t)l] = bswap32(a[l]);
+                XOR_PUT(k + (size_t)l, l);
         }
     if (lanes >= 8) /* and what 16 lanes left over */
         for (; n - k >= 16; k += 16) {
-            lanes8x2(x + k, y + k, a);
+            lanes8x2(x + k, y + k, st);
             for (int l = 0; l < 16; l++)
-                out[k + (size_t)l] = bswap32(a[l]);
+                XOR_PUT(k + (size_t)l, l);
         }
     /* A short rest fills a lane group with zero blocks when that costs
      * less than hashing it one by one (a group of 32 on 16 lanes takes
@@ -545,14 +566,32 @@ void wf_md5_xor_x(const uint8_t *const *x, const uint8_t *const *y, size_t n,
             py[l] = l < r ? y[k + l] : zero;
         }
         if (g == 32)
-            lanes16x2(px, py, a);
+            lanes16x2(px, py, st);
         else
-            lanes8x2(px, py, a);
+            lanes8x2(px, py, st);
         for (size_t l = 0; l < r; l++)
-            out[k + l] = bswap32(a[l]);
+            XOR_PUT(k + l, l);
         k = n;
     }
 #endif
-    for (; k < n; k++)
-        out[k] = xor_x_scalar(x[k], y[k]);
+    for (; k < n; k++) {
+        uint32_t one[4];
+        xor_scalar(x[k], y[k], one);
+        for (int w = 0; w < 4; w++)
+            st[w][0] = one[w];
+        XOR_PUT(k, 0);
+    }
+#undef XOR_PUT
+}
+
+void wf_md5_xor_x(const uint8_t *const *x, const uint8_t *const *y, size_t n,
+                  uint32_t *out)
+{
+    xor_run(x, y, n, out, NULL);
+}
+
+void wf_md5_xor(const uint8_t *const *x, const uint8_t *const *y, size_t n,
+                uint32_t (*state)[4])
+{
+    xor_run(x, y, n, NULL, state);
 }

@@ -46,6 +46,10 @@ void wf_md5_many(const char *const *msg, const size_t *len, size_t n,
  * lanes) or 16 (8 lanes) go through the SIMD lanes, the rest one by one. */
 void wf_md5_xor_x(const uint8_t *const *x, const uint8_t *const *y, size_t n,
                   uint32_t *out);
+/* The same with the whole state: state[k] = the MD5 of that message (the
+ * event ids). */
+void wf_md5_xor(const uint8_t *const *x, const uint8_t *const *y, size_t n,
+                uint32_t (*state)[4]);
 
 /* The first four digest bytes read big-endian (the model's x). */
 static inline uint32_t wf_md5_x(const uint32_t state[4])

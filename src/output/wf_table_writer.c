@@ -138,6 +138,7 @@ typedef struct worker {
     uint32_t *band_code[2];
     size_t band_code_cap[2];
     char keys[ID_GROUP * (WF_ID_HEAD_MAX + WF_ID_EMP_MAX + 32)];
+    uint8_t pre[ID_GROUP][64];          /* event ids' key heads (id_group) */
 } worker;
 
 struct wf_table_writer {
@@ -248,6 +249,12 @@ typedef struct id_keys {
     char tail[WF_EV_COUNT][32];
     size_t tail_len[WF_EV_COUNT];
     size_t max_len;             /* longest key of the batch */
+    /* Keys of one block (at most 55 bytes) are hashed as the XOR of their
+     * head "scenario|plan|seed|employee_id" (p bytes, zero-padded to 64)
+     * and tail_blk[type][p]: zeros, the tail at byte p, 0x80, zeros, the
+     * bit length in bytes 56..63 (wf_md5_xor). NULL: every key is
+     * assembled (wf_md5_many). */
+    uint8_t (*tail_blk)[56][64];
 } id_keys;
 
 /* False when the head does not fit (ids of scenario and plan that long are
@@ -268,7 +275,24 @@ static bool id_keys_init(id_keys *k, const wf_event_batch *b)
             longest = (size_t)m;
     }
     k->max_len = k->head_len + WF_ID_EMP_MAX + longest;
+    k->tail_blk = NULL;
     return true;
+}
+
+/* Fills tail_blk (WF_EV_COUNT x 56 blocks) for k and points k at it. */
+static void id_keys_blocks(id_keys *k, uint8_t (*tail_blk)[56][64])
+{
+    memset(tail_blk, 0, sizeof(uint8_t[WF_EV_COUNT][56][64]));
+    for (int t = 0; t < WF_EV_COUNT; t++)
+        for (size_t p = 0; p + k->tail_len[t] <= 55; p++) {
+            uint8_t *b = tail_blk[t][p];
+            memcpy(b + p, k->tail[t], k->tail_len[t]);
+            b[p + k->tail_len[t]] = 0x80;
+            uint64_t bits = (uint64_t)(p + k->tail_len[t]) * 8;
+            for (int i = 0; i < 8; i++)
+                b[56 + i] = (uint8_t)(bits >> (8 * i));
+        }
+    k->tail_blk = tail_blk;
 }
 
 /* Writes the key of ev into key (k->max_len bytes); returns its length. */
@@ -301,24 +325,67 @@ void wf_event_id(const wf_event_batch *b, const wf_event *ev, char hex[33])
     wf_md5_hex(st, hex);
 }
 
-/* The event_id column of n events from ev into b (32 bytes a row): keys
- * assembled in `keys` (ID_GROUP keys of k->max_len bytes), hashed ID_GROUP
- * at a time by the multi-lane MD5, hex written in place. */
-static bool put_event_ids(colbuf *b, const id_keys *k, const wf_event_batch *batch,
-                          const wf_event *ev, size_t n, char *keys)
+/* The MD5 states of the ids of m <= ID_GROUP events ev[0..m). With
+ * k->tail_blk, a key of one block is the XOR of its head, built once per
+ * employee (events come sorted by employee) in pre[], and its tail block;
+ * the others are assembled in keys (ID_GROUP keys of k->max_len bytes) and
+ * hashed by wf_md5_many. */
+static void id_group(const id_keys *k, const wf_event_batch *b, const wf_event *ev,
+                     size_t m, uint8_t (*pre)[64], char *keys, uint32_t (*st)[4])
 {
+    static const uint8_t zero[64];
+    const uint8_t *x[ID_GROUP], *y[ID_GROUP];
     const char *msg[ID_GROUP];
-    size_t len[ID_GROUP];
+    size_t len[ID_GROUP], slow[ID_GROUP], ns = 0, np = 0, plen = 0;
+    uint32_t slow_st[ID_GROUP][4];
+    uint32_t last = UINT32_MAX;
+    for (size_t j = 0; j < m; j++) {
+        size_t tl = k->tail_len[ev[j].type];
+        if (k->tail_blk && ev[j].emp != last) { /* the next employee's head */
+            last = ev[j].emp;
+            const char *emp = b->emp_ids[last];
+            size_t el = strnlen(emp, WF_ID_EMP_MAX);
+            plen = k->head_len + el;
+            if (plen <= 55) {
+                uint8_t *h = pre[np++];
+                memset(h, 0, 64);
+                memcpy(h, k->head, k->head_len);
+                memcpy(h + k->head_len, emp, el);
+            } else {
+                plen = 0;
+            }
+        }
+        if (k->tail_blk && plen && plen + tl <= 55) {
+            x[j] = pre[np - 1];
+            y[j] = k->tail_blk[ev[j].type][plen];
+        } else {
+            x[j] = y[j] = zero;
+            char *key = keys + ns * k->max_len;
+            msg[ns] = key;
+            len[ns] = id_key(k, b, &ev[j], key);
+            slow[ns++] = j;
+        }
+    }
+    if (ns < m)
+        wf_md5_xor(x, y, m, st);
+    if (ns) {
+        wf_md5_many(msg, len, ns, slow_st);
+        for (size_t q = 0; q < ns; q++)
+            memcpy(st[slow[q]], slow_st[q], sizeof slow_st[q]);
+    }
+}
+
+/* The event_id column of n events from ev into b (32 bytes a row), hashed
+ * ID_GROUP at a time (id_group), hex written in place. */
+static bool put_event_ids(colbuf *b, const id_keys *k, const wf_event_batch *batch,
+                          const wf_event *ev, size_t n, worker *wk)
+{
     uint32_t st[ID_GROUP][4];
     if (!wf_grow((void **)&b->bytes, &b->bytes_cap, n * 32 + 1, 1))
         return false;
     for (size_t g = 0; g < n; g += ID_GROUP) {
         size_t m = n - g < ID_GROUP ? n - g : ID_GROUP;
-        for (size_t j = 0; j < m; j++) {
-            msg[j] = keys + j * k->max_len;
-            len[j] = id_key(k, batch, &ev[g + j], keys + j * k->max_len);
-        }
-        wf_md5_many(msg, len, m, st);
+        id_group(k, batch, ev + g, m, wk->pre, wk->keys, st);
         for (size_t j = 0; j < m; j++)
             wf_md5_hex(st[j], b->bytes + (g + j) * 32); /* its NUL is overwritten */
     }
@@ -334,6 +401,7 @@ typedef struct event_file {
     const wf_event_batch *b;
     int64_t created_at;
     id_keys keys;
+    uint8_t tail_blk[WF_EV_COUNT][56][64]; /* keys.tail_blk */
     dict scenario, plan, type, category;
     uint32_t one_code[1];
     uint32_t type_code[WF_EV_COUNT], category_code[WF_CAT_COUNT];
@@ -341,9 +409,16 @@ typedef struct event_file {
 
 static bool event_file_init(event_file *f, const wf_event_batch *b, int64_t created_at)
 {
-    *f = (event_file){.b = b, .created_at = created_at};
-    return id_keys_init(&f->keys, b) &&
-           dict_build(&f->scenario, &b->scenario_id, 1, f->one_code) &&
+    f->b = b;
+    f->created_at = created_at;
+    memset(&f->scenario, 0, sizeof f->scenario);
+    memset(&f->plan, 0, sizeof f->plan);
+    memset(&f->type, 0, sizeof f->type);
+    memset(&f->category, 0, sizeof f->category);
+    if (!id_keys_init(&f->keys, b))
+        return false;
+    id_keys_blocks(&f->keys, f->tail_blk);
+    return dict_build(&f->scenario, &b->scenario_id, 1, f->one_code) &&
            dict_build(&f->plan, &b->plan_design_id, 1, f->one_code) &&
            dict_build(&f->type, wf_event_type_names, WF_EV_COUNT, f->type_code) &&
            dict_build(&f->category, wf_event_category_names, WF_CAT_COUNT,
@@ -386,7 +461,7 @@ static bool fill_events(worker *wk, const void *file, size_t first, size_t n)
     const wf_event_batch *b = f->b;
     const wf_event *ev = b->events + first;
     if (!prepare(wk, event_specs, EC_COUNT, n) ||
-        !put_event_ids(&wk->col[EC_event_id], &f->keys, b, ev, n, wk->keys))
+        !put_event_ids(&wk->col[EC_event_id], &f->keys, b, ev, n, wk))
         return false;
     colbuf *emp = &wk->col[EC_employee_id];
     emp->offs[0] = 0;
@@ -738,24 +813,27 @@ bool wf_event_ids(const wf_event_batch *batch, const wf_event *ev, size_t n, cha
         return true;
     }
     char *keys = malloc(ID_GROUP * k.max_len);
-    if (!keys)
+    uint8_t(*tail_blk)[56][64] = malloc(sizeof(uint8_t[WF_EV_COUNT][56][64]));
+    uint8_t(*pre)[64] = malloc(ID_GROUP * sizeof *pre);
+    if (!keys || !tail_blk || !pre) {
+        free(keys);
+        free(tail_blk);
+        free(pre);
         return false;
-    const char *msg[ID_GROUP];
-    size_t len[ID_GROUP];
+    }
+    id_keys_blocks(&k, tail_blk);
     uint32_t st[ID_GROUP][4];
     char one[33];
     for (size_t g = 0; g < n; g += ID_GROUP) {
         size_t m = n - g < ID_GROUP ? n - g : ID_GROUP;
-        for (size_t j = 0; j < m; j++) {
-            msg[j] = keys + j * k.max_len;
-            len[j] = id_key(&k, batch, &ev[g + j], keys + j * k.max_len);
-        }
-        wf_md5_many(msg, len, m, st);
+        id_group(&k, batch, ev + g, m, pre, keys, st);
         for (size_t j = 0; j < m; j++) {
             wf_md5_hex(st[j], one);
             memcpy(hex + 32 * (g + j), one, 32);
         }
     }
     free(keys);
+    free(tail_blk);
+    free(pre);
     return true;
 }

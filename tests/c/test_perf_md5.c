@@ -181,14 +181,14 @@ static void pad_block(const uint8_t *msg, size_t len, uint8_t blk[64])
 
 TEST(perf_md5_xor_kernel_matches_nettle_on_every_level_and_count)
 {
-    /* wf_md5_xor_x: every one-block length 0..55, random bytes split at
+    /* wf_md5_xor_x and wf_md5_xor: every one-block length 0..55, random bytes split at
      * random into two XORed halves, batches of every size 1..70 (full
      * groups of 32 and 16, and every rest), at every SIMD level */
     enum { M = 600 };
     static uint8_t msg[M][56], xs[M][64], ys[M][64];
     static const uint8_t *px[M], *py[M];
     static size_t len[M];
-    static uint32_t got[M], want[M];
+    static uint32_t got[M], want[M], got_st[M][4], want_st[M][4];
     uint64_t s = wf_test_seed(20261205) | 1;
     wf_test_note("seed %llu (replay with WF_TEST_SEED)", (unsigned long long)s);
     for (int k = 0; k < M; k++) {
@@ -203,9 +203,8 @@ TEST(perf_md5_xor_kernel_matches_nettle_on_every_level_and_count)
         }
         px[k] = xs[k];
         py[k] = ys[k];
-        uint32_t st[4];
-        nettle_state(msg[k], len[k], st);
-        want[k] = wf_md5_x(st);
+        nettle_state(msg[k], len[k], want_st[k]);
+        want[k] = wf_md5_x(want_st[k]);
     }
     int before = wf_md5_lanes();
     static const int levels[] = {1, 8, 16}; /* scalar, AVX2, AVX-512 */
@@ -217,12 +216,14 @@ TEST(perf_md5_xor_kernel_matches_nettle_on_every_level_and_count)
         }
         int bad = 0;
         memset(got, 0, sizeof got);
+        memset(got_st, 0, sizeof got_st);
         for (size_t at = 0, step = 1; at < M; at += step, step = step % 70 + 1) {
             size_t n = M - at < step ? M - at : step;
             wf_md5_xor_x(px + at, py + at, n, got + at);
+            wf_md5_xor(px + at, py + at, n, got_st + at); /* the whole state */
         }
         for (int k = 0; k < M; k++)
-            bad += got[k] != want[k];
+            bad += got[k] != want[k] || memcmp(got_st[k], want_st[k], 16) != 0;
         wf_test_note("level %d: %d mismatches", used, bad);
         ASSERT_EQ(bad, 0);
     }
@@ -286,6 +287,62 @@ TEST(perf_md5_key_block_draws_match_nettle_on_every_level)
                      bad, slow);
         ASSERT_EQ(bad, 0);
         ASSERT_TRUE(slow > 0 && slow < 4 * M);
+    }
+    wf_md5_set_lanes(before);
+}
+
+TEST(perf_md5_event_id_batches_match_one_by_one_on_every_level)
+{
+    /* wf_event_ids (the id column's path: key heads XORed with tail blocks
+     * for keys of one block, assembled keys otherwise) against wf_event_id
+     * and nettle, employees with 1 to 3 events and ids of 1 to 64 bytes,
+     * every event type, short and long scenario ids, at every level */
+    enum { E = 700 };
+    static char ids[E][70];
+    static const char *emp[E];
+    static wf_event ev[E];
+    static char hex[E * 32];
+    size_t nev = 0;
+    for (int k = 0; k < E && nev < E; k++) {
+        int n = snprintf(ids[k], sizeof ids[k], "E%d", k);
+        while (n < 1 + k % 64)
+            ids[k][n++] = (char)('a' + k % 26);
+        ids[k][n] = '\0';
+        emp[k] = ids[k];
+        for (int e = 0; e <= k % 3 && nev < E; e++)
+            ev[nev++] = (wf_event){.emp = (uint32_t)k,
+                                   .type = (uint8_t)((k + e) % WF_EV_COUNT)};
+    }
+    const char *age[] = {"<25"}, *ten[] = {"<2"};
+    const char *scen[] = {"s", "a-scenario-id-of-some-length"};
+    int before = wf_md5_lanes();
+    static const int levels[] = {1, 8, 16};
+    for (int v = 0; v < 3; v++) {
+        if (wf_md5_set_lanes(levels[v]) != levels[v])
+            continue;
+        for (int si = 0; si < 2; si++) {
+            wf_event_batch b = {.year = 2031, .emp_ids = emp, .age_band_labels = age,
+                                .tenure_band_labels = ten, .scenario_id = scen[si],
+                                .plan_design_id = "p1", .random_seed = 123456789};
+            int bad = 0;
+            for (size_t at = 0, step = 1; at < nev; at += step, step = step % 90 + 1) {
+                size_t n = nev - at < step ? nev - at : step;
+                ASSERT_TRUE(wf_event_ids(&b, ev + at, n, hex + 32 * at));
+            }
+            for (size_t i = 0; i < nev; i++) {
+                char one[33], key[300];
+                wf_event_id(&b, &ev[i], one);
+                int n = snprintf(key, sizeof key, "%s|p1|123456789|%s|2031|%s", scen[si],
+                                 emp[ev[i].emp], wf_event_type_names[ev[i].type]);
+                uint32_t st[4];
+                char want[33];
+                nettle_state(key, (size_t)n, st);
+                wf_md5_hex(st, want);
+                bad += memcmp(hex + 32 * i, want, 32) != 0 || strcmp(one, want) != 0;
+            }
+            wf_test_note("level %d, scenario %s: %d mismatches", levels[v], scen[si], bad);
+            ASSERT_EQ(bad, 0);
+        }
     }
     wf_md5_set_lanes(before);
 }
