@@ -1062,7 +1062,8 @@ static int by_entry(const void *a, const void *b)
 static void place_employees(loader *l)
 {
     /* emp_entry ascends (file order): a merge with the sorted late entries */
-    qsort(l->late_entry, l->n_late_entry, sizeof *l->late_entry, by_entry);
+    if (l->n_late_entry > 1) /* qsort wants a non-null array, even empty */
+        qsort(l->late_entry, l->n_late_entry, sizeof *l->late_entry, by_entry);
     size_t w = 0, d = 0;
     for (size_t i = 0; i < l->n_emp; i++) {
         size_t e = l->emp_entry[i];
