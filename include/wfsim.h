@@ -306,6 +306,12 @@ wf_status wf_run_memory(const wf_config *cfg, const wf_tables *tab,
 wf_status wf_result_events(wf_result *r, struct ArrowArrayStream *out, wf_error *err);
 wf_status wf_result_snapshot(wf_result *r, struct ArrowArrayStream *out, wf_error *err);
 int wf_result_has_snapshot(const wf_result *r);
+/* The census rows skip mode left out (census.invalid_rows: skip; else
+ * WF_EUSAGE), with the columns of OUT/rejected_rows.csv: line, column
+ * (int64), reason, then the census's own columns as read (utf8); one
+ * batch, none when no row was rejected. The stream holds its own copy. */
+wf_status wf_result_rejected_rows(wf_result *r, struct ArrowArrayStream *out,
+                                  wf_error *err);
 int64_t wf_result_event_count(const wf_result *r);
 /* generation_summary.json's text (docs/model.md 5.3), malloc'ed, caller frees;
  * NULL when out of memory. */

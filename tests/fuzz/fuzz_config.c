@@ -4,7 +4,8 @@
  * Two kinds of input. Most are a YAML file for wf_config_load (through a
  * memory file): it must answer WF_OK or WF_EINPUT; a refusal names the file
  * (line and column inside it) and says what is wrong; an accepted file gives
- * canonical JSON and the same digest when loaded a second time. An input
+ * canonical JSON and the same digest (and plan design JSON) when loaded a
+ * second time. An input
  * starting with '!' is an override instead: "!KEY\nVALUE" applied with
  * wf_config_set to the defaults; on refusal the configuration must be left
  * exactly as it was (same digest), and a refusal names the key. An input
@@ -117,6 +118,11 @@ static void fuzz_file(const uint8_t *data, size_t size)
         FUZZ_CHECK(wf_config_load(path, &again, &err) == WF_OK);
         wf_config_digest(again, d2);
         FUZZ_CHECK(strcmp(d1, d2) == 0);
+        /* the plan design (outside the digest) reads back the same too */
+        char *pd1 = wf_config_plan_design_json(cfg), *pd2 = wf_config_plan_design_json(again);
+        FUZZ_CHECK(pd1 && pd2 && pd1[0] == '{' && strcmp(pd1, pd2) == 0);
+        free(pd1);
+        free(pd2);
         wf_config_free(again);
     } else {
         FUZZ_CHECK(cfg == NULL);
