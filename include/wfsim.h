@@ -200,6 +200,12 @@ typedef struct wf_run_options {
      * (zstd's fast levels) or 1..19 (other bytes, the same values; any
      * other value is WF_EINPUT). The tool sets it from $WFSIM_ZSTD_LEVEL. */
     int zstd_level;
+    /* The MD5 lanes of the draws and event ids: 0 for the best this CPU has
+     * (AVX-512 16, AVX2 8, else scalar), or 1, 8 or 16 for at most that
+     * many (tests and benchmarks; the same bytes at every level; any other
+     * value is WF_EINPUT). Process-wide from the run on. The tool sets it
+     * from $WFSIM_MD5_LANES. */
+    int md5_lanes;
     /* Leave OUT/census.parquet and OUT/rejected_rows.csv out (an ensemble
      * writes the census once for all its replicates); the summary still
      * records the census and its digest. */

@@ -305,7 +305,7 @@ wf_status wf_run_memory(const wf_config *cfg, const wf_tables *tab,
         st = wf_error_nomem(err, "the run's result");
     if (st == WF_OK) {
         memrun_ctx m = {r, tab, wf_config_start_year(cfg)};
-        wf_sim_sink sink = {&m, on_year, on_events, on_snapshot, NULL};
+        wf_sim_sink sink = {&m, on_year, on_events, on_snapshot, NULL, NULL};
         st = wf_sim_run(cfg, tab, cen, r->threads, r->snapshots, &sink, err);
     }
     if (st != WF_OK) {
