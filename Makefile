@@ -283,7 +283,7 @@ check-py: $(BUILD)/fuzz/replay_parquet
 
 fuzz-build:
 	@sh scripts/install-deps.sh clang
-	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPT="-O1 -g" \
+	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPT="-O1 -g" CFLAGS="$(CFLAGS) -Wno-unused-function" \
 	    SANITIZE="-fsanitize=address,undefined -fsanitize=fuzzer-no-link" \
 	    $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz/fuzz_%)
 
