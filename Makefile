@@ -246,8 +246,10 @@ uninstall:
 #                           ASan+UBSan; the C tests (threaded ones included)
 #                           and a 4-thread `wfsim events` under TSan
 
-FUZZ_TARGETS  = census config parquet tables
+FUZZ_TARGETS  = census config parquet tables scenarios
 FUZZ_SECONDS ?= 120
+# Extra libFuzzer options for `make fuzz` (e.g. FUZZ_FLAGS=-runs=10000000).
+FUZZ_FLAGS   ?=
 FUZZ_CC      ?= clang
 FUZZ_BUILD    = $(BUILD)/fuzz-clang
 FUZZ_REPLAYS  = $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay_%)
@@ -284,7 +286,8 @@ check-py: $(BUILD)/fuzz/replay_parquet
 fuzz-build:
 	@sh scripts/install-deps.sh clang
 	@$(MAKE) --no-print-directory BUILD=$(FUZZ_BUILD) CC=$(FUZZ_CC) OPT="-O1 -g" CFLAGS="$(CFLAGS) -Wno-unused-function" \
-	    SANITIZE="-fsanitize=address,undefined -fsanitize=fuzzer-no-link" \
+	    SANITIZE="-fsanitize=address,undefined -fsanitize=fuzzer-no-link \
+	              -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt" \
 	    $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz/fuzz_%)
 
 fuzz: fuzz-build
@@ -292,7 +295,8 @@ fuzz: fuzz-build
 	    mkdir -p $(BUILD)/fuzz-work/$$t; \
 	    echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
 	    $(FUZZ_BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
-	        -artifact_prefix=$(BUILD)/fuzz-work/$$t- \
+	        $$(test -f tests/fuzz/dict/$$t.dict && echo -dict=tests/fuzz/dict/$$t.dict) \
+	        -artifact_prefix=$(BUILD)/fuzz-work/$$t- $(FUZZ_FLAGS) \
 	        -print_final_stats=1 $(BUILD)/fuzz-work/$$t tests/fuzz/corpus/$$t \
 	        2> $(BUILD)/fuzz-work/$$t.log || { tail -40 $(BUILD)/fuzz-work/$$t.log; exit 1; }; \
 	    grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' \
