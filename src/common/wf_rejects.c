@@ -83,10 +83,33 @@ static int by_line(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+/* Rows come in file order but for the first rows of duplicated ids, added
+ * when their second row is read, below the line before them. So: the rows
+ * that keep the order stay where they are, the others are taken out,
+ * sorted (they are few) and merged back. */
 void wf_rejects_sort(wf_rejects *r)
 {
-    if (r->n > 1)      /* one row per line: no ties */
-        qsort(r->rows, r->n, sizeof *r->rows, by_line);
+    size_t kept = 0, late = 0;
+    wf_reject *out = NULL;
+    for (size_t i = 0; i < r->n; i++)
+        if (kept == 0 || r->rows[i].line > r->rows[kept - 1].line)
+            r->rows[kept++] = r->rows[i];
+        else if (!out && !(out = malloc(r->n * sizeof *out)))
+            break;
+        else
+            out[late++] = r->rows[i];
+    if (!out) {
+        if (kept < r->n)      /* no memory for the fast way */
+            qsort(r->rows, r->n, sizeof *r->rows, by_line);
+        return;
+    }
+    qsort(out, late, sizeof *out, by_line);      /* one row per line: no ties */
+    /* merge from the end: rows[0, kept) and out[0, late) into rows[0, n) */
+    size_t a = kept, b = late, w = r->n;
+    while (b > 0)
+        r->rows[--w] = (a > 0 && r->rows[a - 1].line > out[b - 1].line) ? r->rows[--a]
+                                                                          : out[--b];
+    free(out);
 }
 
 const char *wf_rejects_reason(const wf_rejects *r, size_t i)

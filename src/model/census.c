@@ -114,27 +114,39 @@ typedef struct loader {
     /* counts, and the rows refused (both modes collect them) */
     size_t n_rows, n_skipped;
     wf_rejects rej;
-    /* Only once a row is refused: entry -> its reject + 1 (0: none), set
-     * for [0, n_marked); so a duplicate can reach an earlier row. */
-    uint32_t *entry_reject;
-    size_t n_marked, marked_cap;
+    /* Only once a row is refused: entry -> its reject, so that a duplicate
+     * can reach an earlier row. A hash of (entry + 1) << 32 | (reject + 1)
+     * (0: empty), sized to the refusals, not to the file. */
+    uint64_t *marks;
+    size_t n_marks, marks_cap;     /* marks_cap: 0 or a power of two */
+    /* the entries of first rows refused late (they may have been accepted) */
+    size_t *late_entry;
+    size_t n_late_entry, late_entry_cap;
     size_t n_late;                 /* first rows of duplicated ids, refused late */
     size_t n_fields;               /* fields of a row (the header's) */
-    bool drop_accepted;            /* some were accepted employees */
     /* A source without a file (an Arrow table) in skip mode: every row's
      * cells as text, NUL after each, so that the first row of a duplicated
      * id can be written to rejected_rows.csv (entry_at's pos is the offset
      * here, shifted as the file's). */
     char *kept;
     size_t kept_len, kept_cap;
+    /* a date cell's error, its format's name in it (cell_date) */
+    char not_a_date[96];
 } loader;
 
+/* "col: " then fmt with detail: one format per refused cell, since skip
+ * mode pays for each of them (bench_census --dirty). */
 static wf_status field_error(const loader *l, const wf_csv_field *f, const char *col,
                              const char *fmt, const char *detail, wf_error *err)
 {
     char msg[512];
-    snprintf(msg, sizeof msg, fmt, detail);
-    return wf_error_set(err, WF_EINPUT, l->path, f->line, f->column, "%s: %s", col, msg);
+    size_t n = strlen(col);
+    if (n > 64)
+        n = 64;
+    memcpy(msg, col, n);
+    memcpy(msg + n, ": ", 2);
+    snprintf(msg + n + 2, sizeof msg - n - 2, fmt, detail);
+    return wf_error_set(err, WF_EINPUT, l->path, f->line, f->column, "%s", msg);
 }
 
 /* ---- header ---------------------------------------------------------------- */
@@ -631,12 +643,8 @@ static wf_status cell_date(const loader *l, const wf_csv_field *f, const char *c
 {
     bool ok = l->date_format == WF_DF_ISO ? parse_ymd(f->s, f->len, date)
                                           : parse_formatted(l->date_format, f->s, f->len, date);
-    if (!ok) {
-        char what[160];
-        snprintf(what, sizeof what, "'%%.80s' is not a date %s",
-                 wf_date_format_names[l->date_format]);
-        return field_error(l, f, col, what, f->s, err);
-    }
+    if (!ok)
+        return field_error(l, f, col, l->not_a_date, f->s, err);
     *day = wf_date_from_ymd(date->y, date->m, date->d);
     return WF_OK;
 }
@@ -802,23 +810,52 @@ static wf_status room_for_one(loader *l, wf_error *err)
  * mode leaves them out and keeps them for OUT/rejected_rows.csv. Nothing
  * of this runs for a clean file but the test of one status per row. */
 
+/* Fibonacci hashing: the product's top bits, as many as cap needs. */
+static size_t mark_slot(size_t entry, size_t cap)
+{
+    return (size_t)(((uint64_t)entry * 0x9E3779B97F4A7C15u) >> (64 - __builtin_ctzll(cap)));
+}
+
+/* entry's reject + 1, or 0 when its row is not refused. */
 static uint32_t reject_of(const loader *l, size_t entry)
 {
-    return entry < l->n_marked ? l->entry_reject[entry] : 0;
+    if (!l->marks_cap)
+        return 0;
+    uint64_t key = (uint64_t)(entry + 1) << 32;
+    for (size_t s = mark_slot(entry, l->marks_cap);; s = (s + 1) & (l->marks_cap - 1)) {
+        if (!l->marks[s])
+            return 0;
+        if ((l->marks[s] & ~(uint64_t)UINT32_MAX) == key)
+            return (uint32_t)l->marks[s];
+    }
+}
+
+static void put_mark(uint64_t *marks, size_t cap, uint64_t m)
+{
+    size_t s = mark_slot((size_t)(m >> 32) - 1, cap);
+    while (marks[s] && (marks[s] >> 32) != (m >> 32))
+        s = (s + 1) & (cap - 1);
+    marks[s] = m;
 }
 
 /* Remembers that entry's row is refused as reject r. */
 static bool mark_entry(loader *l, size_t entry, size_t r)
 {
-    if (entry >= l->n_marked) {
-        if (!wf_grow((void **)&l->entry_reject, &l->marked_cap, entry + 1,
-                     sizeof *l->entry_reject))
+    if ((l->n_marks + 1) * 2 > l->marks_cap) {
+        size_t cap = l->marks_cap ? l->marks_cap * 2 : 1024;
+        uint64_t *m = calloc(cap, sizeof *m);
+        if (!m)
             return false;
-        memset(l->entry_reject + l->n_marked, 0,
-               (entry + 1 - l->n_marked) * sizeof *l->entry_reject);
-        l->n_marked = entry + 1;
+        for (size_t i = 0; i < l->marks_cap; i++)
+            if (l->marks[i])
+                put_mark(m, cap, l->marks[i]);
+        free(l->marks);
+        l->marks = m;
+        l->marks_cap = cap;
     }
-    l->entry_reject[entry] = (uint32_t)(r + 1);
+    if (!reject_of(l, entry))
+        l->n_marks++;
+    put_mark(l->marks, l->marks_cap, (uint64_t)(entry + 1) << 32 | (uint32_t)(r + 1));
     return true;
 }
 
@@ -871,7 +908,10 @@ static wf_status reject_duplicate(loader *l, const wf_csv_field *row, size_t n, 
         if ((st = reject(l, NULL, 0, l->entry_at[first].line, &why, &first, &i, err)) != WF_OK)
             return st;
         r = (uint32_t)(i + 1);
-        l->drop_accepted = true;           /* it may have been accepted */
+        if (!wf_grow((void **)&l->late_entry, &l->late_entry_cap, l->n_late_entry + 1,
+                     sizeof *l->late_entry))
+            return wf_error_nomem(err, "the census's refused rows");
+        l->late_entry[l->n_late_entry++] = first;   /* it may have been accepted */
     }
     /* The first row lies between its offset and the next row with an id
      * (entries come in file order), or this row when none came between. */
@@ -1010,15 +1050,31 @@ static wf_status find_late(loader *l, const wf_csv *csv, wf_error *err)
     return st;
 }
 
-/* Drops the accepted employees whose row was refused late. */
-static void drop_refused(loader *l)
+/* Each employee's id from the arena, now that it has stopped moving; the
+ * accepted employees whose row was refused late (the first row of a
+ * duplicated id) dropped on the way. */
+static int by_entry(const void *a, const void *b)
 {
-    size_t w = 0;
-    for (size_t i = 0; i < l->n_emp; i++)
-        if (!reject_of(l, l->emp_entry[i])) {
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void place_employees(loader *l)
+{
+    /* emp_entry ascends (file order): a merge with the sorted late entries */
+    if (l->n_late_entry > 1) /* qsort wants a non-null array, even empty */
+        qsort(l->late_entry, l->n_late_entry, sizeof *l->late_entry, by_entry);
+    size_t w = 0, d = 0;
+    for (size_t i = 0; i < l->n_emp; i++) {
+        size_t e = l->emp_entry[i];
+        while (d < l->n_late_entry && l->late_entry[d] < e)
+            d++;
+        if (d < l->n_late_entry && l->late_entry[d] == e)
+            continue;
+        if (w != i)
             l->emp[w] = l->emp[i];
-            l->emp_entry[w++] = l->emp_entry[i];
-        }
+        l->emp[w++].id = l->arena + l->entry_off[e];
+    }
     l->n_emp = w;
 }
 
@@ -1088,8 +1144,8 @@ static wf_status settle_rows(loader *l, const wf_csv *csv, wf_error *err)
 {
     wf_rejects_sort(&l->rej);
     wf_status st = l->n_late ? find_late(l, csv, err) : WF_OK;
-    if (st == WF_OK && l->drop_accepted)
-        drop_refused(l);
+    if (st == WF_OK)
+        place_employees(l);
     if (st == WF_OK && l->rej.n && !l->skip_mode)
         return refuse(l, err);
     if (st == WF_OK && l->n_emp == 0 && l->rej.n)
@@ -1159,6 +1215,8 @@ wf_status wf_census_load_rows(const char *name, const char *label,
     l.cfg = cfg;
     l.skip_mode = cfg && cfg->census_skip;
     l.date_format = cfg ? cfg->census_date_format : WF_DF_ISO;
+    snprintf(l.not_a_date, sizeof l.not_a_date, "'%%.80s' is not a date %s",
+             wf_date_format_names[l.date_format]);
     l.report = report;
     wf_rejects_init(&l.rej);
     wf_tables *own_tab = NULL;
@@ -1197,8 +1255,6 @@ wf_status wf_census_load_rows(const char *name, const char *label,
         st = wf_error_nomem(err, "census");
     if (st != WF_OK)
         goto done;
-    for (size_t i = 0; i < l.n_emp; i++)
-        l.emp[i].id = l.arena + l.entry_off[l.emp_entry[i]];
     cen->n = l.n_emp;
     cen->emp = l.emp;
     cen->id_arena = l.arena;
@@ -1222,7 +1278,8 @@ done:
     free(l.slots);
     free(l.emp);
     free(l.emp_entry);
-    free(l.entry_reject);
+    free(l.marks);
+    free(l.late_entry);
     wf_rejects_free(&l.rej);
     return st;
 }
