@@ -423,6 +423,16 @@ def report(res, info, started, load0, load1):
         fl = fd + f["floor_ids_wall_s"]
         w(f"| whole process vs all its MD5 (draws + event ids: {fl:.3f} s) | | | {whole['median'] / fl:.1f} |")
     w("")
+    w("The draw kernel at each SIMD level, side by side in the same run (the same draws "
+      "on one thread, keyed from each employee's key block; CPU time; target >= 150 M "
+      "draws/s/core at the CPU's best level):")
+    w("")
+    w("| level | draws per second per core |")
+    w("|---|---|")
+    for lv, name in ((1, "scalar"), (8, "AVX2, 8 lanes"), (16, "AVX-512, 16 lanes")):
+        v = float(f.get(f"draws_per_s_core_L{lv}", 0) or 0)
+        w(f"| {name} | {v / 1e6:.1f} M |" if v else f"| {name} | not on this CPU |")
+    w("")
     w("## 4. Scaling")
     w("")
     sc = res["scaling"]

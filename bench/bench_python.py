@@ -16,8 +16,10 @@ On one synthetic census (`wfsim census --seed 1`), side by side, R rounds:
 Prints the medians and the ratios simulate / events (about 1 expected: the
 same simulation; the Python side builds Arrow columns where the command
 encodes Parquet) and polars / simulate, and writes them as JSON to FILE
-(default bench/python_results.json). `make bench` runs it at 100,000 x 10
-after bench.py. Not a test: figures depend on the machine and its load.
+(default bench/python_results.json) and as the section "Python package"
+of bench/RESULTS.md (bench/results_md.py). `make bench` runs it at
+100,000 x 10 after bench.py. Not a test: figures depend on the machine and
+its load.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, os.environ.get("WFSIM_BUILD") or os.environ.get("BUILD") or "build")
 WFSIM = os.path.join(BUILD, "wfsim")
 PEER = os.path.join(ROOT, "bench", "peers", "run_polars.py")
+sys.path.insert(0, os.path.join(ROOT, "bench"))
+from results_md import put_section, seconds  # noqa: E402
 ENV = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
 
 
@@ -117,7 +121,33 @@ def main(argv=None) -> int:
     with open(a.out, "w") as f:
         json.dump(res, f, indent=1)
         f.write("\n")
+    print("section written to", put_section("python", markdown(res)))
     return 0
+
+
+def markdown(res) -> str:
+    """The section of bench/RESULTS.md."""
+    med = res["median_s"]
+    rows = [("`wfsim events` process (census CSV to Parquet)", "events"),
+            ("`wfsim.simulate` in this process, then `pa.table(r.events)`", "simulate"),
+            ("the same plus `write_parquet` (the files of `wfsim events`)", "sim+pq"),
+            ("Polars port (bench/peers/run_polars.py, its own timer)", "polars")]
+    lines = ["## Python package (bench/bench_python.py, issue 16)", "",
+             f"{res['employees']:,} employees x {res['years']} years, {res['events']:,} "
+             f"events; median of {res['rounds']} round(s), wall seconds; written "
+             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, load average "
+             f"{os.getloadavg()[0]:.2f}.", "",
+             "| what | median s | all runs |", "|---|---|---|"]
+    for label, key in rows:
+        if key in med:
+            runs = ", ".join(seconds(x) for x in res["runs_s"][key])
+            lines.append(f"| {label} | {seconds(med[key])} | {runs} |")
+    lines += ["", "| ratio | value |", "|---|---|",
+              f"| simulate / events (about 1 expected) | {res['simulate_over_events']:.2f} |",
+              f"| simulate + write_parquet / events | {res['sim_pq_over_events']:.2f} |"]
+    if "polars_over_simulate" in res:
+        lines.append(f"| Polars / simulate | {res['polars_over_simulate']:.2f} |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -14,9 +14,15 @@
  *    exactly as the model keys them ("{seed}|{id}|{year}|{stream}"; ids of
  *    the census for the workforce's streams, NH_{year}_{nnnnnn} ids for the
  *    hires' streams, so the keys have the run's lengths and block counts),
- *    hashed by wf_rng_x_batch - the best MD5 this CPU has (wf_md5_lanes) -
- *    split evenly over THREADS threads; nothing else is done. Also the
- *    event-id floor: one MD5 per event of the run, keyed like docs/model.md 5.1.
+ *    hashed as the simulation hashes them: from each id's key block
+ *    (wf_rng_key_init, built before the clock starts, as the simulation
+ *    builds them once per employee) through wf_rng_x_keys - the best MD5
+ *    this CPU has (wf_md5_lanes) - split evenly over THREADS threads;
+ *    nothing else is done. Also the event-id floor: one MD5 per event of
+ *    the run, keyed like docs/model.md 5.1.
+ * 4. The draw floor again at every SIMD level this CPU has (scalar, 8
+ *    lanes AVX2, 16 lanes AVX-512; wf_md5_set_lanes), on one thread, as
+ *    draws per second per core: draws_per_s_core_L1, _L8, _L16.
  *
  * Prints one line of key=value pairs; times are medians of REPEATS runs
  * (wall clock and CPU time of the process). Not a test: figures depend on
@@ -80,6 +86,7 @@ typedef struct job {
     wf_rng_stream st;
     const char *const *ids;
     const uint8_t *lens;
+    const wf_rng_key *keys;
     size_t n_ids;
     uint64_t count;
 } job;
@@ -113,7 +120,8 @@ static void run_draws(work *w)
                 n = PIECE;
             if (n > jb->n_ids - at)
                 n = jb->n_ids - at;
-            wf_rng_x_batch(&jb->st, jb->ids + at, jb->lens + at, NULL, n, x);
+            wf_rng_x_keys(&jb->st, jb->keys + at, jb->ids + at, jb->lens + at, NULL,
+                          n, x);
             w->sink ^= x[0] ^ x[n - 1];
             b += n;
         }
@@ -209,7 +217,7 @@ int main(int argc, char **argv)
     /* 1. the draws of the run */
     uint64_t *counts = calloc((size_t)years * WF_STREAM_COUNT, sizeof *counts);
     counter cnt = {.first_year = cfg->start_year};
-    wf_sim_sink sink = {&cnt, NULL, on_events, NULL, counts};
+    wf_sim_sink sink = {&cnt, NULL, on_events, NULL, counts, NULL};
     if (wf_sim_run(cfg, tab, cen, 1, false, &sink, &err) != WF_OK)
         goto fail;
     uint64_t draws = 0;
@@ -220,7 +228,7 @@ int main(int argc, char **argv)
     double sim_wall[MAX_REPEATS], sim_cpu[MAX_REPEATS];
     for (int r = 0; r < repeats; r++) {
         counter c2 = {.first_year = cfg->start_year};
-        wf_sim_sink s2 = {&c2, NULL, on_events, NULL, NULL};
+        wf_sim_sink s2 = {&c2, NULL, on_events, NULL, NULL, NULL};
         double c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID), t0 = clock_s(CLOCK_MONOTONIC);
         if (wf_sim_run(cfg, tab, cen, threads, false, &s2, &err) != WF_OK)
             goto fail;
@@ -232,9 +240,13 @@ int main(int argc, char **argv)
     size_t n_ids = cen->n, max_hires = 1;
     const char **ids = malloc(n_ids * sizeof *ids);
     uint8_t *lens = malloc(n_ids);
+    wf_rng_key *keys = malloc(n_ids * sizeof *keys);
+    wf_rng_stream seed_st;
+    wf_rng_stream_init(&seed_st, cfg->random_seed, cfg->start_year, (wf_stream)0);
     for (size_t i = 0; i < n_ids; i++) {
         ids[i] = cen->emp[i].id;
         lens[i] = (uint8_t)strlen(ids[i]);
+        wf_rng_key_init(&keys[i], &seed_st, ids[i], lens[i]);
     }
     for (int y = 0; y < years; y++)
         for (int s = 0; s < WF_STREAM_COUNT; s++)
@@ -243,6 +255,7 @@ int main(int argc, char **argv)
     char *harena = malloc((size_t)years * max_hires * 16);
     const char **hids = malloc((size_t)years * max_hires * sizeof *hids);
     uint8_t *hlens = malloc((size_t)years * max_hires);
+    wf_rng_key *hkeys = malloc((size_t)years * max_hires * sizeof *hkeys);
     job *jobs = calloc((size_t)years * WF_STREAM_COUNT, sizeof *jobs);
     size_t n_jobs = 0;
     for (int y = 0; y < years; y++) {
@@ -252,6 +265,7 @@ int main(int argc, char **argv)
             hlens[base + j] = (uint8_t)snprintf(p, 16, "NH_%d_%06zu",
                                                 cfg->start_year + y, j + 1);
             hids[base + j] = p;
+            wf_rng_key_init(&hkeys[base + j], &seed_st, p, hlens[base + j]);
         }
         for (int s = 0; s < WF_STREAM_COUNT; s++) {
             uint64_t c = counts[y * WF_STREAM_COUNT + s];
@@ -263,6 +277,7 @@ int main(int argc, char **argv)
             jb->count = c;
             jb->ids = is_hire_stream(s) ? hids + base : ids;
             jb->lens = is_hire_stream(s) ? hlens + base : lens;
+            jb->keys = is_hire_stream(s) ? hkeys + base : keys;
             jb->n_ids = is_hire_stream(s) ? max_hires : n_ids;
         }
     }
@@ -282,16 +297,38 @@ int main(int argc, char **argv)
         fd_wall[r] = run_threads(w, threads, draws_thread, &fd_cpu[r]);
         fi_wall[r] = run_threads(w, threads, ids_thread, &fi_cpu[r]);
     }
+    /* 4. every SIMD level on one thread */
+    int best = wf_md5_lanes();
+    double per_level[3] = {0, 0, 0};
+    static const int levels[3] = {1, 8, 16};
+    for (int v = 0; v < 3; v++) {
+        if (wf_md5_set_lanes(levels[v]) != levels[v])
+            continue; /* not on this CPU */
+        double lw[MAX_REPEATS], lc[MAX_REPEATS];
+        work one = w[0];
+        one.t = 0;
+        one.threads = 1;
+        for (int r = 0; r < repeats; r++) {
+            lw[r] = run_threads(&one, 1, draws_thread, &lc[r]);
+        }
+        sinkx ^= one.sink;
+        double cpu = median(lc, repeats);
+        per_level[v] = cpu > 0 ? (double)draws / cpu : 0;
+        (void)lw;
+    }
+    wf_md5_set_lanes(best);
     for (int t = 0; t < threads; t++) /* printed, so the hashing is kept */
         sinkx ^= w[t].sink;
     printf("employees=%zu years=%d threads=%d lanes=%d draws=%llu events=%lld "
            "sim_wall_s=%.4f sim_cpu_s=%.4f floor_draws_wall_s=%.4f "
            "floor_draws_cpu_s=%.4f floor_ids_wall_s=%.4f floor_ids_cpu_s=%.4f "
-           "check=%08x\n",
+           "draws_per_s_core_L1=%.0f draws_per_s_core_L8=%.0f "
+           "draws_per_s_core_L16=%.0f check=%08x\n",
            cen->n, years, threads, wf_md5_lanes(), (unsigned long long)draws,
            (long long)cnt.events, median(sim_wall, repeats), median(sim_cpu, repeats),
            median(fd_wall, repeats), median(fd_cpu, repeats),
-           median(fi_wall, repeats), median(fi_cpu, repeats), sinkx);
+           median(fi_wall, repeats), median(fi_cpu, repeats), per_level[0],
+           per_level[1], per_level[2], sinkx);
     /* the draws by stream, on stderr */
     for (int k = 0; k < WF_STREAM_COUNT; k++) {
         uint64_t c = 0;
@@ -307,6 +344,8 @@ int main(int argc, char **argv)
     free(harena);
     free(hids);
     free(hlens);
+    free(keys);
+    free(hkeys);
     free(jobs);
     wf_census_free(cen);
     wf_tables_free(tab);

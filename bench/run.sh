@@ -1,9 +1,11 @@
 #!/bin/sh
 # `make bench`: the performance figures of issue 6 into bench/RESULTS.md,
 # then the Python package against the command and the Polars peer
-# (bench/bench_python.py, issue 16) into bench/python_results.json, then
-# the ensemble's (issue 14) into bench/ENSEMBLE.md, then one process against
-# two Dask workers (bench/bench_cluster.py, issue 17) into bench/cluster_results.json.
+# (bench/bench_python.py, issue 16) into bench/python_results.json and its
+# section of bench/RESULTS.md, then the ensemble's (issue 14) into
+# bench/ENSEMBLE.md, then one process against two Dask workers
+# (bench/bench_cluster.py, issue 17) into bench/cluster_results.json and
+# its section of bench/RESULTS.md (with the projection docs/scaling.md uses).
 # Not a test: the figures depend on the machine and on what else runs on it.
 # usage: bench/run.sh [--quick]   (build dir: $WFSIM_BUILD, else $BUILD, else build)
 # --quick: fewer repetitions and no 1,000,000-employee runs (a smoke run).

@@ -200,6 +200,12 @@ typedef struct wf_run_options {
      * (zstd's fast levels) or 1..19 (other bytes, the same values; any
      * other value is WF_EINPUT). The tool sets it from $WFSIM_ZSTD_LEVEL. */
     int zstd_level;
+    /* The MD5 lanes of the draws and event ids: 0 for the best this CPU has
+     * (AVX-512 16, AVX2 8, else scalar), or 1, 8 or 16 for at most that
+     * many (tests and benchmarks; the same bytes at every level; any other
+     * value is WF_EINPUT). Process-wide from the run on. The tool sets it
+     * from $WFSIM_MD5_LANES. */
+    int md5_lanes;
     /* Leave OUT/census.parquet and OUT/rejected_rows.csv out (an ensemble
      * writes the census once for all its replicates); the summary still
      * records the census and its digest. */
@@ -300,6 +306,12 @@ wf_status wf_run_memory(const wf_config *cfg, const wf_tables *tab,
 wf_status wf_result_events(wf_result *r, struct ArrowArrayStream *out, wf_error *err);
 wf_status wf_result_snapshot(wf_result *r, struct ArrowArrayStream *out, wf_error *err);
 int wf_result_has_snapshot(const wf_result *r);
+/* The census rows skip mode left out (census.invalid_rows: skip; else
+ * WF_EUSAGE), with the columns of OUT/rejected_rows.csv: line, column
+ * (int64), reason, then the census's own columns as read (utf8); one
+ * batch, none when no row was rejected. The stream holds its own copy. */
+wf_status wf_result_rejected_rows(wf_result *r, struct ArrowArrayStream *out,
+                                  wf_error *err);
 int64_t wf_result_event_count(const wf_result *r);
 /* generation_summary.json's text (docs/model.md 5.3), malloc'ed, caller frees;
  * NULL when out of memory. */

@@ -15,15 +15,16 @@ lim = {"simulation_year": 2026, "elective_deferral_limit": 24500, "catch_up_limi
        "hce_threshold": 160000, "hce_lookback_threshold": 160000, "basis": "published"}
 def design(**kw):
     d = rep(design_key="*", match_formula="tiers", match_true_up=False, match_max_dollars=None,
-            match_service_years=0, match_min_service_years=0, match_active_at_year_end=False,
+            match_min_service_years=0, match_active_at_year_end=False,
             core_rate=0.0, core_min_service_years=0, core_active_at_year_end=False,
             vesting_match="immediate", vesting_core="immediate", forfeiture_policy="offset_next_year",
             hce_top_paid_group=False, ndt_method="current_year", is_safe_harbor=False)
     d.update(kw); return d
-def tiers(pairs, tier_set="base"):
+def tiers(pairs, min_years=0):
     out, prev = [], 0
     for i, (up, rate) in enumerate(pairs, 1):
-        out.append({"design_key": "*", "tier_set": tier_set, "tier": i, "from_bp": prev, "to_bp": up, "rate_bp": rate})
+        out.append({"design_key": "*", "tier_set": "service" if min_years else "base", "min_service_years": min_years,
+                    "tier": i, "from_bp": prev, "to_bp": up, "rate_bp": rate})
         prev = up
     return out
 def seg(emp, salary, bp, days=365, eligible=True):
@@ -68,8 +69,8 @@ simple("plan_match_tiers_at_and_above_edges",
        "Tiers 100 % of the first 3 % + 50 % of the next 2 % on $100,000: deferring 2 %, 3 % (edge), 4 %, 5 % (edge), 6 % gives $2,000, $3,000, $3,500, $4,000, $4,000.",
        "tiers", T_DEF, [("A", 200, 2000.0), ("B", 300, 3000.0), ("C", 400, 3500.0), ("D", 500, 4000.0), ("E", 600, 4000.0)])
 simple("plan_match_safe_harbor_basic",
-       "Safe harbor basic (100 % of 3 % + 50 % of 2 %) on $100,000: 3 % gives $3,000, 5 % $4,000, 8 % $4,000.",
-       "safe_harbor_basic", T_DEF, [("A", 300, 3000.0), ("B", 500, 4000.0), ("C", 800, 4000.0)], is_safe_harbor=True)
+       "Safe harbor basic (100 % of 3 % + 50 % of 2 %) on $100,000: 3 % (edge) gives $3,000, 4 % $3,500, 5 % (edge) $4,000, 8 % $4,000.",
+       "safe_harbor_basic", T_DEF, [("A", 300, 3000.0), ("D", 400, 3500.0), ("B", 500, 4000.0), ("C", 800, 4000.0)], is_safe_harbor=True)
 simple("plan_match_safe_harbor_enhanced",
        "Safe harbor enhanced (100 % of the first 4 %) on $100,000: 4 % (edge) gives $4,000, 5 % $4,000, 2 % $2,000.",
        "safe_harbor_enhanced", [(400, 10000)], [("A", 400, 4000.0), ("B", 500, 4000.0), ("C", 200, 2000.0)], is_safe_harbor=True)
@@ -88,12 +89,14 @@ simple("plan_match_max_dollars",
 
 # service tiers at the boundary year
 tests.append(contrib_test("plan_match_service_tiers_at_boundary",
-    "From 5 years of service the tiers are 100 % of the first 6 %: hired 2021-12-31 (5 years on 2026-12-31) deferring 6 % on $100,000 gets $6,000; hired 2022-01-01 (4 years) gets the base $4,000.",
-    design(match_service_years=5), tiers(T_DEF) + tiers([(600, 10000)], "service"),
-    [seg("A", 100000, 600), seg("B", 100000, 600)],
-    [st("A", hire="2021-12-31"), st("B", hire="2022-01-01")],
+    "From 5 years of service the tiers are 100 % of the first 6 %, from 10 years 100 % of the first 8 %: hired 2021-12-31 (5 years on 2026-12-31) deferring 8 % on $100,000 gets $6,000; hired 2022-01-01 (4 years) gets the base $4,000; hired 2016-12-31 (10 years) $8,000; hired 2017-01-01 (9 years) $6,000.",
+    design(), tiers(T_DEF) + tiers([(600, 10000)], 5) + tiers([(800, 10000)], 10),
+    [seg("A", 100000, 800), seg("B", 100000, 800), seg("C", 100000, 800), seg("D", 100000, 800)],
+    [st("A", hire="2021-12-31"), st("B", hire="2022-01-01"), st("C", hire="2016-12-31"), st("D", hire="2017-01-01")],
     [{"employee_id": "A", "employer_match": 6000.0, "service_years": 5, "uses_service_tiers": True},
-     {"employee_id": "B", "employer_match": 4000.0, "service_years": 4, "uses_service_tiers": False}]))
+     {"employee_id": "B", "employer_match": 4000.0, "service_years": 4, "uses_service_tiers": False},
+     {"employee_id": "C", "employer_match": 8000.0, "service_years": 10, "uses_service_tiers": True},
+     {"employee_id": "D", "employer_match": 6000.0, "service_years": 9, "uses_service_tiers": True}]))
 
 # 402(g) binding
 tests.append(contrib_test("plan_402g_limit_binds",
@@ -168,7 +171,7 @@ def vest_rows(source, pcts):
     return [{"design_key": "*", "source": source, "years": y, "vested_pct": p} for y, p in enumerate(pcts)]
 cliff3 = [0, 0, 0, 1, 1, 1, 1]
 graded6 = [0, 0, 0.2, 0.4, 0.6, 0.8, 1]
-leavers = [("S1", 1), ("S2", 2), ("S3", 3), ("S5", 5), ("S6", 6)]
+leavers = [("S1", 1), ("S2", 2), ("S3", 3), ("S4", 4), ("S5", 5), ("S6", 6)]
 contribs = [rep(employee_id=e, simulation_year=2026, service_years=s, employer_match=1000, employer_core=1000,
                 prorated_compensation=50000) for e, s in leavers] + \
            [rep(employee_id="ACT", simulation_year=2026, service_years=2, employer_match=1000, employer_core=1000,
@@ -183,7 +186,7 @@ for e, s in leavers:
                 "forfeited_match": float(m), "forfeited_core": float(c)})
 exp.append({"employee_id": "ACT", "match_vested_pct": 0, "core_vested_pct": 0.2, "forfeited_match": 0.0, "forfeited_core": 0.0})
 tests.append(plan_test("plan_vesting_leavers_before_and_after_each_step",
-    "Match cliff_3, core graded_6, $1,000 of each: leavers with 1, 2, 3, 5 and 6 years forfeit the match 1000, 1000, 0, 0, 0 and the core 1000, 800, 600, 200, 0; an active employee forfeits nothing.",
+    "Match cliff_3, core graded_6, $1,000 of each: leavers with 1, 2, 3, 4, 5 and 6 years forfeit the match 1000, 1000, 0, 0, 0, 0 and the core 1000, 800, 600, 400, 200, 0; an active employee forfeits nothing.",
     design(vesting_match="cliff_3", vesting_core="graded_6"), contribs, sts,
     vest_rows("match", cliff3) + vest_rows("core", graded6), exp))
 
@@ -252,15 +255,39 @@ def tier_test(name, desc, pd, expect):
              "    given: []", "    expect:", "      rows:"]
     lines += [f"        - {flow(r)}" for r in expect]
     return "\n".join(lines)
-tests.append(tier_test("plan_design_tiers_of_qaca", "qaca_safe_harbor ignores match_tiers: 0-1 % at 100 %, 1-6 % at 50 %.",
-    {"match_formula": "qaca_safe_harbor", "match_tiers": "0.02:1.0"},
-    [{"design_key": "*", "tier_set": "base", "tier": 1, "from_bp": 0, "to_bp": 100, "rate_bp": 10000},
-     {"design_key": "*", "tier_set": "base", "tier": 2, "from_bp": 100, "to_bp": 600, "rate_bp": 5000}]))
-tests.append(tier_test("plan_design_tiers_with_service", "tiers with service tiers from 5 years.",
-    {"match_formula": "tiers", "match_tiers": "0.03:1.0, 0.05:0.5", "match_service_years": 5, "match_service_tiers": "0.06:1.0"},
-    [{"design_key": "*", "tier_set": "base", "tier": 1, "from_bp": 0, "to_bp": 300, "rate_bp": 10000},
-     {"design_key": "*", "tier_set": "base", "tier": 2, "from_bp": 300, "to_bp": 500, "rate_bp": 5000},
-     {"design_key": "*", "tier_set": "service", "tier": 1, "from_bp": 0, "to_bp": 600, "rate_bp": 10000}]))
+tests.append(tier_test("plan_design_tiers_of_qaca", "qaca_safe_harbor's tiers are fixed by law (whatever match.tiers says): 0-1 % at 100 %, 1-6 % at 50 %.",
+    {"match": {"formula": "qaca_safe_harbor", "tiers": [{"up_to": 0.02, "rate": 1.0}]}},
+    [{"design_key": "*", "tier_set": "base", "min_service_years": 0, "tier": 1, "from_bp": 0, "to_bp": 100, "rate_bp": 10000},
+     {"design_key": "*", "tier_set": "base", "min_service_years": 0, "tier": 2, "from_bp": 100, "to_bp": 600, "rate_bp": 5000}]))
+tests.append(tier_test("plan_design_tiers_with_service", "tiers with service bands from 5 and 10 years (match.by_service).",
+    {"match": {"formula": "tiers", "tiers": [{"up_to": 0.03, "rate": 1.0}, {"up_to": 0.05, "rate": 0.5}],
+               "by_service": [{"min_years": 5, "tiers": [{"up_to": 0.06, "rate": 1.0}]},
+                              {"min_years": 10, "tiers": [{"up_to": 0.04, "rate": 1.0}, {"up_to": 0.08, "rate": 0.75}]}]}},
+    [{"design_key": "*", "tier_set": "base", "min_service_years": 0, "tier": 1, "from_bp": 0, "to_bp": 300, "rate_bp": 10000},
+     {"design_key": "*", "tier_set": "base", "min_service_years": 0, "tier": 2, "from_bp": 300, "to_bp": 500, "rate_bp": 5000},
+     {"design_key": "*", "tier_set": "service", "min_service_years": 5, "tier": 1, "from_bp": 0, "to_bp": 600, "rate_bp": 10000},
+     {"design_key": "*", "tier_set": "service", "min_service_years": 10, "tier": 1, "from_bp": 0, "to_bp": 400, "rate_bp": 10000},
+     {"design_key": "*", "tier_set": "service", "min_service_years": 10, "tier": 2, "from_bp": 400, "to_bp": 800, "rate_bp": 7500}]))
+
+# vesting schedules and core steps from the config (the Jinja tables)
+def var_test(name, desc, model, pd, expect):
+    lines = [f"  - name: {name}", "    description: >", f"      {desc}", f"    model: {model}",
+             "    overrides:", "      vars:", f"        wfsim_plan_design: {json.dumps(json.dumps(pd))}",
+             "        wfsim_plan_designs: \"\"",
+             "    given: []", "    expect:", "      rows:"]
+    lines += [f"        - {flow(r)}" for r in expect]
+    return "\n".join(lines)
+vest_list = [0, 0, 50, 100]
+tests.append(var_test("plan_design_vesting_list_and_cliff",
+    "vesting.match as the list [0, 0, 50, 100] (the last holding after year 3), vesting.core cliff_3: 0 % before 3 years, 100 % from 3.",
+    "int_plan_design_vesting", {"vesting": {"match": vest_list, "core": "cliff_3"}},
+    [{"design_key": "*", "source": "match", "years": y, "vested_pct": vest_list[min(y, 3)] / 100} for y in range(21)] +
+    [{"design_key": "*", "source": "core", "years": y, "vested_pct": 1.0 if y >= 3 else 0.0} for y in range(21)]))
+tests.append(var_test("plan_design_core_by_age",
+    "core.by_age [{min_age: 0, rate: 0.02}, {min_age: 50, rate: 0.04}]: two age steps, in basis points.",
+    "int_plan_design_core_steps", {"core": {"by_age": [{"min_age": 0, "rate": 0.02}, {"min_age": 50, "rate": 0.04}]}},
+    [{"design_key": "*", "basis": "age", "min_value": 0, "rate_bp": 200},
+     {"design_key": "*", "basis": "age", "min_value": 50, "rate_bp": 400}]))
 
 print("""version: 2
 

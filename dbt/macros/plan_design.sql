@@ -14,17 +14,18 @@
   design of every other scenario.
 -#}
 
-{#- The loader's defaults of the plan_design section (src/model/config.c). -#}
+{#- The loader's defaults of the plan_design section (src/model/plan_design.c),
+    in its JSON shape (`wfsim config --plan-design`). -#}
 {% macro plan_design_defaults() %}
-  {{ return({'match_formula': 'tiers', 'match_tiers': '0.03:1.0, 0.05:0.5',
-             'match_service_years': 0, 'match_service_tiers': '',
-             'match_max_dollars': none, 'match_true_up': false,
-             'match_min_service_years': 0, 'match_active_at_year_end': false,
-             'core_rate': 0.0, 'core_by_service': '', 'core_by_age': '',
-             'core_min_service_years': 0, 'core_active_at_year_end': false,
-             'vesting_match': 'immediate', 'vesting_core': 'immediate',
-             'forfeiture_policy': 'offset_next_year', 'hce_top_paid_group': false,
-             'ndt_method': 'prior_year'}) }}
+  {% set requires = {'min_service_years': 0, 'active_at_year_end': false} %}
+  {{ return({'match': {'formula': 'tiers',
+                       'tiers': [{'up_to': 0.03, 'rate': 1.0}, {'up_to': 0.05, 'rate': 0.5}],
+                       'by_service': [], 'max_dollars': none, 'true_up': false,
+                       'requires': requires.copy()},
+             'core': {'rate': 0.0, 'by_service': [], 'by_age': [], 'requires': requires.copy()},
+             'vesting': {'match': 'immediate', 'core': 'immediate'},
+             'forfeiture_policy': 'offset_next_year',
+             'nondiscrimination': {'method': 'prior_year', 'top_paid_group': false}}) }}
 {% endmacro %}
 
 {#- A var that is a dict/list or its JSON text; none when absent or ''. -#}
@@ -35,10 +36,20 @@
   {{ return(v) }}
 {% endmacro %}
 
-{#- A design with every key: the given one over the defaults. -#}
+{#- A design with every key: the given one over the defaults, mapping by
+    mapping (the loader always gives every key; a unit test may give a few). -#}
 {% macro plan_design_complete(d) %}
   {% set out = plan_design_defaults() %}
-  {% if d is mapping %}{% do out.update(d) %}{% endif %}
+  {% if d is mapping %}
+    {% for k, v in d.items() %}
+      {% if v is mapping and out[k] is mapping %}
+        {% for k2, v2 in v.items() %}
+          {% if v2 is mapping and out[k][k2] is mapping %}{% do out[k][k2].update(v2) %}
+          {% else %}{% do out[k].update({k2: v2}) %}{% endif %}
+        {% endfor %}
+      {% else %}{% do out.update({k: v}) %}{% endif %}
+    {% endfor %}
+  {% endif %}
   {{ return(out) }}
 {% endmacro %}
 
@@ -62,27 +73,20 @@
   {{ return(out) }}
 {% endmacro %}
 
-{#- "a:b, c:d" as [(a, b), ...] of texts. -#}
-{% macro plan_pairs(text) %}
-  {% set out = [] %}
-  {% for p in ((text or '') | string).split(',') if p | trim != '' %}
-    {% set ab = p.split(':') %}
-    {% do out.append((ab[0] | trim, ab[1] | trim)) %}
-  {% endfor %}
-  {{ return(out) }}
-{% endmacro %}
-
 {#- The match tiers of a formula, as [(from, to, rate), ...] (fractions of
-    pay as text): tiers and stretch from the design's list; the safe
+    pay): tiers and stretch from the given list of {up_to, rate}; the safe
     harbors are fixed by law (IRC 401(k)(12), 401(k)(13)). -#}
-{% macro plan_formula_tiers(formula, tiers_text) %}
+{% macro plan_formula_tiers(formula, tiers) %}
   {% if formula == 'none' %}{{ return([]) }}{% endif %}
-  {% set pairs = {'safe_harbor_basic': [('0.03', '1.0'), ('0.05', '0.5')],
-                  'safe_harbor_enhanced': [('0.04', '1.0')],
-                  'qaca_safe_harbor': [('0.01', '1.0'), ('0.06', '0.5')]}.get(formula) %}
-  {% if pairs is none %}{% set pairs = plan_pairs(tiers_text) %}{% endif %}
+  {% set pairs = {'safe_harbor_basic': [(0.03, 1.0), (0.05, 0.5)],
+                  'safe_harbor_enhanced': [(0.04, 1.0)],
+                  'qaca_safe_harbor': [(0.01, 1.0), (0.06, 0.5)]}.get(formula) %}
+  {% if pairs is none %}
+    {% set pairs = [] %}
+    {% for t in tiers or [] %}{% do pairs.append((t['up_to'], t['rate'])) %}{% endfor %}
+  {% endif %}
   {% set out = [] %}
-  {% set prev = namespace(v='0') %}
+  {% set prev = namespace(v=0) %}
   {% for up_to, rate in pairs %}
     {% do out.append((prev.v, up_to, rate)) %}
     {% set prev.v = up_to %}
@@ -95,7 +99,8 @@
     100 % at year N, so graded_6 is 20 % a year from year 2; or a list of
     whole percentages by completed years, the last one holding after). -#}
 {% macro plan_vesting_table(schedule) %}
-  {% set s = schedule | string | trim %}
+  {% set s = schedule | join(' ') if schedule is iterable and schedule is not string
+             else schedule | string | trim %}
   {% set out = [] %}
   {% for y in range(21) %}
     {% if s == 'immediate' %}

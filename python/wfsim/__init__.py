@@ -21,7 +21,7 @@ from .errors import (FileError, InputError, ModelError, OutOfMemoryError, UsageE
 
 __version__ = "0.1.0"
 
-_API = ("Config", "Result", "Table", "ensemble", "load_config", "simulate",
+_API = ("Config", "Ensemble", "Result", "Table", "ensemble", "load_config", "simulate",
         "synthetic_census")
 
 __all__ = ["WfsimError", "InputError", "FileError", "OutOfMemoryError", "ModelError",

@@ -8,11 +8,13 @@ so pure-Python subpackages (``wfsim.report``) work without the extension.
 from __future__ import annotations
 
 import atexit
+import csv as csv_module
 import json
 import os
 import pathlib
 import re
 import shutil
+import subprocess
 import tempfile
 from typing import Any, Mapping, Optional, Union
 
@@ -21,7 +23,7 @@ from .errors import UsageError, from_engine
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-__all__ = ["Config", "Result", "Table", "ensemble", "load_config", "simulate",
+__all__ = ["Config", "Ensemble", "Result", "Table", "ensemble", "load_config", "simulate",
            "synthetic_census"]
 
 
@@ -57,20 +59,44 @@ def _yaml_key(k: Any, where: str) -> str:
     return k if _PLAIN_KEY.match(k) else json.dumps(k)
 
 
+def _yaml_value(v: Any, where: str, indent: str) -> list:
+    """Block YAML lines for a value under a key: [" scalar"] on the key's
+    line, or the nested mapping's or list's lines (the plan_design section
+    nests lists of mappings, docs/config.md)."""
+    if isinstance(v, Mapping):
+        if not v:
+            return [" {}"]
+        out = [""]
+        for key, value in v.items():
+            sub = f"{where}.{key}"
+            lines = _yaml_value(value, sub, indent + "  ")
+            out.append(f"{indent}{_yaml_key(key, where)}:{lines[0]}")
+            out.extend(lines[1:])
+        return out
+    if isinstance(v, (list, tuple)):
+        if not v:
+            return [" []"]
+        out = [""]
+        for i, item in enumerate(v):
+            lines = _yaml_value(item, f"{where}[{i}]", indent + "  ")
+            if lines[0]:
+                out.append(f"{indent}-{lines[0]}")
+            else:  # a mapping or list: its lines below the dash
+                out.append(f"{indent}-")
+            out.extend(lines[1:])
+        return out
+    return [" " + _yaml_scalar(v, where)]
+
+
 def _yaml_text(d: Mapping[str, Any]) -> str:
-    """A dict shaped like the YAML file (sections of keys) as YAML text."""
+    """A dict shaped like the YAML file (sections of keys; plan_design's
+    nested mappings and lists too) as YAML text."""
     lines = []
     for section, body in d.items():
         sec = _yaml_key(section, "top level")
-        if isinstance(body, Mapping):
-            lines.append(f"{sec}:")
-            if not body:
-                lines[-1] += " {}"
-            for key, value in body.items():
-                where = f"{section}.{key}"
-                lines.append(f"  {_yaml_key(key, section)}: {_yaml_scalar(value, where)}")
-        else:
-            lines.append(f"{sec}: {_yaml_scalar(body, section)}")
+        first, *rest = _yaml_value(body, section, "  ")
+        lines.append(f"{sec}:{first}")
+        lines.extend(rest)
     return "\n".join(lines) + "\n"
 
 
@@ -180,6 +206,19 @@ class Result:
         if not self._r.has_snapshot:
             raise UsageError("this run kept no snapshot: call simulate(..., snapshots=True)")
         return Table(self._r, "snapshot")
+
+    @property
+    def rejected_rows(self) -> Table:
+        """The census rows skip mode left out (``skip_invalid_rows=True`` or
+        ``census.invalid_rows: skip``; else :class:`UsageError`), with the
+        columns of OUT/rejected_rows.csv: ``line`` and ``column`` (int64),
+        ``reason``, then the census's own columns as read (strings; a
+        table census's cells as the text the rules judged). Rows in census
+        order; no rows when none was rejected."""
+        if self.summary.get("census_invalid_rows") != "skip":
+            raise UsageError("this run did not skip invalid rows: call "
+                             "simulate(..., skip_invalid_rows=True)")
+        return Table(self._r, "rejected")
 
     @property
     def summary(self) -> dict:
@@ -296,67 +335,268 @@ def simulate(census: Any, config: Union[Config, PathLike, Mapping[str, Any], Non
 
 # ---- ensembles ----------------------------------------------------------------------
 
+#: the marts of an ensemble's database (docs/dbt.md), as Ensemble properties
+MARTS = ("fct_replicate_metrics", "fct_metric_distributions", "fct_scenario_differences",
+         "fct_threshold_probabilities")
+
+
+class Ensemble:
+    """What :func:`ensemble` returns: the ensemble's folder (``wfsim ensemble``'s
+    layout) and its marts as Arrow tables.
+
+    ``os.fspath(e)`` and ``str(e)`` are the folder, so it can be used as a
+    path. ``e.mart(name)`` reads any model of ``wfsim.duckdb`` (a
+    ``pyarrow.Table``, read through DuckDB); the four ensemble marts are
+    properties. ``e.events_glob`` is the glob of every event file, for
+    ``read_parquet(..., hive_partitioning=true)``.
+    """
+
+    __slots__ = ("out", "first_seed", "seeds", "batch_size", "batches", "skip_invalid_rows")
+
+    def __init__(self, out: PathLike, first_seed: int, seeds: int, *,
+                 batch_size: Optional[int] = None, batches: Optional[int] = None,
+                 skip_invalid_rows: bool = False) -> None:
+        self.out = pathlib.Path(out).resolve()
+        self.first_seed, self.seeds = first_seed, seeds
+        self.batch_size, self.batches = batch_size, batches
+        self.skip_invalid_rows = skip_invalid_rows
+
+    def __fspath__(self) -> str:
+        return str(self.out)
+
+    def __str__(self) -> str:
+        return str(self.out)
+
+    def __repr__(self) -> str:
+        where = f", {self.batches} batch(es) on a cluster" if self.batches else ""
+        return f"<wfsim.Ensemble {self.out}: {self.seeds} seed(s) from {self.first_seed}{where}>"
+
+    @property
+    def database(self) -> pathlib.Path:
+        """``wfsim.duckdb``: the marts (and, for a local run, the state and metric models)."""
+        return self.out / "wfsim.duckdb"
+
+    @property
+    def events_glob(self) -> str:
+        """Every event file: events/scenario_id=S/plan_design_id=P/random_seed=R/simulation_year=Y/."""
+        return str(self.out / "events" / "*" / "*" / "*" / "simulation_year=*" / "*.parquet")
+
+    def mart(self, name: str):
+        """The model ``name`` of wfsim.duckdb as a ``pyarrow.Table`` (imports
+        duckdb and pyarrow), rows in the order of the model's key columns."""
+        import duckdb
+        if not _PLAIN_KEY.match(name):
+            raise ValueError(f"mart: {name!r} is not a model name")
+        if not self.database.is_file():
+            raise UsageError(f"{self.database}: no database (an events-only ensemble?)")
+        con = duckdb.connect(str(self.database), read_only=True)
+        try:
+            return con.sql(f"select * from main.{name} order by all").to_arrow_table()
+        finally:
+            con.close()
+
+    @property
+    def replicate_metrics(self):
+        """fct_replicate_metrics: one row per replicate and year."""
+        return self.mart("fct_replicate_metrics")
+
+    @property
+    def metric_distributions(self):
+        """fct_metric_distributions: per scenario, year and metric, over the seeds."""
+        return self.mart("fct_metric_distributions")
+
+    @property
+    def scenario_differences(self):
+        """fct_scenario_differences: paired differences to the baseline."""
+        return self.mart("fct_scenario_differences")
+
+    @property
+    def threshold_probabilities(self):
+        """fct_threshold_probabilities: P(metric > threshold) per scenario and year."""
+        return self.mart("fct_threshold_probabilities")
+
+    @property
+    def summary(self) -> dict:
+        """run_summary.json (stages and times) as a dict."""
+        return json.loads((self.out / "run_summary.json").read_text())
+
+    @property
+    def ensemble_summary(self) -> dict:
+        """events/ensemble_summary.json (the engine's: scenarios, seeds, census) as a dict."""
+        return json.loads((self.out / "events" / "ensemble_summary.json").read_text())
+
+    @property
+    def report(self) -> Optional[pathlib.Path]:
+        """report.html, when it was written."""
+        path = self.out / "report.html"
+        return path if path.is_file() else None
+
+    @property
+    def rejected_rows(self):
+        """census/rejected_rows.csv (skip mode) as a ``pyarrow.Table``: line
+        and column (int64), reason and the census's own columns (strings, as
+        written), the columns of :attr:`Result.rejected_rows`."""
+        if not self.skip_invalid_rows:
+            raise UsageError("this ensemble did not skip invalid rows: call "
+                             "ensemble(..., skip_invalid_rows=True)")
+        return _read_rejects(self.out / "census" / "rejected_rows.csv")
+
+
+def _read_rejects(path: pathlib.Path):
+    """OUT/rejected_rows.csv, every field as written (RFC 4180), line and column as int64."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    with open(path, "rb") as f:
+        header = next(csv_module.reader([f.readline().decode("utf-8")]))
+    types = {name: pa.string() for name in header}
+    types["line"] = types["column"] = pa.int64()
+    return pcsv.read_csv(path, convert_options=pcsv.ConvertOptions(
+        column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False))
+
+
+def _scenario_files(cfgs: list, folder: str) -> list:
+    """A YAML file for each configuration: its own path, else its text
+    (a dict's YAML) written into folder."""
+    files = []
+    for i, c in enumerate(cfgs):
+        if c._path is not None:
+            files.append(os.path.abspath(c._path))
+            continue
+        path = os.path.join(folder, f"scenario-{i:02d}.yaml")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(c._text or "{}\n")
+        files.append(path)
+    return files
+
 
 def ensemble(census: Any, scenarios: Any, seeds: int = 1, out: PathLike = "ens", *,
              first_seed: Optional[int] = None, start: Optional[int] = None,
              end: Optional[int] = None, threads: Optional[int] = None,
-             tables: Optional[PathLike] = None, client: Any = None,
-             batch_size: Optional[int] = None) -> pathlib.Path:
+             tables: Optional[PathLike] = None, skip_invalid_rows: bool = False,
+             events_only: bool = False, report: bool = True, client: Any = None,
+             batch_size: Optional[int] = None, wfsim: Optional[PathLike] = None) -> Ensemble:
     """Runs every scenario with the same ``seeds`` seeds (common random
-    numbers) in one process, as ``wfsim ensemble --events-only`` does, and
-    returns the folder ``out`` (replaced whole or not at all)::
+    numbers) and builds what ``wfsim ensemble`` builds, into the folder
+    ``out``; returns an :class:`Ensemble` (the folder, the marts as Arrow)::
 
-        out/scenario_id=S/plan_design_id=P/random_seed=R/simulation_year=Y/part-00000.parquet
-        out/scenario_id=S/plan_design_id=P/random_seed=R/generation_summary.json
-        out/ensemble_summary.json
+        out/events/scenario_id=S/plan_design_id=P/random_seed=R/simulation_year=Y/*.parquet
+        out/events/ensemble_summary.json, out/census/census.parquet
+        out/wfsim.duckdb      fct_replicate_metrics, fct_metric_distributions,
+                              fct_scenario_differences, fct_threshold_probabilities
+        out/ensemble_summary.csv, out/run_summary.json, out/report.html, out/report.xlsx
+
+    The engine runs here, in this process (``wf_ensemble_run``, as the
+    command runs it); then the ``wfsim`` command (``wfsim ensemble
+    --from-events``) runs the one dbt build, the summary and the report over
+    what it wrote, so the folder is the command's for the same inputs.
 
     census
         As for :func:`simulate` (a path or an Arrow table).
     scenarios
-        Configurations (paths, dicts or :class:`Config`); the first is the
-        baseline; their scenario_id values must differ. One configuration
-        alone may be given without a list.
+        Configurations (paths, dicts shaped like the YAML file, their
+        ``plan_design`` section included, or :class:`Config`); the first is
+        the baseline; their scenario_id values must differ. One
+        configuration alone may be given without a list.
     seeds, first_seed
         The seeds are first_seed .. first_seed + seeds - 1 (default: the
         baseline's random_seed onward).
     start, end
         Override every scenario's simulation.start_year and end_year.
-
-    The state, metrics and ensemble marts are dbt's (``wfsim ensemble``
-    without ``--events-only``); read the events with DuckDB or Polars
-    (``read_parquet('out/**/*.parquet', hive_partitioning=true)``).
-
+    skip_invalid_rows
+        Leave out census rows that break a rule (``--skip-invalid-rows``);
+        they are listed in out/census/rejected_rows.csv and
+        :attr:`Ensemble.rejected_rows`.
+    events_only
+        Write out/events and out/census only (``--events-only``: no dbt
+        build, no report; needs no ``wfsim`` command).
+    report
+        Write report.html and report.xlsx (``report=False``: ``--no-report``).
+    tables
+        A folder of parameter tables for the engine; only with
+        ``events_only`` (the dbt build reads its own seeds).
     client
         A ``distributed.Client``: the replicates run instead as batches of
         ``batch_size`` seeds on that Dask cluster, as ``wfsim ensemble
-        --cluster`` does, engine and dbt build included (docs/scaling.md);
-        census and scenarios must then be paths every worker sees, and
-        ``out`` is the whole ensemble folder (events/, wfsim.duckdb with the
-        marts). Failures raise :class:`wfsim.EnsembleError`.
+        --cluster`` does (docs/scaling.md); census and scenarios must then
+        be paths every worker sees (dicts are written beside ``out``).
+    wfsim
+        The ``wfsim`` command (default: $WFSIM_BIN, the source tree's
+        build/wfsim, then ``wfsim`` on PATH).
+
+    Bad input raises :class:`wfsim.InputError` before anything is written;
+    a failing build raises :class:`wfsim.EnsembleError` (``status`` is the
+    command's exit status) with the command's message.
     """
-    if client is not None:
-        from .cluster import ensemble as on_cluster
-        if tables is not None:
-            raise ValueError("tables: not with client (the cluster runs the built-in tables)")
-        done = on_cluster(census, scenarios, seeds=seeds, seed=first_seed, start=start,
-                          end=end, out=out, client=client, batch_size=batch_size,
-                          threads=threads)
-        return pathlib.Path(done["out"])
+    from .cluster import EnsembleError, ensemble as by_command, find_wfsim
     if isinstance(scenarios, (str, os.PathLike, Mapping, Config)):
         scenarios = [scenarios]
-    cfgs = [load_config(c) for c in scenarios]
     if isinstance(seeds, bool) or not isinstance(seeds, int) or seeds < 1:
         raise ValueError("seeds: expected a positive integer")
+    if not isinstance(skip_invalid_rows, bool):
+        raise TypeError("skip_invalid_rows: expected bool, "
+                        f"not {type(skip_invalid_rows).__name__}")
     overrides = [_override(k, v, int) for k, v in (("simulation.start_year", start),
                                                     ("simulation.end_year", end))
                  if v is not None]
+    if skip_invalid_rows:
+        overrides.append(("census.invalid_rows", "skip"))
+    cfgs = [load_config(c) for c in scenarios]
+    for c in cfgs:  # every scenario checked, with the overrides, before anything runs
+        _call(_engine.config_json, c._path, c._name, c._text, overrides)
     if first_seed is None:
         first_seed = cfgs[0].to_dict()["simulation"]["random_seed"]
-    _call(_engine.ensemble, _census_arg(census), [(c._path, c._name, c._text) for c in cfgs],
-          overrides, int(first_seed), seeds, os.fspath(out),
-          os.fspath(tables) if tables is not None else None, threads=int(threads or 0),
-          created_at_us=_created_at_us())
-    return pathlib.Path(out)
+    if tables is not None and not events_only:
+        raise ValueError("tables: only with events_only=True (the dbt build reads the "
+                         "project's own parameter tables)")
+    out = pathlib.Path(out).resolve()
+    if client is not None:
+        if events_only or tables is not None:
+            raise ValueError("events_only and tables: not with client")
+        if not isinstance(census, (str, os.PathLike)):
+            raise TypeError("census: with client, a path every worker sees")
+        scratch = out.parent / f".{out.name}.scenarios"
+        scratch.mkdir(parents=True, exist_ok=True)
+        try:
+            done = by_command(census, _scenario_files(cfgs, str(scratch)), seeds=seeds,
+                              seed=first_seed, start=start, end=end, out=out, client=client,
+                              batch_size=batch_size, threads=threads,
+                              skip_invalid_rows=skip_invalid_rows, report=report,
+                              wfsim=os.fspath(wfsim) if wfsim else None)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+        return Ensemble(done["out"], done["first_seed"], seeds, batch_size=done["batch_size"],
+                        batches=done["batches"], skip_invalid_rows=skip_invalid_rows)
+    command = None if events_only else find_wfsim(os.fspath(wfsim) if wfsim else None)
+    fresh = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        _call(_engine.ensemble, _census_arg(census),
+              [(c._path, c._name, c._text) for c in cfgs], overrides, int(first_seed), seeds,
+              os.fspath(out / "events"), os.fspath(tables) if tables is not None else None,
+              threads=int(threads or 0), created_at_us=_created_at_us(),
+              census_dir=os.fspath(out / "census"))
+    except BaseException:
+        if fresh:  # refused (scenarios that do not go together, a bad census): no folder
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+    if not events_only:
+        with tempfile.TemporaryDirectory(prefix="wfsim-scenarios-") as folder:
+            args = [command, "ensemble", "--census", os.fspath(out / "census" / "census.parquet"),
+                    "--seed", str(first_seed), "--seeds", str(seeds), "--out", os.fspath(out),
+                    "--from-events", "--quiet"]
+            for f in _scenario_files(cfgs, folder):
+                args += ["--scenario", f]
+            for flag, value in (("--start", start), ("--end", end), ("--threads", threads)):
+                if value is not None:
+                    args += [flag, str(value)]
+            if not report:
+                args.append("--no-report")
+            proc = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True,
+                                  text=True)
+        if proc.returncode != 0:
+            raise EnsembleError(proc.stderr.strip() or "wfsim ensemble failed",
+                                proc.returncode)
+    return Ensemble(out, int(first_seed), seeds, skip_invalid_rows=skip_invalid_rows)
 
 
 # ---- synthetic census -------------------------------------------------------------

@@ -24,9 +24,12 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include <errno.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "wfsim.h"
 
@@ -77,15 +80,18 @@ static PyObject *result_stream(ResultObject *self, PyObject *args)
     const char *which;
     if (!PyArg_ParseTuple(args, "s", &which))
         return NULL;
-    bool events = strcmp(which, "events") == 0;
-    if (!events && strcmp(which, "snapshot") != 0)
+    wf_status (*open)(wf_result *, struct ArrowArrayStream *, wf_error *) =
+        !strcmp(which, "events")     ? wf_result_events
+        : !strcmp(which, "snapshot") ? wf_result_snapshot
+        : !strcmp(which, "rejected") ? wf_result_rejected_rows
+                                     : NULL;
+    if (!open)
         return PyErr_Format(PyExc_ValueError, "no table '%s'", which);
     struct ArrowArrayStream *s = calloc(1, sizeof *s);
     if (!s)
         return PyErr_NoMemory();
     wf_error err = {0};
-    wf_status st = events ? wf_result_events(self->r, s, &err)
-                          : wf_result_snapshot(self->r, s, &err);
+    wf_status st = open(self->r, s, &err);
     if (st != WF_OK) {
         free(s);
         return raise_error(&err);
@@ -141,7 +147,7 @@ static PyObject *result_get_has_snapshot(ResultObject *self, void *closure)
 
 static PyMethodDef result_methods[] = {
     {"stream", (PyCFunction)result_stream, METH_VARARGS,
-     "stream('events' | 'snapshot') -> PyCapsule 'arrow_array_stream'"},
+     "stream('events' | 'snapshot' | 'rejected') -> PyCapsule 'arrow_array_stream'"},
     {"summary_json", (PyCFunction)result_summary_json, METH_NOARGS,
      "generation_summary.json's text"},
     {"write_parquet", (PyCFunction)result_write_parquet, METH_VARARGS,
@@ -335,15 +341,15 @@ static PyObject *py_ensemble(PyObject *mod, PyObject *args, PyObject *kw)
 {
     (void)mod;
     static char *kwlist[] = {"census", "scenarios", "overrides", "first_seed", "n_seeds",
-                             "out", "tables", "threads", "created_at_us", NULL};
+                             "out", "tables", "threads", "created_at_us", "census_dir", NULL};
     PyObject *census, *scenarios, *overrides, *out_obj;
     long long first_seed, created_at = -1;
     int n_seeds, threads = 0;
-    const char *tables = NULL;
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOOLiO&z|iL", kwlist, &census, &scenarios,
+    const char *tables = NULL, *census_dir = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "OOOLiO&z|iLz", kwlist, &census, &scenarios,
                                      &overrides, &first_seed, &n_seeds,
                                      PyUnicode_FSConverter, &out_obj, &tables, &threads,
-                                     &created_at))
+                                     &created_at, &census_dir))
         return NULL;
     inputs in[MAX_SCENARIOS];
     int n = PyList_Check(scenarios) ? (int)PyList_GET_SIZE(scenarios) : -1;
@@ -389,6 +395,18 @@ static PyObject *py_ensemble(PyObject *mod, PyObject *args, PyObject *kw)
             .threads = threads > 0 ? threads : wf_config_threads(cfg[0]),
         };
         st = wf_ensemble_run((const wf_config *const *)cfg, n, tab, cen, &opt, &err);
+    }
+    /* then the accepted census, normalised (and the rejected rows in skip
+     * mode), where `wfsim ensemble` writes them: what its dbt build reads */
+    if (st == WF_OK && census_dir) {
+        if (mkdir(census_dir, 0777) != 0 && errno != EEXIST) {
+            st = err.status = WF_EIO;
+            snprintf(err.file, sizeof err.file, "%s", census_dir);
+            snprintf(err.message, sizeof err.message, "cannot create the folder: %s",
+                     strerror(errno));
+        } else {
+            st = wf_census_write(cen, census_dir, &err);
+        }
     }
     census_release(&cin);
     wf_census_free(cen);
@@ -437,7 +455,7 @@ static PyMethodDef engine_methods[] = {
      "config_json(path, name, text, overrides) -> (canonical JSON, threads)"},
     {"ensemble", (PyCFunction)(void (*)(void))py_ensemble, METH_VARARGS | METH_KEYWORDS,
      "ensemble(census, scenarios, overrides, first_seed, n_seeds, out, tables, "
-     "threads=0, created_at_us=-1)"},
+     "threads=0, created_at_us=-1, census_dir=None)"},
     {"generate_census", py_generate_census, METH_VARARGS,
      "generate_census(path, n, seed, start_year)"},
     {NULL, NULL, 0, NULL},

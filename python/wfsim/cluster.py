@@ -11,9 +11,12 @@ earlier attempt left, so no replicate is missing or twice there. The driver
 then moves every replicate's events into `STAGE/events` (the local run's
 Hive layout), writes the merged metrics (ordered by replicate and year) and
 runs `wfsim ensemble --from-metrics` to build the distributions,
-differences, threshold probabilities and summary as a local run does;
-finally STAGE replaces the output folder whole. Anything failing before
-that leaves the output folder as it was. docs/scaling.md tells the rest.
+differences, threshold probabilities and summary as a local run does, and
+puts the rows of the models the report reads (REPORT_MODELS, written by
+each batch) into the ensemble's database; then STAGE replaces the output
+folder whole, and `wfsim report` writes the report as a local run ends.
+Anything failing before the rename leaves the output folder as it was.
+docs/scaling.md tells the rest.
 
 The CLI (`wfsim ensemble ... --cluster ADDR`) execs Python to run `main` here
 with its own arguments; Python callers use `wfsim.ensemble(..., client=client)`
@@ -43,6 +46,23 @@ import uuid
 BATCH_EMPLOYEE_YEARS = 20_000_000
 
 KEYS = ["scenario_id", "plan_design_id", "random_seed", "simulation_year"]
+
+#: the models the report reads besides the ensemble marts (python/wfsim/report):
+#: each batch writes its rows to STAGE/batches/bNNNNN/report/NAME.parquet and
+#: the driver puts them into the ensemble's database, so the cluster run's
+#: report is the local run's. Models with a random_seed column are the
+#: union over the batches; PER_EMPLOYEE ones keep the first seed's rows
+#: only (the replicate the report's single-run sections show); the others
+#: (the census, the years, the parameter tables) are the first batch's.
+REPORT_MODELS = ["metrics_workforce_by_year", "metrics_compensation_by_year",
+                 "metrics_plan_by_year", "metrics_headcount_by_level", "metrics_summary",
+                 "int_replicates", "int_simulation_years", "stg_wfsim__census",
+                 "stg_wfsim__levels", "stg_wfsim__age_bands", "stg_wfsim__tenure_bands",
+                 "fct_workforce_snapshot", "fct_yearly_events"]
+PER_EMPLOYEE = ["fct_workforce_snapshot", "fct_yearly_events"]
+
+#: the driver's variables a batch's wfsim gets (docs/install.md, docs/scaling.md)
+FORWARDED_ENV = ["WFSIM_VENV", "WFSIM_DBT", "WFSIM_PYTHON", "WFSIM_ZSTD_LEVEL"]
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -136,6 +156,7 @@ def run_batch(wfsim, base_args, index, first_seed, count, stage, threads, env):
     try:
         table = con.sql("select * from main.fct_replicate_metrics order by "
                         + ", ".join(KEYS)).to_arrow_table()
+        _export_report_models(con, os.path.join(attempt, "report"), index, first_seed)
     finally:
         con.close()
     pq.write_table(table, os.path.join(attempt, "replicate_metrics.parquet"))
@@ -151,6 +172,57 @@ def run_batch(wfsim, base_args, index, first_seed, count, stage, threads, env):
     os.remove(db)
     _replace_dir(attempt, final)
     return table
+
+
+def _export_report_models(con, folder, index, first_seed):
+    """The rows of REPORT_MODELS this batch contributes, as Parquet files."""
+    os.makedirs(folder, exist_ok=True)
+    for name in REPORT_MODELS:
+        cols = [r[0] for r in con.execute(f"describe main.{name}").fetchall()]
+        if "random_seed" not in cols and index != 0:
+            continue
+        where = f" where random_seed = {int(first_seed)}" if name in PER_EMPLOYEE else ""
+        if where and index != 0:
+            continue
+        path = os.path.join(folder, f"{name}.parquet").replace("'", "''")
+        con.execute(f"copy (select * from main.{name}{where} order by all) to '{path}' "
+                    "(format parquet)")
+
+
+def _import_report_models(stage, batches):
+    """REPORT_MODELS into STAGE/wfsim.duckdb from the batches' files, in the
+    order of their key columns."""
+    import duckdb
+
+    con = duckdb.connect(os.path.join(stage, "wfsim.duckdb"))
+    try:
+        for name in REPORT_MODELS:
+            files = [os.path.join(stage, "batches", f"b{i:05d}", "report", f"{name}.parquet")
+                     for i, _, _ in batches]
+            files = [f.replace("'", "''") for f in files if os.path.exists(f)]
+            listed = ", ".join(f"'{f}'" for f in files)
+            con.execute(f"create or replace table main.{name} as select * from "
+                        f"read_parquet([{listed}], union_by_name = true) order by all")
+    finally:
+        con.close()
+
+
+def _events_view(out):
+    """stg_wfsim__events, the view of every event file the report counts
+    events by type from, over OUT/events where the events now are (the
+    staging folder's paths died with its rename)."""
+    import duckdb
+
+    glob = os.path.join(out, "events", "scenario_id=*", "plan_design_id=*", "random_seed=*",
+                        "simulation_year=*", "*.parquet").replace("'", "''")
+    con = duckdb.connect(os.path.join(out, "wfsim.duckdb"))
+    try:
+        con.execute("create or replace view main.stg_wfsim__events as select * from "
+                    f"read_parquet('{glob}', hive_partitioning = true, hive_types = "
+                    "{'simulation_year': INTEGER, 'random_seed': BIGINT}, "
+                    "hive_types_autocast = false)")
+    finally:
+        con.close()
 
 
 def _by_value(fn):
@@ -195,6 +267,11 @@ def _merge_events(stage, batches, first_seed, seeds, seconds):
     with open(os.path.join(events, "ensemble_summary.json"), "w") as f:
         json.dump(summary, f, indent=2)
         f.write("\n")
+    # the accepted census (and the rejected rows in skip mode), as every
+    # batch wrote it: the first batch's, where a local run has it
+    census = os.path.join(stage, "batches", f"b{batches[0][0]:05d}", "census")
+    if os.path.isdir(census):
+        os.rename(census, os.path.join(stage, "census"))
     for index, _, _ in batches:
         src = os.path.join(stage, "batches", f"b{index:05d}", "events")
         for scenario in sorted(os.listdir(src)):
@@ -231,7 +308,8 @@ def find_wfsim(wfsim=None):
 
 
 def ensemble(census, scenarios, *, seeds=1, seed=None, start=None, end=None, out="ens",
-             client=None, batch_size=None, threads=None, quiet=True, wfsim=None):
+             client=None, batch_size=None, threads=None, quiet=True, wfsim=None,
+             skip_invalid_rows=False, report=True):
     """Runs every scenario with the same seeds and builds the ensemble's
     marts into `out` (docs/dbt.md): with `client` (a dask.distributed
     Client), its replicates run as batches of seeds on that cluster;
@@ -242,8 +320,10 @@ def ensemble(census, scenarios, *, seeds=1, seed=None, start=None, end=None, out
     the baseline; seeds: seeds per scenario, from `seed` (default: the
     baseline's random_seed); start, end: override every scenario's years;
     batch_size: seeds per Dask task (default from the workforce size);
-    threads: replicates at once per batch (or locally). With a client,
-    census, scenarios and out must be paths every worker sees.
+    threads: replicates at once per batch (or locally); skip_invalid_rows:
+    --skip-invalid-rows; report: write report.html and report.xlsx (as a
+    local run does). With a client, census, scenarios and out must be paths
+    every worker sees.
 
     Returns a dict: out, first_seed, seeds, batch_size, batches (batch_size
     and batches are None for a local run). Raises EnsembleError (status =
@@ -264,13 +344,15 @@ def ensemble(census, scenarios, *, seeds=1, seed=None, start=None, end=None, out
         base_args += ["--start", str(start)]
     if end is not None:
         base_args += ["--end", str(end)]
+    if skip_invalid_rows:
+        base_args.append("--skip-invalid-rows")
     if client is None:
-        return _ensemble_here(wfsim, base_args, seeds, seed, out, threads, quiet)
+        return _ensemble_here(wfsim, base_args, seeds, seed, out, threads, quiet, report)
     return _ensemble_on(client, wfsim, base_args, census, seeds, seed, out, batch_size,
-                        threads, quiet)
+                        threads, quiet, report)
 
 
-def _ensemble_here(wfsim, base_args, seeds, seed, out, threads, quiet):
+def _ensemble_here(wfsim, base_args, seeds, seed, out, threads, quiet, report):
     info = _check(wfsim, base_args, seed, seeds)
     args = [wfsim, "ensemble", *base_args, "--seeds", str(seeds), "--seed",
             str(info["first_seed"]), "--out", str(out)]
@@ -278,6 +360,8 @@ def _ensemble_here(wfsim, base_args, seeds, seed, out, threads, quiet):
         args += ["--threads", str(threads)]
     if quiet:
         args.append("--quiet")
+    if not report:
+        args.append("--no-report")
     proc = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=quiet, text=True)
     if proc.returncode != 0:
         raise EnsembleError(_last_lines(proc.stderr) if quiet else "wfsim ensemble failed",
@@ -287,7 +371,7 @@ def _ensemble_here(wfsim, base_args, seeds, seed, out, threads, quiet):
 
 
 def _ensemble_on(client, wfsim, base_args, census, seeds, seed, out, batch_size, threads,
-                 quiet):
+                 quiet, report):
     import cloudpickle
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -310,6 +394,10 @@ def _ensemble_on(client, wfsim, base_args, census, seeds, seed, out, batch_size,
     open(os.path.join(stage, "batches", ".live"), "w").close()
     # one created_at for every event of the ensemble, as in a local run
     env = {"SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or str(int(time.time()))}
+    # where the driver's wfsim finds its Python environment (dbt, DuckDB),
+    # the batches' wfsim finds it too (the same paths on the shared file
+    # system), whatever environment the workers were started with
+    env.update({k: os.environ[k] for k in FORWARDED_ENV if os.environ.get(k)})
     # the workers need not have this module installed
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
     token = uuid.uuid4().hex[:12]
@@ -345,12 +433,10 @@ def _ensemble_on(client, wfsim, base_args, census, seeds, seed, out, batch_size,
                     shutil.rmtree(path, ignore_errors=True)
                 else:
                     os.remove(path)
+        # the report is written once the folder is in place (below)
         args = [wfsim, "ensemble", *base_args, "--seed", str(first), "--seeds", str(seeds),
                 "--from-metrics", os.path.join(stage, "replicate_metrics.parquet"),
-                "--out", stage,
-                # the report reads the state and metric models, which stay in
-                # the batches' builds (docs/scaling.md: not yet)
-                "--no-report"]
+                "--out", stage, "--no-report"]
         if quiet:
             args.append("--quiet")
         proc = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=quiet, text=True)
@@ -358,12 +444,24 @@ def _ensemble_on(client, wfsim, base_args, census, seeds, seed, out, batch_size,
             raise EnsembleError("building the ensemble marts failed"
                                 + (":\n" + _last_lines(proc.stderr) if quiet else ""),
                                 proc.returncode)
+        _import_report_models(stage, batches)
         _publish(stage, out)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
     finally:
         cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    _events_view(out)
+    if report:
+        # `wfsim report`, as a local run ends; like there, a failing report
+        # leaves the published events and marts in place
+        args = [wfsim, "report"] + (["--quiet"] if quiet else []) + [out]
+        proc = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=quiet, text=True)
+        if proc.returncode != 0:
+            raise EnsembleError(f"the events and the database in {out} are complete; only "
+                                f"the report failed (`wfsim report {out}` retries it)"
+                                + (":\n" + _last_lines(proc.stderr) if quiet else ""),
+                                proc.returncode)
     return {"out": out, "first_seed": first, "seeds": seeds, "batch_size": size,
             "batches": len(batches)}
 
@@ -391,6 +489,8 @@ def main(argv=None):
     p.add_argument("--out", default="ens")
     p.add_argument("--cluster", required=True)
     p.add_argument("--batch-size", type=int)
+    p.add_argument("--skip-invalid-rows", action="store_true")
+    p.add_argument("--no-report", action="store_true")
     p.add_argument("--quiet", "-q", action="store_true")
     p.add_argument("--verbose", "-v", action="store_true")
     a = p.parse_args(argv)
@@ -400,7 +500,8 @@ def main(argv=None):
         client = connect(a.cluster, timeout)
         r = ensemble(a.census, a.scenario, client=client, seeds=a.seeds, seed=a.seed,
                      start=a.start, end=a.end, out=a.out, batch_size=a.batch_size,
-                     threads=a.threads, quiet=a.quiet)
+                     threads=a.threads, quiet=a.quiet,
+                     skip_invalid_rows=a.skip_invalid_rows, report=not a.no_report)
         if not a.quiet:
             print(f"wfsim ensemble: {r['seeds']} seed(s) in {r['batches']} batch(es) of up to "
                   f"{r['batch_size']} on {a.cluster}; output in {r['out']}", file=sys.stderr)

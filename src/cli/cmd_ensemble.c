@@ -33,7 +33,7 @@ static const char help[] =
     "                      [--threads N] [--out DIR] [--events-only] [--no-report]\n"
     "                      [--skip-invalid-rows] [--quiet | --verbose]\n"
     "                      [--cluster tcp://HOST:PORT [--batch-size N]]\n"
-    "                      [--check | --from-metrics FILE]\n"
+    "                      [--check | --from-metrics FILE | --from-events]\n"
     "\n"
     "Runs every scenario with the same N seeds (common random numbers: with\n"
     "one seed, two scenarios differ only by their parameters), all replicates\n"
@@ -71,10 +71,9 @@ static const char help[] =
     "                    address): batches of seeds as Dask tasks, each running\n"
     "                    this command on a worker into DIR; DIR, the census,\n"
     "                    the scenario files and wfsim must be on a file system\n"
-    "                    every worker sees (docs/scaling.md); the marts equal a\n"
-    "                    local run's (no report yet). $WFSIM_CLUSTER_TIMEOUT\n"
-    "                    (s, default 30) bounds the wait for the scheduler;\n"
-    "                    exit 3 when it cannot be reached\n"
+    "                    every worker sees (docs/scaling.md); marts and report\n"
+    "                    equal a local run's. $WFSIM_CLUSTER_TIMEOUT (s, default\n"
+    "                    30) bounds the wait for the scheduler (else exit 3)\n"
     "  --batch-size N    seeds per Dask task (default: from the workforce size,\n"
     "                    docs/scaling.md); the result does not depend on it\n"
     "  --check           check the census and scenarios, print `first_seed S`,\n"
@@ -83,6 +82,8 @@ static const char help[] =
     "  --from-metrics F  build the ensemble marts from F (Parquet rows of\n"
     "                    fct_replicate_metrics, as a cluster run's batches\n"
     "                    write them) instead of from events\n"
+    "  --from-events     DIR/events and DIR/census/census.parquet are written\n"
+    "                    (wfsim.ensemble does that): build, summary, report\n"
     "  --quiet           print nothing but errors\n"
     "  --verbose         copy dbt's output to stderr\n"
     "\n"
@@ -99,7 +100,7 @@ typedef struct ens_args {
     int n;
     long seeds;
     const char *seed, *census, *out;
-    int events_only, no_report, check, skip_invalid;
+    int events_only, no_report, check, skip_invalid, from_events;
     const char *cluster, *from_metrics;
     long batch_size;
     cli_overrides ov;
@@ -176,6 +177,7 @@ static int parse_args(int argc, char **argv, ens_args *a, run_state *rs, long *t
         {"batch-size", 0, CLI_LONG, &a->batch_size, NULL, 1, 1000000},
         {"check", 0, CLI_FLAG, &a->check, NULL, 0, 0},
         {"from-metrics", 0, CLI_TEXT, &a->from_metrics, NULL, 0, 0},
+        {"from-events", 0, CLI_FLAG, &a->from_events, NULL, 0, 0},
         {"quiet", 'q', CLI_FLAG, &rs->quiet, NULL, 0, 0},
         {"verbose", 'v', CLI_FLAG, &rs->verbose, NULL, 0, 0},
         {NULL, 0, 0, NULL, NULL, 0, 0},
@@ -191,9 +193,12 @@ static int parse_args(int argc, char **argv, ens_args *a, run_state *rs, long *t
         return cli_usage("ensemble", "%s", "--census and at least one --scenario are required");
     if (a->batch_size && !a->cluster)
         return cli_usage("ensemble", "%s", "--batch-size goes with --cluster");
-    if (a->cluster && (a->check || a->from_metrics || a->events_only))
-        return cli_usage("ensemble", "%s",
-                         "--cluster does not go with --check, --from-metrics or --events-only");
+    if (a->cluster && (a->check || a->from_metrics || a->events_only || a->from_events))
+        return cli_usage("ensemble", "%s", "--cluster does not go with --check, "
+                                           "--from-metrics, --from-events or --events-only");
+    if (a->from_events && (a->check || a->from_metrics || a->events_only))
+        return cli_usage("ensemble", "%s", "--from-events does not go with --check, "
+                                           "--from-metrics or --events-only");
     return 0;
 }
 
@@ -408,12 +413,13 @@ static void write_run_summary(const run_state *rs, const ens_args *a, int rc)
 static int run_on_cluster(int argc, char **argv)
 {
     char python[PATH_MAX], pypath[PATH_MAX + 1024], self[PATH_MAX];
-    const char *env = getenv("WFSIM_PYTHON");
-    if (env && *env)
-        snprintf(python, sizeof python, "%s", env);
-    else if (cli_repo_path(".venv/bin/python", python, sizeof python) != 0 ||
-             access(python, X_OK) != 0)
-        snprintf(python, sizeof python, "python3");
+    /* wfsim's Python environment, as for `wfsim report`: $WFSIM_PYTHON,
+     * $WFSIM_VENV, DATA/venv (installed) or the tree's .venv, then PATH */
+    int rc = cli_find_tool("ensemble", "python", "WFSIM_PYTHON", python, sizeof python);
+    if (rc != 0)
+        return rc;
+    /* the package's pure-Python files: python/ of the tree, or
+     * PREFIX/share/wfsim/python of an install */
     if (cli_repo_path("python", pypath, PATH_MAX) != 0) {
         fprintf(stderr, "wfsim ensemble: cannot locate the repository's python folder\n");
         return WF_EIO;
@@ -449,6 +455,25 @@ static int run_on_cluster(int argc, char **argv)
 }
 
 /* ---- the command -------------------------------------------------------------- */
+
+/* --from-events: the events and the accepted census someone else wrote
+ * into DIR (wfsim.ensemble, with wf_ensemble_run and wf_census_write). */
+static int given_events(run_state *rs)
+{
+    char path[PATH_MAX + 64];
+    snprintf(path, sizeof path, "%s/events/ensemble_summary.json", rs->out);
+    if (access(path, R_OK) != 0) {
+        fprintf(stderr, "wfsim ensemble: --from-events: %s: %s\n", path, strerror(errno));
+        return WF_EIO;
+    }
+    snprintf(path, sizeof path, "%s/census/census.parquet", rs->out);
+    if (access(path, R_OK) != 0) {
+        fprintf(stderr, "wfsim ensemble: --from-events: %s: %s\n", path, strerror(errno));
+        return WF_EIO;
+    }
+    snprintf(rs->census_input, sizeof rs->census_input, "%s", path);
+    return 0;
+}
 
 static int run_engine(run_state *rs, const ens_args *a, int64_t seed)
 {
@@ -548,7 +573,11 @@ int cmd_ensemble(int argc, char **argv)
                            (cli_mkdir_p(logs) != 0 && (rc = WF_EIO))))
         goto done;
     cli_remove_report(rs.out);
-    if ((rc = a.from_metrics ? 0 : run_engine(&rs, &a, seed)) == 0 && !a.events_only) {
+    if (a.from_events)
+        rc = given_events(&rs);
+    else if (!a.from_metrics)
+        rc = run_engine(&rs, &a, seed);
+    if (rc == 0 && !a.events_only) {
         rc = dbt_build(&rs, &a);
         if (rc == 0 && !rs.quiet)
             print_summary(&rs);

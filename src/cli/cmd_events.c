@@ -44,7 +44,9 @@ static const char help[] =
     "created_at is the run's start time, or $SOURCE_DATE_EPOCH when set (then\n"
     "repeated runs give byte-identical files). $WFSIM_ZSTD_LEVEL (-7..-1 or\n"
     "1..19, default -3) sets the ZSTD level of the Parquet pages: other bytes,\n"
-    "the same values.\n";
+    "the same values. $WFSIM_MD5_LANES (1, 8 or 16) caps the MD5 lanes of the\n"
+    "draws and event ids (scalar, AVX2, AVX-512; default the best the CPU has):\n"
+    "the same bytes at every level, for tests and benchmarks.\n";
 
 typedef struct progress_state {
     int tty, verbose;

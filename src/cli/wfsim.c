@@ -124,6 +124,17 @@ int cli_run_environment(wf_run_options *opt)
         }
         opt->zstd_level = (int)n;
     }
+    const char *l = getenv("WFSIM_MD5_LANES");
+    opt->md5_lanes = 0;
+    if (l && *l) {
+        if (strcmp(l, "1") && strcmp(l, "8") && strcmp(l, "16")) {
+            wf_error err = {.status = WF_EINPUT};
+            snprintf(err.message, sizeof err.message,
+                     "WFSIM_MD5_LANES=%.900s: expected 1 (scalar), 8 (AVX2) or 16 (AVX-512)", l);
+            return cli_fail(&err);
+        }
+        opt->md5_lanes = atoi(l);
+    }
     return 0;
 }
 

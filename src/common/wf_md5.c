@@ -24,9 +24,12 @@
 #define G(x, y, z) (((x) & (z)) | ((y) & ~(z)))
 #define H(x, y, z) ((x) ^ (y) ^ (z))
 #define I(x, y, z) ((y) ^ ((x) | ~(z)))
+/* a + m + t first: only f(b, c, d), the rotation and + b wait for the
+ * previous step (the chain of dependent instructions per step). */
 #define STEP(f, a, b, c, d, k, t, s)                       \
     do {                                                   \
-        (a) += f((b), (c), (d)) + m[k] + (t);              \
+        (a) += m[k] + (t);                                 \
+        (a) += f((b), (c), (d));                           \
         (a) = ((a) << (s) | (a) >> (32 - (s))) + (b);      \
     } while (0)
 
@@ -175,42 +178,221 @@ void wf_md5_hex(const uint32_t state[4], char hex[33])
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
 #define WF_MD5_SIMD 1
 
-/* NAME(blk, nb, out): L messages of nb blocks each, message l at
- * blk + l * nb * 64, into out[l]. */
-#define DEFINE_LANES(NAME, TARGET, L)                                          \
-    __attribute__((target(TARGET))) static void NAME(const uint8_t *blk,       \
-                                                     int nb,                   \
-                                                     uint32_t (*out)[4])       \
-    {                                                                          \
-        typedef uint32_t vec __attribute__((vector_size(4 * (L))));            \
-        vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0,           \
-            d = (vec){0} + D0;                                                 \
-        for (int j = 0; j < nb; j++) {                                         \
-            uint32_t t[16][L] __attribute__((aligned(64)));                    \
-            vec m[16];                                                         \
-            for (int l = 0; l < (L); l++) {                                    \
-                const uint8_t *p = blk + ((size_t)l * (size_t)nb + (size_t)j) * 64; \
-                for (int w = 0; w < 16; w++)                                   \
-                    t[w][l] = le32(p + 4 * w);                                 \
-            }                                                                  \
-            memcpy(m, t, sizeof m);                                            \
-            vec a0 = a, b0 = b, c0 = c, d0 = d;                                \
-            MD5_STEPS;                                                         \
-            a += a0;                                                           \
-            b += b0;                                                           \
-            c += c0;                                                           \
-            d += d0;                                                           \
-        }                                                                      \
-        for (int l = 0; l < (L); l++) {                                        \
-            out[l][0] = a[l];                                                  \
-            out[l][1] = b[l];                                                  \
-            out[l][2] = c[l];                                                  \
-            out[l][3] = d[l];                                                  \
-        }                                                                      \
-    }
+#include <immintrin.h>
 
-DEFINE_LANES(lanes8, "avx2", 8)
-DEFINE_LANES(lanes16, "avx512f", 16)
+/* The lane functions hash L messages at once. Each block's 16 words are
+ * loaded as whole vectors, one or two per message, and transposed in
+ * registers into the 16 message-word vectors m[0..15] of the compression
+ * (word w of every lane). lanes8 / lanes16: messages of nb blocks, block j
+ * of message l at blk + l * stride + j * 64, into st[w][l] (state word w
+ * of lane l). The *x2 forms hash two sets of single blocks, each block the
+ * XOR of two 64-byte blocks (see wf_md5_xor_x), with the steps of the two
+ * compressions interleaved: one compression's steps wait on each other,
+ * two keep the vector units busy; they return the A words only. */
+
+/* The rounds over L lanes, from vectors m[16] of message words. */
+#define LANES_ROUNDS(vec)                                                      \
+    vec a0 = a, b0 = b, c0 = c, d0 = d;                                        \
+    MD5_STEPS;                                                                 \
+    a += a0;                                                                   \
+    b += b0;                                                                   \
+    c += c0;                                                                   \
+    d += d0
+
+/* One step on two sets of variables (x and x##_2) at once. */
+#define STEP2(f, a, b, c, d, k, t, s)                                          \
+    do {                                                                       \
+        (a) += m[k] + (t);                                                     \
+        a##_2 += m_2[k] + (t);                                                 \
+        (a) += f((b), (c), (d));                                               \
+        a##_2 += f(b##_2, c##_2, d##_2);                                       \
+        (a) = ((a) << (s) | (a) >> (32 - (s))) + (b);                          \
+        a##_2 = (a##_2 << (s) | a##_2 >> (32 - (s))) + b##_2;                  \
+    } while (0)
+
+typedef uint32_t vec8 __attribute__((vector_size(32)));
+typedef uint32_t vec16 __attribute__((vector_size(64)));
+
+/* AVX2: rows r[0..7] (words 0-7 of 8 messages, or words 8-15) into
+ * m[0..7] of those words. */
+__attribute__((target("avx2"), always_inline)) static inline void
+transpose8(const __m256i r[8], vec8 m[8])
+{
+    __m256i t[8], u[8];
+    _Pragma("GCC unroll 8")
+    for (int i = 0; i < 4; i++) {
+        t[2 * i] = _mm256_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm256_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+    }
+    /* u[4i + k], 128-bit half q: word 4q + k of messages 4i..4i+3 */
+    _Pragma("GCC unroll 8")
+    for (int i = 0; i < 2; i++) {
+        u[4 * i] = _mm256_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 1] = _mm256_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 2] = _mm256_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+        u[4 * i + 3] = _mm256_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+    }
+    _Pragma("GCC unroll 8")
+    for (int k = 0; k < 4; k++) {
+        m[k] = (vec8)_mm256_permute2x128_si256(u[k], u[4 + k], 0x20);
+        m[4 + k] = (vec8)_mm256_permute2x128_si256(u[k], u[4 + k], 0x31);
+    }
+}
+
+/* AVX-512: rows r[0..15] (the 16 words of 16 messages) into m[0..15]. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+transpose16(const __m512i r[16], vec16 m[16])
+{
+    __m512i t[16], u[16];
+    _Pragma("GCC unroll 16")
+    for (int i = 0; i < 8; i++) {
+        t[2 * i] = _mm512_unpacklo_epi32(r[2 * i], r[2 * i + 1]);
+        t[2 * i + 1] = _mm512_unpackhi_epi32(r[2 * i], r[2 * i + 1]);
+    }
+    /* u[4i + k], 128-bit quarter q: word 4q + k of messages 4i..4i+3 */
+    _Pragma("GCC unroll 16")
+    for (int i = 0; i < 4; i++) {
+        u[4 * i] = _mm512_unpacklo_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 1] = _mm512_unpackhi_epi64(t[4 * i], t[4 * i + 2]);
+        u[4 * i + 2] = _mm512_unpacklo_epi64(t[4 * i + 1], t[4 * i + 3]);
+        u[4 * i + 3] = _mm512_unpackhi_epi64(t[4 * i + 1], t[4 * i + 3]);
+    }
+    /* word 4q + k: quarter q of u[k], u[4 + k], u[8 + k], u[12 + k] */
+    _Pragma("GCC unroll 16")
+    for (int k = 0; k < 4; k++) {
+        __m512i c0 = _mm512_shuffle_i32x4(u[k], u[4 + k], 0x44);
+        __m512i c1 = _mm512_shuffle_i32x4(u[k], u[4 + k], 0xee);
+        __m512i d0 = _mm512_shuffle_i32x4(u[8 + k], u[12 + k], 0x44);
+        __m512i d1 = _mm512_shuffle_i32x4(u[8 + k], u[12 + k], 0xee);
+        m[k] = (vec16)_mm512_shuffle_i32x4(c0, d0, 0x88);
+        m[4 + k] = (vec16)_mm512_shuffle_i32x4(c0, d0, 0xdd);
+        m[8 + k] = (vec16)_mm512_shuffle_i32x4(c1, d1, 0x88);
+        m[12 + k] = (vec16)_mm512_shuffle_i32x4(c1, d1, 0xdd);
+    }
+}
+
+__attribute__((target("avx2"))) static void lanes8(const uint8_t *blk, size_t stride,
+                                                    int nb, uint32_t st[4][8])
+{
+    typedef vec8 vec;
+    vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
+    for (int j = 0; j < nb; j++) {
+        vec m[16];
+        _Pragma("GCC unroll 2")
+        for (int h = 0; h < 2; h++) {
+            __m256i r[8];
+            _Pragma("GCC unroll 8")
+            for (int l = 0; l < 8; l++)
+                r[l] = _mm256_loadu_si256((const __m256i *)(const void *)(
+                    blk + (size_t)l * stride + (size_t)j * 64 + (size_t)h * 32));
+            transpose8(r, m + 8 * h);
+        }
+        LANES_ROUNDS(vec);
+    }
+    memcpy(st[0], &a, sizeof a);
+    memcpy(st[1], &b, sizeof b);
+    memcpy(st[2], &c, sizeof c);
+    memcpy(st[3], &d, sizeof d);
+}
+
+__attribute__((target("avx512f"))) static void lanes16(const uint8_t *blk,
+                                                        size_t stride, int nb,
+                                                        uint32_t st[4][16])
+{
+    typedef vec16 vec;
+    vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
+    for (int j = 0; j < nb; j++) {
+        __m512i r[16];
+        vec m[16];
+        _Pragma("GCC unroll 16")
+        for (int l = 0; l < 16; l++)
+            r[l] = _mm512_loadu_si512((const void *)(blk + (size_t)l * stride +
+                                                     (size_t)j * 64));
+        transpose16(r, m);
+        LANES_ROUNDS(vec);
+    }
+    memcpy(st[0], &a, sizeof a);
+    memcpy(st[1], &b, sizeof b);
+    memcpy(st[2], &c, sizeof c);
+    memcpy(st[3], &d, sizeof d);
+}
+
+#undef STEP
+#define STEP STEP2
+
+/* 2 x 8 messages: block l is x[l] ^ y[l]; out[w][l] = its state word w. */
+__attribute__((target("avx2"))) static void lanes8x2(const uint8_t *const *x,
+                                                      const uint8_t *const *y,
+                                                      uint32_t out[4][32])
+{
+    typedef vec8 vec;
+    vec m[16], m_2[16];
+    _Pragma("GCC unroll 4")
+    for (int q = 0; q < 4; q++) { /* set q / 2, words 8 * (q % 2) .. */
+        __m256i r[8];
+        size_t h = (size_t)(q % 2) * 32;
+        _Pragma("GCC unroll 8")
+        for (int l = 0; l < 8; l++) {
+            int i = 8 * (q / 2) + l;
+            r[l] = _mm256_xor_si256(
+                _mm256_loadu_si256((const __m256i *)(const void *)(x[i] + h)),
+                _mm256_loadu_si256((const __m256i *)(const void *)(y[i] + h)));
+        }
+        transpose8(r, (q < 2 ? m : m_2) + 8 * (q % 2));
+    }
+    vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
+    vec a_2 = a, b_2 = b, c_2 = c, d_2 = d;
+    MD5_STEPS;
+    a += A0, b += B0, c += C0, d += D0;
+    a_2 += A0, b_2 += B0, c_2 += C0, d_2 += D0;
+    memcpy(out[0], &a, sizeof a);
+    memcpy(out[0] + 8, &a_2, sizeof a_2);
+    memcpy(out[1], &b, sizeof b);
+    memcpy(out[1] + 8, &b_2, sizeof b_2);
+    memcpy(out[2], &c, sizeof c);
+    memcpy(out[2] + 8, &c_2, sizeof c_2);
+    memcpy(out[3], &d, sizeof d);
+    memcpy(out[3] + 8, &d_2, sizeof d_2);
+}
+
+/* 2 x 16 messages: block l is x[l] ^ y[l]; out[w][l] = its state word w. */
+__attribute__((target("avx512f"))) static void lanes16x2(const uint8_t *const *x,
+                                                          const uint8_t *const *y,
+                                                          uint32_t out[4][32])
+{
+    typedef vec16 vec;
+    vec m[16], m_2[16];
+    _Pragma("GCC unroll 2")
+    for (int q = 0; q < 2; q++) {
+        __m512i r[16];
+        _Pragma("GCC unroll 16")
+        for (int l = 0; l < 16; l++)
+            r[l] = _mm512_xor_si512(_mm512_loadu_si512((const void *)x[16 * q + l]),
+                                    _mm512_loadu_si512((const void *)y[16 * q + l]));
+        transpose16(r, q ? m_2 : m);
+    }
+    vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
+    vec a_2 = a, b_2 = b, c_2 = c, d_2 = d;
+    MD5_STEPS;
+    a += A0, b += B0, c += C0, d += D0;
+    a_2 += A0, b_2 += B0, c_2 += C0, d_2 += D0;
+    memcpy(out[0], &a, sizeof a);
+    memcpy(out[0] + 16, &a_2, sizeof a_2);
+    memcpy(out[1], &b, sizeof b);
+    memcpy(out[1] + 16, &b_2, sizeof b_2);
+    memcpy(out[2], &c, sizeof c);
+    memcpy(out[2] + 16, &c_2, sizeof c_2);
+    memcpy(out[3], &d, sizeof d);
+    memcpy(out[3] + 16, &d_2, sizeof d_2);
+}
+
+#undef STEP
+#define STEP(f, a, b, c, d, k, t, s)                       \
+    do {                                                   \
+        (a) += m[k] + (t);                                 \
+        (a) += f((b), (c), (d));                           \
+        (a) = ((a) << (s) | (a) >> (32 - (s))) + (b);      \
+    } while (0)
 #endif
 
 static int g_lanes; /* 0 until chosen */
@@ -254,24 +436,36 @@ typedef struct group {
     int n;
 } group;
 
+/* One lane compression of `lanes` messages (see lanes8, lanes16). */
+static void lanes_run(int lanes, const uint8_t *blk, size_t stride, int nb,
+                      uint32_t st[4][WF_MD5_LANES_MAX])
+{
+#ifdef WF_MD5_SIMD
+    if (lanes == 16) {
+        lanes16(blk, stride, nb, st);
+    } else {
+        uint32_t s8[4][8];
+        lanes8(blk, stride, nb, s8);
+        for (int w = 0; w < 4; w++)
+            memcpy(st[w], s8[w], sizeof s8[w]);
+    }
+#else
+    (void)lanes, (void)blk, (void)stride, (void)nb, (void)st;
+#endif
+}
+
 static void run_group(group *g, int nb, int lanes, uint32_t (*state)[4])
 {
-    uint32_t out[WF_MD5_LANES_MAX][4];
+    uint32_t st[4][WF_MD5_LANES_MAX];
     if (g->n == 0)
         return;
     if (g->n < lanes) /* defined bytes in the unused lanes */
         memset(g->blk + (size_t)g->n * (size_t)nb * 64, 0,
                (size_t)(lanes - g->n) * (size_t)nb * 64);
-#ifdef WF_MD5_SIMD
-    if (lanes == 16)
-        lanes16(g->blk, nb, out);
-    else
-        lanes8(g->blk, nb, out);
-#else
-    (void)out;
-#endif
+    lanes_run(lanes, g->blk, (size_t)nb * 64, nb, st);
     for (int l = 0; l < g->n; l++)
-        memcpy(state[g->who[l]], out[l], sizeof out[l]);
+        for (int w = 0; w < 4; w++)
+            state[g->who[l]][w] = st[w][l];
     g->n = 0;
 }
 
@@ -311,4 +505,93 @@ void wf_md5_many(const char *const *msg, const size_t *len, size_t n,
     }
     run_group(&g[0], 1, lanes, state);
     run_group(&g[1], 2, lanes, state);
+}
+
+/* ---- single blocks made of two halves ------------------------------------- */
+
+static inline uint32_t bswap32(uint32_t a)
+{
+    return (a & 0xffu) << 24 | (a & 0xff00u) << 8 | (a >> 8 & 0xff00u) | a >> 24;
+}
+
+/* The state of the block x ^ y, by the scalar compression. */
+static void xor_scalar(const uint8_t *x, const uint8_t *y, uint32_t st[4])
+{
+    uint8_t blk[64];
+    for (int i = 0; i < 64; i++)
+        blk[i] = x[i] ^ y[i];
+    st[0] = A0, st[1] = B0, st[2] = C0, st[3] = D0;
+    compress(st, blk);
+}
+
+/* out[k] = the model's x (x_only) or, into state[k], the whole state of
+ * the block x[k] ^ y[k]. */
+static void xor_run(const uint8_t *const *x, const uint8_t *const *y, size_t n,
+                    uint32_t *out, uint32_t (*state)[4])
+{
+    size_t k = 0;
+    uint32_t st[4][32];
+#define XOR_PUT(at, l)                                                         \
+    do {                                                                       \
+        if (out)                                                               \
+            out[at] = bswap32(st[0][l]);                                       \
+        else                                                                   \
+            for (int w_ = 0; w_ < 4; w_++)                                     \
+                state[at][w_] = st[w_][l];                                     \
+    } while (0)
+#ifdef WF_MD5_SIMD
+    static const uint8_t zero[64];
+    int lanes = wf_md5_lanes();
+    const uint8_t *px[32], *py[32];
+    if (lanes == 16)
+        for (; n - k >= 32; k += 32) {
+            lanes16x2(x + k, y + k, st);
+            for (int l = 0; l < 32; l++)
+                XOR_PUT(k + (size_t)l, l);
+        }
+    if (lanes >= 8) /* and what 16 lanes left over */
+        for (; n - k >= 16; k += 16) {
+            lanes8x2(x + k, y + k, st);
+            for (int l = 0; l < 16; l++)
+                XOR_PUT(k + (size_t)l, l);
+        }
+    /* A short rest fills a lane group with zero blocks when that costs
+     * less than hashing it one by one (a group of 32 on 16 lanes takes
+     * about as long as 3 scalar blocks, a group of 16 on 8 lanes about 6). */
+    size_t r = n - k;
+    if (r && lanes >= 8 && r >= (lanes == 16 ? 3u : 6u)) {
+        size_t g = lanes == 16 && r > 16 ? 32 : 16;
+        for (size_t l = 0; l < g; l++) {
+            px[l] = l < r ? x[k + l] : zero;
+            py[l] = l < r ? y[k + l] : zero;
+        }
+        if (g == 32)
+            lanes16x2(px, py, st);
+        else
+            lanes8x2(px, py, st);
+        for (size_t l = 0; l < r; l++)
+            XOR_PUT(k + l, l);
+        k = n;
+    }
+#endif
+    for (; k < n; k++) {
+        uint32_t one[4];
+        xor_scalar(x[k], y[k], one);
+        for (int w = 0; w < 4; w++)
+            st[w][0] = one[w];
+        XOR_PUT(k, 0);
+    }
+#undef XOR_PUT
+}
+
+void wf_md5_xor_x(const uint8_t *const *x, const uint8_t *const *y, size_t n,
+                  uint32_t *out)
+{
+    xor_run(x, y, n, out, NULL);
+}
+
+void wf_md5_xor(const uint8_t *const *x, const uint8_t *const *y, size_t n,
+                uint32_t (*state)[4])
+{
+    xor_run(x, y, n, NULL, state);
 }

@@ -8,8 +8,11 @@
  * or two blocks (at most 119 bytes) are padded into lanes and compressed
  * 16 (AVX-512) or 8 (AVX2) at a time with one SIMD instruction stream,
  * chosen once at run time from what the CPU supports; longer messages and
- * CPUs without AVX2 take the scalar path. Every path gives the same digest
- * (tests/c/test_perf_md5.c checks them against nettle).
+ * CPUs without AVX2 take the scalar path. wf_md5_xor_x is the draws'
+ * kernel: one-block messages given as two 64-byte halves to XOR, two lane
+ * groups compressed at once. Blocks are loaded whole and transposed in
+ * registers. Every path gives the same digest (tests/c/test_perf_md5.c
+ * checks each level against nettle).
  *
  * Digests are returned as the four MD5 state words (A, B, C, D): the digest
  * bytes are those words in little-endian order, and the model's draw x is
@@ -33,6 +36,20 @@ void wf_md5(const void *msg, size_t len, uint32_t state[4]);
 /* state[k] = the MD5 of msg[k][0 .. len[k]) for k < n. No allocation. */
 void wf_md5_many(const char *const *msg, const size_t *len, size_t n,
                  uint32_t (*state)[4]);
+
+/* The draws' kernel: out[k] = the model's x (wf_md5_x) of the MD5 of the
+ * one-block message whose padded 64-byte block (the message, 0x80, zeros,
+ * the bit length little-endian in bytes 56..63) is x[k] XOR y[k]. The
+ * draws keep each entity's key head as one block and each stream's tail,
+ * padding and length as another (rng.h), so a key is never assembled:
+ * both are loaded, XORed and transposed in registers. Groups of 32 (16
+ * lanes) or 16 (8 lanes) go through the SIMD lanes, the rest one by one. */
+void wf_md5_xor_x(const uint8_t *const *x, const uint8_t *const *y, size_t n,
+                  uint32_t *out);
+/* The same with the whole state: state[k] = the MD5 of that message (the
+ * event ids). */
+void wf_md5_xor(const uint8_t *const *x, const uint8_t *const *y, size_t n,
+                uint32_t (*state)[4]);
 
 /* The first four digest bytes read big-endian (the model's x). */
 static inline uint32_t wf_md5_x(const uint32_t state[4])

@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "wf_arrow_out.h"
+#include "wf_arrow_rejects.h"
 #include "wf_error.h"
 #include "wf_grow.h"
 #include "wf_outdir.h"
@@ -57,6 +58,7 @@ struct wf_result {
     int64_t census_employees;
     wf_census_info census_info;    /* the census section of the summary */
     char census_sha256[65];
+    wf_rejects rejects;             /* the census rows skip mode left out */
     int threads;
     bool snapshots;
     int64_t created_at_us;
@@ -265,6 +267,7 @@ void wf_result_free(wf_result *r)
     free(r->labels);
     free(r->label_bytes);
     free(r->census_path);
+    wf_rejects_free(&r->rejects);
     wf_config_free(r->cfg);
     free(r);
 }
@@ -296,12 +299,13 @@ wf_status wf_run_memory(const wf_config *cfg, const wf_tables *tab,
     r->census_path = strdup(wf_census_path(cen));
     r->summary = calloc((size_t)r->n_years, sizeof *r->summary);
     r->years = calloc((size_t)r->n_years, sizeof *r->years);
+    bool rejects_ok = wf_rejects_copy(&r->rejects, wf_census_rejects(cen));
     wf_status st = WF_OK;
-    if (!r->cfg || !r->census_path || !r->summary || !r->years)
+    if (!r->cfg || !r->census_path || !r->summary || !r->years || !rejects_ok)
         st = wf_error_nomem(err, "the run's result");
     if (st == WF_OK) {
         memrun_ctx m = {r, tab, wf_config_start_year(cfg)};
-        wf_sim_sink sink = {&m, on_year, on_events, on_snapshot, NULL};
+        wf_sim_sink sink = {&m, on_year, on_events, on_snapshot, NULL, NULL};
         st = wf_sim_run(cfg, tab, cen, r->threads, r->snapshots, &sink, err);
     }
     if (st != WF_OK) {
@@ -426,6 +430,15 @@ wf_status wf_result_snapshot(wf_result *r, struct ArrowArrayStream *out, wf_erro
         return wf_error_set(err, WF_EUSAGE, NULL, 0, 0,
                             "this run kept no snapshot: simulate with snapshots");
     return open_stream(r, WF_ARROW_SNAPSHOT, out, err);
+}
+
+wf_status wf_result_rejected_rows(wf_result *r, struct ArrowArrayStream *out, wf_error *err)
+{
+    if (!r->census_info.skip_mode)
+        return wf_error_set(err, WF_EUSAGE, NULL, 0, 0,
+                            "this run did not skip invalid rows: simulate with "
+                            "census.invalid_rows: skip");
+    return wf_arrow_rejects_stream(&r->rejects, out, err);
 }
 
 /* ---- Parquet ---------------------------------------------------------------------- */

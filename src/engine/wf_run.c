@@ -17,18 +17,19 @@
  * has them and then dropped, so memory does not grow with the years.
  *
  * Overlap. With two or more threads, files are written by a writer thread
- * while the model simulates the next year. The sink copies what the batch
- * points to and the model owns (the events, the row -> employee id table
- * and the id strings, the band label tables, the snapshot rows: the model
- * may reuse or free them once the sink returns) into one of two job slots
- * and hands it over; the writer takes jobs one at a time, in year order, so
- * the files, the debug CSV and the bytes are those of the single-threaded
- * run. Two slots let year y + 1 be copied while year y is written (the
- * copy of a 1,000,000-employee year, ~150 MB, stays off the writer's
- * path); a slot is refilled only once the writer is done with it, so at
- * most one year waits while one is written. The writer's first error stops
- * the run at the next hand-over or at the end; progress is reported from
- * the calling thread once a year's files are complete.
+ * while the model simulates the next year. The writer's one job slot takes
+ * the year's event array from the model without copying it (the sink's
+ * swap_events: the model gets the array the writer finished with, to fill
+ * next) and copies what else the batch points to and the model owns (the
+ * row -> employee id table and the id strings, the band label tables, the
+ * snapshot rows: the model may reuse or free them once the sink returns).
+ * The model waits for the slot only when it is a whole year ahead of the
+ * writer, so memory holds two years of events (the one written, the one
+ * simulated) and nothing is copied on the writer's path. The writer takes
+ * jobs one at a time, in year order, so the files, the debug CSV and the
+ * bytes are those of the single-threaded run. The writer's first error
+ * stops the run at the next hand-over or at the end; progress is reported
+ * from the calling thread once a year's files are complete.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -44,6 +45,7 @@
 #include "wf_debug_csv.h"
 #include "wf_error.h"
 #include "wf_grow.h"
+#include "wf_md5.h"
 #include "wf_outdir.h"
 #include "wf_sim.h"
 #include "wf_summary.h"
@@ -71,8 +73,7 @@ typedef struct writer {
     pthread_t tid;
     pthread_mutex_t mu;
     pthread_cond_t cv;
-    job slot[2];                /* filled in turn by the model's thread */
-    int fill;                   /* the slot the next year goes to */
+    job slot;                   /* filled by the model's thread */
     job *todo;                  /* handed over, not yet taken */
     job *current;               /* being written, or NULL */
     bool stop;                  /* the thread must end */
@@ -260,8 +261,9 @@ static bool copy_ids(job *j, const char *const *ids, size_t n)
     return true;
 }
 
-/* The model's batch into the slot being filled. Events of a row refer to
- * it by index, so the id table covers rows 0 .. the largest index. */
+/* The model's batch into the slot but its events (on_swap takes them).
+ * Events of a row refer to it by index, so the id table covers rows 0 ..
+ * the largest index. */
 static wf_status copy_events(run_ctx *rc, job *j, const wf_event_batch *b,
                              wf_error *err)
 {
@@ -271,16 +273,12 @@ static wf_status copy_events(run_ctx *rc, job *j, const wf_event_batch *b,
             n_ids = b->events[k].emp + (size_t)1;
     size_t na = (size_t)wf_tables_age_band_count(rc->tab);
     size_t nt = (size_t)wf_tables_tenure_band_count(rc->tab);
-    if (!wf_grow((void **)&j->ev, &j->ev_cap, b->n ? b->n : 1, sizeof *j->ev) ||
-        !wf_grow((void **)&j->labels, &j->labels_cap, na + nt, sizeof *j->labels) ||
+    if (!wf_grow((void **)&j->labels, &j->labels_cap, na + nt, sizeof *j->labels) ||
         !copy_ids(j, b->emp_ids, n_ids))
         return wf_error_nomem(err, "the writer's copy of a year");
-    if (b->n)
-        memcpy(j->ev, b->events, b->n * sizeof *j->ev);
     memcpy(j->labels, b->age_band_labels, na * sizeof *j->labels);
     memcpy(j->labels + na, b->tenure_band_labels, nt * sizeof *j->labels);
-    j->eb = *b;
-    j->eb.events = j->ev;
+    j->eb = *b; /* events: the model's array, taken in on_swap */
     j->eb.emp_ids = j->ids;
     j->eb.age_band_labels = j->labels;
     j->eb.tenure_band_labels = j->labels + na;
@@ -288,20 +286,14 @@ static wf_status copy_events(run_ctx *rc, job *j, const wf_event_batch *b,
     return WF_OK;
 }
 
-/* Hands the filled slot to the writer (which has taken the previous one:
- * the slot was free, so the jobs before it are taken) and turns to the
- * other slot. */
-static wf_status hand_over(run_ctx *rc)
+/* Hands the filled slot to the writer (which was done with it). */
+static void hand_over(run_ctx *rc)
 {
     writer *w = &rc->w;
     pthread_mutex_lock(&w->mu);
-    while (w->todo)
-        pthread_cond_wait(&w->cv, &w->mu);
-    w->todo = &w->slot[w->fill];
-    w->fill ^= 1;
+    w->todo = &w->slot;
     pthread_cond_broadcast(&w->cv);
     pthread_mutex_unlock(&w->mu);
-    return WF_OK;
 }
 
 static bool writer_start(run_ctx *rc)
@@ -334,13 +326,11 @@ static wf_status writer_finish(run_ctx *rc, wf_error *err)
         pthread_cond_destroy(&w->cv);
         w->on = false;
     }
-    for (int k = 0; k < 2; k++) {
-        free(w->slot[k].ev);
-        free(w->slot[k].ids);
-        free(w->slot[k].arena);
-        free(w->slot[k].labels);
-        free(w->slot[k].snap);
-    }
+    free(w->slot.ev);
+    free(w->slot.ids);
+    free(w->slot.arena);
+    free(w->slot.labels);
+    free(w->slot.snap);
     return st;
 }
 
@@ -357,15 +347,30 @@ static wf_status on_events(void *ctx, const wf_event_batch *b, wf_error *err)
         progress(rc, "events written", b->year, 1.0);
         return st;
     }
-    /* The writer may still write year y - 1 (the other slot): year y goes
-     * to the slot of year y - 2, free once that year is written. */
-    job *j = &rc->w.slot[rc->w.fill];
+    /* The writer may still write year y - 1: year y waits for the slot. */
+    job *j = &rc->w.slot;
     wf_status st = writer_wait(rc, j, err);
     if (st == WF_OK)
         st = copy_events(rc, j, b, err);
-    if (st == WF_OK && !rc->want_snap)
-        st = hand_over(rc);
     return st;
+}
+
+/* The year's events change hands: the slot takes the model's array and
+ * gives back the one it wrote last (or none), then goes to the writer. */
+static void on_swap(void *ctx, wf_event **events, size_t *cap)
+{
+    run_ctx *rc = ctx;
+    if (!rc->w.on)
+        return;
+    job *j = &rc->w.slot;
+    wf_event *ev = j->ev;
+    size_t ev_cap = j->ev_cap;
+    j->ev = *events;
+    j->ev_cap = *cap;
+    *events = ev;
+    *cap = ev_cap;
+    j->eb.events = j->ev;
+    hand_over(rc);
 }
 
 static wf_status on_snapshot(void *ctx, const wf_snapshot_batch *b, wf_error *err)
@@ -377,7 +382,7 @@ static wf_status on_snapshot(void *ctx, const wf_snapshot_batch *b, wf_error *er
         rc->write_seconds += now_seconds() - t0;
         return st;
     }
-    job *j = &rc->w.slot[rc->w.fill];
+    job *j = &rc->w.slot;
     /* The snapshot covers every row: its id table serves the events too. */
     if (!wf_grow((void **)&j->snap, &j->snap_cap, b->n ? b->n : 1, sizeof *j->snap) ||
         !copy_ids(j, b->emp_ids, b->n))
@@ -389,7 +394,7 @@ static wf_status on_snapshot(void *ctx, const wf_snapshot_batch *b, wf_error *er
     j->sb.emp_ids = j->ids;
     j->eb.emp_ids = j->ids; /* may have moved */
     j->has_snap = true;
-    return hand_over(rc);
+    return WF_OK;
 }
 
 static wf_status write_summary(run_ctx *rc, const wf_census *cen, const char *census_digest,
@@ -496,6 +501,12 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
     wf_status zst = check_zstd_level(opt->zstd_level, err);
     if (zst != WF_OK)
         return zst;
+    if (opt->md5_lanes != 0 && opt->md5_lanes != 1 && opt->md5_lanes != 8 &&
+        opt->md5_lanes != 16)
+        return wf_error_set(err, WF_EINPUT, NULL, 0, 0,
+                            "MD5 lanes %d: expected 1, 8 or 16", opt->md5_lanes);
+    if (opt->md5_lanes)
+        wf_md5_set_lanes(opt->md5_lanes);
     wf_table_options topt = {.created_at_us = created_at_us(opt),
                              .threads = threads, .zstd_level = opt->zstd_level};
     rc.tables = wf_table_writer_new(&topt);
@@ -520,7 +531,7 @@ wf_status wf_events_run(const wf_config *cfg, const wf_tables *tab,
     if (st == WF_OK && threads >= 2)
         writer_start(&rc); /* else (or if it cannot start) write inline */
     if (st == WF_OK) {
-        wf_sim_sink sink = {&rc, on_year, on_events, on_snapshot, NULL};
+        wf_sim_sink sink = {&rc, on_year, on_events, on_snapshot, NULL, on_swap};
         st = wf_sim_run(cfg, tab, cen, threads, rc.want_snap, &sink, err);
     }
     wf_status wst = writer_finish(&rc, err);

@@ -26,6 +26,11 @@
  * value not written in this file or override is taken as the shortest
  * decimal of its double.
  *
+ * The plan_design section is nested (lists of mappings) where every other
+ * section is flat: it is copied into a node tree (config_int.h) and read
+ * by plan_design.c against its own shape, with the same scalar typing and
+ * errors. It has no keys in the table, so no override reaches it.
+ *
  * A command-line override is text, not YAML: an id is exactly the text
  * given (`--scenario 123` is the id "123", `--scenario '"q"'` is refused by
  * the id rule), an integer or seed plain digits.
@@ -46,6 +51,7 @@
 #include "wf_decimal.h"
 #include "wf_fmt.h"
 #include "wf_error.h"
+#include "config_int.h"
 #include "wf_model_int.h"
 #include "wf_sim.h"
 
@@ -62,13 +68,6 @@ typedef enum kind {
     K_SCOPE,  /* wf_esc_scope */
     K_MODE,   /* performance mode: fast | sql */
     K_LIMIT,  /* a threshold: double from a decimal, or null (NaN) */
-    K_MONEY,  /* plan_design dollars: double from a decimal, or null (NaN) */
-    K_MFORM,  /* plan_design match formula (text, one of MATCH_FORMULAS) */
-    K_TIERS,  /* plan_design "up_to:rate, ..." (text) */
-    K_STEPS,  /* plan_design "min:rate, ..." by years of service or age (text) */
-    K_VEST,   /* plan_design vesting schedule (text) */
-    K_FPOL,   /* plan_design forfeiture policy (text) */
-    K_NDTM,   /* plan_design ADP/ACP testing method (text) */
     K_ROWS,   /* census.invalid_rows: strict | skip */
     K_DATEFMT,/* census.date_format: one of wf_date_format_names */
     K_COLMAP  /* census.columns: a mapping model column -> header, or null */
@@ -137,49 +136,7 @@ typedef enum kind {
     X(census, date_format, K_DATEFMT, census_date_format, NULL, 0, NULL, 0,      \
       "YYYY-MM-DD")                                                              \
     X(census, columns, K_COLMAP, census_columns, NULL, 0, NULL, 0, "null")       \
-    WF_PLAN_DESIGN_KEYS(X)                                                        \
     WF_THRESHOLD_KEYS(X)
-
-/* The `plan_design` section (docs/config.md): read by the dbt plan models
- * only, never by the events, so it is not part of the canonical JSON nor
- * of the digest; wf_config_plan_design_json gives it to dbt. The defaults
- * are the plan of the former seed tables (100 % of the first 3 % deferred,
- * 50 % of the next 2 %, no core, immediate vesting). */
-#define WF_PLAN_DESIGN_KEYS(X)                                                    \
-    X(plan_design, match_formula, K_MFORM, pd_match_formula, NULL, 0, NULL, 0,    \
-      "tiers")                                                                    \
-    X(plan_design, match_tiers, K_TIERS, pd_match_tiers, NULL, 0, NULL, 0,        \
-      "0.03:1.0, 0.05:0.5")                                                       \
-    X(plan_design, match_service_years, K_INT, pd_match_service_years, "0", 0,    \
-      "60", 0, "0")                                                               \
-    X(plan_design, match_service_tiers, K_TIERS, pd_match_service_tiers, NULL, 0, \
-      NULL, 0, "")                                                                \
-    X(plan_design, match_max_dollars, K_MONEY, pd_match_max_dollars, "0", 0,      \
-      NULL, 0, "null")                                                            \
-    X(plan_design, match_true_up, K_BOOL, pd_match_true_up, NULL, 0, NULL, 0,     \
-      "false")                                                                    \
-    X(plan_design, match_min_service_years, K_INT, pd_match_min_service, "0", 0,  \
-      "60", 0, "0")                                                               \
-    X(plan_design, match_active_at_year_end, K_BOOL, pd_match_active_ye, NULL, 0, \
-      NULL, 0, "false")                                                           \
-    X(plan_design, core_rate, K_DBL, pd_core_rate, "0", 0, "1", 0, "0.0")        \
-    X(plan_design, core_by_service, K_STEPS, pd_core_by_service, NULL, 0, NULL,   \
-      0, "")                                                                      \
-    X(plan_design, core_by_age, K_STEPS, pd_core_by_age, NULL, 0, NULL, 0, "")    \
-    X(plan_design, core_min_service_years, K_INT, pd_core_min_service, "0", 0,    \
-      "60", 0, "0")                                                               \
-    X(plan_design, core_active_at_year_end, K_BOOL, pd_core_active_ye, NULL, 0,   \
-      NULL, 0, "false")                                                           \
-    X(plan_design, vesting_match, K_VEST, pd_vesting_match, NULL, 0, NULL, 0,     \
-      "immediate")                                                                \
-    X(plan_design, vesting_core, K_VEST, pd_vesting_core, NULL, 0, NULL, 0,       \
-      "immediate")                                                                \
-    X(plan_design, forfeiture_policy, K_FPOL, pd_forfeiture_policy, NULL, 0,      \
-      NULL, 0, "offset_next_year")                                                \
-    X(plan_design, hce_top_paid_group, K_BOOL, pd_hce_top_paid_group, NULL, 0,    \
-      NULL, 0, "false")                                                           \
-    X(plan_design, ndt_method, K_NDTM, pd_ndt_method, NULL, 0, NULL, 0,           \
-      "prior_year")
 
 /* The `thresholds` section (the ensemble's, not the model's): one optional
  * threshold per metric of fct_replicate_metrics (docs/config.md). */
@@ -229,15 +186,6 @@ static bool runner_section(const char *section)
 
 /* ---- scalars and their core-schema type --------------------------------- */
 
-typedef enum ytype { Y_NULL, Y_BOOL, Y_INT, Y_FLOAT, Y_STR } ytype;
-
-typedef struct scalar {
-    const char *text;
-    size_t len;
-    bool quoted;       /* any non-plain style: always a string */
-    long line, column; /* 1-based; 0 for an override */
-} scalar;
-
 static bool text_is(const scalar *v, const char *s)
 {
     return strlen(s) == v->len && memcmp(v->text, s, v->len) == 0;
@@ -264,7 +212,7 @@ static bool core_int(const char *s, size_t len)
     return wf_decimal_is_digits(s, len);
 }
 
-static ytype resolve(const scalar *v)
+ytype cfg_resolve(const scalar *v)
 {
     static const char *const nulls[] = {"", "~", "null", "Null", "NULL"};
     static const char *const bools[] = {"true", "True", "TRUE", "false", "False", "FALSE"};
@@ -290,7 +238,7 @@ static ytype resolve(const scalar *v)
     return Y_STR;
 }
 
-static const char *type_name(ytype t, bool quoted)
+const char *cfg_type_name(ytype t, bool quoted)
 {
     switch (t) {
     case Y_NULL: return "null";
@@ -304,11 +252,7 @@ static const char *type_name(ytype t, bool quoted)
 
 /* ---- errors -------------------------------------------------------------- */
 
-static wf_status cfg_error(wf_error *err, const char *file, const char *key,
-                           long line, long column, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
-
-static wf_status cfg_error(wf_error *err, const char *file, const char *key,
+wf_status cfg_error(wf_error *err, const char *file, const char *key,
                            long line, long column, const char *fmt, ...)
 {
     if (!err || err->status != WF_OK)
@@ -324,7 +268,7 @@ static wf_status cfg_error(wf_error *err, const char *file, const char *key,
 }
 
 /* A printable copy of a scalar's text for messages (cut at 60 bytes). */
-static const char *show(const scalar *v, char buf[80])
+const char *cfg_show(const scalar *v, char buf[80])
 {
     size_t n = v->len > 60 ? 60 : v->len;
     snprintf(buf, 80, "%.*s%s", (int)n, v->text, v->len > 60 ? "..." : "");
@@ -410,10 +354,10 @@ static wf_status want(load_ctx *cx, const key_def *k, const scalar *v, ytype t,
     char b[80];
     return cfg_error(err, cx->file, k->dotted, v->line, v->column,
                      "expected %s, got %s ('%s')%s", expected,
-                     type_name(t, v->quoted), show(v, b),
+                     cfg_type_name(t, v->quoted), cfg_show(v, b),
                      v->quoted && t == Y_STR && k->kind != K_ID && k->kind != K_MD &&
                              k->kind != K_DATE && k->kind != K_SCOPE && k->kind != K_MODE &&
-                             k->kind < K_MFORM
+                             k->kind < K_ROWS
                          ? "; remove the quotes"
                          : "");
 }
@@ -424,7 +368,7 @@ static wf_status out_of_range(load_ctx *cx, const key_def *k, const scalar *v,
     char r[96], b[80];
     range_text(k, r, sizeof r);
     return cfg_error(err, cx->file, k->dotted, v->line, v->column,
-                     "%s%s is out of range: expected a value %s", show(v, b), what, r);
+                     "%s%s is out of range: expected a value %s", cfg_show(v, b), what, r);
 }
 
 static wf_status set_integer(load_ctx *cx, wf_config *cfg, const key_def *k,
@@ -454,7 +398,7 @@ static wf_status set_number(load_ctx *cx, wf_config *cfg, const key_def *k,
     if (!decimal_in_range(k, &d))
         return out_of_range(cx, k, v, "", err);
     char *field = (char *)cfg + k->offset;
-    if (k->kind == K_DBL || k->kind == K_LIMIT || k->kind == K_MONEY) {
+    if (k->kind == K_DBL || k->kind == K_LIMIT) {
         double x;
         if (!wf_decimal_to_double(&d, &x) || !double_in_range(k, x))
             return out_of_range(cx, k, v, " (as a double)", err);
@@ -476,172 +420,6 @@ static wf_status set_number(load_ctx *cx, wf_config *cfg, const key_def *k,
     return WF_OK;
 }
 
-/* ---- plan_design texts ---------------------------------------------------- */
-
-static const char *const match_formulas[] = {
-    "none", "tiers", "stretch", "safe_harbor_basic", "safe_harbor_enhanced",
-    "qaca_safe_harbor"};
-
-/* Checks a "a:b, c:d" list: a strictly ascending, each a in [a_low, a_high]
- * (a_int: whole numbers), each b a rate in [0, 10]; empty text is an empty
- * list. On a problem writes why to msg and returns false. */
-static bool check_pairs(const char *s, size_t len, bool a_int, double a_low,
-                        double a_high, bool a_low_open, char *msg, size_t size)
-{
-    size_t i = 0;
-    double prev = -1;
-    int n = 0;
-    while (i < len) {
-        while (i < len && s[i] == ' ')
-            i++;
-        size_t a0 = i;
-        while (i < len && s[i] != ':' && s[i] != ',')
-            i++;
-        if (i >= len || s[i] != ':') {
-            snprintf(msg, size, "pair %d: expected A:RATE", n + 1);
-            return false;
-        }
-        size_t a1 = i++;
-        size_t b0 = i;
-        while (i < len && s[i] != ',')
-            i++;
-        size_t b1 = i;
-        while (b1 > b0 && s[b1 - 1] == ' ')
-            b1--;
-        while (b0 < b1 && s[b0] == ' ')
-            b0++;
-        if (i < len)
-            i++;                                    /* the comma */
-        wf_decimal da, db;
-        double a, b;
-        if ((a_int && !wf_decimal_is_digits(s + a0, a1 - a0)) ||
-            !wf_decimal_parse(s + a0, a1 - a0, &da) || !wf_decimal_to_double(&da, &a) ||
-            !wf_decimal_parse(s + b0, b1 - b0, &db) || !wf_decimal_to_double(&db, &b)) {
-            snprintf(msg, size, "pair %d: expected A:RATE with decimal numbers", n + 1);
-            return false;
-        }
-        if (a < a_low || (a_low_open && a == a_low) || a > a_high) {
-            snprintf(msg, size, "pair %d: %g is out of range", n + 1, a);
-            return false;
-        }
-        if (a <= prev) {
-            snprintf(msg, size, "pair %d: %g is not above the previous pair's", n + 1, a);
-            return false;
-        }
-        if (b < 0 || b > 10) {
-            snprintf(msg, size, "pair %d: rate %g is out of range [0, 10]", n + 1, b);
-            return false;
-        }
-        prev = a;
-        n++;
-    }
-    return true;
-}
-
-/* immediate | cliff_N (N 1..10) | graded_N (N 2..10) | a list of percentages
- * "0, 20, 40, 60, 80, 100" by completed years (non-decreasing, 0..100,
- * ending at 100). */
-static bool check_vesting(const char *s, size_t len, char *msg, size_t size)
-{
-    if (len == 9 && memcmp(s, "immediate", 9) == 0)
-        return true;
-    for (int g = 0; g < 2; g++) {
-        const char *pre = g ? "graded_" : "cliff_";
-        size_t pl = strlen(pre);
-        if (len > pl && memcmp(s, pre, pl) == 0) {
-            if (!wf_decimal_is_digits(s + pl, len - pl) || len - pl > 2) {
-                snprintf(msg, size, "expected %sN with N a whole number of years", pre);
-                return false;
-            }
-            int n = atoi(s + pl);
-            if (n < (g ? 2 : 1) || n > 10) {
-                snprintf(msg, size, "%sN: N out of range [%d, 10]", pre, g ? 2 : 1);
-                return false;
-            }
-            return true;
-        }
-    }
-    size_t i = 0;
-    int prev = 0, n = 0;
-    while (i < len) {
-        while (i < len && s[i] == ' ')
-            i++;
-        size_t a0 = i;
-        while (i < len && s[i] != ',' && s[i] != ' ')
-            i++;
-        size_t a1 = i;
-        while (i < len && (s[i] == ' ' || s[i] == ','))
-            i++;
-        if (a1 == a0 || !wf_decimal_is_digits(s + a0, a1 - a0) || a1 - a0 > 3) {
-            snprintf(msg, size, "expected immediate, cliff_N, graded_N or a list of "
-                                "whole percentages by completed years");
-            return false;
-        }
-        int p = atoi(s + a0);
-        if (p > 100 || p < prev) {
-            snprintf(msg, size, "percentage %d (year %d) must be in [%d, 100]", p, n, prev);
-            return false;
-        }
-        prev = p;
-        n++;
-    }
-    if (prev != 100 || n > 20) {
-        snprintf(msg, size, "a vesting list must reach 100 within 20 years");
-        return false;
-    }
-    return true;
-}
-
-static wf_status set_plan_text(load_ctx *cx, wf_config *cfg, const key_def *k,
-                               const scalar *v, ytype t, wf_error *err)
-{
-    char *field = (char *)cfg + k->offset;
-    char b[80], msg[160] = "";
-    bool ok = false;
-    if (t == Y_NULL && (k->kind == K_TIERS || k->kind == K_STEPS)) {
-        field[0] = '\0';
-        return WF_OK;
-    }
-    if (t != Y_STR || v->len > WF_PD_TEXT_MAX)
-        return want(cx, k, v, t, "a string (at most 96 characters)", err);
-    switch (k->kind) {
-    case K_MFORM:
-        for (size_t i = 0; i < sizeof match_formulas / sizeof match_formulas[0]; i++)
-            ok |= text_is(v, match_formulas[i]);
-        if (!ok)
-            snprintf(msg, sizeof msg, "expected none, tiers, stretch, safe_harbor_basic, "
-                                      "safe_harbor_enhanced or qaca_safe_harbor");
-        break;
-    case K_TIERS:
-        ok = check_pairs(v->text, v->len, false, 0, 1, true, msg, sizeof msg);
-        break;
-    case K_STEPS:
-        ok = check_pairs(v->text, v->len, true, 0, 120, false, msg, sizeof msg);
-        break;
-    case K_VEST:
-        ok = check_vesting(v->text, v->len, msg, sizeof msg);
-        break;
-    case K_FPOL:
-        ok = text_is(v, "offset_next_year") || text_is(v, "pay_expenses");
-        if (!ok)
-            snprintf(msg, sizeof msg, "expected offset_next_year or pay_expenses");
-        break;
-    case K_NDTM:
-        ok = text_is(v, "prior_year") || text_is(v, "current_year");
-        if (!ok)
-            snprintf(msg, sizeof msg, "expected prior_year or current_year");
-        break;
-    default:
-        assert(0);
-    }
-    if (!ok)
-        return cfg_error(err, cx->file, k->dotted, v->line, v->column, "'%s': %s",
-                         show(v, b), msg);
-    memcpy(field, v->text, v->len);
-    field[v->len] = '\0';
-    return WF_OK;
-}
-
 static wf_status set_string(load_ctx *cx, wf_config *cfg, const key_def *k,
                             const scalar *v, ytype t, wf_error *err)
 {
@@ -659,7 +437,7 @@ static wf_status set_string(load_ctx *cx, wf_config *cfg, const key_def *k,
         if (!wf_id_valid(v->text, v->len))
             return cfg_error(err, cx->file, k->dotted, v->line, v->column,
                              "'%s' is not a valid id: expected 1-%d characters "
-                             "from A-Z a-z 0-9 _ . -", show(v, b), WF_ID_MAX);
+                             "from A-Z a-z 0-9 _ . -", cfg_show(v, b), WF_ID_MAX);
         memcpy(field, v->text, v->len);
         field[v->len] = '\0';
         return WF_OK;
@@ -667,13 +445,13 @@ static wf_status set_string(load_ctx *cx, wf_config *cfg, const key_def *k,
         if (t != Y_STR || !parse_md(v->text, v->len, (wf_md *)(void *)field))
             return cfg_error(err, cx->file, k->dotted, v->line, v->column,
                              "expected a month-day \"MM-DD\" (not 02-29), got '%s'",
-                             show(v, b));
+                             cfg_show(v, b));
         return WF_OK;
     case K_DATE:
         if (t != Y_STR || !wf_date_parse(v->text, v->len, &cfg->ae_hire_date_cutoff))
             return cfg_error(err, cx->file, k->dotted, v->line, v->column,
                              "expected a date \"YYYY-MM-DD\" or null, got '%s'",
-                             show(v, b));
+                             cfg_show(v, b));
         cfg->ae_cutoff_set = true;
         return WF_OK;
     case K_SCOPE:
@@ -684,7 +462,7 @@ static wf_status set_string(load_ctx *cx, wf_config *cfg, const key_def *k,
         else
             return cfg_error(err, cx->file, k->dotted, v->line, v->column,
                              "expected auto_enrolled or all_enrolled, got '%s'",
-                             show(v, b));
+                             cfg_show(v, b));
         return WF_OK;
     case K_MODE:
         if (t == Y_STR && text_is(v, "fast"))
@@ -693,14 +471,14 @@ static wf_status set_string(load_ctx *cx, wf_config *cfg, const key_def *k,
             cfg->perf_mode = 1;
         else
             return cfg_error(err, cx->file, k->dotted, v->line, v->column,
-                             "expected fast or sql, got '%s'", show(v, b));
+                             "expected fast or sql, got '%s'", cfg_show(v, b));
         return WF_OK;
     case K_ROWS:
         if (t == Y_STR && (text_is(v, "strict") || text_is(v, "skip")))
             cfg->census_skip = text_is(v, "skip");
         else
             return cfg_error(err, cx->file, k->dotted, v->line, v->column,
-                             "expected strict or skip, got '%s'", show(v, b));
+                             "expected strict or skip, got '%s'", cfg_show(v, b));
         return WF_OK;
     case K_DATEFMT:
         for (int f = 0; t == Y_STR && f < WF_DF_COUNT; f++)
@@ -710,7 +488,7 @@ static wf_status set_string(load_ctx *cx, wf_config *cfg, const key_def *k,
             }
         return cfg_error(err, cx->file, k->dotted, v->line, v->column,
                          "expected YYYY-MM-DD, MM/DD/YYYY, DD/MM/YYYY, YYYYMMDD or "
-                         "DD.MM.YYYY, got '%s'", show(v, b));
+                         "DD.MM.YYYY, got '%s'", cfg_show(v, b));
     case K_COLMAP:
         /* a scalar here: only null (no mapping); the mapping itself is
          * read by walk_columns */
@@ -718,16 +496,9 @@ static wf_status set_string(load_ctx *cx, wf_config *cfg, const key_def *k,
             return cfg_error(err, cx->file, k->dotted, v->line, v->column,
                              "expected a mapping of census columns to the file's "
                              "headers (employee_id: \"Employee Number\", ...), got '%s'",
-                             show(v, b));
+                             cfg_show(v, b));
         memset(cfg->census_columns, 0, sizeof cfg->census_columns);
         return WF_OK;
-    case K_MFORM:
-    case K_TIERS:
-    case K_STEPS:
-    case K_VEST:
-    case K_FPOL:
-    case K_NDTM:
-        return set_plan_text(cx, cfg, k, v, t, err);
     default:
         assert(0);
         return WF_EINPUT;
@@ -737,13 +508,12 @@ static wf_status set_string(load_ctx *cx, wf_config *cfg, const key_def *k,
 static wf_status set_key(load_ctx *cx, wf_config *cfg, const key_def *k,
                          const scalar *v, wf_error *err)
 {
-    ytype t = resolve(v);
+    ytype t = cfg_resolve(v);
     switch (k->kind) {
     case K_INT:
     case K_SEED:
         return set_integer(cx, cfg, k, v, t, err);
     case K_LIMIT:
-    case K_MONEY:
         if (t == Y_NULL) {
             *(double *)(void *)((char *)cfg + k->offset) = NAN;
             return WF_OK;
@@ -1062,11 +832,11 @@ static wf_status walk_columns(walker *w)
         int c = 0;
         while (c < WF_CC_COUNT && !text_is(&kv, names[c]))
             c++;
-        if (c == WF_CC_COUNT || resolve(&kv) != Y_STR)
+        if (c == WF_CC_COUNT || cfg_resolve(&kv) != Y_STR)
             return cfg_error(w->err, w->cx->file, dotted, kv.line, kv.column,
                              "'%s' is not a census column (employee_id, birth_date, "
                              "hire_date, salary, termination_date, active, level_id, "
-                             "deferral_rate, auto_escalation_opt_out)", show(&kv, b));
+                             "deferral_rate, auto_escalation_opt_out)", cfg_show(&kv, b));
         if (at[c])
             return cfg_error(w->err, w->cx->file, dotted, kv.line, kv.column,
                              "column '%s' is mapped twice (first at line %ld)", names[c],
@@ -1075,16 +845,16 @@ static wf_status walk_columns(walker *w)
         if ((st = next_event(w)) != WF_OK ||
             (st = ev_scalar(w, dotted, "a header name", &v)) != WF_OK)
             return st;
-        if (resolve(&v) != Y_STR || v.len == 0 || v.len > WF_HEADER_MAX ||
+        if (cfg_resolve(&v) != Y_STR || v.len == 0 || v.len > WF_HEADER_MAX ||
             memchr(v.text, '\0', v.len))
             return cfg_error(w->err, w->cx->file, dotted, v.line, v.column,
                              "expected the census header's name as a string of 1-%d "
-                             "bytes (quote it), got '%s'", WF_HEADER_MAX, show(&v, b));
+                             "bytes (quote it), got '%s'", WF_HEADER_MAX, cfg_show(&v, b));
         for (int o = 0; o < WF_CC_COUNT; o++)
             if (map[o][0] && strlen(map[o]) == v.len &&
                 strncasecmp(map[o], v.text, v.len) == 0)
                 return cfg_error(w->err, w->cx->file, dotted, v.line, v.column,
-                                 "header '%s' is already mapped to %s", show(&v, b),
+                                 "header '%s' is already mapped to %s", cfg_show(&v, b),
                                  names[o]);
         memcpy(map[c], v.text, v.len);
         map[c][v.len] = '\0';
@@ -1135,6 +905,97 @@ static wf_status walk_section(walker *w, const char *section)
     }
 }
 
+/* ---- nested sections: a tree for plan_design.c ------------------------------ */
+
+void cfg_node_free(cfg_node *node)
+{
+    if (node->type == CFG_SCALAR) {
+        free((char *)node->s.text);
+        return;
+    }
+    size_t kids = node->type == CFG_MAP ? 2 * node->n : node->n;
+    for (size_t i = 0; i < kids; i++)
+        cfg_node_free(&node->kids[i]);
+    free(node->kids);
+}
+
+/* A plan design is small: deeper or larger input is refused, not read. */
+#define TREE_DEPTH_MAX 8
+#define TREE_KIDS_MAX 1000
+
+/* The node starting at the current event, into *out (which the caller
+ * frees with cfg_node_free, also after an error). */
+static wf_status collect(walker *w, int depth, cfg_node *out)
+{
+    memset(out, 0, sizeof *out);
+    out->type = CFG_SCALAR;
+    out->s.line = ev_line(w);
+    out->s.column = ev_col(w);
+    yaml_event_type_t t = w->ev.type;
+    if (t != YAML_MAPPING_START_EVENT && t != YAML_SEQUENCE_START_EVENT) {
+        scalar v;
+        wf_status st = ev_scalar(w, "plan_design", "a value", &v);
+        if (st != WF_OK)
+            return st;
+        char *copy = malloc(v.len + 1);
+        if (!copy)
+            return wf_error_nomem(w->err, "plan_design");
+        memcpy(copy, v.text, v.len);
+        copy[v.len] = '\0';
+        out->s = v;
+        out->s.text = copy;
+        return WF_OK;
+    }
+    if (depth >= TREE_DEPTH_MAX)
+        return cfg_error(w->err, w->cx->file, "plan_design", out->s.line, out->s.column,
+                         "nested deeper than %d levels", TREE_DEPTH_MAX);
+    out->type = t == YAML_MAPPING_START_EVENT ? CFG_MAP : CFG_SEQ;
+    yaml_event_type_t end = t == YAML_MAPPING_START_EVENT ? YAML_MAPPING_END_EVENT
+                                                          : YAML_SEQUENCE_END_EVENT;
+    size_t cap = 0, used = 0;
+    for (;;) {
+        wf_status st = next_event(w);
+        if (st != WF_OK)
+            return st;
+        if (w->ev.type == end)
+            break;
+        if (used >= TREE_KIDS_MAX)
+            return cfg_error(w->err, w->cx->file, "plan_design", ev_line(w), ev_col(w),
+                             "more than %d entries in one mapping or list", TREE_KIDS_MAX / 2);
+        if (used == cap) {
+            size_t ncap = cap ? 2 * cap : 8;
+            cfg_node *nk = realloc(out->kids, ncap * sizeof *nk);
+            if (!nk)
+                return wf_error_nomem(w->err, "plan_design");
+            memset(nk + cap, 0, (ncap - cap) * sizeof *nk);  /* freeable as empty */
+            out->kids = nk;
+            cap = ncap;
+        }
+        used++;
+        out->n = out->type == CFG_MAP ? used / 2 : used;
+        if ((st = collect(w, depth + 1, &out->kids[used - 1])) != WF_OK) {
+            /* free what was read; a key without its value yet has a zeroed
+             * partner (cap is even, so it exists) */
+            out->n = out->type == CFG_MAP ? (used + 1) / 2 : used;
+            return st;
+        }
+    }
+    assert(out->type != CFG_MAP || used % 2 == 0);
+    out->n = out->type == CFG_MAP ? used / 2 : used;
+    return WF_OK;
+}
+
+/* plan_design: the mapping at the current event, read by plan_design.c. */
+static wf_status walk_plan_design(walker *w)
+{
+    cfg_node tree;
+    wf_status st = collect(w, 0, &tree);
+    if (st == WF_OK)
+        st = wf_pd_read(&tree, w->cx->file, &w->cfg->pd, w->err);
+    cfg_node_free(&tree);
+    return st;
+}
+
 static wf_status walk_top(walker *w)
 {
     bool seen[N_SECTIONS] = {false};
@@ -1163,6 +1024,11 @@ static wf_status walk_top(walker *w)
         seen_line[s] = kv.line;
         if ((st = next_event(w)) != WF_OK)
             return st;
+        if (w->ev.type == YAML_MAPPING_START_EVENT && strcmp(sections[s], "plan_design") == 0) {
+            if ((st = walk_plan_design(w)) != WF_OK)
+                return st;
+            continue;
+        }
         if (w->ev.type == YAML_MAPPING_START_EVENT) {
             if ((st = walk_section(w, sections[s])) != WF_OK)
                 return st;
@@ -1171,7 +1037,7 @@ static wf_status walk_top(walker *w)
         scalar v;
         if ((st = ev_scalar(w, name, "a mapping of keys", &v)) != WF_OK)
             return st;
-        if (resolve(&v) != Y_NULL)
+        if (cfg_resolve(&v) != Y_NULL)
             return cfg_error(w->err, w->cx->file, name, v.line, v.column,
                              "expected a mapping of keys for section '%s'", name);
     }
@@ -1195,7 +1061,7 @@ static wf_status walk_stream(walker *w)
         scalar v;
         if ((st = ev_scalar(w, NULL, "a mapping of sections", &v)) != WF_OK)
             return st;
-        if (resolve(&v) != Y_NULL)
+        if (cfg_resolve(&v) != Y_NULL)
             return cfg_error(w->err, w->cx->file, NULL, v.line, v.column,
                              "expected a mapping of sections (simulation:, workforce:, ...)");
     }
@@ -1217,6 +1083,7 @@ static void apply_defaults(wf_config *cfg)
     memset(&cx, 0, sizeof cx);
     cx.file = "";
     memset(cfg, 0, sizeof *cfg);
+    wf_pd_defaults(&cfg->pd);
     for (int i = 0; i < N_KEYS; i++) {
         scalar v = {keys[i].def, strlen(keys[i].def), false, 0, 0};
         wf_status st = set_key(&cx, cfg, &keys[i], &v, NULL);
@@ -1290,7 +1157,7 @@ static wf_status apply_override(load_ctx *cx, wf_config *cfg, const wf_config_ov
         !wf_decimal_is_digits(v.text, v.len)) {
         char b[80];
         st = cfg_error(err, "", keys[k].dotted, 0, 0, "expected plain digits 0-9, got '%s'",
-                       show(&v, b));
+                       cfg_show(&v, b));
     } else {
         st = set_key(cx, cfg, &keys[k], &v, err);
     }
@@ -1570,20 +1437,6 @@ static size_t json_value(const wf_config *cfg, const key_def *k, char *p)
                                                        ? "all_enrolled" : "auto_enrolled");
     case K_MODE:
         return n + (size_t)sprintf(p + n, "\"%s\"", cfg->perf_mode ? "sql" : "fast");
-    case K_MONEY: {
-        double x = *(const double *)(const void *)field;
-        if (isnan(x))
-            return n + (size_t)sprintf(p + n, "null");
-        wf_fmt_double(x, true, tmp);
-        return n + (size_t)sprintf(p + n, "%s", tmp);
-    }
-    case K_MFORM:
-    case K_TIERS:
-    case K_STEPS:
-    case K_VEST:
-    case K_FPOL:
-    case K_NDTM:
-        return n + (size_t)sprintf(p + n, "\"%s\"", field);  /* checked characters */
     case K_LIMIT:
         break;  /* never part of the canonical form */
     case K_ROWS:
@@ -1624,21 +1477,7 @@ char *wf_config_to_json(const wf_config *cfg)
 
 char *wf_config_plan_design_json(const wf_config *cfg)
 {
-    char *buf = malloc(4096);   /* 17 keys of at most ~130 characters */
-    if (!buf)
-        return NULL;
-    size_t n = 0;
-    buf[n++] = '{';
-    for (int i = 0; i < N_KEYS; i++) {
-        if (strcmp(keys[i].section, "plan_design") != 0)
-            continue;
-        if (n > 1)
-            buf[n++] = ',';
-        n += json_value(cfg, &keys[i], buf + n);
-    }
-    buf[n++] = '}';
-    buf[n] = '\0';
-    return buf;
+    return wf_pd_json(&cfg->pd);
 }
 
 void wf_config_digest(const wf_config *cfg, char hex[65])

@@ -2,8 +2,10 @@
  * rng.c - keyed draws: MD5 of the key text, first four bytes (see rng.h).
  *
  * The hashing is the project's MD5 (src/common/wf_md5.h): one key at a
- * time for wf_rng_x, and for wf_rng_x_batch GROUP keys at a time through
- * the multi-lane path (16 or 8 keys per SIMD compression). nettle's MD5
+ * time for wf_rng_x; for wf_rng_x_batch GROUP keys at a time through
+ * the multi-lane path (16 or 8 keys per SIMD compression); for
+ * wf_rng_x_keys GROUP pairs of blocks (the entity's key block and the
+ * stream's tail block for its length) through wf_md5_xor_x. nettle's MD5
  * stays as the oracle the tests compare with (wf_rng_key_x_nettle). Keys
  * are assembled on the stack, so a draw never allocates.
  */
@@ -38,6 +40,34 @@ void wf_rng_stream_init(wf_rng_stream *s, int64_t seed, int year,
     assert(t > 0 && (size_t)t < sizeof s->tail);
     s->head_len = (unsigned char)h;
     s->tail_len = (unsigned char)t;
+    memset(s->tail_blk, 0, sizeof s->tail_blk);
+    for (size_t p = 0; p + (size_t)t <= 55; p++) {
+        uint8_t *b = s->tail_blk[p];
+        memcpy(b + p, s->tail, (size_t)t);
+        b[p + (size_t)t] = 0x80;
+        uint64_t bits = (uint64_t)(p + (size_t)t) * 8;
+        for (int i = 0; i < 8; i++)
+            b[56 + i] = (uint8_t)(bits >> (8 * i));
+        b[63] ^= (uint8_t)p;
+    }
+}
+
+/* The longest "{seed}|{entity}" a key block takes (a one-block key has
+ * at most 55 bytes, and every tail has more than one). Whether a draw's
+ * whole key fits is decided per stream, in wf_rng_x_keys. */
+#define KEY_PREFIX_MAX 54
+
+void wf_rng_key_init(wf_rng_key *k, const wf_rng_stream *s, const char *entity,
+                     size_t len)
+{
+    assert(len <= WF_RNG_ENTITY_MAX);
+    memset(k->b, 0, sizeof k->b);
+    size_t p = s->head_len + len;
+    if (p > KEY_PREFIX_MAX)
+        return; /* byte 63 stays 0 */
+    memcpy(k->b, s->head, s->head_len);
+    memcpy(k->b + s->head_len, entity, len);
+    k->b[63] = (uint8_t)p;
 }
 
 uint32_t wf_rng_key_x_nettle(const char *key, size_t len)
@@ -97,5 +127,36 @@ void wf_rng_x_batch(const wf_rng_stream *s, const char *const *ids,
         wf_md5_many(msg, klen, m, st);
         for (size_t k = 0; k < m; k++)
             out[g + k] = wf_md5_x(st[k]);
+    }
+}
+
+/* wf_rng_x_keys: GROUP keys at a time, as pairs of blocks for
+ * wf_md5_xor_x; a key longer than one block hashes a zero block there and
+ * is keyed from its text after. */
+void wf_rng_x_keys(const wf_rng_stream *s, const wf_rng_key *keys,
+                   const char *const *ids, const uint8_t *lens,
+                   const uint32_t *idx, size_t n, uint32_t *out)
+{
+    static const uint8_t zero[64];
+    const uint8_t *kb[GROUP], *tb[GROUP];
+    uint32_t slow[GROUP]; /* positions in the group keyed from the text */
+    const size_t tail = s->tail_len;
+    for (size_t g = 0; g < n; g += GROUP) {
+        size_t m = n - g < GROUP ? n - g : GROUP, ns = 0;
+        for (size_t k = 0; k < m; k++) {
+            size_t j = idx ? idx[g + k] : g + k;
+            size_t p = keys[j].b[63];
+            kb[k] = keys[j].b;
+            tb[k] = s->tail_blk[p];
+            if (p == 0 || p + tail > 55) { /* not one block */
+                slow[ns++] = (uint32_t)k;
+                kb[k] = tb[k] = zero;
+            }
+        }
+        wf_md5_xor_x(kb, tb, m, out + g);
+        for (size_t q = 0; q < ns; q++) {
+            size_t k = slow[q], j = idx ? idx[g + k] : g + k;
+            out[g + k] = wf_rng_x(s, ids[j], lens ? lens[j] : strlen(ids[j]));
+        }
     }
 }

@@ -158,6 +158,9 @@ static wf_status load_census(sim *s, const wf_census *cen, wf_error *err)
 {
     wf_sim_rows *r = &s->rows;
     int32_t census_day = s->ctx.census_day;
+    wf_rng_stream seed_st; /* the seed's key head, for the ids' key blocks */
+    wf_rng_stream_init(&seed_st, s->cfg->random_seed, s->cfg->start_year,
+                       (wf_stream)0);
     uint32_t *order = malloc((cen->n ? cen->n : 1) * sizeof *order);
     /* Room for twice the census up front: the workforce of a year (the
      * survivors and the year's hires) stays under it for years at the
@@ -174,6 +177,7 @@ static wf_status load_census(sim *s, const wf_census *cen, wf_error *err)
         const wf_census_employee *e = &cen->emp[order[i]];
         r->id[i] = e->id;
         r->id_len[i] = (uint8_t)strlen(e->id);
+        wf_rng_key_init(&r->key[i], &seed_st, e->id, r->id_len[i]);
         r->birth[i] = e->birth_day;
         r->hire[i] = e->hire_day;
         wf_sim_rows_cache_dates(r, i);
@@ -309,8 +313,8 @@ static void experienced_termination_keys(sim *s, size_t k)
         if (r->term_cat[i] != WF_CAT_RETIREMENT)
             idx[n++] = (uint32_t)i;
     }
-    wf_rng_x_batch(&c->st[WF_STREAM_TERMINATION], (const char *const *)r->id,
-                         r->id_len, idx, n, x);
+    wf_rng_x_keys(&c->st[WF_STREAM_TERMINATION], r->key, (const char *const *)r->id,
+                  r->id_len, idx, n, x);
     for (size_t j = 0; j < n; j++) {
         size_t i = idx[j];
         double h = t->levels[r->level[i] - 1].termination_base *
@@ -327,8 +331,8 @@ static void retirements(sim *s, wf_sim_chunk *ch, size_t n)
 {
     const wf_sim_ctx *c = &s->ctx;
     wf_sim_rows *r = &s->rows;
-    wf_rng_x_batch(&c->st[WF_STREAM_RETIREMENT], (const char *const *)r->id,
-                   r->id_len, ch->idx, n, ch->x);
+    wf_rng_x_keys(&c->st[WF_STREAM_RETIREMENT], r->key, (const char *const *)r->id,
+                  r->id_len, ch->idx, n, ch->x);
     ch->used[WF_STREAM_RETIREMENT] += n;
     for (size_t j = 0; j < n; j++)
         if (wf_rng_u(ch->x[j]) < s->cfg->retirement_probability) {
@@ -421,8 +425,8 @@ static void hire_draws(sim *s, size_t k, wf_stream st, size_t b, size_t n,
                        uint32_t *x)
 {
     const wf_sim_rows *h = &s->hires;
-    wf_rng_x_batch(&s->ctx.st[st], (const char *const *)h->id + b, h->id_len + b,
-                   NULL, n, x);
+    wf_rng_x_keys(&s->ctx.st[st], h->key + b, (const char *const *)h->id + b,
+                  h->id_len + b, NULL, n, x);
     s->chunks[k].used[st] += n;
 }
 
@@ -493,8 +497,8 @@ static void phase_h(void *arg, size_t k)
         if (h->hire[j] < c->dec31)
             idx[m++] = (uint32_t)j;
     }
-    wf_rng_x_batch(&c->st[WF_STREAM_NEW_HIRE_TERMINATION], (const char *const *)h->id,
-                   h->id_len, idx, m, x);
+    wf_rng_x_keys(&c->st[WF_STREAM_NEW_HIRE_TERMINATION], h->key,
+                  (const char *const *)h->id, h->id_len, idx, m, x);
     s->chunks[k].used[WF_STREAM_NEW_HIRE_TERMINATION] += m;
     for (size_t j = 0; j < m; j++)
         s->rank[idx[j]].key = wf_rng_u(x[j]);
@@ -568,6 +572,7 @@ static wf_status make_hire_ids(sim *s, int64_t H, wf_error *err)
         used++;
         h->id[j] = id;
         h->id_len[j] = (uint8_t)len;
+        wf_rng_key_init(&h->key[j], &s->ctx.st[0], id, (size_t)len);
         h->level[j] = (uint8_t)(lvl + 1);
         h->deferral[j] = 0;
         h->enroll_day[j] = WF_DATE_NULL;
@@ -724,6 +729,11 @@ static bool run_phase_b(sim *s, size_t nch)
      * the phase, so year_ev does not grow by steps, copying what it holds,
      * while the first year's chunks commit. More is grown as needed. */
     size_t cap = s->year_ev_cap;
+    if (cap < 2 * s->rows.n) { /* a fresh array: nothing in it to keep */
+        free(s->year_ev);
+        s->year_ev = NULL;
+        s->year_ev_cap = cap = 0;
+    }
     if (!wf_grow((void **)&s->year_ev, &s->year_ev_cap, 2 * s->rows.n,
                  sizeof *s->year_ev))
         return false;
@@ -771,6 +781,8 @@ static wf_status hand_over(sim *s, const wf_sim_sink *sink, wf_year_summary *sum
         st = sink->on_events(sink->ctx, &eb, err);
     if (st == WF_OK && want_snap && sink && sink->on_snapshot)
         st = sink->on_snapshot(sink->ctx, &sb, err);
+    if (st == WF_OK && sink && sink->swap_events)
+        sink->swap_events(sink->ctx, &s->year_ev, &s->year_ev_cap);
     if (st != WF_OK && err && err->status == WF_OK)
         wf_error_set(err, st, NULL, 0, 0, "the output sink failed in year %d",
                      s->ctx.year);

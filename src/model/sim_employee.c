@@ -165,8 +165,8 @@ static void pre_draw(const wf_sim_ctx *ctx, wf_sim_chunk *c, wf_stream s,
                      const uint32_t *idx, size_t n)
 {
     const wf_sim_rows *r = ctx->rows;
-    wf_rng_x_batch(&ctx->st[s], (const char *const *)r->id, r->id_len,
-                         idx, n, c->x);
+    wf_rng_x_keys(&ctx->st[s], r->key, (const char *const *)r->id, r->id_len,
+                  idx, n, c->x);
     uint32_t *dst = c->pre[s] - c->begin;
     for (size_t k = 0; k < n; k++)
         dst[idx[k]] = c->x[k];

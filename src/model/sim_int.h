@@ -45,6 +45,7 @@ typedef struct wf_sim_rows {
     size_t n, cap;
     const char **id;
     uint8_t *id_len;
+    wf_rng_key *key;                    /* the id's key block (rng.h) */
     int32_t *birth, *hire, *elig;       /* day numbers */
     int16_t *birth_y, *hire_y;          /* calendar year of birth and hire, */
     uint16_t *birth_md, *hire_md;       /* and month * 32 + day: ages without

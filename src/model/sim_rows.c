@@ -22,7 +22,7 @@
 #include "wf_grow.h"
 
 #define CARRIED_FIELDS(X)                                               \
-    X(id) X(id_len) X(birth) X(hire) X(elig) X(salary) X(deferral)      \
+    X(id) X(id_len) X(key) X(birth) X(hire) X(elig) X(salary) X(deferral)      \
     X(birth_y) X(hire_y) X(birth_md) X(hire_md)                         \
     X(enroll_day) X(pend_opt_day) X(pend_opt_prob) X(level) X(enrolled) \
     X(source) X(opted_out) X(esc_opt_out)

@@ -16,6 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "plan_design.h"
 #include "wf_rejects.h"
 #include "wfsim.h"
 
@@ -78,8 +79,6 @@ typedef enum wf_esc_scope {
     WF_ESC_ALL_ENROLLED = 1
 } wf_esc_scope;
 
-#define WF_PD_TEXT_MAX 96      /* a plan_design text value, in bytes */
-
 struct wf_config {
     /* simulation */
     int start_year, end_year;
@@ -114,15 +113,7 @@ struct wf_config {
     int perf_mode;               /* 0 fast, 1 sql */
     int perf_threads;            /* 0 = all cores */
     /* plan_design: the dbt plan models', not the events' (docs/config.md) */
-    char pd_match_formula[WF_PD_TEXT_MAX + 1], pd_match_tiers[WF_PD_TEXT_MAX + 1];
-    char pd_match_service_tiers[WF_PD_TEXT_MAX + 1];
-    char pd_core_by_service[WF_PD_TEXT_MAX + 1], pd_core_by_age[WF_PD_TEXT_MAX + 1];
-    char pd_vesting_match[WF_PD_TEXT_MAX + 1], pd_vesting_core[WF_PD_TEXT_MAX + 1];
-    char pd_forfeiture_policy[WF_PD_TEXT_MAX + 1], pd_ndt_method[WF_PD_TEXT_MAX + 1];
-    int pd_match_service_years, pd_match_min_service, pd_core_min_service;
-    double pd_match_max_dollars;  /* NaN = no cap */
-    double pd_core_rate;
-    bool pd_match_true_up, pd_match_active_ye, pd_core_active_ye, pd_hce_top_paid_group;
+    wf_plan_design pd;
     /* thresholds: the ensemble's, not the model's; NaN = none */
     double thr_headcount_end, thr_hires, thr_terminations, thr_avg_salary;
     double thr_participation_rate, thr_avg_deferral_rate;

@@ -46,6 +46,14 @@ typedef struct wf_sim_sink {
      * draws[(year - start_year) * WF_STREAM_COUNT + stream] (rng.h's
      * streams) at the end of each year; NULL counts nothing. */
     uint64_t *draws;
+    /* Optional: called once a year after on_events and on_snapshot
+     * returned WF_OK. The sink may keep the year's event array (*events,
+     * room for *cap events, malloc'd: the batch's events) and put in its
+     * place a malloc'd array of its own (or NULL with *cap 0), which the
+     * model fills next year and frees at the end. A writer thread takes the
+     * events this way instead of copying them. NULL: the model keeps its
+     * array. */
+    void (*swap_events)(void *ctx, wf_event **events, size_t *cap);
 } wf_sim_sink;
 
 /* threads >= 1. want_snapshots: build and pass snapshot batches.

@@ -119,7 +119,7 @@ static void dict_set(pq_chunk_data *c, const dict *d)
 /* One column of one row group, reused from row group to row group. */
 typedef struct colbuf {
     void *vals;
-    size_t vals_cap;
+    size_t vals_cap;            /* bytes: columns of any width share it */
     uint8_t *def;
     size_t def_cap;
     uint64_t *offs;
@@ -138,6 +138,7 @@ typedef struct worker {
     uint32_t *band_code[2];
     size_t band_code_cap[2];
     char keys[ID_GROUP * (WF_ID_HEAD_MAX + WF_ID_EMP_MAX + 32)];
+    uint8_t pre[ID_GROUP][64];          /* event ids' key heads (id_group) */
 } worker;
 
 struct wf_table_writer {
@@ -178,16 +179,17 @@ static worker *worker_new(void)
 /* Sizes a worker's buffers for n rows of the columns `specs` and points
  * wk->data at them (a label column - spec.dictionary - gets codes; the
  * byte runs of other strings grow as they are filled). */
-static bool prepare(worker *wk, const pq_column_spec *specs, int ncols, size_t n)
+static bool prepare_range(worker *wk, const pq_column_spec *specs, int c0, int c1,
+                          size_t n)
 {
     static const size_t width[] = {[PQ_BOOLEAN] = 1, [PQ_INT32] = 4,
                                    [PQ_INT64] = 8, [PQ_DOUBLE] = 8};
-    for (int c = 0; c < ncols; c++) {
+    for (int c = c0; c < c1; c++) {
         const pq_column_spec *s = &specs[c];
         colbuf *b = &wk->col[c];
         bool ok = !s->nullable || wf_grow((void **)&b->def, &b->def_cap, n, 1);
         if (s->physical != PQ_BYTE_ARRAY)
-            ok = ok && wf_grow(&b->vals, &b->vals_cap, n, width[s->physical]);
+            ok = ok && wf_grow(&b->vals, &b->vals_cap, n * width[s->physical], 1);
         else if (s->dictionary)
             ok = ok && wf_grow((void **)&b->codes, &b->codes_cap, n, sizeof *b->codes);
         else
@@ -203,6 +205,30 @@ static bool prepare(worker *wk, const pq_column_spec *specs, int ncols, size_t n
         };
     }
     return true;
+}
+
+static bool prepare(worker *wk, const pq_column_spec *specs, int ncols, size_t n)
+{
+    return prepare_range(wk, specs, 0, ncols, n);
+}
+
+/* Frees the buffers of columns [c0, c1) (encoded: their chunks are in
+ * wk->enc), so that the next group of columns reuses the memory. Byte
+ * runs stay: an encoded chunk's statistics point into them until
+ * pq_writer_put. */
+static void release_range(worker *wk, int c0, int c1)
+{
+    for (int c = c0; c < c1; c++) {
+        colbuf *b = &wk->col[c];
+        free(b->vals);
+        free(b->def);
+        free(b->offs);
+        free(b->codes);
+        b->vals = b->def = NULL;
+        b->offs = NULL;
+        b->codes = NULL;
+        b->vals_cap = b->def_cap = b->offs_cap = b->codes_cap = 0;
+    }
 }
 
 /* Appends len bytes of s as value i of a byte-array column (offs[0] set). */
@@ -248,6 +274,12 @@ typedef struct id_keys {
     char tail[WF_EV_COUNT][32];
     size_t tail_len[WF_EV_COUNT];
     size_t max_len;             /* longest key of the batch */
+    /* Keys of one block (at most 55 bytes) are hashed as the XOR of their
+     * head "scenario|plan|seed|employee_id" (p bytes, zero-padded to 64)
+     * and tail_blk[type][p]: zeros, the tail at byte p, 0x80, zeros, the
+     * bit length in bytes 56..63 (wf_md5_xor). NULL: every key is
+     * assembled (wf_md5_many). */
+    uint8_t (*tail_blk)[56][64];
 } id_keys;
 
 /* False when the head does not fit (ids of scenario and plan that long are
@@ -268,7 +300,24 @@ static bool id_keys_init(id_keys *k, const wf_event_batch *b)
             longest = (size_t)m;
     }
     k->max_len = k->head_len + WF_ID_EMP_MAX + longest;
+    k->tail_blk = NULL;
     return true;
+}
+
+/* Fills tail_blk (WF_EV_COUNT x 56 blocks) for k and points k at it. */
+static void id_keys_blocks(id_keys *k, uint8_t (*tail_blk)[56][64])
+{
+    memset(tail_blk, 0, sizeof(uint8_t[WF_EV_COUNT][56][64]));
+    for (int t = 0; t < WF_EV_COUNT; t++)
+        for (size_t p = 0; p + k->tail_len[t] <= 55; p++) {
+            uint8_t *b = tail_blk[t][p];
+            memcpy(b + p, k->tail[t], k->tail_len[t]);
+            b[p + k->tail_len[t]] = 0x80;
+            uint64_t bits = (uint64_t)(p + k->tail_len[t]) * 8;
+            for (int i = 0; i < 8; i++)
+                b[56 + i] = (uint8_t)(bits >> (8 * i));
+        }
+    k->tail_blk = tail_blk;
 }
 
 /* Writes the key of ev into key (k->max_len bytes); returns its length. */
@@ -301,24 +350,67 @@ void wf_event_id(const wf_event_batch *b, const wf_event *ev, char hex[33])
     wf_md5_hex(st, hex);
 }
 
-/* The event_id column of n events from ev into b (32 bytes a row): keys
- * assembled in `keys` (ID_GROUP keys of k->max_len bytes), hashed ID_GROUP
- * at a time by the multi-lane MD5, hex written in place. */
-static bool put_event_ids(colbuf *b, const id_keys *k, const wf_event_batch *batch,
-                          const wf_event *ev, size_t n, char *keys)
+/* The MD5 states of the ids of m <= ID_GROUP events ev[0..m). With
+ * k->tail_blk, a key of one block is the XOR of its head, built once per
+ * employee (events come sorted by employee) in pre[], and its tail block;
+ * the others are assembled in keys (ID_GROUP keys of k->max_len bytes) and
+ * hashed by wf_md5_many. */
+static void id_group(const id_keys *k, const wf_event_batch *b, const wf_event *ev,
+                     size_t m, uint8_t (*pre)[64], char *keys, uint32_t (*st)[4])
 {
+    static const uint8_t zero[64];
+    const uint8_t *x[ID_GROUP], *y[ID_GROUP];
     const char *msg[ID_GROUP];
-    size_t len[ID_GROUP];
+    size_t len[ID_GROUP], slow[ID_GROUP], ns = 0, np = 0, plen = 0;
+    uint32_t slow_st[ID_GROUP][4];
+    uint32_t last = UINT32_MAX;
+    for (size_t j = 0; j < m; j++) {
+        size_t tl = k->tail_len[ev[j].type];
+        if (k->tail_blk && ev[j].emp != last) { /* the next employee's head */
+            last = ev[j].emp;
+            const char *emp = b->emp_ids[last];
+            size_t el = strnlen(emp, WF_ID_EMP_MAX);
+            plen = k->head_len + el;
+            if (plen <= 55) {
+                uint8_t *h = pre[np++];
+                memset(h, 0, 64);
+                memcpy(h, k->head, k->head_len);
+                memcpy(h + k->head_len, emp, el);
+            } else {
+                plen = 0;
+            }
+        }
+        if (k->tail_blk && plen && plen + tl <= 55) {
+            x[j] = pre[np - 1];
+            y[j] = k->tail_blk[ev[j].type][plen];
+        } else {
+            x[j] = y[j] = zero;
+            char *key = keys + ns * k->max_len;
+            msg[ns] = key;
+            len[ns] = id_key(k, b, &ev[j], key);
+            slow[ns++] = j;
+        }
+    }
+    if (ns < m)
+        wf_md5_xor(x, y, m, st);
+    if (ns) {
+        wf_md5_many(msg, len, ns, slow_st);
+        for (size_t q = 0; q < ns; q++)
+            memcpy(st[slow[q]], slow_st[q], sizeof slow_st[q]);
+    }
+}
+
+/* The event_id column of n events from ev into b (32 bytes a row), hashed
+ * ID_GROUP at a time (id_group), hex written in place. */
+static bool put_event_ids(colbuf *b, const id_keys *k, const wf_event_batch *batch,
+                          const wf_event *ev, size_t n, worker *wk)
+{
     uint32_t st[ID_GROUP][4];
     if (!wf_grow((void **)&b->bytes, &b->bytes_cap, n * 32 + 1, 1))
         return false;
     for (size_t g = 0; g < n; g += ID_GROUP) {
         size_t m = n - g < ID_GROUP ? n - g : ID_GROUP;
-        for (size_t j = 0; j < m; j++) {
-            msg[j] = keys + j * k->max_len;
-            len[j] = id_key(k, batch, &ev[g + j], keys + j * k->max_len);
-        }
-        wf_md5_many(msg, len, m, st);
+        id_group(k, batch, ev + g, m, wk->pre, wk->keys, st);
         for (size_t j = 0; j < m; j++)
             wf_md5_hex(st[j], b->bytes + (g + j) * 32); /* its NUL is overwritten */
     }
@@ -334,6 +426,7 @@ typedef struct event_file {
     const wf_event_batch *b;
     int64_t created_at;
     id_keys keys;
+    uint8_t tail_blk[WF_EV_COUNT][56][64]; /* keys.tail_blk */
     dict scenario, plan, type, category;
     uint32_t one_code[1];
     uint32_t type_code[WF_EV_COUNT], category_code[WF_CAT_COUNT];
@@ -341,9 +434,16 @@ typedef struct event_file {
 
 static bool event_file_init(event_file *f, const wf_event_batch *b, int64_t created_at)
 {
-    *f = (event_file){.b = b, .created_at = created_at};
-    return id_keys_init(&f->keys, b) &&
-           dict_build(&f->scenario, &b->scenario_id, 1, f->one_code) &&
+    f->b = b;
+    f->created_at = created_at;
+    memset(&f->scenario, 0, sizeof f->scenario);
+    memset(&f->plan, 0, sizeof f->plan);
+    memset(&f->type, 0, sizeof f->type);
+    memset(&f->category, 0, sizeof f->category);
+    if (!id_keys_init(&f->keys, b))
+        return false;
+    id_keys_blocks(&f->keys, f->tail_blk);
+    return dict_build(&f->scenario, &b->scenario_id, 1, f->one_code) &&
            dict_build(&f->plan, &b->plan_design_id, 1, f->one_code) &&
            dict_build(&f->type, wf_event_type_names, WF_EV_COUNT, f->type_code) &&
            dict_build(&f->category, wf_event_category_names, WF_CAT_COUNT,
@@ -374,58 +474,111 @@ static void event_file_free(event_file *f)
     } else {                                                                  \
         VALS(c, WF_FIELD_CTYPE_##kind)[r] = (WF_FIELD_CTYPE_##kind)(src);     \
     }
-#define FILL_EVENT(name, kind, nullable, dict, compared, how, member) \
-    FILL_##how(EC_##name, kind, nullable, e->member)
+#define FILL_EVENT_IN(name, kind, nullable, dict, compared, how, member) \
+    if (IN(EC_##name)) {                                                  \
+        FILL_##how(EC_##name, kind, nullable, e->member)                  \
+    }
 #define FILL_SNAPSHOT(name, kind, nullable, dict, compared, how, member) \
     FILL_##how(SC_##name, kind, nullable, s->member)
 
-/* Rows [first, first + n) of the file's batch into wk's columns. */
-static bool fill_events(worker *wk, const void *file, size_t first, size_t n)
+/* Columns [c0, c1) of rows [first, first + n) of the file's batch into
+ * wk's columns (fill_events: all of them). */
+static bool fill_event_columns(worker *wk, const event_file *f, size_t first, size_t n,
+                               int c0, int c1)
 {
-    const event_file *f = file;
     const wf_event_batch *b = f->b;
     const wf_event *ev = b->events + first;
-    if (!prepare(wk, event_specs, EC_COUNT, n) ||
-        !put_event_ids(&wk->col[EC_event_id], &f->keys, b, ev, n, wk->keys))
+#define IN(c) ((c) >= c0 && (c) < c1)
+    if (!prepare_range(wk, event_specs, c0, c1, n) ||
+        (IN(EC_event_id) &&
+         !put_event_ids(&wk->col[EC_event_id], &f->keys, b, ev, n, wk)))
         return false;
     colbuf *emp = &wk->col[EC_employee_id];
-    emp->offs[0] = 0;
+    if (IN(EC_employee_id))
+        emp->offs[0] = 0;
     uint32_t *type = wk->col[EC_event_type].codes, *cat = wk->col[EC_event_category].codes;
     uint32_t *age_band = wk->col[EC_age_band].codes, *ten_band = wk->col[EC_tenure_band].codes;
     uint8_t *pl_def = wk->col[EC_previous_level_id].def;
     size_t n_pl = 0, n_set[EC_COUNT] = {0};
     unsigned max_age = 0, max_ten = 0;
-    for (size_t r = 0; r < n; r++) {
+    /* the columns other than the event ids, when this range has any */
+    bool rows = false;
+    for (int c = c0; c < c1; c++)
+        rows = rows || c != EC_event_id;
+    for (size_t r = 0; rows && r < n; r++) {
         const wf_event *e = &ev[r];
-        const char *id = b->emp_ids[e->emp];
-        if (!put_str(emp, r, id, strlen(id)))
-            return false;
-        type[r] = f->type_code[e->type];
-        cat[r] = f->category_code[e->category];
-        age_band[r] = e->age_band;
-        ten_band[r] = e->tenure_band;
-        max_age = e->age_band > max_age ? e->age_band : max_age;
-        max_ten = e->tenure_band > max_ten ? e->tenure_band : max_ten;
-        VALS(EC_random_seed, int64_t)[r] = b->random_seed;
-        VALS(EC_created_at, int64_t)[r] = f->created_at;
-        VALS(EC_previous_level_id, int32_t)[n_pl] = e->prev_level; /* 0 is null */
-        n_pl += pl_def[r] = e->prev_level != 0;
-        WF_EVENT_COLUMNS(FILL_EVENT)
+        if (IN(EC_employee_id)) {
+            const char *id = b->emp_ids[e->emp];
+            if (!put_str(emp, r, id, strlen(id)))
+                return false;
+        }
+        if (IN(EC_event_type))
+            type[r] = f->type_code[e->type];
+        if (IN(EC_event_category))
+            cat[r] = f->category_code[e->category];
+        if (IN(EC_age_band)) {
+            age_band[r] = e->age_band;
+            max_age = e->age_band > max_age ? e->age_band : max_age;
+        }
+        if (IN(EC_tenure_band)) {
+            ten_band[r] = e->tenure_band;
+            max_ten = e->tenure_band > max_ten ? e->tenure_band : max_ten;
+        }
+        if (IN(EC_random_seed))
+            VALS(EC_random_seed, int64_t)[r] = b->random_seed;
+        if (IN(EC_created_at))
+            VALS(EC_created_at, int64_t)[r] = f->created_at;
+        if (IN(EC_previous_level_id)) {
+            VALS(EC_previous_level_id, int32_t)[n_pl] = e->prev_level; /* 0 is null */
+            n_pl += pl_def[r] = e->prev_level != 0;
+        }
+        WF_EVENT_COLUMNS(FILL_EVENT_IN)
     }
-    /* scenario and plan: one label, code 0 on every row */
-    uint32_t *zero = wk->col[EC_scenario_id].codes;
-    memset(zero, 0, n * sizeof *zero);
-    wk->data[EC_plan_design_id].codes = zero;
-    dict_set(&wk->data[EC_scenario_id], &f->scenario);
-    dict_set(&wk->data[EC_plan_design_id], &f->plan);
-    dict_set(&wk->data[EC_event_type], &f->type);
-    dict_set(&wk->data[EC_event_category], &f->category);
-    wk->data[EC_employee_id].bytes = (const uint8_t *)emp->bytes;
-    wk->data[EC_event_id].bytes = (const uint8_t *)wk->col[EC_event_id].bytes;
-    return band_codes(wk, 0, b->age_band_labels, max_age, age_band, n,
-                      &wk->data[EC_age_band]) &&
-           band_codes(wk, 1, b->tenure_band_labels, max_ten, ten_band, n,
-                      &wk->data[EC_tenure_band]);
+    if (IN(EC_scenario_id) || IN(EC_plan_design_id)) {
+        /* scenario and plan: one label, code 0 on every row (the plan's
+         * codes are the scenario's, which must then be in the range) */
+        uint32_t *zero = wk->col[EC_scenario_id].codes;
+        if (!IN(EC_scenario_id) || (IN(EC_plan_design_id) && !zero))
+            return false; /* the column groups keep them together */
+        memset(zero, 0, n * sizeof *zero);
+        dict_set(&wk->data[EC_scenario_id], &f->scenario);
+        if (IN(EC_plan_design_id)) {
+            wk->data[EC_plan_design_id].codes = zero;
+            dict_set(&wk->data[EC_plan_design_id], &f->plan);
+        }
+    }
+    if (IN(EC_event_type))
+        dict_set(&wk->data[EC_event_type], &f->type);
+    if (IN(EC_event_category))
+        dict_set(&wk->data[EC_event_category], &f->category);
+    if (IN(EC_employee_id))
+        wk->data[EC_employee_id].bytes = (const uint8_t *)emp->bytes;
+    if (IN(EC_event_id))
+        wk->data[EC_event_id].bytes = (const uint8_t *)wk->col[EC_event_id].bytes;
+    return (!IN(EC_age_band) || band_codes(wk, 0, b->age_band_labels, max_age, age_band,
+                                            n, &wk->data[EC_age_band])) &&
+           (!IN(EC_tenure_band) || band_codes(wk, 1, b->tenure_band_labels, max_ten,
+                                               ten_band, n, &wk->data[EC_tenure_band]));
+#undef IN
+}
+
+/* The event table's columns in groups, filled, encoded and freed one
+ * group at a time (work), so that a worker holds one group's buffers
+ * instead of a whole row group's (about 187 bytes a row): the event ids;
+ * the scenario, plan, seed and employee ids; the codes and integers up to
+ * the compensation; the rest. Boundaries are column numbers. */
+static const int event_groups[] = {0, EC_scenario_id, EC_event_type,
+                                   EC_previous_compensation, EC_COUNT};
+_Static_assert(EC_event_id == 0 && EC_scenario_id == 1 && EC_plan_design_id == 2 &&
+                   EC_random_seed == 3 && EC_employee_id == 4 && EC_event_type == 5 &&
+                   EC_previous_compensation > EC_event_type &&
+                   EC_previous_compensation < EC_COUNT,
+               "event_groups follows WF_EVENT_COLUMNS' order");
+
+static bool fill_events_group(worker *wk, const void *file, size_t first, size_t n,
+                              int c0, int c1)
+{
+    return fill_event_columns(wk, file, first, n, c0, c1);
 }
 
 /* ---- the snapshot table ------------------------------------------------------ */
@@ -522,11 +675,19 @@ static size_t row_group_rows(size_t n, size_t max_rows)
 }
 
 typedef bool (*fill_fn)(worker *wk, const void *file, size_t first, size_t n);
+typedef bool (*fill_group_fn)(worker *wk, const void *file, size_t first, size_t n,
+                              int c0, int c1);
 
-/* One file being written: row group g is rows [g * group_rows, ...). */
+/* One file being written: row group g is rows [g * group_rows, ...). With
+ * fill_group, a row group's columns are filled, encoded and freed in the
+ * groups [groups[i], groups[i + 1]) for i < ncol_groups; else fill fills
+ * them all before one encode. */
 typedef struct file_job {
     pq_writer *w;
     fill_fn fill;
+    fill_group_fn fill_group;
+    const int *groups;
+    int ncol_groups;
     const void *file;
     size_t nrows, group_rows, ngroups;
     pthread_mutex_t mu;
@@ -550,9 +711,21 @@ static void work(file_job *j, worker *wk)
             return;
         size_t first = g * j->group_rows;
         size_t n = j->nrows - first < j->group_rows ? j->nrows - first : j->group_rows;
-        bool ok = j->fill(wk, j->file, first, n);
-        if (ok)
-            pq_encode(j->w, wk->enc, wk->data, n);
+        bool ok = true;
+        if (j->fill_group) {
+            pq_encode_begin(j->w, wk->enc, n);
+            for (int i = 0; i < j->ncol_groups && ok; i++) {
+                int c0 = j->groups[i], c1 = j->groups[i + 1];
+                ok = j->fill_group(wk, j->file, first, n, c0, c1);
+                if (ok)
+                    pq_encode_columns(j->w, wk->enc, wk->data, c0, c1);
+                release_range(wk, c0, c1);
+            }
+        } else {
+            ok = j->fill(wk, j->file, first, n);
+            if (ok)
+                pq_encode(j->w, wk->enc, wk->data, n);
+        }
         pthread_mutex_lock(&j->mu);
         if (!ok)
             j->failed = j->nomem = true;
@@ -620,7 +793,8 @@ static bool write_row_groups(wf_table_writer *tw, file_job *j)
 static wf_status write_table(wf_table_writer *tw, const char *path,
                              const pq_column_spec *specs, int ncols,
                              const void *file, size_t nrows, fill_fn fill,
-                             wf_error *err)
+                             fill_group_fn fill_group, const int *groups,
+                             int ncol_groups, wf_error *err)
 {
     wf_status st = WF_OK;
     char tmp[4200];
@@ -639,7 +813,8 @@ static wf_status write_table(wf_table_writer *tw, const char *path,
         goto done;
     }
     size_t max_rows = tw->opt.row_group_rows ? tw->opt.row_group_rows : GROUP_ROWS_DEFAULT;
-    file_job j = {.w = w, .fill = fill, .file = file, .nrows = nrows,
+    file_job j = {.w = w, .fill = fill, .fill_group = fill_group, .groups = groups,
+                  .ncol_groups = ncol_groups, .file = file, .nrows = nrows,
                   .group_rows = row_group_rows(nrows, max_rows)};
     j.ngroups = nrows / j.group_rows + (nrows % j.group_rows != 0);
     if (!write_row_groups(tw, &j)) {
@@ -701,7 +876,9 @@ wf_status wf_table_writer_events(wf_table_writer *tw, const char *path,
                           "%d bytes, or more than %d labels", WF_ID_HEAD_MAX - 32,
                           PQ_CODED_MAX);
     else
-        st = write_table(tw, path, event_specs, EC_COUNT, &f, batch->n, fill_events, err);
+        st = write_table(tw, path, event_specs, EC_COUNT, &f, batch->n, NULL,
+                         fill_events_group, event_groups,
+                         (int)(sizeof event_groups / sizeof *event_groups) - 1, err);
     event_file_free(&f);
     return st;
 }
@@ -715,7 +892,7 @@ wf_status wf_table_writer_snapshot(wf_table_writer *tw, const char *path,
         st = wf_error_nomem(err, "Parquet label dictionaries");
     else
         st = write_table(tw, path, snapshot_specs, SC_COUNT, &f, batch->n,
-                         fill_snapshot, err);
+                         fill_snapshot, NULL, NULL, 0, err);
     snapshot_file_free(&f);
     return st;
 }
@@ -723,7 +900,8 @@ wf_status wf_table_writer_snapshot(wf_table_writer *tw, const char *path,
 wf_status wf_table_writer_census(wf_table_writer *tw, const char *path,
                                  const wf_census_row *rows, size_t n, wf_error *err)
 {
-    return write_table(tw, path, census_specs, CE_COUNT, rows, n, fill_census, err);
+    return write_table(tw, path, census_specs, CE_COUNT, rows, n, fill_census, NULL,
+                       NULL, 0, err);
 }
 
 bool wf_event_ids(const wf_event_batch *batch, const wf_event *ev, size_t n, char *hex)
@@ -738,24 +916,27 @@ bool wf_event_ids(const wf_event_batch *batch, const wf_event *ev, size_t n, cha
         return true;
     }
     char *keys = malloc(ID_GROUP * k.max_len);
-    if (!keys)
+    uint8_t(*tail_blk)[56][64] = malloc(sizeof(uint8_t[WF_EV_COUNT][56][64]));
+    uint8_t(*pre)[64] = malloc(ID_GROUP * sizeof *pre);
+    if (!keys || !tail_blk || !pre) {
+        free(keys);
+        free(tail_blk);
+        free(pre);
         return false;
-    const char *msg[ID_GROUP];
-    size_t len[ID_GROUP];
+    }
+    id_keys_blocks(&k, tail_blk);
     uint32_t st[ID_GROUP][4];
     char one[33];
     for (size_t g = 0; g < n; g += ID_GROUP) {
         size_t m = n - g < ID_GROUP ? n - g : ID_GROUP;
-        for (size_t j = 0; j < m; j++) {
-            msg[j] = keys + j * k.max_len;
-            len[j] = id_key(&k, batch, &ev[g + j], keys + j * k.max_len);
-        }
-        wf_md5_many(msg, len, m, st);
+        id_group(&k, batch, ev + g, m, pre, keys, st);
         for (size_t j = 0; j < m; j++) {
             wf_md5_hex(st[j], one);
             memcpy(hex + 32 * (g + j), one, 32);
         }
     }
     free(keys);
+    free(tail_blk);
+    free(pre);
     return true;
 }

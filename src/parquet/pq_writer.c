@@ -737,12 +737,11 @@ static bool chunk_input(pq_encoder *e, const pq_column_spec *s,
     return true;
 }
 
-void pq_encode(const pq_writer *w, pq_encoder *e, const pq_chunk_data *cols,
-               size_t nrows)
+void pq_encode_begin(const pq_writer *w, pq_encoder *e, size_t nrows)
 {
     e->error[0] = '\0';
     e->nrows = nrows;
-    if (!w || !cols || w->ncols == 0) {
+    if (!w || w->ncols == 0) {
         enc_fail(e, "pq_encode: no writer or no columns");
         return;
     }
@@ -756,15 +755,34 @@ void pq_encode(const pq_writer *w, pq_encoder *e, const pq_chunk_data *cols,
         e->outs = o;
         e->nouts = w->ncols;
     }
-    if (nrows == 0)
+}
+
+void pq_encode_columns(const pq_writer *w, pq_encoder *e, const pq_chunk_data *cols,
+                       int c0, int c1)
+{
+    if (e->error[0] || e->nrows == 0)
         return;
-    for (int c = 0; c < w->ncols && !e->error[0]; c++) {
+    if (!w || !cols || c0 < 0 || c1 > w->ncols || c0 > c1) {
+        enc_fail(e, "pq_encode: no columns, or columns %d..%d out of range", c0, c1);
+        return;
+    }
+    for (int c = c0; c < c1 && !e->error[0]; c++) {
         pq_chunk_in in;
-        if (chunk_input(e, &w->cols[c], &cols[c], nrows, &in))
+        if (chunk_input(e, &w->cols[c], &cols[c], e->nrows, &in))
             pq_chunk_encode(&in, &w->opt, &e->work, &e->outs[c]);
         if (e->outs[c].error[0])
             enc_fail(e, "%s", e->outs[c].error);
     }
+}
+
+void pq_encode(const pq_writer *w, pq_encoder *e, const pq_chunk_data *cols,
+               size_t nrows)
+{
+    pq_encode_begin(w, e, nrows);
+    if (!e->error[0] && !cols)
+        enc_fail(e, "pq_encode: no writer or no columns");
+    if (!e->error[0])
+        pq_encode_columns(w, e, cols, 0, w->ncols);
 }
 
 void pq_writer_put(pq_writer *w, pq_encoder *e)

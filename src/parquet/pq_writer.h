@@ -203,6 +203,16 @@ void pq_encoder_free(pq_encoder *e);
 void pq_encode(const pq_writer *w, pq_encoder *e, const pq_chunk_data *cols,
                size_t nrows);
 
+/* pq_encode in steps, for callers that build a row group's columns a few at
+ * a time (and may free them once encoded): pq_encode_begin starts a row
+ * group of nrows rows in e, then pq_encode_columns encodes columns
+ * [c0, c1) from cols[c0 .. c1); every column exactly once, in any groups,
+ * before pq_writer_put. Each column's chunk is encoded on its own, so the
+ * bytes are those of pq_encode. */
+void pq_encode_begin(const pq_writer *w, pq_encoder *e, size_t nrows);
+void pq_encode_columns(const pq_writer *w, pq_encoder *e, const pq_chunk_data *cols,
+                       int c0, int c1);
+
 /* Writes e's row group as the file's next one (after any rows appended
  * before, which are flushed first). Errors stick, as for append. */
 void pq_writer_put(pq_writer *w, pq_encoder *e);

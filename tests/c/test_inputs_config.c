@@ -175,6 +175,30 @@ static const bad_case bad_cases[] = {
      "a single YAML document"},
     {"simulation:\n  start_year: 2025\n end_year: 2026\n", "", 3, 2, "YAML syntax error"},
     {"simulation:\n  scenario_id: \"abc\n", "", 3, 1, "YAML syntax error"},
+    /* plan_design: the nested shape (plan_design.c), key paths with list
+     * positions; the errors inside lists and after partial reads also prove
+     * the half-built tree is freed (the sanitizer build runs these) */
+    {"plan_design:\n  match:\n    tiers:\n      - {up_to: 0.03, rate: 1.0}\n"
+     "      - {up_to: 0.05, rate: 10.5}\n",
+     "plan_design.match.tiers[1].rate", 5, 29, "out of range: expected a value in [0, 10]"},
+    {"plan_design:\n  match:\n    tiers: [{up_to: 0.05, rate: 1}, {up_to: 0.05, rate: 1}]\n",
+     "plan_design.match.tiers[1].up_to", 3, 45, "tiers must ascend"},
+    {"plan_design:\n  match:\n    by_service: [{min_years: 5, tiers: [{up_to: 0.06, rat: 1}]}]\n",
+     "plan_design.match.by_service[0].tiers[0].rat", 3, 55, "unknown key 'rat'"},
+    {"plan_design:\n  core: {by_service: [], by_age: []}\n", "plan_design.core.by_age", 2, 34,
+     "exclude each other"},
+    {"plan_design:\n  vesting: {core: [0, 50, 90]}\n", "plan_design.vesting.core", 2, 19,
+     "must end at 100"},
+    {"plan_design:\n  vesting: {core: cliff_11}\n", "plan_design.vesting.core", 2, 19,
+     "cliff_N with N whole years in [1, 10]"},
+    {"plan_design:\n  match_formula: tiers\n", "plan_design.match_formula", 2, 3,
+     "unknown key 'match_formula'; expected match, core"},
+    {"plan_design:\n  match: {tiers: [{up_to: 0.03, rate: &r 1}, {up_to: 0.05, rate: *r}]}\n",
+     "plan_design", 2, 66, "aliases are not supported"},
+    {"plan_design:\n  match:\n    tiers:\n      - {up_to: 0.03, rate: 1.0\n      - x\n", "", 6, 1,
+     "YAML syntax error"},
+    {"plan_design:\n  match:\n    tiers:\n      - up_to: 0.03\n        rate: 1\n   bad: 1\n", "",
+     6, 4, "YAML syntax error"},
 };
 
 TEST(inputs_config_refusals)
@@ -198,6 +222,60 @@ TEST(inputs_config_refusals)
         if (!ok)
             return;
     }
+}
+
+TEST(inputs_config_plan_design_json)
+{
+    wf_config *cfg;
+    wf_error err;
+    char path[4200];
+    ASSERT_EQ(load_yaml("", &cfg, &err, path), WF_OK);
+    char *json = wf_config_plan_design_json(cfg);
+    ASSERT_STREQ(json,
+                 "{\"match\":{\"formula\":\"tiers\",\"tiers\":[{\"up_to\":0.03,\"rate\":1.0},"
+                 "{\"up_to\":0.05,\"rate\":0.5}],\"by_service\":[],\"max_dollars\":null,"
+                 "\"true_up\":false,\"requires\":{\"min_service_years\":0,"
+                 "\"active_at_year_end\":false}},\"core\":{\"rate\":0.0,\"by_service\":[],"
+                 "\"by_age\":[],\"requires\":{\"min_service_years\":0,\"active_at_year_end\":false}},"
+                 "\"vesting\":{\"match\":\"immediate\",\"core\":\"immediate\"},"
+                 "\"forfeiture_policy\":\"offset_next_year\",\"nondiscrimination\":"
+                 "{\"method\":\"prior_year\",\"top_paid_group\":false}}");
+    free(json);
+    wf_config_free(cfg);
+    remove_file(path);
+    ASSERT_EQ(load_yaml("plan_design:\n"
+                        "  match:\n"
+                        "    formula: stretch\n"
+                        "    tiers: [{up_to: .06, rate: 0.50}]\n"
+                        "    by_service:\n"
+                        "      - min_years: 5\n"
+                        "        tiers: [{up_to: 0.06, rate: 1}]\n"
+                        "    max_dollars: 5000\n"
+                        "    true_up: true\n"
+                        "  core:\n"
+                        "    by_age: [{min_age: 50, rate: 0.03}]\n"
+                        "    requires: {active_at_year_end: true}\n"
+                        "  vesting: {match: [0, 25, 100], core: graded_6}\n"
+                        "  forfeiture_policy: pay_expenses\n"
+                        "  nondiscrimination: {method: current_year, top_paid_group: true}\n",
+                        &cfg, &err, path), WF_OK);
+    json = wf_config_plan_design_json(cfg);
+    ASSERT_STREQ(json,
+                 "{\"match\":{\"formula\":\"stretch\",\"tiers\":[{\"up_to\":0.06,\"rate\":0.5}],"
+                 "\"by_service\":[{\"min_years\":5,\"tiers\":[{\"up_to\":0.06,\"rate\":1.0}]}],"
+                 "\"max_dollars\":5000.0,\"true_up\":true,\"requires\":{\"min_service_years\":0,"
+                 "\"active_at_year_end\":false}},\"core\":{\"rate\":0.0,\"by_service\":[],"
+                 "\"by_age\":[{\"min_age\":50,\"rate\":0.03}],\"requires\":{\"min_service_years\":0,"
+                 "\"active_at_year_end\":true}},\"vesting\":{\"match\":[0,25,100],\"core\":\"graded_6\"},"
+                 "\"forfeiture_policy\":\"pay_expenses\",\"nondiscrimination\":"
+                 "{\"method\":\"current_year\",\"top_paid_group\":true}}");
+    free(json);
+    /* the section is not part of the canonical JSON (nor of the digest) */
+    char *canon = wf_config_to_json(cfg);
+    ASSERT_TRUE(strstr(canon, "plan_design\"") == NULL && strstr(canon, "stretch") == NULL);
+    free(canon);
+    wf_config_free(cfg);
+    remove_file(path);
 }
 
 TEST(inputs_config_error_format_names_key)

@@ -5,6 +5,7 @@
  * ownership rules of the C data interface (release order, moved
  * children) are exercised so that the sanitizer builds check them.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -331,6 +332,78 @@ TEST(census_arrow_skip_mode_keeps_a_duplicates_first_row)
     ASSERT_EQ(err.column, 1);
     ASSERT_TRUE(cen == NULL);
     wf_config_free(cfg);
+}
+
+/* Skip mode's rejected rows as an Arrow stream (wf_result_rejected_rows):
+ * the golden census with its second row repeated at the end rejects both
+ * rows of that id; the stream outlives the census and the result, and a
+ * column moved out of its batch outlives the batch. */
+TEST(memrun_rejected_rows_stream)
+{
+    golden g;
+    ASSERT_TRUE(golden_load(&g));
+    char path[512];
+    snprintf(path, sizeof path, "%s/rejects_census.csv", wf_test_tmpdir());
+    FILE *in = fopen(wf_test_vector("golden/census.csv"), "r");
+    FILE *out = fopen(path, "w");
+    ASSERT_TRUE(in && out);
+    char line[1024], second[1024] = "";
+    long lines = 0;
+    while (fgets(line, sizeof line, in)) {
+        fputs(line, out);
+        if (++lines == 2)
+            snprintf(second, sizeof second, "%s", line);
+    }
+    fputs(second, out);
+    fclose(in);
+    fclose(out);
+    wf_error err = {0};
+    wf_census *cen = NULL;
+    ASSERT_EQ(wf_config_set(g.cfg, "census.invalid_rows", "skip", &err), WF_OK);
+    ASSERT_EQ(wf_census_load(path, g.cfg, g.tab, &cen, &err), WF_OK);
+    wf_result *r = NULL;
+    wf_memrun_options opt = {.threads = 1, .created_at_us = -1};
+    ASSERT_EQ(wf_run_memory(g.cfg, g.tab, cen, &opt, &r, &err), WF_OK);
+    wf_census_free(cen);
+    struct ArrowArrayStream s;
+    ASSERT_EQ(wf_result_rejected_rows(r, &s, &err), WF_OK);
+    wf_result_free(r);
+    struct ArrowSchema sc;
+    ASSERT_EQ(s.get_schema(&s, &sc), 0);
+    ASSERT_STREQ(sc.format, "+s");
+    ASSERT_TRUE(sc.n_children == 3 + 7);
+    ASSERT_STREQ(sc.children[0]->name, "line");
+    ASSERT_STREQ(sc.children[0]->format, "l");
+    ASSERT_STREQ(sc.children[2]->name, "reason");
+    ASSERT_STREQ(sc.children[3]->name, "employee_id");
+    ASSERT_STREQ(sc.children[3]->format, "u");
+    sc.release(&sc);
+    struct ArrowArray a;
+    ASSERT_EQ(s.get_next(&s, &a), 0);
+    ASSERT_TRUE(a.release != NULL);
+    ASSERT_EQ(a.length, 2);
+    const int64_t *line_no = a.children[0]->buffers[1];
+    ASSERT_EQ(line_no[0], 2);
+    ASSERT_EQ(line_no[1], lines + 1);
+    /* move the id column out, release the batch, read the column */
+    struct ArrowArray id = *a.children[3];
+    a.children[3]->release = NULL;
+    a.release(&a);
+    const int32_t *off = id.buffers[1];
+    const char *bytes = id.buffers[2];
+    ASSERT_TRUE(off[1] > 0 && off[2] - off[1] == off[1]);
+    ASSERT_TRUE(memcmp(bytes, second, (size_t)off[1]) == 0);
+    ASSERT_TRUE(memcmp(bytes + off[1], bytes, (size_t)off[1]) == 0);
+    id.release(&id);
+    ASSERT_EQ(s.get_next(&s, &a), 0);
+    ASSERT_TRUE(a.release == NULL); /* the end */
+    s.release(&s);
+    /* strict mode keeps no rejected rows */
+    ASSERT_EQ(wf_run_memory(g.cfg, g.tab, g.cen, &opt, &r, &err), WF_OK);
+    ASSERT_EQ(wf_result_rejected_rows(r, &s, &err), WF_EUSAGE);
+    wf_result_free(r);
+    golden_free(&g);
+    remove(path);
 }
 
 TEST(config_parse_from_text)

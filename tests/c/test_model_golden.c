@@ -70,7 +70,7 @@ static void run_golden(const char *name, const char *config)
     ASSERT_EQ(wf_model_test_load(config, "golden/census.csv", &cfg, &tab,
                                  &cen, &err), WF_OK);
     ASSERT_EQ(wf_debug_csv_open(ev, sn, &g.csv, &err), WF_OK);
-    wf_sim_sink sink = {&g, on_year, on_events, on_snapshot, NULL};
+    wf_sim_sink sink = {&g, on_year, on_events, on_snapshot, NULL, NULL};
     wf_status st = wf_sim_run(cfg, tab, cen, 1, true, &sink, &err);
     wf_status st2 = wf_debug_csv_close(g.csv, &err);
     if (st != WF_OK)

@@ -122,7 +122,7 @@ static wf_status keep_snapshot(void *ctx, const wf_snapshot_batch *b, wf_error *
 
 wf_sim_sink wf_keep_sink_make(wf_keep_sink *k)
 {
-    wf_sim_sink s = {k, keep_year, keep_events, keep_snapshot, NULL};
+    wf_sim_sink s = {k, keep_year, keep_events, keep_snapshot, NULL, NULL};
     memset(k, 0, sizeof *k);
     return s;
 }

@@ -168,3 +168,181 @@ TEST(perf_md5_event_id_matches_nettle)
             ASSERT_STREQ(hex, want);
         }
 }
+
+/* The padded block of a message of len <= 55 bytes. */
+static void pad_block(const uint8_t *msg, size_t len, uint8_t blk[64])
+{
+    memset(blk, 0, 64);
+    memcpy(blk, msg, len);
+    blk[len] = 0x80;
+    for (int i = 0; i < 8; i++)
+        blk[56 + i] = (uint8_t)((uint64_t)len * 8 >> (8 * i));
+}
+
+TEST(perf_md5_xor_kernel_matches_nettle_on_every_level_and_count)
+{
+    /* wf_md5_xor_x and wf_md5_xor: every one-block length 0..55, random bytes split at
+     * random into two XORed halves, batches of every size 1..70 (full
+     * groups of 32 and 16, and every rest), at every SIMD level */
+    enum { M = 600 };
+    static uint8_t msg[M][56], xs[M][64], ys[M][64];
+    static const uint8_t *px[M], *py[M];
+    static size_t len[M];
+    static uint32_t got[M], want[M], got_st[M][4], want_st[M][4];
+    uint64_t s = wf_test_seed(20261205) | 1;
+    wf_test_note("seed %llu (replay with WF_TEST_SEED)", (unsigned long long)s);
+    for (int k = 0; k < M; k++) {
+        len[k] = k < 56 ? (size_t)k : (size_t)(next(&s) % 56);
+        for (size_t b = 0; b < len[k]; b++)
+            msg[k][b] = (uint8_t)next(&s);
+        uint8_t blk[64];
+        pad_block(msg[k], len[k], blk);
+        for (int b = 0; b < 64; b++) {
+            xs[k][b] = (uint8_t)next(&s);
+            ys[k][b] = blk[b] ^ xs[k][b];
+        }
+        px[k] = xs[k];
+        py[k] = ys[k];
+        nettle_state(msg[k], len[k], want_st[k]);
+        want[k] = wf_md5_x(want_st[k]);
+    }
+    int before = wf_md5_lanes();
+    static const int levels[] = {1, 8, 16}; /* scalar, AVX2, AVX-512 */
+    for (int v = 0; v < 3; v++) {
+        int lv = levels[v], used = wf_md5_set_lanes(lv);
+        if (used != lv) {
+            wf_test_note("level %d: not on this CPU (using %d)", lv, used);
+            continue;
+        }
+        int bad = 0;
+        memset(got, 0, sizeof got);
+        memset(got_st, 0, sizeof got_st);
+        for (size_t at = 0, step = 1; at < M; at += step, step = step % 70 + 1) {
+            size_t n = M - at < step ? M - at : step;
+            wf_md5_xor_x(px + at, py + at, n, got + at);
+            wf_md5_xor(px + at, py + at, n, got_st + at); /* the whole state */
+        }
+        for (int k = 0; k < M; k++)
+            bad += got[k] != want[k] || memcmp(got_st[k], want_st[k], 16) != 0;
+        wf_test_note("level %d: %d mismatches", used, bad);
+        ASSERT_EQ(bad, 0);
+    }
+    wf_md5_set_lanes(before);
+}
+
+TEST(perf_md5_key_block_draws_match_nettle_on_every_level)
+{
+    /* wf_rng_x_keys: ids of 1..64 bytes with short and 19-digit seeds, so
+     * keys of one block (prefixes of every length) and of two or more
+     * (keyed from the text), in batches of every size 1..80 through idx, at
+     * every SIMD level, on the longest and the shortest stream name */
+    enum { M = 900 };
+    static char ids[M][70];
+    static const char *p[M];
+    static uint8_t lens[M];
+    static wf_rng_key keys[M];
+    static uint32_t x[M], idx[M];
+    for (int k = 0; k < M; k++) {
+        int n = snprintf(ids[k], sizeof ids[k], "E%d", k);
+        while (n < 1 + k % 64)
+            ids[k][n++] = (char)('a' + k % 26);
+        ids[k][n] = '\0';
+        p[k] = ids[k];
+        lens[k] = (uint8_t)n;
+        idx[k] = (uint32_t)((k * 7919) % M);
+    }
+    const long long seeds[] = {7, 9223372036854775807LL};
+    const wf_stream streams[] = {WF_STREAM_NEW_HIRE_TERMINATION_DATE, WF_STREAM_MERIT};
+    int before = wf_md5_lanes();
+    static const int levels[] = {1, 8, 16}; /* scalar, AVX2, AVX-512 */
+    for (int v = 0; v < 3; v++) {
+        int lv = levels[v], used = wf_md5_set_lanes(lv);
+        if (used != lv)
+            continue; /* not on this CPU */
+        int bad = 0, slow = 0;
+        for (int si = 0; si < 2; si++)
+            for (int st = 0; st < 2; st++) {
+                wf_rng_stream s;
+                wf_rng_stream_init(&s, seeds[si], 2034, streams[st]);
+                for (int k = 0; k < M; k++)
+                    wf_rng_key_init(&keys[k], &s, ids[k], lens[k]);
+                memset(x, 0, sizeof x);
+                for (size_t at = 0, step = 1; at < M; at += step, step = step % 80 + 1) {
+                    size_t n = M - at < step ? M - at : step;
+                    wf_rng_x_keys(&s, keys, p, lens, idx + at, n, x + at);
+                }
+                for (int k = 0; k < M; k++) {
+                    char key[200];
+                    int n = snprintf(key, sizeof key, "%lld|%s|2034|%s", seeds[si],
+                                     ids[idx[k]], wf_stream_names[streams[st]]);
+                    bad += x[k] != wf_rng_key_x_nettle(key, (size_t)n);
+                    slow += n > 55;
+                }
+                /* without idx: the rows in order */
+                wf_rng_x_keys(&s, keys, p, lens, NULL, M, x);
+                for (int k = 0; k < M; k++)
+                    bad += x[k] != wf_rng_x(&s, ids[k], lens[k]);
+            }
+        wf_test_note("level %d: %d mismatches (%d keys of two blocks or more)", used,
+                     bad, slow);
+        ASSERT_EQ(bad, 0);
+        ASSERT_TRUE(slow > 0 && slow < 4 * M);
+    }
+    wf_md5_set_lanes(before);
+}
+
+TEST(perf_md5_event_id_batches_match_one_by_one_on_every_level)
+{
+    /* wf_event_ids (the id column's path: key heads XORed with tail blocks
+     * for keys of one block, assembled keys otherwise) against wf_event_id
+     * and nettle, employees with 1 to 3 events and ids of 1 to 64 bytes,
+     * every event type, short and long scenario ids, at every level */
+    enum { E = 700 };
+    static char ids[E][70];
+    static const char *emp[E];
+    static wf_event ev[E];
+    static char hex[E * 32];
+    size_t nev = 0;
+    for (int k = 0; k < E && nev < E; k++) {
+        int n = snprintf(ids[k], sizeof ids[k], "E%d", k);
+        while (n < 1 + k % 64)
+            ids[k][n++] = (char)('a' + k % 26);
+        ids[k][n] = '\0';
+        emp[k] = ids[k];
+        for (int e = 0; e <= k % 3 && nev < E; e++)
+            ev[nev++] = (wf_event){.emp = (uint32_t)k,
+                                   .type = (uint8_t)((k + e) % WF_EV_COUNT)};
+    }
+    const char *age[] = {"<25"}, *ten[] = {"<2"};
+    const char *scen[] = {"s", "a-scenario-id-of-some-length"};
+    int before = wf_md5_lanes();
+    static const int levels[] = {1, 8, 16};
+    for (int v = 0; v < 3; v++) {
+        if (wf_md5_set_lanes(levels[v]) != levels[v])
+            continue;
+        for (int si = 0; si < 2; si++) {
+            wf_event_batch b = {.year = 2031, .emp_ids = emp, .age_band_labels = age,
+                                .tenure_band_labels = ten, .scenario_id = scen[si],
+                                .plan_design_id = "p1", .random_seed = 123456789};
+            int bad = 0;
+            for (size_t at = 0, step = 1; at < nev; at += step, step = step % 90 + 1) {
+                size_t n = nev - at < step ? nev - at : step;
+                ASSERT_TRUE(wf_event_ids(&b, ev + at, n, hex + 32 * at));
+            }
+            for (size_t i = 0; i < nev; i++) {
+                char one[33], key[300];
+                wf_event_id(&b, &ev[i], one);
+                int n = snprintf(key, sizeof key, "%s|p1|123456789|%s|2031|%s", scen[si],
+                                 emp[ev[i].emp], wf_event_type_names[ev[i].type]);
+                uint32_t st[4];
+                char want[33];
+                nettle_state(key, (size_t)n, st);
+                wf_md5_hex(st, want);
+                bad += memcmp(hex + 32 * i, want, 32) != 0 || strcmp(one, want) != 0;
+            }
+            wf_test_note("level %d, scenario %s: %d mismatches", levels[v], scen[si], bad);
+            ASSERT_EQ(bad, 0);
+        }
+    }
+    wf_md5_set_lanes(before);
+}

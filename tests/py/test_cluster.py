@@ -67,9 +67,8 @@ def scenario_args(inputs):
 @pytest.fixture(scope="module")
 def local(wfsim, inputs, tmp_path_factory):
     out = tmp_path_factory.mktemp("cluster_local") / "ens"
-    # no report: a cluster run writes none yet (docs/scaling.md)
     run_wfsim(wfsim, "ensemble", *scenario_args(inputs), "--seeds", SEEDS, "--threads", 1,
-              "--out", out, "--quiet", "--no-report", env=EPOCH)
+              "--out", out, "--quiet", env=EPOCH)
     return out
 
 
@@ -158,6 +157,39 @@ def assert_equal_to_local(out, local):
     assert [p.name for p in out.parent.iterdir() if "wfsim-stage" in p.name] == []
 
 
+#: Metadata rows that name the run rather than its figures
+RUN_ITEMS = {"database built", "report made", "run folder"}
+
+
+def report_figures(out):
+    """Every sheet of report.xlsx as rows (Metadata without RUN_ITEMS)."""
+    import openpyxl
+    book = openpyxl.load_workbook(out / "report.xlsx", read_only=True)
+    try:
+        return {ws.title: [r for r in ws.iter_rows(values_only=True)
+                           if ws.title != "Metadata" or r[0] not in RUN_ITEMS]
+                for ws in book.worksheets}
+    finally:
+        book.close()
+
+
+def assert_same_report(out, local):
+    """The cluster run's report has the local run's figures (the floating
+    sums of the distributions up to their last bits)."""
+    assert (out / "report.html").stat().st_size > 10_000
+    mine, theirs = report_figures(out), report_figures(local)
+    assert list(mine) == list(theirs) and "Distributions" in mine
+    for sheet in theirs:
+        assert len(mine[sheet]) == len(theirs[sheet]) > 1, sheet
+        for a, b in zip(mine[sheet], theirs[sheet]):
+            assert len(a) == len(b), (sheet, a, b)
+            for x, y in zip(a, b):
+                if isinstance(x, float) and isinstance(y, float):
+                    assert x == pytest.approx(y, rel=1e-12, abs=1e-12), (sheet, a, b)
+                else:
+                    assert x == y, (sheet, a, b)
+
+
 def test_two_workers_equal_the_local_run(wfsim, inputs, local, cluster, tmp_path):
     out = tmp_path / "dist"
     proc = run_wfsim(wfsim, "ensemble", *scenario_args(inputs), "--seeds", SEEDS,
@@ -173,6 +205,8 @@ def test_two_workers_equal_the_local_run(wfsim, inputs, local, cluster, tmp_path
     assert len(names) == 2
     # the summary was printed as by a local run
     assert "auto8" in proc.stdout and "employer_cost" in proc.stdout
+    # and the report written, with the local run's figures
+    assert_same_report(out, local)
 
 
 def test_worker_killed_during_a_batch(wfsim, inputs, local, cluster, tmp_path, monkeypatch):
@@ -239,6 +273,42 @@ def test_unreachable_scheduler_fails_within_the_bound(wfsim, inputs, tmp_path):
     # the bound plus Python's start on a loaded machine
     assert elapsed < 3 + 60
     assert not out.exists()
+
+
+def test_python_client_dict_scenarios_and_skipped_rows(wfsim, inputs, cluster, tmp_path,
+                                                       monkeypatch):
+    """wfsim.ensemble(client=...) of the package: a scenario given as a dict,
+    census rows skipped; the marts and the rejected rows are the local
+    command's."""
+    import wfsim as package
+    from distributed import Client
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
+    census = tmp_path / "bad.csv"
+    lines = (inputs / "census.csv").read_text().splitlines()
+    cells = lines[3].split(",")
+    cells[4] = "nine"
+    lines[3] = ",".join(cells)
+    census.write_text("\n".join(lines) + "\n")
+    ref = tmp_path / "local"
+    run_wfsim(wfsim, "ensemble", "--census", census, "--scenario", inputs / "base.yaml",
+              "--scenario", inputs / "auto8.yaml", "--seeds", 2, "--threads", 1,
+              "--skip-invalid-rows", "--no-report", "--out", ref, "--quiet", env=EPOCH)
+    auto8 = {"simulation": {"scenario_id": "auto8", "start_year": 2025, "end_year": 2026},
+             "auto_enrollment": {"default_deferral_rate": 0.08},
+             "thresholds": {"employer_cost": 700000}}
+    with Client(cluster.address, timeout=60) as client:
+        e = package.ensemble(census, [inputs / "base.yaml", auto8], seeds=2, client=client,
+                             batch_size=1, threads=1, skip_invalid_rows=True, report=False,
+                             out=tmp_path / "dist", wfsim=wfsim_bin(wfsim))
+    assert isinstance(e, package.Ensemble) and e.batches == 2
+    for table in EXACT:
+        assert rows(e.out, table) == rows(ref, table) != [], table
+    assert [r["line"] for r in e.rejected_rows.to_pylist()] == [4]
+    assert (e.out / "census/rejected_rows.csv").read_bytes() == \
+        (ref / "census/rejected_rows.csv").read_bytes()
+    assert not (e.out / "report.html").exists()
+    # the dict's file was written beside the output and removed
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
 def test_bad_census_fails_the_whole_ensemble(wfsim, inputs, cluster, tmp_path):

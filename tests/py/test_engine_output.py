@@ -188,3 +188,38 @@ def test_threads_from_environment(wfsim, vectors, tmp_path):
     run_wfsim(wfsim, "events", "--census", vectors / "golden/census.csv",
               "--out", out, "--quiet", env={"WFSIM_THREADS": "3"})
     assert json.loads((out / "generation_summary.json").read_text())["threads"] == 3
+
+
+def test_output_identical_at_every_md5_level(wfsim, tmp_path):
+    """The draws and event ids hashed by the scalar MD5, 8 lanes (AVX2) and
+    16 lanes (AVX-512; each where the CPU has it: WFSIM_MD5_LANES caps the
+    lanes) give the same files, ids of every length in the census (keys of
+    one and of two blocks), and a long seed."""
+    census = tmp_path / "census.csv"
+    run_wfsim(wfsim, "census", "--employees", 2000, "--seed", 9, "--out", census)
+    lines = census.read_text().splitlines()
+    # ids of 1 to 64 bytes, so that "{seed}|{id}" spans both sides of a block
+    out_lines = [lines[0]]
+    for k, line in enumerate(lines[1:]):
+        emp, rest = line.split(",", 1)
+        n = 1 + k % 64
+        out_lines.append((f"{k}x" + "y" * 64)[:n] + "," + rest if n > len(str(k)) + 1
+                         else emp + "," + rest)
+    census.write_text("\n".join(out_lines) + "\n")
+    trees = {}
+    for lanes in ("1", "8", "16", None):
+        out = tmp_path / f"out{lanes}"
+        env = {"WFSIM_MD5_LANES": lanes} if lanes else None
+        run_wfsim(wfsim, "events", "--census", census, "--out", out, "--quiet",
+                  "--snapshots", "--seed", "9223372036854775807", env=env)
+        files = tree_bytes(out)
+        files.pop("generation_summary.json")
+        trees[lanes] = files
+    assert len(trees[None]) >= 10
+    for lanes in ("1", "8", "16"):
+        assert trees[lanes] == trees[None], lanes
+    bad = run_wfsim(wfsim, "events", "--census", census, "--out", tmp_path / "bad",
+                    "--quiet", env={"WFSIM_MD5_LANES": "4"}, check=False)
+    assert bad.returncode == 2
+    assert "WFSIM_MD5_LANES=4" in bad.stderr
+    assert not (tmp_path / "bad").exists()

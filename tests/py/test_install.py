@@ -227,3 +227,65 @@ def test_installed_parity_outside_the_tree(prefix, outside):
     proc = run([prefix / "bin/wfsim", "parity", "--census", CENSUS, "--config", "two_years.yaml",
                 "--out", "gate", "--quiet"], cwd=outside, env=env)
     assert "parity: IDENTICAL" in proc.stdout
+
+
+def test_installed_cluster_ensemble_outside_the_tree(prefix, outside):
+    """`wfsim ensemble --cluster` from the installed binary: its driver
+    (PREFIX/share/wfsim/python) in the Python environment of WFSIM_VENV, a
+    scheduler and a worker started without any variable of ours (the
+    batches get the driver's WFSIM_VENV), and the report at the end; the
+    per-replicate metrics are the installed local run's."""
+    import json
+    import time
+
+    import duckdb
+
+    venv = (ROOT / ".venv").resolve()
+    env = dict(CLEAN_ENV, WFSIM_VENV=str(venv))
+    work = outside / "cluster"
+    work.mkdir()
+    (work / "base.yaml").write_text("simulation:\n  scenario_id: base\n  start_year: 2025\n"
+                                    "  end_year: 2026\n")
+    run([prefix / "bin/wfsim", "census", "--employees", 400, "--seed", 2, "--out", "c.csv"],
+        cwd=work)
+    procs = []
+    try:
+        for argv in ([venv / "bin/dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
+                      "--no-dashboard", "--scheduler-file", work / "s.json"],
+                     [venv / "bin/dask", "worker", "--scheduler-file", work / "s.json",
+                      "--host", "127.0.0.1", "--nthreads", "1", "--no-nanny",
+                      "--no-dashboard"]):
+            log = open(work / f"{argv[1]}.log", "w")
+            procs.append(subprocess.Popen([str(a) for a in argv], cwd=work, env=CLEAN_ENV,
+                                          stdin=subprocess.DEVNULL, stdout=log, stderr=log))
+            deadline = time.monotonic() + 120
+            while not (work / "s.json").exists():
+                assert time.monotonic() < deadline, "the scheduler did not start"
+                time.sleep(0.2)
+        address = None
+        while address is None:
+            try:
+                address = json.loads((work / "s.json").read_text())["address"]
+            except (ValueError, KeyError):
+                time.sleep(0.2)
+        args = ["ensemble", "--census", "c.csv", "--scenario", "base.yaml", "--seeds", 2,
+                "--threads", 1]
+        proc = run([prefix / "bin/wfsim", *args, "--cluster", address, "--out", "dist"],
+                   cwd=work, env=env)
+        assert "output in" in proc.stderr
+        run([prefix / "bin/wfsim", *args, "--no-report", "--quiet", "--out", "here"],
+            cwd=work, env=env)
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+            p.wait(timeout=60)
+    for name in ("report.html", "report.xlsx", "ensemble_summary.csv"):
+        assert (work / "dist" / name).is_file(), name
+
+    def metrics(folder):
+        con = duckdb.connect(str(work / folder / "wfsim.duckdb"), read_only=True)
+        try:
+            return con.execute("select * from fct_replicate_metrics order by all").fetchall()
+        finally:
+            con.close()
+    assert len(metrics("dist")) == 4 and metrics("dist") == metrics("here")

@@ -16,6 +16,9 @@ import subprocess
 import duckdb
 import pytest
 
+# at import, as test_python_api does: the installed package (with its
+# engine), before test_report puts the source tree's python/ first
+import wfsim as wf
 from engine_util import run_wfsim
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -28,8 +31,29 @@ BASE = "simulation:\n  scenario_id: base\n" + YEARS
 # test (assert_identical_scenario_differs_by_zero) must tell them apart by
 # their plan designs
 RICH = ("simulation:\n  scenario_id: rich\n" + YEARS
-        + "plan_design:\n  match_formula: safe_harbor_enhanced\n  core_rate: 0.03\n"
-        + "  vesting_core: graded_6\n  forfeiture_policy: pay_expenses\n")
+        + "plan_design:\n  match:\n    formula: safe_harbor_enhanced\n  core:\n    rate: 0.03\n"
+        + "  vesting:\n    core: graded_6\n  forfeiture_policy: pay_expenses\n")
+
+# the issue's example, whole
+ISSUE = """plan_design:
+  match:
+    formula: tiers
+    tiers:
+      - {up_to: 0.03, rate: 1.0}
+      - {up_to: 0.05, rate: 0.5}
+    by_service:
+      - {min_years: 5, tiers: [{up_to: 0.06, rate: 1.0}]}
+    max_dollars: null
+    true_up: false
+    requires: {min_service_years: 0, active_at_year_end: false}
+  core:
+    rate: 0.02
+    requires: {min_service_years: 0, active_at_year_end: false}
+  vesting:
+    match: immediate
+    core: graded_6
+  forfeiture_policy: offset_next_year
+"""
 
 
 def query(db, sql):
@@ -40,16 +64,50 @@ def query(db, sql):
         con.close()
 
 
+PD = "plan_design:\n"
+TIERS2 = "    tiers:\n      - {up_to: 0.03, rate: 1.0}\n"
+
+
 @pytest.mark.parametrize("text, key, line, col", [
-    ("plan_design:\n  match_formula: stretchy\n", "plan_design.match_formula", 2, 18),
-    ("plan_design:\n  match_tiers: \"0.05:1.0, 0.03:0.5\"\n", "plan_design.match_tiers", 2, 16),
-    ("plan_design:\n  match_tiers: \"0.03\"\n", "plan_design.match_tiers", 2, 16),
-    ("plan_design:\n  vesting_core: graded_1\n", "plan_design.vesting_core", 2, 17),
-    ("plan_design:\n  vesting_match: \"0, 50, 40, 100\"\n", "plan_design.vesting_match", 2, 18),
-    ("plan_design:\n  core_rate: 1.5\n", "plan_design.core_rate", 2, 14),
-    ("plan_design:\n  forfeiture_policy: keep\n", "plan_design.forfeiture_policy", 2, 22),
-    ("plan_design:\n  ndt_method: both\n", "plan_design.ndt_method", 2, 15),
-    ("plan_design:\n  match_formla: tiers\n", "plan_design.match_formla", 2, 3),
+    (PD + "  match:\n    formula: stretchy\n", "plan_design.match.formula", 3, 14),
+    # tiers not increasing
+    (PD + "  match:\n" + TIERS2 + "      - {up_to: 0.03, rate: 0.5}\n",
+     "plan_design.match.tiers[1].up_to", 5, 17),
+    # a rate outside [0, 10]
+    (PD + "  match:\n" + TIERS2 + "      - {up_to: 0.05, rate: 10.5}\n",
+     "plan_design.match.tiers[1].rate", 5, 29),
+    (PD + "  match:\n    tiers: [{up_to: 0, rate: 1}]\n", "plan_design.match.tiers[0].up_to", 3, 21),
+    (PD + "  match:\n    tiers: [{up_to: 0.03}]\n", "plan_design.match.tiers[0]", 3, 13),
+    (PD + "  match:\n    tiers: \"0.03:1.0\"\n", "plan_design.match.tiers", 3, 12),
+    (PD + "  match:\n    by_service:\n      - {min_years: 5, tiers: [{up_to: 0.06, rate: 1}]}\n"
+     "      - {min_years: 5, tiers: [{up_to: 0.08, rate: 1}]}\n",
+     "plan_design.match.by_service[1].min_years", 5, 21),
+    (PD + "  match:\n    by_service:\n      - {min_years: 5, tiers: [{up_to: 0.06, rate: -1}]}\n",
+     "plan_design.match.by_service[0].tiers[0].rate", 4, 52),
+    (PD + "  match:\n    formula: safe_harbor_basic\n" + TIERS2, "plan_design.match.tiers", 5, 7),
+    (PD + "  match:\n    formula: stretch\n", "plan_design.match.formula", 3, 14),
+    (PD + "  match:\n    requires: {min_service_years: 61}\n",
+     "plan_design.match.requires.min_service_years", 3, 35),
+    (PD + "  match:\n    true_up: yes\n", "plan_design.match.true_up", 3, 14),
+    (PD + "  match:\n    max_dollars: -5\n", "plan_design.match.max_dollars", 3, 18),
+    (PD + "  match:\n    max_dollars: 1e12\n", "plan_design.match.max_dollars", 3, 18),
+    # both core.by_service and core.by_age
+    (PD + "  core:\n    by_service: [{min_years: 1, rate: 0.01}]\n    by_age: [{min_age: 50, rate: 0.02}]\n",
+     "plan_design.core.by_age", 4, 13),
+    (PD + "  core:\n    rate: 0.02\n    by_age: [{min_age: 50, rate: 0.02}]\n", "plan_design.core.rate", 3, 11),
+    (PD + "  core:\n    rate: 1.5\n", "plan_design.core.rate", 3, 11),
+    (PD + "  core:\n    by_service: [{min_age: 1, rate: 0.01}]\n", "plan_design.core.by_service[0].min_age", 3, 19),
+    # vesting lists: non-decreasing, ending at 100
+    (PD + "  vesting:\n    match: [0, 50, 40, 100]\n", "plan_design.vesting.match[2]", 3, 20),
+    (PD + "  vesting:\n    match: [0, 50, 80]\n", "plan_design.vesting.match", 3, 12),
+    (PD + "  vesting:\n    core: graded_1\n", "plan_design.vesting.core", 3, 11),
+    (PD + "  forfeiture_policy: keep\n", "plan_design.forfeiture_policy", 2, 22),
+    (PD + "  nondiscrimination: {method: both}\n", "plan_design.nondiscrimination.method", 2, 31),
+    # unknown keys, at every level; the old flat keys are unknown too
+    (PD + "  match:\n    formla: tiers\n", "plan_design.match.formla", 3, 5),
+    (PD + "  match:\n    requires: {min_service: 1}\n", "plan_design.match.requires.min_service", 3, 16),
+    (PD + "  match_formula: tiers\n", "plan_design.match_formula", 2, 3),
+    (PD + "  match:\n    formula: tiers\n    formula: none\n", "plan_design.match.formula", 4, 5),
 ])
 def test_bad_plan_design_is_refused_naming_the_key(wfsim, tmp_path, text, key, line, col):
     cfg = tmp_path / "c.yaml"
@@ -64,10 +122,62 @@ def test_plan_design_is_outside_the_digest(wfsim, tmp_path):
     cfg.write_text(RICH.replace("simulation:\n  scenario_id: rich\n" + YEARS, ""))
     a = run_wfsim(wfsim, "config", "--config", cfg).stdout
     b = run_wfsim(wfsim, "config").stdout
-    assert a == b and "plan_design\"" not in a and "match_formula" not in a
+    assert a == b and "plan_design\"" not in a and "formula" not in a
     pd = json.loads(run_wfsim(wfsim, "config", "--config", cfg, "--plan-design").stdout)
-    assert pd["match_formula"] == "safe_harbor_enhanced" and pd["core_rate"] == 0.03
-    assert pd["vesting_core"] == "graded_6" and pd["match_max_dollars"] is None
+    assert pd["match"]["formula"] == "safe_harbor_enhanced" and pd["core"]["rate"] == 0.03
+    assert pd["match"]["tiers"] == [] and pd["match"]["max_dollars"] is None
+    assert pd["vesting"] == {"match": "immediate", "core": "graded_6"}
+    assert pd["forfeiture_policy"] == "pay_expenses"
+
+
+def test_the_issues_example_reads_back_as_written(wfsim, tmp_path):
+    cfg = tmp_path / "issue.yaml"
+    cfg.write_text(ISSUE + "    # a vesting list instead of a word\n")
+    pd = json.loads(run_wfsim(wfsim, "config", "--config", cfg, "--plan-design").stdout)
+    assert pd["match"] == {
+        "formula": "tiers", "tiers": [{"up_to": 0.03, "rate": 1.0}, {"up_to": 0.05, "rate": 0.5}],
+        "by_service": [{"min_years": 5, "tiers": [{"up_to": 0.06, "rate": 1.0}]}],
+        "max_dollars": None, "true_up": False,
+        "requires": {"min_service_years": 0, "active_at_year_end": False}}
+    assert pd["core"] == {"rate": 0.02, "by_service": [], "by_age": [],
+                          "requires": {"min_service_years": 0, "active_at_year_end": False}}
+    assert pd["vesting"] == {"match": "immediate", "core": "graded_6"}
+    cfg.write_text("plan_design:\n  vesting: {match: [0, 20, 40, 60, 80, 100], core: cliff_3}\n"
+                   "  core:\n    by_age: [{min_age: 0, rate: 0.01}, {min_age: 50, rate: 0.03}]\n"
+                   "    requires: {min_service_years: 1, active_at_year_end: true}\n"
+                   "  nondiscrimination: {method: current_year, top_paid_group: true}\n")
+    pd = json.loads(run_wfsim(wfsim, "config", "--config", cfg, "--plan-design").stdout)
+    assert pd["vesting"] == {"match": [0, 20, 40, 60, 80, 100], "core": "cliff_3"}
+    assert pd["core"]["by_age"] == [{"min_age": 0, "rate": 0.01}, {"min_age": 50, "rate": 0.03}]
+    assert pd["core"]["requires"] == {"min_service_years": 1, "active_at_year_end": True}
+    assert pd["nondiscrimination"] == {"method": "current_year", "top_paid_group": True}
+
+
+def test_python_dict_config_takes_the_nested_shape(wfsim, tmp_path):
+    """wfsim.load_config(dict) with the plan design as nested dicts and lists:
+    accepted when right, refused naming the key path when wrong."""
+    cfg = wf.load_config({"simulation": {"start_year": 2025, "end_year": 2026},
+                         "plan_design": {"match": {"formula": "stretch",
+                                                   "tiers": [{"up_to": 0.06, "rate": 0.5}],
+                                                   "by_service": [{"min_years": 5, "tiers": [
+                                                       {"up_to": 0.06, "rate": 1.0}]}]},
+                                         "vesting": {"core": [0, 0, 50, 100]},
+                                         "core": {"by_service": [{"min_years": 3, "rate": 0.02}]}}})
+    assert cfg.to_dict()["simulation"]["end_year"] == 2026
+    # the dict became YAML text that the engine's loader checked; the CLI's
+    # loader reads the same text to the same plan design
+    (tmp_path / "dict.yaml").write_text(cfg._text)
+    pd = json.loads(run_wfsim(wfsim, "config", "--config", tmp_path / "dict.yaml",
+                              "--plan-design").stdout)
+    assert pd["match"]["formula"] == "stretch"
+    assert pd["match"]["tiers"] == [{"up_to": 0.06, "rate": 0.5}]
+    assert pd["match"]["by_service"][0]["min_years"] == 5
+    assert pd["vesting"]["core"] == [0, 0, 50, 100]
+    assert pd["core"]["by_service"] == [{"min_years": 3, "rate": 0.02}]
+    with pytest.raises(wf.InputError) as e:
+        wf.load_config({"plan_design": {"match": {"tiers": [{"up_to": 0.05, "rate": 1.0},
+                                                           {"up_to": 0.03, "rate": 1.0}]}}})
+    assert e.value.key == "plan_design.match.tiers[1].up_to"
 
 
 def _designs(tmp_path, name, extra_vars):
@@ -92,7 +202,7 @@ def test_dbt_fallback_design_equals_the_loaders_defaults(wfsim, tmp_path):
     fallback = _designs(tmp_path, "fallback", {})
     assert given == fallback
     # and both are the former seed tables: 100 % of 3 %, 50 % of the next 2 %
-    assert [r[2:] for r in given[1]] == [(1, 0, 300, 10000), (2, 300, 500, 5000)]
+    assert [r[1:] for r in given[1]] == [("base", 0, 1, 0, 300, 10000), ("base", 0, 2, 300, 500, 5000)]
 
 
 @pytest.fixture(scope="module")

@@ -376,8 +376,10 @@ def test_200_calls_do_not_grow_rss(tmp_path, cli):
 
 def test_ensemble_replicates_equal_their_simulate(tmp_path, census, alt_config):
     base = {"simulation": {"scenario_id": "base"}}
-    out = wfsim.ensemble(census, [base, alt_config], seeds=2, out=tmp_path / "ens",
-                         first_seed=7, start=2025, end=2026, threads=2)
+    ens = wfsim.ensemble(census, [base, alt_config], seeds=2, out=tmp_path / "ens",
+                         first_seed=7, start=2025, end=2026, threads=2, events_only=True)
+    assert isinstance(ens, wfsim.Ensemble) and ens.out == tmp_path / "ens"
+    out = ens.out / "events"
     reps = sorted(p.relative_to(out).as_posix()
                   for p in out.glob("scenario_id=*/plan_design_id=*/random_seed=*"))
     assert reps == ["scenario_id=base/plan_design_id=default/random_seed=7",
@@ -385,6 +387,7 @@ def test_ensemble_replicates_equal_their_simulate(tmp_path, census, alt_config):
                     "scenario_id=golden-alt/plan_design_id=plan.A/random_seed=7",
                     "scenario_id=golden-alt/plan_design_id=plan.A/random_seed=8"]
     assert (out / "ensemble_summary.json").exists()
+    assert (ens.out / "census" / "census.parquet").exists()
     con = duckdb.connect()
     for rep, cfg in (("scenario_id=golden-alt/plan_design_id=plan.A/random_seed=8", alt_config),
                      ("scenario_id=base/plan_design_id=default/random_seed=7", base)):
@@ -397,7 +400,7 @@ def test_ensemble_replicates_equal_their_simulate(tmp_path, census, alt_config):
         n = con.execute("select count(*) from files").fetchall()[0][0]
         assert n > 1000 and differences(con, "api", "files") == 0, rep
     with pytest.raises(wfsim.InputError):  # the same scenario_id twice
-        wfsim.ensemble(census, [base, base], out=tmp_path / "dup")
+        wfsim.ensemble(census, [base, base], out=tmp_path / "dup", events_only=True)
     assert not (tmp_path / "dup").exists()
 
 

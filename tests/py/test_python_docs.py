@@ -5,8 +5,10 @@ import re
 import pytest
 
 
-def test_walkthrough_runs(root, tmp_path, monkeypatch, capsys):
+def test_walkthrough_runs(root, tmp_path, monkeypatch, capsys, wfsim):
     text = (root / "docs/python.md").read_text()
+    # the ensemble's build runs the `wfsim` command (on a user's PATH)
+    monkeypatch.setenv("WFSIM_BIN", str(wfsim))
     blocks = re.findall(r"^```python\n(.*?)^```", text, re.M | re.S)
     assert len(blocks) >= 6
     monkeypatch.chdir(tmp_path)

@@ -37,6 +37,12 @@ CONFIG = """simulation:
   scenario_id: auto8
 auto_enrollment:
   default_deferral_rate: 0.08
+plan_design:
+  core:
+    rate: 0.02
+  vesting:
+    match: graded_6
+    core: [0, 0, 50, 100]
 """
 
 
@@ -156,7 +162,29 @@ MART_QUERIES = {
                      " voluntary_enrollments, opt_outs, escalations from metrics_plan_by_year order by 1",
     "contributions": "select simulation_year, employee_contributions, employer_match, employer_core,"
                      " employer_cost, employer_cost_rate from metrics_plan_by_year order by 1",
+    # the plan design (issue 18): cost by source under the forfeiture policy,
+    # and the ADP / ACP tests
+    "plan_cost": "select simulation_year, employer_match, employer_core, employer_cost, forfeitures,"
+                 " 'offset_next_year' as forfeiture_policy, forfeitures_applied, net_employer_cost"
+                 " from metrics_plan_by_year order by 1",
+    "nondiscrimination": "select simulation_year, test, method, nhce_basis_year, hce_count, nhce_count,"
+                         " hce_average, nhce_average, limit_value,"
+                         " case when is_exempt then 'exempt (safe harbor)' when passed then 'passed'"
+                         " else 'failed' end as result, margin from fct_ndt_results order by 1, 2",
 }
+
+
+def test_plan_design_tables_have_figures_to_show(db):
+    """The run's design vests over years: some leavers forfeit, the next
+    year's cost is offset, and both tests ran on HCEs and NHCEs (else the
+    plan tables above would compare zeros and nulls)."""
+    f = rows(db, "select sum(forfeitures), sum(forfeitures_applied), sum(employer_core),"
+                 " count(*) filter (where net_employer_cost < employer_cost)"
+                 " from metrics_plan_by_year")[0]
+    assert f[0] > 0 and f[1] > 0 and f[2] > 0 and f[3] >= 1
+    t = rows(db, "select count(*), count(*) filter (where hce_count > 0 and nhce_count > 0"
+                 " and margin is not null) from fct_ndt_results")[0]
+    assert t[0] == 2 * 3 and t[1] >= 1
 
 
 @pytest.mark.parametrize("key", sorted(MART_QUERIES))
@@ -230,7 +258,7 @@ def test_html_says_what_was_run(page, run):
 
 def test_every_chart_has_a_title_and_a_table(page):
     figures = re.findall(r'<figure id="([^"]+)" class="block chart">(.*?)</figure>', page, re.S)
-    assert len(figures) == 8
+    assert len(figures) == 10   # 8, and the plan design's cost and tests
     for key, body in figures:
         assert re.search(r'<svg role="img" aria-label="[^"]+"', body), key
         assert f'data-table="{key}"' in body
@@ -355,8 +383,8 @@ def assert_sheet_equals(ws, db, sql):
 
 
 def test_workbook_sheets(book):
-    assert book.sheetnames == ["Summary", "By year", "By level", "Workforce mix",
-                               "Events by type", "Metadata"]
+    assert book.sheetnames == ["Summary", "By year", "By level", "Plan cost", "Nondiscrimination",
+                               "Workforce mix", "Events by type", "Metadata"]
     for ws in book.worksheets:
         assert ws.freeze_panes == "A2", ws.title
         assert ws.column_dimensions["A"].width > 8, ws.title
@@ -381,6 +409,23 @@ def test_workbook_summary_by_level_and_events_equal_marts(book, db):
                         "select scenario_id, plan_design_id, random_seed, simulation_year, event_type, "
                         "event_category, count(*) as events "
                         "from fct_yearly_events group by all order by all")
+
+
+def test_workbook_plan_sheets_equal_marts(book, db):
+    assert_sheet_equals(book["Plan cost"], db,
+                        "select scenario_id, plan_design_id, random_seed, simulation_year,"
+                        " employer_match, employer_core, employer_cost, forfeitures,"
+                        " forfeitures_applied, net_employer_cost from metrics_plan_by_year"
+                        " order by simulation_year")
+    assert_sheet_equals(book["Nondiscrimination"], db,
+                        "select * from fct_ndt_results order by simulation_year, test")
+    header = [c.value for c in book["Nondiscrimination"][1]]
+    row = book["Nondiscrimination"][2]
+    fmt = {h: c.number_format for h, c in zip(header, row)}
+    assert "%" in fmt["hce_average"] and "%" in fmt["limit_value"]
+    header = [c.value for c in book["Plan cost"][1]]
+    fmt = {h: c.number_format for h, c in zip(header, book["Plan cost"][2])}
+    assert "$" in fmt["forfeitures"] and "$" in fmt["net_employer_cost"]
 
 
 def test_workbook_mix_equals_census_and_snapshot(book, db):

@@ -30,6 +30,13 @@ auto_enrollment:
   default_deferral_rate: 0.08
 auto_escalation:
   cap: 0.15
+plan_design:
+  match:
+    formula: safe_harbor_enhanced
+  vesting:
+    core: cliff_3
+  core:
+    rate: 0.01
 """
 
 
@@ -87,6 +94,29 @@ def test_threshold_table_equals_probabilities(page_tables, db):
     assert_table_equals(t, want)
 
 
+def test_plan_design_tables_per_scenario(page_tables, db):
+    """Cost by source and the ADP/ACP tests of every scenario at the shown
+    seed (40), the baseline first; auto8's safe harbor is marked exempt."""
+    want = rows(db, "select p.scenario_id, p.simulation_year, p.employer_match, p.employer_core,"
+                    " p.employer_cost, p.forfeitures, d.forfeiture_policy, p.forfeitures_applied,"
+                    " p.net_employer_cost from metrics_plan_by_year p"
+                    " join int_replicate_plan_design d using (scenario_id, plan_design_id, random_seed)"
+                    " where p.random_seed = 40"
+                    " order by p.scenario_id <> 'baseline', p.scenario_id, p.simulation_year")
+    assert [r[0] for r in want] == ["baseline"] * 3 + ["auto8"] * 3
+    assert all(r[3] == 0 for r in want[:3]) and all(r[3] > 0 for r in want[3:])
+    assert_table_equals(page_tables["plan_cost"], want)
+    want = rows(db, "select scenario_id, simulation_year, test, method, nhce_basis_year, hce_count,"
+                    " nhce_count, hce_average, nhce_average, limit_value,"
+                    " case when is_exempt then 'exempt (safe harbor)' when passed then 'passed'"
+                    " else 'failed' end, margin from fct_ndt_results where random_seed = 40"
+                    " order by scenario_id <> 'baseline', scenario_id, simulation_year, test")
+    assert len(want) == 2 * 3 * 2
+    assert {r[10] for r in want if r[0] == "auto8"} == {"exempt (safe harbor)"}
+    assert {r[10] for r in want if r[0] == "baseline"} <= {"passed", "failed"}
+    assert_table_equals(page_tables["nondiscrimination"], want)
+
+
 def test_page_says_ensemble_and_what_differs(ens):
     text = (ens / "report.html").read_text()
     assert "An ensemble of 2 scenario(s) over 8 seeds" in text
@@ -98,7 +128,8 @@ def test_page_says_ensemble_and_what_differs(ens):
 
 def test_ensemble_sheets_equal_marts(ens, db):
     book = openpyxl.load_workbook(ens / "report.xlsx")
-    assert book.sheetnames == ["Summary", "By year", "By level", "Workforce mix",
+    assert book.sheetnames == ["Summary", "By year", "By level", "Plan cost", "Nondiscrimination",
+                               "Workforce mix",
                                "Distributions", "Scenario differences",
                                "Threshold probabilities", "Events by type", "Metadata"]
     for title, sql in (
@@ -120,6 +151,8 @@ def test_ensemble_sheets_equal_marts(ens, db):
                     assert a == b
         rate_row = next(r for r in ws.iter_rows(min_row=2) if r[3].value == "participation_rate")
         assert "%" in rate_row[5].number_format
+    assert len(list(book["Plan cost"].iter_rows())) - 1 == 2 * 8 * 3
+    assert len(list(book["Nondiscrimination"].iter_rows())) - 1 == 2 * 8 * 3 * 2
     by_year = list(book["By year"].iter_rows(values_only=True))
     assert by_year[0][:4] == ("scenario_id", "plan_design_id", "random_seed", "simulation_year")
     assert len(by_year) - 1 == 2 * 8 * 3

@@ -3,13 +3,13 @@
   of service (basis 'service') or of age (basis 'age') on the as-of date,
   the core rate is rate_bp (10000 = 100 %), the highest step reached
   applying; below the first step, none. A design with service steps uses
-  them; else its age steps; else its flat core_rate (int_plan_designs).
+  them; else its age steps; else its flat core.rate (int_plan_designs).
 -#}
 {%- set rows = [] -%}
 {%- for key, d in plan_designs() -%}
   {%- for basis in ['service', 'age'] -%}
-    {%- for m, r in plan_pairs(d['core_by_' ~ basis]) -%}
-      {%- do rows.append((key, basis, m, r)) -%}
+    {%- for step in d['core']['by_' ~ basis] or [] -%}
+      {%- do rows.append((key, basis, step['min_years' if basis == 'service' else 'min_age'], step['rate'])) -%}
     {%- endfor -%}
   {%- endfor -%}
 {%- endfor %}

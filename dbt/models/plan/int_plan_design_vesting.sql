@@ -9,7 +9,7 @@ from (values
   {%- set outer = loop %}
   {%- for source in ['match', 'core'] %}
     {%- set src_loop = loop %}
-    {%- for pct in plan_vesting_table(d['vesting_' ~ source]) %}
+    {%- for pct in plan_vesting_table(d['vesting'][source]) %}
     ({{ state_sql_string(key) }}, '{{ source }}', {{ loop.index0 }}, {{ '%.4f' | format(pct) }}){{ ',' if not (outer.last and src_loop.last and loop.last) }}
     {%- endfor %}
   {%- endfor %}

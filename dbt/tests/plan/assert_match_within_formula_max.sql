@@ -1,14 +1,14 @@
 -- The match never exceeds the design's maximum: plan compensation times
--- the largest rate its tiers can give (of either tier set), nor the
+-- the largest rate its tiers can give (of any band), nor the
 -- annual dollar cap (one cent of rounding allowed).
 with d as (
     select * from {{ ref('int_replicate_plan_design') }}
 ),
 
 max_rate as (
-    select design_key, tier_set, sum(rate_bp * (to_bp - from_bp))::DOUBLE / 100000000::DOUBLE as rate
+    select design_key, min_service_years, sum(rate_bp * (to_bp - from_bp))::DOUBLE / 100000000::DOUBLE as rate
     from {{ ref('int_plan_design_tiers') }}
-    group by design_key, tier_set
+    group by design_key, min_service_years
 ),
 
 best as (

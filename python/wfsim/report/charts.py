@@ -257,6 +257,74 @@ def contributions(t: Table) -> str:
     return to_svg(fig, t.title)
 
 
+def _panels(t: Table):
+    """[(scenario or None, table)]: one panel per scenario when the table
+    has a scenario column (an ensemble), else one."""
+    if "scenario" in [c.name for c in t.columns]:
+        return _by_scenario(t)
+    return [(None, t)]
+
+
+@styled
+def plan_cost(t: Table) -> str:
+    """Per scenario: match and core stacked by year, the net employer cost
+    (after the forfeitures applied) as a line."""
+    panels = _panels(t)
+    fig, axes = _new(ncols=len(panels), width=max(7.6, 3.2 * len(panels)), sharey=True)
+    scale, suffix, unit = money_scale(_values(t, "employer_cost"))
+    for ax, (name, p) in zip(axes, panels):
+        years = p.column("simulation_year")
+        bottom = [0.0] * len(years)
+        for i, (col, label) in enumerate([("employer_match", "Employer match"),
+                                          ("employer_core", "Employer core")]):
+            vals = _values(p, col)
+            ax.bar(years, vals, 0.6, bottom=bottom, color=PALETTE[i + 1], label=label,
+                   hatch=["//", ".."][i], edgecolor="white", linewidth=0.5)
+            bottom = [b + v for b, v in zip(bottom, vals)]
+        ax.plot(years, _values(p, "net_employer_cost"), marker="o", color="#000000",
+                label="Net employer cost")
+        _years_axis(ax, years)
+        ax.set_ylim(0, max(bottom, default=0) * 1.15 or 1)
+        ax.yaxis.set_major_formatter(_dollars(scale, suffix))
+        ax.set_title(name or t.title)
+    axes[0].set_ylabel(f"{unit} per year")
+    axes[0].legend(ncol=3, loc="upper center", bbox_to_anchor=(0.5, -0.18))
+    if len(panels) > 1:
+        fig.suptitle(t.title, fontweight="bold", fontsize=12)
+    fig.tight_layout()
+    return to_svg(fig, t.title)
+
+
+@styled
+def nondiscrimination(t: Table) -> str:
+    """Per test: the HCE average against the limit by year, one line style
+    per scenario (exempt rows are drawn too: their figures are computed)."""
+    fig, axes = _new(ncols=2, sharey=True)
+    groups = _panels(t)
+    top = max((v for c in ("hce_average", "limit_value") for v in t.column(c) if v is not None),
+              default=0)
+    for ax, test in zip(axes, ("ADP", "ACP")):
+        for i, (name, p) in enumerate(groups):
+            rows = [r for r in p.rows if r[[c.name for c in p.columns].index("test")] == test]
+            sub = Table(p.title, p.source, p.columns, rows)
+            years = sub.column("simulation_year")
+            prefix = f"{name}: " if name else ""
+            ax.plot(years, _values(sub, "hce_average"), marker=MARKERS[i % len(MARKERS)],
+                    color=PALETTE[i % len(PALETTE)], label=f"{prefix}HCE average")
+            ax.plot(years, _values(sub, "limit_value"), linestyle="--",
+                    color=PALETTE[i % len(PALETTE)], label=f"{prefix}limit")
+            if years:
+                _years_axis(ax, years)
+        ax.yaxis.set_major_formatter(_percent(1))
+        ax.set_ylim(0, top * 1.2 if top > 0 else 1)
+        ax.set_title(f"{test} test")
+    axes[0].set_ylabel("Share of plan pay (%)")
+    axes[0].legend(fontsize=8, loc="lower left")
+    fig.suptitle(t.title, fontweight="bold", fontsize=12)
+    fig.tight_layout()
+    return to_svg(fig, t.title)
+
+
 def _by_scenario(t: Table, key="scenario"):
     order, groups = [], {}
     for row in t.rows:

@@ -74,6 +74,31 @@ def single_run_sections(d: RunData) -> list[Section]:
     ]
 
 
+def plan_design_section(d: RunData) -> list[Section]:
+    """Cost by source and the ADP/ACP tests: the replicate of a run, every
+    scenario (at the shown seed) of an ensemble."""
+    if "fct_ndt_results" not in d.tables or "net_employer_cost" not in d.columns(
+            "metrics_plan_by_year"):
+        return []
+    cost, ndt = tables.plan_cost(d), tables.nondiscrimination(d)
+    scope = (f"Every scenario at seed {d.replicate.get('random_seed')}, the seed the "
+             "single-run sections show (the workbook's sheets hold every seed)."
+             if d.is_ensemble else "")
+    return [Section("plan_design", "Plan design: cost and nondiscrimination", scope, [
+        Figure("plan_cost", charts.plan_cost(cost),
+               "The employer's match and core contributions by year, the forfeitures "
+               "(the unvested money of those who left) and, under the plan's forfeiture "
+               "policy, the net employer cost: offset_next_year takes a year's "
+               "forfeitures off the next year's contributions, pay_expenses leaves the "
+               "cost whole.", cost),
+        Figure("nondiscrimination", charts.nondiscrimination(ndt),
+               "The ADP (deferrals) and ACP (match) tests: the HCEs' average share of "
+               "plan pay against the limit set by the NHCEs' (1.25 x, or 2 x and at "
+               "most 2 points more); the margin is the limit minus the HCE average. "
+               "Safe-harbor match formulas are exempt.", ndt),
+    ])]
+
+
 def ensemble_sections(d: RunData) -> list[Section]:
     out = []
     many_seeds = "fct_metric_distributions" in d.tables and (d.con.execute(
@@ -164,7 +189,7 @@ def render(d: RunData, facts: dict) -> str:
         autoescape=True, undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True)
     env.filters["show"] = display
-    sections = single_run_sections(d) + ensemble_sections(d)
+    sections = single_run_sections(d) + plan_design_section(d) + ensemble_sections(d)
     css = (pathlib.Path(__file__).parent / "templates" / "report.css").read_text()
     return env.get_template("report.html.j2").render(
         facts=facts, sections=sections, css=css, ensemble=d.is_ensemble)

@@ -124,6 +124,70 @@ def contributions(d: RunData) -> Table:
         f"from metrics_plan_by_year {d.where('metrics_plan_by_year')} order by 1")
 
 
+# -- the plan design: cost by source and the nondiscrimination tests ---------
+
+def _plan_scope(d: RunData, table: str, alias: str = "") -> tuple[list, str, str, list]:
+    """(leading columns, WHERE, ORDER BY prefix, params) for the plan design
+    tables: a run shows its replicate; an ensemble every scenario (and plan
+    design) at the shown seed, baseline first, so designs sit side by side
+    on the same draws (the workbook's sheets hold every seed)."""
+    if not d.is_ensemble:
+        return [], d.where(table), "", []
+    seed = d.replicate.get("random_seed")
+    where = f"where {alias}random_seed = {int(seed)}" if seed is not None else ""
+    lab = _scenario_label(d, table).replace("scenario_id", f"{alias}scenario_id") \
+        .replace("plan_design_id", f"{alias}plan_design_id")
+    return ([(C("scenario", "Scenario", "text"), f"{lab} as scenario")], where,
+            f"{alias}scenario_id is distinct from ?, scenario, ", [d.baseline_scenario()])
+
+
+def plan_cost(d: RunData) -> Table:
+    """Employer cost by source under the plan design's forfeiture policy."""
+    lead, where, order, params = _plan_scope(d, "metrics_plan_by_year", "p.")
+    policy = ("d.forfeiture_policy" if "int_replicate_plan_design" in d.tables
+              else "NULL::VARCHAR")
+    join = ("left join int_replicate_plan_design d using (scenario_id, plan_design_id, random_seed)"
+            if "int_replicate_plan_design" in d.tables else "")
+    cols = [c for c, _ in lead] + [
+        Y, C("employer_match", "Employer match", "money0"),
+        C("employer_core", "Employer core", "money0"),
+        C("employer_cost", "Employer contributions", "money0"),
+        C("forfeitures", "Forfeitures (leavers' unvested)", "money0"),
+        C("forfeiture_policy", "Forfeiture policy", "text"),
+        C("forfeitures_applied", "Forfeitures applied", "money0"),
+        C("net_employer_cost", "Net employer cost", "money0")]
+    select = [e for _, e in lead] + [
+        "p.simulation_year", "p.employer_match", "p.employer_core", "p.employer_cost",
+        "p.forfeitures", f"{policy} as forfeiture_policy", "p.forfeitures_applied",
+        "p.net_employer_cost"]
+    return d.table(
+        "Employer cost by source", "metrics_plan_by_year, int_replicate_plan_design", cols,
+        f"select {', '.join(select)} from metrics_plan_by_year p {join} {where} "
+        f"order by {order}p.simulation_year", params)
+
+
+def nondiscrimination(d: RunData) -> Table:
+    """fct_ndt_results: the ADP and ACP tests per year; a safe-harbor
+    design's rows say exempt."""
+    lead, where, order, params = _plan_scope(d, "fct_ndt_results")
+    cols = [c for c, _ in lead] + [
+        Y, C("test", "Test", "text"), C("method", "Method", "text"),
+        C("nhce_basis_year", "NHCE year", "year"),
+        C("hce_count", "HCEs"), C("nhce_count", "NHCEs"),
+        C("hce_average", "HCE average", "rate"), C("nhce_average", "NHCE average", "rate"),
+        C("limit_value", "Limit", "rate"), C("result", "Result", "text"),
+        C("margin", "Margin", "rate")]
+    select = [e for _, e in lead] + [
+        "simulation_year", "test", "method", "nhce_basis_year", "hce_count", "nhce_count",
+        "hce_average", "nhce_average", "limit_value",
+        "case when is_exempt then 'exempt (safe harbor)' when passed then 'passed' "
+        "else 'failed' end as result", "margin"]
+    return d.table(
+        "Nondiscrimination tests (ADP, ACP)", "fct_ndt_results", cols,
+        f"select {', '.join(select)} from fct_ndt_results {where} "
+        f"order by {order}simulation_year, test", params)
+
+
 # -- ensembles ---------------------------------------------------------------
 
 def _scenario_label(d: RunData, table: str) -> str:
@@ -219,6 +283,20 @@ def by_year(d: RunData) -> tuple[list[str], list[tuple]]:
                    f"join metrics_compensation_by_year c using ({using}) "
                    f"join metrics_plan_by_year p using ({using}) "
                    f"order by {', '.join(str(i + 1) for i in range(len(keys)))}")
+
+
+def plan_cost_all(d: RunData) -> tuple[list[str], list[tuple]]:
+    """The cost by source of every replicate and year (metrics_plan_by_year)."""
+    keys = [k for k in KEYS if k in d.columns("metrics_plan_by_year")] + ["simulation_year"]
+    return d.query("select " + ", ".join(keys) + ", employer_match, employer_core, employer_cost, "
+                   "forfeitures, forfeitures_applied, net_employer_cost from metrics_plan_by_year "
+                   f"order by {', '.join(keys)}")
+
+
+def ndt_all(d: RunData) -> tuple[list[str], list[tuple]]:
+    """Every row of fct_ndt_results."""
+    keys = [k for k in KEYS if k in d.columns("fct_ndt_results")] + ["simulation_year", "test"]
+    return d.query(f"select * from fct_ndt_results order by {', '.join(keys)}")
 
 
 def by_level(d: RunData) -> tuple[list[str], list[tuple]]:

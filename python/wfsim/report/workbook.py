@@ -21,9 +21,10 @@ from .formats import KINDS
 from .page import report_time
 from .source import RunData
 
-_RATE_NAMES = ("participation", "avg_deferral", "turnover", "salary_growth", "share")
+_RATE_NAMES = ("participation", "avg_deferral", "turnover", "salary_growth", "share",
+               "hce_average", "nhce_average", "limit_value", "margin")
 _MONEY_PARTS = ("contribution", "contrib", "match", "core", "cost", "salary", "payroll",
-                "compensation")
+                "compensation", "forfeit")
 _STATS = ("mean", "sd", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "mean_diff",
           "sd_paired", "sd_unpaired", "median", "median_difference")
 
@@ -31,7 +32,7 @@ _STATS = ("mean", "sd", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "mean_d
 def kind_of(name: str, sample=None) -> str:
     """The number kind of a column, from its name (then its values)."""
     n = name.lower()
-    if n in ("simulation_year", "year"):
+    if n in ("simulation_year", "year") or n.endswith("_year"):
         return "year"
     if (n.endswith("_rate") or n.endswith("_growth") or n.startswith("prob")
             or n.endswith("probability") or n in _RATE_NAMES):
@@ -167,6 +168,10 @@ def write(path: str, d: RunData, facts: dict):
             book.sheet("Summary", names, rows)
         book.sheet("By year", *tables.by_year(d))
         book.sheet("By level", *tables.by_level(d))
+        if "fct_ndt_results" in d.tables and "net_employer_cost" in d.columns(
+                "metrics_plan_by_year"):
+            book.sheet("Plan cost", *tables.plan_cost_all(d))
+            book.sheet("Nondiscrimination", *tables.ndt_all(d))
         mix_rows = []
         for dim in tables.MIX_DIMENSIONS:
             t = tables.mix(d, dim)

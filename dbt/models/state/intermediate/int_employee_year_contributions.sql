@@ -21,9 +21,10 @@
                           contributions/uncapped when the 402(g) cap binds;
                           with true_up: plan compensation times the tiered
                           rate of the year's effective deferral rate
-                          (contributions / plan compensation). The service
-                          tiers replace the formula's from
-                          match_service_years of service. Then capped at
+                          (contributions / plan compensation). A service
+                          band's tiers (match.by_service) replace the
+                          formula's from its min_service_years of service
+                          (the largest reached). Then capped at
                           match_max_dollars, and 0 without
                           match_min_service_years of service or, when
                           match_active_at_year_end, for a leaver;
@@ -50,16 +51,30 @@ tiers as (
 ),
 
 match_rates as (
-    -- match per unit of pay for each deferral rate in use and tier set, in 1e-8 units
+    -- match per unit of pay for each deferral rate in use and band
+    -- (min_service_years; 0 the formula's tiers), in 1e-8 units
     select
         d.design_key,
-        t.tier_set,
+        t.min_service_years,
         d.deferral_bp,
         coalesce(sum(t.rate_bp * greatest(0, least(d.deferral_bp, t.to_bp) - t.from_bp)), 0)::BIGINT
             as match_rate_e8
     from (select distinct design_key, deferral_bp from seg) as d
     join tiers as t using (design_key)
-    group by d.design_key, t.tier_set, d.deferral_bp
+    group by d.design_key, t.min_service_years, d.deferral_bp
+),
+
+band_sums as (
+    -- per pay segment: the segment's pay times its deferral rate's match, per band
+    select
+        {{ state_rep('s') }},
+        s.employee_id,
+        s.simulation_year,
+        m.min_service_years,
+        sum(s.salary_cents::HUGEINT * s.days * m.match_rate_e8)                     as match_cent_days_e8
+    from seg as s
+    join match_rates as m on m.design_key = s.design_key and m.deferral_bp = s.deferral_bp
+    group by {{ state_rep('s') }}, s.employee_id, s.simulation_year, m.min_service_years
 ),
 
 sums as (
@@ -73,14 +88,8 @@ sums as (
         (sum(s.days) filter (where s.deferral_bp > 0))::INTEGER                       as days_deferring,
         sum(s.salary_cents::HUGEINT * s.days)                                       as pay_cent_days,
         sum(s.salary_cents::HUGEINT * s.days) filter (where s.is_eligible)          as eligible_pay_cent_days,
-        sum(s.salary_cents::HUGEINT * s.days * s.deferral_bp)                       as deferral_cent_days_bp,
-        sum(s.salary_cents::HUGEINT * s.days * coalesce(mb.match_rate_e8, 0))       as match_cent_days_e8,
-        sum(s.salary_cents::HUGEINT * s.days * coalesce(ms.match_rate_e8, 0))       as service_match_cent_days_e8
+        sum(s.salary_cents::HUGEINT * s.days * s.deferral_bp)                       as deferral_cent_days_bp
     from seg as s
-    left join match_rates as mb
-      on mb.design_key = s.design_key and mb.deferral_bp = s.deferral_bp and mb.tier_set = 'base'
-    left join match_rates as ms
-      on ms.design_key = s.design_key and ms.deferral_bp = s.deferral_bp and ms.tier_set = 'service'
     group by {{ state_rep('s') }}, s.employee_id, s.simulation_year
 ),
 
@@ -90,15 +99,13 @@ amounts as (
         x.employee_id,
         x.simulation_year,
         x.design_key,
+        x.days_in_year,
         x.days_employed,
         coalesce(x.days_deferring, 0)                                               as days_deferring,
         round(x.pay_cent_days::DOUBLE / x.days_in_year::DOUBLE)::BIGINT             as prorated_cents,
         round(coalesce(x.eligible_pay_cent_days, 0)::DOUBLE / x.days_in_year::DOUBLE)::BIGINT
                                                                                     as eligible_cents,
-        x.deferral_cent_days_bp::DOUBLE / (x.days_in_year::DOUBLE * 10000::DOUBLE)  as deferral_cents_raw,
-        x.match_cent_days_e8::DOUBLE / (x.days_in_year::DOUBLE * 100000000::DOUBLE) as base_match_cents_raw,
-        x.service_match_cent_days_e8::DOUBLE / (x.days_in_year::DOUBLE * 100000000::DOUBLE)
-                                                                                    as service_match_cents_raw
+        x.deferral_cent_days_bp::DOUBLE / (x.days_in_year::DOUBLE * 10000::DOUBLE)  as deferral_cents_raw
     from sums as x
 ),
 
@@ -136,9 +143,9 @@ designed as (
         x.*,
         d.match_true_up,
         d.match_max_dollars,
-        d.match_service_years > 0 and x.service_years >= d.match_service_years
-            and exists (select 1 from tiers as t where t.design_key = x.design_key and t.tier_set = 'service')
-                                                                                    as uses_service_tiers,
+        coalesce((select max(t.min_service_years) from tiers as t
+                   where t.design_key = x.design_key and t.min_service_years <= x.service_years), 0)
+                                                                                    as band_years,
         x.service_years >= d.match_min_service_years
             and not (d.match_active_at_year_end and x.termination_date is not null) as match_allowed,
         x.service_years >= d.core_min_service_years
@@ -184,7 +191,7 @@ true_up as (
     from contributed as c
     join tiers as t
       on t.design_key = c.design_key
-     and t.tier_set = case when c.uses_service_tiers then 'service' else 'base' end
+     and t.min_service_years = c.band_years
     where c.match_true_up
     group by {{ state_rep('c') }}, c.employee_id, c.simulation_year
 ),
@@ -197,8 +204,8 @@ matched as (
                  round(case
                      when c.match_true_up
                          then coalesce(u.true_up_rate_e8, 0) * c.plan_cents::DOUBLE / 100000000::DOUBLE
-                     else (case when c.uses_service_tiers then c.service_match_cents_raw
-                                else c.base_match_cents_raw end)
+                     else coalesce(b.match_cent_days_e8, 0)::DOUBLE
+                          / (c.days_in_year::DOUBLE * 100000000::DOUBLE)
                           * c.comp_limit_ratio
                           * case when c.uncapped_contribution_cents > c.deferral_limit_cents
                                  then c.deferral_limit_cents::DOUBLE / c.uncapped_contribution_cents::DOUBLE
@@ -214,6 +221,11 @@ matched as (
         least(c.annual_additions_limit * 100, c.plan_cents)                         as additions_limit_cents
     from contributed as c
     left join true_up as u using ({{ state_rep() }}, employee_id, simulation_year)
+    left join band_sums as b
+      on b.scenario_id = c.scenario_id and b.plan_design_id = c.plan_design_id
+     and b.random_seed = c.random_seed
+     and b.employee_id = c.employee_id and b.simulation_year = c.simulation_year
+     and b.min_service_years = c.band_years
 ),
 
 excess as (
@@ -241,7 +253,7 @@ select
     (c.contribution_cents / 100)::DECIMAL(18, 2)                                    as employee_contributions,
     (c.catch_up_cents / 100)::DECIMAL(18, 2)                                        as catch_up_contributions,
     c.uncapped_contribution_cents > c.deferral_limit_cents                          as is_at_deferral_limit,
-    c.uses_service_tiers,
+    c.band_years > 0                                                                as uses_service_tiers,
     ((c.match_cents_formula - least(c.match_cents_formula, greatest(0, c.excess_cents - c.core_cents_formula))) / 100)::DECIMAL(18, 2)
                                                                                     as employer_match,
     ((c.core_cents_formula - least(c.core_cents_formula, c.excess_cents)) / 100)::DECIMAL(18, 2)
