@@ -237,7 +237,8 @@ uninstall:
 #                           through replay programs built with $(CC); part
 #                           of `make check`
 #   make fuzz               each libFuzzer target (clang) for FUZZ_SECONDS,
-#                           new inputs kept in BUILD/fuzz-work/TARGET
+#                           with tests/fuzz/dict/TARGET.dict when there is
+#                           one; new inputs kept in BUILD/fuzz-work/TARGET
 #   make fuzz-merge         minimizes corpus + fuzz-work into the corpus
 #                           (a set cover of the edges: a few dozen files)
 #   make fuzz-parity MINUTES=N  random configurations and censuses through
