@@ -45,7 +45,7 @@
 
 #define SMALL_FILE_ROWS 65536   /* written on the caller's thread alone */
 #define SPLIT_ROWS 65536        /* a file of twice this gets 2+ row groups */
-#define GROUP_ROWS_DEFAULT ((size_t)1 << 20)
+#define GROUP_ROWS_DEFAULT ((size_t)1 << 18) /* docs/parquet.md: a worker's buffers */
 #define MAX_WORKERS 64
 #define ID_GROUP 64             /* event ids hashed per wf_md5_many call */
 #define WF_ID_HEAD_MAX 512      /* "scenario|plan|seed|" */
