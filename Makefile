@@ -240,7 +240,8 @@ uninstall:
 #                           with tests/fuzz/dict/TARGET.dict when there is
 #                           one; new inputs kept in BUILD/fuzz-work/TARGET
 #   make fuzz-merge         minimizes corpus + fuzz-work into the corpus
-#                           (a set cover of the edges: a few dozen files)
+#                           (a set cover of the edges: a few dozen files;
+#                           seed-* and regress-* files stay as they are)
 #   make fuzz-parity MINUTES=N  random configurations and censuses through
 #                           both modes and the parity gate (tests/py/randconfig.py)
 #   make test-sanitize      the C tests, the corpora and a CLI run under
@@ -315,7 +316,8 @@ fuzz-merge: fuzz-build
 	    $(FUZZ_BUILD)/fuzz/fuzz_$$t -use_counters=0 -set_cover_merge=1 \
 	        $(BUILD)/fuzz-merge/$$t tests/fuzz/corpus/$$t \
 	        $(BUILD)/fuzz-work/$$t 2> $(BUILD)/fuzz-merge/$$t.log || exit 1; \
-	    rm -f tests/fuzz/corpus/$$t/*; cp $(BUILD)/fuzz-merge/$$t/* tests/fuzz/corpus/$$t/; \
+	    find tests/fuzz/corpus/$$t -type f ! -name 'seed-*' ! -name 'regress-*' -delete; \
+	    cp $(BUILD)/fuzz-merge/$$t/* tests/fuzz/corpus/$$t/; \
 	    echo "$$t: $$(ls tests/fuzz/corpus/$$t | wc -l) corpus files"; \
 	done
 
