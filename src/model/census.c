@@ -1227,7 +1227,7 @@ wf_status wf_census_load_rows(const char *name, const char *label,
     wf_decimal_parse("1", 1, &l.one);
     wf_census *cen = NULL;
     wf_csv_field *h;
-    size_t n;
+    size_t n = 0;
     long hline;
     wf_status st = WF_OK;
     if (!tab && (st = wf_tables_load(NULL, &own_tab, err)) == WF_OK)

@@ -972,13 +972,12 @@ static wf_status collect(walker *w, int depth, cfg_node *out)
             cap = ncap;
         }
         used++;
-        out->n = out->type == CFG_MAP ? used / 2 : used;
-        if ((st = collect(w, depth + 1, &out->kids[used - 1])) != WF_OK) {
-            /* free what was read; a key without its value yet has a zeroed
-             * partner (cap is even, so it exists) */
-            out->n = out->type == CFG_MAP ? (used + 1) / 2 : used;
+        /* n counts a key whose value is not read yet, so that an error
+         * from here on (in its value, or the YAML after it) frees it; its
+         * partner is zeroed (cap is even, so it exists) */
+        out->n = out->type == CFG_MAP ? (used + 1) / 2 : used;
+        if ((st = collect(w, depth + 1, &out->kids[used - 1])) != WF_OK)
             return st;
-        }
     }
     assert(out->type != CFG_MAP || used % 2 == 0);
     out->n = out->type == CFG_MAP ? used / 2 : used;

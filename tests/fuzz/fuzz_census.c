@@ -11,8 +11,20 @@
  * the same message or at an earlier line; when the loader accepts, the
  * reader accepted every record and there is at least one employee. A refusal must name the file, a line and
  * column inside it, and a message.
+ *
+ * An input starting with '%' carries a configuration first: the text up to
+ * a line "%%" is YAML for wf_config_parse (its `census` section: column
+ * mapping, date format, strict or skip), the rest is the census, loaded
+ * under it. A refused configuration must name "census.yaml" and say why;
+ * an accepted one must keep every promise above, and an accepted census
+ * counts its rows exactly (employees + skipped + rejected = data rows,
+ * nothing rejected in strict mode). In skip mode the census and its
+ * rejects are written (wf_census_write) to a folder made once per process
+ * in /dev/shm.
  */
+#include <stdbool.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fuzz.h"
@@ -72,7 +84,68 @@ static void check_refusal(const wf_error *err, const char *file, size_t size)
     FUZZ_CHECK(err->column >= 0 && (size_t)err->column <= size + 1);
 }
 
+static char out_dir[256];
+
+static void remove_out_dir(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/census.parquet", out_dir);
+    unlink(path);
+    snprintf(path, sizeof path, "%s/rejected_rows.csv", out_dir);
+    unlink(path);
+    rmdir(out_dir);
+}
+
+/* The folder for wf_census_write, made on first use, removed at exit. */
+static const char *write_dir(void)
+{
+    if (!out_dir[0]) {
+        const char *base = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : getenv("TMPDIR");
+        snprintf(out_dir, sizeof out_dir, "%s/wfsim-fuzz-census-XXXXXX",
+                 base && *base ? base : "/tmp");
+        FUZZ_CHECK(mkdtemp(out_dir) != NULL);
+        atexit(remove_out_dir);
+    }
+    return out_dir;
+}
+
+static void load_census(const uint8_t *data, size_t size, const wf_config *cfg);
+
+/* '%' inputs: "%YAML\n%%\nCSV" (see the top of the file). */
+static void fuzz_mapped(const uint8_t *data, size_t size)
+{
+    const uint8_t *yaml = data + 1, *csv = data + size;
+    size_t yaml_len = size - 1;
+    for (size_t i = 1; i + 3 <= size; i++)
+        if (data[i - 1] == '\n' && data[i] == '%' && data[i + 1] == '%' &&
+            (i + 2 == size || data[i + 2] == '\n')) {
+            yaml_len = i - 1;
+            csv = data + (i + 2 < size ? i + 3 : size);
+            break;
+        }
+    wf_error err = {0};
+    wf_config *cfg = NULL;
+    wf_status st = wf_config_parse("census.yaml", (const char *)yaml, yaml_len, &cfg, &err);
+    FUZZ_CHECK(st == WF_OK || st == WF_EINPUT);
+    if (st != WF_OK) {
+        FUZZ_CHECK(cfg == NULL && strcmp(err.file, "census.yaml") == 0 &&
+                   err.message[0] != '\0');
+        return;
+    }
+    load_census(csv, (size_t)(data + size - csv), cfg);
+    wf_config_free(cfg);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size > 0 && data[0] == '%')
+        fuzz_mapped(data, size);
+    else
+        load_census(data, size, NULL);
+    return 0;
+}
+
+static void load_census(const uint8_t *data, size_t size, const wf_config *cfg)
 {
     wf_error csv_err = {0};
     wf_status csv_st = read_csv(data, size, &csv_err);
@@ -85,11 +158,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FUZZ_CHECK(fd >= 0);
     wf_error err = {0};
     wf_census *cen = NULL;
-    wf_status st = wf_census_load(path, NULL, tables(), &cen, &err);
+    wf_status st = wf_census_load(path, cfg, tables(), &cen, &err);
     FUZZ_CHECK(st == WF_OK || st == WF_EINPUT);
     if (st == WF_OK) {
         FUZZ_CHECK(cen != NULL && wf_census_count(cen) >= 1);
         FUZZ_CHECK(csv_st == WF_OK);
+        wf_census_info info;
+        wf_census_get_info(cen, &info);
+        FUZZ_CHECK(info.employees == wf_census_count(cen));
+        FUZZ_CHECK(info.employees + info.skipped + info.rejected == info.rows);
+        FUZZ_CHECK(info.skip_mode || info.rejected == 0);
+        if (info.skip_mode) {
+            memset(&err, 0, sizeof err);
+            FUZZ_CHECK(wf_census_write(cen, write_dir(), &err) == WF_OK);
+        }
     } else {
         FUZZ_CHECK(cen == NULL);
         check_refusal(&err, path, size);
@@ -105,5 +187,4 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     wf_census_free(cen);
     close(fd);
-    return 0;
 }

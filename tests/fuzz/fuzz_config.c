@@ -1,11 +1,14 @@
 /*
  * fuzz_config.c - fuzz target: the YAML configuration loader.
  *
- * Two kinds of input. Most are a YAML file for wf_config_load (through a
- * memory file): it must answer WF_OK or WF_EINPUT; a refusal names the file
- * (line and column inside it) and says what is wrong; an accepted file gives
- * canonical JSON and the same digest (and plan design JSON) when loaded a
- * second time. An input
+ * Three kinds of input. Most are a YAML file for wf_config_parse (the
+ * loader's text entry, which wf_config_load calls once it has read the
+ * file, so nothing per input touches a file): it must answer WF_OK or
+ * WF_EINPUT; a refusal names the file (line and column inside it) and
+ * says what is wrong; an accepted file gives canonical JSON, a copy with
+ * the same digest, and the same digest and plan design JSON when parsed a
+ * second time (every section, plan_design included, goes through here:
+ * the fuzzer follows the loader's sections as they change). An input
  * starting with '!' is an override instead: "!KEY\nVALUE" applied with
  * wf_config_set to the defaults; on refusal the configuration must be left
  * exactly as it was (same digest), and a refusal names the key. An input
@@ -15,7 +18,6 @@
  * id exactly as the last override of its key gave it.
  */
 #include <string.h>
-#include <unistd.h>
 
 #include "fuzz.h"
 #include "wfsim.h"
@@ -99,12 +101,10 @@ static void fuzz_overrides(const uint8_t *data, size_t size)
 
 static void fuzz_file(const uint8_t *data, size_t size)
 {
-    char path[64];
-    int fd = fuzz_memfile(data, size, path, sizeof path);
-    FUZZ_CHECK(fd >= 0);
+    const char *text = (const char *)data;
     wf_error err = {0};
     wf_config *cfg = NULL;
-    wf_status st = wf_config_load(path, &cfg, &err);
+    wf_status st = wf_config_parse("config.yaml", text, size, &cfg, &err);
     FUZZ_CHECK(st == WF_OK || st == WF_EINPUT);
     if (st == WF_OK) {
         FUZZ_CHECK(cfg != NULL);
@@ -112,10 +112,18 @@ static void fuzz_file(const uint8_t *data, size_t size)
         char *json = wf_config_to_json(cfg);
         FUZZ_CHECK(json != NULL && json[0] == '{');
         free(json);
-        char d1[65], d2[65];
+        const char *metric[16];
+        double value[16];
+        FUZZ_CHECK(wf_config_thresholds(cfg, metric, value, 16) <= 16);
+        char d1[65], d2[65], d3[65];
         wf_config_digest(cfg, d1);
+        wf_config *copy = wf_config_copy(cfg);
+        FUZZ_CHECK(copy != NULL);
+        wf_config_digest(copy, d3);
+        FUZZ_CHECK(strcmp(d1, d3) == 0);
+        wf_config_free(copy);
         wf_config *again = NULL;
-        FUZZ_CHECK(wf_config_load(path, &again, &err) == WF_OK);
+        FUZZ_CHECK(wf_config_parse("config.yaml", text, size, &again, &err) == WF_OK);
         wf_config_digest(again, d2);
         FUZZ_CHECK(strcmp(d1, d2) == 0);
         /* the plan design (outside the digest) reads back the same too */
@@ -126,13 +134,12 @@ static void fuzz_file(const uint8_t *data, size_t size)
         wf_config_free(again);
     } else {
         FUZZ_CHECK(cfg == NULL);
-        FUZZ_CHECK(strcmp(err.file, path) == 0);
+        FUZZ_CHECK(strcmp(err.file, "config.yaml") == 0);
         FUZZ_CHECK(err.message[0] != '\0');
         FUZZ_CHECK(err.line >= 0 && (size_t)err.line <= size + 1);
         FUZZ_CHECK(err.column >= 0 && (size_t)err.column <= size + 1);
     }
     wf_config_free(cfg);
-    close(fd);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -14,8 +14,11 @@
  * census (one thread, no output): the census may be refused as input
  * (levels derived from other bands), the run may be refused by the model
  * (WF_ERUNTIME: a salary at or above the top income segment, or past
- * 2^53 - 1 cents), and nothing else; every salary the sink sees fits in
- * 2^53 - 1 cents.
+ * 2^53 - 1 cents), and nothing else; every salary the sink sees is in
+ * [0, 2^53 - 1] cents. Zero is a salary the model gives: a level whose
+ * band starts at 0 (the tables require only min < max) hires at
+ * round(min + (max - min) * f) with f clamped to [0, 1] (docs/model.md), so
+ * f = 0 hires at 0 cents; census salaries are > 0.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -91,9 +94,9 @@ static wf_status check_events(void *ctx, const wf_event_batch *b, wf_error *err)
     (void)ctx, (void)err;
     for (size_t i = 0; i < b->n; i++) {
         const wf_event *e = &b->events[i];
-        FUZZ_CHECK(e->comp_cents > 0 && e->comp_cents <= SALARY_MAX);
+        FUZZ_CHECK(e->comp_cents >= 0 && e->comp_cents <= SALARY_MAX);
         FUZZ_CHECK(e->prev_comp_cents == WF_NULL_I64 ||
-                   (e->prev_comp_cents > 0 && e->prev_comp_cents <= SALARY_MAX));
+                   (e->prev_comp_cents >= 0 && e->prev_comp_cents <= SALARY_MAX));
     }
     return WF_OK;
 }
@@ -102,7 +105,7 @@ static wf_status check_snapshot(void *ctx, const wf_snapshot_batch *b, wf_error 
 {
     (void)ctx, (void)err;
     for (size_t i = 0; i < b->n; i++)
-        FUZZ_CHECK(b->rows[i].salary_cents > 0 && b->rows[i].salary_cents <= SALARY_MAX);
+        FUZZ_CHECK(b->rows[i].salary_cents >= 0 && b->rows[i].salary_cents <= SALARY_MAX);
     return WF_OK;
 }
 

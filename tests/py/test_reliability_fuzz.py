@@ -8,7 +8,7 @@ compared value by value: types (DECIMAL(p,s), DATE, TIMESTAMP [WITH TIME
 ZONE], BLOB, VARCHAR...), nulls, doubles bit for bit (NaN as NaN), dates in
 days and timestamps in microseconds, decimals exactly.
 
-The census, configuration and table corpora are replayed by `make
+The census, configuration, table and scenario corpora are replayed by `make
 check-fuzz-replay`; here they are run once more to check that each corpus
 is there and is small (a few dozen files, minimized).
 """
@@ -22,7 +22,7 @@ import subprocess
 import duckdb
 import pytest
 
-TARGETS = ("census", "config", "parquet", "tables")
+TARGETS = ("census", "config", "parquet", "tables", "scenarios")
 
 DUCK_TYPES = {
     ("BOOLEAN", "NONE"): "BOOLEAN", ("INT32", "NONE"): "INTEGER",
