@@ -1,6 +1,7 @@
 #!/bin/sh
 # `make bench`: the performance figures of issue 6 into bench/RESULTS.md,
-# then the Python package against the command and the Polars peer
+# then `wfsim events` against Polars, pyarrow and DuckDB writing the same
+# events from memory (bench/bench_writers.py, issue 19), then the Python package against the command and the Polars peer
 # (bench/bench_python.py, issue 16) into bench/python_results.json and its
 # section of bench/RESULTS.md, then the ensemble's (issue 14) into
 # bench/ENSEMBLE.md, then one process against two Dask workers
@@ -13,6 +14,11 @@
 set -eu
 cd "$(dirname "$0")/.."
 .venv/bin/python bench/bench.py "$@"
+if [ "${1:-}" = "--quick" ]; then
+    .venv/bin/python bench/bench_writers.py --employees 20000 --years 5 --rounds 1
+else
+    .venv/bin/python bench/bench_writers.py
+fi
 if [ "${1:-}" = "--quick" ]; then
     .venv/bin/python bench/bench_python.py --employees 20000 --years 5 --rounds 1
 else
