@@ -157,7 +157,7 @@ def test_man_page_renders_without_warning_and_covers_every_command(prefix):
         section = text.split(f"   wfsim {command}\n")[1].split("\n   wfsim ")[0]
         for option in set(re.findall(r"--[a-z][a-z-]*", helptext)) - {"--help"}:
             assert option in section, f"wfsim {command} {option}"
-        for var in set(re.findall(r"\$([A-Z][A-Z_]+)", helptext)):
+        for var in set(re.findall(r"\$([A-Z][A-Z0-9_]*[A-Z0-9])", helptext)):
             assert re.search(rf"^       {var}$", text, re.M), f"{var} ({command})"
 
 

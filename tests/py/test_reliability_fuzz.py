@@ -33,13 +33,13 @@ DUCK_TYPES = {
 
 
 def replay_program(root, build, target):
-    """BUILD/fuzz/replay_TARGET, built with make when missing."""
+    """BUILD/fuzz/replay_TARGET, brought up to date with make (a program
+    left from an older build would replay the corpus against old checks)."""
     path = build / "fuzz" / f"replay_{target}"
-    if not path.exists():
-        proc = subprocess.run(["make", f"BUILD={os.path.relpath(build, root)}",
-                               os.path.relpath(path, root)], cwd=root,
-                              capture_output=True, text=True)
-        assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = subprocess.run(["make", f"BUILD={os.path.relpath(build, root)}",
+                           os.path.relpath(path, root)], cwd=root,
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
     return path
 
 
