@@ -238,6 +238,19 @@ static void copy_whole(const char *src, const char *dst)
  * otherwise; the stamp of a pass is a file named by the digest of the
  * project's files and the step's arguments, beside the saved parse. */
 
+/* ctx's SHA-256 added into sum as four 64-bit words (so that the order
+ * files are read in does not matter). */
+static void add_digest(struct sha256_ctx *ctx, uint64_t sum[4])
+{
+    uint8_t h[SHA256_DIGEST_SIZE];
+    sha256_digest(ctx, sizeof h, h);
+    for (int i = 0; i < 4; i++) {
+        uint64_t w;
+        memcpy(&w, h + 8 * i, 8);
+        sum[i] += w;
+    }
+}
+
 /* Adds the SHA-256 of (relative path, NUL, contents) of every file under
  * dir into the four 64-bit sums (an order-free digest of the tree). dbt's
  * own folders (target, logs, dbt_packages), hidden files and databases are
@@ -282,13 +295,7 @@ static int digest_tree(const char *root, const char *rel, uint64_t sum[4])
             if (ferror(f))
                 rc = -1;
             fclose(f);
-            uint8_t h[SHA256_DIGEST_SIZE];
-            sha256_digest(&ctx, sizeof h, h);
-            for (int i = 0; i < 4; i++) {
-                uint64_t w;
-                memcpy(&w, h + 8 * i, 8);
-                sum[i] += w;
-            }
+            add_digest(&ctx, sum);
         }
     }
     closedir(d);
@@ -308,13 +315,7 @@ static int unit_stamp_path(const run_state *rs, const char *cache, const char *c
     sha256_init(&ctx);
     for (const char *const *a = args; *a; a++)
         sha256_update(&ctx, strlen(*a) + 1, (const uint8_t *)*a);
-    uint8_t h[SHA256_DIGEST_SIZE];
-    sha256_digest(&ctx, sizeof h, h);
-    for (int i = 0; i < 4; i++) {
-        uint64_t w;
-        memcpy(&w, h + 8 * i, 8);
-        sum[i] += w;
-    }
+    add_digest(&ctx, sum);
     const char *slash = strrchr(cache, '/');
     int n = snprintf(buf, size, "%.*s/unit_tests_passed-%016llx%016llx",
                      (int)(slash - cache), cache, (unsigned long long)sum[0],

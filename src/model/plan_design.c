@@ -200,118 +200,134 @@ static wf_status get_word(reader *r, const char *path, const cfg_node *n,
     return bad(r, path, n, "expected %s, got %s", list, what(n, w));
 }
 
-/* A list of {up_to, rate}: up_to a fraction of pay in (0, 1], strictly
+/* A list of two-key mappings (names[0], names[1]), at most max of them:
+ * each item's path ("path[i]") and both its values go to item(); an item
+ * without one of the keys is refused here, named `one` ("a tier"). */
+typedef wf_status (*pair_fn)(reader *r, const char *path, const char *item, size_t i,
+                             const cfg_node *const f[2], void *ctx);
+
+static wf_status read_pairs(reader *r, const char *path, const cfg_node *n,
+                            const char *const names[2], const char *one, const char *many,
+                            size_t max, pair_fn item_fn, void *ctx)
+{
+    char w[120], item[PATH_SIZE];
+    if (n->type != CFG_SEQ)
+        return bad(r, path, n, "expected a list of {%s, %s} mappings, got %s", names[0],
+                   names[1], what(n, w));
+    if (n->n > max)
+        return bad(r, path, n, "at most %zu %s, got %zu", max, many, n->n);
+    for (size_t i = 0; i < n->n; i++) {
+        const cfg_node *f[2], *it = &n->kids[i];
+        wf_status st;
+        snprintf(item, sizeof item, "%s[%zu]", path, i);
+        if ((st = fields(r, item, it, names, 2, f)) != WF_OK)
+            return st;
+        for (int j = 0; j < 2; j++)
+            if (!f[j])
+                return bad(r, item, it, "%s needs %s and %s; %s is missing", one, names[0],
+                           names[1], names[j]);
+        if ((st = item_fn(r, path, item, i, f, ctx)) != WF_OK)
+            return st;
+    }
+    return WF_OK;
+}
+
+/* A tier {up_to, rate}: up_to a fraction of pay in (0, 1], strictly
  * ascending; rate in [0, 10] (1.0 = 100 % of the deferral). */
+static wf_status tier_item(reader *r, const char *path, const char *item, size_t i,
+                           const cfg_node *const f[2], void *ctx)
+{
+    wf_pd_tiers *t = ctx;
+    char w[120], sub[PATH_SIZE + 32];
+    wf_status st;
+    snprintf(sub, sizeof sub, "%s.up_to", item);
+    if ((st = get_number(r, sub, f[0], "0", true, "1", &t->up_to[i])) != WF_OK)
+        return st;
+    if (i > 0 && t->up_to[i] <= t->up_to[i - 1])
+        return bad(r, sub, f[0], "tiers must ascend: %s is not above %s[%zu].up_to",
+                   cfg_show(&f[0]->s, w), path, i - 1);
+    snprintf(sub, sizeof sub, "%s.rate", item);
+    if ((st = get_number(r, sub, f[1], "0", false, "10", &t->rate[i])) != WF_OK)
+        return st;
+    t->n = (int)i + 1;
+    return WF_OK;
+}
+
 static wf_status read_tiers(reader *r, const char *path, const cfg_node *n, wf_pd_tiers *t)
 {
     static const char *const names[] = {"up_to", "rate"};
-    char w[120], item[PATH_SIZE], sub[PATH_SIZE + 32];
     t->n = 0;
-    if (is_null(n))
-        return WF_OK;
-    if (n->type != CFG_SEQ)
-        return bad(r, path, n, "expected a list of {up_to, rate} mappings, got %s",
-                   what(n, w));
-    if (n->n > WF_PD_TIERS_MAX)
-        return bad(r, path, n, "at most %d tiers, got %zu", WF_PD_TIERS_MAX, n->n);
-    for (size_t i = 0; i < n->n; i++) {
-        const cfg_node *f[2], *it = &n->kids[i];
-        wf_status st;
-        snprintf(item, sizeof item, "%s[%zu]", path, i);
-        if ((st = fields(r, item, it, names, 2, f)) != WF_OK)
-            return st;
-        for (int j = 0; j < 2; j++)
-            if (!f[j])
-                return bad(r, item, it, "a tier needs up_to and rate; %s is missing", names[j]);
-        snprintf(sub, sizeof sub, "%s.up_to", item);
-        if ((st = get_number(r, sub, f[0], "0", true, "1", &t->up_to[i])) != WF_OK)
-            return st;
-        if (i > 0 && t->up_to[i] <= t->up_to[i - 1])
-            return bad(r, sub, f[0], "tiers must ascend: %s is not above %s[%zu].up_to",
-                       cfg_show(&f[0]->s, w), path, i - 1);
-        snprintf(sub, sizeof sub, "%s.rate", item);
-        if ((st = get_number(r, sub, f[1], "0", false, "10", &t->rate[i])) != WF_OK)
-            return st;
-        t->n = (int)i + 1;
-    }
+    return is_null(n) ? WF_OK
+                      : read_pairs(r, path, n, names, "a tier", "tiers", WF_PD_TIERS_MAX,
+                                   tier_item, t);
+}
+
+/* match.by_service: {min_years, tiers}, min_years in [1, 60] strictly
+ * ascending. */
+static wf_status band_item(reader *r, const char *path, const char *item, size_t i,
+                           const cfg_node *const f[2], void *ctx)
+{
+    wf_plan_design *pd = ctx;
+    char sub[PATH_SIZE + 32];
+    wf_status st;
+    snprintf(sub, sizeof sub, "%s.min_years", item);
+    if ((st = get_int(r, sub, f[0], 1, 60, &pd->band_min_years[i])) != WF_OK)
+        return st;
+    if (i > 0 && pd->band_min_years[i] <= pd->band_min_years[i - 1])
+        return bad(r, sub, f[0], "service bands must ascend: %d is not above %s[%zu]."
+                   "min_years", pd->band_min_years[i], path, i - 1);
+    snprintf(sub, sizeof sub, "%s.tiers", item);
+    if ((st = read_tiers(r, sub, f[1], &pd->band_tiers[i])) != WF_OK)
+        return st;
+    pd->n_bands = (int)i + 1;
     return WF_OK;
 }
 
-/* match.by_service: a list of {min_years, tiers}, min_years in [1, 60]
- * strictly ascending. */
 static wf_status read_bands(reader *r, const char *path, const cfg_node *n, wf_plan_design *pd)
 {
     static const char *const names[] = {"min_years", "tiers"};
-    char w[120], item[PATH_SIZE], sub[PATH_SIZE + 32];
     pd->n_bands = 0;
-    if (is_null(n))
-        return WF_OK;
-    if (n->type != CFG_SEQ)
-        return bad(r, path, n, "expected a list of {min_years, tiers} mappings, got %s",
-                   what(n, w));
-    if (n->n > WF_PD_BANDS_MAX)
-        return bad(r, path, n, "at most %d service bands, got %zu", WF_PD_BANDS_MAX, n->n);
-    for (size_t i = 0; i < n->n; i++) {
-        const cfg_node *f[2], *it = &n->kids[i];
-        wf_status st;
-        snprintf(item, sizeof item, "%s[%zu]", path, i);
-        if ((st = fields(r, item, it, names, 2, f)) != WF_OK)
-            return st;
-        for (int j = 0; j < 2; j++)
-            if (!f[j])
-                return bad(r, item, it, "a service band needs min_years and tiers; %s is "
-                           "missing", names[j]);
-        snprintf(sub, sizeof sub, "%s.min_years", item);
-        if ((st = get_int(r, sub, f[0], 1, 60, &pd->band_min_years[i])) != WF_OK)
-            return st;
-        if (i > 0 && pd->band_min_years[i] <= pd->band_min_years[i - 1])
-            return bad(r, sub, f[0], "service bands must ascend: %d is not above %s[%zu]."
-                       "min_years", pd->band_min_years[i], path, i - 1);
-        snprintf(sub, sizeof sub, "%s.tiers", item);
-        if ((st = read_tiers(r, sub, f[1], &pd->band_tiers[i])) != WF_OK)
-            return st;
-        pd->n_bands = (int)i + 1;
-    }
+    return is_null(n) ? WF_OK
+                      : read_pairs(r, path, n, names, "a service band", "service bands",
+                                   WF_PD_BANDS_MAX, band_item, pd);
+}
+
+/* core.by_service / core.by_age: {min_years | min_age, rate}, the minimum
+ * whole years in [0, 120] strictly ascending, rate in [0, 1]. */
+typedef struct steps_ctx {
+    const char *min_name;
+    wf_pd_steps *s;
+} steps_ctx;
+
+static wf_status step_item(reader *r, const char *path, const char *item, size_t i,
+                           const cfg_node *const f[2], void *ctx)
+{
+    const steps_ctx *c = ctx;
+    wf_pd_steps *s = c->s;
+    char sub[PATH_SIZE + 32];
+    wf_status st;
+    snprintf(sub, sizeof sub, "%s.%s", item, c->min_name);
+    if ((st = get_int(r, sub, f[0], 0, 120, &s->min[i])) != WF_OK)
+        return st;
+    if (i > 0 && s->min[i] <= s->min[i - 1])
+        return bad(r, sub, f[0], "steps must ascend: %d is not above %s[%zu].%s",
+                   s->min[i], path, i - 1, c->min_name);
+    snprintf(sub, sizeof sub, "%s.rate", item);
+    if ((st = get_number(r, sub, f[1], "0", false, "1", &s->rate[i])) != WF_OK)
+        return st;
+    s->n = (int)i + 1;
     return WF_OK;
 }
 
-/* core.by_service / core.by_age: a list of {min_years | min_age, rate},
- * the minimum whole years in [0, 120] strictly ascending, rate in [0, 1]. */
 static wf_status read_steps(reader *r, const char *path, const cfg_node *n,
                             const char *min_name, wf_pd_steps *s)
 {
     const char *const names[] = {min_name, "rate"};
-    char w[120], item[PATH_SIZE], sub[PATH_SIZE + 32];
+    steps_ctx c = {min_name, s};
     s->n = 0;
-    if (is_null(n))
-        return WF_OK;
-    if (n->type != CFG_SEQ)
-        return bad(r, path, n, "expected a list of {%s, rate} mappings, got %s", min_name,
-                   what(n, w));
-    if (n->n > WF_PD_STEPS_MAX)
-        return bad(r, path, n, "at most %d steps, got %zu", WF_PD_STEPS_MAX, n->n);
-    for (size_t i = 0; i < n->n; i++) {
-        const cfg_node *f[2], *it = &n->kids[i];
-        wf_status st;
-        snprintf(item, sizeof item, "%s[%zu]", path, i);
-        if ((st = fields(r, item, it, names, 2, f)) != WF_OK)
-            return st;
-        for (int j = 0; j < 2; j++)
-            if (!f[j])
-                return bad(r, item, it, "a step needs %s and rate; %s is missing", min_name,
-                           names[j]);
-        snprintf(sub, sizeof sub, "%s.%s", item, min_name);
-        if ((st = get_int(r, sub, f[0], 0, 120, &s->min[i])) != WF_OK)
-            return st;
-        if (i > 0 && s->min[i] <= s->min[i - 1])
-            return bad(r, sub, f[0], "steps must ascend: %d is not above %s[%zu].%s",
-                       s->min[i], path, i - 1, min_name);
-        snprintf(sub, sizeof sub, "%s.rate", item);
-        if ((st = get_number(r, sub, f[1], "0", false, "1", &s->rate[i])) != WF_OK)
-            return st;
-        s->n = (int)i + 1;
-    }
-    return WF_OK;
+    return is_null(n) ? WF_OK
+                      : read_pairs(r, path, n, names, "a step", "steps", WF_PD_STEPS_MAX,
+                                   step_item, &c);
 }
 
 static wf_status read_requires(reader *r, const char *path, const cfg_node *n,
