@@ -46,6 +46,14 @@ void wf_md5_many(const char *const *msg, const size_t *len, size_t n,
  * lanes) or 16 (8 lanes) go through the SIMD lanes, the rest one by one. */
 void wf_md5_xor_x(const uint8_t *const *x, const uint8_t *const *y, size_t n,
                   uint32_t *out);
+/* The same when every block has one second half y, and the x[k] differ
+ * only in their first nw words (1..16): bytes 4 * nw .. 63 of every x[k]
+ * are those of x[0]. The draws of one stream whose keys have one head
+ * length (rng.c): only those words are transposed, the others are one
+ * constant for all lanes (4 to 12 words: a kernel each; wider takes
+ * wf_md5_xor_x's). */
+void wf_md5_xor_x_head(const uint8_t *const *x, const uint8_t *y, int nw, size_t n,
+                       uint32_t *out);
 /* The same with the whole state: state[k] = the MD5 of that message (the
  * event ids). */
 void wf_md5_xor(const uint8_t *const *x, const uint8_t *const *y, size_t n,

@@ -143,9 +143,11 @@ void wf_rng_x_keys(const wf_rng_stream *s, const wf_rng_key *keys,
     const size_t tail = s->tail_len;
     for (size_t g = 0; g < n; g += GROUP) {
         size_t m = n - g < GROUP ? n - g : GROUP, ns = 0;
+        unsigned p0 = keys[idx ? idx[g] : g].b[63], differ = 0;
         for (size_t k = 0; k < m; k++) {
             size_t j = idx ? idx[g + k] : g + k;
             size_t p = keys[j].b[63];
+            differ |= (unsigned)p ^ p0;
             kb[k] = keys[j].b;
             tb[k] = s->tail_blk[p];
             if (p == 0 || p + tail > 55) { /* not one block */
@@ -153,7 +155,11 @@ void wf_rng_x_keys(const wf_rng_stream *s, const wf_rng_key *keys,
                 kb[k] = tb[k] = zero;
             }
         }
-        wf_md5_xor_x(kb, tb, m, out + g);
+        /* One head length: the blocks agree from word ceil(p / 4) on. */
+        if (!differ && ns == 0)
+            wf_md5_xor_x_head(kb, tb[0], (int)(p0 + 3) / 4, m, out + g);
+        else
+            wf_md5_xor_x(kb, tb, m, out + g);
         for (size_t q = 0; q < ns; q++) {
             size_t k = slow[q], j = idx ? idx[g + k] : g + k;
             out[g + k] = wf_rng_x(s, ids[j], lens ? lens[j] : strlen(ids[j]));
