@@ -131,8 +131,10 @@ void wf_rng_x_batch(const wf_rng_stream *s, const char *const *ids,
 }
 
 /* wf_rng_x_keys: GROUP keys at a time, as pairs of blocks for
- * wf_md5_xor_x; a key longer than one block hashes a zero block there and
- * is keyed from its text after. */
+ * wf_md5_xor_x, or for wf_md5_xor_x_head when all of the group's keys
+ * have one head length (the usual case: the first pass only gathers the
+ * key blocks and compares their lengths); a key longer than one block
+ * hashes a zero block there and is keyed from its text after. */
 void wf_rng_x_keys(const wf_rng_stream *s, const wf_rng_key *keys,
                    const char *const *ids, const uint8_t *lens,
                    const uint32_t *idx, size_t n, uint32_t *out)
@@ -143,23 +145,31 @@ void wf_rng_x_keys(const wf_rng_stream *s, const wf_rng_key *keys,
     const size_t tail = s->tail_len;
     for (size_t g = 0; g < n; g += GROUP) {
         size_t m = n - g < GROUP ? n - g : GROUP, ns = 0;
-        unsigned p0 = keys[idx ? idx[g] : g].b[63], differ = 0;
+        unsigned differ = 0, p0 = keys[idx ? idx[g] : g].b[63];
+        if (idx)
+            for (size_t k = 0; k < m; k++) {
+                kb[k] = keys[idx[g + k]].b;
+                differ |= kb[k][63] ^ p0;
+            }
+        else
+            for (size_t k = 0; k < m; k++) {
+                kb[k] = keys[g + k].b;
+                differ |= kb[k][63] ^ p0;
+            }
+        /* One head length p0: the blocks agree from word ceil(p0 / 4) on. */
+        if (!differ && p0 != 0 && p0 + tail <= 55) {
+            wf_md5_xor_x_head(kb, s->tail_blk[p0], (int)(p0 + 3) / 4, m, out + g);
+            continue;
+        }
         for (size_t k = 0; k < m; k++) {
-            size_t j = idx ? idx[g + k] : g + k;
-            size_t p = keys[j].b[63];
-            differ |= (unsigned)p ^ p0;
-            kb[k] = keys[j].b;
+            size_t p = kb[k][63];
             tb[k] = s->tail_blk[p];
             if (p == 0 || p + tail > 55) { /* not one block */
                 slow[ns++] = (uint32_t)k;
                 kb[k] = tb[k] = zero;
             }
         }
-        /* One head length: the blocks agree from word ceil(p / 4) on. */
-        if (!differ && ns == 0)
-            wf_md5_xor_x_head(kb, tb[0], (int)(p0 + 3) / 4, m, out + g);
-        else
-            wf_md5_xor_x(kb, tb, m, out + g);
+        wf_md5_xor_x(kb, tb, m, out + g);
         for (size_t q = 0; q < ns; q++) {
             size_t k = slow[q], j = idx ? idx[g + k] : g + k;
             out[g + k] = wf_rng_x(s, ids[j], lens ? lens[j] : strlen(ids[j]));
