@@ -450,7 +450,7 @@ head_words16(const uint8_t *const *x, int g, vec16 m[4])
 }
 
 /* out[0..32) = x of the blocks x[l] ^ y (y's words yw); words NW..15 of
- * every x[l] are those of x[0] (ut: see head_addends). */
+ * every x[l] are those of x[0] (yw, ut: wf_md5_head). */
 __attribute__((target("avx512f"), always_inline)) static inline void
 head16x2(const uint8_t *const *x, const uint32_t yw[16], const uint32_t ut[64],
          const int NW, uint32_t *out)
@@ -785,34 +785,33 @@ void wf_md5_xor(const uint8_t *const *x, const uint8_t *const *y, size_t n,
     xor_run(x, y, n, NULL, state);
 }
 
-/* ut[i] = the word step i reads of the block x0 ^ y, plus the step's T. */
-static void head_addends(const uint8_t *x0, const uint8_t *y, uint32_t ut[64])
+void wf_md5_head_init(wf_md5_head *h, const uint8_t *x0, const uint8_t *y, int nw)
 {
     uint32_t m[16];
     int i_ = 0;
-    for (int w = 0; w < 16; w++)
-        m[w] = le32(x0 + 4 * w) ^ le32(y + 4 * w);
+    h->y = y;
+    h->nw = nw;
+    for (int w = 0; w < 16; w++) {
+        h->yw[w] = le32(y + 4 * w);
+        m[w] = le32(x0 + 4 * w) ^ h->yw[w];
+    }
 #undef STEP
-#define STEP(f, a, b, c, d, k, t, s) ut[i_++] = m[k] + (t)
+#define STEP(f, a, b, c, d, k, t, s) h->ut[i_++] = m[k] + (t)
     MD5_STEPS;
 #undef STEP
 }
 
-void wf_md5_xor_x_head(const uint8_t *const *x, const uint8_t *y, int nw, size_t n,
+void wf_md5_xor_x_head(const wf_md5_head *h, const uint8_t *const *x, size_t n,
                        uint32_t *out)
 {
     size_t k = 0;
 #ifdef WF_MD5_SIMD
     int lanes = wf_md5_lanes();
-    head_fn *fn = lanes >= 8 && n ? head_kernel(lanes, nw) : NULL;
+    head_fn *fn = lanes >= 8 && n ? head_kernel(lanes, h->nw) : NULL;
     if (fn) {
-        uint32_t yw[16], ut[64];
         size_t g = lanes == 16 ? 32 : 16;
-        for (int w = 0; w < 16; w++)
-            yw[w] = le32(y + 4 * w);
-        head_addends(x[0], y, ut);
         for (; n - k >= g; k += g)
-            fn(x + k, yw, ut, out + k);
+            fn(x + k, h->yw, h->ut, out + k);
         /* The rest as in xor_run, its unused lanes copies of x[0]. */
         size_t r = n - k;
         if (r >= (lanes == 16 ? 3u : 6u)) {
@@ -820,24 +819,21 @@ void wf_md5_xor_x_head(const uint8_t *const *x, const uint8_t *y, int nw, size_t
             uint32_t o[32];
             for (size_t l = 0; l < g; l++)
                 px[l] = x[l < r ? k + l : 0];
-            fn(px, yw, ut, o);
+            fn(px, h->yw, h->ut, o);
             memcpy(out + k, o, r * sizeof *o);
             k = n;
         }
     } else if (lanes >= 8) { /* wider heads: the general kernel */
         const uint8_t *ys[64];
         for (int l = 0; l < 64; l++)
-            ys[l] = y;
+            ys[l] = h->y;
         for (; k < n; k += 64)
             xor_run(x + k, ys, n - k < 64 ? n - k : 64, out + k, NULL);
     }
-#else
-    (void)nw;
 #endif
     for (; k < n; k++) {
         uint32_t st[4];
-        xor_scalar(x[k], y, st);
+        xor_scalar(x[k], h->y, st);
         out[k] = bswap32(st[0]);
     }
 }
-

@@ -143,6 +143,8 @@ void wf_rng_x_keys(const wf_rng_stream *s, const wf_rng_key *keys,
     const uint8_t *kb[GROUP], *tb[GROUP];
     uint32_t slow[GROUP]; /* positions in the group keyed from the text */
     const size_t tail = s->tail_len;
+    wf_md5_head head;
+    unsigned head_p = 0; /* the length head is for (0: none yet) */
     for (size_t g = 0; g < n; g += GROUP) {
         size_t m = n - g < GROUP ? n - g : GROUP, ns = 0;
         unsigned differ = 0, p0 = keys[idx ? idx[g] : g].b[63];
@@ -156,9 +158,14 @@ void wf_rng_x_keys(const wf_rng_stream *s, const wf_rng_key *keys,
                 kb[k] = keys[g + k].b;
                 differ |= kb[k][63] ^ p0;
             }
-        /* One head length p0: the blocks agree from word ceil(p0 / 4) on. */
+        /* One head length p0: the blocks agree from word ceil(p0 / 4) on
+         * (what they share is worked out once per length in a call). */
         if (!differ && p0 != 0 && p0 + tail <= 55) {
-            wf_md5_xor_x_head(kb, s->tail_blk[p0], (int)(p0 + 3) / 4, m, out + g);
+            if (p0 != head_p) {
+                wf_md5_head_init(&head, kb[0], s->tail_blk[p0], (int)(p0 + 3) / 4);
+                head_p = p0;
+            }
+            wf_md5_xor_x_head(&head, kb, m, out + g);
             continue;
         }
         for (size_t k = 0; k < m; k++) {
