@@ -14,7 +14,11 @@
  * bytes, two up to 119) so that all lanes of a compression run the same
  * number of blocks. The words are transposed into lane order right before
  * each block. Unused lanes of the last group are zero blocks whose results
- * are dropped.
+ * are dropped. The draws' kernels (wf_md5_xor_x, wf_md5_xor_x_head) hash
+ * single blocks given as two halves to XOR, two lane groups interleaved;
+ * the head kernels serve blocks that differ only in their first words and
+ * transpose only those (see "blocks that differ only in their first
+ * words" below).
  */
 #include "wf_md5.h"
 
@@ -542,9 +546,12 @@ head8x2(const uint8_t *const *x, const uint32_t yw[16], const uint32_t ut[64],
     memcpy(out + 8, &a_2, sizeof a_2);
 }
 
-/* One function per head width in words (4, 8, 12; 16 is the XOR kernel's
- * general path): a narrower head rounds up to the next. */
-#define HEAD_WIDTHS(X) X(4) X(8) X(12)
+/* One function per head width in words: exact for heads of 9 to 24 bytes
+ * (a seed and an employee or hire id: each lane word costs its transpose
+ * and one more add in each of its 4 steps), then 8 and 12; a narrower head
+ * rounds up to the next, a wider one takes the XOR kernel's general path.
+ * About 6 KB of code each at 16 lanes, 5 KB at 8. */
+#define HEAD_WIDTHS(X) X(3) X(4) X(5) X(6) X(8) X(12)
 #define HEAD_FN(nw)                                                            \
     __attribute__((target("avx512f"))) static void head16x2_##nw(              \
         const uint8_t *const *x, const uint32_t yw[16], const uint32_t ut[64],  \

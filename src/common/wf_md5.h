@@ -50,8 +50,9 @@ void wf_md5_xor_x(const uint8_t *const *x, const uint8_t *const *y, size_t n,
  * only in their first nw words (1..16): bytes 4 * nw .. 63 of every x[k]
  * are those of x0. The draws of one stream whose keys have one head
  * length (rng.c): only those words are loaded and transposed, the others
- * are one constant for all lanes (a kernel each for up to 4, 8 and 12
- * words; wider heads take wf_md5_xor_x's). wf_md5_head holds what the
+ * are one constant for all lanes (a kernel each for 3, 4, 5, 6, 8 and 12
+ * words, a narrower head taking the next; wider heads take
+ * wf_md5_xor_x's). wf_md5_head holds what the
  * blocks share (y's words, and for each of the 64 steps the shared word it
  * reads plus the step's constant), made once by wf_md5_head_init for any
  * number of calls; y must outlive it. */

@@ -5,7 +5,9 @@
  * time for wf_rng_x; for wf_rng_x_batch GROUP keys at a time through
  * the multi-lane path (16 or 8 keys per SIMD compression); for
  * wf_rng_x_keys GROUP pairs of blocks (the entity's key block and the
- * stream's tail block for its length) through wf_md5_xor_x. nettle's MD5
+ * stream's tail block for its length) through wf_md5_xor_x, or, when all
+ * keys of a group have one head length, the key blocks and that length's
+ * one tail block through wf_md5_xor_x_head. nettle's MD5
  * stays as the oracle the tests compare with (wf_rng_key_x_nettle). Keys
  * are assembled on the stack, so a draw never allocates.
  */
