@@ -63,7 +63,12 @@ REPORT_MODELS = ["metrics_workforce_by_year", "metrics_compensation_by_year",
 PER_EMPLOYEE = ["fct_workforce_snapshot", "fct_yearly_events"]
 
 #: the driver's variables a batch's wfsim gets (docs/install.md, docs/scaling.md)
-FORWARDED_ENV = ["WFSIM_VENV", "WFSIM_DBT", "WFSIM_PYTHON", "WFSIM_ZSTD_LEVEL"]
+FORWARDED_ENV = ["WFSIM_VENV", "WFSIM_DBT", "WFSIM_PYTHON", "WFSIM_ZSTD_LEVEL",
+                 "WFSIM_DUCKDB_MEMORY_LIMIT"]
+
+#: the share of its Dask worker's memory limit a batch's DuckDB may use
+#: (the rest: dbt's Python, the engine, the worker itself)
+DUCKDB_MEMORY_SHARE = 0.7
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -122,6 +127,23 @@ def _last_lines(text, n=20):
     return "\n".join(lines[-n:])
 
 
+def duckdb_memory_limit(worker_limit):
+    """DuckDB's memory_limit for a batch on a worker whose Dask memory limit
+    is worker_limit bytes (0 or None: none set, DuckDB's own default)."""
+    if not worker_limit:
+        return None
+    return f"{max(256, int(worker_limit * DUCKDB_MEMORY_SHARE) // 2**20)}MiB"
+
+
+def _worker():
+    """This task's Dask worker, or None outside one."""
+    try:
+        from distributed import get_worker
+        return get_worker()
+    except (ImportError, ValueError):
+        return None
+
+
 def run_batch(wfsim, base_args, index, first_seed, count, stage, threads, env):
     """One batch on a worker: `wfsim ensemble` for count seeds from first_seed
     into a fresh staging folder, renamed to STAGE/batches/bNNNNN; returns the
@@ -138,6 +160,15 @@ def run_batch(wfsim, base_args, index, first_seed, count, stage, threads, env):
             "--out", attempt, "--quiet"]
     if threads:
         args += ["--threads", str(threads)]
+    env = dict(env)
+    worker = _worker()
+    # DuckDB sizes its memory by the machine, not by the worker: several
+    # workers on one machine would each plan for most of it (and be killed
+    # for it). A limit the driver was given wins.
+    limit = duckdb_memory_limit(getattr(getattr(worker, "memory_manager", None),
+                                        "memory_limit", None))
+    if limit and not env.get("WFSIM_DUCKDB_MEMORY_LIMIT"):
+        env["WFSIM_DUCKDB_MEMORY_LIMIT"] = limit
     proc = subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, text=True,
                           env={**os.environ, **env}, preexec_fn=_die_with_parent)
     if not os.path.exists(live):
@@ -161,13 +192,11 @@ def run_batch(wfsim, base_args, index, first_seed, count, stage, threads, env):
     finally:
         con.close()
     pq.write_table(table, os.path.join(attempt, "replicate_metrics.parquet"))
-    try:
-        from distributed import get_worker
-        where = str(get_worker().name)
-    except (ImportError, ValueError):
-        where = os.uname().nodename
+    where = str(worker.name) if worker is not None else os.uname().nodename
     with open(os.path.join(attempt, "worker.txt"), "w") as f:
         f.write(where + "\n")
+    with open(os.path.join(attempt, "duckdb_memory_limit.txt"), "w") as f:
+        f.write((env.get("WFSIM_DUCKDB_MEMORY_LIMIT") or "default") + "\n")
     # the batch's database (its state models) is not needed any more: the
     # driver's marts come from the metrics; its logs and dbt results stay
     os.remove(db)

@@ -48,6 +48,8 @@ SEEDS = 3
 EXACT = ["fct_replicate_metrics", "fct_threshold_probabilities", "ensemble_summary"]
 ROUNDED = ["fct_metric_distributions", "fct_scenario_differences"]
 EPOCH = {"SOURCE_DATE_EPOCH": "1750000000"}
+#: each test worker's Dask memory limit (bytes)
+WORKER_MEMORY = 3 * 2**30
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +97,7 @@ class Cluster:
         assert self.address.startswith("tcp://127.0.0.1:")
         self.workers = [self._start([DASK, "worker", "--scheduler-file", self.file,
                                      "--host", "127.0.0.1", "--nthreads", "1", "--no-nanny",
+                                     "--memory-limit", str(WORKER_MEMORY),
                                      "--no-dashboard", "--name", f"w{i}"], f"worker{i}")
                         for i in range(workers)]
         from distributed import Client
@@ -203,6 +206,10 @@ def test_two_workers_equal_the_local_run(wfsim, inputs, local, cluster, tmp_path
     for b in (out / "batches").iterdir():
         names |= {line for line in (b / "worker.txt").read_text().splitlines()}
     assert len(names) == 2
+    # each batch's DuckDB was capped by its worker's memory limit
+    for b in (out / "batches").iterdir():
+        assert (b / "duckdb_memory_limit.txt").read_text() == "2150MiB\n"
+    assert wfsim_pkg.duckdb_memory_limit(WORKER_MEMORY) == "2150MiB"
     # the summary was printed as by a local run
     assert "auto8" in proc.stdout and "employer_cost" in proc.stdout
     # and the report written, with the local run's figures
@@ -383,3 +390,29 @@ def test_default_batch_size_follows_the_workforce():
     assert default_batch_size(5_000, 5, 3, 100, 1) == 100
     assert default_batch_size(50_000_000, 10, 1, 10, 2) == 1
     assert plan_batches(100, 5, 2) == [(0, 100, 2), (1, 102, 2), (2, 104, 1)]
+
+
+def test_duckdb_memory_limit_reaches_dbt(tmp_path):
+    """WFSIM_DUCKDB_MEMORY_LIMIT (what a batch sets from its worker's
+    limit) is the memory_limit of dbt's DuckDB (dbt/profiles.yml); without
+    it DuckDB keeps its default, 80 % of the machine."""
+    dbt = os.path.join(ROOT, ".venv", "bin", "dbt")
+
+    def setting(limit):
+        env = {k: v for k, v in os.environ.items() if k != "WFSIM_DUCKDB_MEMORY_LIMIT"}
+        if limit:
+            env["WFSIM_DUCKDB_MEMORY_LIMIT"] = limit
+        proc = subprocess.run(
+            [dbt, "show", "--inline", "select current_setting('memory_limit') as m",
+             "--project-dir", os.path.join(ROOT, "dbt"), "--profiles-dir", os.path.join(ROOT, "dbt"),
+             "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
+             "--output", "json"],
+            env={**env, "WFSIM_DBT_DB": str(tmp_path / "x.duckdb"),
+                 "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"},
+            capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+        return proc.stdout
+
+    assert '"m": "2.0 GiB"' in setting("2GiB")
+    default = duckdb.connect().execute("select current_setting('memory_limit')").fetchone()[0]
+    assert f'"m": "{default}"' in setting(None), default

@@ -169,8 +169,7 @@ def test_build_passes_on_golden_default(golden_default):
     assert not bad, bad
     # the invariants and the main correctness test really ran
     for name in ["assert_snapshot_matches_engine", "assert_year_end_headcount_equals_target",
-                 "assert_event_ids_follow_definition", "assert_snapshot_deferral_consistent",
-                 "assert_no_events_after_termination", "assert_event_dates_in_partition_year",
+                 "assert_events_well_formed", "assert_snapshot_deferral_consistent",
                  "assert_deferral_rates_within_bounds", "assert_eligibility_before_enrollment",
                  "assert_new_hire_status_has_hire_event", "assert_termination_on_or_after_hire",
                  "assert_level_flow_balances", "unique_stg_wfsim__events_event_id",
@@ -292,6 +291,15 @@ def test_leaver_is_prorated_to_termination(golden_default):
         assert status in ("retirement", "experienced_termination", "new_hire_termination")
 
 
+def failing_rules(work, test):
+    """(rule, employee_id, simulation_year) of the rows a singular test with
+    a `rule` column returns, from its compiled SQL run on the build's
+    database."""
+    compiled = next((work / "target" / "compiled").rglob(f"{test}.sql")).read_text()
+    return sorted(query(work / "wfsim.duckdb",
+                        f"select rule, employee_id, simulation_year from ({compiled})"))
+
+
 def _tamper(vectors, tmp, sql_new_rows):
     """Golden default output plus one extra Parquet file holding `sql_new_rows`
     (a query over the golden events, already typed)."""
@@ -328,14 +336,15 @@ def test_event_after_termination_fails(tmp_path, vectors, golden_default):
     out = _tamper(vectors, tmp_path, new_row)
     rc, results, log = run_dbt(tmp_path / "run", "build", out, vectors / "golden/census.csv", ["+state"])
     assert rc != 0
-    assert results.get("assert_no_events_after_termination") == "fail", log[-3000:]
-    assert golden_default["results"]["assert_no_events_after_termination"] == "pass"
-    # a well-formed event in every other respect: only the tests about who
-    # may have events fail (the rest downstream is skipped by dbt build)
+    assert results.get("assert_events_well_formed") == "fail", log[-3000:]
+    assert golden_default["results"]["assert_events_well_formed"] == "pass"
+    # a well-formed event in every other respect: only the rule about who
+    # may have events fails (the rest downstream is skipped by dbt build)
     failed = {k for k, v in results.items() if v in ("fail", "error")}
-    assert failed == {"assert_no_events_after_termination"}, failed
+    assert failed == {"assert_events_well_formed"}, failed
+    assert failing_rules(tmp_path / "run", "assert_events_well_formed") == [
+        ("after termination", "EMP_000003", 2026)]
     assert results.get("unique_stg_wfsim__events_event_id") == "pass"
-    assert results.get("assert_event_ids_follow_definition") == "pass"
 
 
 def test_changed_engine_snapshot_fails_comparison(tmp_path, vectors):
@@ -411,9 +420,16 @@ def test_misdated_event_and_escalation_above_cap_fail(tmp_path, vectors, golden_
     out = _tamper(vectors, tmp_path, new_rows)
     rc, results, log = run_dbt(tmp_path / "run", "build", out, vectors / "golden/census.csv", ["+state"])
     assert rc != 0
-    for name in ["assert_event_dates_in_partition_year", "assert_deferral_rates_within_bounds"]:
+    for name in ["assert_events_well_formed", "assert_deferral_rates_within_bounds"]:
         assert results.get(name) == "fail", (name, log[-3000:])
         assert golden_default["results"][name] == "pass"
+    # the misdated raise: outside its partition, a second raise, its
+    # sequence 9 not the next number, its id made up; the escalation: its
+    # id made up, its sequence 8 not the next number
+    assert failing_rules(tmp_path / "run", "assert_events_well_formed") == [
+        ("event_id", "EMP_000001", 2025), ("event_id", "EMP_000002", 2025),
+        ("event_sequence", "EMP_000001", 2025), ("event_sequence", "EMP_000002", 2025),
+        ("event_type twice", "EMP_000001", 2025), ("misdated", "EMP_000001", 2025)]
 
 
 def test_column_checks_fail_on_null_and_unknown_value(tmp_path, vectors, golden_default):

@@ -190,7 +190,7 @@ def failing_dbt(tmp_path):
     """A stand-in dbt that fails the way dbt does: an error line, exit 1."""
     fake = tmp_path / "dbt"
     fake.write_text("#!/bin/sh\necho 'Completed with 1 error'\n"
-                    "echo 'Failure in test assert_no_events_after_termination'\nexit 1\n")
+                    "echo 'Failure in test assert_events_well_formed'\nexit 1\n")
     fake.chmod(fake.stat().st_mode | stat.S_IEXEC)
     return fake
 
@@ -201,7 +201,7 @@ def test_failed_dbt_step_stops_and_keeps_events(wfsim, census, tmp_path, failing
                      env={"WFSIM_DBT": str(failing_dbt)}, check=False)
     assert proc.returncode == 5
     assert "dbt build (state, metrics, data tests) failed" in proc.stderr
-    assert "Failure in test assert_no_events_after_termination" in proc.stderr
+    assert "Failure in test assert_events_well_formed" in proc.stderr
     assert "events in" in proc.stderr and "were kept" in proc.stderr
     events = tree_bytes(tmp_path / "out/events")
     # 3 years + 3 snapshots + the census as read
