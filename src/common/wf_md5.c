@@ -14,7 +14,11 @@
  * bytes, two up to 119) so that all lanes of a compression run the same
  * number of blocks. The words are transposed into lane order right before
  * each block. Unused lanes of the last group are zero blocks whose results
- * are dropped.
+ * are dropped. The draws' kernels (wf_md5_xor_x, wf_md5_xor_x_head) hash
+ * single blocks given as two halves to XOR, two lane groups interleaved;
+ * the head kernels serve blocks that differ only in their first words and
+ * transpose only those (see "blocks that differ only in their first
+ * words" below).
  */
 #include "wf_md5.h"
 
@@ -386,6 +390,198 @@ __attribute__((target("avx512f"))) static void lanes16x2(const uint8_t *const *x
     memcpy(out[3] + 16, &d_2, sizeof d_2);
 }
 
+/* ---- blocks that differ only in their first words ------------------------
+ *
+ * The draws of one stream whose keys have one head length p share every
+ * word of their block from word ceil(p / 4) on: the key blocks are zero
+ * there but for p in byte 63, and the tail block is one block for all of
+ * them. Only the first nw words are lane vectors, loaded 4 words (16
+ * bytes) per lane and transposed; every other word is the same in all
+ * lanes, so its step adds one constant (the word plus the step's T,
+ * computed once per call: ut) broadcast from memory instead of a
+ * transposed vector plus T. Only the model's x is returned (A with its
+ * bytes swapped, in vector registers), so the last three steps, which
+ * only change B, C and D, are left out by the compiler. */
+
+/* STEP for the head kernels: word k of step i_ is lane vectors (k < NW) or
+ * the shared ut[i_]; two compressions interleaved as in STEP2. */
+#define STEPH(f, a, b, c, d, k, t, s)                                          \
+    do {                                                                       \
+        if ((k) < NW) {                                                        \
+            (a) += m[k] + (t);                                                 \
+            a##_2 += m_2[k] + (t);                                             \
+        } else {                                                               \
+            (a) += ut[i_];                                                     \
+            a##_2 += ut[i_];                                                   \
+        }                                                                      \
+        i_++;                                                                  \
+        (a) += f((b), (c), (d));                                               \
+        a##_2 += f(b##_2, c##_2, d##_2);                                       \
+        (a) = ((a) << (s) | (a) >> (32 - (s))) + (b);                          \
+        a##_2 = (a##_2 << (s) | a##_2 >> (32 - (s))) + b##_2;                  \
+    } while (0)
+
+#undef STEP
+#define STEP STEPH
+
+/* The bytes of every lane swapped: the model's x from the A word. */
+#define BSWAP_LANES(v) (((v) << 8 | (v) >> 24) & 0x00ff00ffu) | (((v) >> 8 | (v) << 24) & 0xff00ff00u)
+
+/* AVX-512, 2 x 16 messages: m[4g .. 4g + 3] = words 4g.. of x[0..15],
+ * the lanes' 16-byte rows gathered four to a vector (quarter q of z[j] is
+ * message 4q + j) and transposed within quarters. */
+__attribute__((target("avx512f"), always_inline)) static inline void
+head_words16(const uint8_t *const *x, int g, vec16 m[4])
+{
+    __m512i z[4], t[4];
+    _Pragma("GCC unroll 4")
+    for (int j = 0; j < 4; j++) {
+        const uint8_t *r0 = x[j] + 16 * g, *r1 = x[4 + j] + 16 * g;
+        const uint8_t *r2 = x[8 + j] + 16 * g, *r3 = x[12 + j] + 16 * g;
+        z[j] = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(const void *)r0));
+        z[j] = _mm512_inserti32x4(z[j], _mm_loadu_si128((const __m128i *)(const void *)r1), 1);
+        z[j] = _mm512_inserti32x4(z[j], _mm_loadu_si128((const __m128i *)(const void *)r2), 2);
+        z[j] = _mm512_inserti32x4(z[j], _mm_loadu_si128((const __m128i *)(const void *)r3), 3);
+    }
+    t[0] = _mm512_unpacklo_epi32(z[0], z[1]);
+    t[1] = _mm512_unpackhi_epi32(z[0], z[1]);
+    t[2] = _mm512_unpacklo_epi32(z[2], z[3]);
+    t[3] = _mm512_unpackhi_epi32(z[2], z[3]);
+    m[0] = (vec16)_mm512_unpacklo_epi64(t[0], t[2]);
+    m[1] = (vec16)_mm512_unpackhi_epi64(t[0], t[2]);
+    m[2] = (vec16)_mm512_unpacklo_epi64(t[1], t[3]);
+    m[3] = (vec16)_mm512_unpackhi_epi64(t[1], t[3]);
+}
+
+/* out[0..32) = x of the blocks x[l] ^ y (y's words yw); words NW..15 of
+ * every x[l] are those of x[0] (yw, ut: wf_md5_head). */
+__attribute__((target("avx512f"), always_inline)) static inline void
+head16x2(const uint8_t *const *x, const uint32_t yw[16], const uint32_t ut[64],
+         const int NW, uint32_t *out)
+{
+    typedef vec16 vec;
+    vec m[16], m_2[16];
+    _Pragma("GCC unroll 4")
+    for (int g = 0; g < 4; g++)
+        if (4 * g < NW) {
+            head_words16(x, g, m + 4 * g);
+            head_words16(x + 16, g, m_2 + 4 * g);
+        }
+    _Pragma("GCC unroll 16")
+    for (int k = 0; k < 16; k++) {
+        if (k < NW) {
+            m[k] ^= yw[k];
+            m_2[k] ^= yw[k];
+        } else { /* not read */
+            m[k] = m_2[k] = (vec){0};
+        }
+    }
+    vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
+    vec a_2 = a, b_2 = b, c_2 = c, d_2 = d;
+    int i_ = 0;
+    MD5_STEPS;
+    (void)i_, (void)b, (void)b_2, (void)c, (void)c_2, (void)d, (void)d_2;
+    a += A0;
+    a_2 += A0;
+    a = BSWAP_LANES(a);
+    a_2 = BSWAP_LANES(a_2);
+    memcpy(out, &a, sizeof a);
+    memcpy(out + 16, &a_2, sizeof a_2);
+}
+
+/* AVX2, 2 x 8 messages: as head_words16 with halves (half h of z[j] is
+ * message 4h + j). */
+__attribute__((target("avx2"), always_inline)) static inline void
+head_words8(const uint8_t *const *x, int g, vec8 m[4])
+{
+    __m256i z[4], t[4];
+    _Pragma("GCC unroll 4")
+    for (int j = 0; j < 4; j++) {
+        const uint8_t *r0 = x[j] + 16 * g, *r1 = x[4 + j] + 16 * g;
+        z[j] = _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(const void *)r0));
+        z[j] = _mm256_inserti128_si256(z[j], _mm_loadu_si128((const __m128i *)(const void *)r1), 1);
+    }
+    t[0] = _mm256_unpacklo_epi32(z[0], z[1]);
+    t[1] = _mm256_unpackhi_epi32(z[0], z[1]);
+    t[2] = _mm256_unpacklo_epi32(z[2], z[3]);
+    t[3] = _mm256_unpackhi_epi32(z[2], z[3]);
+    m[0] = (vec8)_mm256_unpacklo_epi64(t[0], t[2]);
+    m[1] = (vec8)_mm256_unpackhi_epi64(t[0], t[2]);
+    m[2] = (vec8)_mm256_unpacklo_epi64(t[1], t[3]);
+    m[3] = (vec8)_mm256_unpackhi_epi64(t[1], t[3]);
+}
+
+/* out[0..16) = x of the blocks x[l] ^ y, as head16x2. */
+__attribute__((target("avx2"), always_inline)) static inline void
+head8x2(const uint8_t *const *x, const uint32_t yw[16], const uint32_t ut[64],
+        const int NW, uint32_t *out)
+{
+    typedef vec8 vec;
+    vec m[16], m_2[16];
+    _Pragma("GCC unroll 4")
+    for (int g = 0; g < 4; g++)
+        if (4 * g < NW) {
+            head_words8(x, g, m + 4 * g);
+            head_words8(x + 8, g, m_2 + 4 * g);
+        }
+    _Pragma("GCC unroll 16")
+    for (int k = 0; k < 16; k++) {
+        if (k < NW) {
+            m[k] ^= yw[k];
+            m_2[k] ^= yw[k];
+        } else {
+            m[k] = m_2[k] = (vec){0};
+        }
+    }
+    vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
+    vec a_2 = a, b_2 = b, c_2 = c, d_2 = d;
+    int i_ = 0;
+    MD5_STEPS;
+    (void)i_, (void)b, (void)b_2, (void)c, (void)c_2, (void)d, (void)d_2;
+    a += A0;
+    a_2 += A0;
+    a = BSWAP_LANES(a);
+    a_2 = BSWAP_LANES(a_2);
+    memcpy(out, &a, sizeof a);
+    memcpy(out + 8, &a_2, sizeof a_2);
+}
+
+/* One function per head width in words: exact for heads of 9 to 24 bytes
+ * (a seed and an employee or hire id: each lane word costs its transpose
+ * and one more add in each of its 4 steps), then 8 and 12; a narrower head
+ * rounds up to the next, a wider one takes the XOR kernel's general path.
+ * About 6 KB of code each at 16 lanes, 5 KB at 8. */
+#define HEAD_WIDTHS(X) X(3) X(4) X(5) X(6) X(8) X(12)
+#define HEAD_FN(nw)                                                            \
+    __attribute__((target("avx512f"))) static void head16x2_##nw(              \
+        const uint8_t *const *x, const uint32_t yw[16], const uint32_t ut[64],  \
+        uint32_t *out)                                                         \
+    {                                                                          \
+        head16x2(x, yw, ut, nw, out);                                          \
+    }                                                                          \
+    __attribute__((target("avx2"))) static void head8x2_##nw(                  \
+        const uint8_t *const *x, const uint32_t yw[16], const uint32_t ut[64],  \
+        uint32_t *out)                                                         \
+    {                                                                          \
+        head8x2(x, yw, ut, nw, out);                                           \
+    }
+HEAD_WIDTHS(HEAD_FN)
+#undef HEAD_FN
+
+typedef void head_fn(const uint8_t *const *x, const uint32_t yw[16],
+                     const uint32_t ut[64], uint32_t *out);
+
+/* The kernel for nw words at `lanes` lanes, NULL past the widest. */
+static head_fn *head_kernel(int lanes, int nw)
+{
+#define HEAD_PICK(w)                                                           \
+    if (nw <= (w))                                                             \
+        return lanes == 16 ? head16x2_##w : head8x2_##w;
+    HEAD_WIDTHS(HEAD_PICK)
+#undef HEAD_PICK
+    return NULL;
+}
+
 #undef STEP
 #define STEP(f, a, b, c, d, k, t, s)                       \
     do {                                                   \
@@ -594,4 +790,57 @@ void wf_md5_xor(const uint8_t *const *x, const uint8_t *const *y, size_t n,
                 uint32_t (*state)[4])
 {
     xor_run(x, y, n, NULL, state);
+}
+
+void wf_md5_head_init(wf_md5_head *h, const uint8_t *x0, const uint8_t *y, int nw)
+{
+    uint32_t m[16];
+    int i_ = 0;
+    h->y = y;
+    h->nw = nw;
+    for (int w = 0; w < 16; w++) {
+        h->yw[w] = le32(y + 4 * w);
+        m[w] = le32(x0 + 4 * w) ^ h->yw[w];
+    }
+#undef STEP
+#define STEP(f, a, b, c, d, k, t, s) h->ut[i_++] = m[k] + (t)
+    MD5_STEPS;
+#undef STEP
+}
+
+void wf_md5_xor_x_head(const wf_md5_head *h, const uint8_t *const *x, size_t n,
+                       uint32_t *out)
+{
+    size_t k = 0;
+#ifdef WF_MD5_SIMD
+    int lanes = wf_md5_lanes();
+    head_fn *fn = lanes >= 8 && n ? head_kernel(lanes, h->nw) : NULL;
+    if (fn) {
+        size_t g = lanes == 16 ? 32 : 16;
+        for (; n - k >= g; k += g)
+            fn(x + k, h->yw, h->ut, out + k);
+        /* The rest as in xor_run, its unused lanes copies of x[0]. */
+        size_t r = n - k;
+        if (r >= (lanes == 16 ? 3u : 6u)) {
+            const uint8_t *px[32];
+            uint32_t o[32];
+            for (size_t l = 0; l < g; l++)
+                px[l] = x[l < r ? k + l : 0];
+            fn(px, h->yw, h->ut, o);
+            memcpy(out + k, o, r * sizeof *o);
+            k = n;
+        }
+    } else if (lanes >= 8) { /* wider heads: the general kernel */
+        const uint8_t *ys[64];
+        for (int l = 0; l < 64; l++)
+            ys[l] = h->y;
+        for (; k < n; k += 64)
+            xor_run(x + k, ys, n - k < 64 ? n - k : 64, out + k, NULL);
+    }
+#endif
+    for (; k < n; k++) {
+        uint32_t st[4];
+        xor_scalar(x[k], h->y, st);
+        out[k] = bswap32(st[0]);
+    }
 }

@@ -46,6 +46,24 @@ void wf_md5_many(const char *const *msg, const size_t *len, size_t n,
  * lanes) or 16 (8 lanes) go through the SIMD lanes, the rest one by one. */
 void wf_md5_xor_x(const uint8_t *const *x, const uint8_t *const *y, size_t n,
                   uint32_t *out);
+/* The same when every block has one second half y and the x[k] differ
+ * only in their first nw words (1..16): bytes 4 * nw .. 63 of every x[k]
+ * are those of x0. The draws of one stream whose keys have one head
+ * length (rng.c): only those words are loaded and transposed, the others
+ * are one constant for all lanes (a kernel each for 3, 4, 5, 6, 8 and 12
+ * words, a narrower head taking the next; wider heads take
+ * wf_md5_xor_x's). wf_md5_head holds what the
+ * blocks share (y's words, and for each of the 64 steps the shared word it
+ * reads plus the step's constant), made once by wf_md5_head_init for any
+ * number of calls; y must outlive it. */
+typedef struct wf_md5_head {
+    uint32_t yw[16], ut[64];
+    const uint8_t *y;
+    int nw;
+} wf_md5_head;
+void wf_md5_head_init(wf_md5_head *h, const uint8_t *x0, const uint8_t *y, int nw);
+void wf_md5_xor_x_head(const wf_md5_head *h, const uint8_t *const *x, size_t n,
+                       uint32_t *out);
 /* The same with the whole state: state[k] = the MD5 of that message (the
  * event ids). */
 void wf_md5_xor(const uint8_t *const *x, const uint8_t *const *y, size_t n,

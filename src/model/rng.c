@@ -5,7 +5,9 @@
  * time for wf_rng_x; for wf_rng_x_batch GROUP keys at a time through
  * the multi-lane path (16 or 8 keys per SIMD compression); for
  * wf_rng_x_keys GROUP pairs of blocks (the entity's key block and the
- * stream's tail block for its length) through wf_md5_xor_x. nettle's MD5
+ * stream's tail block for its length) through wf_md5_xor_x, or, when all
+ * keys of a group have one head length, the key blocks and that length's
+ * one tail block through wf_md5_xor_x_head. nettle's MD5
  * stays as the oracle the tests compare with (wf_rng_key_x_nettle). Keys
  * are assembled on the stack, so a draw never allocates.
  */
@@ -131,8 +133,10 @@ void wf_rng_x_batch(const wf_rng_stream *s, const char *const *ids,
 }
 
 /* wf_rng_x_keys: GROUP keys at a time, as pairs of blocks for
- * wf_md5_xor_x; a key longer than one block hashes a zero block there and
- * is keyed from its text after. */
+ * wf_md5_xor_x, or for wf_md5_xor_x_head when all of the group's keys
+ * have one head length (the usual case: the first pass only gathers the
+ * key blocks and compares their lengths); a key longer than one block
+ * hashes a zero block there and is keyed from its text after. */
 void wf_rng_x_keys(const wf_rng_stream *s, const wf_rng_key *keys,
                    const char *const *ids, const uint8_t *lens,
                    const uint32_t *idx, size_t n, uint32_t *out)
@@ -141,12 +145,33 @@ void wf_rng_x_keys(const wf_rng_stream *s, const wf_rng_key *keys,
     const uint8_t *kb[GROUP], *tb[GROUP];
     uint32_t slow[GROUP]; /* positions in the group keyed from the text */
     const size_t tail = s->tail_len;
+    wf_md5_head head;
+    unsigned head_p = 0; /* the length head is for (0: none yet) */
     for (size_t g = 0; g < n; g += GROUP) {
         size_t m = n - g < GROUP ? n - g : GROUP, ns = 0;
+        unsigned differ = 0, p0 = keys[idx ? idx[g] : g].b[63];
+        if (idx)
+            for (size_t k = 0; k < m; k++) {
+                kb[k] = keys[idx[g + k]].b;
+                differ |= kb[k][63] ^ p0;
+            }
+        else
+            for (size_t k = 0; k < m; k++) {
+                kb[k] = keys[g + k].b;
+                differ |= kb[k][63] ^ p0;
+            }
+        /* One head length p0: the blocks agree from word ceil(p0 / 4) on
+         * (what they share is worked out once per length in a call). */
+        if (!differ && p0 != 0 && p0 + tail <= 55) {
+            if (p0 != head_p) {
+                wf_md5_head_init(&head, kb[0], s->tail_blk[p0], (int)(p0 + 3) / 4);
+                head_p = p0;
+            }
+            wf_md5_xor_x_head(&head, kb, m, out + g);
+            continue;
+        }
         for (size_t k = 0; k < m; k++) {
-            size_t j = idx ? idx[g + k] : g + k;
-            size_t p = keys[j].b[63];
-            kb[k] = keys[j].b;
+            size_t p = kb[k][63];
             tb[k] = s->tail_blk[p];
             if (p == 0 || p + tail > 55) { /* not one block */
                 slow[ns++] = (uint32_t)k;

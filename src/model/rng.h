@@ -12,7 +12,8 @@
  * entities from their key blocks (wf_rng_key, built once per entity): a
  * key is then the XOR of the entity's block and the stream's tail block,
  * hashed by wf_md5_xor_x (2 x 16 lanes AVX-512, 2 x 8 AVX2, or scalar)
- * without being assembled. All give the same x for the same key text. A
+ * without being assembled (wf_md5_xor_x_head for a group whose keys have
+ * one head length: only the head's words differ between lanes). All give the same x for the same key text. A
  * wf_rng_stream holds the key's constant parts for one (seed, year,
  * stream); it is immutable after wf_rng_stream_init and may be shared
  * between threads. Nothing here

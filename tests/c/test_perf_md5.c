@@ -291,6 +291,117 @@ TEST(perf_md5_key_block_draws_match_nettle_on_every_level)
     wf_md5_set_lanes(before);
 }
 
+TEST(perf_md5_head_kernel_matches_the_xor_kernel_on_every_level_width_and_count)
+{
+    /* wf_md5_xor_x_head (wf_rng_x_keys' path when a group's keys have one
+     * head length): blocks equal to x[0] from word nw on, random before,
+     * XORed with one random y; every nw 1..16 (each head kernel, the
+     * rounding up between them, the general kernel past them) and batches
+     * of every size 1..70, at every SIMD level */
+    enum { M = 400 };
+    static uint8_t xs[M][64], y[64];
+    static const uint8_t *px[M], *py[M];
+    static uint32_t got[M], want[M];
+    uint64_t s = wf_test_seed(20261206) | 1;
+    wf_test_note("seed %llu (replay with WF_TEST_SEED)", (unsigned long long)s);
+    int before = wf_md5_lanes();
+    static const int levels[] = {1, 8, 16}; /* scalar, AVX2, AVX-512 */
+    for (int nw = 1; nw <= 16; nw++) {
+        for (int b = 0; b < 64; b++)
+            y[b] = (uint8_t)next(&s);
+        for (int k = 0; k < M; k++) {
+            for (int b = 0; b < 64; b++)
+                xs[k][b] = k == 0 || b < 4 * nw ? (uint8_t)next(&s) : xs[0][b];
+            px[k] = xs[k];
+            py[k] = y;
+        }
+        /* the reference: the scalar XOR kernel, checked against nettle
+         * above (any 64 bytes are a block to the compression) */
+        wf_md5_set_lanes(1);
+        wf_md5_xor_x(px, py, M, want);
+        for (int v = 0; v < 3; v++) {
+            int lv = levels[v], used = wf_md5_set_lanes(lv);
+            if (used != lv)
+                continue;
+            int bad = 0;
+            memset(got, 0, sizeof got);
+            wf_md5_head h;
+            wf_md5_head_init(&h, xs[0], y, nw);
+            for (size_t at = 0, step = 1; at < M; at += step, step = step % 70 + 1) {
+                size_t n = M - at < step ? M - at : step;
+                wf_md5_xor_x_head(&h, px + at, n, got + at);
+            }
+            for (int k = 0; k < M; k++)
+                bad += got[k] != want[k];
+            if (bad)
+                wf_test_note("level %d, nw %d: %d mismatches", used, nw, bad);
+            ASSERT_EQ(bad, 0);
+        }
+    }
+    wf_md5_set_lanes(before);
+}
+
+TEST(perf_md5_one_length_key_draws_match_nettle_on_every_level)
+{
+    /* wf_rng_x_keys on ids of one length per run (the census's and the
+     * hires' ids: groups of one head length take wf_md5_xor_x_head), for
+     * every length 1..50 with a short and a long seed (heads of every
+     * width, one block and not), runs of 100 ids then a run of the next
+     * length (groups across the change take the general kernel), in
+     * batches of every size 1..80, in order and through idx */
+    enum { R = 100, L = 50, M = R * L };
+    static char ids[M][56];
+    static const char *p[M];
+    static uint8_t lens[M];
+    static wf_rng_key keys[M];
+    static uint32_t x[M], idx[M];
+    for (int k = 0; k < M; k++) {
+        int n = 1 + k / R;
+        for (int c = 0; c < n; c++)
+            ids[k][c] = (char)('A' + (k * 31 + c * 7) % 26);
+        ids[k][n] = '\0';
+        p[k] = ids[k];
+        lens[k] = (uint8_t)n;
+        idx[k] = (uint32_t)(k < M / 2 ? k : (k * 7919) % M); /* in order, then not */
+    }
+    const long long seeds[] = {7, 9223372036854775807LL};
+    int before = wf_md5_lanes();
+    static const int levels[] = {1, 8, 16};
+    for (int v = 0; v < 3; v++) {
+        int lv = levels[v], used = wf_md5_set_lanes(lv);
+        if (used != lv)
+            continue;
+        int bad = 0;
+        for (int si = 0; si < 2; si++) {
+            wf_rng_stream s;
+            wf_rng_stream_init(&s, seeds[si], 2027, WF_STREAM_TERMINATION);
+            for (int k = 0; k < M; k++)
+                wf_rng_key_init(&keys[k], &s, ids[k], lens[k]);
+            for (int pass = 0; pass < 2; pass++) {
+                const uint32_t *ix = pass ? idx : NULL;
+                memset(x, 0, sizeof x);
+                for (size_t at = 0, step = 1; at < M; at += step, step = step % 80 + 1) {
+                    size_t n = M - at < step ? M - at : step;
+                    if (ix)
+                        wf_rng_x_keys(&s, keys, p, lens, ix + at, n, x + at);
+                    else
+                        wf_rng_x_keys(&s, keys + at, p + at, lens + at, NULL, n, x + at);
+                }
+                for (int k = 0; k < M; k++) {
+                    char key[120];
+                    int j = ix ? (int)ix[k] : k;
+                    int n = snprintf(key, sizeof key, "%lld|%s|2027|termination",
+                                     seeds[si], ids[j]);
+                    bad += x[k] != wf_rng_key_x_nettle(key, (size_t)n);
+                }
+            }
+        }
+        wf_test_note("level %d: %d mismatches", used, bad);
+        ASSERT_EQ(bad, 0);
+    }
+    wf_md5_set_lanes(before);
+}
+
 TEST(perf_md5_event_id_batches_match_one_by_one_on_every_level)
 {
     /* wf_event_ids (the id column's path: key heads XORed with tail blocks
