@@ -40,56 +40,67 @@
   Sums are exact integers (HUGEINT); each result is rounded half away from
   zero once, at the end.
 -#}
-with seg as (
-    select s.*, d.design_key
-    from {{ ref('int_pay_segments') }} as s
-    join {{ ref('int_replicate_plan_design') }} as d using ({{ state_rep() }})
+with tiers as (
+    select * from {{ ref('int_plan_design_tiers') }}
 ),
 
-tiers as (
-    select * from {{ ref('int_plan_design_tiers') }}
+banded as (
+    -- each employee-year's design and match band: the largest
+    -- min_service_years of its design's tiers reached (0: the formula's)
+    select
+        y.*,
+        coalesce((select max(t.min_service_years) from tiers as t
+                   where t.design_key = y.design_key and t.min_service_years <= y.service_years), 0)
+                                                                                    as band_years
+    from (
+        select
+            {{ state_rep('st') }},
+            st.employee_id,
+            st.simulation_year,
+            d.design_key,
+            {{ sqlmode_years('st.hire_date', 'coalesce(st.termination_date, st.year_end)') }}
+                                                                                    as service_years
+        from {{ ref('int_employee_year_end_state') }} as st
+        join {{ ref('int_replicate_plan_design') }} as d using ({{ state_rep() }})
+    ) as y
 ),
 
 match_rates as (
     -- match per unit of pay for each deferral rate in use and band
     -- (min_service_years; 0 the formula's tiers), in 1e-8 units
     select
-        d.design_key,
+        t.design_key,
         t.min_service_years,
-        d.deferral_bp,
-        coalesce(sum(t.rate_bp * greatest(0, least(d.deferral_bp, t.to_bp) - t.from_bp)), 0)::BIGINT
+        r.deferral_bp,
+        coalesce(sum(t.rate_bp * greatest(0, least(r.deferral_bp, t.to_bp) - t.from_bp)), 0)::BIGINT
             as match_rate_e8
-    from (select distinct design_key, deferral_bp from seg) as d
-    join tiers as t using (design_key)
-    group by d.design_key, t.min_service_years, d.deferral_bp
-),
-
-band_sums as (
-    -- per pay segment: the segment's pay times its deferral rate's match, per band
-    select
-        {{ state_rep('s') }},
-        s.employee_id,
-        s.simulation_year,
-        m.min_service_years,
-        sum(s.salary_cents::HUGEINT * s.days * m.match_rate_e8)                     as match_cent_days_e8
-    from seg as s
-    join match_rates as m on m.design_key = s.design_key and m.deferral_bp = s.deferral_bp
-    group by {{ state_rep('s') }}, s.employee_id, s.simulation_year, m.min_service_years
+    from (select distinct deferral_bp from {{ ref('int_pay_segments') }}) as r
+    cross join tiers as t
+    group by t.design_key, t.min_service_years, r.deferral_bp
 ),
 
 sums as (
+    -- one pass over the pay segments: pay, deferrals and, per segment, the
+    -- pay times its deferral rate's match in the employee-year's band (no
+    -- tiers in the band: NULL, a match of 0)
     select
         {{ state_rep('s') }},
         s.employee_id,
         s.simulation_year,
-        min(s.design_key)                                                           as design_key,
+        min(b.design_key)                                                           as design_key,
+        min(b.band_years)                                                           as band_years,
         min(s.days_in_year)                                                         as days_in_year,
         (sum(s.days))::INTEGER                                                        as days_employed,
         (sum(s.days) filter (where s.deferral_bp > 0))::INTEGER                       as days_deferring,
         sum(s.salary_cents::HUGEINT * s.days)                                       as pay_cent_days,
         sum(s.salary_cents::HUGEINT * s.days) filter (where s.is_eligible)          as eligible_pay_cent_days,
-        sum(s.salary_cents::HUGEINT * s.days * s.deferral_bp)                       as deferral_cent_days_bp
-    from seg as s
+        sum(s.salary_cents::HUGEINT * s.days * s.deferral_bp)                       as deferral_cent_days_bp,
+        sum(s.salary_cents::HUGEINT * s.days * m.match_rate_e8)                     as match_cent_days_e8
+    from {{ ref('int_pay_segments') }} as s
+    join banded as b using ({{ state_rep() }}, employee_id, simulation_year)
+    left join match_rates as m
+      on m.design_key = b.design_key and m.min_service_years = b.band_years
+     and m.deferral_bp = s.deferral_bp
     group by {{ state_rep('s') }}, s.employee_id, s.simulation_year
 ),
 
@@ -99,6 +110,8 @@ amounts as (
         x.employee_id,
         x.simulation_year,
         x.design_key,
+        x.band_years,
+        x.match_cent_days_e8,
         x.days_in_year,
         x.days_employed,
         coalesce(x.days_deferring, 0)                                               as days_deferring,
@@ -143,9 +156,6 @@ designed as (
         x.*,
         d.match_true_up,
         d.match_max_dollars,
-        coalesce((select max(t.min_service_years) from tiers as t
-                   where t.design_key = x.design_key and t.min_service_years <= x.service_years), 0)
-                                                                                    as band_years,
         x.service_years >= d.match_min_service_years
             and not (d.match_active_at_year_end and x.termination_date is not null) as match_allowed,
         x.service_years >= d.core_min_service_years
@@ -204,7 +214,7 @@ matched as (
                  round(case
                      when c.match_true_up
                          then coalesce(u.true_up_rate_e8, 0) * c.plan_cents::DOUBLE / 100000000::DOUBLE
-                     else coalesce(b.match_cent_days_e8, 0)::DOUBLE
+                     else coalesce(c.match_cent_days_e8, 0)::DOUBLE
                           / (c.days_in_year::DOUBLE * 100000000::DOUBLE)
                           * c.comp_limit_ratio
                           * case when c.uncapped_contribution_cents > c.deferral_limit_cents
@@ -221,11 +231,6 @@ matched as (
         least(c.annual_additions_limit * 100, c.plan_cents)                         as additions_limit_cents
     from contributed as c
     left join true_up as u using ({{ state_rep() }}, employee_id, simulation_year)
-    left join band_sums as b
-      on b.scenario_id = c.scenario_id and b.plan_design_id = c.plan_design_id
-     and b.random_seed = c.random_seed
-     and b.employee_id = c.employee_id and b.simulation_year = c.simulation_year
-     and b.min_service_years = c.band_years
 ),
 
 excess as (

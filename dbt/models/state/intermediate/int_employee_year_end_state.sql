@@ -10,6 +10,8 @@
   employee's years, one frame ending at the year and one at the year
   before, so DuckDB computes them in one sort (a lag over the first used
   to cost a second one). Linear: one aggregate, one join, one window.
+  first_change_date: the date of the year's first event (NULL in a year
+  without events), where int_pay_segments ends the January 1 segment.
 -#}
 with ey as (
     select * from {{ ref('int_employee_years') }}
@@ -28,7 +30,9 @@ last_of_year as (
             enrollment_source := enrollment_source,
             enrollment_date := enrollment_date,
             ever_opted_out := ever_opted_out
-        ), state_key)                                   as st
+        ), state_key)                                   as st,
+        min(event_date) filter (where event_type <> 'census')
+                                                        as first_change_date
     from {{ ref('int_event_state') }}
     group by {{ state_rep() }}, employee_id, simulation_year
 ),
@@ -53,6 +57,7 @@ census_state as (
 with_start as (
     select
         ey.*,
+        l.first_change_date,
         last_value(l.st ignore nulls) over (
             partition by {{ state_rep('ey') }}, ey.employee_id order by ey.simulation_year
             rows between unbounded preceding and current row)      as end_st,
@@ -92,5 +97,6 @@ select
     start_st.level_id               as start_level_id,
     start_st.salary                 as start_salary,
     start_st.deferral_rate          as start_deferral_rate,
-    start_st.is_enrolled            as start_is_enrolled
+    start_st.is_enrolled            as start_is_enrolled,
+    first_change_date
 from with_start

@@ -5,7 +5,9 @@
   changes of one employee as one integer (day number * 100 + sequence), so
   later models find "the state on day d" with an ASOF join. Every column is
   carried forward with window functions over the employee's changes: one
-  sort, linear in the events.
+  sort, linear in the events. next_change_date is the date of the
+  employee's next change in the same simulation year (NULL after the
+  year's last one), where int_pay_segments ends a pay segment.
 
   What an event changes: every event restates level and salary (docs/model.md
   5.1: in effect after the event); enrollment sets enrolled, deferral,
@@ -80,7 +82,10 @@ select
     coalesce(last_value(set_enrolled ignore nulls) over w, false)           as is_enrolled,
     last_value(set_enrollment_source ignore nulls) over w                   as enrollment_source,
     last_value(set_enrollment_date ignore nulls) over w                     as enrollment_date,
-    coalesce(bool_or(is_opt_out) over w, false)                             as ever_opted_out
+    coalesce(bool_or(is_opt_out) over w, false)                             as ever_opted_out,
+    -- (the census row, dated before the start year, is never a next change)
+    case when year(lead(event_date) over w) = simulation_year
+         then lead(event_date) over w end                                   as next_change_date
 from changes
 window w as (
     partition by {{ state_rep() }}, employee_id

@@ -13,19 +13,28 @@ with ey as (
     select * from {{ ref('int_employee_year_end_state') }}
 ),
 
+-- A segment per day with changes: the last change of a day is followed by
+-- the first change of the next day with changes (next_change_date,
+-- int_event_state's window; first_change_date for January 1), so keeping
+-- only those rows leaves one segment per day, carrying the state after
+-- that day's last event and ending where the next begins.
 starts as (
     -- the state carried into January 1 (not for a hire's first year: the
-    -- hire event opens that year)
+    -- hire event opens that year), up to the year's first event
     select
-        {{ state_rep('ey') }},
-        ey.employee_id,
-        ey.simulation_year,
-        ey.year_start                   as segment_start,
-        -1                              as event_sequence,
-        ey.start_salary                 as salary,
-        ey.start_deferral_rate          as deferral_rate
+        {{ state_rep() }},
+        employee_id,
+        simulation_year,
+        year_start                                              as segment_start,
+        coalesce(first_change_date, year_end + 1)               as next_start,
+        coalesce(termination_date, year_end + 1)                as period_end,
+        start_salary                                            as salary,
+        start_deferral_rate                                     as deferral_rate,
+        eligibility_date,
+        days_in_year
     from ey
-    where not ey.is_new_hire
+    where not is_new_hire
+      and (first_change_date is null or first_change_date > year_start)
 ),
 
 year_changes as (
@@ -33,48 +42,23 @@ year_changes as (
         {{ state_rep('s') }},
         s.employee_id,
         s.simulation_year,
-        s.event_date                    as segment_start,
-        s.event_sequence,
+        s.event_date                                            as segment_start,
+        coalesce(s.next_change_date, ey.year_end + 1)           as next_start,
+        coalesce(ey.termination_date, ey.year_end + 1)          as period_end,
         s.salary,
-        s.deferral_rate
+        s.deferral_rate,
+        ey.eligibility_date,
+        ey.days_in_year
     from {{ ref('int_event_state') }} as s
+    join ey using ({{ state_rep() }}, employee_id, simulation_year)
     where s.event_type <> 'census'
-),
-
-points as (
-    select * from starts
-    union all
-    select * from year_changes
-),
-
-ordered as (
-    -- one window: the next change after each one. The last change of a
-    -- day is followed by the first change of the next day with changes,
-    -- so keeping only those rows leaves one segment per day, carrying the
-    -- state after that day's last event and ending where the next begins.
-    select
-        *,
-        lead(segment_start) over (
-            partition by {{ state_rep() }}, employee_id, simulation_year
-            order by segment_start, event_sequence)            as next_change
-    from points
+      and (s.next_change_date is null or s.next_change_date > s.event_date)
 ),
 
 bounded as (
-    select
-        {{ state_rep('p') }},
-        p.employee_id,
-        p.simulation_year,
-        p.segment_start,
-        coalesce(p.next_change, ey.year_end + 1)                as next_start,
-        coalesce(ey.termination_date, ey.year_end + 1)          as period_end,
-        p.salary,
-        p.deferral_rate,
-        ey.eligibility_date,
-        ey.days_in_year
-    from ordered as p
-    join ey using ({{ state_rep() }}, employee_id, simulation_year)
-    where p.next_change is null or p.next_change > p.segment_start
+    select * from starts
+    union all
+    select * from year_changes
 )
 
 select
