@@ -427,6 +427,38 @@ __attribute__((target("avx512f"))) static void lanes16x2(const uint8_t *const *x
 /* The bytes of every lane swapped: the model's x from the A word. */
 #define BSWAP_LANES(v) (((v) << 8 | (v) >> 24) & 0x00ff00ffu) | (((v) >> 8 | (v) << 24) & 0xff00ff00u)
 
+/* The body of head16x2 and head8x2 (vec the L-lane vector type): two
+ * groups of L messages, their words XORed with y's, then the first MD5
+ * word of each, byte-swapped, to out[0 .. 2L). */
+#define HEAD_X2_BODY(words, L)                                                 \
+    vec m[16], m_2[16];                                                        \
+    _Pragma("GCC unroll 4")                                                    \
+    for (int g = 0; g < 4; g++)                                                \
+        if (4 * g < NW) {                                                      \
+            words(x, g, m + 4 * g);                                            \
+            words(x + (L), g, m_2 + 4 * g);                                    \
+        }                                                                      \
+    _Pragma("GCC unroll 16")                                                   \
+    for (int k = 0; k < 16; k++) {                                             \
+        if (k < NW) {                                                          \
+            m[k] ^= yw[k];                                                     \
+            m_2[k] ^= yw[k];                                                   \
+        } else { /* not read */                                                \
+            m[k] = m_2[k] = (vec){0};                                          \
+        }                                                                      \
+    }                                                                          \
+    vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0; \
+    vec a_2 = a, b_2 = b, c_2 = c, d_2 = d;                                    \
+    int i_ = 0;                                                                \
+    MD5_STEPS;                                                                 \
+    (void)i_, (void)b, (void)b_2, (void)c, (void)c_2, (void)d, (void)d_2;      \
+    a += A0;                                                                   \
+    a_2 += A0;                                                                 \
+    a = BSWAP_LANES(a);                                                        \
+    a_2 = BSWAP_LANES(a_2);                                                    \
+    memcpy(out, &a, sizeof a);                                                 \
+    memcpy(out + (L), &a_2, sizeof a_2)
+
 /* AVX-512, 2 x 16 messages: m[4g .. 4g + 3] = words 4g.. of x[0..15],
  * the lanes' 16-byte rows gathered four to a vector (quarter q of z[j] is
  * message 4q + j) and transposed within quarters. */
@@ -460,33 +492,7 @@ head16x2(const uint8_t *const *x, const uint32_t yw[16], const uint32_t ut[64],
          const int NW, uint32_t *out)
 {
     typedef vec16 vec;
-    vec m[16], m_2[16];
-    _Pragma("GCC unroll 4")
-    for (int g = 0; g < 4; g++)
-        if (4 * g < NW) {
-            head_words16(x, g, m + 4 * g);
-            head_words16(x + 16, g, m_2 + 4 * g);
-        }
-    _Pragma("GCC unroll 16")
-    for (int k = 0; k < 16; k++) {
-        if (k < NW) {
-            m[k] ^= yw[k];
-            m_2[k] ^= yw[k];
-        } else { /* not read */
-            m[k] = m_2[k] = (vec){0};
-        }
-    }
-    vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
-    vec a_2 = a, b_2 = b, c_2 = c, d_2 = d;
-    int i_ = 0;
-    MD5_STEPS;
-    (void)i_, (void)b, (void)b_2, (void)c, (void)c_2, (void)d, (void)d_2;
-    a += A0;
-    a_2 += A0;
-    a = BSWAP_LANES(a);
-    a_2 = BSWAP_LANES(a_2);
-    memcpy(out, &a, sizeof a);
-    memcpy(out + 16, &a_2, sizeof a_2);
+    HEAD_X2_BODY(head_words16, 16);
 }
 
 /* AVX2, 2 x 8 messages: as head_words16 with halves (half h of z[j] is
@@ -517,33 +523,7 @@ head8x2(const uint8_t *const *x, const uint32_t yw[16], const uint32_t ut[64],
         const int NW, uint32_t *out)
 {
     typedef vec8 vec;
-    vec m[16], m_2[16];
-    _Pragma("GCC unroll 4")
-    for (int g = 0; g < 4; g++)
-        if (4 * g < NW) {
-            head_words8(x, g, m + 4 * g);
-            head_words8(x + 8, g, m_2 + 4 * g);
-        }
-    _Pragma("GCC unroll 16")
-    for (int k = 0; k < 16; k++) {
-        if (k < NW) {
-            m[k] ^= yw[k];
-            m_2[k] ^= yw[k];
-        } else {
-            m[k] = m_2[k] = (vec){0};
-        }
-    }
-    vec a = (vec){0} + A0, b = (vec){0} + B0, c = (vec){0} + C0, d = (vec){0} + D0;
-    vec a_2 = a, b_2 = b, c_2 = c, d_2 = d;
-    int i_ = 0;
-    MD5_STEPS;
-    (void)i_, (void)b, (void)b_2, (void)c, (void)c_2, (void)d, (void)d_2;
-    a += A0;
-    a_2 += A0;
-    a = BSWAP_LANES(a);
-    a_2 = BSWAP_LANES(a_2);
-    memcpy(out, &a, sizeof a);
-    memcpy(out + 8, &a_2, sizeof a_2);
+    HEAD_X2_BODY(head_words8, 8);
 }
 
 /* One function per head width in words: exact for heads of 9 to 24 bytes
