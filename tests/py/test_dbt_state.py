@@ -351,6 +351,38 @@ def test_event_after_termination_fails(tmp_path, vectors, golden_default):
         ("after termination", "EMP_000003", 2026)]
 
 
+def test_enrollment_before_eligibility_fails(tmp_path, vectors, golden_default):
+    # A made-up hire, well formed in every other respect (ids, sequences in
+    # date order, one event of each type): enrolled on February 20, hired
+    # on March 1 (elig(e): no waiting period, of age), its eligibility
+    # event dated March 5.
+    def event(event_type, category, day, seq, rate="NULL"):
+        return (f"SELECT * REPLACE ('NH_2025_999999' AS employee_id,"
+                f" md5('default|default|12345|NH_2025_999999|2025|{event_type}') AS event_id,"
+                f" '{event_type}' AS event_type, '{category}' AS event_category,"
+                f" DATE '{day}' AS event_date, {seq} AS event_sequence,"
+                f" {rate}::DECIMAL(9,4) AS employee_deferral_rate)"
+                " FROM ev WHERE employee_id = 'NH_2025_000001' AND event_type = 'hire'")
+    new_rows = " UNION ALL ".join([
+        event("enrollment", "voluntary_enrollment", "2025-02-20", 1, "0.05"),
+        event("hire", "new_hire", "2025-03-01", 2),
+        event("eligibility", "eligibility", "2025-03-05", 3)])
+    out = _tamper(vectors, tmp_path, new_rows)
+    rc, results, log = run_dbt(tmp_path / "run", "build", out, vectors / "golden/census.csv", ["+state"])
+    assert rc != 0
+    assert results.get("assert_eligibility_before_enrollment") == "fail", log[-3000:]
+    assert golden_default["results"]["assert_eligibility_before_enrollment"] == "pass"
+    assert results.get("assert_events_well_formed") == "pass"
+    compiled = next((tmp_path / "run" / "target" / "compiled").rglob(
+        "assert_eligibility_before_enrollment.sql")).read_text()
+    assert sorted(query(tmp_path / "run" / "wfsim.duckdb",
+                        f"select employee_id, event_date::VARCHAR, eligibility_date::VARCHAR, problem"
+                        f" from ({compiled})")) == [
+        ("NH_2025_999999", "2025-02-20", "2025-03-01", "enrolled before eligible"),
+        ("NH_2025_999999", "2025-02-20", "2025-03-05", "enrollment before its eligibility event"),
+        ("NH_2025_999999", "2025-03-05", "2025-03-01", "eligibility event not on elig(e)")]
+
+
 def test_changed_engine_snapshot_fails_comparison(tmp_path, vectors):
     out = tmp_path / "out"
     write_engine_output(vectors / "golden/default", out)
