@@ -173,9 +173,27 @@ static char *dbt_vars(const run_state *rs, int year)
  * succeeded; dbt itself checks it against the project's files and
  * re-parses what changed. */
 
-/* The cache file of the saved parse for this project and dbt, or -1 when
- * caching is off ($WFSIM_DBT_CACHE=off) or there is no place for it. */
-static int parse_cache_path(const run_state *rs, char *buf, size_t size)
+/* FNV-1a of the text s continuing from h. */
+static unsigned long long fnv1a(unsigned long long h, const char *s)
+{
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+/* What dbt compares before it reuses a saved parse, besides the project's
+ * files: the --vars and the profile, which reads these variables. */
+static const char *const parse_env[] = {"WFSIM_DBT_DB", "WFSIM_DUCKDB_MEMORY_LIMIT",
+                                        "WFSIM_EVENTS", NULL};
+
+/* The cache file of the saved parse for this project, dbt and cli_vars, or
+ * -1 when caching is off ($WFSIM_DBT_CACHE=off) or there is no place for
+ * it. One file per --vars and profile variables: `wfsim run` and `wfsim
+ * ensemble` (different --vars), or a Dask batch (a memory limit in the
+ * profile), would otherwise overwrite each other's parse and each make the
+ * other parse the project in full. */
+static int parse_cache_path(const run_state *rs, const char *cli_vars, char *buf,
+                            size_t size)
 {
     const char *env = getenv("WFSIM_DBT_CACHE"), *base;
     char dir[PATH_MAX];
@@ -189,17 +207,19 @@ static int parse_cache_path(const run_state *rs, char *buf, size_t size)
         snprintf(dir, sizeof dir, "%s/.cache/wfsim", base);
     else
         return -1;
-    /* FNV-1a of the project and dbt paths: one cache per checkout and venv. */
-    unsigned long long h = 1469598103934665603ULL;
-    for (const char *s = rs->project; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    for (const char *s = rs->dbt; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    /* the project and dbt paths: one cache folder per checkout and venv */
+    unsigned long long h = fnv1a(fnv1a(1469598103934665603ULL, rs->project), rs->dbt);
     int n = snprintf(buf, size, "%s/dbt-%016llx", dir, h);
-    if (n < 0 || (size_t)n + 32 >= size || cli_mkdir_p(buf) != 0)
+    if (n < 0 || (size_t)n + 48 >= size || cli_mkdir_p(buf) != 0)
         return -1;
-    strcat(buf, "/partial_parse.msgpack");
-    return 0;
+    unsigned long long v = fnv1a(1469598103934665603ULL, cli_vars);
+    for (const char *const *e = parse_env; *e; e++) {
+        const char *val = getenv(*e);
+        v = fnv1a(fnv1a(v, val ? "=" : "!"), val ? val : "");   /* set and unset differ */
+    }
+    size_t len = strlen(buf);
+    n = snprintf(buf + len, size - len, "/partial_parse-%016llx.msgpack", v);
+    return n < 0 || (size_t)n >= size - len ? -1 : 0;
 }
 
 /* Copies src to dst through dst.PID.tmp and a rename, so a reader sees the
@@ -489,7 +509,7 @@ int cli_dbt_spawn(const run_state *rs, const char *const *args, const char *cli_
     argv[n++] = "--vars";
     argv[n++] = (char *)cli_vars;
     char cache[PATH_MAX], saved[PATH_MAX + 64], stamp[PATH_MAX + 64];
-    int cached = parse_cache_path(rs, cache, sizeof cache) == 0;
+    int cached = parse_cache_path(rs, cli_vars, cache, sizeof cache) == 0;
     struct stat st;
     int stamped = cached && !strcmp(args[0], "build") &&
                   unit_stamp_path(rs, cache, args, stamp, sizeof stamp) == 0;
