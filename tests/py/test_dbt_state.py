@@ -20,6 +20,7 @@ import os
 import pathlib
 import shutil
 import subprocess
+from decimal import Decimal
 
 import duckdb
 import pytest
@@ -400,6 +401,14 @@ def test_changed_engine_snapshot_fails_comparison(tmp_path, vectors):
     assert results.get("assert_snapshot_matches_engine") == "fail", log[-3000:]
     failed = {k for k, v in results.items() if v in ("fail", "error")}
     assert failed == {"assert_snapshot_matches_engine"}
+    # the one changed row, once from each side, with the salary each side has
+    compiled = next((tmp_path / "run" / "target" / "compiled").rglob(
+        "assert_snapshot_matches_engine.sql")).read_text()
+    rows = sorted(query(tmp_path / "run" / "wfsim.duckdb",
+                        f"select side, simulation_year, employee_id, salary from ({compiled})"))
+    assert [r[:3] for r in rows] == [("only_in_dbt", 2027, "EMP_000001"),
+                                     ("only_in_engine", 2027, "EMP_000001")]
+    assert rows[1][3] - rows[0][3] == Decimal("0.01")
 
 
 def test_census_aliases_skips_and_derived_level(tmp_path, vectors):
