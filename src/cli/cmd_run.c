@@ -256,7 +256,8 @@ static void copy_whole(const char *src, const char *dst)
  * when the project has changed since they last passed with the same
  * selection, and excludes them (--exclude-resource-type unit_test)
  * otherwise; the stamp of a pass is a file named by the digest of the
- * project's files and the step's arguments, beside the saved parse. */
+ * project's files, the step's arguments and the packages installed beside
+ * dbt, beside the saved parse. */
 
 /* ctx's SHA-256 added into sum as four 64-bit words (so that the order
  * files are read in does not matter). */
@@ -322,6 +323,51 @@ static int digest_tree(const char *root, const char *rel, uint64_t sum[4])
     return rc;
 }
 
+/* Adds the names of the packages installed beside dbt (the *.dist-info
+ * folders of DBT/../../lib/pythonX.Y/site-packages, each naming a package and
+ * its version) into sum: a unit test's outcome also depends on the dbt,
+ * adapter and DuckDB versions, so upgrading any of them in wfsim's Python
+ * environment runs the unit tests again. A dbt found elsewhere adds
+ * nothing. */
+static void add_installed_packages(const char *dbt, uint64_t sum[4])
+{
+    char root[PATH_MAX];
+    snprintf(root, sizeof root, "%s", dbt);
+    for (int up = 0; up < 2; up++) {   /* VENV/bin/dbt -> VENV */
+        char *slash = strrchr(root, '/');
+        if (!slash || slash == root)
+            return;
+        *slash = '\0';
+    }
+    char lib[PATH_MAX + 8];
+    snprintf(lib, sizeof lib, "%s/lib", root);
+    DIR *d = opendir(lib);
+    if (!d)
+        return;
+    struct dirent *pe;
+    while ((pe = readdir(d)) != NULL) {
+        if (strncmp(pe->d_name, "python", 6) != 0)
+            continue;
+        char site[PATH_MAX * 2];
+        snprintf(site, sizeof site, "%s/%s/site-packages", lib, pe->d_name);
+        DIR *sd = opendir(site);
+        if (!sd)
+            continue;
+        struct dirent *e;
+        while ((e = readdir(sd)) != NULL) {
+            size_t len = strlen(e->d_name);
+            if (len > 10 && !strcmp(e->d_name + len - 10, ".dist-info")) {
+                struct sha256_ctx ctx;
+                sha256_init(&ctx);
+                sha256_update(&ctx, len, (const uint8_t *)e->d_name);
+                add_digest(&ctx, sum);
+            }
+        }
+        closedir(sd);
+    }
+    closedir(d);
+}
+
 /* The stamp file of the project's unit tests passed with args into buf
  * (cache is the saved parse's path, which names the cache folder); -1 when
  * the project cannot be read. */
@@ -331,6 +377,7 @@ static int unit_stamp_path(const run_state *rs, const char *cache, const char *c
     uint64_t sum[4] = {0, 0, 0, 0};
     if (digest_tree(rs->project, "", sum) != 0)
         return -1;
+    add_installed_packages(rs->dbt, sum);
     struct sha256_ctx ctx;
     sha256_init(&ctx);
     for (const char *const *a = args; *a; a++)

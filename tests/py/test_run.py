@@ -3,6 +3,7 @@ end, stage timings in run_summary.json, and a failed dbt step that stops the
 run with dbt's message while the events already written stay whole."""
 import json
 import os
+import pathlib
 import stat
 
 import openpyxl
@@ -201,6 +202,36 @@ def test_failed_report_step_keeps_the_run(wfsim, census, tmp_path):
     assert (out / "wfsim.duckdb").exists() and list(out.glob("events/simulation_year=*"))
     assert json.loads((out / "run_summary.json").read_text())["status"] == 5
     assert not (out / "report.html").exists() and not (out / "report.xlsx").exists()
+
+
+def test_unit_tests_run_again_after_an_upgrade(wfsim, census, tmp_path):
+    """The unit tests' stamp names the packages installed beside dbt: a
+    changed version (a renamed *.dist-info) runs them again. The dbt is a
+    stand-in that runs the real one, in a folder laid out as a venv."""
+    real = pathlib.Path(__file__).resolve().parents[2] / ".venv/bin/dbt"
+    assert real.is_file()
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    site = venv / "lib/python3.11/site-packages"
+    site.mkdir(parents=True)
+    (site / "duckdb-1.3.0.dist-info").mkdir()
+    dbt = venv / "bin/dbt"
+    dbt.write_text(f'#!/bin/sh\nexec "{real}" "$@"\n')
+    dbt.chmod(dbt.stat().st_mode | stat.S_IEXEC)
+    env = {"WFSIM_DBT": str(dbt), "WFSIM_DBT_CACHE": str(tmp_path / "cache")}
+
+    def units(name):
+        run_wfsim(wfsim, "run", "--config", census / "sim.yaml", "--census",
+                  census / "census.csv", "--out", tmp_path / name, "--no-report", env=env)
+        results = json.loads((tmp_path / name / "dbt_target/run_results.json").read_text())
+        return [r["status"] for r in results["results"]
+                if r["unique_id"].startswith("unit_test.")]
+
+    first = units("first")
+    assert len(first) >= 20 and set(first) == {"pass"}
+    assert units("second") == []
+    (site / "duckdb-1.3.0.dist-info").rename(site / "duckdb-1.3.1.dist-info")
+    assert units("upgraded") == first
 
 
 @pytest.fixture
