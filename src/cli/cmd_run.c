@@ -182,7 +182,8 @@ static unsigned long long fnv1a(unsigned long long h, const char *s)
 }
 
 /* What dbt compares before it reuses a saved parse, besides the project's
- * files: the --vars and the profile, which reads these variables. */
+ * files: the --vars, and the profile and dbt_project.yml, which read these
+ * variables. */
 static const char *const parse_env[] = {"WFSIM_DBT_DB", "WFSIM_DUCKDB_MEMORY_LIMIT",
                                         "WFSIM_EVENTS", NULL};
 

@@ -58,12 +58,12 @@ banded as (
             st.employee_id,
             st.simulation_year,
             d.design_key,
-            st.birth_date,
-            st.hire_date,
             st.termination_date,
-            st.year_end,
             {{ sqlmode_years('st.hire_date', 'coalesce(st.termination_date, st.year_end)') }}
-                                                                                    as service_years
+                                                                                    as service_years,
+            {{ sqlmode_years('st.birth_date', 'coalesce(st.termination_date, st.year_end)') }}
+                                                                                    as age_as_of,
+            {{ sqlmode_years('st.birth_date', 'st.year_end') }}                        as age_at_year_end
         from {{ ref('int_employee_year_end_state') }} as st
         join {{ ref('int_replicate_plan_design') }} as d using ({{ state_rep() }})
     ) as y
@@ -93,12 +93,11 @@ sums as (
         s.simulation_year,
         min(b.design_key)                                                           as design_key,
         min(b.band_years)                                                           as band_years,
-        -- the employee-year's dates and service, one value per group
-        min(b.birth_date)                                                           as birth_date,
-        min(b.hire_date)                                                            as hire_date,
+        -- the employee-year's termination, service and ages, one value per group
         min(b.termination_date)                                                     as termination_date,
-        min(b.year_end)                                                             as year_end,
         min(b.service_years)                                                        as service_years,
+        min(b.age_as_of)                                                            as age_as_of,
+        min(b.age_at_year_end)                                                      as age_at_year_end,
         min(s.days_in_year)                                                         as days_in_year,
         (sum(s.days))::INTEGER                                                        as days_employed,
         (sum(s.days) filter (where s.deferral_bp > 0))::INTEGER                       as days_deferring,
@@ -121,11 +120,10 @@ amounts as (
         x.simulation_year,
         x.design_key,
         x.band_years,
-        x.birth_date,
-        x.hire_date,
         x.termination_date,
-        x.year_end,
         x.service_years,
+        x.age_as_of,
+        x.age_at_year_end,
         x.match_cent_days_e8,
         x.days_in_year,
         x.days_employed,
@@ -140,17 +138,15 @@ amounts as (
 limited as (
     select
         a.*,
-        {{ sqlmode_years('a.birth_date', 'coalesce(a.termination_date, a.year_end)') }} as age_as_of,
-        {{ sqlmode_years('a.birth_date', 'a.year_end') }}                          as age_at_year_end,
         l.elective_deferral_limit,
         l.annual_additions_limit,
         l.compensation_limit,
         l.basis                                                                     as limits_basis,
-        {{ sqlmode_years('a.birth_date', 'a.year_end') }} >= l.catch_up_age      as is_catch_up_eligible,
-        case when {{ sqlmode_years('a.birth_date', 'a.year_end') }}
+        a.age_at_year_end >= l.catch_up_age                                         as is_catch_up_eligible,
+        case when a.age_at_year_end
                   between l.super_catch_up_min_age and l.super_catch_up_max_age
              then l.super_catch_up_limit
-             when {{ sqlmode_years('a.birth_date', 'a.year_end') }} >= l.catch_up_age
+             when a.age_at_year_end >= l.catch_up_age
              then l.catch_up_limit
              else 0 end                                                             as catch_up_dollars,
         least(a.prorated_cents, l.compensation_limit * 100)                         as plan_cents,
