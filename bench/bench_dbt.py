@@ -36,6 +36,8 @@ import sys
 import tempfile
 import time
 
+import dbt_sql_floor
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, os.environ.get("WFSIM_BUILD") or os.environ.get("BUILD") or "build")
 WFSIM = os.path.join(BUILD, "wfsim")
@@ -151,6 +153,8 @@ def main() -> None:
             runs.append(r)
         last_on = [r for r in runs if r["name"].startswith("on")] or runs
         rows, models, tests = node_times(os.path.join(work, last_on[-1]["name"]))
+        # the last cached run's statements alone, persistent and temporary
+        floor = dbt_sql_floor.measure(os.path.join(work, last_on[-1]["name"]), temp_too=True)
         keys = ("wall", "events", "dbt_wall", "startup", "parse", "nodes", "rest", "cpu_children")
         groups = {g: [r for r in runs if r["name"].startswith(g)] or runs for g in ("off", "on")}
         med = {g: {k: statistics.median(r[k] for r in rs) for k in keys}
@@ -160,6 +164,7 @@ def main() -> None:
                   "median_cache_off": med["off"], "median_cache_on": med["on"],
                   "ratio_off_over_on": ratio, "sum_model_seconds": models,
                   "sum_test_seconds": tests, "slowest_nodes": rows[:15],
+                  "sql_floor": {k: v for k, v in floor.items() if k != "nodes"},
                   "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")}
         with open(os.path.join(ROOT, "bench", "dbt.json"), "w") as f:
             json.dump(result, f, indent=1)
@@ -182,10 +187,19 @@ def main() -> None:
             f.write("| **off / on** | " + " | ".join(
                 f"{ratio[k]:.2f}" if ratio[k] else "-" for k in keys) + " |\n")
             f.write(f"\nSums over the last run's nodes: models {models:.2f} s, data tests "
-                    f"{tests:.2f} s (dbt runs two at a time).\n\nSlowest nodes:\n\n"
-                    "| node | seconds |\n|---|---|\n")
+                    f"{tests:.2f} s (dbt runs two at a time).\n\n"
+                    "The same nodes' statements one at a time on one DuckDB connection "
+                    f"(bench/dbt_sql_floor.py): {floor['floor']:.2f} s (models "
+                    f"{floor['floor_models']:.2f}, data tests {floor['floor_tests']:.2f}); the "
+                    f"models as temporary tables, not written to the database: "
+                    f"{floor['floor_models_temp']:.2f} s.\n\nSlowest nodes:\n\n"
+                    "| node | in dbt | alone | alone, temporary table |\n|---|---|---|---|\n")
+            alone = {x["node"]: x for x in floor["nodes"]}
             for u, t in rows[:15]:
-                f.write(f"| `{u}` | {t:.3f} |\n")
+                x = alone.get(u, {})
+                a_s = f"{x['alone']:.3f}" if "alone" in x else "-"
+                t_s = f"{x['temp']:.3f}" if "temp" in x else "-"
+                f.write(f"| `{u}` | {t:.3f} | {a_s} | {t_s} |\n")
         print(f"bench_dbt: {a.employees} x {a.years}: new OUT, cache off {med['off']['wall']:.2f} s "
               f"(parse {med['off']['parse']:.2f} s), caches warm {med['on']['wall']:.2f} s "
               f"(parse {med['on']['parse']:.2f} s); bench/DBT.md")

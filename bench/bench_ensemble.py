@@ -28,6 +28,8 @@ import sys
 import tempfile
 import time
 
+import dbt_sql_floor
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, os.environ.get("WFSIM_BUILD") or os.environ.get("BUILD") or "build")
 WFSIM = os.path.join(BUILD, "wfsim")
@@ -112,6 +114,18 @@ def end_to_end(tmp, cen, a, res):
     log(f"ensemble {a.scenarios} x {a.seeds} seeds x {a.employees} x {a.years} years")
     e = ensemble(tmp, cen, files, a.seeds, os.path.join(tmp, "ens"))
     log(f"  {e['wall']:.1f} s ({e['stages']})")
+    # the same build's statements alone (bench/dbt_sql_floor.py): what is
+    # DuckDB's work and what dbt adds. In a child process: the peak RSS of
+    # the runs below counts this process's pages (fork), so it stays small.
+    fj = os.path.join(tmp, "floor.json")
+    subprocess.run([sys.executable, os.path.join(ROOT, "bench", "dbt_sql_floor.py"),
+                    os.path.join(tmp, "ens"), "--json", fj], check=True, env=ENV,
+                   stdout=subprocess.DEVNULL)
+    floor = json.load(open(fj))
+    e["sql_floor"] = {k: v for k, v in floor.items() if k != "nodes"}
+    e["sql_floor"]["slowest"] = floor["nodes"][:8]
+    log(f"  {dbt_sql_floor.summary_line(floor)}")
+    shutil.rmtree(os.path.join(tmp, "ens"), ignore_errors=True)
     runs = []
     for k in range(a.sample):
         sid_index, seed = k % a.scenarios, 12345 + k
@@ -160,6 +174,15 @@ def report(res, a):
           f"{statistics.mean(t['separate_run_s']):.1f} |",
           f"| {t['replicates']} separate `wfsim run`s (estimate) | {t['separate_estimate_s']:.0f} |",
           f"| ratio separate / ensemble | {t['ratio']:.1f} x |", ""]
+    fl = t["ensemble"].get("sql_floor")
+    if fl:
+        L += [f"The same build's statements one at a time on one DuckDB connection "
+              f"(bench/dbt_sql_floor.py): {fl['floor']:.1f} s (models {fl['floor_models']:.1f}, "
+              f"data tests {fl['floor_tests']:.1f}), against dbt's {fl['dbt_elapsed']:.1f} s of "
+              f"node time ({fl['dbt_node_sum']:.1f} s summed over its two threads). Slowest:", "",
+              "| node | alone | in dbt |", "|---|---|---|"]
+        L += [f"| `{x['node']}` | {x['alone']:.2f} | {x['dbt']:.2f} |" for x in fl["slowest"]]
+        L += [""]
     m = res["memory"]
     L += ["## Memory: the engine's peak RSS against the number of seeds", "",
           "| seeds (1 scenario, --events-only) | seconds | peak RSS MB |", "|---|---|---|"]
