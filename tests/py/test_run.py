@@ -1,10 +1,13 @@
 """`wfsim run`: the whole job in either mode, the same summary table at the
 end, stage timings in run_summary.json, and a failed dbt step that stops the
 run with dbt's message while the events already written stay whole."""
+import hashlib
 import json
 import os
 import pathlib
 import stat
+import subprocess
+import sys
 
 import openpyxl
 import pytest
@@ -180,6 +183,36 @@ def test_both_modes_write_the_same_report_numbers(runs):
                 assert a == pytest.approx(b, rel=1e-12, abs=0), name
             else:
                 assert a == b, name
+
+
+def test_sql_floor_runs_every_node_of_the_build_again(runs, root, tmp_path):
+    """bench/dbt_sql_floor.py (the benchmarks' measure of what dbt adds)
+    runs each model and data test of a finished build once more, in a copy
+    of its database, and leaves the run's own database as it was."""
+    out = runs[0] / "fast"
+    before = hashlib.sha256((out / "wfsim.duckdb").read_bytes()).hexdigest()
+    figures = tmp_path / "floor.json"
+    proc = subprocess.run([sys.executable, str(root / "bench" / "dbt_sql_floor.py"), str(out),
+                           "--temp", "--json", str(figures)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("SQL floor ")
+    m = json.loads(figures.read_text())
+    ran = json.loads((out / "dbt_target" / "run_results.json").read_text())["results"]
+    expected = sorted(r["unique_id"] for r in ran
+                      if r["unique_id"].split(".")[0] in ("model", "test"))
+    assert sorted(n["node"] for n in m["nodes"]) == expected
+    models = [n for n in m["nodes"] if n["node"].startswith("model.")]
+    assert m["floor_models"] == pytest.approx(sum(n["alone"] for n in models))
+    assert m["floor"] == pytest.approx(m["floor_models"] + m["floor_tests"])
+    # every table model made a second time as a temporary table
+    assert sum("temp" in n for n in models) >= 20
+    assert hashlib.sha256((out / "wfsim.duckdb").read_bytes()).hexdigest() == before
+    # a folder without a build: exit 2, naming the missing file
+    proc = subprocess.run([sys.executable, str(root / "bench" / "dbt_sql_floor.py"),
+                           str(tmp_path)], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert str(tmp_path / "dbt_target" / "run_results.json") in proc.stderr
 
 
 def test_failed_report_step_keeps_the_run(wfsim, census, tmp_path):
