@@ -29,6 +29,8 @@ import sys
 import tempfile
 import time
 
+import duckdb
+
 
 def _start(result: dict) -> str:
     for t in result.get("timing", []):
@@ -40,8 +42,6 @@ def _start(result: dict) -> str:
 def measure(out_dir: str, temp_too: bool = False) -> dict:
     """Runs OUT's build again statement by statement; returns the totals
     and one row per node (unique_id, dbt seconds, alone seconds[, temp])."""
-    import duckdb   # here: bench_ensemble.py imports this module and stays small
-
     target = os.path.join(out_dir, "dbt_target")
     run = json.load(open(os.path.join(target, "run_results.json")))
     nodes = json.load(open(os.path.join(target, "manifest.json")))["nodes"]
@@ -61,27 +61,24 @@ def measure(out_dir: str, temp_too: bool = False) -> dict:
             if node is None or kind not in ("model", "test") or not node.get("compiled_code"):
                 continue
             sql = node["compiled_code"]
+            row = {"node": uid, "dbt": r["execution_time"]}
             t = time.perf_counter()
-            if kind == "model":
-                mat = node["config"].get("materialized")
-                what = "view" if mat == "view" else "table"
-                con.execute(f'create or replace {what} main."{node["alias"]}" as ({sql})')
-            else:
+            if kind == "test":
                 con.execute(f"select count(*) from ({sql}) as failures").fetchall()
-            alone = time.perf_counter() - t
-            row = {"node": uid, "dbt": r["execution_time"], "alone": alone}
-            if kind == "model":
-                totals["models"] += alone
-                if temp_too and what == "table":
+                row["alone"] = time.perf_counter() - t
+                totals["tests"] += row["alone"]
+            else:
+                view = node["config"].get("materialized") == "view"
+                what = "view" if view else "table"
+                con.execute(f'create or replace {what} main."{node["alias"]}" as ({sql})')
+                row["alone"] = time.perf_counter() - t
+                totals["models"] += row["alone"]
+                if temp_too and not view:
                     t = time.perf_counter()
                     con.execute(f"create or replace temp table wf_floor_tmp as ({sql})")
                     row["temp"] = time.perf_counter() - t
                     con.execute("drop table wf_floor_tmp")
-                    totals["models_temp"] += row["temp"]
-                elif temp_too:
-                    totals["models_temp"] += alone
-            else:
-                totals["tests"] += alone
+                totals["models_temp"] += row.get("temp", row["alone"])
             rows.append(row)
         con.close()
     finally:
